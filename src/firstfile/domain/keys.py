@@ -1,0 +1,34 @@
+"""Stable human keys for disclosures: FF-2026-0001.
+
+The year is the year the disclosure was created; the number comes from a per-year counter
+in storage that only ever goes up, so a key is never reused, even after a (soft) delete.
+"""
+
+from __future__ import annotations
+
+import re
+
+PREFIX = "FF"
+_KEY = re.compile(r"^FF-(\d{4})-(\d{4,})$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$", re.IGNORECASE)
+
+
+def disclosure_key(year: int, number: int) -> str:
+    """Format the key for the given year and per-year number."""
+    return f"{PREFIX}-{year:04d}-{number:04d}"
+
+
+def parse_disclosure_key(key: str) -> tuple[int, int] | None:
+    """(year, number) for a well-formed key, else None."""
+    match = _KEY.match(key)
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def is_valid_record_key(key: str) -> bool:
+    """Keys of engagements, vendors, people and components: short, no spaces, no slashes.
+
+    They end up in file names and URLs, so they are restricted at the door.
+    """
+    return bool(_SLUG.match(key))

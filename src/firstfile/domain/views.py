@@ -1,0 +1,142 @@
+"""Plain, immutable views of the records that screens, the CLI and documents display.
+
+Services build these from the database; everything downstream (rendering, JSON output, the
+TUI) reads only these, never ORM objects, so no template or widget can reach the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class InventorView:
+    """One person named on a disclosure, with the affiliation they had at conception."""
+
+    person_key: str
+    name: str
+    email: str
+    organization: str  # "internal" or the vendor's key, as at conception
+    organization_name: str  # display name: the company's own name or the vendor's name
+    is_vendor: bool
+    role: str  # inventor | contributor
+    contribution: float | None  # percent, inventors only
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """Something that happened to the invention: a disclosure, an offer, a filing."""
+
+    kind: str
+    date: date
+    jurisdiction: str = ""
+    reference: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureView:
+    """Every field of an invention disclosure (REFERENCE.md section 2), as plain data."""
+
+    key: str
+    title: str
+    status: str
+    summary: str = ""
+    engagement_key: str = ""
+    engagement_name: str = ""
+    phase: str = ""
+    submitter: str = ""
+    business_unit: str = ""
+    submitted_on: date | None = None
+    problem: str = ""
+    description: str = ""
+    variants: str = ""
+    advantages: str = ""
+    prior_art: str = ""
+    conception_date: date | None = None
+    reduction_to_practice_date: date | None = None
+    prototype_exists: bool = False
+    records_location: str = ""
+    third_parties: str = ""
+    jurisdictions: str = ""
+    reverse_engineerable: bool | None = None
+    completed_in_china: bool = False
+    inventors: tuple[InventorView, ...] = ()
+    events: tuple[EventView, ...] = ()
+    components: tuple[str, ...] = ()
+    deleted: bool = False
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def joint_vendors(self) -> tuple[str, ...]:
+        """Names of the vendors whose staff are inventors, in the order they appear."""
+        seen: list[str] = []
+        for person in self.inventors:
+            if person.role == "inventor" and person.is_vendor:
+                if person.organization_name not in seen:
+                    seen.append(person.organization_name)
+        return tuple(seen)
+
+    @property
+    def joint(self) -> bool:
+        """A disclosure is joint when any inventor belongs to a vendor."""
+        return bool(self.joint_vendors)
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI's JSON shape: dates as ISO strings, inventors as small dicts."""
+        data = asdict(self)
+        data["engagement"] = data.pop("engagement_key")
+        data["joint"] = self.joint
+        data["joint_vendors"] = list(self.joint_vendors)
+        data["inventors"] = [
+            {
+                "person": p.person_key,
+                "name": p.name,
+                "email": p.email,
+                "organization": p.organization,
+                "organization_name": p.organization_name,
+                "role": p.role,
+                "contribution": p.contribution,
+            }
+            for p in self.inventors
+        ]
+        data["components"] = list(self.components)
+        return _jsonable(data)
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureRow:
+    """One line of the disclosure list: only what the list shows, so a page loads fast."""
+
+    id: int
+    key: str
+    title: str
+    status: str
+    engagement_key: str
+    joint: bool
+    updated_at: datetime
+    rank: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementView:
+    key: str
+    name: str
+    product: str
+    phase: str
+    disclosure_count: int = 0
+    vendors: tuple[str, ...] = field(default=())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

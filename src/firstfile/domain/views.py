@@ -76,9 +76,9 @@ class DisclosureView:
         """Names of the vendors whose staff are inventors, in the order they appear."""
         seen: list[str] = []
         for person in self.inventors:
-            if person.role == "inventor" and person.is_vendor:
-                if person.organization_name not in seen:
-                    seen.append(person.organization_name)
+            vendor_inventor = person.role == "inventor" and person.is_vendor
+            if vendor_inventor and person.organization_name not in seen:
+                seen.append(person.organization_name)
         return tuple(seen)
 
     @property

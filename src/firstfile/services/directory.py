@@ -1,0 +1,152 @@
+"""Use cases for the records disclosures point at: engagements, vendors and people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from firstfile.domain.keys import is_valid_record_key
+from firstfile.domain.text import clean_line
+from firstfile.domain.views import DisclosureRow, EngagementView
+from firstfile.domain.vocabulary import INTERNAL
+from firstfile.services.errors import UserError
+from firstfile.storage import audit
+from firstfile.storage.disclosure_queries import ListFilter, page_rows
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import Disclosure, Engagement, EngagementVendor, Person, Vendor
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChoice:
+    """A person as offered in pickers: key, name and who they work for."""
+
+    key: str
+    name: str
+    email: str
+    organization: str  # "internal" or a vendor key
+    organization_name: str
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.organization != INTERNAL
+
+
+@dataclass(frozen=True, slots=True)
+class HomeSummary:
+    engagements: tuple[EngagementView, ...]
+    recent: tuple[DisclosureRow, ...]
+    counts: dict[str, int]  # status -> number of disclosures (deleted ones excluded)
+    people: int
+
+
+def list_engagements(store: Store) -> list[EngagementView]:
+    with store.read() as db:
+        counts = dict(
+            db.execute(
+                select(Disclosure.engagement_id, func.count())
+                .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+                .group_by(Disclosure.engagement_id)
+            ).all()
+        )
+        vendors: dict[int, list[str]] = {}
+        for engagement_id, name in db.execute(
+            select(EngagementVendor.engagement_id, Vendor.name)
+            .join(Vendor, Vendor.id == EngagementVendor.vendor_id)
+            .order_by(Vendor.name)
+        ):
+            vendors.setdefault(engagement_id, []).append(name)
+        return [
+            EngagementView(
+                key=e.key, name=e.name, product=e.product, phase=e.phase,
+                disclosure_count=int(counts.get(e.id, 0)),
+                vendors=tuple(vendors.get(e.id or 0, ())),
+            )
+            for e in db.execute(select(Engagement).order_by(Engagement.key)).scalars()
+        ]
+
+
+def list_people(store: Store) -> list[PersonChoice]:
+    with store.read() as db:
+        rows = db.execute(
+            select(Person, Vendor).outerjoin(Vendor, Vendor.id == Person.vendor_id)
+            .order_by(Person.name)
+        ).all()
+        return [
+            PersonChoice(
+                key=p.key, name=p.name, email=p.email,
+                organization=v.key if v else INTERNAL,
+                organization_name=v.name if v else "",
+            )
+            for p, v in rows
+        ]
+
+
+def list_vendors(store: Store) -> list[tuple[str, str]]:
+    """(key, name) of every vendor."""
+    with store.read() as db:
+        return [(v.key, v.name) for v in db.execute(select(Vendor).order_by(Vendor.name)).scalars()]
+
+
+def suggest_person_key(name: str, taken: set[str]) -> str:
+    """A readable key from a name: "Jane Doe" -> "jdoe", then "jdoe2" when taken."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    if not words:
+        base = "person"
+    elif len(words) == 1:
+        base = words[0][:24]
+    else:
+        base = (words[0][0] + words[-1])[:24]
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}{n}", n + 1
+    return key
+
+
+def add_person(
+    store: Store, name: str, *, email: str = "", organization: str = INTERNAL, actor: str,
+    key: str | None = None,
+) -> PersonChoice:
+    """Add a person (own staff, or a vendor's when organization is a vendor key)."""
+    name = clean_line(name)
+    email = clean_line(email)
+    if not name:
+        raise UserError("give the person's name")
+    with store.write() as db:
+        vendor = None
+        if organization != INTERNAL:
+            vendor = db.execute(select(Vendor).where(Vendor.key == organization)).scalar()
+            if vendor is None:
+                raise UserError(f"unknown vendor {organization!r}; use internal or a vendor key")
+        taken = set(db.execute(select(Person.key)).scalars())
+        if key is None:
+            key = suggest_person_key(name, taken)
+        elif key in taken:
+            raise UserError(f"the key {key!r} is taken; choose another")
+        if not is_valid_record_key(key):
+            raise UserError(f"{key!r} is not a usable key: letters, digits, '.', '_' or '-'")
+        person = Person(key=key, name=name, email=email, vendor_id=vendor.id if vendor else None)
+        db.add(person)
+        audit.record(
+            db=db, actor=actor, entity="person", entity_key=key, action="create",
+            changes={"name": (None, name), "email": (None, email),
+                     "organization": (None, organization)},
+        )
+        return PersonChoice(key, name, email, organization, vendor.name if vendor else "")
+
+
+def home_summary(store: Store, *, recent: int = 10) -> HomeSummary:
+    engagements = list_engagements(store)
+    with store.read() as db:
+        counts = dict(
+            db.execute(
+                select(Disclosure.status, func.count())
+                .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+                .group_by(Disclosure.status)
+            ).all()
+        )
+        people = int(db.execute(select(func.count()).select_from(Person)).scalar_one())
+        rows = page_rows(db=db, filt=ListFilter(), sort="updated", limit=recent)
+    return HomeSummary(tuple(engagements), tuple(rows), {k: int(v) for k, v in counts.items()},
+                       people)

@@ -1,0 +1,405 @@
+"""Use cases for disclosures: log, edit, delete (a state), find, list and search.
+
+Each public function is one unit of work: it opens a transaction, applies domain rules, writes
+the change together with its audit record, and returns plain views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from firstfile.domain.disclosure import (
+    DisclosureDraft,
+    InventorEntry,
+    Problem,
+    errors,
+    validate,
+)
+from firstfile.domain.keys import disclosure_key, parse_disclosure_key
+from firstfile.domain.views import DisclosureRow, DisclosureView, EventView
+from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
+from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.storage import audit, sequences
+from firstfile.storage.disclosure_queries import (
+    Cursor,
+    ListFilter,
+    build_view,
+    count_rows,
+    find_disclosure,
+    page_rows,
+    search_rows,
+)
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import (
+    Component,
+    Disclosure,
+    DisclosureComponent,
+    DisclosureEvent,
+    DisclosureInventor,
+    Engagement,
+    Person,
+    Vendor,
+)
+
+# Draft fields stored as plain columns on Disclosure (the rest are links or the engagement).
+_SCALARS = tuple(
+    f.name
+    for f in fields(DisclosureDraft)
+    if f.name not in ("inventors", "components", "engagement_key")
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_disclosure(
+    store: Store,
+    draft: DisclosureDraft,
+    *,
+    actor: str,
+    key: str | None = None,
+    events: tuple[EventView, ...] = (),
+    today: date | None = None,
+) -> DisclosureView:
+    """Log a new disclosure and return it with its new key.
+
+    Raises ValidationFailed (nothing written) when the draft has errors.
+    """
+    draft = draft.cleaned()
+    _raise_on_errors(validate(draft, today=today))
+    with store.write() as db:
+        disclosure = _insert(db=db, draft=draft, actor=actor, key=key, events=events)
+        return build_view(db=db, disclosure=disclosure)
+
+
+def _insert(
+    *,
+    db: Session,
+    draft: DisclosureDraft,
+    actor: str,
+    key: str | None,
+    events: tuple[EventView, ...],
+) -> Disclosure:
+    now = _now()
+    if key is None:
+        year = now.year
+        key = disclosure_key(year, sequences.next_number(db=db, year=year))
+    else:
+        parsed = parse_disclosure_key(key)
+        if parsed is None:
+            raise ValidationFailed([Problem("key", f"{key!r} is not a key like FF-2026-0001")])
+        sequences.reserve_at_least(db=db, year=parsed[0], number=parsed[1])
+    disclosure = Disclosure(
+        key=key,
+        created_at=now,
+        updated_at=now,
+        engagement_id=_engagement_id(db=db, key=draft.engagement_key),
+        **{name: getattr(draft, name) for name in _SCALARS},
+    )
+    if draft.status == "submitted":
+        disclosure.submitted_on = now.date()
+    db.add(disclosure)
+    db.flush()
+    _replace_links(db=db, disclosure=disclosure, draft=draft, events=events)
+    audit.record(
+        db=db,
+        actor=actor,
+        entity="disclosure",
+        entity_key=key,
+        action="create",
+        changes={name: (None, value) for name, value in _snapshot(draft, events).items() if value},
+        at=now,
+    )
+    return disclosure
+
+
+def update_disclosure(
+    store: Store,
+    key: str,
+    draft: DisclosureDraft,
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    events: tuple[EventView, ...] | None = None,
+    today: date | None = None,
+) -> DisclosureView:
+    """Replace the editable fields of a disclosure; audit records each changed field.
+
+    expected_version guards against overwriting someone else's save (raises Conflict).
+    events=None keeps the existing events.
+    """
+    draft = draft.cleaned()
+    _raise_on_errors(validate(draft, today=today))
+    with store.write() as db:
+        disclosure = _require(db=db, key=key)
+        if expected_version is not None and disclosure.version != expected_version:
+            raise Conflict(
+                f"{key} was changed elsewhere since you opened it (version "
+                f"{disclosure.version}, yours {expected_version}); reopen it and apply your "
+                "changes again"
+            )
+        before = build_view(db=db, disclosure=disclosure)
+        changed = _apply(db=db, disclosure=disclosure, draft=draft, events=events, before=before)
+        if changed:
+            audit.record(
+                db=db, actor=actor, entity="disclosure", entity_key=key, action="update",
+                changes=changed, at=disclosure.updated_at,
+            )
+        return build_view(db=db, disclosure=disclosure)
+
+
+def _apply(
+    *,
+    db: Session,
+    disclosure: Disclosure,
+    draft: DisclosureDraft,
+    events: tuple[EventView, ...] | None,
+    before: DisclosureView,
+) -> dict[str, tuple[Any, Any]]:
+    old = _snapshot(view_to_draft(before), before.events)
+    keep_events = before.events if events is None else events
+    new = _snapshot(draft, keep_events)
+    changed = {name: (old[name], new[name]) for name in new if old[name] != new[name]}
+    if not changed:
+        return {}
+    for name in _SCALARS:
+        setattr(disclosure, name, getattr(draft, name))
+    disclosure.engagement_id = _engagement_id(db=db, key=draft.engagement_key)
+    if draft.status == "submitted" and before.status != "submitted":
+        disclosure.submitted_on = _now().date()
+    disclosure.updated_at = _now()
+    disclosure.version += 1
+    _replace_links(db=db, disclosure=disclosure, draft=draft, events=keep_events)
+    return changed
+
+
+def delete_disclosure(store: Store, key: str, *, actor: str) -> DisclosureView:
+    """Mark a disclosure deleted. Nothing is removed: the record and its history stay."""
+    return _set_deleted(store, key, actor=actor, deleted=True)
+
+
+def restore_disclosure(store: Store, key: str, *, actor: str) -> DisclosureView:
+    """Undo a delete."""
+    return _set_deleted(store, key, actor=actor, deleted=False)
+
+
+def _set_deleted(store: Store, key: str, *, actor: str, deleted: bool) -> DisclosureView:
+    with store.write() as db:
+        disclosure = _require(db=db, key=key)
+        was = disclosure.deleted_at
+        if (was is not None) != deleted:
+            now = _now()
+            disclosure.deleted_at = now if deleted else None
+            disclosure.updated_at = now
+            disclosure.version += 1
+            audit.record(
+                db=db, actor=actor, entity="disclosure", entity_key=key,
+                action="delete" if deleted else "restore",
+                changes={"deleted_at": (was, disclosure.deleted_at)}, at=now,
+            )
+        return build_view(db=db, disclosure=disclosure)
+
+
+def get_disclosure(store: Store, key: str) -> DisclosureView:
+    with store.read() as db:
+        return build_view(db=db, disclosure=_require(db=db, key=key))
+
+
+def list_page(
+    store: Store,
+    filt: ListFilter | None = None,
+    *,
+    sort: str = "updated",
+    descending: bool = True,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int = 100,
+) -> list[DisclosureRow]:
+    with store.read() as db:
+        return page_rows(
+            db=db, filt=filt or ListFilter(), sort=sort, descending=descending,
+            after=after, before=before, limit=limit,
+        )
+
+
+def count(store: Store, filt: ListFilter | None = None) -> int:
+    with store.read() as db:
+        return count_rows(db=db, filt=filt or ListFilter())
+
+
+def search(
+    store: Store, query: str, filt: ListFilter | None = None, *, limit: int = 50
+) -> list[DisclosureRow]:
+    with store.read() as db:
+        return search_rows(db=db, query=query, filt=filt or ListFilter(), limit=limit)
+
+
+def views_for(store: Store, keys: list[str]) -> list[DisclosureView]:
+    """Full views for keys, in the given order."""
+    with store.read() as db:
+        return [build_view(db=db, disclosure=_require(db=db, key=k)) for k in keys]
+
+
+def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureView]:
+    """Every disclosure matching filt, oldest first, as full views (for exports and --json)."""
+    filt = filt or ListFilter()
+    with store.read() as db:
+        stmt = select(Disclosure).outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+        if not filt.include_deleted:
+            stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+        if filt.engagement_key:
+            stmt = stmt.where(Engagement.key == filt.engagement_key)
+        if filt.status:
+            stmt = stmt.where(Disclosure.status == filt.status)
+        rows = db.execute(stmt.order_by(Disclosure.id)).scalars().all()  # type: ignore[arg-type]
+        return [build_view(db=db, disclosure=d) for d in rows]
+
+
+def view_to_draft(view: DisclosureView) -> DisclosureDraft:
+    """The editable part of a view, e.g. to open it in the editor."""
+    return DisclosureDraft(
+        inventors=tuple(
+            InventorEntry(p.person_key, p.role, p.contribution) for p in view.inventors
+        ),
+        components=view.components,
+        **{
+            name: getattr(view, name)
+            for name in (*_SCALARS, "engagement_key")
+        },
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _raise_on_errors(problems: list[Problem]) -> None:
+    bad = errors(problems)
+    if bad:
+        raise ValidationFailed(bad)
+
+
+def _require(*, db: Session, key: str) -> Disclosure:
+    disclosure = find_disclosure(db=db, key=key)
+    if disclosure is None:
+        raise NotFound(f"no disclosure {key!r}; `firstfile disclosures list` shows the keys")
+    return disclosure
+
+
+def _engagement_id(*, db: Session, key: str) -> int | None:
+    if not key:
+        return None
+    found = db.execute(select(Engagement.id).where(Engagement.key == key)).scalar()
+    if found is None:
+        raise ValidationFailed([Problem("engagement", f"unknown engagement {key!r}")])
+    return int(found)
+
+
+def _snapshot(draft: DisclosureDraft, events: tuple[EventView, ...]) -> dict[str, Any]:
+    """Comparable values of every field, so an update can audit exactly what changed."""
+    data = {name: getattr(draft, name) for name in (*_SCALARS, "engagement_key")}
+    data["inventors"] = tuple(
+        f"{e.person_key}:{e.role}:{'' if e.contribution is None else f'{e.contribution:g}'}"
+        for e in draft.inventors
+    )
+    data["components"] = tuple(sorted(draft.components))
+    data["events"] = tuple(
+        f"{e.kind}:{e.date.isoformat()}:{e.jurisdiction}:{e.reference}:{e.note}" for e in events
+    )
+    return data
+
+
+def _replace_links(
+    *,
+    db: Session,
+    disclosure: Disclosure,
+    draft: DisclosureDraft,
+    events: tuple[EventView, ...],
+) -> None:
+    """Write the inventors, events and components; they are replaced as a whole."""
+    assert disclosure.id is not None
+    previous = {
+        link.person_id: link
+        for link in db.execute(
+            select(DisclosureInventor).where(DisclosureInventor.disclosure_id == disclosure.id)
+        ).scalars()
+    }
+    db.execute(delete(DisclosureInventor).where(DisclosureInventor.disclosure_id == disclosure.id))
+    db.execute(delete(DisclosureEvent).where(DisclosureEvent.disclosure_id == disclosure.id))
+    db.execute(
+        delete(DisclosureComponent).where(DisclosureComponent.disclosure_id == disclosure.id)
+    )
+    problems: list[Problem] = []
+    joint = False
+    for position, entry in enumerate(draft.inventors):
+        found = db.execute(
+            select(Person, Vendor)
+            .outerjoin(Vendor, Vendor.id == Person.vendor_id)
+            .where(Person.key == entry.person_key)
+        ).first()
+        if found is None:
+            problems.append(
+                Problem(f"inventors[{position}].person", f"unknown person {entry.person_key!r}")
+            )
+            continue
+        person, vendor = found
+        # The organisation at conception is kept: an existing link keeps its affiliation
+        # even when the person has since moved to another employer.
+        earlier = previous.get(person.id)
+        if earlier is not None:
+            org_key, org_name = earlier.organization_key, earlier.organization_name
+        elif vendor is not None:
+            org_key, org_name = vendor.key, vendor.name
+        else:
+            org_key, org_name = INTERNAL, ""
+        joint = joint or (entry.role == "inventor" and org_key != INTERNAL)
+        db.add(
+            DisclosureInventor(
+                disclosure_id=disclosure.id,
+                person_id=person.id,
+                position=position,
+                role=entry.role,
+                contribution=entry.contribution,
+                organization_key=org_key,
+                organization_name=org_name,
+            )
+        )
+    for index, event in enumerate(events):
+        if event.kind not in EVENT_KINDS:
+            problems.append(Problem(f"events[{index}].kind", f"unknown event kind {event.kind!r}"))
+            continue
+        db.add(
+            DisclosureEvent(
+                disclosure_id=disclosure.id,
+                kind=event.kind,
+                happened_on=event.date,
+                jurisdiction=event.jurisdiction,
+                reference=event.reference,
+                note=event.note,
+            )
+        )
+    for index, component_key in enumerate(dict.fromkeys(draft.components)):
+        component_id = db.execute(
+            select(Component.id).where(
+                Component.key == component_key,
+                Component.engagement_id == disclosure.engagement_id,
+            )
+        ).scalar()
+        if component_id is None:
+            problems.append(
+                Problem(f"components[{index}]", f"unknown component {component_key!r} in this "
+                                                "disclosure's engagement")
+            )
+            continue
+        db.add(DisclosureComponent(disclosure_id=disclosure.id, component_id=component_id))
+    if problems:
+        raise ValidationFailed(problems)
+    disclosure.joint = joint
+    db.flush()
+
+

@@ -1,0 +1,188 @@
+"""Opening a firstfile database: SQLite by default, PostgreSQL for a team.
+
+SQLite is tuned for a desktop tool that several processes may write at once: WAL so readers
+never block the writer, synchronous=FULL so a committed disclosure survives a power cut, a
+busy timeout, and BEGIN IMMEDIATE for every write transaction so that two writers queue on
+the lock instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30
+ENV_DB = "FIRSTFILE_DB"
+
+
+class StoreError(Exception):
+    """A database that cannot be opened; the message says what to do about it."""
+
+
+def default_db_path() -> Path:
+    """The SQLite file in the user's data folder (platformdirs), used when nothing is given."""
+    from platformdirs import user_data_path
+
+    return user_data_path("firstfile", appauthor=False) / "firstfile.db"
+
+
+def resolve_db_url(given: str | None) -> str:
+    """A SQLAlchemy URL from --db, else $FIRSTFILE_DB, else the default file.
+
+    A plain path means a SQLite file; URLs are passed through.
+    """
+    value = given or os.environ.get(ENV_DB) or str(default_db_path())
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, so it is never overwritten."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder; give --db a file name such as {path}/firstfile.db")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a SQLite database; firstfile will not touch it. "
+            "Give --db a new file name or an existing firstfile database."
+        )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        path = Path(database)
+        _check_sqlite_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below (the pysqlite driver
+        # would otherwise issue its own deferred BEGIN).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("firstfile_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@dataclass
+class Store:
+    """An open database: the engine plus read and write units of work."""
+
+    engine: Engine
+    url: str
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work (a deferred transaction, rolled back at the end)."""
+        with self.engine.connect() as conn, Session(bind=conn) as db:
+            try:
+                yield db
+            finally:
+                # Detach before the rollback so rows read here stay usable afterwards.
+                db.expunge_all()
+                db.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write unit of work: one transaction, committed on success, rolled back on error.
+
+        On SQLite the transaction starts with BEGIN IMMEDIATE, taking the write lock up front.
+        """
+        with self.engine.connect() as conn:
+            conn.execution_options(firstfile_write=True)
+            with Session(bind=conn, expire_on_commit=False) as db:
+                try:
+                    yield db
+                    db.commit()
+                except BaseException:
+                    db.rollback()
+                    raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for url with firstfile's connection settings."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"{url!r} is not a database URL or path ({exc})") from exc
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise StoreError(
+        f"firstfile stores data in SQLite or PostgreSQL, not {parsed.get_backend_name()!r}; "
+        "use a file path or postgresql+psycopg://user@host/dbname"
+    )
+
+
+def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
+    """Open (creating or upgrading as needed) the database named by given, $FIRSTFILE_DB or
+    the default file."""
+    url = resolve_db_url(given)
+    engine = create_store_engine(url)
+    store = Store(engine=engine, url=url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the database {_redact(url)}: {_first_line(exc)}") from exc
+    if migrate:
+        from firstfile.storage.migrate import upgrade_to_head
+
+        try:
+            upgrade_to_head(store)
+        except StoreError:
+            engine.dispose()
+            raise
+    return store
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url

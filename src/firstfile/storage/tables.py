@@ -1,0 +1,185 @@
+"""The SQLModel tables. Every schema change here needs an Alembic migration in migrations/.
+
+Names follow the domain. Disclosures are never deleted: `deleted_at` marks a deletion, and
+AuditEvent rows record every change with old and new values.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Engagement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    product: str = Field(default="", max_length=200)
+    phase: str = Field(default="pre", max_length=16)
+    created_at: datetime
+
+
+class Vendor(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="contract-manufacturer", max_length=32)
+    country: str = Field(default="", max_length=2)
+    # Competitors the vendor is known to serve, one name per line.
+    competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class EngagementVendor(SQLModel, table=True):
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    # None means the company's own staff; otherwise the vendor the person works for.
+    vendor_id: int | None = Field(default=None, foreign_key="vendor.id")
+
+
+class Component(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="", max_length=32)
+    value_add: int = 3
+    differentiation: int = 3
+    reverse_engineering_difficulty: int = 3
+
+    __table_args__ = (UniqueConstraint("engagement_id", "key"),)
+
+
+class ComponentVendor(SQLModel, table=True):
+    component_id: int = Field(foreign_key="component.id", primary_key=True)
+    vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
+
+
+class ExtractionSession(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    key: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    phase: str = Field(default="pre", max_length=16)
+    held_on: date | None = None
+    goal: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    facilitator_id: int | None = Field(default=None, foreign_key="person.id")
+
+    __table_args__ = (UniqueConstraint("engagement_id", "key"),)
+
+
+class SessionParticipant(SQLModel, table=True):
+    session_id: int = Field(foreign_key="extractionsession.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+
+
+class Idea(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="extractionsession.id", index=True)
+    position: int = 0
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    prompt_id: str = Field(default="", max_length=64)
+    component_id: int | None = Field(default=None, foreign_key="component.id")
+    votes: int = 0
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime
+
+
+class Disclosure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=32)
+    title: str = Field(max_length=200)
+    status: str = Field(default="draft", max_length=16, index=True)
+    engagement_id: int | None = Field(default=None, foreign_key="engagement.id", index=True)
+    phase: str = Field(default="", max_length=16)
+    submitter: str = Field(default="", max_length=200)
+    business_unit: str = Field(default="", max_length=200)
+    submitted_on: date | None = None
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    problem: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    variants: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    advantages: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    prior_art: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    conception_date: date | None = None
+    reduction_to_practice_date: date | None = None
+    prototype_exists: bool = False
+    records_location: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    third_parties: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    jurisdictions: str = Field(default="", max_length=200)
+    reverse_engineerable: bool | None = None
+    completed_in_china: bool = False
+    # Denormalised from the inventors so the list can show and filter it without a join.
+    joint: bool = False
+    source_idea_id: int | None = Field(default=None, foreign_key="idea.id")
+    deleted_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime = Field(index=True)
+    version: int = 1
+
+
+class DisclosureInventor(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    position: int = 0
+    role: str = Field(default="inventor", max_length=16)
+    contribution: float | None = None
+    # The organisation at conception is kept even if the person later changes employer.
+    organization_key: str = Field(default="internal", max_length=64)
+    organization_name: str = Field(default="", max_length=200)
+
+
+class DisclosureEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    kind: str = Field(max_length=32)
+    happened_on: date
+    jurisdiction: str = Field(default="", max_length=8)
+    reference: str = Field(default="", max_length=200)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class DisclosureComponent(SQLModel, table=True):
+    disclosure_id: int = Field(foreign_key="disclosure.id", primary_key=True)
+    component_id: int = Field(foreign_key="component.id", primary_key=True)
+
+
+class KeySequence(SQLModel, table=True):
+    """The last number handed out per year; only ever incremented, so keys never repeat."""
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=200)
+    entity: str = Field(max_length=32)
+    entity_key: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=32)
+    # JSON object {field: [old, new]}; text, so it reads the same on SQLite and PostgreSQL.
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class DraftBuffer(SQLModel, table=True):
+    """Unsaved editor contents, written by autosave so a crash loses at most seconds.
+
+    One row per disclosure being edited (or per new disclosure, keyed by a client token).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str = Field(unique=True, max_length=64)
+    disclosure_key: str = Field(default="", max_length=32)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    saved_at: datetime

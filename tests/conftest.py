@@ -1,0 +1,112 @@
+"""Fixtures shared by every layer of tests.
+
+`store` runs each test on a fresh real database: a SQLite file in tmp_path, and, when
+FIRSTFILE_TEST_PG names a PostgreSQL server (CI always sets it), also a fresh PostgreSQL
+database cloned from a migrated template. Without a server the PostgreSQL case is skipped
+with a message saying how to run it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from firstfile.storage.engine import Store, open_store
+
+PG_ENV = "FIRSTFILE_TEST_PG"
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep the developer's own database, templates and name out of every test."""
+    monkeypatch.delenv("FIRSTFILE_DB", raising=False)
+    monkeypatch.delenv("FIRSTFILE_TEMPLATES", raising=False)
+    monkeypatch.setenv("FIRSTFILE_USER", "tester")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+class PostgresServer:
+    """Creates throw-away databases on the test server, each a copy of a migrated template."""
+
+    def __init__(self, admin_url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.admin_url = make_url(admin_url)
+        self.admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        self.template = f"firstfile_tpl_{uuid.uuid4().hex[:8]}"
+        self.created: list[str] = [self.template]
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        migrated = open_store(self.url_for(self.template))
+        migrated.dispose()
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(sql)
+
+    def url_for(self, name: str) -> str:
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def new_database(self) -> str:
+        name = f"firstfile_t_{uuid.uuid4().hex[:12]}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return self.url_for(name)
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        for name in reversed(self.created):
+            self.drop(name)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer | None]:
+    url = _pg_admin_url()
+    if url is None:
+        yield None
+        return
+    server = PostgresServer(url)
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'firstfile.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    if server is None:
+        pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
+    url = server.new_database()
+    yield url
+    server.drop(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """An open, migrated store on a fresh database (SQLite and PostgreSQL)."""
+    opened = open_store(db_url)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """An open store on a fresh SQLite file, for tests about SQLite itself and the UI."""
+    opened = open_store(str(tmp_path / "firstfile.db"))
+    yield opened
+    opened.dispose()

@@ -294,3 +294,4 @@ def test_focus_on_the_shipped_decks_keeps_every_prompt(shipped: DeckLoad) -> Non
     assert sorted(p.id for p in focused) == sorted(p.id for p in everything)
     tied = [p for p in focused if "firmware" in p.component_kinds]
     assert tied and focused[: len(tied)] == tied
+

@@ -70,11 +70,11 @@ def load_decks(template_dirs: list[Path], *, include_shipped: bool = True) -> De
         folders.append(shipped_templates() / PROMPTS_FOLDER)
 
     # For each file name, the files that could supply it, most preferred first.
+    result = DeckLoad()
     candidates: dict[str, list[tuple[int, Path]]] = {}
-    for rank, path in _deck_files(folders):
+    for rank, path in _deck_files(folders, result.problems):
         candidates.setdefault(path.name, []).append((rank, path))
 
-    result = DeckLoad()
     chosen: list[tuple[int, Path, _DeckFile]] = []  # in walking order
     for files in candidates.values():
         for rank, path in files:
@@ -154,18 +154,20 @@ def _read(path: Path) -> _DeckFile:
 # --- finding files -----------------------------------------------------------------------------
 
 
-def _deck_files(folders: list[Path]) -> Iterator[tuple[int, Path]]:
+def _deck_files(folders: list[Path], problems: list[str]) -> Iterator[tuple[int, Path]]:
     """Each deck file with the rank of its folder (0 is the most preferred)."""
     seen: set[Path] = set()
     for rank, folder in enumerate(folders):
-        try:
-            resolved = folder.resolve()
-        except OSError:
-            continue
+        resolved = folder.resolve()
         if resolved in seen or not folder.is_dir():
-            continue
+            continue  # a user with no prompts folder of their own is the usual case
         seen.add(resolved)
-        for path in sorted(folder.iterdir()):
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            problems.append(f"{folder}:1: cannot list the folder ({exc.strerror or exc})")
+            continue
+        for path in entries:
             # is_file() is False for folders and FIFOs, which would block a read.
             if path.suffix == DECK_SUFFIX and path.is_file():
                 yield rank, path

@@ -119,6 +119,32 @@ def _insert(
     return disclosure
 
 
+def insert_in(
+    *, db: Session, draft: DisclosureDraft, actor: str, key: str | None,
+    events: tuple[EventView, ...],
+) -> Disclosure:
+    """Insert a cleaned, validated draft within the caller's transaction (used by import)."""
+    return _insert(db=db, draft=draft, actor=actor, key=key, events=events)
+
+
+def apply_in(
+    *, db: Session, disclosure: Disclosure, draft: DisclosureDraft,
+    events: tuple[EventView, ...] | None, actor: str,
+) -> bool:
+    """Bring a stored disclosure up to date within the caller's transaction; True if changed.
+
+    events=None keeps the stored events.
+    """
+    before = build_view(db=db, disclosure=disclosure)
+    changed = _apply(db=db, disclosure=disclosure, draft=draft, events=events, before=before)
+    if changed:
+        audit.record(
+            db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
+            action="update", changes=changed, at=disclosure.updated_at,
+        )
+    return bool(changed)
+
+
 def update_disclosure(
     store: Store,
     key: str,
@@ -144,13 +170,7 @@ def update_disclosure(
                 f"{disclosure.version}, yours {expected_version}); reopen it and apply your "
                 "changes again"
             )
-        before = build_view(db=db, disclosure=disclosure)
-        changed = _apply(db=db, disclosure=disclosure, draft=draft, events=events, before=before)
-        if changed:
-            audit.record(
-                db=db, actor=actor, entity="disclosure", entity_key=key, action="update",
-                changes=changed, at=disclosure.updated_at,
-            )
+        apply_in(db=db, disclosure=disclosure, draft=draft, events=events, actor=actor)
         return build_view(db=db, disclosure=disclosure)
 
 

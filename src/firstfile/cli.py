@@ -1,0 +1,277 @@
+"""The firstfile command line. With no command it opens the TUI.
+
+Errors a user can fix are printed to stderr as one clear message with a non-zero exit, never
+as a traceback. Heavy modules (SQLAlchemy, docx, Textual) are imported inside the commands
+that need them, so `firstfile --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from firstfile.settings import Settings
+
+if TYPE_CHECKING:
+    from firstfile.storage.engine import Store
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite file path or postgresql+psycopg:// URL "
+        "(default: $FIRSTFILE_DB, else firstfile.db in your data folder).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="firstfile: capture and file your inventions before your vendors do.",
+)
+disclosures_app = typer.Typer(help="List disclosures.", pretty_exceptions_enable=False)
+export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_enable=False)
+app.add_typer(disclosures_app, name="disclosures")
+app.add_typer(export_app, name="export")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"firstfile: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user can act on into one-line messages and an exit code."""
+    from firstfile.interchange.problems import InterchangeError
+    from firstfile.rendering.safe_files import ExportError
+    from firstfile.services.errors import UserError, ValidationFailed
+    from firstfile.storage.engine import StoreError
+
+    try:
+        yield
+    except ValidationFailed as exc:
+        lines = "\n".join(f"  {p}" for p in exc.problems)
+        fail(f"nothing was written; fix these and try again:\n{lines}")
+    except InterchangeError as exc:
+        lines = "\n".join(f"  {p}" for p in exc.problems)
+        fail(f"nothing was imported; fix these and try again:\n{lines}")
+    except (UserError, StoreError, ExportError) as exc:
+        fail(str(exc))
+
+
+def _settings(ctx: typer.Context, db: str | None) -> Settings:
+    parent: Settings | None = ctx.find_root().obj
+    return Settings.build(db or (parent.db if parent else None))
+
+
+def _open(settings: Settings) -> Store:
+    from firstfile.storage.engine import open_store
+
+    return open_store(settings.db)
+
+
+def _run_tui(settings: Settings) -> None:
+    from firstfile.ui.app import FirstfileApp
+
+    FirstfileApp(settings).run()
+
+
+@app.callback(invoke_without_command=True)
+def root(ctx: typer.Context, db: DbOption = None) -> None:
+    """Open the TUI (when no command is given)."""
+    ctx.obj = Settings.build(db)
+    if ctx.invoked_subcommand is None:
+        with user_errors():
+            _open(ctx.obj).dispose()  # fail here, plainly, if the database can't be used
+        _run_tui(ctx.obj)
+
+
+@app.command()
+def init(ctx: typer.Context, db: DbOption = None) -> None:
+    """Create the database, or upgrade it to the current schema."""
+    settings = _settings(ctx, db)
+    with user_errors():
+        from firstfile.storage.engine import resolve_db_url
+
+        store = _open(settings)
+        store.dispose()
+        typer.echo(f"database ready: {_shown_url(resolve_db_url(settings.db))}")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    db: DbOption = None,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only load the samples.")] = False,
+) -> None:
+    """Load the sample engagements (idempotent), then open the TUI."""
+    from firstfile.resources import sample_sessions
+
+    settings = _settings(ctx, db)
+    files = sorted(p for p in sample_sessions().glob("*") if p.suffix in (".yaml", ".yml",
+                                                                             ".json"))
+    with user_errors():
+        _import_files(settings, files)
+    if not no_tui:
+        _run_tui(settings)
+
+
+@app.command("import")
+def import_files(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Interchange files (YAML or JSON).")],
+    db: DbOption = None,
+) -> None:
+    """Load interchange files. Records are matched by key, so importing twice changes nothing."""
+    settings = _settings(ctx, db)
+    with user_errors():
+        _import_files(settings, files)
+
+
+def _import_files(settings: Settings, files: list[Path]) -> None:
+    from firstfile.interchange.problems import InterchangeError
+    from firstfile.interchange.reader import read_document
+    from firstfile.services.importer import import_document
+
+    # Every file is checked before anything is written, so one bad file stops the lot.
+    documents = []
+    problems: list[str] = []
+    for path in files:
+        if not path.is_file():
+            problems.append(f"{path}: no such file")
+            continue
+        try:
+            documents.append((path, read_document(path)))
+        except InterchangeError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InterchangeError(problems)
+    store = _open(settings)
+    try:
+        for path, document in documents:
+            for warning in document.warnings:
+                typer.echo(f"warning: {warning}", err=True)
+            report = import_document(store, document, actor=settings.actor, source=path.name)
+            typer.echo(report.summary())
+    finally:
+        store.dispose()
+
+
+@disclosures_app.command("list")
+def list_disclosures(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    engagement: Annotated[str | None, typer.Option(help="Only this engagement (key).")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    db: DbOption = None,
+) -> None:
+    """List disclosures, oldest first."""
+    from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
+    from firstfile.services import disclosures
+    from firstfile.storage.disclosure_queries import ListFilter
+
+    if status is not None and status not in DISCLOSURE_STATUSES:
+        fail(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, not {status!r}")
+    settings = _settings(ctx, db)
+    with user_errors():
+        store = _open(settings)
+        try:
+            views = disclosures.all_views(store, ListFilter(engagement_key=engagement,
+                                                            status=status))
+        finally:
+            store.dispose()
+    if as_json:
+        _print_json([v.as_json() for v in views])
+        return
+    _print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
+                 for v in views])
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find; end a word with * for a prefix.")],
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Full-text search over disclosures, best match first."""
+    from firstfile.domain.search_query import parse_query
+    from firstfile.services import disclosures
+
+    if not parse_query(query):
+        fail("give at least one word to search for")
+    settings = _settings(ctx, db)
+    with user_errors():
+        store = _open(settings)
+        try:
+            rows = disclosures.search(store, query, limit=limit)
+            views = disclosures.views_for(store, [r.key for r in rows]) if as_json else []
+        finally:
+            store.dispose()
+    if as_json:
+        _print_json([v.as_json() for v in views])
+        return
+    if not rows:
+        typer.echo("no disclosures match", err=True)
+        raise typer.Exit(1)
+    _print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
+                 for r in rows])
+
+
+@export_app.command("disclosure")
+def export_disclosure(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
+    db: DbOption = None,
+) -> None:
+    """Write one disclosure as a DOCX (or Markdown) file named after its key."""
+    from firstfile.rendering.export import export_disclosure as render
+    from firstfile.services import disclosures
+
+    if fmt not in ("docx", "md"):
+        fail(f"--format must be docx or md, not {fmt!r}")
+    settings = _settings(ctx, db)
+    with user_errors():
+        store = _open(settings)
+        try:
+            view = disclosures.get_disclosure(store, key)
+        finally:
+            store.dispose()
+        path = render(view, out, fmt, templates_dir=settings.templates_dir)
+    typer.echo(str(path))
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_rows(rows: list[tuple[str, ...]]) -> None:
+    from firstfile.domain.text import clean_line
+
+    for row in rows:
+        # Control characters are shown, never sent to the terminal.
+        typer.echo("  ".join(clean_line(cell) for cell in row))
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> Callable[..., Any] | None:
+    """Console entry point."""
+    return app(args=argv, prog_name="firstfile")

@@ -1,0 +1,209 @@
+"""Loading interchange files into the database, idempotently and all-or-nothing.
+
+A file is written in one transaction: if any record fails, nothing from the file is kept.
+Records are matched by key (components and sessions by key within the engagement; a
+disclosure without a key by engagement and title), and only differences are written, each
+with its audit record, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain.vocabulary import INTERNAL
+from firstfile.interchange.document import InterchangeDocument
+from firstfile.services import disclosures as disclosure_service
+from firstfile.services.errors import ValidationFailed
+from firstfile.storage import upserts
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import (
+    Component,
+    ComponentVendor,
+    Disclosure,
+    Engagement,
+    EngagementVendor,
+    ExtractionSession,
+    Idea,
+    Person,
+    SessionParticipant,
+    Vendor,
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per kind of record: created / updated / unchanged counts."""
+
+    source: str
+    outcomes: Counter[str] = field(default_factory=Counter)
+    disclosure_keys: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, outcome: str) -> None:
+        self.outcomes[f"{kind} {outcome}"] += 1
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            n for name, n in self.outcomes.items() if not name.endswith("unchanged")
+        )
+
+    def summary(self) -> str:
+        parts = [f"{n} {name}" for name, n in sorted(self.outcomes.items()) if n]
+        return f"{self.source}: " + (", ".join(parts) if parts else "nothing to import")
+
+
+def import_document(
+    store: Store, doc: InterchangeDocument, *, actor: str, source: str = ""
+) -> ImportReport:
+    """Write doc into the database in one transaction; see the module docstring."""
+    report = ImportReport(source=source or doc.engagement.key)
+    with store.write() as db:
+        _import(db=db, doc=doc, actor=actor, report=report)
+    return report
+
+
+def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: ImportReport) -> None:
+    e = doc.engagement
+    engagement, outcome = upserts.upsert(
+        db=db, model=Engagement, match={"key": e.key},
+        values={"name": e.name, "product": e.product, "phase": e.phase},
+        create_only={"created_at": datetime.now(UTC)},
+        actor=actor, entity="engagement", entity_key=e.key,
+    )
+    report.count("engagement", outcome)
+
+    vendor_ids: dict[str, int] = {}
+    for v in doc.vendors:
+        vendor, outcome = upserts.upsert(
+            db=db, model=Vendor, match={"key": v.key},
+            values={"name": v.name, "kind": v.kind, "country": v.country,
+                    "competitors": "\n".join(v.competitors)},
+            actor=actor, entity="vendor", entity_key=v.key,
+        )
+        report.count("vendor", outcome)
+        assert vendor.id is not None
+        vendor_ids[v.key] = vendor.id
+        upserts.link(db=db, model=EngagementVendor, engagement_id=engagement.id,
+                     vendor_id=vendor.id)
+
+    person_ids: dict[str, int] = {}
+    for p in doc.people:
+        vendor_id = None if p.organization == INTERNAL else _vendor_id(db, vendor_ids,
+                                                                          p.organization)
+        person, outcome = upserts.upsert(
+            db=db, model=Person, match={"key": p.key},
+            values={"name": p.name, "email": p.email, "vendor_id": vendor_id},
+            actor=actor, entity="person", entity_key=p.key,
+        )
+        report.count("person", outcome)
+        assert person.id is not None
+        person_ids[p.key] = person.id
+
+    component_ids: dict[str, int] = {}
+    for c in doc.components:
+        component, outcome = upserts.upsert(
+            db=db, model=Component, match={"engagement_id": engagement.id, "key": c.key},
+            values={"name": c.name, "kind": c.kind, "value_add": c.value_add,
+                    "differentiation": c.differentiation,
+                    "reverse_engineering_difficulty": c.reverse_engineering_difficulty},
+            actor=actor, entity="component", entity_key=f"{e.key}/{c.key}",
+        )
+        assert component.id is not None
+        component_ids[c.key] = component.id
+        for vendor_key in c.vendors:
+            if upserts.link(db=db, model=ComponentVendor, component_id=component.id,
+                            vendor_id=_vendor_id(db, vendor_ids, vendor_key)):
+                outcome = "updated" if outcome == "unchanged" else outcome
+        report.count("component", outcome)
+
+    for s in doc.sessions:
+        _import_session(db=db, engagement=engagement, s=s, actor=actor, report=report,
+                        person_ids=person_ids, component_ids=component_ids)
+
+    for d in doc.disclosures:
+        problems = errors(validate(d.draft))
+        if problems:
+            raise ValidationFailed(problems)
+        draft = d.draft.cleaned()
+        existing = _find_disclosure(db=db, key=d.key, engagement_id=engagement.id,
+                                    title=draft.title)
+        if existing is None:
+            made = disclosure_service.insert_in(
+                db=db, draft=draft, actor=actor, key=d.key, events=d.events
+            )
+            report.count("disclosure", "created")
+            report.disclosure_keys.append(made.key)
+        else:
+            changed = disclosure_service.apply_in(
+                db=db, disclosure=existing, draft=draft, events=d.events, actor=actor
+            )
+            report.count("disclosure", "updated" if changed else "unchanged")
+            report.disclosure_keys.append(existing.key)
+
+
+def _vendor_id(db: Session, known: dict[str, int], key: str) -> int:
+    if key in known:
+        return known[key]
+    found = db.execute(select(Vendor.id).where(Vendor.key == key)).scalar()
+    if found is None:
+        raise ValidationFailed([Problem("vendors", f"unknown vendor {key!r}")])
+    known[key] = int(found)
+    return known[key]
+
+
+def _find_disclosure(
+    *, db: Session, key: str | None, engagement_id: int | None, title: str
+) -> Disclosure | None:
+    if key:
+        return db.execute(select(Disclosure).where(Disclosure.key == key)).scalar_one_or_none()
+    return db.execute(
+        select(Disclosure)
+        .where(Disclosure.engagement_id == engagement_id, Disclosure.title == title,
+               Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Disclosure.id)  # type: ignore[arg-type]
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _import_session(*, db, engagement, s, actor, report, person_ids, component_ids) -> None:  # type: ignore[no-untyped-def]
+    entity_key = f"{engagement.key}/{s.key}"
+    session_row, outcome = upserts.upsert(
+        db=db, model=ExtractionSession, match={"engagement_id": engagement.id, "key": s.key},
+        values={"title": s.title, "phase": s.phase, "held_on": s.date, "goal": s.goal,
+                "facilitator_id": person_ids.get(s.facilitator) or _person_id(db, s.facilitator)},
+        actor=actor, entity="session", entity_key=entity_key,
+    )
+    for person_key in s.participants:
+        if upserts.link(db=db, model=SessionParticipant, session_id=session_row.id,
+                        person_id=person_ids.get(person_key) or _person_id(db, person_key)):
+            outcome = "updated" if outcome == "unchanged" else outcome
+    # Ideas are matched by their position in the session, the order the room raised them.
+    # Ideas the file does not list (added since in the app) are kept: nothing is lost.
+    for position, idea in enumerate(s.ideas):
+        _, idea_outcome = upserts.upsert(
+            db=db, model=Idea, match={"session_id": session_row.id, "position": position},
+            values={"text": idea.text,
+                    "author_id": person_ids.get(idea.author) or _person_id(db, idea.author),
+                    "prompt_id": idea.prompt,
+                    "component_id": component_ids.get(idea.component) if idea.component
+                    else None,
+                    "votes": idea.votes, "status": idea.status},
+            create_only={"created_at": datetime.now(UTC)},
+            actor=actor, entity="idea", entity_key=f"{entity_key}#{position + 1}",
+        )
+        if idea_outcome != "unchanged":
+            outcome = "updated" if outcome == "unchanged" else outcome
+    report.count("session", outcome)
+
+
+def _person_id(db: Session, key: str) -> int:
+    found = db.execute(select(Person.id).where(Person.key == key)).scalar()
+    if found is None:
+        raise ValidationFailed([Problem("people", f"unknown person {key!r}")])
+    return int(found)

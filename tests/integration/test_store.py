@@ -1,0 +1,126 @@
+"""Opening databases: migrations, SQLite settings, refusing what is not ours, concurrent writers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.services import disclosures
+from firstfile.storage.engine import Store, StoreError, open_store, resolve_db_url
+from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
+from tests.factories import seed_basics
+
+
+def test_head_revision_constant_matches_the_migrations(sqlite_store: Store) -> None:
+    script = ScriptDirectory.from_config(alembic_config(sqlite_store))
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def test_open_migrates_a_new_database_to_head(store: Store) -> None:
+    assert current_revision(store) == HEAD_REVISION
+
+
+def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(sqlite_store: Store) -> None:
+    with sqlite_store.read() as db:
+        conn = db.connection()
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"my meeting notes\n" * 100)
+    before = notes.read_bytes()
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        open_store(str(notes))
+    assert notes.read_bytes() == before
+
+
+def test_a_foreign_sqlite_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    with pytest.raises(StoreError, match="not firstfile's"):
+        open_store(str(other))
+    with sqlite3.connect(other) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert names == ["customers"]
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(str(tmp_path))
+
+
+def test_an_unsupported_url_is_refused() -> None:
+    with pytest.raises(StoreError, match="SQLite or PostgreSQL"):
+        open_store("mysql://localhost/x")
+
+
+def test_paths_become_sqlite_urls_and_the_environment_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert resolve_db_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+    monkeypatch.setenv("FIRSTFILE_DB", str(tmp_path / "env.db"))
+    assert resolve_db_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert resolve_db_url("postgresql+psycopg://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_default_database_lives_in_the_user_data_folder(tmp_path: Path) -> None:
+    # conftest points XDG_DATA_HOME into tmp_path, so the default file lands there.
+    store = open_store(None)
+    try:
+        assert store.url.startswith(f"sqlite:///{tmp_path}/xdg-data/firstfile/")
+        assert Path(store.url.removeprefix("sqlite:///")).exists()
+    finally:
+        store.dispose()
+
+
+def test_a_failed_write_leaves_nothing_behind(sqlite_store: Store) -> None:
+    seed_basics(sqlite_store)
+    with pytest.raises(RuntimeError), sqlite_store.write() as db:
+        db.execute(text("UPDATE person SET name = 'changed' WHERE key = 'jdoe'"))
+        raise RuntimeError("power cut")
+    with sqlite_store.read() as db:
+        assert db.execute(text("SELECT name FROM person WHERE key='jdoe'")).scalar() == "Jane Doe"
+
+
+def _log_many(path: str, who: str, count: int) -> None:
+    store = open_store(path)
+    try:
+        for n in range(count):
+            disclosures.create_disclosure(
+                store,
+                DisclosureDraft(title=f"{who} idea {n}", summary="s",
+                                inventors=(InventorEntry("jdoe", "inventor", 100),)),
+                actor=who,
+            )
+    finally:
+        store.dispose()
+
+
+def test_two_processes_writing_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.db")
+    store = open_store(path)
+    seed_basics(store)
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_log_many, args=(path, who, 40)) for who in ("a", "b")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    rows = disclosures.all_views(store)
+    assert len(rows) == 80
+    # Every key handed out once, with no gaps: the counter was never raced.
+    numbers = sorted(int(v.key.rsplit("-", 1)[1]) for v in rows)
+    assert numbers == list(range(1, 81))
+    store.dispose()

@@ -29,6 +29,7 @@ from firstfile.storage.disclosure_queries import (
     Cursor,
     ListFilter,
     build_view,
+    build_views,
     count_rows,
     find_disclosure,
     page_rows,
@@ -263,7 +264,7 @@ def search(
 def views_for(store: Store, keys: list[str]) -> list[DisclosureView]:
     """Full views for keys, in the given order."""
     with store.read() as db:
-        return [build_view(db=db, disclosure=_require(db=db, key=k)) for k in keys]
+        return build_views(db=db, disclosures=[_require(db=db, key=k) for k in keys])
 
 
 def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureView]:
@@ -278,7 +279,7 @@ def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureVi
         if filt.status:
             stmt = stmt.where(Disclosure.status == filt.status)
         rows = db.execute(stmt.order_by(Disclosure.id)).scalars().all()  # type: ignore[arg-type]
-        return [build_view(db=db, disclosure=d) for d in rows]
+        return build_views(db=db, disclosures=list(rows))
 
 
 def view_to_draft(view: DisclosureView) -> DisclosureDraft:

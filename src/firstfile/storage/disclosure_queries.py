@@ -172,26 +172,79 @@ def find_disclosure(*, db: Session, key: str) -> Disclosure | None:
 
 def build_view(*, db: Session, disclosure: Disclosure) -> DisclosureView:
     """The full plain view of one disclosure, with its people, events and components."""
-    engagement = (
-        db.get(Engagement, disclosure.engagement_id) if disclosure.engagement_id else None
-    )
-    people = db.execute(
-        select(DisclosureInventor, Person)
-        .join(Person, Person.id == DisclosureInventor.person_id)
-        .where(DisclosureInventor.disclosure_id == disclosure.id)
-        .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
-    ).all()
-    events = db.execute(
-        select(DisclosureEvent)
-        .where(DisclosureEvent.disclosure_id == disclosure.id)
-        .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
-    ).scalars()
-    components = db.execute(
-        select(Component.key)
-        .join(DisclosureComponent, DisclosureComponent.component_id == Component.id)
-        .where(DisclosureComponent.disclosure_id == disclosure.id)
-        .order_by(Component.key)
-    ).scalars()
+    return build_views(db=db, disclosures=[disclosure])[0]
+
+
+def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[DisclosureView]:
+    """Full views of many disclosures with one query per related table (not one per row),
+    so exporting or listing thousands stays fast."""
+    ids = [d.id for d in disclosures]
+    if not ids:
+        return []
+    engagement_ids = {d.engagement_id for d in disclosures if d.engagement_id}
+    engagements = {
+        e.id: e
+        for e in db.execute(
+            select(Engagement).where(Engagement.id.in_(engagement_ids))  # type: ignore[union-attr]
+        ).scalars()
+    } if engagement_ids else {}
+    people: dict[int, list[InventorView]] = {}
+    events: dict[int, list[EventView]] = {}
+    components: dict[int, list[str]] = {}
+    for chunk in _chunks(ids):
+        for link, person in db.execute(
+            select(DisclosureInventor, Person)
+            .join(Person, Person.id == DisclosureInventor.person_id)
+            .where(DisclosureInventor.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
+        ):
+            people.setdefault(link.disclosure_id, []).append(
+                InventorView(
+                    person_key=person.key,
+                    name=person.name,
+                    email=person.email,
+                    organization=link.organization_key,
+                    organization_name=link.organization_name,
+                    is_vendor=link.organization_key != "internal",
+                    role=link.role,
+                    contribution=link.contribution,
+                )
+            )
+        for e in db.execute(
+            select(DisclosureEvent)
+            .where(DisclosureEvent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
+        ).scalars():
+            events.setdefault(e.disclosure_id, []).append(
+                EventView(kind=e.kind, date=e.happened_on, jurisdiction=e.jurisdiction,
+                          reference=e.reference, note=e.note)
+            )
+        for disclosure_id, component_key in db.execute(
+            select(DisclosureComponent.disclosure_id, Component.key)
+            .join(Component, Component.id == DisclosureComponent.component_id)
+            .where(DisclosureComponent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(Component.key)
+        ):
+            components.setdefault(disclosure_id, []).append(component_key)
+    return [
+        _view(d, engagements.get(d.engagement_id), people.get(d.id, []),  # type: ignore[arg-type]
+              events.get(d.id, []), components.get(d.id, []))  # type: ignore[arg-type]
+        for d in disclosures
+    ]
+
+
+def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
+    # Bounded IN lists: SQLite caps the number of bound parameters per statement.
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _view(
+    disclosure: Disclosure,
+    engagement: Engagement | None,
+    inventors: list[InventorView],
+    events: list[EventView],
+    components: list[str],
+) -> DisclosureView:
     return DisclosureView(
         key=disclosure.key,
         title=disclosure.title,
@@ -216,29 +269,8 @@ def build_view(*, db: Session, disclosure: Disclosure) -> DisclosureView:
         jurisdictions=disclosure.jurisdictions,
         reverse_engineerable=disclosure.reverse_engineerable,
         completed_in_china=disclosure.completed_in_china,
-        inventors=tuple(
-            InventorView(
-                person_key=person.key,
-                name=person.name,
-                email=person.email,
-                organization=link.organization_key,
-                organization_name=link.organization_name,
-                is_vendor=link.organization_key != "internal",
-                role=link.role,
-                contribution=link.contribution,
-            )
-            for link, person in people
-        ),
-        events=tuple(
-            EventView(
-                kind=e.kind,
-                date=e.happened_on,
-                jurisdiction=e.jurisdiction,
-                reference=e.reference,
-                note=e.note,
-            )
-            for e in events
-        ),
+        inventors=tuple(inventors),
+        events=tuple(events),
         components=tuple(components),
         deleted=disclosure.deleted_at is not None,
         created_at=disclosure.created_at,
@@ -252,6 +284,7 @@ __all__ = [
     "Cursor",
     "ListFilter",
     "build_view",
+    "build_views",
     "count_rows",
     "cursor_for",
     "find_disclosure",

@@ -1,0 +1,123 @@
+"""The parsed form of one `firstfile/1` file: one engagement and everything recorded for it.
+
+Plain frozen dataclasses, like the domain views, so the importer, the exporter and the tests
+compare and pass them around without touching a database. Every reference between records
+(a person's organisation, an inventor, a component's vendors) is a key, checked by the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from firstfile.domain.disclosure import DisclosureDraft
+from firstfile.domain.views import EventView
+
+FORMAT_NAME = "firstfile/1"
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementDoc:
+    """The outsourcing engagement the file describes."""
+
+    key: str
+    name: str
+    product: str = ""
+    phase: str = "pre"  # pre | during | post | closed
+
+
+@dataclass(frozen=True, slots=True)
+class VendorDoc:
+    """A contract manufacturer, design firm, ODM or test house."""
+
+    key: str
+    name: str
+    kind: str
+    country: str  # ISO 3166 alpha-2, upper case
+    competitors: tuple[str, ...] = ()  # names of competitors the vendor also serves
+
+
+@dataclass(frozen=True, slots=True)
+class PersonDoc:
+    """Someone who takes part: own staff (organization "internal") or a vendor's staff."""
+
+    key: str
+    name: str
+    email: str = ""
+    organization: str = "internal"  # "internal" or a vendor key
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentDoc:
+    """A part of the product or process, scored 1-5 to decide what to keep in-house."""
+
+    key: str
+    name: str
+    value_add: int
+    differentiation: int
+    reverse_engineering_difficulty: int
+    kind: str = ""
+    vendors: tuple[str, ...] = ()  # vendor keys that see this component
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaDoc:
+    """One idea raised in an extraction session."""
+
+    text: str
+    author: str  # person key
+    prompt: str = ""  # the id of the brainstorming prompt that raised it, if any
+    component: str = ""  # component key, if the idea belongs to one
+    votes: int = 0
+    status: str = "open"  # open | parked | promoted
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDoc:
+    """An extraction session (before, during or after the engagement) and its ideas."""
+
+    key: str
+    title: str
+    phase: str
+    date: date
+    facilitator: str  # person key
+    goal: str = ""
+    participants: tuple[str, ...] = ()  # person keys
+    ideas: tuple[IdeaDoc, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureDoc:
+    """An invention disclosure: the editable draft, its key if it has one, and its events.
+
+    ``draft.engagement_key`` is the file's engagement; ``draft.submitter``, the inventors'
+    ``person_key`` and ``draft.components`` are keys from the same file.
+    """
+
+    draft: DisclosureDraft
+    key: str | None = None  # FF-YYYY-NNNN; None until the importer assigns one
+    events: tuple[EventView, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The disclosure's title (the matching key when it has no FF key yet)."""
+        return self.draft.title
+
+
+@dataclass(frozen=True, slots=True)
+class InterchangeDocument:
+    """One engagement file, read and checked.
+
+    ``warnings`` are the draft-level notes (a contribution total that is not 100 on a draft,
+    a title longer than counsel likes, control characters replaced), each formatted as
+    ``file:line: path: message``. They do not take part in equality: the same content read
+    from two differently laid-out files is the same document.
+    """
+
+    engagement: EngagementDoc
+    vendors: tuple[VendorDoc, ...] = ()
+    people: tuple[PersonDoc, ...] = ()
+    components: tuple[ComponentDoc, ...] = ()
+    sessions: tuple[SessionDoc, ...] = ()
+    disclosures: tuple[DisclosureDoc, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)

@@ -1,0 +1,236 @@
+"""Typed reading of node values, recording a problem (with line and path) for each mistake.
+
+Every reader returns a usable value even after an error (an empty string, None), so the
+caller carries on and the file's other mistakes are found in the same run; the problems
+decide at the end whether the document is accepted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from firstfile.domain.keys import is_valid_record_key
+from firstfile.domain.text import clean_line, clean_text
+from firstfile.interchange.nodes import (
+    BOOL,
+    FLOAT,
+    INT,
+    INVALID,
+    MAP,
+    NULL,
+    SCALAR,
+    SEQ,
+    STR,
+    TIMESTAMP,
+    Node,
+    describe,
+)
+from firstfile.interchange.problems import Problems
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+Fields = dict[str, Node]
+
+
+def join(path: str, name: str) -> str:
+    """The path of a named field below path."""
+    return f"{path}.{name}" if path else name
+
+
+class Checker:
+    """Reads fields out of mapping nodes and remembers the line of every path it has seen."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        self.lines: dict[str, int] = {}
+
+    # -- structure -------------------------------------------------------------------------
+
+    def mapping(
+        self, node: Node, path: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> Fields | None:
+        """The fields of a mapping node, after checking for unknown, repeated and missing keys.
+
+        A field whose value is null counts as absent.
+        """
+        self.lines.setdefault(path, node.line)
+        if node.tag == INVALID:
+            return None
+        if node.kind != MAP:
+            self.problems.error(node.line, path, f"expected a mapping, got {describe(node)}")
+            return None
+        allowed = (*required, *optional)
+        fields: Fields = {}
+        for key, value in node.value:
+            if key.kind != SCALAR or key.tag == INVALID:
+                self.problems.error(key.line, path, "keys must be plain text")
+                continue
+            name = key.text
+            where = join(path, name)
+            if name in fields:
+                self.problems.error(key.line, where,
+                                    f"given twice (first on line {fields[name].line})")
+                continue
+            if name not in allowed:
+                self.problems.error(key.line, where, _unknown_key(name, allowed))
+                continue
+            fields[name] = value
+            self.lines[where] = value.line
+        for name in required:
+            if name not in fields or _is_null(fields[name]):
+                self.problems.error(node.line, join(path, name), "is required")
+        return {name: value for name, value in fields.items() if not _is_null(value)}
+
+    def items(self, fields: Fields, name: str, path: str) -> Iterator[tuple[Node, str]]:
+        """Each item of the list field name, with its path; nothing when absent."""
+        node = fields.get(name)
+        if node is None or node.tag == INVALID:
+            return
+        where = join(path, name)
+        if node.kind != SEQ:
+            self.problems.error(node.line, where, f"expected a list, got {describe(node)}")
+            return
+        for index, item in enumerate(node.value):
+            item_path = f"{where}[{index}]"
+            self.lines[item_path] = item.line
+            yield item, item_path
+
+    # -- scalars ---------------------------------------------------------------------------
+
+    def text(self, fields: Fields, name: str, path: str, *, multiline: bool = False,
+             required: bool = False) -> str:
+        """A text field, cleaned: one line (names, titles) or several (descriptions)."""
+        node = fields.get(name)
+        if node is None:
+            return ""
+        return self.text_of(node, join(path, name), multiline=multiline, required=required)
+
+    def text_of(self, node: Node, path: str, *, multiline: bool = False,
+                required: bool = False) -> str:
+        """The cleaned text of a node (see text)."""
+        raw = self._raw_text(node, path)
+        if raw is None:
+            return ""
+        value = clean_text(raw) if multiline else clean_line(raw)
+        if required and not value.strip():
+            self.problems.error(node.line, path, "must not be empty")
+        return value
+
+    def key(self, fields: Fields, name: str, path: str) -> str:
+        """A record key (engagement, vendor, person, component, session)."""
+        node = fields.get(name)
+        if node is None:
+            return ""
+        return self.key_of(node, join(path, name))
+
+    def key_of(self, node: Node, path: str) -> str:
+        """The key held by node, checked with domain.keys.is_valid_record_key."""
+        raw = self._raw_text(node, path)
+        if raw is None:
+            return ""
+        if not is_valid_record_key(raw):
+            self.problems.error(
+                node.line, path,
+                f"{raw!r} is not a valid key: use up to 64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit",
+            )
+        return raw
+
+    def choice(self, fields: Fields, name: str, path: str, allowed: tuple[str, ...],
+               default: str) -> str:
+        """A field that must be one of allowed; default when absent."""
+        node = fields.get(name)
+        if node is None:
+            return default
+        raw = self._raw_text(node, join(path, name))
+        if raw is None:
+            return default
+        if raw not in allowed:
+            self.problems.error(node.line, join(path, name),
+                                f"{raw!r} is not allowed: use one of {', '.join(allowed)}")
+        return raw
+
+    def date(self, fields: Fields, name: str, path: str) -> date | None:
+        """A calendar date written YYYY-MM-DD; None when absent or wrong."""
+        node = fields.get(name)
+        if node is None or node.tag == INVALID:
+            return None
+        where = join(path, name)
+        text = node.text if node.kind == SCALAR else ""
+        match = _DATE.match(text) if node.tag in (STR, TIMESTAMP) else None
+        if match is None:
+            self.problems.error(node.line, where,
+                                f"expected a date like 2026-03-02, got {describe(node)}"
+                                + (f" {text!r}" if text else ""))
+            return None
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            self.problems.error(node.line, where, f"{text!r} is not a real date")
+            return None
+
+    def integer(self, fields: Fields, name: str, path: str, low: int,
+                high: int | None = None) -> int | None:
+        """A whole number in [low, high]; None when absent or wrong."""
+        node = fields.get(name)
+        if node is None or node.tag == INVALID:
+            return None
+        where = join(path, name)
+        if node.kind != SCALAR or node.tag != INT:
+            self.problems.error(node.line, where, f"expected a whole number, got "
+                                                  f"{describe(node)}")
+            return None
+        value: int = node.value
+        if value < low or (high is not None and value > high):
+            limit = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            self.problems.error(node.line, where, f"{value} is out of range: use a number "
+                                                  f"{limit}")
+        return value
+
+    def number(self, fields: Fields, name: str, path: str) -> float | None:
+        """A number (whole or decimal); the range is the domain's to check."""
+        node = fields.get(name)
+        if node is None or node.tag == INVALID:
+            return None
+        if node.kind != SCALAR or node.tag not in (INT, FLOAT):
+            self.problems.error(node.line, join(path, name),
+                                f"expected a number, got {describe(node)}")
+            return None
+        return float(node.value)
+
+    def boolean(self, fields: Fields, name: str, path: str) -> bool | None:
+        """true or false; None when absent or wrong."""
+        node = fields.get(name)
+        if node is None or node.tag == INVALID:
+            return None
+        if node.kind != SCALAR or node.tag != BOOL:
+            self.problems.error(node.line, join(path, name),
+                                f"expected true or false, got {describe(node)}")
+            return None
+        return bool(node.value)
+
+    def _raw_text(self, node: Node, path: str) -> str | None:
+        if node.tag == INVALID:
+            return None
+        if node.kind == SCALAR and node.tag == STR:
+            return str(node.value)
+        # An unquoted YAML value that happens to look like a number, a date or yes/no is
+        # still what the person typed: country NO stays "NO", a part number 0402 stays "0402".
+        if node.kind == SCALAR and node.plain and node.tag != NULL:
+            return node.text
+        self.problems.error(node.line, path, f"expected text, got {describe(node)}")
+        return None
+
+
+def _is_null(node: Node) -> bool:
+    return node.kind == SCALAR and node.tag == NULL
+
+
+def _unknown_key(name: str, allowed: tuple[str, ...]) -> str:
+    guess = difflib.get_close_matches(name, allowed, n=1)
+    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+    return f"unknown key {name!r}{hint}; allowed here: {', '.join(allowed)}"
+

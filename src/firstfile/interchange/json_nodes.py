@@ -1,0 +1,156 @@
+"""Reading JSON into line-numbered nodes.
+
+The standard json module forgets where each value was, and reading JSON as YAML is not
+faithful (YAML 1.1 reads 1e5 as text and leaves escaped surrogate pairs unjoined), so this
+is a small JSON reader that keeps lines. It reuses json's own string and number scanners,
+so strings and numbers mean exactly what they mean to ``json.loads``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from json import JSONDecodeError
+from json.decoder import scanstring
+from json.scanner import NUMBER_RE
+
+from firstfile.interchange.nodes import (
+    BOOL,
+    FLOAT,
+    INT,
+    MAP,
+    MAX_DEPTH,
+    MAX_NODES,
+    NULL,
+    SCALAR,
+    SEQ,
+    STR,
+    Node,
+    TooLarge,
+)
+from firstfile.interchange.problems import Problems
+
+_CONSTANTS: dict[str, tuple[object, str]] = {
+    "true": (True, BOOL),
+    "false": (False, BOOL),
+    "null": (None, NULL),
+    "NaN": (float("nan"), FLOAT),
+    "Infinity": (float("inf"), FLOAT),
+    "-Infinity": (float("-inf"), FLOAT),
+}
+
+
+_SPACE = re.compile(r"[ \t\n\r]+")
+
+
+def _skip(text: str, pos: int) -> int:
+    """The position of the first non-space character at or after pos."""
+    match = _SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+def json_nodes(text: str, problems: Problems) -> Node | None:
+    """The root node of the JSON value in text, or None after recording why not."""
+    reader = _JsonReader(text)
+    try:
+        if not text.strip():
+            problems.error(1, "", "the file is empty: expected a JSON object with 'format' "
+                                  "and 'engagement'")
+            return None
+        node, end = reader.value(0, 0)
+        end = _skip(text, end)
+        if end != len(text):
+            raise JSONDecodeError("Extra data", text, end)
+    except JSONDecodeError as exc:
+        problems.error(exc.lineno, "", f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return None
+    except TooLarge as exc:
+        problems.error(reader.line(reader.last), "", str(exc))
+        return None
+    return node
+
+
+class _JsonReader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.count = 0
+        self.last = 0
+
+    def line(self, pos: int) -> int:
+        return bisect_right(self.line_starts, pos)
+
+    def value(self, pos: int, depth: int) -> tuple[Node, int]:
+        text = self.text
+        pos = _skip(text, pos)
+        self.last = pos
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise TooLarge(f"the file holds more than {MAX_NODES:,} values: split it into "
+                           "one file per engagement")
+        char = text[pos:pos + 1]
+        if char == "{":
+            return self._object(pos, depth + 1)
+        if char == "[":
+            return self._array(pos, depth + 1)
+        if char == '"':
+            value, end = scanstring(text, pos + 1, True)
+            return Node(SCALAR, self.line(pos), value, STR, value), end
+        number = NUMBER_RE.match(text, pos)
+        if number is not None:
+            integer, fraction, exponent = number.groups()
+            if fraction or exponent:
+                return Node(SCALAR, self.line(pos), float(number.group()), FLOAT,
+                            number.group()), number.end()
+            return Node(SCALAR, self.line(pos), int(integer), INT, integer), number.end()
+        for word, (constant, tag) in _CONSTANTS.items():
+            if text.startswith(word, pos):
+                return Node(SCALAR, self.line(pos), constant, tag, word), pos + len(word)
+        raise JSONDecodeError("Expecting value", text, pos)
+
+    def _check_depth(self, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise TooLarge(f"the file nests deeper than {MAX_DEPTH} levels")
+
+    def _object(self, pos: int, depth: int) -> tuple[Node, int]:
+        self._check_depth(depth)
+        text = self.text
+        node = Node(MAP, self.line(pos), [])
+        pos = _skip(text, pos + 1)
+        if text[pos:pos + 1] == "}":
+            return node, pos + 1
+        while True:
+            if text[pos:pos + 1] != '"':
+                raise JSONDecodeError("Expecting property name enclosed in double quotes",
+                                      text, pos)
+            key, pos = self.value(pos, depth)
+            pos = _skip(text, pos)
+            if text[pos:pos + 1] != ":":
+                raise JSONDecodeError("Expecting ':' delimiter", text, pos)
+            item, pos = self.value(pos + 1, depth)
+            node.value.append((key, item))
+            pos = _skip(text, pos)
+            char = text[pos:pos + 1]
+            if char == "}":
+                return node, pos + 1
+            if char != ",":
+                raise JSONDecodeError("Expecting ',' delimiter", text, pos)
+            pos = _skip(text, pos + 1)
+
+    def _array(self, pos: int, depth: int) -> tuple[Node, int]:
+        self._check_depth(depth)
+        text = self.text
+        node = Node(SEQ, self.line(pos), [])
+        pos = _skip(text, pos + 1)
+        if text[pos:pos + 1] == "]":
+            return node, pos + 1
+        while True:
+            item, pos = self.value(pos, depth)
+            node.value.append(item)
+            pos = _skip(text, pos)
+            char = text[pos:pos + 1]
+            if char == "]":
+                return node, pos + 1
+            if char != ",":
+                raise JSONDecodeError("Expecting ',' delimiter", text, pos)
+            pos = _skip(text, pos + 1)

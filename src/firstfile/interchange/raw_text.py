@@ -1,0 +1,51 @@
+"""Making a file's raw text readable before it is parsed, without losing anything silently.
+
+YAML parsers refuse the whole file when it holds a single raw control character (an ESC
+pasted from a terminal, a NUL from a broken export), and JSON refuses them inside strings.
+firstfile's rule for user text is to replace such characters visibly (domain/text.py), so
+the file is read with each one replaced by the same stand-in, and a warning names the line.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from firstfile.interchange.problems import Problems
+
+# What YAML 1.1 accepts in a stream (PyYAML's Reader.NON_PRINTABLE, inverted); JSON accepts
+# a superset outside strings, so one rule serves both formats.
+_UNREADABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_WARNED_ONE_BY_ONE = 20
+
+
+def _stand_in(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control picture, as domain/text.py does
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+def make_readable(text: str, problems: Problems) -> str:
+    """text with every character the parsers refuse replaced visibly, each replacement warned."""
+    matches = list(_UNREADABLE.finditer(text))
+    if not matches:
+        return text
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    for match in matches[:_WARNED_ONE_BY_ONE]:
+        char = match.group(0)
+        line = bisect_right(line_starts, match.start())
+        problems.warn(
+            line, "", f"character U+{ord(char):04X} replaced with {_stand_in(char)!r}"
+        )
+    if len(matches) > _WARNED_ONE_BY_ONE:
+        problems.warn(
+            bisect_right(line_starts, matches[_WARNED_ONE_BY_ONE].start()),
+            "",
+            f"{len(matches) - _WARNED_ONE_BY_ONE} more unreadable characters replaced",
+        )
+    return _UNREADABLE.sub(lambda m: _stand_in(m.group(0)), text)

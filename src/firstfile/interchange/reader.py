@@ -1,0 +1,414 @@
+"""Reading and checking a `firstfile/1` file (docs/FORMAT.md) into an InterchangeDocument.
+
+Every problem in the file is collected, each with its file, line and path, and reported in
+one InterchangeError; warnings (draft-level notes) travel on the document instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, validate
+from firstfile.domain.keys import parse_disclosure_key
+from firstfile.domain.views import EventView
+from firstfile.domain.vocabulary import (
+    DISCLOSURE_STATUSES,
+    ENGAGEMENT_PHASES,
+    EVENT_KINDS,
+    INTERNAL,
+    PHASES,
+    ROLES,
+    VENDOR_KINDS,
+)
+from firstfile.interchange import schema
+from firstfile.interchange.document import (
+    FORMAT_NAME,
+    ComponentDoc,
+    DisclosureDoc,
+    EngagementDoc,
+    IdeaDoc,
+    InterchangeDocument,
+    PersonDoc,
+    SessionDoc,
+    VendorDoc,
+)
+from firstfile.interchange.fields import Checker, Fields, join
+from firstfile.interchange.json_nodes import json_nodes
+from firstfile.interchange.nodes import MAX_FILE_BYTES, Node
+from firstfile.interchange.problems import InterchangeError, Problems
+from firstfile.interchange.raw_text import make_readable
+from firstfile.interchange.yaml_nodes import yaml_nodes
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc)
+
+
+def read_document(path: Path, *, today: date | None = None) -> InterchangeDocument:
+    """Read the file at path (YAML, or JSON when it ends in .json); see parse_document."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InterchangeError([
+            f"{path.name}:1: the file is {size / 1024 / 1024:.0f} MB; files over "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB are refused: split it into one file per "
+            "engagement"
+        ])
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InterchangeError([
+            f"{path.name}:{line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+            "save it as UTF-8"
+        ]) from None
+    return parse_document(text, path.name, today=today)
+
+
+def parse_document(
+    text: str,
+    source: str = "<text>",
+    *,
+    fmt: str | None = None,
+    today: date | None = None,
+) -> InterchangeDocument:
+    """Parse and check text, one engagement in the `firstfile/1` format.
+
+    source names the file in messages; fmt is "yaml" or "json" (by default JSON when source
+    ends in .json or the text starts with '{', else YAML). today (default: the current
+    date) is when a conception date becomes "in the future".
+
+    Raises InterchangeError listing every problem as ``file:line: path: message``.
+    """
+    problems = Problems(source)
+    if len(text) > MAX_FILE_BYTES:
+        problems.error(1, "", f"the text is over {MAX_FILE_BYTES // 1024 // 1024} MB: split "
+                              "it into one file per engagement")
+        problems.raise_if_errors()
+    text = make_readable(text, problems)
+    read_nodes = json_nodes if _is_json(text, source, fmt) else yaml_nodes
+    root = read_nodes(text, problems)
+    document = None
+    if root is not None:
+        document = _DocumentReader(problems, today or date.today()).read(root)
+    problems.raise_if_errors()
+    assert document is not None  # no errors means the reader built it
+    return replace(document, warnings=tuple(problems.format_warnings()))
+
+
+def _is_json(text: str, source: str, fmt: str | None) -> bool:
+    if fmt is not None:
+        if fmt not in ("yaml", "json"):
+            raise ValueError(f"fmt must be 'yaml' or 'json', not {fmt!r}")
+        return fmt == "json"
+    suffix = Path(source).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return False
+    return suffix == ".json" or text.lstrip("\ufeff \t\r\n").startswith("{")
+
+
+class _DocumentReader:
+    """Reads the records of one file, then checks the references between them."""
+
+    def __init__(self, problems: Problems, today: date) -> None:
+        self.problems = problems
+        self.check = Checker(problems)
+        self.today = today
+        # (kind, key, line, path) of every reference, checked once all records are read.
+        self.references: list[tuple[str, str, int, str]] = []
+
+    def read(self, root: Node) -> InterchangeDocument | None:
+        fields = self.check.mapping(root, "", *schema.TOP)
+        if fields is None or "format" not in fields:
+            return None
+        found = self.check.text(fields, "format", "")
+        if found != FORMAT_NAME:
+            # Another format (or version) gives the other fields other meanings: stop here.
+            self.problems.error(fields["format"].line, "format",
+                                f"unsupported format {found!r}: this version reads "
+                                f"{FORMAT_NAME!r}")
+            return None
+        engagement = self._engagement(fields)
+        vendors = self._records(fields, "vendors", self._vendor)
+        people = self._records(fields, "people", self._person)
+        components = self._records(fields, "components", self._component)
+        sessions = self._records(fields, "sessions", self._session)
+        disclosures = tuple(
+            self._disclosure(node, path, engagement.key)
+            for node, path in self.check.items(fields, "disclosures", "")
+        )
+        self._check_disclosure_identity(disclosures)
+        self._check_references({
+            "person": {p.key for p in people},
+            "vendor": {v.key for v in vendors},
+            "component": {c.key for c in components},
+        })
+        return InterchangeDocument(engagement, vendors, people, components, sessions,
+                                   disclosures)
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _records(
+        self, fields: Fields, name: str, read_one: Callable[[Node, str], Record]
+    ) -> tuple[Record, ...]:
+        """Read each record of a keyed list, reporting keys used twice."""
+        records: list[Record] = []
+        first: dict[str, str] = {}
+        for node, path in self.check.items(fields, name, ""):
+            record = read_one(node, path)
+            key_path = join(path, "key")
+            if record.key and record.key in first:
+                self.problems.error(self._line(key_path), key_path,
+                                    f"duplicate key {record.key!r} (also {first[record.key]})")
+            first.setdefault(record.key, path)
+            records.append(record)
+        return tuple(records)
+
+    def _engagement(self, fields: Fields) -> EngagementDoc:
+        node = fields.get("engagement")
+        own = self.check.mapping(node, "engagement", *schema.ENGAGEMENT) if node else None
+        own = own or {}
+        return EngagementDoc(
+            key=self.check.key(own, "key", "engagement"),
+            name=self.check.text(own, "name", "engagement", required=True),
+            product=self.check.text(own, "product", "engagement"),
+            phase=self.check.choice(own, "phase", "engagement", ENGAGEMENT_PHASES, "pre"),
+        )
+
+    def _vendor(self, node: Node, path: str) -> VendorDoc:
+        own = self.check.mapping(node, path, *schema.VENDOR) or {}
+        key = self.check.key(own, "key", path)
+        if key == INTERNAL:
+            self.problems.error(self._line(join(path, "key")), join(path, "key"),
+                                f"{INTERNAL!r} is reserved for your own staff: choose another "
+                                "vendor key")
+        country = self.check.text(own, "country", path).upper()
+        if "country" in own and country and not _COUNTRY.match(country):
+            self.problems.error(own["country"].line, join(path, "country"),
+                                f"{country!r} is not a country code: use the two-letter ISO "
+                                "3166 code, e.g. CN, MX, MY, US")
+        return VendorDoc(
+            key=key,
+            name=self.check.text(own, "name", path, required=True),
+            kind=self.check.choice(own, "kind", path, VENDOR_KINDS, ""),
+            country=country,
+            competitors=self._text_list(own, "competitors", path),
+        )
+
+    def _person(self, node: Node, path: str) -> PersonDoc:
+        own = self.check.mapping(node, path, *schema.PERSON) or {}
+        email = self.check.text(own, "email", path)
+        if email and not _EMAIL.match(email):
+            self.problems.error(own["email"].line, join(path, "email"),
+                                f"{email!r} is not an email address")
+        organization = INTERNAL
+        if "organization" in own:
+            organization = self.check.key(own, "organization", path)
+            if organization != INTERNAL:
+                self._refer("organization", organization, join(path, "organization"))
+        return PersonDoc(
+            key=self.check.key(own, "key", path),
+            name=self.check.text(own, "name", path, required=True),
+            email=email,
+            organization=organization,
+        )
+
+    def _component(self, node: Node, path: str) -> ComponentDoc:
+        own = self.check.mapping(node, path, *schema.COMPONENT) or {}
+
+        def score(name: str) -> int:
+            value = self.check.integer(own, name, path, schema.SCORE_MIN, schema.SCORE_MAX)
+            return value if value is not None else 0
+
+        return ComponentDoc(
+            key=self.check.key(own, "key", path),
+            name=self.check.text(own, "name", path, required=True),
+            value_add=score("value_add"),
+            differentiation=score("differentiation"),
+            reverse_engineering_difficulty=score("reverse_engineering_difficulty"),
+            kind=self.check.text(own, "kind", path),
+            vendors=self._key_list(own, "vendors", path, "vendor"),
+        )
+
+    def _session(self, node: Node, path: str) -> SessionDoc:
+        own = self.check.mapping(node, path, *schema.SESSION) or {}
+        facilitator = self.check.key(own, "facilitator", path)
+        if facilitator:
+            self._refer("person", facilitator, join(path, "facilitator"))
+        ideas = tuple(self._idea(item, item_path)
+                      for item, item_path in self.check.items(own, "ideas", path))
+        return SessionDoc(
+            key=self.check.key(own, "key", path),
+            title=self.check.text(own, "title", path, required=True),
+            phase=self.check.choice(own, "phase", path, PHASES, ""),
+            date=self.check.date(own, "date", path) or date.min,
+            facilitator=facilitator,
+            goal=self.check.text(own, "goal", path, multiline=True),
+            participants=self._key_list(own, "participants", path, "person"),
+            ideas=ideas,
+        )
+
+    def _idea(self, node: Node, path: str) -> IdeaDoc:
+        own = self.check.mapping(node, path, *schema.IDEA) or {}
+        author = self.check.key(own, "author", path)
+        if author:
+            self._refer("person", author, join(path, "author"))
+        component = self.check.key(own, "component", path)
+        if component:
+            self._refer("component", component, join(path, "component"))
+        votes = self.check.integer(own, "votes", path, 0)
+        return IdeaDoc(
+            text=self.check.text(own, "text", path, multiline=True, required=True),
+            author=author,
+            prompt=self.check.text(own, "prompt", path),
+            component=component,
+            votes=votes if votes is not None else 0,
+            status=self.check.choice(own, "status", path, schema.IDEA_STATUSES, "open"),
+        )
+
+    def _disclosure(self, node: Node, path: str, engagement_key: str) -> DisclosureDoc:
+        own = self.check.mapping(node, path, *schema.DISCLOSURE) or {}
+        check = self.check
+        key = None
+        if "key" in own:
+            key = check.text(own, "key", path)
+            if parse_disclosure_key(key) is None:
+                self.problems.error(own["key"].line, join(path, "key"),
+                                    f"{key!r} is not a disclosure key: use FF-YYYY-NNNN, "
+                                    "e.g. FF-2026-0001")
+        submitter = check.key(own, "submitter", path)
+        if submitter:
+            self._refer("person", submitter, join(path, "submitter"))
+        draft = DisclosureDraft(
+            title=check.text(own, "title", path),
+            summary=check.text(own, "summary", path, multiline=True),
+            engagement_key=engagement_key,
+            phase=check.choice(own, "phase", path, PHASES, ""),
+            status=check.choice(own, "status", path, DISCLOSURE_STATUSES, "draft"),
+            submitter=submitter,
+            business_unit=check.text(own, "business_unit", path),
+            problem=check.text(own, "problem", path, multiline=True),
+            description=check.text(own, "description", path, multiline=True),
+            variants=check.text(own, "variants", path, multiline=True),
+            advantages=check.text(own, "advantages", path, multiline=True),
+            prior_art=check.text(own, "prior_art", path, multiline=True),
+            conception_date=check.date(own, "conception_date", path),
+            reduction_to_practice_date=check.date(own, "reduction_to_practice_date", path),
+            prototype_exists=bool(check.boolean(own, "prototype_exists", path)),
+            records_location=check.text(own, "records_location", path, multiline=True),
+            third_parties=check.text(own, "third_parties", path, multiline=True),
+            jurisdictions=check.text(own, "jurisdictions", path),
+            reverse_engineerable=check.boolean(own, "reverse_engineerable", path),
+            completed_in_china=bool(check.boolean(own, "completed_in_china", path)),
+            inventors=tuple(self._inventor(item, item_path)
+                            for item, item_path in check.items(own, "inventors", path)),
+            components=self._key_list(own, "components", path, "component"),
+        )
+        events = tuple(self._event(item, item_path)
+                       for item, item_path in check.items(own, "events", path))
+        self._domain_rules(draft, path)
+        return DisclosureDoc(draft=draft, key=key, events=events)
+
+    def _inventor(self, node: Node, path: str) -> InventorEntry:
+        own = self.check.mapping(node, path, *schema.INVENTOR) or {}
+        person = self.check.key(own, "person", path)
+        if person:
+            self._refer("person", person, join(path, "person"))
+        return InventorEntry(
+            person_key=person,
+            role=self.check.choice(own, "role", path, ROLES, "inventor"),
+            contribution=self.check.number(own, "contribution", path),
+        )
+
+    def _event(self, node: Node, path: str) -> EventView:
+        own = self.check.mapping(node, path, *schema.EVENT) or {}
+        return EventView(
+            kind=self.check.choice(own, "kind", path, EVENT_KINDS, ""),
+            date=self.check.date(own, "date", path) or date.min,
+            jurisdiction=self.check.text(own, "jurisdiction", path),
+            reference=self.check.text(own, "reference", path),
+            note=self.check.text(own, "note", path, multiline=True),
+        )
+
+    # -- lists of keys and names -----------------------------------------------------------
+
+    def _key_list(self, fields: Fields, name: str, path: str, kind: str) -> tuple[str, ...]:
+        keys: list[str] = []
+        for node, item_path in self.check.items(fields, name, path):
+            key = self.check.key_of(node, item_path)
+            if key in keys:
+                self.problems.error(node.line, item_path, f"{key!r} is listed twice")
+            elif key:
+                self._refer(kind, key, item_path)
+            keys.append(key)
+        return tuple(keys)
+
+    def _text_list(self, fields: Fields, name: str, path: str) -> tuple[str, ...]:
+        values: list[str] = []
+        for node, item_path in self.check.items(fields, name, path):
+            value = self.check.text_of(node, item_path, required=True)
+            if value and value in values:
+                self.problems.error(node.line, item_path, f"{value!r} is listed twice")
+            values.append(value)
+        return tuple(values)
+
+    # -- rules across records --------------------------------------------------------------
+
+    def _domain_rules(self, draft: DisclosureDraft, path: str) -> None:
+        """The disclosure rules of domain.disclosure.validate, placed on the file's lines."""
+        # A field already reported here (a missing title, a status not in the list) is not
+        # reported twice in the domain's words.
+        reported = {where for _, where, _ in self.problems.errors}
+        for problem in validate(draft, today=self.today):
+            where = join(path, problem.field)
+            if problem.severity == "error":
+                if where not in reported:
+                    self.problems.error(self._line(where), where, problem.message)
+            else:
+                self.problems.warn(self._line(where), where, problem.message)
+
+    def _check_disclosure_identity(self, disclosures: tuple[DisclosureDoc, ...]) -> None:
+        """Keys must be unique; a disclosure without a key is matched by its title."""
+        titles = Counter(d.title for d in disclosures)
+        seen: dict[str, int] = {}
+        for index, disclosure in enumerate(disclosures):
+            path = f"disclosures[{index}]"
+            if disclosure.key is not None:
+                if disclosure.key in seen:
+                    self.problems.error(self._line(join(path, "key")), join(path, "key"),
+                                        f"duplicate key {disclosure.key!r} (also "
+                                        f"disclosures[{seen[disclosure.key]}])")
+                seen.setdefault(disclosure.key, index)
+            elif disclosure.title and titles[disclosure.title] > 1:
+                self.problems.error(
+                    self._line(join(path, "title")), join(path, "title"),
+                    "another disclosure in this file has the same title; a disclosure "
+                    "without a key is matched by its title, so give it a key or another title",
+                )
+
+    def _refer(self, kind: str, key: str, path: str) -> None:
+        self.references.append((kind, key, self._line(path), path))
+
+    def _check_references(self, known: dict[str, set[str]]) -> None:
+        for kind, key, line, path in self.references:
+            if kind == "organization":
+                if key not in known["vendor"]:
+                    self.problems.error(line, path, f"unknown organization {key!r}: use "
+                                                    f"{INTERNAL!r} or a vendor key")
+            elif key not in known[kind]:
+                self.problems.error(line, path, f"unknown {kind} {key!r}")
+
+    def _line(self, path: str) -> int:
+        """The line of path, or of the nearest enclosing value the file does have."""
+        while path:
+            if path in self.check.lines:
+                return self.check.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.check.lines.get("", 1)

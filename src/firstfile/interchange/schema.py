@@ -1,0 +1,55 @@
+"""The keys each record of a `firstfile/1` file may hold, required first, in writing order.
+
+One table shared by the reader (which rejects anything else) and the writer (which writes
+fields in this order), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+Keys = tuple[tuple[str, ...], tuple[str, ...]]  # (required, optional)
+
+TOP: Keys = (("format", "engagement"), ("vendors", "people", "components", "sessions",
+                                        "disclosures"))
+ENGAGEMENT: Keys = (("key", "name"), ("product", "phase"))
+VENDOR: Keys = (("key", "name", "kind", "country"), ("competitors",))
+PERSON: Keys = (("key", "name"), ("email", "organization"))
+COMPONENT: Keys = (
+    ("key", "name", "value_add", "differentiation", "reverse_engineering_difficulty"),
+    ("kind", "vendors"),
+)
+SESSION: Keys = (("key", "title", "phase", "date", "facilitator"),
+                 ("goal", "participants", "ideas"))
+IDEA: Keys = (("text", "author"), ("prompt", "component", "votes", "status"))
+DISCLOSURE: Keys = (
+    ("title",),
+    (
+        "key",
+        "summary",
+        "problem",
+        "description",
+        "variants",
+        "advantages",
+        "prior_art",
+        "conception_date",
+        "reduction_to_practice_date",
+        "phase",
+        "status",
+        "submitter",
+        "business_unit",
+        "prototype_exists",
+        "records_location",
+        "third_parties",
+        "jurisdictions",
+        "reverse_engineerable",
+        "completed_in_china",
+        "inventors",
+        "events",
+        "components",
+    ),
+)
+INVENTOR: Keys = (("person",), ("role", "contribution"))
+EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note"))
+
+IDEA_STATUSES: tuple[str, ...] = ("open", "parked", "promoted")
+SCORE_MIN = 1
+SCORE_MAX = 5

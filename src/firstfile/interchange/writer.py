@@ -1,0 +1,213 @@
+"""Writing an InterchangeDocument back out in the `firstfile/1` format, YAML or JSON.
+
+What is written reads back as the same document (parse_document(dump_document(doc)) == doc):
+required fields always appear, optional ones only when they differ from their default, and
+long text is written as YAML literal blocks so a description stays readable in a diff.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import yaml
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.domain.views import EventView
+from firstfile.interchange import schema
+from firstfile.interchange.document import (
+    FORMAT_NAME,
+    ComponentDoc,
+    DisclosureDoc,
+    EngagementDoc,
+    IdeaDoc,
+    InterchangeDocument,
+    PersonDoc,
+    SessionDoc,
+    VendorDoc,
+)
+
+# Line breaks YAML reads differently inside a literal block than they were written (NEL
+# becomes a plain newline); text holding them is left to the emitter's quoted styles.
+_NOT_LITERAL = ("\r", "\x85", "\u2028", "\u2029")
+
+
+_FLOW_LIST_MAX = 80  # a list of short names up to this many characters stays on one line
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that indents lists, writes key lists on one line, long text as blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Lists indented under their key read as belonging to it.
+        super().increase_indent(flow, False)
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and not any(mark in value for mark in _NOT_LITERAL):
+        # The emitter falls back to a quoted style by itself when a block cannot hold the
+        # text exactly (trailing spaces on a line, for instance).
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_str(value)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    short = all(isinstance(item, str) and "\n" not in item for item in value)
+    flow = short and sum(len(item) + 2 for item in value) <= _FLOW_LIST_MAX
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(list, _represent_list)
+
+
+def dump_document(doc: InterchangeDocument, fmt: str = "yaml") -> str:
+    """The text of doc in the `firstfile/1` format; fmt is "yaml" or "json"."""
+    data = document_data(doc)
+    if fmt == "yaml":
+        text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                              width=100, default_flow_style=False)
+        return text
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    raise ValueError(f"fmt must be 'yaml' or 'json', not {fmt!r}")
+
+
+def document_data(doc: InterchangeDocument) -> dict[str, Any]:
+    """doc as plain dicts and lists in the file's key order, ready for any serialiser."""
+    data: dict[str, Any] = {"format": FORMAT_NAME, "engagement": _engagement(doc.engagement)}
+    lists: dict[str, list[dict[str, Any]]] = {
+        "vendors": [_vendor(v) for v in doc.vendors],
+        "people": [_person(p) for p in doc.people],
+        "components": [_component(c) for c in doc.components],
+        "sessions": [_session(s) for s in doc.sessions],
+        "disclosures": [_disclosure(d) for d in doc.disclosures],
+    }
+    for name in schema.TOP[1]:
+        if lists[name]:
+            data[name] = lists[name]
+    return data
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _fields(required: dict[str, Any], optional: dict[str, Any],
+            defaults: dict[str, Any]) -> dict[str, Any]:
+    """Required fields, then the optional ones that differ from their default."""
+    data = dict(required)
+    for name, value in optional.items():
+        if value != defaults.get(name, "") and value not in ((), None):
+            data[name] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
+def _engagement(e: EngagementDoc) -> dict[str, Any]:
+    # product and phase are always written: they are what a reader looks for first.
+    return {"key": e.key, "name": e.name, "product": e.product, "phase": e.phase}
+
+
+def _vendor(v: VendorDoc) -> dict[str, Any]:
+    return _fields({"key": v.key, "name": v.name, "kind": v.kind, "country": v.country},
+                   {"competitors": v.competitors}, {})
+
+
+def _person(p: PersonDoc) -> dict[str, Any]:
+    return _fields({"key": p.key, "name": p.name},
+                   {"email": p.email, "organization": p.organization},
+                   {"organization": "internal"})
+
+
+def _component(c: ComponentDoc) -> dict[str, Any]:
+    data: dict[str, Any] = {"key": c.key, "name": c.name}
+    if c.kind:
+        data["kind"] = c.kind
+    data["value_add"] = c.value_add
+    data["differentiation"] = c.differentiation
+    data["reverse_engineering_difficulty"] = c.reverse_engineering_difficulty
+    if c.vendors:
+        data["vendors"] = list(c.vendors)
+    return data
+
+
+def _session(s: SessionDoc) -> dict[str, Any]:
+    data = _fields(
+        {"key": s.key, "title": s.title, "phase": s.phase, "date": s.date,
+         "facilitator": s.facilitator},
+        {"goal": s.goal, "participants": s.participants},
+        {},
+    )
+    if s.ideas:
+        data["ideas"] = [_idea(i) for i in s.ideas]
+    return data
+
+
+def _idea(i: IdeaDoc) -> dict[str, Any]:
+    return _fields({"text": i.text, "author": i.author},
+                   {"prompt": i.prompt, "component": i.component, "votes": i.votes,
+                    "status": i.status},
+                   {"votes": 0, "status": "open"})
+
+
+def _disclosure(d: DisclosureDoc) -> dict[str, Any]:
+    draft: DisclosureDraft = d.draft
+    data: dict[str, Any] = {}
+    if d.key is not None:
+        data["key"] = d.key
+    data["title"] = draft.title
+    data.update(_fields(
+        {},
+        {
+            "summary": draft.summary,
+            "problem": draft.problem,
+            "description": draft.description,
+            "variants": draft.variants,
+            "advantages": draft.advantages,
+            "prior_art": draft.prior_art,
+            "conception_date": draft.conception_date,
+            "reduction_to_practice_date": draft.reduction_to_practice_date,
+            "phase": draft.phase,
+        },
+        {},
+    ))
+    data["status"] = draft.status
+    data.update(_fields(
+        {},
+        {
+            "submitter": draft.submitter,
+            "business_unit": draft.business_unit,
+            "prototype_exists": draft.prototype_exists,
+            "records_location": draft.records_location,
+            "third_parties": draft.third_parties,
+            "jurisdictions": draft.jurisdictions,
+            "reverse_engineerable": draft.reverse_engineerable,
+            "completed_in_china": draft.completed_in_china,
+        },
+        {"prototype_exists": False, "completed_in_china": False},
+    ))
+    if draft.inventors:
+        data["inventors"] = [_inventor(i) for i in draft.inventors]
+    if d.events:
+        data["events"] = [_event(e) for e in d.events]
+    if draft.components:
+        data["components"] = list(draft.components)
+    return data
+
+
+def _inventor(i: InventorEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"person": i.person_key, "role": i.role}
+    if i.contribution is not None:
+        # 60.0 is written 60: people write whole percentages, and both read back as 60.0.
+        whole = i.contribution.is_integer()
+        data["contribution"] = int(i.contribution) if whole else i.contribution
+    return data
+
+
+def _event(e: EventView) -> dict[str, Any]:
+    return _fields({"kind": e.kind, "date": e.date},
+                   {"jurisdiction": e.jurisdiction, "reference": e.reference, "note": e.note},
+                   {})

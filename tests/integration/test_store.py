@@ -124,3 +124,46 @@ def test_two_processes_writing_at_once_wait_for_each_other(tmp_path: Path) -> No
     numbers = sorted(int(v.key.rsplit("-", 1)[1]) for v in rows)
     assert numbers == list(range(1, 81))
     store.dispose()
+
+
+def test_the_migrations_build_exactly_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from firstfile.storage.migrate import include_object
+
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_upgrading_an_old_database_keeps_its_disclosures_searchable(db_url: str) -> None:
+    from alembic import command
+
+    from firstfile.storage.engine import create_store_engine
+
+    old = Store(create_store_engine(db_url), db_url)
+    command.upgrade(alembic_config(old), "0001_initial")
+    with old.write() as db:
+        db.execute(text(
+            "INSERT INTO disclosure (key, title, status, phase, submitter, business_unit, "
+            "summary, problem, description, variants, advantages, prior_art, prototype_exists, "
+            "records_location, third_parties, jurisdictions, completed_in_china, joint, "
+            "created_at, updated_at, version) VALUES ('FF-2025-0001', 'Potting compound "
+            "for sensors', 'draft', '', '', '', '', '', '', '', '', '', false, '', '', '', "
+            "false, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+        ))
+    old.dispose()
+    store = open_store(db_url)
+    try:
+        assert current_revision(store) == HEAD_REVISION
+        assert [r.key for r in disclosures.search(store, "potting")] == ["FF-2025-0001"]
+        made = disclosures.create_disclosure(
+            store, DisclosureDraft(title="Conformal coating mask", summary="s"), actor="a"
+        )
+        assert [r.key for r in disclosures.search(store, "conformal")] == [made.key]
+    finally:
+        store.dispose()

@@ -14,7 +14,17 @@ from firstfile.storage.engine import Store, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions; a unit test checks it matches Alembic's head.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_workflow"
+
+
+# Full-text search objects are made by hand in the first migration (FTS5 on SQLite, a
+# generated tsvector on PostgreSQL): autogenerate must neither drop nor re-create them.
+SEARCH_OBJECTS = ("disclosure_fts", "search_vector", "ix_disclosure_search")
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """Alembic filter: leave the hand-made search objects out of comparisons."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
 
 
 def current_revision(store: Store) -> str | None:

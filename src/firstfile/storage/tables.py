@@ -29,6 +29,8 @@ class Vendor(SQLModel, table=True):
     country: str = Field(default="", max_length=2)
     # Competitors the vendor is known to serve, one name per line.
     competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Internal notes about the vendor: never in a document meant for the vendor.
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class EngagementVendor(SQLModel, table=True):
@@ -54,6 +56,8 @@ class Component(SQLModel, table=True):
     value_add: int = 3
     differentiation: int = 3
     reverse_engineering_difficulty: int = 3
+    # Kept in-house and away from every vendor (the article's first practice).
+    firewalled: bool = False
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
@@ -72,6 +76,14 @@ class ExtractionSession(SQLModel, table=True):
     held_on: date | None = None
     goal: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     facilitator_id: int | None = Field(default=None, foreign_key="person.id")
+    status: str = Field(default="planned", max_length=16)  # planned | running | ended
+    time_box_minutes: int = 60
+    prompt_minutes: int = 5
+    dots_per_participant: int = 3
+    decks: str = Field(default="", max_length=400)  # deck names, comma separated, in order
+    current_prompt: int = 0  # index into the session's prompt order
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
@@ -79,6 +91,13 @@ class ExtractionSession(SQLModel, table=True):
 class SessionParticipant(SQLModel, table=True):
     session_id: int = Field(foreign_key="extractionsession.id", primary_key=True)
     person_id: int = Field(foreign_key="person.id", primary_key=True)
+
+
+class SessionComponent(SQLModel, table=True):
+    """A component in focus for an extraction session."""
+
+    session_id: int = Field(foreign_key="extractionsession.id", primary_key=True)
+    component_id: int = Field(foreign_key="component.id", primary_key=True)
 
 
 class Idea(SQLModel, table=True):
@@ -90,8 +109,25 @@ class Idea(SQLModel, table=True):
     prompt_id: str = Field(default="", max_length=64)
     component_id: int | None = Field(default=None, foreign_key="component.id")
     votes: int = 0
-    status: str = Field(default="open", max_length=16)
+    status: str = Field(default="open", max_length=16)  # open | parked | merged | promoted
+    # A merged idea points at the idea it was merged into; the survivor keeps every author.
+    merged_into_id: int | None = Field(default=None)
     created_at: datetime
+
+
+class IdeaAuthor(SQLModel, table=True):
+    """Everyone who contributed an idea (several once duplicates are merged)."""
+
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+
+
+class IdeaVote(SQLModel, table=True):
+    """The dots one participant put on one idea."""
+
+    idea_id: int = Field(foreign_key="idea.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    dots: int = 1
 
 
 class Disclosure(SQLModel, table=True):
@@ -121,6 +157,16 @@ class Disclosure(SQLModel, table=True):
     # Denormalised from the inventors so the list can show and filter it without a join.
     joint: bool = False
     source_idea_id: int | None = Field(default=None, foreign_key="idea.id")
+    # Where a promoted idea came from (the session and the prompt it answered).
+    source_session_id: int | None = Field(default=None)
+    source_prompt_id: str = Field(default="", max_length=64)
+    german_employee_invention: bool = False
+    # The counsel workflow: the decision, why, and notes that stay internal.
+    decision: str = Field(default="", max_length=32)
+    decision_rationale: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                 default=""))
+    decided_on: date | None = None
+    reviewer_notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     deleted_at: datetime | None = None
     created_at: datetime
     updated_at: datetime = Field(index=True)
@@ -152,6 +198,33 @@ class DisclosureEvent(SQLModel, table=True):
 class DisclosureComponent(SQLModel, table=True):
     disclosure_id: int = Field(foreign_key="disclosure.id", primary_key=True)
     component_id: int = Field(foreign_key="component.id", primary_key=True)
+
+
+class EngagementStep(SQLModel, table=True):
+    """A phase-guide step ticked by hand, with when, who and why."""
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    step_id: str = Field(primary_key=True, max_length=64)
+    done_on: date
+    who: str = Field(default="", max_length=200)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class AgreementItem(SQLModel, table=True):
+    """Where one agreement-checklist item stands for one vendor in one engagement."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    vendor_id: int = Field(foreign_key="vendor.id")
+    item_id: str = Field(max_length=64)
+    status: str = Field(default="open", max_length=16)  # open|in-progress|done|not-applicable
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    internal_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    done_on: date | None = None
+    who: str = Field(default="", max_length=200)
+
+    __table_args__ = (UniqueConstraint("engagement_id", "vendor_id", "item_id"),)
 
 
 class KeySequence(SQLModel, table=True):

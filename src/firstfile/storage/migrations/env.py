@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import firstfile.storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from firstfile.storage.migrate import include_object
 
 config = context.config
 store = config.attributes["store"]
@@ -18,7 +19,10 @@ with store.engine.connect() as connection:
         connection=connection,
         target_metadata=SQLModel.metadata,
         compare_type=True,
-        render_as_batch=store.is_sqlite,
+        include_object=include_object,
+        # Plain ALTER TABLE where SQLite allows it: recreating the disclosure table would drop
+        # its full-text triggers.
+        render_as_batch=False,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -7,30 +7,26 @@ that need them, so `firstfile --help` stays quick.
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
+from firstfile.commands import counsel, engagements, sessions
+from firstfile.commands.common import (
+    DbOption,
+    JsonOption,
+    fail,
+    open_store,
+    print_json,
+    print_rows,
+    run_tui,
+    settings_for,
+    shown_url,
+    user_errors,
+)
 from firstfile.settings import Settings
-
-if TYPE_CHECKING:
-    from firstfile.storage.engine import Store
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="SQLite file path or postgresql+psycopg:// URL "
-        "(default: $FIRSTFILE_DB, else firstfile.db in your data folder).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
 
 app = typer.Typer(
     add_completion=False,
@@ -41,48 +37,9 @@ disclosures_app = typer.Typer(help="List disclosures.", pretty_exceptions_enable
 export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_enable=False)
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"firstfile: {message}", err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn the errors a user can act on into one-line messages and an exit code."""
-    from firstfile.interchange.problems import InterchangeError
-    from firstfile.rendering.safe_files import ExportError
-    from firstfile.services.errors import UserError, ValidationFailed
-    from firstfile.storage.engine import StoreError
-
-    try:
-        yield
-    except ValidationFailed as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
-        fail(f"nothing was written; fix these and try again:\n{lines}")
-    except InterchangeError as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
-        fail(f"nothing was imported; fix these and try again:\n{lines}")
-    except (UserError, StoreError, ExportError) as exc:
-        fail(str(exc))
-
-
-def _settings(ctx: typer.Context, db: str | None) -> Settings:
-    parent: Settings | None = ctx.find_root().obj
-    return Settings.build(db or (parent.db if parent else None))
-
-
-def _open(settings: Settings) -> Store:
-    from firstfile.storage.engine import open_store
-
-    return open_store(settings.db)
-
-
-def _run_tui(settings: Settings) -> None:
-    from firstfile.ui.app import FirstfileApp
-
-    FirstfileApp(settings).run()
+# Commands of the later workflows live in firstfile/commands/, one module each.
+for _module in (sessions, counsel, engagements):
+    _module.register(app, export_app)
 
 
 @app.callback(invoke_without_command=True)
@@ -91,20 +48,20 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
     ctx.obj = Settings.build(db)
     if ctx.invoked_subcommand is None:
         with user_errors():
-            _open(ctx.obj).dispose()  # fail here, plainly, if the database can't be used
-        _run_tui(ctx.obj)
+            open_store(ctx.obj).dispose()  # fail here, plainly, if the database can't be used
+        run_tui(ctx.obj)
 
 
 @app.command()
 def init(ctx: typer.Context, db: DbOption = None) -> None:
     """Create the database, or upgrade it to the current schema."""
-    settings = _settings(ctx, db)
+    settings = settings_for(ctx, db)
     with user_errors():
         from firstfile.storage.engine import resolve_db_url
 
-        store = _open(settings)
+        store = open_store(settings)
         store.dispose()
-        typer.echo(f"database ready: {_shown_url(resolve_db_url(settings.db))}")
+        typer.echo(f"database ready: {shown_url(resolve_db_url(settings.db))}")
 
 
 @app.command()
@@ -116,13 +73,13 @@ def demo(
     """Load the sample engagements (idempotent), then open the TUI."""
     from firstfile.resources import sample_sessions
 
-    settings = _settings(ctx, db)
+    settings = settings_for(ctx, db)
     files = sorted(p for p in sample_sessions().glob("*") if p.suffix in (".yaml", ".yml",
                                                                              ".json"))
     with user_errors():
         _import_files(settings, files)
     if not no_tui:
-        _run_tui(settings)
+        run_tui(settings)
 
 
 @app.command("import")
@@ -132,7 +89,7 @@ def import_files(
     db: DbOption = None,
 ) -> None:
     """Load interchange files. Records are matched by key, so importing twice changes nothing."""
-    settings = _settings(ctx, db)
+    settings = settings_for(ctx, db)
     with user_errors():
         _import_files(settings, files)
 
@@ -155,7 +112,7 @@ def _import_files(settings: Settings, files: list[Path]) -> None:
             problems.extend(exc.problems)
     if problems:
         raise InterchangeError(problems)
-    store = _open(settings)
+    store = open_store(settings)
     try:
         for path, document in documents:
             for warning in document.warnings:
@@ -181,18 +138,18 @@ def list_disclosures(
 
     if status is not None and status not in DISCLOSURE_STATUSES:
         fail(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, not {status!r}")
-    settings = _settings(ctx, db)
+    settings = settings_for(ctx, db)
     with user_errors():
-        store = _open(settings)
+        store = open_store(settings)
         try:
             views = disclosures.all_views(store, ListFilter(engagement_key=engagement,
                                                             status=status))
         finally:
             store.dispose()
     if as_json:
-        _print_json([v.as_json() for v in views])
+        print_json([v.as_json() for v in views])
         return
-    _print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
+    print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
                  for v in views])
 
 
@@ -210,21 +167,21 @@ def search(
 
     if not parse_query(query):
         fail("give at least one word to search for")
-    settings = _settings(ctx, db)
+    settings = settings_for(ctx, db)
     with user_errors():
-        store = _open(settings)
+        store = open_store(settings)
         try:
             rows = disclosures.search(store, query, limit=limit)
             views = disclosures.views_for(store, [r.key for r in rows]) if as_json else []
         finally:
             store.dispose()
     if as_json:
-        _print_json([v.as_json() for v in views])
+        print_json([v.as_json() for v in views])
         return
     if not rows:
         typer.echo("no disclosures match", err=True)
         raise typer.Exit(1)
-    _print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
+    print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
                  for r in rows])
 
 
@@ -242,34 +199,15 @@ def export_disclosure(
 
     if fmt not in ("docx", "md"):
         fail(f"--format must be docx or md, not {fmt!r}")
-    settings = _settings(ctx, db)
+    settings = settings_for(ctx, db)
     with user_errors():
-        store = _open(settings)
+        store = open_store(settings)
         try:
             view = disclosures.get_disclosure(store, key)
         finally:
             store.dispose()
-        path = render(view, out, fmt, templates_dir=settings.templates_dir)
+        path = render(view, out, fmt, templates_dir=settings.template_override)
     typer.echo(str(path))
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _print_rows(rows: list[tuple[str, ...]]) -> None:
-    from firstfile.domain.text import clean_line
-
-    for row in rows:
-        # Control characters are shown, never sent to the terminal.
-        typer.echo("  ".join(clean_line(cell) for cell in row))
-
-
-def _shown_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

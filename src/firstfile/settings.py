@@ -44,6 +44,11 @@ class Settings:
     actor: str
     templates_dir: Path
 
+    @property
+    def template_override(self) -> Path | None:
+        """The user's template folder when it exists (it is optional), else None."""
+        return self.templates_dir if self.templates_dir.is_dir() else None
+
     @classmethod
     def build(cls, db: str | None = None) -> Settings:
         return cls(db=db, actor=current_actor(), templates_dir=user_templates_dir())

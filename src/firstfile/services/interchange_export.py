@@ -1,0 +1,196 @@
+"""Reading an engagement (or a set of disclosures) back out as an interchange document.
+
+The inverse of services/importer.py: what this builds, written with interchange.writer and
+imported again, changes nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.domain.views import DisclosureView
+from firstfile.domain.vocabulary import INTERNAL
+from firstfile.interchange.document import (
+    ComponentDoc,
+    DisclosureDoc,
+    EngagementDoc,
+    IdeaDoc,
+    InterchangeDocument,
+    PersonDoc,
+    SessionDoc,
+    VendorDoc,
+)
+from firstfile.services.disclosures import view_to_draft
+from firstfile.services.errors import NotFound
+from firstfile.storage.disclosure_queries import build_views
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import (
+    Component,
+    ComponentVendor,
+    Disclosure,
+    DisclosureInventor,
+    Engagement,
+    EngagementVendor,
+    ExtractionSession,
+    Idea,
+    Person,
+    SessionParticipant,
+    Vendor,
+)
+
+
+def export_engagement(store: Store, engagement_key: str) -> InterchangeDocument:
+    """Everything recorded for one engagement, as a `firstfile/1` document."""
+    with store.read() as db:
+        engagement = db.execute(
+            select(Engagement).where(Engagement.key == engagement_key)
+        ).scalar_one_or_none()
+        if engagement is None:
+            raise NotFound(f"no engagement {engagement_key!r}")
+        return _document(db=db, engagement=engagement)
+
+
+def _document(*, db: Session, engagement: Engagement) -> InterchangeDocument:
+    vendors = list(
+        db.execute(
+            select(Vendor)
+            .join(EngagementVendor, EngagementVendor.vendor_id == Vendor.id)
+            .where(EngagementVendor.engagement_id == engagement.id)
+            .order_by(Vendor.key)
+        ).scalars()
+    )
+    disclosures = list(
+        db.execute(
+            select(Disclosure)
+            .where(Disclosure.engagement_id == engagement.id,
+                   Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Disclosure.id)  # type: ignore[arg-type]
+        ).scalars()
+    )
+    sessions = list(
+        db.execute(
+            select(ExtractionSession)
+            .where(ExtractionSession.engagement_id == engagement.id)
+            .order_by(ExtractionSession.key)
+        ).scalars()
+    )
+    components = list(
+        db.execute(
+            select(Component).where(Component.engagement_id == engagement.id)
+            .order_by(Component.key)
+        ).scalars()
+    )
+    people = _people(db=db, engagement=engagement, vendors=vendors, sessions=sessions,
+                     disclosures=disclosures)
+    vendor_keys = {v.id: v.key for v in vendors}
+    person_keys = {p.id: p.key for p in people}
+    component_keys = {c.id: c.key for c in components}
+    component_vendors: dict[int, list[str]] = {}
+    for link in db.execute(
+        select(ComponentVendor).where(
+            ComponentVendor.component_id.in_(list(component_keys))  # type: ignore[attr-defined]
+        )
+    ).scalars():
+        if link.vendor_id in vendor_keys:
+            component_vendors.setdefault(link.component_id, []).append(
+                vendor_keys[link.vendor_id]
+            )
+    return InterchangeDocument(
+        engagement=EngagementDoc(key=engagement.key, name=engagement.name,
+                                 product=engagement.product, phase=engagement.phase),
+        vendors=tuple(
+            VendorDoc(key=v.key, name=v.name, kind=v.kind, country=v.country,
+                      competitors=tuple(c for c in v.competitors.split("\n") if c))
+            for v in vendors
+        ),
+        people=tuple(
+            PersonDoc(key=p.key, name=p.name, email=p.email,
+                      organization=_organization(db, p))
+            for p in people
+        ),
+        components=tuple(
+            ComponentDoc(key=c.key, name=c.name, value_add=c.value_add,
+                         differentiation=c.differentiation,
+                         reverse_engineering_difficulty=c.reverse_engineering_difficulty,
+                         kind=c.kind, vendors=tuple(sorted(component_vendors.get(c.id or 0, []))))
+            for c in components
+        ),
+        sessions=tuple(
+            _session(db=db, session=s, person_keys=person_keys, component_keys=component_keys)
+            for s in sessions
+        ),
+        disclosures=tuple(disclosure_doc(v) for v in build_views(db=db, disclosures=disclosures)),
+    )
+
+
+def disclosure_doc(view: DisclosureView) -> DisclosureDoc:
+    """One disclosure as the interchange format holds it."""
+    draft: DisclosureDraft = view_to_draft(view)
+    draft = DisclosureDraft(
+        **{**{f: getattr(draft, f) for f in draft.__dataclass_fields__},
+           "inventors": tuple(InventorEntry(i.person_key, i.role, i.contribution)
+                              for i in draft.inventors)}
+    )
+    return DisclosureDoc(draft=draft, key=view.key, events=view.events)
+
+
+def _organization(db: Session, person: Person) -> str:
+    if person.vendor_id is None:
+        return INTERNAL
+    return str(db.execute(select(Vendor.key).where(Vendor.id == person.vendor_id)).scalar())
+
+
+def _people(*, db, engagement, vendors, sessions, disclosures) -> list[Person]:  # type: ignore[no-untyped-def]
+    """The people the engagement's records name, plus the staff of its vendors."""
+    ids: set[int] = set()
+    vendor_ids = [v.id for v in vendors]
+    if vendor_ids:
+        ids.update(db.execute(select(Person.id).where(Person.vendor_id.in_(vendor_ids))).scalars())
+    session_ids = [s.id for s in sessions]
+    if session_ids:
+        ids.update(db.execute(select(SessionParticipant.person_id).where(
+            SessionParticipant.session_id.in_(session_ids))).scalars())
+        ids.update(s.facilitator_id for s in sessions if s.facilitator_id)
+        ids.update(a for a in db.execute(select(Idea.author_id).where(
+            Idea.session_id.in_(session_ids))).scalars() if a)
+    disclosure_ids = [d.id for d in disclosures]
+    if disclosure_ids:
+        ids.update(db.execute(select(DisclosureInventor.person_id).where(
+            DisclosureInventor.disclosure_id.in_(disclosure_ids))).scalars())
+        submitters = [d.submitter for d in disclosures if d.submitter]
+        if submitters:
+            ids.update(db.execute(select(Person.id).where(Person.key.in_(submitters))).scalars())
+    if not ids:
+        return []
+    return list(db.execute(select(Person).where(Person.id.in_(ids)).order_by(Person.key))
+                .scalars())
+
+
+def _session(*, db, session, person_keys, component_keys) -> SessionDoc:  # type: ignore[no-untyped-def]
+    participants = db.execute(
+        select(Person.key)
+        .join(SessionParticipant, SessionParticipant.person_id == Person.id)
+        .where(SessionParticipant.session_id == session.id)
+        .order_by(Person.key)
+    ).scalars()
+    ideas = db.execute(
+        select(Idea).where(Idea.session_id == session.id)
+        .order_by(Idea.position, Idea.id)  # type: ignore[arg-type]
+    ).scalars()
+    return SessionDoc(
+        key=session.key,
+        title=session.title,
+        phase=session.phase,
+        date=session.held_on,
+        facilitator=person_keys.get(session.facilitator_id, ""),
+        goal=session.goal,
+        participants=tuple(participants),
+        ideas=tuple(
+            IdeaDoc(text=i.text, author=person_keys.get(i.author_id, ""), prompt=i.prompt_id,
+                    component=component_keys.get(i.component_id, "") if i.component_id else "",
+                    votes=i.votes, status=i.status)
+            for i in ideas
+        ),
+    )

@@ -1,0 +1,120 @@
+"""The values of a disclosure as documents show them: cleaned text, dates, yes/no, percentages.
+
+Both the DOCX and the Markdown export read a view that went through `clean_view`, so the two
+formats show the same characters, and the formatting helpers here are shared by both (the
+Markdown template reaches them as jinja2 filters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.views import DisclosureView, EventView, InventorView
+
+# One-line fields (shown in table cells and headings) and multi-line fields (shown as
+# paragraphs). Event notes are shown in a table cell, so they are one-line here.
+LINE_FIELDS: tuple[str, ...] = (
+    "key",
+    "title",
+    "status",
+    "engagement_key",
+    "engagement_name",
+    "phase",
+    "submitter",
+    "business_unit",
+    "jurisdictions",
+)
+TEXT_FIELDS: tuple[str, ...] = (
+    "summary",
+    "problem",
+    "description",
+    "variants",
+    "advantages",
+    "prior_art",
+    "records_location",
+    "third_parties",
+)
+_INVENTOR_FIELDS = ("person_key", "name", "email", "organization", "organization_name", "role")
+_EVENT_FIELDS = ("kind", "jurisdiction", "reference", "note")
+
+
+def map_strings(
+    view: DisclosureView, line: Callable[[str], str], text: Callable[[str], str]
+) -> DisclosureView:
+    """A copy of view with `line` applied to every one-line string and `text` to the others."""
+    changes: dict[str, object] = {name: line(getattr(view, name)) for name in LINE_FIELDS}
+    changes.update({name: text(getattr(view, name)) for name in TEXT_FIELDS})
+    changes["inventors"] = tuple(_map_inventor(p, line) for p in view.inventors)
+    changes["events"] = tuple(_map_event(e, line) for e in view.events)
+    changes["components"] = tuple(line(c) for c in view.components)
+    return replace(view, **changes)
+
+
+def clean_view(view: DisclosureView) -> DisclosureView:
+    """The view with every user string cleaned visibly (domain/text.py), ready for any format."""
+    return map_strings(view, clean_line, clean_text)
+
+
+def _map_inventor(person: InventorView, line: Callable[[str], str]) -> InventorView:
+    return replace(person, **{name: line(getattr(person, name)) for name in _INVENTOR_FIELDS})
+
+
+def _map_event(event: EventView, line: Callable[[str], str]) -> EventView:
+    return replace(event, **{name: line(getattr(event, name)) for name in _EVENT_FIELDS})
+
+
+def given(value: str) -> bool:
+    """True when a text field holds more than white space."""
+    return bool(value and value.strip())
+
+
+def format_date(value: date | None, not_given: str) -> str:
+    """ISO 8601 (2026-03-01): the one date form that no reader in any country misreads."""
+    return value.isoformat() if value else not_given
+
+
+def format_yes_no(value: bool | None, yes: str, no: str, unknown: str) -> str:
+    """Yes, no, or unknown when the question has not been answered (None)."""
+    if value is None:
+        return unknown
+    return yes if value else no
+
+
+def format_contribution(value: float | None, not_given: str) -> str:
+    """A contribution share as `40 %`, or `12.5 %`; not_given for contributors."""
+    if value is None:
+        return not_given
+    return f"{value:g} %"
+
+
+def format_engagement(view: DisclosureView, not_given: str) -> str:
+    """The engagement's name with its key, so a reader can look it up."""
+    if view.engagement_name and view.engagement_key:
+        return f"{view.engagement_name} ({view.engagement_key})"
+    return view.engagement_name or view.engagement_key or not_given
+
+
+def lines(value: str) -> list[str]:
+    """Split cleaned text into lines on '\\n' only.
+
+    str.splitlines() would also split on U+2028, U+0085 and other separators that a document
+    can store inside a paragraph, so text would not read back as it was written.
+    """
+    return value.split("\n")
+
+
+def paragraphs(value: str, placeholder: str = "") -> str:
+    """Text as paragraphs separated by blank lines (Markdown's paragraph break).
+
+    Empty lines are left out, as Markdown cannot show an empty paragraph.
+    """
+    kept = [line for line in lines(value) if line.strip()]
+    return "\n\n".join(kept) if kept else placeholder
+
+
+def table_cell(value: str) -> str:
+    """Multi-line text inside one Markdown table cell: the lines joined by <br>."""
+    return "<br>".join(line for line in lines(value) if line.strip())

@@ -1,0 +1,78 @@
+"""File names from keys only, never outside the output folder; writes that never half-happen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
+
+
+def test_output_path_is_the_key_inside_the_folder(tmp_path: Path) -> None:
+    path = output_path(tmp_path, "FF-2026-0001", ".docx")
+    assert path == tmp_path.resolve() / "FF-2026-0001.docx"
+    assert output_path(tmp_path, "FF-2026-0001", "md").name == "FF-2026-0001.md"
+
+
+@pytest.mark.parametrize(
+    "key", ["../../etc/passwd", "a/b", "a\\b", "..", ".", "", ".hidden", "CON", "x" * 300]
+)
+def test_keys_that_are_not_plain_file_names_are_refused(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ExportError) as caught:
+        output_path(tmp_path, key, ".docx")
+    assert "key" in str(caught.value) or "file name" in str(caught.value)
+
+
+def test_refusal_says_what_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="letters, digits"):
+        output_path(tmp_path, "../../etc/passwd", ".docx")
+
+
+def test_a_link_leading_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "FF-2026-0001.docx").symlink_to(outside / "stolen.docx")
+    with pytest.raises(ExportError, match="outside the output folder"):
+        output_path(out_dir, "FF-2026-0001", ".docx")
+
+
+def test_atomic_write_creates_and_replaces(tmp_path: Path) -> None:
+    path = tmp_path / "FF-2026-0001.docx"
+    atomic_write_bytes(path, b"first")
+    assert path.read_bytes() == b"first"
+    atomic_write_bytes(path, b"second")
+    assert path.read_bytes() == b"second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FF-2026-0001.docx"]
+
+
+def test_new_files_are_private_and_replaced_files_keep_their_mode(tmp_path: Path) -> None:
+    path = tmp_path / "FF-2026-0001.md"
+    atomic_write_bytes(path, b"first")
+    assert path.stat().st_mode & 0o777 == 0o600
+    os.chmod(path, 0o640)
+    atomic_write_bytes(path, b"second")
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_failed_write_leaves_the_earlier_file_and_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "FF-2026-0001.docx"
+    path.write_bytes(b"earlier version")
+    with pytest.raises(TypeError):
+        atomic_write_bytes(path, "not bytes")  # type: ignore[arg-type]
+    assert path.read_bytes() == b"earlier version"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FF-2026-0001.docx"]
+
+
+def test_failed_rename_removes_the_temporary_file(tmp_path: Path) -> None:
+    # A folder where the file should go: the rename fails after the data is written.
+    target = tmp_path / "FF-2026-0001.docx"
+    target.mkdir()
+    (target / "keep").write_bytes(b"x")
+    with pytest.raises(OSError):
+        atomic_write_bytes(target, b"data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FF-2026-0001.docx"]
+    assert (target / "keep").read_bytes() == b"x"

@@ -78,7 +78,7 @@ class Checker:
                 self.problems.error(key.line, where, _unknown_key(name, allowed))
                 continue
             fields[name] = value
-            self.lines[where] = value.line
+            self.lines[where] = key.line  # "inventors:" rather than its first item
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")

@@ -13,11 +13,13 @@ from bisect import bisect_right
 
 from firstfile.interchange.problems import Problems
 
-# What YAML 1.1 accepts in a stream (PyYAML's Reader.NON_PRINTABLE, inverted); JSON accepts
-# a superset outside strings, so one rule serves both formats.
-_UNREADABLE = re.compile(
+# What YAML 1.1 accepts in a stream (PyYAML's Reader.NON_PRINTABLE, inverted).
+_UNREADABLE_YAML = re.compile(
     "[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+# JSON refuses only raw C0 controls inside strings; lone surrogates cannot survive decoding
+# but a caller's str may hold them.
+_UNREADABLE_JSON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _WARNED_ONE_BY_ONE = 20
 
 
@@ -30,9 +32,13 @@ def _stand_in(char: str) -> str:
     return "\ufffd"
 
 
-def make_readable(text: str, problems: Problems) -> str:
-    """text with every character the parsers refuse replaced visibly, each replacement warned."""
-    matches = list(_UNREADABLE.finditer(text))
+def make_readable(text: str, problems: Problems, *, json: bool = False) -> str:
+    """text with every character the parser refuses replaced visibly, each replacement warned.
+
+    json selects JSON's rule (which, unlike YAML, accepts C1 controls and DEL as they are).
+    """
+    pattern = _UNREADABLE_JSON if json else _UNREADABLE_YAML
+    matches = list(pattern.finditer(text))
     if not matches:
         return text
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
@@ -48,4 +54,4 @@ def make_readable(text: str, problems: Problems) -> str:
             "",
             f"{len(matches) - _WARNED_ONE_BY_ONE} more unreadable characters replaced",
         )
-    return _UNREADABLE.sub(lambda m: _stand_in(m.group(0)), text)
+    return pattern.sub(lambda m: _stand_in(m.group(0)), text)

@@ -91,9 +91,9 @@ def parse_document(
         problems.error(1, "", f"the text is over {MAX_FILE_BYTES // 1024 // 1024} MB: split "
                               "it into one file per engagement")
         problems.raise_if_errors()
-    text = make_readable(text, problems)
-    read_nodes = json_nodes if _is_json(text, source, fmt) else yaml_nodes
-    root = read_nodes(text, problems)
+    is_json = _is_json(text, source, fmt)
+    text = make_readable(text, problems, json=is_json)
+    root = (json_nodes if is_json else yaml_nodes)(text, problems)
     document = None
     if root is not None:
         document = _DocumentReader(problems, today or date.today()).read(root)

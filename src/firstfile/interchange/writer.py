@@ -28,10 +28,10 @@ from firstfile.interchange.document import (
     VendorDoc,
 )
 
-# Line breaks YAML reads differently inside a literal block than they were written (NEL
-# becomes a plain newline); text holding them is left to the emitter's quoted styles.
-_NOT_LITERAL = ("\r", "\x85", "\u2028", "\u2029")
-
+# Unicode line breaks: PyYAML's emitter writes them raw in plain, single-quoted and literal
+# styles, and they read back as something else (NEL becomes a space or a newline). Text
+# holding one is written double-quoted, where they are escaped (\N, \L, \P).
+_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 _FLOW_LIST_MAX = 80  # a list of short names up to this many characters stays on one line
 
@@ -45,7 +45,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value and not any(mark in value for mark in _NOT_LITERAL):
+    if any(mark in value for mark in _ODD_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    if "\n" in value:
         # The emitter falls back to a quoted style by itself when a block cannot hold the
         # text exactly (trailing spaces on a line, for instance).
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")

@@ -152,7 +152,7 @@ class _Builder:
         if short is None:
             self._refuse_tag(tag)
             return Node(SCALAR, self.line, None, INVALID, event.value)
-        plain = event.style is None
+        plain = not event.style  # libyaml says "" for plain, the pure-Python parser None
         try:
             value = self._construct(short, tag, event.value)
         except (ValueError, TypeError, yaml.YAMLError):

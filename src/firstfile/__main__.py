@@ -1,0 +1,5 @@
+"""`python -m firstfile` runs the command line."""
+
+from firstfile.cli import main
+
+main()

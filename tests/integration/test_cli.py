@@ -16,7 +16,9 @@ from firstfile.resources import sample_sessions
 SAMPLES = sorted(str(p) for p in sample_sessions().glob("*.yaml"))
 
 
-def run(*args: str, env_db: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env_db: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if env_db:
         env["FIRSTFILE_DB"] = env_db

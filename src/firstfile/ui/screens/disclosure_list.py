@@ -1,0 +1,577 @@
+"""Every disclosure: sortable, filterable by engagement and status, searchable.
+
+The list can hold 100,000 disclosures, so the table only ever holds one page (100 rows).
+Pages come from the database by keyset paging (the rows after or before the page's edge row)
+in a thread worker; the position shown ("rows 101–200 of 100,000") is counted as pages are
+walked, and the total comes from one count per filter change, never per key press.
+
+Search uses the full-text index: typing waits 150 ms for a pause, then one exclusive worker
+searches (a newer search cancels an older one); results are shown ranked, best first. Clearing
+the box brings back the list where it was.
+
+Database code is imported inside the workers only: this module loads with the first frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import count as counter
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from firstfile.domain.views import DisclosureRow
+from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
+from firstfile.ui.commands import Command, bindings
+from firstfile.ui.widgets.disclosure_table import DisclosureTable
+
+if TYPE_CHECKING:
+    from firstfile.storage.disclosure_queries import ListFilter
+    from firstfile.storage.engine import Store
+
+PAGE_SIZE = 100
+SEARCH_LIMIT = 100
+SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
+SORTS: tuple[str, ...] = ("updated", "key", "title", "status")
+SORT_NAMES = {"updated": "last update", "key": "key", "title": "title", "status": "status"}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the list is narrowed to; plain strings so the screen needs no database import."""
+
+    engagement: str | None = None
+    status: str | None = None
+
+    def to_list_filter(self) -> ListFilter:
+        from firstfile.storage.disclosure_queries import ListFilter
+
+        return ListFilter(engagement_key=self.engagement, status=self.status)
+
+    @property
+    def active(self) -> bool:
+        return self.engagement is not None or self.status is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpot:
+    """Where the shown page sits in the whole list.
+
+    Walking pages from the top counts rows before the page (`top`); jumping to the end
+    counts rows after it (`bottom`) until the total is known.
+    """
+
+    top: int | None = 0
+    bottom: int | None = None
+    at_start: bool = True
+    at_end: bool = False
+
+    def first_row(self, shown: int, total: int | None) -> int | None:
+        """0-based index of the page's first row in the whole list, when it can be known."""
+        if self.top is not None:
+            return self.top
+        if self.bottom is not None and total is not None:
+            return max(0, total - self.bottom - shown)
+        return None
+
+
+@dataclass
+class ListSnapshot:
+    """The list as it was when search results replaced it, to come back to."""
+
+    rows: tuple[DisclosureRow, ...]
+    spot: PageSpot
+    cursor: int
+    generation: int
+
+
+# --- messages from the workers ------------------------------------------------------------
+
+
+@dataclass
+class PageLoaded(Message):
+    token: int
+    kind: str  # first | next | prev | last
+    rows: list[DisclosureRow]
+    cursor: int  # next/prev: rows beyond the edge; first/last: ignored
+
+
+@dataclass
+class Counted(Message):
+    generation: int
+    total: int
+
+
+@dataclass
+class Found(Message):
+    token: int
+    query: str
+    rows: list[DisclosureRow]
+
+
+@dataclass
+class EngagementsLoaded(Message):
+    keys: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+
+
+@dataclass
+class LoadFailed(Message):
+    what: str
+    error: str
+
+
+# Every action of the list, defined once: the key binding (footer) and the palette entry.
+LIST_COMMANDS: tuple[Command, ...] = (
+    Command("list-search", "slash", "focus_search", "Search disclosures",
+            "Full-text search of titles and texts; word* matches a prefix", "Search"),
+    Command("list-sort", "s", "cycle_sort", "Sort disclosures",
+            "Sort by last update, key, title or status in turn", "Sort"),
+    Command("list-reverse", "r", "reverse_sort", "Reverse the sort",
+            "Reverse the direction of the list's sort", "Reverse"),
+    Command("list-engagement", "e", "filter_engagement", "Filter by engagement",
+            "Show only the disclosures of one engagement", "Engagement"),
+    Command("list-status", "t", "filter_status", "Filter by status",
+            "Show only the disclosures with one status", "Status"),
+    Command("list-first", "home", "first_page", "First disclosures",
+            "Go to the top of the list", "First", show=False),
+    Command("list-last", "end", "last_page", "Last disclosures",
+            "Go to the bottom of the list", "Last", show=False),
+    Command("list-open", "enter", "open", "Open the highlighted disclosure",
+            "Open the disclosure under the cursor in the editor", "Open", show=False),
+    Command("list-back", "escape", "back", "Back",
+            "Clear the search, or leave the list", "Back", show=False),
+)
+
+
+class DisclosureListScreen(Screen[None]):
+    """All disclosures, one page at a time."""
+
+    TITLE = "Disclosures"
+    DEFAULT_CSS = """
+    DisclosureListScreen #bar { height: 1; }
+    DisclosureListScreen #search { width: 1fr; }
+    DisclosureListScreen #engagement { width: 22; }
+    DisclosureListScreen #status { width: 18; }
+    DisclosureListScreen #disclosures { height: 1fr; }
+    DisclosureListScreen #position { height: 1; padding: 0 1; background: $panel; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(LIST_COMMANDS),
+        Binding("down", "focus_table", "To the list", id="firstfile.list-to-table", show=False,
+                tooltip="From the search box down into the list"),
+    ]
+    # Read by the app's command palette (firstfile.ui.commands.palette_entries).
+    FIRSTFILE_COMMANDS = LIST_COMMANDS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "updated"
+        self.descending = True
+        self.filters = Filters()
+        self.total: int | None = None
+        self.query_text = ""  # the search being shown or run; "" is the list
+        self.showing = "list"  # what the table holds: "list" or "search"
+        self.spot = PageSpot()
+        self.results_for = ""
+        self._generation = 0  # bumped when the filters or sort change the list
+        self._tokens = counter(1)
+        self._page_token = 0
+        self._search_token = 0
+        self._searching = False
+        self._debounce: Timer | None = None
+        self._snapshot: ListSnapshot | None = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="bar"):
+            yield Input(placeholder="/ search (word, graph*)", id="search", compact=True)
+            yield Select[str]((), prompt="All engagements", id="engagement", compact=True)
+            yield Select[str](
+                [(Text(s), s) for s in DISCLOSURE_STATUSES], prompt="All statuses",
+                id="status", compact=True,
+            )
+        yield DisclosureTable(id="disclosures")
+        yield Static(Text("loading…"), id="position")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> DisclosureTable:
+        return self.query_one(DisclosureTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self._load_engagements()
+        self._reload(recount=True)
+
+    # --- the store, from worker threads ------------------------------------------------
+
+    def _store(self) -> Store:
+        return self.app.wait_store()  # type: ignore[attr-defined, no-any-return]
+
+    @work(thread=True, exclusive=True, group="engagements", exit_on_error=False)
+    def _load_engagements(self) -> None:
+        from firstfile.services import directory
+
+        try:
+            engagements = directory.list_engagements(self._store())
+        except Exception as exc:  # shown to the user; the list still works without them
+            self.post_message(LoadFailed("engagements", str(exc)))
+            return
+        self.post_message(EngagementsLoaded([(e.key, e.name) for e in engagements]))
+
+    @work(thread=True, exclusive=True, group="page", exit_on_error=False)
+    def _fetch_page(
+        self, token: int, kind: str, filters: Filters, sort: str, descending: bool,
+        edge: DisclosureRow | None, cursor: int,
+    ) -> None:
+        from firstfile.services import disclosures
+        from firstfile.storage.disclosure_queries import cursor_for
+
+        filt = filters.to_list_filter()
+        try:
+            store = self._store()
+            if kind == "next":
+                assert edge is not None
+                rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
+                                             after=cursor_for(edge, sort), limit=PAGE_SIZE)
+            elif kind == "prev":
+                assert edge is not None
+                rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
+                                             before=cursor_for(edge, sort), limit=PAGE_SIZE)
+            elif kind == "last":
+                # The last page is the first page of the reversed order, turned around.
+                rows = disclosures.list_page(store, filt, sort=sort,
+                                             descending=not descending, limit=PAGE_SIZE)
+                rows.reverse()
+            else:
+                rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
+                                             limit=PAGE_SIZE)
+        except Exception as exc:
+            self.post_message(LoadFailed("the list", str(exc)))
+            return
+        self.post_message(PageLoaded(token, kind, rows, cursor))
+
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
+    def _count(self, generation: int, filters: Filters) -> None:
+        from firstfile.services import disclosures
+
+        try:
+            total = disclosures.count(self._store(), filters.to_list_filter())
+        except Exception as exc:
+            self.post_message(LoadFailed("the count", str(exc)))
+            return
+        self.post_message(Counted(generation, total))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, token: int, query: str, filters: Filters) -> None:
+        from textual.worker import get_current_worker
+
+        from firstfile.services import disclosures
+
+        try:
+            rows = disclosures.search(self._store(), query, filters.to_list_filter(),
+                                      limit=SEARCH_LIMIT)
+        except Exception as exc:
+            self.post_message(LoadFailed("the search", str(exc)))
+            return
+        if not get_current_worker().is_cancelled:  # a newer keystroke took over
+            self.post_message(Found(token, query, rows))
+
+    # --- the list ---------------------------------------------------------------------------
+
+    def _reload(self, *, recount: bool) -> None:
+        """Start the list again from its first page (filters or sort changed)."""
+        self._generation += 1
+        self._snapshot = None
+        if recount:
+            self.total = None
+            self._count(self._generation, self.filters)
+        if self.query_text:
+            self._start_search(self.query_text)
+        else:
+            self._request("first")
+        self._show_position()
+
+    def _request(self, kind: str, edge: DisclosureRow | None = None, cursor: int = 0) -> None:
+        self._page_token = next(self._tokens)
+        self._fetch_page(self._page_token, kind, self.filters, self.sort, self.descending,
+                         edge, cursor)
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.token != self._page_token or self.showing != "list":
+            return  # an older request, or search results took the table meanwhile
+        table, rows, spot = self.table, message.rows, self.spot
+        full = len(rows) == PAGE_SIZE
+        if message.kind == "first":
+            spot = PageSpot(top=0, at_start=True, at_end=not full)
+            cursor = 0
+        elif message.kind == "last":
+            spot = PageSpot(top=None, bottom=0, at_start=not full, at_end=True)
+            cursor = len(rows) - 1
+        elif not rows:
+            # Nothing beyond this edge: the list ends here; keep the page, move to its edge.
+            if message.kind == "next":
+                self.spot = PageSpot(spot.top, spot.bottom, spot.at_start, True)
+                table.move_cursor(row=table.row_count - 1)
+            else:
+                self.spot = PageSpot(0, None, True, spot.at_end)
+                table.move_cursor(row=0)
+            self._show_position()
+            return
+        elif message.kind == "next":
+            spot = PageSpot(
+                top=None if spot.top is None else spot.top + len(table.page),
+                bottom=None if spot.bottom is None else max(0, spot.bottom - len(rows)),
+                at_start=False, at_end=not full or spot.bottom == len(rows),
+            )
+            cursor = message.cursor - 1
+        else:  # prev
+            top = None if spot.top is None else max(0, spot.top - len(rows))
+            spot = PageSpot(
+                top=top,
+                bottom=None if spot.bottom is None else spot.bottom + len(table.page),
+                at_start=not full or top == 0, at_end=False,
+            )
+            cursor = len(rows) - message.cursor
+        self.spot = self._settled(spot, len(rows))
+        table.show_rows(rows, cursor=cursor, sort=(self.sort, self.descending))
+        self._show_position()
+
+    def _settled(self, spot: PageSpot, shown: int) -> PageSpot:
+        """Count from the top once the total is known, so later pages count on from there."""
+        if spot.top is None and self.total is not None:
+            first = spot.first_row(shown, self.total)
+            return PageSpot(first, None, spot.at_start, spot.at_end)
+        return spot
+
+    def on_counted(self, message: Counted) -> None:
+        if message.generation != self._generation:
+            return
+        self.total = message.total
+        if self.showing == "list":
+            self.spot = self._settled(self.spot, len(self.table.page))
+        self._show_position()
+
+    @on(DisclosureTable.PastEnd)
+    def _past_end(self, message: DisclosureTable.PastEnd) -> None:
+        table = self.table
+        if self.showing != "list" or self.spot.at_end:
+            table.move_cursor(row=table.row_count - 1)
+            return
+        self._request("next", table.page[-1], message.beyond)
+
+    @on(DisclosureTable.PastStart)
+    def _past_start(self, message: DisclosureTable.PastStart) -> None:
+        table = self.table
+        if self.showing != "list" or self.spot.at_start:
+            table.move_cursor(row=0)
+            return
+        self._request("prev", table.page[0], message.beyond)
+
+    @on(DisclosureTable.JumpFirst)
+    def _jump_first(self) -> None:
+        table = self.table
+        if self.showing != "list" or (self.spot.at_start and self.spot.top == 0):
+            table.move_cursor(row=0)  # already there: no reload, no redraw
+            return
+        self._request("first")
+
+    @on(DisclosureTable.JumpLast)
+    def _jump_last(self) -> None:
+        table = self.table
+        if self.showing != "list" or self.spot.at_end:
+            table.move_cursor(row=table.row_count - 1)
+            return
+        self._request("last")
+
+    def _show_position(self) -> None:
+        label = self.query_one("#position", Static)
+        label.update(self._position_text())
+
+    def _position_text(self) -> Text:
+        shown = len(self.table.page)
+        if self.showing == "search":
+            n = shown
+            text = Text(f"{n:,} result{'s' if n != 1 else ''} for ")
+            text.append(self.results_for, style="bold")
+            text.append(", ranked best first" if n else "")
+            if n >= SEARCH_LIMIT:
+                text.append(f" (top {SEARCH_LIMIT})")
+            if self._searching:
+                text.append(" · searching…")
+            return text
+        total = "…" if self.total is None else f"{self.total:,}"
+        if self.total == 0 or (shown == 0 and self.spot.at_end):
+            text = Text("no disclosures match the filters" if self.filters.active
+                        else "no disclosures yet")
+        elif shown == 0:
+            text = Text("loading…")
+        else:
+            first = self.spot.first_row(shown, self.total)
+            if first is None:
+                text = Text(f"last {shown:,} rows of {total}")
+            else:
+                text = Text(f"rows {first + 1:,}–{first + shown:,} of {total}")
+        arrow = "↓" if self.descending else "↑"
+        text.append(f" · sorted by {SORT_NAMES[self.sort]} {arrow}")
+        if self._searching:
+            text.append(" · searching…")
+        return text
+
+    # --- search --------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if not event.value.strip():
+            self._leave_search()
+            return
+        self._debounce = self.set_timer(SEARCH_DELAY, partial(self._start_search, event.value))
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None and event.value.strip():
+            self._debounce.stop()
+            self._debounce = None
+            self._start_search(event.value)
+        self.table.focus()
+
+    def _start_search(self, query: str) -> None:
+        self._debounce = None
+        self.query_text = query
+        self._search_token = next(self._tokens)
+        self._searching = True
+        self._search(self._search_token, query, self.filters)
+        self._show_position()
+
+    def on_found(self, message: Found) -> None:
+        if message.token != self._search_token or not self.query_text:
+            return
+        table = self.table
+        if self.showing == "list":
+            self._snapshot = ListSnapshot(table.page, self.spot, table.cursor_row,
+                                          self._generation)
+        self.showing = "search"
+        self._searching = False
+        self.results_for = message.query.strip()
+        table.show_rows(message.rows, cursor=0, sort=None)
+        self._show_position()
+
+    def _leave_search(self) -> None:
+        """Back to the list, where it was when the search began (if nothing changed since)."""
+        self._search_token = next(self._tokens)  # drop any search still running
+        self._searching = False
+        self.query_text = ""
+        self.results_for = ""
+        if self.showing != "search":
+            self._show_position()
+            return
+        self.showing = "list"
+        snapshot, self._snapshot = self._snapshot, None
+        if snapshot is not None and snapshot.generation == self._generation:
+            self.spot = snapshot.spot
+            self.table.show_rows(snapshot.rows, cursor=snapshot.cursor,
+                                 sort=(self.sort, self.descending))
+        else:
+            self.table.show_rows((), sort=(self.sort, self.descending))
+            self._request("first")
+        self._show_position()
+
+    # --- filters -----------------------------------------------------------------------------
+
+    def on_engagements_loaded(self, message: EngagementsLoaded) -> None:
+        select = self.query_one("#engagement", Select)
+        chosen = select.value
+        select.set_options([(Text(key), key) for key, _name in message.keys])
+        if chosen in {key for key, _ in message.keys}:
+            select.value = chosen
+
+    @on(Select.Changed)
+    def _filter_changed(self, _event: Select.Changed) -> None:
+        engagement = self.query_one("#engagement", Select).value
+        status = self.query_one("#status", Select).value
+        filters = Filters(
+            engagement=engagement if isinstance(engagement, str) else None,
+            status=status if isinstance(status, str) else None,
+        )
+        if filters != self.filters:
+            self.filters = filters
+            self._reload(recount=True)
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.notify(message.error, title=f"Could not load {message.what}", severity="error")
+
+    # --- actions (bindings and palette) ------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        # Newest first for dates, A to Z for text: the order people expect first.
+        self.descending = self.sort in ("updated", "key")
+        self._sorted()
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self._sorted()
+
+    def _sorted(self) -> None:
+        if self.showing == "search":
+            self.notify("Search results stay ranked; the sort applies to the list.",
+                        timeout=3)
+        self._reload(recount=False)
+
+    def action_filter_engagement(self) -> None:
+        select = self.query_one("#engagement", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_filter_status(self) -> None:
+        select = self.query_one("#status", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_open(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.app.open_disclosure(row.key)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#disclosures")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""  # Input.Changed brings the list back
+            self.table.focus()
+        elif self.focused is not self.table:
+            self.table.focus()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_first_page(self) -> None:
+        self._jump_first()
+
+    def action_last_page(self) -> None:
+        self._jump_last()
+
+
+__all__ = ["LIST_COMMANDS", "DisclosureListScreen"]

@@ -27,7 +27,10 @@ def test_every_field_reads_back_in_its_section() -> None:
 
     top = found[""]
     assert top.lines("Title") == [view.title]
-    assert any(view.key in p.text for p in document.sections[0].header.paragraphs)
+    header = document.sections[0].header
+    assert any(view.key in p.text for p in header.paragraphs)
+    fields = header._element.xpath(".//w:fldSimple/@w:instr")
+    assert [f.strip() for f in fields] == ["PAGE", "NUMPAGES"]
     assert [p.text for p in document.sections[0].footer.paragraphs] == [w("document", "marking")]
 
     assert found[w("summary", "heading")].text() == view.summary
@@ -226,3 +229,14 @@ def test_dates_are_iso_whatever_the_day() -> None:
         sections(open_docx(render_disclosure_docx(view)))[w("record", "heading")].tables[0]
     )
     assert facts[w("record", "submitted_on")] == "2028-02-29"
+
+
+def test_leading_and_trailing_spaces_are_kept_for_word() -> None:
+    # python-docx reads spaces back either way; Word drops them unless xml:space="preserve".
+    view = sample_view(description="    indented code\ntrailing  \n\t tab then space")
+    document = open_docx(render_disclosure_docx(view))
+    preserve = "{http://www.w3.org/XML/1998/namespace}space"
+    texts = document.element.body.iter(_w("t"))
+    spaced = [t for t in texts if t.text and t.text != t.text.strip()]
+    assert {t.text for t in spaced} == {"    indented code", "trailing  ", " tab then space"}
+    assert all(t.get(preserve) == "preserve" for t in spaced)

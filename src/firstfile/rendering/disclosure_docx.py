@@ -53,7 +53,7 @@ STYLE_NAMES = (
 
 # Column shares of the text width, per table.
 _PEOPLE_COLUMNS = (0.22, 0.28, 0.26, 0.13, 0.11)
-_EVENT_COLUMNS = (0.24, 0.14, 0.15, 0.18, 0.29)
+_EVENT_COLUMNS = (0.22, 0.17, 0.17, 0.17, 0.27)
 _FACT_COLUMNS = (0.34, 0.66)
 _SIGNATURE_COLUMNS = (0.14, 0.3, 0.36, 0.2)
 _SIGNATURE_ROW_HEIGHT = 737  # twips: 1.3 cm, room for a handwritten signature
@@ -163,17 +163,18 @@ _VAL = f"{_W}val"
 class _Builder:
     """Appends paragraphs and tables to the body, before its section properties.
 
-    Elements are made with lxml directly: python-docx's element classes look up the schema
-    order of children on every insertion, which made that layer most of an export's time.
-    Only the outermost element of each block is made by python-docx (it carries the w:
-    namespace declaration that lxml folds into the document's own when the block is placed).
+    Elements below a block are made with lxml's SubElement: python-docx's element methods
+    look up the schema order of children on every insertion, which made that layer most of an
+    export's time. The outermost element of each block is made by python-docx in the
+    document's own element classes; a block of plain lxml elements measured slower, since
+    lxml then moves every element of it from one document to another.
     """
 
     def __init__(self, document: Any, style_ids: dict[str, str]) -> None:
         from docx.oxml.parser import OxmlElement
         from lxml.etree import SubElement
 
-        self._outer = OxmlElement
+        self._element = OxmlElement
         self._sub = SubElement
         self.style_ids = style_ids
         self.body = document.element.body
@@ -182,6 +183,9 @@ class _Builder:
         width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
         # Twips (an EMU is 1/635 of a twip); a base without a page size gets A4, 2 cm margins.
         self.text_width = int(width / 635) if width > 0 else 9638
+
+    def _outer(self, tag: str) -> Any:
+        return self._element(f"w:{tag}")
 
     def _append(self, element: Any) -> None:
         if self._anchor is not None:
@@ -217,7 +221,7 @@ class _Builder:
 
     def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> None:
         """Append one paragraph holding text in the named style (if the base has it)."""
-        p = self._outer("w:p")
+        p = self._outer("p")
         self._fill_paragraph(p, text, style, bold)
         self._append(p)
 
@@ -247,7 +251,7 @@ class _Builder:
         repeated on every page; with label_column the first column is styled the same way."""
         sub = self._sub
         widths = [int(self.text_width * share) for share in shares]
-        tbl = self._outer("w:tbl")
+        tbl = self._outer("tbl")
         tbl_pr = sub(tbl, f"{_W}tblPr")
         style_id = self.style_ids.get("Table Grid")
         if style_id:
@@ -469,7 +473,12 @@ def _set_properties(document: Any, view: DisclosureView, w: Wording) -> None:
     """Header, footer and core properties: the key on every page, the marking at the foot."""
     section = document.sections[0]
     header_text = f"{w('document', 'header')} {view.key}"
-    _set_first_paragraph(section.header, header_text)
+    header = _set_first_paragraph(section.header, header_text)
+    # "Page 2 of 5": counsel and signatories can see that no page is missing.
+    header.add_run(f" \u00b7 {w('document', 'page')} ")
+    _add_field(header, "PAGE")
+    header.add_run(f" {w('document', 'page_of')} ")
+    _add_field(header, "NUMPAGES")
     _set_first_paragraph(section.footer, str(w("document", "marking")))
     props = document.core_properties
     # Core properties hold at most 255 characters each (python-docx enforces it).
@@ -486,10 +495,18 @@ def _set_properties(document: Any, view: DisclosureView, w: Wording) -> None:
         props.modified = view.updated_at
 
 
-def _set_first_paragraph(part: Any, text: str) -> None:
+def _set_first_paragraph(part: Any, text: str) -> Any:
     """Put text in a header or footer: into its first paragraph when empty, else after it."""
     paragraphs = part.paragraphs
     if paragraphs and not paragraphs[0].text:
         paragraphs[0].add_run(text)
-    else:
-        part.add_paragraph(text)
+        return paragraphs[0]
+    return part.add_paragraph(text)
+
+
+def _add_field(paragraph: Any, instruction: str) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out."""
+    from lxml.etree import SubElement
+
+    field = SubElement(paragraph._p, f"{_W}fldSimple", {f"{_W}instr": f" {instruction} "})
+    SubElement(SubElement(field, f"{_W}r"), f"{_W}t").text = "1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,8 +15,11 @@ from tests.unit.interchange_cases import BASE, TODAY, parse
 
 _BASE_DOC = parse(BASE)
 
-# All of Unicode, including controls, line separators, surrogates and YAML's indicators.
-texts = st.text(alphabet=st.characters(codec=None), max_size=300) | st.sampled_from([
+# All of Unicode, including controls, line separators and YAML's indicators; text within the
+# Basic Multilingual Plane on its own too, since the YAML writer picks its emitter by that.
+texts = st.text(alphabet=st.characters(codec=None), max_size=300) | st.text(
+    alphabet=st.characters(codec=None, max_codepoint=0xFFFF), max_size=300
+) | st.sampled_from([
     "", " ", "\n", " leading", "trailing \n", "a\n\n\nb", "- item\n- item", "key: value",
     "#not a comment", "'quoted'", '"double"', "|", ">", "&anchor", "*alias", "!tag",
     "null", "~", "yes", "NO", "0x1F", "1e5", "2026-02-30", "{{ 7*7 }}", "\t tab", "\u2028",
@@ -55,6 +59,21 @@ def test_defaults_are_left_out_and_read_back_as_defaults() -> None:
     assert "votes: 0" not in text and "status: open" not in text
     assert "prototype_exists" not in text and "organization: internal" not in text
     assert parse_document(text, "x.yaml", today=TODAY) == _BASE_DOC
+
+
+def test_shared_values_are_written_out_in_full() -> None:
+    # Records built in memory often share one date or tuple object; YAML must not alias them.
+    disclosure = _BASE_DOC.disclosures[0]
+    shared = date(2026, 3, 2)
+    copies = tuple(
+        replace(disclosure, key=f"FF-2026-{n:04d}",
+                draft=replace(disclosure.draft, conception_date=shared))
+        for n in range(1, 4)
+    )
+    doc = replace(_BASE_DOC, disclosures=copies)
+    text = dump_document(doc)
+    assert "&id" not in text and "*id" not in text
+    assert parse_document(text, "x.yaml", today=TODAY) == doc
 
 
 def test_unknown_format_name_is_an_error() -> None:

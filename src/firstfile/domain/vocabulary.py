@@ -9,8 +9,18 @@ from __future__ import annotations
 PHASES: tuple[str, ...] = ("pre", "during", "post")
 ENGAGEMENT_PHASES: tuple[str, ...] = (*PHASES, "closed")
 
-# The counsel workflow (a later step) extends this list; the foundation knows draft and submitted.
-DISCLOSURE_STATUSES: tuple[str, ...] = ("draft", "submitted")
+# The counsel workflow (domain/workflow.py says which moves are allowed). "draft" and
+# "submitted" come first: every status after "draft" has been submitted, so validation is
+# strict for all of them.
+DISCLOSURE_STATUSES: tuple[str, ...] = (
+    "draft",
+    "submitted",
+    "in-review",
+    "decided",
+    "filed",
+    "closed",
+    "withdrawn",
+)
 
 ROLES: tuple[str, ...] = ("inventor", "contributor")
 
@@ -27,6 +37,23 @@ EVENT_KINDS: tuple[str, ...] = (
     "pct-filed",
     "published",
     "granted",
+    # Kinds the deadline engine reads (deadline_rules.EXTRA_EVENT_KINDS), so they can be
+    # recorded like any other event; the date is the day it happened.
+    "national-phase-entered",
+    "confidentiality-exam-cleared",
+    "employee-invention-reported",
+    "employee-invention-claimed",
+    "employee-invention-released",
+)
+
+# Counsel's filing decisions (REFERENCE.md section 1, practice 5), in the order offered.
+DECISIONS: tuple[str, ...] = (
+    "file-provisional",
+    "file-nonprovisional",
+    "file-pct",
+    "trade-secret",
+    "defensive-publication",
+    "no-action",
 )
 
 # The organisation value that means "our own staff" rather than a vendor's.

@@ -1,0 +1,417 @@
+"""Use cases of counsel: move a disclosure through review, decide, note, record events, and
+see every deadline and what waits in the review queue.
+
+Each public function is one unit of work; every change is audited in the same transaction.
+Reviewer notes are returned only in ReviewState, which no export reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from firstfile.domain import workflow
+from firstfile.domain.deadlines import (
+    Deadline,
+    DisclosureEvents,
+    DocketRow,
+    compute_deadlines,
+    compute_docket,
+)
+from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.views import DisclosureView, EventView
+from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
+from firstfile.domain.workflow import ReviewState
+from firstfile.services.disclosures import view_to_draft
+from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.storage import audit
+from firstfile.storage.disclosure_queries import build_view, find_disclosure
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import Disclosure, DisclosureEvent, DisclosureInventor, Engagement
+
+JURISDICTION_MAX = 8  # DisclosureEvent.jurisdiction
+REFERENCE_MAX = 200  # DisclosureEvent.reference
+NOTES_MAX_CHARS = 200_000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def review_state(store: Store, key: str) -> ReviewState:
+    """Where one disclosure stands with counsel (with its internal reviewer notes)."""
+    with store.read() as db:
+        disclosure = _require(db=db, key=key)
+        return _states(db=db, disclosures=[disclosure])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One disclosure waiting on counsel, with its nearest unmet deadline."""
+
+    state: ReviewState
+    waiting_since: date | None
+    nearest: Deadline | None
+    engagement_key: str = ""
+
+
+def review_queue(store: Store, *, as_of: date) -> list[QueueItem]:
+    """What waits on counsel (submitted, in review, decided, filed), oldest first.
+
+    "Oldest" is the date submitted (a disclosure without one counts from its creation);
+    ties go by key. Each item carries its nearest dated deadline that is not yet met or lost.
+    """
+    with store.read() as db:
+        rows = list(
+            db.execute(
+                select(Disclosure, Engagement.key)
+                .outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+                .where(
+                    Disclosure.deleted_at.is_(None),  # type: ignore[union-attr]
+                    Disclosure.status.in_(workflow.AWAITING_COUNSEL),  # type: ignore[attr-defined]
+                )
+                .order_by(Disclosure.id)  # type: ignore[arg-type]
+            )
+        )
+        disclosures = [d for d, _ in rows]
+        states = _states(db=db, disclosures=disclosures)
+        events = _events_by_id(db=db, ids=[d.id for d in disclosures if d.id is not None])
+    items: list[QueueItem] = []
+    for (disclosure, engagement_key), state in zip(rows, states, strict=True):
+        deadlines = compute_deadlines(
+            events.get(disclosure.id or 0, ()),
+            as_of=as_of,
+            completed_in_china=disclosure.completed_in_china,
+            german_employee_invention=disclosure.german_employee_invention,
+        )
+        since = disclosure.submitted_on or disclosure.created_at.date()
+        items.append(QueueItem(state, since, nearest_deadline(deadlines), engagement_key or ""))
+    items.sort(key=lambda item: (item.waiting_since or date.max, item.state.key))
+    return items
+
+
+def nearest_deadline(deadlines: Iterable[Deadline]) -> Deadline | None:
+    """The soonest dated deadline still to be met (overdue, due soon or open)."""
+    live = [d for d in deadlines if d.due is not None and d.state in ("overdue", "due-soon",
+                                                                         "open")]
+    return min(live, key=lambda d: d.due or date.max, default=None)
+
+
+def docket(
+    store: Store,
+    *,
+    as_of: date,
+    engagement_key: str | None = None,
+    keys: Iterable[str] | None = None,
+    include_inactive: bool = False,
+) -> list[DocketRow]:
+    """Every deadline of every disclosure, soonest first (domain/deadlines.compute_docket).
+
+    Drafts are included: a bar date runs from the engineer's trade-show talk whether or not
+    the disclosure was submitted. Closed and withdrawn disclosures are left out unless
+    include_inactive, since nothing will be filed for them; deleted ones always are.
+    """
+    with store.read() as db:
+        stmt = (
+            select(Disclosure)
+            .outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+            .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Disclosure.id)  # type: ignore[arg-type]
+        )
+        if engagement_key:
+            stmt = stmt.where(Engagement.key == engagement_key)
+        if keys is not None:
+            stmt = stmt.where(Disclosure.key.in_(list(keys)))  # type: ignore[attr-defined]
+        if not include_inactive:
+            stmt = stmt.where(Disclosure.status.not_in(workflow.INACTIVE))  # type: ignore[attr-defined]
+        disclosures = list(db.execute(stmt).scalars())
+        events = _events_by_id(db=db, ids=[d.id for d in disclosures if d.id is not None])
+    return compute_docket(
+        (
+            DisclosureEvents(
+                d.key,
+                events.get(d.id or 0, ()),
+                d.completed_in_china,
+                d.german_employee_invention,
+            )
+            for d in disclosures
+        ),
+        as_of=as_of,
+    )
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+def move_status(
+    store: Store,
+    key: str,
+    target: str,
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> ReviewState:
+    """Move a disclosure to target along the workflow (domain/workflow.TRANSITIONS).
+
+    Submitting checks the whole disclosure strictly (inventors' shares total 100, a summary,
+    ...); a refused move raises ValidationFailed and writes nothing.
+    """
+    with store.write() as db:
+        disclosure = _require_live(db=db, key=key, expected_version=expected_version)
+        problem = workflow.check_move(disclosure.status, target, disclosure.decision)
+        if problem:
+            raise ValidationFailed([Problem("status", problem)])
+        if target == "submitted":
+            view = build_view(db=db, disclosure=disclosure)
+            draft = replace(view_to_draft(view), status="submitted")
+            bad = errors(validate(draft, today=today))
+            if bad:
+                raise ValidationFailed(bad)
+        now = _now()
+        before = disclosure.status
+        disclosure.status = target
+        changes: dict[str, tuple[Any, Any]] = {"status": (before, target)}
+        if target == "submitted" and disclosure.submitted_on is None:
+            disclosure.submitted_on = today or now.date()
+            changes["submitted_on"] = (None, disclosure.submitted_on)
+        _touch(db=db, disclosure=disclosure, actor=actor, action="status", changes=changes,
+               now=now)
+        return _states(db=db, disclosures=[disclosure])[0]
+
+
+def record_decision(
+    store: Store,
+    key: str,
+    decision: str,
+    rationale: str,
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> ReviewState:
+    """Record counsel's decision and why; the disclosure moves to "decided"."""
+    rationale = clean_text(rationale).strip()
+    with store.write() as db:
+        disclosure = _require_live(db=db, key=key, expected_version=expected_version)
+        problems = workflow.check_decision(disclosure.status, decision, rationale)
+        if problems:
+            raise ValidationFailed([Problem("decision", p) for p in problems])
+        now = _now()
+        decided_on = today or now.date()
+        changes: dict[str, tuple[Any, Any]] = {}
+        for name, value in (("decision", decision), ("decision_rationale", rationale),
+                            ("decided_on", decided_on), ("status", "decided")):
+            if getattr(disclosure, name) != value:
+                changes[name] = (getattr(disclosure, name), value)
+                setattr(disclosure, name, value)
+        _touch(db=db, disclosure=disclosure, actor=actor, action="decide", changes=changes,
+               now=now)
+        return _states(db=db, disclosures=[disclosure])[0]
+
+
+def set_reviewer_notes(
+    store: Store, key: str, notes: str, *, actor: str, expected_version: int | None = None
+) -> ReviewState:
+    """Replace counsel's internal notes (never exported to inventors or vendors)."""
+    notes = clean_text(notes)
+    if len(notes) > NOTES_MAX_CHARS:
+        raise ValidationFailed([Problem("reviewer_notes", f"shorten the notes to "
+                                                          f"{NOTES_MAX_CHARS:,} characters")])
+    with store.write() as db:
+        disclosure = _require_live(db=db, key=key, expected_version=expected_version)
+        if disclosure.reviewer_notes != notes:
+            changes = {"reviewer_notes": (disclosure.reviewer_notes, notes)}
+            disclosure.reviewer_notes = notes
+            _touch(db=db, disclosure=disclosure, actor=actor, action="notes", changes=changes)
+        return _states(db=db, disclosures=[disclosure])[0]
+
+
+def set_german_employee_invention(
+    store: Store, key: str, marked: bool, *, actor: str
+) -> ReviewState:
+    """Mark (or unmark) a German employee invention, which starts the ArbnErfG 4-month rule."""
+    with store.write() as db:
+        disclosure = _require_live(db=db, key=key, expected_version=None)
+        if disclosure.german_employee_invention != marked:
+            changes = {"german_employee_invention": (disclosure.german_employee_invention,
+                                                     marked)}
+            disclosure.german_employee_invention = marked
+            _touch(db=db, disclosure=disclosure, actor=actor, action="update", changes=changes)
+        return _states(db=db, disclosures=[disclosure])[0]
+
+
+def check_event(event: EventView) -> tuple[EventView, list[Problem]]:
+    """The event cleaned for storage, and what is wrong with it."""
+    cleaned = EventView(
+        kind=event.kind,
+        date=event.date,
+        jurisdiction=clean_line(event.jurisdiction).upper(),
+        reference=clean_line(event.reference),
+        note=clean_text(event.note),
+    )
+    problems: list[Problem] = []
+    if cleaned.kind not in EVENT_KINDS:
+        problems.append(Problem("kind", f"use one of {', '.join(EVENT_KINDS)}, not "
+                                        f"{cleaned.kind!r}"))
+    if len(cleaned.jurisdiction) > JURISDICTION_MAX:
+        problems.append(Problem("jurisdiction", "use a country or office code such as US, EP, "
+                                                "CN or WO"))
+    if len(cleaned.reference) > REFERENCE_MAX:
+        problems.append(Problem("reference", f"shorten the reference to {REFERENCE_MAX} "
+                                             "characters"))
+    return cleaned, problems
+
+
+def add_event(store: Store, key: str, event: EventView, *, actor: str) -> DisclosureView:
+    """Record a disclosure, offer, filing or other event; returns the updated disclosure."""
+    event, problems = check_event(event)
+    if problems:
+        raise ValidationFailed(problems)
+    with store.write() as db:
+        disclosure = _require_live(db=db, key=key, expected_version=None)
+        assert disclosure.id is not None
+        db.add(DisclosureEvent(disclosure_id=disclosure.id, kind=event.kind,
+                               happened_on=event.date, jurisdiction=event.jurisdiction,
+                               reference=event.reference, note=event.note))
+        _touch(db=db, disclosure=disclosure, actor=actor, action="event-add",
+               changes={"events": (None, _event_text(event))})
+        return build_view(db=db, disclosure=disclosure)
+
+
+def remove_event(store: Store, key: str, event: EventView, *, actor: str) -> DisclosureView:
+    """Remove one recorded event equal to event (kind, date, jurisdiction, reference)."""
+    with store.write() as db:
+        disclosure = _require_live(db=db, key=key, expected_version=None)
+        found = db.execute(
+            select(DisclosureEvent)
+            .where(
+                DisclosureEvent.disclosure_id == disclosure.id,
+                DisclosureEvent.kind == event.kind,
+                DisclosureEvent.happened_on == event.date,
+                DisclosureEvent.jurisdiction == event.jurisdiction,
+                DisclosureEvent.reference == event.reference,
+            )
+            .order_by(DisclosureEvent.id)  # type: ignore[arg-type]
+        ).scalars().first()
+        if found is None:
+            raise NotFound(f"{key} has no {event.kind} event on {event.date.isoformat()}"
+                           f"{' in ' + event.jurisdiction if event.jurisdiction else ''}; "
+                           f"`firstfile review show {key}` lists its events")
+        removed = EventView(found.kind, found.happened_on, found.jurisdiction, found.reference,
+                            found.note)
+        db.delete(found)
+        _touch(db=db, disclosure=disclosure, actor=actor, action="event-remove",
+               changes={"events": (_event_text(removed), None)})
+        return build_view(db=db, disclosure=disclosure)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _event_text(event: EventView) -> str:
+    return f"{event.kind}:{event.date.isoformat()}:{event.jurisdiction}:{event.reference}"
+
+
+def _touch(
+    *,
+    db: Session,
+    disclosure: Disclosure,
+    actor: str,
+    action: str,
+    changes: dict[str, tuple[Any, Any]],
+    now: datetime | None = None,
+) -> None:
+    """Bump the version (so an editor holding the old one is warned) and audit the change."""
+    now = now or _now()
+    disclosure.updated_at = now
+    disclosure.version += 1
+    db.add(disclosure)
+    audit.record(db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
+                 action=action, changes=changes, at=now)
+    db.flush()
+
+
+def _require(*, db: Session, key: str) -> Disclosure:
+    disclosure = find_disclosure(db=db, key=key)
+    if disclosure is None:
+        raise NotFound(f"no disclosure {key!r}; `firstfile disclosures list` shows the keys")
+    return disclosure
+
+
+def _require_live(*, db: Session, key: str, expected_version: int | None) -> Disclosure:
+    disclosure = _require(db=db, key=key)
+    if disclosure.deleted_at is not None:
+        raise ValidationFailed([Problem("disclosure", f"{key} is deleted; restore it first")])
+    if expected_version is not None and disclosure.version != expected_version:
+        raise Conflict(f"{key} was changed elsewhere since you opened it (version "
+                       f"{disclosure.version}, yours {expected_version}); reopen it")
+    return disclosure
+
+
+def _states(*, db: Session, disclosures: list[Disclosure]) -> list[ReviewState]:
+    ids = [d.id for d in disclosures if d.id is not None]
+    vendors: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for chunk in _chunks(ids):
+            links = db.execute(
+                select(DisclosureInventor)
+                .where(
+                    DisclosureInventor.disclosure_id.in_(chunk),  # type: ignore[attr-defined]
+                    DisclosureInventor.role == "inventor",
+                    DisclosureInventor.organization_key != INTERNAL,
+                )
+                .order_by(DisclosureInventor.disclosure_id,  # type: ignore[arg-type]
+                          DisclosureInventor.position)
+            ).scalars()
+            for link in links:
+                name = link.organization_name or link.organization_key
+                if name not in vendors[link.disclosure_id]:
+                    vendors[link.disclosure_id].append(name)
+    return [
+        ReviewState(
+            key=d.key,
+            title=d.title,
+            status=d.status,
+            decision=d.decision,
+            decision_rationale=d.decision_rationale,
+            decided_on=d.decided_on,
+            reviewer_notes=d.reviewer_notes,
+            german_employee_invention=d.german_employee_invention,
+            submitted_on=d.submitted_on,
+            reverse_engineerable=d.reverse_engineerable,
+            joint_vendors=tuple(vendors.get(d.id or 0, ())),
+            version=d.version,
+        )
+        for d in disclosures
+    ]
+
+
+def _events_by_id(*, db: Session, ids: list[int]) -> dict[int, tuple[EventView, ...]]:
+    found: dict[int, list[EventView]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for row in db.execute(
+            select(DisclosureEvent)
+            .where(DisclosureEvent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
+        ).scalars():
+            found[row.disclosure_id].append(
+                EventView(row.kind, row.happened_on, row.jurisdiction, row.reference, row.note)
+            )
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    # SQLite limits bound parameters per statement; 900 stays well inside every limit.
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

@@ -83,6 +83,15 @@ def test_written_file_reads_back_from_disk(tmp_path: Path, fmt: str) -> None:
     assert read_document(target, today=TODAY) == doc
 
 
+def test_the_example_in_the_format_document_is_valid() -> None:
+    format_md = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
+    text = format_md.read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    doc = parse_document(example, "FORMAT.md", today=TODAY)
+    assert doc.engagement.key == "acme-2026"
+    assert doc.warnings == ()
+
+
 def test_yaml_output_keeps_long_text_readable() -> None:
     doc = read_document(SAMPLES[0], today=TODAY)
     text = dump_document(doc)

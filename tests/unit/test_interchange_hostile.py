@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from firstfile.interchange import InterchangeError, dump_document, read_document
-from firstfile.interchange.nodes import MAX_DEPTH, MAX_FILE_BYTES
+from firstfile.interchange.nodes import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from tests.unit.interchange_cases import BASE, TODAY, edit, line_of, parse, problems
 
 BILLION_LAUGHS = """\
@@ -101,6 +101,21 @@ def test_deep_json_nesting_is_refused() -> None:
     text = '{"format": "firstfile/1", "x": ' + "[" * 10_000 + "]" * 10_000 + "}"
     found = problems(text, "deep.json")
     assert found == [f"deep.json:1: the file nests deeper than {MAX_DEPTH} levels"]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_too_many_values_are_refused(fmt: str) -> None:
+    values = "1," * MAX_NODES + "1"
+    if fmt == "yaml":
+        text = BASE + f"extra: [{values}]\n"
+        line = line_of(text, "extra:")
+    else:
+        text = '{"format": "firstfile/1",\n"extra": [' + values + "]}"
+        line = 2
+    assert problems(text, f"many.{fmt}") == [
+        f"many.{fmt}:{line}: the file holds more than {MAX_NODES:,} values: split it into one "
+        "file per engagement"
+    ]
 
 
 def test_oversized_file_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -75,7 +75,11 @@ def test_key_given_twice_in_one_mapping() -> None:
         ("value_add: 5", "value_add: 4.5", "components[0].value_add",
          "expected a whole number, got a number"),
         ("    date: 2026-03-02", "    date: 2 March 2026", "sessions[0].date",
-         "expected a date like 2026-03-02, got text '2 March 2026'"),
+         "expected a date like 2026-03-02, got '2 March 2026'"),
+        ("    date: 2026-03-02", "    date: 2026-03-02 10:30:00", "sessions[0].date",
+         "expected a date like 2026-03-02, got '2026-03-02 10:30:00'"),
+        ("    date: 2026-03-02", "    date: [2026-03-02]", "sessions[0].date",
+         "expected a date like 2026-03-02, got a list"),
     ],
 )
 def test_wrong_types(old: str, new: str, path: str, message: str) -> None:

@@ -162,9 +162,8 @@ class Checker:
         text = node.text if node.kind == SCALAR else ""
         match = _DATE.match(text) if node.tag in (STR, TIMESTAMP) else None
         if match is None:
-            self.problems.error(node.line, where,
-                                f"expected a date like 2026-03-02, got {describe(node)}"
-                                + (f" {text!r}" if text else ""))
+            shown = repr(text) if text else describe(node)
+            self.problems.error(node.line, where, f"expected a date like 2026-03-02, got {shown}")
             return None
         try:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))

@@ -1,0 +1,691 @@
+"""Use cases of an extraction session: set it up, run it, capture, sort, vote and promote.
+
+Each public function is one unit of work with its audit records in the same transaction, so
+what the room typed is on disk the moment the function returns (SQLite runs synchronous=FULL):
+closing the terminal mid-session loses nothing that was entered. Capturing an idea is the hot
+path (it runs on every Enter), so it is a handful of small statements and returns only the new
+idea; the other actions return the whole session, which the screen redraws.
+
+Sessions are named `ENGAGEMENT/SESSION`; a plain `SESSION` is accepted when only one
+engagement has a session with that key. A merged idea is stored as parked with
+`merged_into_id` set (see domain/sessions.py and docs/FORMAT.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select, union
+from sqlmodel import Session
+
+from firstfile.domain import sessions as rules
+from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain.prompts import Prompt, order_for_session
+from firstfile.domain.sessions import (
+    IdeaView,
+    ParticipantView,
+    SessionRow,
+    SessionSetup,
+    SessionView,
+)
+from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.vocabulary import INTERNAL
+from firstfile.services import disclosures as disclosure_service
+from firstfile.services.errors import NotFound, UserError, ValidationFailed
+from firstfile.services.prompt_decks import load_decks
+from firstfile.storage import audit
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import (
+    Component,
+    Disclosure,
+    Engagement,
+    ExtractionSession,
+    Idea,
+    IdeaAuthor,
+    IdeaVote,
+    Person,
+    SessionComponent,
+    SessionParticipant,
+    Vendor,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- set-up --------------------------------------------------------------------------------
+
+
+def create_session(store: Store, setup: SessionSetup, *, actor: str) -> SessionView:
+    """Create a planned session with its room, components in focus, decks and time box.
+
+    Raises ValidationFailed (nothing written) when the set-up has problems.
+    """
+    problems = rules.check_setup(setup)
+    with store.write() as db:
+        engagement = db.execute(
+            select(Engagement).where(Engagement.key == setup.engagement_key)
+        ).scalar_one_or_none()
+        if engagement is None:
+            problems.append(f"engagement: no engagement {setup.engagement_key!r}")
+        else:
+            taken = db.execute(select(ExtractionSession.id).where(
+                ExtractionSession.engagement_id == engagement.id,
+                ExtractionSession.key == setup.key)).first()
+            if taken is not None:
+                problems.append(f"session key: {setup.engagement_key}/{setup.key} exists "
+                                "already; choose another key")
+        people = _person_ids(db, rules.room(setup.participants, setup.facilitator))
+        problems += [f"people: no person {key!r}" for key in
+                     rules.room(setup.participants, setup.facilitator) if key not in people]
+        components: dict[str, int] = {}
+        if engagement is not None:
+            components = _component_ids(db, engagement.id or 0)
+            problems += [f"components: {key!r} is not a component of {engagement.key}"
+                         for key in setup.components if key not in components]
+        if problems:
+            raise ValidationFailed([Problem("session", p) for p in problems])
+        assert engagement is not None
+        row = ExtractionSession(
+            engagement_id=engagement.id or 0, key=setup.key, title=clean_line(setup.title),
+            phase=setup.phase, held_on=setup.held_on, goal=clean_text(setup.goal).strip(),
+            facilitator_id=people[setup.facilitator], status="planned",
+            time_box_minutes=setup.time_box_minutes, prompt_minutes=setup.prompt_minutes,
+            dots_per_participant=setup.dots_per_participant,
+            decks=",".join(setup.decks), current_prompt=0,
+        )
+        db.add(row)
+        db.flush()
+        for key in dict.fromkeys(setup.participants):
+            db.add(SessionParticipant(session_id=row.id or 0, person_id=people[key]))
+        for key in dict.fromkeys(setup.components):
+            db.add(SessionComponent(session_id=row.id or 0, component_id=components[key]))
+        db.flush()
+        audit.record(
+            db=db, actor=actor, entity="session", entity_key=f"{engagement.key}/{row.key}",
+            action="create",
+            changes={"title": (None, row.title), "phase": (None, row.phase),
+                     "held_on": (None, row.held_on), "facilitator": (None, setup.facilitator),
+                     "participants": (None, tuple(setup.participants)),
+                     "components": (None, tuple(setup.components)),
+                     "decks": (None, row.decks), "time_box_minutes": (None, row.time_box_minutes),
+                     "dots_per_participant": (None, row.dots_per_participant)},
+        )
+        return _view(db, row)
+
+
+def components_of(store: Store, engagement_key: str) -> list[tuple[str, str, str]]:
+    """(key, name, kind) of every component of an engagement, for the set-up form."""
+    with store.read() as db:
+        return [
+            (c.key, c.name, c.kind) for c in db.execute(
+                select(Component).join(Engagement, Engagement.id == Component.engagement_id)
+                .where(Engagement.key == engagement_key).order_by(Component.key)
+            ).scalars()
+        ]
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def get_session(store: Store, ref: str) -> SessionView:
+    """The session named by ref (`ENGAGEMENT/SESSION`, or `SESSION` when unambiguous)."""
+    with store.read() as db:
+        return _view(db, _find(db, ref))
+
+
+def session_by_id(store: Store, session_id: int) -> SessionView:
+    """The session with database id session_id (the screen keeps the id once opened)."""
+    with store.read() as db:
+        return _view(db, _row(db, session_id))
+
+
+def list_sessions(store: Store, *, engagement_key: str | None = None) -> list[SessionRow]:
+    """Every session (of one engagement), newest first, with its counts."""
+    with store.read() as db:
+        stmt = (select(ExtractionSession, Engagement.key, Person.key)
+                .join(Engagement, Engagement.id == ExtractionSession.engagement_id)
+                .outerjoin(Person, Person.id == ExtractionSession.facilitator_id))
+        if engagement_key:
+            if db.execute(select(Engagement.id).where(Engagement.key == engagement_key)
+                          ).first() is None:
+                raise NotFound(f"no engagement {engagement_key!r}; `firstfile engagements "
+                               "list` shows the keys")
+            stmt = stmt.where(Engagement.key == engagement_key)
+        rows = db.execute(stmt).all()
+        ids = [s.id for s, _e, _f in rows]
+        people = _counts(db, select(SessionParticipant.session_id, func.count())
+                         .where(SessionParticipant.session_id.in_(ids))  # type: ignore[attr-defined]
+                         .group_by(SessionParticipant.session_id))
+        ideas = _counts(db, select(Idea.session_id, func.count())
+                        .where(Idea.session_id.in_(ids),  # type: ignore[attr-defined]
+                               Idea.merged_into_id.is_(None))  # type: ignore[union-attr]
+                        .group_by(Idea.session_id))
+        promoted = _counts(db, select(Idea.session_id, func.count())
+                           .where(Idea.session_id.in_(ids),  # type: ignore[attr-defined]
+                                  Idea.status == rules.PROMOTED)
+                           .group_by(Idea.session_id))
+        result = [
+            SessionRow(engagement_key=e, key=s.key, title=s.title, phase=s.phase,
+                       held_on=s.held_on, status=s.status, facilitator=f or "",
+                       participants=people.get(s.id, 0), ideas=ideas.get(s.id, 0),
+                       promoted=promoted.get(s.id, 0))
+            for s, e, f in rows
+        ]
+    return sorted(result, key=lambda r: (r.held_on.toordinal() if r.held_on else 0,
+                                         r.engagement_key, r.key), reverse=True)
+
+
+def session_prompts(
+    view: SessionView, template_dirs: list[Path]
+) -> tuple[list[Prompt], list[str]]:
+    """The prompts the session walks, in order, and every problem met loading its decks.
+
+    The session's decks are used in the order it names them (every deck when it names none),
+    with prompts tied to the kinds of the components in focus first. A deck that is broken or
+    missing is reported and left out: the session still runs on the others.
+    """
+    loaded = load_decks(template_dirs)
+    problems = list(loaded.problems)
+    by_name = {deck.name: deck for deck in loaded.decks}
+    if view.decks:
+        decks = [by_name[name] for name in view.decks if name in by_name]
+        problems += [f"deck {name!r} of this session did not load; its prompts are left out"
+                     for name in view.decks if name not in by_name]
+    else:
+        decks = list(loaded.decks)
+    return order_for_session(decks, view.focus_kinds()), problems
+
+
+def prompt_titles(prompts: list[Prompt]) -> dict[str, str]:
+    """prompt id -> title, for promotion and the minutes."""
+    return {prompt.id: prompt.title for prompt in prompts}
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def start_session(
+    store: Store, session_id: int, *, actor: str, now: datetime | None = None
+) -> SessionView:
+    """Start the clock (a running or ended session is started again: the room is back)."""
+    with store.write() as db:
+        row = _row(db, session_id)
+        before = (row.status, row.started_at, row.ended_at)
+        row.status = "running"
+        row.started_at = now or _now()
+        row.ended_at = None
+        _audit_session(db, row, actor, "start", {
+            "status": (before[0], row.status), "started_at": (before[1], row.started_at),
+            "ended_at": (before[2], None)})
+        return _view(db, row)
+
+
+def move_to_prompt(store: Store, session_id: int, index: int, *, actor: str) -> None:
+    """Remember which prompt the room is on, so a reopened session resumes there."""
+    if index < 0:
+        raise UserError("there is no prompt before the first")
+    with store.write() as db:
+        row = _row(db, session_id)
+        if row.current_prompt != index:
+            _audit_session(db, row, actor, "update",
+                           {"current_prompt": (row.current_prompt, index)})
+            row.current_prompt = index
+
+
+def end_session(
+    store: Store, session_id: int, *, actor: str, now: datetime | None = None
+) -> SessionView:
+    """Stop the clock; ideas can still be edited, voted on and promoted afterwards."""
+    with store.write() as db:
+        row = _row(db, session_id)
+        before = row.status
+        row.status = "ended"
+        row.ended_at = now or _now()
+        _audit_session(db, row, actor, "end", {"status": (before, row.status),
+                                               "ended_at": (None, row.ended_at)})
+        return _view(db, row)
+
+
+def capture_idea(
+    store: Store, *, session_id: int, text: str, author: str, actor: str,
+    prompt_id: str = "", component: str = "",
+) -> IdeaView:
+    """Add an idea as it is voiced, attributed to author (a person key in the room).
+
+    The idea keeps the prompt and component it came from. Raises UserError for empty text or
+    an author who is not in the room; nothing is written then.
+    """
+    try:
+        cleaned = rules.idea_text(text)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    with store.write() as db:
+        found = db.execute(
+            select(ExtractionSession.engagement_id, ExtractionSession.key,
+                   ExtractionSession.facilitator_id, Engagement.key)
+            .join(Engagement, Engagement.id == ExtractionSession.engagement_id)
+            .where(ExtractionSession.id == session_id)
+        ).first()
+        if found is None:
+            raise NotFound(f"no session with id {session_id}")
+        engagement_id, session_key, facilitator_id, engagement_key = found
+        author_id = db.execute(select(Person.id).where(Person.key == author)).scalar()
+        in_room = author_id is not None and (author_id == facilitator_id or db.execute(
+            select(SessionParticipant.person_id).where(
+                SessionParticipant.session_id == session_id,
+                SessionParticipant.person_id == author_id)).first() is not None)
+        if not in_room:
+            raise UserError(f"{author!r} is not in this session's room; add them to the "
+                            "participants first")
+        component_id = None
+        if component:
+            component_id = db.execute(select(Component.id).where(
+                Component.engagement_id == engagement_id, Component.key == component)).scalar()
+            if component_id is None:
+                raise UserError(f"{component!r} is not a component of {engagement_key}")
+        last = db.execute(select(func.max(Idea.position)).where(
+            Idea.session_id == session_id)).scalar()
+        position = 0 if last is None else int(last) + 1
+        now = _now()
+        idea = Idea(session_id=session_id, position=position, text=cleaned, author_id=author_id,
+                    prompt_id=clean_line(prompt_id)[:64], component_id=component_id,
+                    votes=0, status=rules.OPEN, created_at=now)
+        db.add(idea)
+        db.flush()
+        audit.record(
+            db=db, actor=actor, entity="idea",
+            entity_key=f"{engagement_key}/{session_key}#{position + 1}", action="create",
+            changes={"text": (None, cleaned), "author": (None, author),
+                     "prompt": (None, idea.prompt_id), "component": (None, component or None)},
+            at=now,
+        )
+        return IdeaView(id=idea.id or 0, position=position, text=cleaned, authors=(author,),
+                        prompt_id=idea.prompt_id, component=component)
+
+
+def edit_idea(store: Store, idea_id: int, text: str, *, actor: str) -> SessionView:
+    """Replace an idea's text (say, to clarify it once the room has discussed it)."""
+    try:
+        cleaned = rules.idea_text(text)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    with store.write() as db:
+        idea, row = _idea_and_session(db, idea_id)
+        if idea.text != cleaned:
+            _audit_idea(db, row, idea, actor, "update", {"text": (idea.text, cleaned)})
+            idea.text = cleaned
+        return _view(db, row)
+
+
+def tag_idea(store: Store, idea_id: int, component: str, *, actor: str) -> SessionView:
+    """Tag an idea with a component of the engagement ("" removes the tag)."""
+    with store.write() as db:
+        idea, row = _idea_and_session(db, idea_id)
+        component_id = None
+        if component:
+            component_id = db.execute(select(Component.id).where(
+                Component.engagement_id == row.engagement_id, Component.key == component)
+            ).scalar()
+            if component_id is None:
+                raise UserError(f"{component!r} is not a component of this engagement")
+        if idea.component_id != component_id:
+            old = _component_key(db, idea.component_id)
+            _audit_idea(db, row, idea, actor, "update", {"component": (old, component or None)})
+            idea.component_id = component_id
+        return _view(db, row)
+
+
+def park_idea(store: Store, idea_id: int, *, actor: str, parked: bool = True) -> SessionView:
+    """Park an idea (kept in the minutes, not pursued now), or bring it back (parked=False)."""
+    with store.write() as db:
+        idea, row = _idea_and_session(db, idea_id)
+        if idea.merged_into_id is not None:
+            raise UserError("this idea was merged into another; work on that one")
+        if idea.status == rules.PROMOTED:
+            raise UserError("this idea is already a draft disclosure; delete the disclosure "
+                            "instead if it is not worth pursuing")
+        wanted = rules.PARKED if parked else rules.OPEN
+        if idea.status != wanted:
+            _audit_idea(db, row, idea, actor, "update", {"status": (idea.status, wanted)})
+            idea.status = wanted
+        return _view(db, row)
+
+
+def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str) -> SessionView:
+    """Merge a duplicate into an idea: the survivor keeps every author and every dot.
+
+    The absorbed idea stays in the record (parked, pointing at the survivor) so the minutes
+    still show what was said and by whom.
+    """
+    with store.write() as db:
+        survivor, row = _idea_and_session(db, survivor_id)
+        absorbed, other_row = _idea_and_session(db, absorbed_id)
+        if other_row.id != row.id:
+            raise UserError("both ideas must come from the same session")
+        view = _view(db, row)
+        survivor_view, absorbed_view = view.idea(survivor_id), view.idea(absorbed_id)
+        assert survivor_view is not None and absorbed_view is not None
+        problem = rules.merge_problem(survivor_view, absorbed_view)
+        if problem:
+            raise UserError(problem)
+
+        authors = rules.merged_authors(survivor_view.authors, absorbed_view.authors)
+        ids = _person_ids(db, authors)
+        db.execute(delete(IdeaAuthor).where(IdeaAuthor.idea_id == survivor_id))
+        for key in authors:
+            db.add(IdeaAuthor(idea_id=survivor_id, person_id=ids[key]))
+
+        dots = rules.merged_dots(_dots(db, survivor_id), _dots(db, absorbed_id))
+        db.execute(delete(IdeaVote).where(
+            IdeaVote.idea_id.in_([survivor_id, absorbed_id])))  # type: ignore[attr-defined]
+        for person_id, count in dots.items():
+            db.add(IdeaVote(idea_id=survivor_id, person_id=person_id, dots=count))
+
+        text = rules.merged_text(survivor.text, absorbed.text)
+        changes: dict[str, tuple[Any, Any]] = {
+            "authors": (survivor_view.authors, authors),
+            "votes": (survivor.votes, survivor.votes + absorbed.votes),
+            "merged": (None, f"#{absorbed.position + 1}"),
+        }
+        if text != survivor.text:
+            changes["text"] = (survivor.text, text)
+        _audit_idea(db, row, survivor, actor, "merge", changes)
+        _audit_idea(db, row, absorbed, actor, "merge", {
+            "status": (absorbed.status, rules.PARKED),
+            "merged_into": (None, f"#{survivor.position + 1}"),
+            "votes": (absorbed.votes, 0)})
+        survivor.text = text
+        survivor.votes += absorbed.votes
+        absorbed.votes = 0
+        absorbed.status = rules.PARKED
+        absorbed.merged_into_id = survivor_id
+        db.flush()
+        return _view(db, row)
+
+
+def vote(
+    store: Store, idea_id: int, person: str, *, actor: str, delta: int = 1
+) -> SessionView:
+    """Put one of person's dots on an idea (delta=1) or take one back (delta=-1)."""
+    if delta not in (1, -1):
+        raise UserError("a vote moves one dot at a time")
+    with store.write() as db:
+        idea, row = _idea_and_session(db, idea_id)
+        view = _view(db, row)
+        idea_view = view.idea(idea_id)
+        assert idea_view is not None
+        person_id = _person_ids(db, [person]).get(person)
+        existing = None
+        if person_id is not None:
+            existing = db.execute(select(IdeaVote).where(
+                IdeaVote.idea_id == idea_id, IdeaVote.person_id == person_id)
+            ).scalar_one_or_none()
+        room = [p.key for p in view.participants]
+        problem = rules.vote_problem(
+            idea=idea_view, person=person, delta=delta, room_keys=room,
+            spent=view.dots_spent.get(person, 0),
+            on_this_idea=existing.dots if existing else 0,
+            allowance=row.dots_per_participant,
+        )
+        if problem:
+            raise UserError(problem)
+        assert person_id is not None
+        if existing is None:
+            db.add(IdeaVote(idea_id=idea_id, person_id=person_id, dots=delta))
+        elif existing.dots + delta == 0:
+            db.delete(existing)
+        else:
+            existing.dots += delta
+        _audit_idea(db, row, idea, actor, "vote",
+                    {"votes": (idea.votes, idea.votes + delta), "by": (None, person)})
+        idea.votes += delta
+        db.flush()
+        return _view(db, row)
+
+
+def promote_idea(
+    store: Store, idea_id: int, *, actor: str, prompt_titles: Mapping[str, str] | None = None
+) -> str:
+    """Turn an idea (with everything merged into it) into a draft disclosure; its key.
+
+    The disclosure is pre-filled from the idea and the session and records where it came
+    from (source idea, session and prompt); the idea is marked promoted in the same
+    transaction, so either both happen or neither does.
+    """
+    with store.write() as db:
+        _idea, row = _idea_and_session(db, idea_id)
+        return _promote_in(db, _view(db, row), idea_id, actor, prompt_titles or {})
+
+
+def promote_top(
+    store: Store, session_id: int, n: int = rules.DEFAULT_TOP, *, actor: str,
+    prompt_titles: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Promote the n open ideas with the most dots, in one transaction; their keys in order."""
+    with store.write() as db:
+        view = _view(db, _row(db, session_id))
+        chosen = rules.top_ideas(view.ideas, n)
+        if not chosen:
+            raise UserError("no open idea has any dots yet; vote first, or promote one idea")
+        return [_promote_in(db, view, idea.id, actor, prompt_titles or {}) for idea in chosen]
+
+
+def _promote_in(
+    db: Session, view: SessionView, idea_id: int, actor: str, prompt_titles: Mapping[str, str]
+) -> str:
+    idea_view = view.idea(idea_id)
+    assert idea_view is not None
+    if idea_view.status != rules.OPEN and idea_view.status != rules.PARKED:
+        what = idea_view.promoted_key or "a disclosure"
+        raise UserError(f"idea #{idea_view.number} is {idea_view.status}"
+                        + (f" (to {what})" if idea_view.status == rules.PROMOTED else "")
+                        + "; promote an open idea")
+    draft = rules.promotion_draft(view, idea_view,
+                                  prompt_title=prompt_titles.get(idea_view.prompt_id, ""))
+    draft = draft.cleaned()
+    problems = errors(validate(draft))
+    if problems:
+        raise ValidationFailed(problems)
+    disclosure = disclosure_service.insert_in(db=db, draft=draft, actor=actor, key=None,
+                                              events=())
+    disclosure.source_idea_id = idea_id
+    disclosure.source_session_id = view.id
+    disclosure.source_prompt_id = idea_view.prompt_id
+    idea = db.get(Idea, idea_id)
+    assert idea is not None
+    row = _row(db, view.id)
+    _audit_idea(db, row, idea, actor, "promote",
+                {"status": (idea.status, rules.PROMOTED), "disclosure": (None, disclosure.key)})
+    idea.status = rules.PROMOTED
+    db.flush()
+    return disclosure.key
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _find(db: Session, ref: str) -> ExtractionSession:
+    engagement_key, key = rules.parse_session_ref(ref)
+    stmt = (select(ExtractionSession, Engagement.key)
+            .join(Engagement, Engagement.id == ExtractionSession.engagement_id)
+            .where(ExtractionSession.key == key))
+    if engagement_key is not None:
+        stmt = stmt.where(Engagement.key == engagement_key)
+    found = db.execute(stmt).all()
+    if not found:
+        raise NotFound(f"no session {ref!r}; `firstfile sessions list` shows them "
+                       "as ENGAGEMENT/SESSION")
+    if len(found) > 1:
+        where = ", ".join(sorted(f"{e}/{s.key}" for s, e in found))
+        raise UserError(f"session {key!r} exists in several engagements ({where}); "
+                        "name it as ENGAGEMENT/SESSION")
+    return found[0][0]
+
+
+def _row(db: Session, session_id: int) -> ExtractionSession:
+    row = db.get(ExtractionSession, session_id)
+    if row is None:
+        raise NotFound(f"no session with id {session_id}")
+    return row
+
+
+def _idea_and_session(db: Session, idea_id: int) -> tuple[Idea, ExtractionSession]:
+    idea = db.get(Idea, idea_id)
+    if idea is None:
+        raise NotFound(f"no idea with id {idea_id}")
+    return idea, _row(db, idea.session_id)
+
+
+def _person_ids(db: Session, keys: Any) -> dict[str, int]:
+    keys = list(keys)
+    if not keys:
+        return {}
+    return {k: int(i) for k, i in db.execute(
+        select(Person.key, Person.id).where(Person.key.in_(keys))).all()}  # type: ignore[attr-defined]
+
+
+def _component_ids(db: Session, engagement_id: int) -> dict[str, int]:
+    return {k: int(i) for k, i in db.execute(
+        select(Component.key, Component.id).where(Component.engagement_id == engagement_id)
+    ).all()}
+
+
+def _component_key(db: Session, component_id: int | None) -> str | None:
+    if component_id is None:
+        return None
+    return db.execute(select(Component.key).where(Component.id == component_id)).scalar()
+
+
+def _dots(db: Session, idea_id: int) -> dict[int, int]:
+    return {int(p): int(d) for p, d in db.execute(
+        select(IdeaVote.person_id, IdeaVote.dots).where(IdeaVote.idea_id == idea_id)).all()}
+
+
+def _counts(db: Session, stmt: Any) -> dict[int, int]:
+    return {int(k): int(n) for k, n in db.execute(stmt).all()}
+
+
+def _entity_key(db: Session, row: ExtractionSession) -> str:
+    engagement = db.execute(select(Engagement.key).where(
+        Engagement.id == row.engagement_id)).scalar()
+    return f"{engagement}/{row.key}"
+
+
+def _audit_session(db: Session, row: ExtractionSession, actor: str, action: str,
+                   changes: dict[str, tuple[Any, Any]]) -> None:
+    audit.record(db=db, actor=actor, entity="session", entity_key=_entity_key(db, row),
+                 action=action, changes=changes)
+
+
+def _audit_idea(db: Session, row: ExtractionSession, idea: Idea, actor: str, action: str,
+                changes: dict[str, tuple[Any, Any]]) -> None:
+    audit.record(db=db, actor=actor, entity="idea",
+                 entity_key=f"{_entity_key(db, row)}#{idea.position + 1}", action=action,
+                 changes=changes)
+
+
+def _view(db: Session, row: ExtractionSession) -> SessionView:
+    """The whole session as plain data, in a fixed number of queries however many ideas."""
+    db.flush()
+    session_id = row.id or 0
+    engagement = db.get(Engagement, row.engagement_id)
+    assert engagement is not None
+    facilitator = db.get(Person, row.facilitator_id) if row.facilitator_id else None
+
+    participants: list[ParticipantView] = []
+    for person, vendor in db.execute(
+        select(Person, Vendor)
+        .join(SessionParticipant, SessionParticipant.person_id == Person.id)
+        .outerjoin(Vendor, Vendor.id == Person.vendor_id)
+        .where(SessionParticipant.session_id == session_id).order_by(Person.key)
+    ).all():
+        participants.append(ParticipantView(
+            person_id=person.id or 0, key=person.key, name=person.name,
+            organization=vendor.key if vendor else INTERNAL,
+            organization_name=vendor.name if vendor else ""))
+    if facilitator is not None and all(p.key != facilitator.key for p in participants):
+        vendor = db.get(Vendor, facilitator.vendor_id) if facilitator.vendor_id else None
+        participants.insert(0, ParticipantView(
+            person_id=facilitator.id or 0, key=facilitator.key, name=facilitator.name,
+            organization=vendor.key if vendor else INTERNAL,
+            organization_name=vendor.name if vendor else ""))
+
+    all_components = list(db.execute(
+        select(Component).where(Component.engagement_id == row.engagement_id)
+        .order_by(Component.key)).scalars())
+    component_keys = {c.id: c.key for c in all_components}
+    focus = [component_keys[c] for c in db.execute(
+        select(SessionComponent.component_id).where(SessionComponent.session_id == session_id)
+    ).scalars() if c in component_keys]
+
+    ideas = list(db.execute(select(Idea).where(Idea.session_id == session_id)
+                            .order_by(Idea.position, Idea.id)).scalars())  # type: ignore[arg-type]
+    ids = [i.id for i in ideas]
+    people = {int(i): k for i, k in db.execute(select(Person.id, Person.key).where(
+        Person.id.in_(union(  # type: ignore[union-attr]
+            select(Idea.author_id).where(Idea.session_id == session_id),
+            select(IdeaAuthor.person_id).join(Idea, Idea.id == IdeaAuthor.idea_id)
+            .where(Idea.session_id == session_id),
+            select(IdeaVote.person_id).join(Idea, Idea.id == IdeaVote.idea_id)
+            .where(Idea.session_id == session_id),
+        )))).all()}
+    extra_authors: dict[int, list[str]] = {}
+    for idea_id, person_id in db.execute(
+        select(IdeaAuthor.idea_id, IdeaAuthor.person_id).join(
+            Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session_id)
+    ).all():
+        extra_authors.setdefault(int(idea_id), []).append(people[int(person_id)])
+    spent: dict[str, int] = {}
+    for person_id, dots in db.execute(
+        select(IdeaVote.person_id, func.sum(IdeaVote.dots)).join(
+            Idea, Idea.id == IdeaVote.idea_id).where(Idea.session_id == session_id)
+        .group_by(IdeaVote.person_id)
+    ).all():
+        spent[people[int(person_id)]] = int(dots)
+    promoted: dict[int, str] = {}
+    if ids:
+        for idea_id, key in db.execute(
+            select(Disclosure.source_idea_id, Disclosure.key).where(
+                Disclosure.source_idea_id.in_(ids),  # type: ignore[union-attr]
+                Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Disclosure.id)  # type: ignore[arg-type]
+        ).all():
+            promoted.setdefault(int(idea_id), key)
+
+    def authors(idea: Idea) -> tuple[str, ...]:
+        first = [people[idea.author_id]] if idea.author_id in people else []
+        return tuple(dict.fromkeys([*first, *sorted(extra_authors.get(idea.id or 0, []))]))
+
+    return SessionView(
+        id=session_id, engagement_key=engagement.key, engagement_name=engagement.name,
+        key=row.key, title=row.title, phase=row.phase, held_on=row.held_on, goal=row.goal,
+        facilitator=facilitator.key if facilitator else "",
+        facilitator_name=facilitator.name if facilitator else "",
+        status=row.status, time_box_minutes=row.time_box_minutes,
+        prompt_minutes=row.prompt_minutes, dots_per_participant=row.dots_per_participant,
+        decks=tuple(d for d in row.decks.split(",") if d), current_prompt=row.current_prompt,
+        started_at=_aware(row.started_at), ended_at=_aware(row.ended_at),
+        participants=tuple(participants), components=tuple(sorted(focus)),
+        ideas=tuple(
+            IdeaView(id=i.id or 0, position=i.position, text=i.text, authors=authors(i),
+                     prompt_id=i.prompt_id,
+                     component=component_keys.get(i.component_id, "") if i.component_id else "",
+                     votes=i.votes, stored_status=i.status, merged_into=i.merged_into_id,
+                     promoted_key=promoted.get(i.id or 0, ""))
+            for i in ideas
+        ),
+        engagement_components=tuple((c.key, c.name, c.kind) for c in all_components),
+        dots_spent=spent,
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

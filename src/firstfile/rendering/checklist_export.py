@@ -1,0 +1,71 @@
+"""Writing a checklist document to a file named from keys, atomically.
+
+The internal version is `<engagement>-<vendor>-checklist-internal.<ext>`; the vendor's version
+is `<vendor>-agreement-terms.<ext>`, so that not even the file name tells the vendor the
+engagement's key (an engagement key such as `aq7-second-cm` can say more than it should).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from firstfile.domain.checklist import InternalChecklistDocument, VendorChecklistDocument
+from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
+
+FORMATS: tuple[str, ...] = ("docx", "md")
+
+
+def render_checklist(
+    document: InternalChecklistDocument | VendorChecklistDocument, fmt: str = "docx", *,
+    templates_dir: Path | None = None,
+) -> bytes:
+    """The document in fmt ("docx" or "md"), as the bytes of the file."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use --format docx or md")
+    if isinstance(document, VendorChecklistDocument):
+        if fmt == "docx":
+            from firstfile.rendering.checklist_docx import render_vendor_checklist_docx
+
+            return render_vendor_checklist_docx(document, templates_dir=templates_dir)
+        from firstfile.rendering.checklist_markdown import render_vendor_checklist_markdown
+
+        return render_vendor_checklist_markdown(document, templates_dir=templates_dir).encode()
+    if fmt == "docx":
+        from firstfile.rendering.checklist_docx import render_internal_checklist_docx
+
+        return render_internal_checklist_docx(document, templates_dir=templates_dir)
+    from firstfile.rendering.checklist_markdown import render_internal_checklist_markdown
+
+    return render_internal_checklist_markdown(document, templates_dir=templates_dir).encode()
+
+
+def checklist_file_stem(
+    document: InternalChecklistDocument | VendorChecklistDocument, vendor_key: str,
+    engagement_key: str,
+) -> str:
+    """The file name (without suffix) for the document."""
+    if isinstance(document, VendorChecklistDocument):
+        return f"{vendor_key}-agreement-terms"
+    return f"{engagement_key}-{vendor_key}-checklist-internal"
+
+
+def export_checklist(
+    document: InternalChecklistDocument | VendorChecklistDocument, out_dir: Path, *,
+    engagement_key: str, vendor_key: str, fmt: str = "docx", templates_dir: Path | None = None,
+) -> Path:
+    """Write the document into out_dir and return its path; a failure leaves no half file."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: use --format docx or md")
+    path = output_path(out_dir, checklist_file_stem(document, vendor_key, engagement_key), fmt)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"cannot create the output folder {out_dir} ({error.strerror}); "
+                          "choose another folder") from None
+    data = render_checklist(document, fmt, templates_dir=templates_dir)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as error:
+        raise ExportError(f"cannot write {path} ({error.strerror}); check the folder's "
+                          "permissions and free space") from None
+    return path

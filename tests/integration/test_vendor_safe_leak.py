@@ -1,0 +1,206 @@
+"""The vendor's checklist leaks nothing: sentinels in every internal field, scanned everywhere.
+
+Every internal field of the engagement is seeded with a unique sentinel string; the vendor's
+document is built through the same service and renderer as `firstfile export checklist
+--audience vendor`, and every part of the DOCX zip (body, headers, footers, comments, core,
+extended and custom properties: every entry, decoded) and the Markdown are scanned for each.
+The internal version of the same data must contain its sentinels, which shows the scan finds
+what is there.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import docx
+import pytest
+from sqlalchemy import select
+
+from firstfile.rendering.checklist_export import export_checklist, render_checklist
+from firstfile.rendering.safe_files import ExportError
+from firstfile.resources import shipped_templates
+from firstfile.services import engagements as svc
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import Component, Disclosure, Engagement, Person
+from tests.integration.test_engagement_service import import_samples
+
+BMS = "bms48-shenzhen"
+TARGET = "huaxin-pcba"
+TODAY = date(2026, 3, 2)
+
+
+def sentinel(name: str) -> str:
+    return f"ZQX{name.upper()}SENTINEL"
+
+
+def seed_sentinels(store: Store) -> dict[str, str]:
+    """Put a sentinel in every internal field around the target vendor; return them by field."""
+    import_samples(store)
+    found: dict[str, str] = {}
+    with store.write() as db:
+        engagement = db.execute(select(Engagement).where(Engagement.key == BMS)).scalar_one()
+        engagement.name = found["engagement name"] = sentinel("engagementname")
+        engagement.product = found["product"] = sentinel("product")
+        for component in db.execute(select(Component).where(
+                Component.engagement_id == engagement.id)).scalars():
+            if component.key == "soc-estimator":
+                component.firewalled = True
+                component.name = found["firewalled component"] = sentinel("firewalled")
+            else:
+                component.name = found[f"component {component.key}"] = sentinel(
+                    f"component{component.key.replace('-', '')}")
+        for number, disclosure in enumerate(db.execute(select(Disclosure).where(
+                Disclosure.engagement_id == engagement.id)).scalars()):
+            disclosure.title = found[f"disclosure title {number}"] = sentinel(f"title{number}")
+            disclosure.reviewer_notes = found[f"reviewer notes {number}"] = sentinel(
+                f"reviewer{number}")
+        for person in db.execute(select(Person).where(Person.key == "chen-wei")).scalars():
+            person.name = found["vendor contact"] = sentinel("contact")
+    for other in ("tamsui-embedded", "gd-battery-lab"):
+        name = found[f"other vendor {other}"] = sentinel(f"other{other.replace('-', '')}")
+        svc.update_vendor(store, other, svc.VendorChanges(name=name, notes=sentinel(
+            f"othernotes{other.replace('-', '')}")), actor="seed")
+    found["vendor notes"] = sentinel("vendornotes")
+    found["competitor"] = sentinel("competitor")
+    svc.update_vendor(store, TARGET, svc.VendorChanges(
+        notes=found["vendor notes"], competitors=[found["competitor"], "VoltCore Mobility"]),
+        actor="seed")
+    found["actor"] = sentinel("actor")
+    for number, item in enumerate(("nnn-non-use", "joint-ip-ownership", "tooling")):
+        update = svc.ItemUpdate(
+            status="done",
+            evidence=(evidence := sentinel(f"evidence{number}")),
+            internal_note=(note := sentinel(f"internalnote{number}")),
+            who=(who := sentinel(f"who{number}")),
+        )
+        found[f"evidence {item}"], found[f"note {item}"], found[f"who {item}"] = (
+            evidence, note, who)
+        svc.update_item(store, BMS, TARGET, item, update, actor=found["actor"], today=TODAY)
+    found["reason"] = sentinel("reason")
+    svc.update_item(store, BMS, TARGET, "licensing-incentives",
+                    svc.ItemUpdate(status="not-applicable", reason=found["reason"],
+                                   internal_note=sentinel("nanote")),
+                    actor=found["actor"], today=TODAY)
+    found["na note"] = sentinel("nanote")
+    return found
+
+
+def zip_text(data: bytes) -> dict[str, str]:
+    """Every entry of a DOCX zip, decoded (each is XML or a relationship list)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+
+
+def leaks(parts: dict[str, str], sentinels: dict[str, str]) -> list[str]:
+    return [f"{field} in {part}" for part, text in parts.items()
+            for field, value in sentinels.items() if value in text]
+
+
+def test_the_vendor_docx_and_markdown_leak_no_internal_field(store: Store) -> None:
+    sentinels = seed_sentinels(store)
+    # Other identifying values that are real data, not sentinels: they must not leak either.
+    sentinels["engagement key"] = BMS
+    sentinels["other competitor"] = "VoltCore Mobility"
+    sentinels["vendor key"] = TARGET
+    document = svc.vendor_checklist_document(store, BMS, TARGET, today=TODAY)
+    data = render_checklist(document, "docx")
+    parts = zip_text(data)
+    # Every kind of part is present and scanned, not only the body.
+    assert {"word/document.xml", "docProps/core.xml", "docProps/app.xml",
+            "[Content_Types].xml"} <= set(parts)
+    assert any(name.startswith("word/header") for name in parts)
+    assert any(name.startswith("word/footer") for name in parts)
+    assert leaks(parts, sentinels) == []
+    markdown = render_checklist(document, "md").decode("utf-8")
+    assert leaks({"markdown": markdown}, sentinels) == []
+    # The scan sees text that is there: the vendor's own name and the terms.
+    body = parts["word/document.xml"]
+    assert "Shenzhen Huaxin Precision Electronics Co., Ltd." in body
+    assert "NNN - non-use" in body
+    # The term ruled out (not applicable) is not put to the vendor.
+    assert "Licensing incentives" not in body and "Licensing incentives" not in markdown
+
+
+def test_the_internal_docx_carries_the_same_sentinels(store: Store) -> None:
+    sentinels = seed_sentinels(store)
+    document = svc.internal_checklist_document(store, BMS, TARGET, actor="maria", today=TODAY)
+    text = "\n".join(zip_text(render_checklist(document, "docx")).values())
+    for field in ("vendor notes", "competitor", "evidence tooling", "note nnn-non-use",
+                  "who joint-ip-ownership", "reason", "engagement name"):
+        assert sentinels[field] in text, field
+
+
+def test_the_vendor_file_name_does_not_name_the_engagement(store: Store, tmp_path: Path) -> None:
+    import_samples(store)
+    document = svc.vendor_checklist_document(store, BMS, TARGET, today=TODAY)
+    path = export_checklist(document, tmp_path, engagement_key=BMS, vendor_key=TARGET)
+    assert path.name == "huaxin-pcba-agreement-terms.docx"
+    assert BMS not in path.name
+
+
+def test_an_organisation_base_with_properties_leaks_none_of_them(
+    sqlite_store: Store, tmp_path: Path,
+) -> None:
+    import_samples(sqlite_store)
+    templates = tmp_path / "templates"
+    base = templates / "disclosure" / "base.docx"
+    base.parent.mkdir(parents=True)
+    base.write_bytes(_base_with_properties(sentinel("custom"), sentinel("company")))
+    document = svc.vendor_checklist_document(sqlite_store, BMS, TARGET, today=TODAY)
+    data = render_checklist(document, "docx", templates_dir=templates)
+    parts = zip_text(data)
+    assert leaks(parts, {"custom": sentinel("custom"), "company": sentinel("company")}) == []
+    assert "docProps/custom.xml" not in parts
+    reopened = docx.Document(io.BytesIO(data))
+    props = reopened.core_properties
+    assert (props.title, props.subject, props.author, props.comments, props.keywords,
+            props.last_modified_by, props.category) == (
+        "Terms to be agreed", "Agreement terms", "", "", "", "", "")
+    # The internal version made from the same base keeps its own marking, and opens.
+    internal = svc.internal_checklist_document(sqlite_store, BMS, TARGET, actor="m", today=TODAY)
+    docx.Document(io.BytesIO(render_checklist(internal, "docx", templates_dir=templates)))
+
+
+def test_a_vendor_wording_template_cannot_reach_internal_fields(
+    sqlite_store: Store, tmp_path: Path,
+) -> None:
+    import_samples(sqlite_store)
+    own = tmp_path / "templates" / "checklists" / "wording"
+    own.mkdir(parents=True)
+    shipped = (shipped_templates() / "checklists" / "wording" / "vendor.j2").read_text()
+    (own / "vendor.j2").write_text(
+        shipped + '{% set title = "Terms for " ~ document.engagement_name %}\n')
+    document = svc.vendor_checklist_document(sqlite_store, BMS, TARGET, today=TODAY)
+    with pytest.raises(ExportError, match="vendor.j2"):
+        render_checklist(document, "docx", templates_dir=tmp_path / "templates")
+
+
+def _base_with_properties(custom_value: str, company: str) -> bytes:
+    """The shipped base with custom properties and a Company, as an organisation's might be."""
+    source = (shipped_templates() / "disclosure" / "base.docx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w") as new:
+        for name in old.namelist():
+            data = old.read(name).decode("utf-8")
+            if name == "[Content_Types].xml":
+                data = data.replace("</Types>", (
+                    '<Override PartName="/docProps/custom.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>'))
+            elif name == "_rels/.rels":
+                data = data.replace("</Relationships>", (
+                    '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/custom-properties" '
+                    'Target="docProps/custom.xml"/></Relationships>'))
+            elif name == "docProps/app.xml":
+                data = data.replace("</Properties>", f"<Company>{company}</Company></Properties>")
+            new.writestr(name, data)
+        new.writestr("docProps/custom.xml", (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="'
+            '{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Project"><vt:lpwstr>'
+            f"{custom_value}</vt:lpwstr></property></Properties>"))
+    return out.getvalue()

@@ -167,3 +167,11 @@ def test_check_setup_reports_each_problem() -> None:
                         phase="pre", facilitator="jdoe", held_on=date(2026, 2, 10),
                         participants=("rsmith",))
     assert rules.check_setup(good) == []
+
+
+def test_component_for_prompt() -> None:
+    focus = [("bms-fw", "firmware"), ("afe-pcb", "pcb")]
+    assert rules.component_for_prompt(("pcb",), focus) == "afe-pcb"
+    assert rules.component_for_prompt((), focus) == ""
+    assert rules.component_for_prompt((), focus[:1]) == "bms-fw"
+    assert rules.component_for_prompt(("power",), []) == ""

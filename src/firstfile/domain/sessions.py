@@ -402,3 +402,18 @@ def format_countdown(seconds: int) -> str:
     sign = "-" if seconds < 0 else ""
     minutes, secs = divmod(abs(seconds), 60)
     return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def component_for_prompt(
+    prompt_kinds: Sequence[str], focus: Sequence[tuple[str, str]]
+) -> str:
+    """The component in focus an idea raised by a prompt belongs to, or "" when unclear.
+
+    focus is (component key, kind) for each component in focus. The first whose kind the
+    prompt is tied to wins; a general prompt in a session focused on one component gives that
+    component; otherwise the facilitator tags the idea by hand.
+    """
+    for key, kind in focus:
+        if kind and kind in prompt_kinds:
+            return key
+    return focus[0][0] if len(focus) == 1 else ""

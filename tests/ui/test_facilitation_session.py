@@ -1,0 +1,152 @@
+"""A whole extraction session run from the keyboard, as a facilitator would, on a real store.
+
+Start, walk three prompts, capture twelve ideas from three participants, merge two, vote,
+promote the top three, export the minutes, and read the DOCX back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from firstfile.services import disclosures, sessions
+from firstfile.settings import Settings
+from firstfile.storage.engine import Store
+from firstfile.ui.app import FirstfileApp
+from firstfile.ui.screens.facilitation import FacilitationScreen
+from firstfile.ui.widgets.session_ideas import SessionIdeaTable
+from tests.integration.sessions_fixtures import seeded_session
+
+IDEAS = [
+    "Dual-footprint regulator with a firmware check of which part is fitted",
+    "Press-fit pins from the busbar carrier straight into the AFE board",
+    "Calibrate cell channels through the balancing resistors",
+    "R&D [bold]markup[/bold] and a closing [/] tag stay literal",
+    "Panel the boards with tabs away from the ceramic capacitors",
+    "dual footprint regulator, firmware reads which one is fitted",
+    "Bed-of-nails test points on one side only",
+    "Flash the firmware through the test fixture before depanelling",
+    "Thermal pad instead of the heatsink clip",
+    "Reuse the shipping tray as the test carrier",
+    "Drop the external watchdog: internal watchdog plus supervisor",
+    "Second source for the shunt amplifier in the same footprint",
+]
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,
+                timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def all_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: Path) -> None:
+    setup = seeded_session(sqlite_store)
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path),
+                       store=sqlite_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = FacilitationScreen("ACME-2026/pre-1")
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.view is not None and bool(screen.prompts),
+                    "the session to load")
+        assert screen.view is not None
+        first_prompts = [p.id for p in screen.prompts[:3]]
+
+        await pilot.press("f6")  # start
+        await until(pilot, lambda: screen.view is not None and screen.view.status == "running",
+                    "the session to start")
+
+        capture = screen.query_one("#session-capture", Input)
+        assert capture.has_focus
+        authors = []
+        for number, text in enumerate(IDEAS):
+            if number and number % 4 == 0:
+                await pilot.press("f4")  # next prompt after four ideas
+            authors.append(screen.room.participant)
+            capture.value = text
+            await pilot.press("enter")
+            table = screen.query_one(SessionIdeaTable)
+            assert table.row_count == number + 1  # shown at once, before it is saved
+            await pilot.press("f2")  # next participant
+        await until(pilot, lambda: screen.writes_pending == 0, "every capture to commit")
+
+        stored = sessions.session_by_id(sqlite_store, setup.id)
+        assert [i.text for i in stored.ideas] == [t.replace("\x1b", "") for t in IDEAS]
+        assert [i.authors[0] for i in stored.ideas] == authors
+        assert set(authors) == {"jdoe", "rsmith", "wli"}
+        assert [i.prompt_id for i in stored.ideas] == [
+            first_prompts[n // 4] for n in range(12)]
+        assert stored.current_prompt == 2
+
+        # Merge idea 6 (a duplicate) into idea 1.
+        table = screen.query_one(SessionIdeaTable)
+        table.focus()
+        ids = [i.id for i in stored.ideas]
+
+        async def on_idea(index: int, *keys: str) -> None:
+            row = screen.row_index_of(ids[index])
+            assert row is not None
+            table.move_cursor(row=row)
+            await pilot.press(*keys)
+
+        await on_idea(5, "m")
+        await on_idea(0, "m")
+        await until(pilot, lambda: screen.view is not None
+                    and screen.view.idea(ids[5]).status == "merged",  # type: ignore[union-attr]
+                    "the merge")
+        survivor = screen.view.idea(ids[0]) if screen.view else None
+        assert survivor is not None and set(survivor.authors) == {authors[0], authors[5]}
+
+        # Each participant spends dots: ideas 3, 8 and 1 come out on top.
+        votes = {"jdoe": [2, 7, 0], "rsmith": [2, 7, 0], "wli": [2, 7, 10]}
+        for person, targets in votes.items():
+            while screen.room.participant != person:
+                await pilot.press("f2")
+            for index in targets:
+                await on_idea(index, "v")
+            await until(pilot, lambda: screen.writes_pending == 0, "the votes")
+        assert screen.view is not None
+        tally = {i.position: i.votes for i in screen.view.ideas}
+        assert (tally[2], tally[7], tally[0], tally[10]) == (3, 3, 2, 1)
+        # The list is sorted by dots, most first.
+        first_rows = [screen._row_ids[str(table.coordinate_to_cell_key((r, 0)).row_key.value)]
+                      for r in range(4)]
+        assert first_rows == [ids[2], ids[7], ids[0], ids[10]]
+
+        await pilot.press("f7")  # promote the top N; the dialog offers 3
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.view is not None and sum(
+            i.status == "promoted" for i in screen.view.ideas) == 3, "the promotion")
+        promoted = {i.position: i.promoted_key for i in screen.view.ideas if i.promoted_key}
+        assert sorted(promoted) == [0, 2, 7]
+        made = disclosures.get_disclosure(sqlite_store, promoted[0])
+        assert {i.person_key for i in made.inventors} == {authors[0], authors[5]}
+
+        out = tmp_path / "minutes"
+        await pilot.press("ctrl+t")
+        folder = app.screen.query_one("#folder-input", Input)
+        folder.value = str(out)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(screen.last_minutes) == 2, "the minutes", timeout=20)
+
+    text = all_text(out / "minutes-ACME-2026-pre-1.docx")
+    for idea in IDEAS:
+        assert idea in text
+    for key in promoted.values():
+        assert key in text
+    assert "Wei Li (wli)" in text and "VENDOR STAFF" in text
+    assert (out / "minutes-ACME-2026-pre-1.md").is_file()

@@ -1,0 +1,91 @@
+"""Every user action, defined once: the same entry makes the key binding (shown in the footer,
+remappable by its id) and the command palette entry.
+
+App-wide commands run on the app; screen commands run on the screen that defines them, and
+appear in the palette only while that screen is showing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.app import App, SystemCommand
+    from textual.screen import Screen
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One action: its id, key, the action string it runs and how the palette shows it."""
+
+    id: str
+    key: str
+    action: str
+    title: str  # the palette title
+    help: str  # the palette help line
+    footer: str  # the short footer label
+    priority: bool = False  # True: works even while typing in a text field
+    show: bool = True
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.footer, show=self.show,
+                       priority=self.priority, id=f"firstfile.{self.id}", tooltip=self.help)
+
+
+def bindings(commands: Iterable[Command]) -> list[Binding]:
+    """Bindings for a BINDINGS class variable."""
+    return [command.binding() for command in commands]
+
+
+# ctrl keys are used for anything that must work while the cursor is in a text field; the
+# ones text widgets already use (a, c, d, e, k, u, v, w, x, y, z) are avoided.
+QUICK_CAPTURE = Command("quick-capture", "ctrl+n", "app.quick_capture", "Log an invention",
+                        "Quick capture: title, summary, inventors, engagement", "Log",
+                        priority=True)
+OPEN_LIST = Command("open-list", "ctrl+o", "app.open_list", "Disclosure list",
+                    "Browse, filter and search disclosures", "List", priority=True)
+GO_HOME = Command("home", "ctrl+g", "app.home", "Home",
+                  "Engagements, recent disclosures and counts", "Home", priority=True)
+QUIT = Command("quit", "ctrl+q", "app.quit", "Quit",
+               "Quit firstfile (asks first when something is unsaved)", "Quit", priority=True)
+
+APP_COMMANDS: tuple[Command, ...] = (QUICK_CAPTURE, OPEN_LIST, GO_HOME, QUIT)
+
+SAVE = Command("save", "ctrl+s", "save", "Save disclosure", "Save the disclosure being edited",
+               "Save", priority=True)
+EXPORT = Command("export", "ctrl+t", "export", "Export disclosure",
+                 "Write the disclosure as DOCX and Markdown to a folder", "Export",
+                 priority=True)
+DELETE = Command("delete", "f8", "delete", "Delete disclosure",
+                 "Mark this disclosure deleted (it can be restored)", "Delete")
+RESTORE = Command("restore", "f9", "restore", "Restore disclosure",
+                  "Undo the deletion of this disclosure", "Restore")
+BACK = Command("back", "escape", "back", "Back", "Leave the editor (asks when unsaved)", "Back")
+
+EDITOR_COMMANDS: tuple[Command, ...] = (SAVE, EXPORT, DELETE, RESTORE, BACK)
+
+REFRESH = Command("refresh", "f5", "refresh", "Refresh home", "Reload the home summary",
+                  "Refresh")
+
+HOME_COMMANDS: tuple[Command, ...] = (REFRESH,)
+
+
+def palette_entries(app: App[object], screen: Screen[object]) -> Iterator[SystemCommand]:
+    """Palette entries for the app's commands and those of the screen being shown."""
+    from textual.app import SystemCommand
+
+    for command in APP_COMMANDS:
+        if not app.check_action(command.action.removeprefix("app."), ()):
+            continue
+        yield SystemCommand(command.title, command.help,
+                            partial(app.run_action, command.action))
+    # Not Screen.COMMANDS: Textual uses that name for palette providers.
+    for command in getattr(screen, "FIRSTFILE_COMMANDS", ()):
+        if isinstance(command, Command) and screen.check_action(command.action, ()):
+            yield SystemCommand(command.title, command.help,
+                                partial(screen.run_action, command.action))

@@ -1,0 +1,478 @@
+"""Quick capture: log an invention from anywhere in under thirty seconds.
+
+Title, one-paragraph summary, inventors, engagement; ctrl+s saves. The fields are autosaved
+under the owner "capture" while typing, so if the app dies mid-capture they are offered back
+the next time quick capture opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, Problem, errors, validate
+from firstfile.domain.vocabulary import INTERNAL
+from firstfile.ui.dialogs.choice import ConfirmDialog
+
+if TYPE_CHECKING:
+    from firstfile.services.directory import PersonChoice
+    from firstfile.ui.app import FirstfileApp
+
+AUTOSAVE_DELAY = 1.5  # seconds after typing stops; the brief allows losing at most ~3 s
+CAPTURE_OWNER = "capture"  # the same value as services.drafts.CAPTURE_OWNER (not imported:
+# that module loads SQLAlchemy, which must stay off the event loop's import path)
+
+
+def even_split(count: int) -> list[float]:
+    """Whole percentages for count inventors that total exactly 100 (34, 33, 33)."""
+    if count <= 0:
+        return []
+    base, extra = divmod(100, count)
+    return [float(base + 1 if index < extra else base) for index in range(count)]
+
+
+def person_label(person: PersonChoice) -> Text:
+    """How a person is offered: name, then their organisation; vendor staff stand out."""
+    label = Text(person.name)
+    if person.is_vendor:
+        label.append("  ")
+        label.append(f"{person.organization_name or person.organization} (vendor)",
+                     style="bold yellow")
+    else:
+        label.append("  own staff", style="dim")
+    return label
+
+
+class QuickCaptureScreen(ModalScreen[str | None]):
+    """A modal that logs a disclosure; dismisses with the new key, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="firstfile.capture.save",
+                tooltip="Log the invention"),
+        Binding("escape", "cancel", "Cancel", id="firstfile.capture.cancel"),
+    ]
+
+    app: FirstfileApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
+        self._people: dict[str, PersonChoice] = {}
+        self._chosen: list[str] = []  # person keys, in the order they were picked
+        self._vendors: list[tuple[str, str]] = []
+        self._engagement_keys: list[str] = []
+        self._timer: Timer | None = None
+        self._buffered: dict[str, Any] | None = None
+        self._saving = False
+        self._ready = False
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="capture"):
+            yield Static("Log an invention", id="capture-title-bar")
+            with Horizontal(classes="row"):
+                yield Static("Title", classes="label")
+                with Vertical(classes="field-col"):
+                    yield Input(placeholder="ten words or fewer", id="capture-title",
+                                compact=True)
+                    yield Static(classes="msg", id="msg-title")
+            with Horizontal(classes="row"):
+                yield Static("Summary", classes="label")
+                with Vertical(classes="field-col"):
+                    yield TextArea(id="capture-summary", compact=True)
+                    yield Static(classes="msg", id="msg-summary")
+            with Horizontal(classes="row"):
+                yield Static("Inventors", classes="label")
+                with Vertical(classes="field-col"):
+                    yield Input(placeholder="type to filter, enter picks", id="capture-filter",
+                                compact=True)
+                    yield SelectionList[str](id="capture-people", compact=True)
+                    yield Static(classes="msg", id="msg-inventors")
+            with Horizontal(classes="row"):
+                yield Static("Engagement", classes="label")
+                with Vertical(classes="field-col"):
+                    yield Select[str]([], prompt="(none)", id="capture-engagement",
+                                      compact=True)
+                    yield Static(classes="msg", id="msg-engagement")
+            with Horizontal(classes="row"):
+                yield Static("New person", classes="label")
+                yield Input(placeholder="name, if not in the list", id="new-person-name",
+                            compact=True)
+                yield Select[str]([("own staff", INTERNAL)], allow_blank=False,
+                                  value=INTERNAL, id="new-person-org", compact=True)
+                yield Button("Add", id="new-person-add", compact=True)
+            yield Static(classes="msg", id="msg-form")
+            yield Static("ctrl+s save   esc cancel   tab next field   space picks a person",
+                         id="capture-keys")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.report_failed_worker(event)
+
+    def on_mount(self) -> None:
+        self.query_one("#capture-title", Input).focus()
+        self._load()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-load")
+    def _load(self) -> None:
+        from firstfile.services import directory, drafts
+
+        try:
+            store = self.app.wait_store()
+            people = directory.list_people(store)
+            engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
+            vendors = directory.list_vendors(store)
+            buffer = drafts.load_buffer(store, CAPTURE_OWNER)
+        except Exception as exc:
+            self.app.call_from_thread(self._show_form_message, f"Cannot load: {exc}", "error")
+            return
+        self.app.call_from_thread(self._loaded, people, engagements, vendors, buffer)
+
+    def _loaded(
+        self,
+        people: list[PersonChoice],
+        engagements: list[tuple[str, str]],
+        vendors: list[tuple[str, str]],
+        buffer: tuple[dict[str, Any], Any] | None,
+    ) -> None:
+        self._people = {p.key: p for p in people}
+        self._vendors = vendors
+        self.query_one("#new-person-org", Select).set_options(
+            [("own staff", INTERNAL), *((Content(name), key) for key, name in vendors)]
+        )
+        select = self.query_one("#capture-engagement", Select)
+        select.set_options([(Content(f"{key}  {name}"), key) for key, name in engagements])
+        keys = [key for key, _ in engagements]
+        self._engagement_keys = keys
+        remembered = self.app.last_capture_engagement
+        if remembered in keys:
+            select.value = remembered
+        elif len(keys) == 1:
+            select.value = keys[0]
+        self._chosen = [k for k in self.app.last_capture_inventors if k in self._people]
+        self._refill_people()
+        self._ready = True
+        if buffer is not None and _has_content(buffer[0]):
+            payload, saved_at = buffer
+            when = saved_at.astimezone().strftime("%H:%M")
+
+            def answered(restore: bool | None) -> None:
+                if restore:
+                    self._apply_payload(payload)
+                    self.notify(f"Restored the unfinished capture from {when}")
+                else:
+                    self._buffered = None
+                    self._clear_buffer()
+
+            self._buffered = payload
+            self.app.push_screen(
+                ConfirmDialog(f"An unfinished capture from {when} was found "
+                              f"({payload.get('title') or 'untitled'}). Restore it?",
+                              yes="Restore", no="Discard"),
+                answered,
+            )
+
+    def _apply_payload(self, payload: dict[str, Any]) -> None:
+        self.query_one("#capture-title", Input).value = str(payload.get("title", ""))
+        self.query_one("#capture-summary", TextArea).text = str(payload.get("summary", ""))
+        chosen = payload.get("inventors", [])
+        if isinstance(chosen, list):
+            self._chosen = [str(k) for k in chosen if str(k) in self._people]
+            self._refill_people()
+        engagement = str(payload.get("engagement", ""))
+        select = self.query_one("#capture-engagement", Select)
+        if engagement in self._engagement_keys:
+            select.value = engagement
+        self._buffered = payload
+
+    # --- people picker ---------------------------------------------------------------------
+
+    def _refill_people(self) -> None:
+        """Show the people matching the filter; picked people stay picked and come first."""
+        words = self.query_one("#capture-filter", Input).value.lower().split()
+        picker = self.query_one("#capture-people", SelectionList)
+        picker.clear_options()
+        ordered = [self._people[k] for k in self._chosen if k in self._people]
+        ordered += [p for p in self._people.values() if p.key not in self._chosen]
+        for person in ordered:
+            haystack = f"{person.name} {person.key} {person.organization_name}".lower()
+            if all(word in haystack for word in words):
+                picker.add_option(
+                    Selection(person_label(person), person.key, person.key in self._chosen)
+                )
+
+    def on_selection_list_selection_toggled(
+        self, event: SelectionList.SelectionToggled[str]
+    ) -> None:
+        event.stop()
+        key = event.selection.value
+        if key in self._chosen:
+            self._chosen.remove(key)
+        else:
+            self._chosen.append(key)
+        self._changed()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "capture-filter":
+            self._refill_people()
+        self._changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "capture-title":
+            self.query_one("#capture-summary", TextArea).focus()
+        elif event.input.id == "capture-filter":
+            self._pick_first_match()
+        elif event.input.id == "new-person-name":
+            self._add_person()
+
+    def _pick_first_match(self) -> None:
+        """Enter in the filter picks the highlighted (or only) match and clears the filter."""
+        picker = self.query_one("#capture-people", SelectionList)
+        if picker.option_count == 0:
+            return
+        index = picker.highlighted if picker.highlighted is not None else 0
+        picker.toggle(picker.get_option_at_index(index).value)
+        self.query_one("#capture-filter", Input).value = ""
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._changed()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "new-person-add":
+            event.stop()
+            self._add_person()
+
+    def _add_person(self) -> None:
+        name = self.query_one("#new-person-name", Input).value.strip()
+        if not name:
+            self._show_field_messages([Problem("form", "type the new person's name first",
+                                               "warning")])
+            self.query_one("#new-person-name", Input).focus()
+            return
+        organization = self.query_one("#new-person-org", Select).value
+        self._add_person_worker(name, str(organization) if organization else INTERNAL)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-person")
+    def _add_person_worker(self, name: str, organization: str) -> None:
+        from firstfile.services import directory
+        from firstfile.services.errors import UserError
+
+        try:
+            person = directory.add_person(self.app.wait_store(), name,
+                                          organization=organization,
+                                          actor=self.app.settings.actor)
+        except UserError as exc:
+            self.app.call_from_thread(self._show_form_message, str(exc), "error")
+            return
+        self.app.call_from_thread(self._person_added, person)
+
+    def _person_added(self, person: PersonChoice) -> None:
+        self._people[person.key] = person
+        if person.key not in self._chosen:
+            self._chosen.append(person.key)
+        self.query_one("#new-person-name", Input).value = ""
+        self.query_one("#capture-filter", Input).value = ""
+        self._refill_people()
+        self._show_form_message("", "")
+        self.notify(Text(f"Added {person.name} ({person.key})").plain, markup=False)
+        self._changed()
+
+    # --- form ------------------------------------------------------------------------------
+
+    def payload(self) -> dict[str, Any]:
+        """What is on screen, as the autosave buffer stores it."""
+        engagement = self.query_one("#capture-engagement", Select).value
+        return {
+            "title": self.query_one("#capture-title", Input).value,
+            "summary": self.query_one("#capture-summary", TextArea).text,
+            "inventors": list(self._chosen),
+            "engagement": engagement if isinstance(engagement, str) else "",
+        }
+
+    def draft(self) -> DisclosureDraft:
+        payload = self.payload()
+        shares = even_split(len(self._chosen))
+        return DisclosureDraft(
+            title=payload["title"],
+            summary=payload["summary"],
+            engagement_key=payload["engagement"],
+            inventors=tuple(
+                InventorEntry(key, "inventor", share)
+                for key, share in zip(self._chosen, shares, strict=True)
+            ),
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        return _has_content(self.payload()) and not self._saving
+
+    def unsaved_label(self) -> str:
+        return "Quick capture"
+
+    def _changed(self) -> None:
+        if not self._ready:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        payload = self.payload()
+        if self._saving or payload == self._buffered:
+            return
+        if not _has_content(payload) and self._buffered is None:
+            return
+        self._buffered = payload
+        self._write_buffer(payload)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-autosave")
+    def _write_buffer(self, payload: dict[str, Any]) -> None:
+        from firstfile.services import drafts
+
+        try:
+            drafts.save_buffer(self.app.wait_store(), CAPTURE_OWNER, "", payload)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
+                                      severity="warning", markup=False)
+
+    def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
+        """Forget the buffer in an app-level worker, so it finishes after this modal closes."""
+        app = self.app
+
+        def clear() -> None:
+            from firstfile.services import drafts
+
+            try:
+                drafts.clear_buffer(app.wait_store(), CAPTURE_OWNER)
+            finally:
+                if then is not None:
+                    app.call_from_thread(then)
+
+        app.run_worker(clear, thread=True, group="capture-clear", exit_on_error=False)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._save(None)
+
+    def save_then(self, after: Callable[[], None]) -> None:
+        self._save(after)
+
+    def discard_then(self, after: Callable[[], None]) -> None:
+        self._stop_autosave()
+        self.dismiss(None)
+        self._clear_buffer(after)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes():
+            self._stop_autosave()
+            self.dismiss(None)
+            if self._buffered is not None:
+                self._clear_buffer()
+            return
+        self.app.leave_screens([self], lambda: None)
+
+    def _stop_autosave(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._saving = True
+
+    def _save(self, after: Callable[[], None] | None) -> None:
+        if self._saving:
+            return
+        draft = self.draft()
+        problems = validate(draft)
+        self._show_field_messages(problems)
+        if errors(problems):
+            self.query_one(f"#capture-{_focus_target(errors(problems)[0].field)}").focus()
+            return
+        self._saving = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._show_form_message("Saving...", "warning")
+        self._create(draft, after)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-save")
+    def _create(self, draft: DisclosureDraft, after: Callable[[], None] | None) -> None:
+        from firstfile.services import disclosures, drafts
+        from firstfile.services.errors import UserError, ValidationFailed
+
+        try:
+            store = self.app.wait_store()
+            view = disclosures.create_disclosure(store, draft, actor=self.app.settings.actor)
+        except ValidationFailed as exc:
+            self.app.call_from_thread(self._save_failed, exc.problems)
+            return
+        except (UserError, RuntimeError) as exc:
+            self.app.call_from_thread(self._save_failed, [Problem("form", str(exc))])
+            return
+        from sqlalchemy.exc import SQLAlchemyError
+
+        # The record is saved; a buffer left behind holds the same text and is dropped
+        # when it is next found, so failing to clear it is not worth an error.
+        with suppress(SQLAlchemyError):
+            drafts.clear_buffer(store, CAPTURE_OWNER)
+        self.app.call_from_thread(self._created, view.key, draft, after)
+
+    def _save_failed(self, problems: list[Problem]) -> None:
+        self._saving = False
+        self._show_field_messages(problems)
+
+    def _created(self, key: str, draft: DisclosureDraft,
+                 after: Callable[[], None] | None) -> None:
+        self.app.last_capture_engagement = draft.engagement_key
+        self.app.last_capture_inventors = tuple(e.person_key for e in draft.inventors)
+        self.notify(f"Logged {key}: {draft.title}", title="Invention logged", markup=False)
+        self.dismiss(key)
+        if after is not None:
+            after()
+
+    # --- messages --------------------------------------------------------------------------
+
+    def _show_field_messages(self, problems: list[Problem]) -> None:
+        grouped: dict[str, list[Problem]] = {}
+        for problem in problems:
+            name = problem.field.split("[")[0].split(".")[0]
+            if name not in ("title", "summary", "inventors", "engagement"):
+                name = "form"
+            grouped.setdefault(name, []).append(problem)
+        for name in ("title", "summary", "inventors", "engagement", "form"):
+            found = grouped.get(name, [])
+            severity = "error" if errors(found) else ("warning" if found else "")
+            self._set_message(f"#msg-{name}", "; ".join(p.message for p in found), severity)
+
+    def _show_form_message(self, message: str, severity: str) -> None:
+        self._set_message("#msg-form", message, severity)
+
+    def _set_message(self, selector: str, message: str, severity: str) -> None:
+        widget = self.query_one(selector, Static)
+        widget.update(Content(message))
+        widget.set_class(severity == "error", "-error")
+        widget.set_class(severity == "warning", "-warning")
+
+
+def _has_content(payload: dict[str, Any]) -> bool:
+    return bool(str(payload.get("title", "")).strip() or str(payload.get("summary", "")).strip())
+
+
+def _focus_target(field: str) -> str:
+    return {"title": "title", "summary": "summary", "inventors": "filter"}.get(
+        field.split("[")[0], "title"
+    )

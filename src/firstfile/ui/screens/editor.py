@@ -1,0 +1,738 @@
+"""The disclosure editor: every field, in sections, with autosave.
+
+What is on screen is kept as a plain "form" dict (field name -> raw text), so the autosave
+buffer can hold exactly what was typed, including a half-typed or impossible date. A second
+or two after typing stops the form is written to the DraftBuffer table (owner "edit:<KEY>");
+ctrl+s turns the form into a DisclosureDraft, saves it with the version it was based on, and
+clears the buffer. Opening a disclosure whose buffer is newer than the record restores it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    LoadingIndicator,
+    Select,
+    Static,
+    TextArea,
+)
+from textual.worker import Worker
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, Problem, errors, validate
+from firstfile.domain.vocabulary import DISCLOSURE_STATUSES, PHASES, ROLES
+from firstfile.ui.commands import EDITOR_COMMANDS, bindings
+from firstfile.ui.dialogs.capture import even_split
+from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
+
+if TYPE_CHECKING:
+    from firstfile.domain.views import DisclosureView
+    from firstfile.services.directory import PersonChoice
+    from firstfile.ui.app import FirstfileApp
+
+AUTOSAVE_DELAY = 1.5  # seconds after the last keystroke; at most ~3 s of typing can be lost
+DEFAULT_EXPORT_FOLDER = "~/firstfile-exports"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# (field name, label, kind). Kinds: line (Input), text (TextArea), date (Input, YYYY-MM-DD),
+# engagement / phase / status (Select), yesno (Select: no, yes), tristate (unknown, yes, no).
+SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("Summary", (
+        ("title", "Title", "line"),
+        ("summary", "Summary (one paragraph)", "text"),
+        ("engagement_key", "Engagement", "engagement"),
+        ("phase", "Phase", "phase"),
+        ("status", "Status", "status"),
+        ("submitter", "Submitter", "line"),
+        ("business_unit", "Business unit", "line"),
+    )),
+    ("People", ()),
+    ("Invention", (
+        ("problem", "Problem solved", "text"),
+        ("description", "Description", "text"),
+        ("variants", "Variants and alternatives", "text"),
+        ("advantages", "Advantages", "text"),
+        ("prior_art", "Known prior art", "text"),
+    )),
+    ("Dates & records", (
+        ("conception_date", "Conception date", "date"),
+        ("reduction_to_practice_date", "Reduced to practice", "date"),
+        ("prototype_exists", "Prototype exists", "yesno"),
+        ("records_location", "Where the records are", "text"),
+    )),
+    ("Exposure", (
+        ("third_parties", "Third parties who saw it", "text"),
+        ("jurisdictions", "Jurisdictions", "line"),
+        ("reverse_engineerable", "Reverse engineerable", "tristate"),
+        ("completed_in_china", "Completed in China", "yesno"),
+    )),
+)
+FIELDS: tuple[tuple[str, str, str], ...] = tuple(f for _, group in SECTIONS for f in group)
+_MESSAGE_FIELDS = {name for name, _, _ in FIELDS} | {"inventors"}
+
+
+# --- the form: plain data, no widgets ---------------------------------------------------------
+
+def draft_to_form(draft: DisclosureDraft) -> dict[str, Any]:
+    """The editor's raw form values for a draft."""
+    form: dict[str, Any] = {}
+    for name, _, kind in FIELDS:
+        value = getattr(draft, name)
+        if kind == "date":
+            form[name] = value.isoformat() if value else ""
+        elif kind == "yesno":
+            form[name] = "yes" if value else "no"
+        elif kind == "tristate":
+            form[name] = "" if value is None else ("yes" if value else "no")
+        else:
+            form[name] = value or ""
+    form["inventors"] = [
+        {"person": e.person_key, "role": e.role,
+         "contribution": "" if e.contribution is None else f"{e.contribution:g}"}
+        for e in draft.inventors
+    ]
+    form["components"] = list(draft.components)
+    return form
+
+
+def form_to_draft(form: dict[str, Any]) -> tuple[DisclosureDraft, list[Problem]]:
+    """A draft from raw form values, and the problems found reading them (bad dates etc.).
+
+    A value that cannot be read (2026-02-30) is left empty in the draft and reported as an
+    error, so the record is never saved with it.
+    """
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for name, label, kind in FIELDS:
+        raw = form.get(name, "")
+        raw = raw if isinstance(raw, str) else str(raw)
+        if kind == "date":
+            values[name] = _read_date(name, label, raw.strip(), problems)
+        elif kind == "yesno":
+            values[name] = raw == "yes"
+        elif kind == "tristate":
+            values[name] = None if raw not in ("yes", "no") else raw == "yes"
+        else:
+            values[name] = raw
+    if not values["status"]:
+        values["status"] = "draft"
+    inventors: list[InventorEntry] = []
+    for index, entry in enumerate(form.get("inventors", [])):
+        contribution: float | None = None
+        text = str(entry.get("contribution", "")).strip().rstrip("%").strip()
+        if text:
+            try:
+                contribution = float(text)
+            except ValueError:
+                problems.append(Problem(f"inventors[{index}].contribution",
+                                        f"{text!r} is not a percentage"))
+        inventors.append(InventorEntry(str(entry.get("person", "")),
+                                       str(entry.get("role", "inventor")), contribution))
+    draft = DisclosureDraft(
+        inventors=tuple(inventors),
+        components=tuple(str(c) for c in form.get("components", [])),
+        **values,
+    )
+    return draft, problems
+
+
+def _read_date(name: str, label: str, raw: str, problems: list[Problem]) -> date | None:
+    if not raw:
+        return None
+    try:
+        if not _ISO_DATE.match(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append(Problem(name, f"{raw!r} is not a date; write it as YYYY-MM-DD "
+                                      f"({label.lower()} not saved)"))
+        return None
+
+
+def message_field(problem_field: str) -> str:
+    """The form field a problem belongs to: "inventors[1].role" -> "inventors"."""
+    name = problem_field.split("[")[0].split(".")[0]
+    return name if name in _MESSAGE_FIELDS else "form"
+
+
+# --- widgets ----------------------------------------------------------------------------------
+
+class InventorRow(Horizontal):
+    """One person on the disclosure: who, their role and their contribution."""
+
+    def __init__(self, person_key: str, label: Text, role: str, contribution: str) -> None:
+        super().__init__(classes="inventor-row")
+        self.person_key = person_key
+        self._label = label
+        self._role = role
+        self._contribution = contribution
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._label, classes="who")
+        yield Select[str]([(r, r) for r in ROLES], value=self._role, allow_blank=False,
+                          compact=True, classes="role")
+        yield Input(self._contribution, placeholder="%", compact=True, classes="share",
+                    restrict=r"[0-9.,%]*")
+        yield Button("del", compact=True, classes="remove", tooltip="Remove this person")
+
+    def entry(self) -> dict[str, str]:
+        """The row as form data; the initial values until its widgets are mounted."""
+        roles = self.query(".role").results(Select)
+        shares = self.query(".share").results(Input)
+        role_widget, share_widget = next(roles, None), next(shares, None)
+        role = role_widget.value if role_widget is not None else self._role
+        share = share_widget.value if share_widget is not None else self._contribution
+        return {"person": self.person_key, "role": role if isinstance(role, str) else "inventor",
+                "contribution": share}
+
+
+class EditorScreen(Screen[None]):
+    """Edit one disclosure. Implements the app's Guarded protocol (asks before leaving)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(EDITOR_COMMANDS)
+    FIRSTFILE_COMMANDS = EDITOR_COMMANDS
+
+    app: FirstfileApp  # type: ignore[assignment]
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.disclosure_key = key
+        self.owner = f"edit:{key}"  # services.drafts.editor_owner, without importing it
+        self._view: DisclosureView | None = None
+        self._expected_version: int | None = None
+        self._clean_form: dict[str, Any] | None = None
+        self._buffered_form: dict[str, Any] | None = None
+        self._people: dict[str, PersonChoice] = {}
+        self._affiliations: dict[str, tuple[str, str, bool]] = {}  # key -> name, org, vendor
+        self._timer: Timer | None = None
+        self._saving = False
+        self._discarded = False
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(self.disclosure_key), id="editor-status")
+        yield Static("", id="editor-notice")
+        yield LoadingIndicator(id="editor-loading")
+        with VerticalScroll(id="editor-form", can_focus=False):
+            for section, fields in SECTIONS:
+                yield Static(section, classes="section-title")
+                if section == "People":
+                    yield Vertical(id="inventor-rows", classes="field")
+                    yield Select[str]([], prompt="add a person...", id="f-add-inventor",
+                                      compact=True)
+                    yield Static(classes="msg", id="msg-inventors")
+                for name, label, kind in fields:
+                    yield from self._field(name, label, kind)
+            yield Static(classes="msg", id="msg-form")
+        yield Footer()
+
+    def _field(self, name: str, label: str, kind: str) -> ComposeResult:
+        widget: Widget
+        if kind == "text":
+            widget = TextArea(id=f"f-{name}", compact=True)
+            yield Vertical(Static(label, classes="label wide"), widget, classes="field")
+        else:
+            if kind in ("line", "date"):
+                widget = Input(id=f"f-{name}", compact=True,
+                               placeholder="YYYY-MM-DD" if kind == "date" else "")
+            elif kind == "engagement":
+                widget = Select[str]([], prompt="(none)", id=f"f-{name}", compact=True)
+            elif kind == "phase":
+                widget = Select[str]([(p, p) for p in PHASES], prompt="(not set)",
+                                     id=f"f-{name}", compact=True)
+            elif kind == "status":
+                widget = Select[str]([(s, s) for s in DISCLOSURE_STATUSES], value="draft",
+                                     allow_blank=False, id=f"f-{name}", compact=True)
+            elif kind == "yesno":
+                widget = Select[str]([("no", "no"), ("yes", "yes")], value="no",
+                                     allow_blank=False, id=f"f-{name}", compact=True)
+            else:
+                widget = Select[str]([("unknown", ""), ("yes", "yes"), ("no", "no")], value="",
+                                     allow_blank=False, id=f"f-{name}", compact=True)
+            yield Horizontal(Static(label, classes="label"), widget, classes="inline field")
+        yield Static(classes="msg", id=f"msg-{name}")
+
+    def on_mount(self) -> None:
+        self.sub_title = self.disclosure_key
+        self._load()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.report_failed_worker(event)
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-load")
+    def _load(self) -> None:
+        from firstfile.services import directory, disclosures, drafts
+        from firstfile.services.errors import UserError
+
+        try:
+            store = self.app.wait_store()
+            view = disclosures.get_disclosure(store, self.disclosure_key)
+            people = directory.list_people(store)
+            engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
+            buffer = drafts.load_buffer(store, self.owner)
+        except (UserError, RuntimeError) as exc:
+            self.app.call_from_thread(self._load_failed, str(exc))
+            return
+        newer = False
+        if buffer is not None:
+            updated = view.updated_at
+            newer = updated is None or buffer[1] > drafts.as_utc(updated)
+        self.app.call_from_thread(self._loaded, view, people, engagements, buffer, newer)
+
+    def _show_form(self) -> None:
+        # A widget of its own rather than `loading`: toggling `loading` before the form has
+        # finished mounting can leave the indicator covering it.
+        self.query_one("#editor-loading").display = False
+        self.query_one("#editor-form").display = True
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one("#editor-loading").display = False
+        self._notice(f"Cannot open {self.disclosure_key}: {message}", "error")
+
+    def _loaded(
+        self,
+        view: DisclosureView,
+        people: list[PersonChoice],
+        engagements: list[tuple[str, str]],
+        buffer: tuple[dict[str, Any], datetime] | None,
+        newer: bool,
+    ) -> None:
+        from firstfile.services.disclosures import view_to_draft  # already imported by the worker
+
+        self._people = {p.key: p for p in people}
+        self._affiliations = {
+            p.key: (p.name, p.organization_name or p.organization, p.is_vendor) for p in people
+        }
+        for person in view.inventors:  # the affiliation at conception wins
+            self._affiliations[person.person_key] = (
+                person.name, person.organization_name or person.organization, person.is_vendor
+            )
+        self.query_one("#f-engagement_key", Select).set_options(
+            [(Content(f"{key}  {name}"), key) for key, name in engagements]
+        )
+        self.query_one("#f-add-inventor", Select).set_options(
+            [(_person_text(p.name, p.organization_name or p.organization, p.is_vendor), p.key)
+             for p in people]
+        )
+        self._set_view(view)
+        self._fill(draft_to_form(view_to_draft(view)))
+        self._clean_form = self._read_form()
+        if buffer is not None:
+            payload, saved_at = buffer
+            form = payload.get("form")
+            when = saved_at.astimezone().strftime("%H:%M")
+            if not isinstance(form, dict) or form == self._clean_form:
+                self._clear_buffer()  # nothing in it that is not saved already
+            elif newer:
+                self._fill(form)
+                base = payload.get("base_version")
+                self._expected_version = base if isinstance(base, int) else view.version
+                self._buffered_form = self._read_form()
+                self._notice(f"Restored unsaved changes from {when}. ctrl+s saves them; "
+                             "leaving offers to discard them.", "info")
+            else:
+                self._notice(f"Unsaved changes from {when} are older than the saved record "
+                             "and were not applied.", "info")
+        self._show_form()
+        self.query_one("#f-title", Input).focus()
+        self._show_problems(self._problems())
+        self.refresh_bindings()
+
+    def _set_view(self, view: DisclosureView) -> None:
+        self._view = view
+        self._expected_version = view.version
+        self._update_status()
+
+    # --- reading and filling the form ------------------------------------------------------
+
+    def _fill(self, form: dict[str, Any]) -> None:
+        for name, _, kind in FIELDS:
+            value = form.get(name, "")
+            value = value if isinstance(value, str) else str(value)
+            widget = self.query_one(f"#f-{name}")
+            if isinstance(widget, TextArea):
+                widget.text = value
+            elif isinstance(widget, Input):
+                widget.value = value
+            elif isinstance(widget, Select):
+                if value or kind in ("tristate",):
+                    widget.value = value
+                else:
+                    widget.clear()
+        rows = self.query_one("#inventor-rows", Vertical)
+        rows.remove_children()
+        rows.mount_all(
+            InventorRow(str(e.get("person", "")), self._who(str(e.get("person", ""))),
+                        str(e.get("role", "inventor")), str(e.get("contribution", "")))
+            for e in form.get("inventors", [])
+        )
+        self._components = [str(c) for c in form.get("components", [])]
+        self._update_status()
+
+    def _read_form(self) -> dict[str, Any]:
+        form: dict[str, Any] = {}
+        for name, _, _ in FIELDS:
+            widget = self.query_one(f"#f-{name}")
+            if isinstance(widget, TextArea):
+                form[name] = widget.text
+            elif isinstance(widget, Input):
+                form[name] = widget.value
+            elif isinstance(widget, Select):
+                form[name] = widget.value if isinstance(widget.value, str) else ""
+        form["inventors"] = [row.entry() for row in self._rows()]
+        form["components"] = list(getattr(self, "_components", []))
+        return form
+
+    def _rows(self) -> list[InventorRow]:
+        return list(self.query_one("#inventor-rows").query_children(InventorRow))
+
+    def _who(self, person_key: str) -> Text:
+        name, organization, vendor = self._affiliations.get(person_key, (person_key, "", False))
+        return _person_text(name, organization, vendor)
+
+    def _problems(self) -> list[Problem]:
+        draft, problems = form_to_draft(self._read_form())
+        return problems + validate(draft)
+
+    # --- changes and autosave --------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._changed()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "f-add-inventor":
+            event.stop()
+            if isinstance(event.value, str):
+                self._add_inventor(event.value)
+                event.select.clear()
+            return
+        self._changed()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        row = next((a for a in event.button.ancestors if isinstance(a, InventorRow)), None)
+        if row is not None:
+            event.stop()
+            row.remove()
+            self.call_after_refresh(self._changed)
+
+    def _add_inventor(self, person_key: str) -> None:
+        if any(row.person_key == person_key for row in self._rows()):
+            self.notify("That person is already named", severity="warning")
+            return
+        before = [row.entry() for row in self._rows()]
+        rows = self.query_one("#inventor-rows", Vertical)
+        rows.mount(InventorRow(person_key, self._who(person_key), "inventor", ""))
+        # Keep an even split while nobody has adjusted it by hand; a lone inventor gets 100.
+        inventors = [e for e in before if e["role"] == "inventor"]
+        shares = [e["contribution"] for e in inventors]
+        if shares in ([], [""] * len(shares), [f"{s:g}" for s in even_split(len(shares))]):
+            self.call_after_refresh(self._split_evenly)
+        self.call_after_refresh(self._changed)
+
+    def _split_evenly(self) -> None:
+        rows = [row for row in self._rows() if row.entry()["role"] == "inventor"]
+        for row, share in zip(rows, even_split(len(rows)), strict=True):
+            row.query_one(".share", Input).value = f"{share:g}"
+
+    def _changed(self) -> None:
+        if self._clean_form is None:
+            return  # still filling the form from the record
+        self._update_status()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        if self._clean_form is None or self._discarded:
+            return
+        form = self._read_form()
+        self._show_problems(self._problems())
+        if form == self._buffered_form:
+            return
+        if form == self._clean_form:
+            if self._buffered_form is not None:
+                self._buffered_form = None
+                self._clear_buffer()
+            return
+        self._buffered_form = form
+        self._write_buffer(form, self._expected_version)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-autosave")
+    def _write_buffer(self, form: dict[str, Any], base_version: int | None) -> None:
+        from firstfile.services import drafts
+
+        try:
+            drafts.save_buffer(self.app.wait_store(), self.owner, self.disclosure_key,
+                               {"form": form, "base_version": base_version})
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
+                                      severity="warning", markup=False)
+
+    def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
+        """Clear in an app-level worker: it must finish even when this screen is closing."""
+        app, owner = self.app, self.owner
+
+        def clear() -> None:
+            from firstfile.services import drafts
+
+            try:
+                drafts.clear_buffer(app.wait_store(), owner)
+            finally:
+                if then is not None:
+                    app.call_from_thread(then)
+
+        app.run_worker(clear, thread=True, group="editor-clear", exit_on_error=False)
+
+    # --- Guarded protocol ------------------------------------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        if self._clean_form is None or self._discarded:
+            return False
+        return self._read_form() != self._clean_form
+
+    def unsaved_label(self) -> str:
+        return self.disclosure_key
+
+    def save_then(self, after: Callable[[], None]) -> None:
+        self._save(after)
+
+    def discard_then(self, after: Callable[[], None]) -> None:
+        self._discarded = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._clear_buffer(after)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "export", "delete", "restore") and self._view is None:
+            return False
+        if action == "delete":
+            return self._view is not None and not self._view.deleted
+        if action == "restore":
+            return self._view is not None and self._view.deleted
+        return True
+
+    def action_back(self) -> None:
+        self.app.leave_screens([self], lambda: self.dismiss(None))
+
+    def action_save(self) -> None:
+        self._save(None)
+
+    def _save(self, after: Callable[[], None] | None) -> None:
+        if self._saving or self._view is None:
+            return
+        form = self._read_form()
+        draft, problems = form_to_draft(form)
+        problems += validate(draft)
+        self._show_problems(problems)
+        if errors(problems):
+            self._notice("Not saved: fix the fields marked in red (your text is kept).",
+                         "error")
+            return
+        self._saving = True
+        self._save_worker(form, draft, self._expected_version, after)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-save")
+    def _save_worker(self, form: dict[str, Any], draft: DisclosureDraft,
+                     expected_version: int | None, after: Callable[[], None] | None) -> None:
+        from firstfile.services import disclosures, drafts
+        from firstfile.services.errors import Conflict, UserError, ValidationFailed
+
+        try:
+            store = self.app.wait_store()
+            view = disclosures.update_disclosure(
+                store, self.disclosure_key, draft, actor=self.app.settings.actor,
+                expected_version=expected_version,
+            )
+        except ValidationFailed as exc:
+            self.app.call_from_thread(self._save_failed, exc.problems, "")
+            return
+        except Conflict as exc:
+            self.app.call_from_thread(self._save_failed, [], str(exc))
+            return
+        except (UserError, RuntimeError) as exc:
+            self.app.call_from_thread(self._save_failed, [], f"Not saved: {exc}")
+            return
+        from sqlalchemy.exc import SQLAlchemyError
+
+        # The record is saved; a buffer left behind holds the same text and is dropped
+        # when it is next found, so failing to clear it is not worth an error.
+        with suppress(SQLAlchemyError):
+            drafts.clear_buffer(store, self.owner)
+        self.app.call_from_thread(self._saved, view, form, after)
+
+    def _save_failed(self, problems: list[Problem], message: str) -> None:
+        self._saving = False
+        if problems:
+            self._show_problems(problems)
+            message = "Not saved: fix the fields marked in red (your text is kept)."
+        self._notice(message + " Your changes are kept and autosaved.", "error")
+
+    def _saved(self, view: DisclosureView, form: dict[str, Any],
+               after: Callable[[], None] | None) -> None:
+        self._saving = False
+        self._clean_form = form
+        self._buffered_form = None
+        self._set_view(view)
+        self._notice("", "")
+        self.notify(f"Saved {view.key} (version {view.version})", markup=False)
+        self.refresh_bindings()
+        if after is not None:
+            after()
+
+    def action_export(self) -> None:
+        if self.has_unsaved_changes():
+            self.notify("Exporting the last saved version; save (ctrl+s) to include your "
+                        "latest changes.", severity="warning")
+
+        def chosen(folder: str | None) -> None:
+            if folder:
+                self.notify(f"Exporting {self.disclosure_key}...", markup=False)
+                self._export(folder)
+
+        self.app.push_screen(
+            FolderDialog(f"Export {self.disclosure_key} (DOCX and Markdown) to folder:",
+                         DEFAULT_EXPORT_FOLDER),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-export")
+    def _export(self, folder: str) -> None:
+        from firstfile.rendering.export import export_disclosure
+        from firstfile.rendering.safe_files import ExportError
+        from firstfile.services import disclosures
+        from firstfile.services.errors import UserError
+
+        try:
+            out_dir = Path(folder).expanduser()
+            out_dir.mkdir(parents=True, exist_ok=True)
+            view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
+            written = [
+                export_disclosure(view, out_dir, fmt, templates_dir=self.app.settings.templates_dir)
+                for fmt in ("docx", "md")
+            ]
+        except (ExportError, UserError, OSError, RuntimeError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Export failed",
+                                      severity="error", markup=False, timeout=15)
+            return
+        self.app.call_from_thread(
+            self.notify, "\n".join(str(p) for p in written), title="Exported", markup=False,
+            timeout=10,
+        )
+
+    def action_delete(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_deleted(True)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Delete {self.disclosure_key}? It stays in the history and can be "
+                          "restored."),
+            answered,
+        )
+
+    def action_restore(self) -> None:
+        self._set_deleted(False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-delete")
+    def _set_deleted(self, deleted: bool) -> None:
+        from firstfile.services import disclosures
+        from firstfile.services.errors import UserError
+
+        change = disclosures.delete_disclosure if deleted else disclosures.restore_disclosure
+        try:
+            view = change(self.app.wait_store(), self.disclosure_key,
+                          actor=self.app.settings.actor)
+        except (UserError, RuntimeError) as exc:
+            self.app.call_from_thread(self._notice, str(exc), "error")
+            return
+        self.app.call_from_thread(self._deleted_changed, view)
+
+    def _deleted_changed(self, view: DisclosureView) -> None:
+        self._set_view(view)
+        self.notify(f"{view.key} {'deleted' if view.deleted else 'restored'}", markup=False)
+        self.refresh_bindings()
+
+    # --- display ---------------------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        line = Text(self.disclosure_key, style="bold")
+        if self._view is not None:
+            line.append(f"  v{self._view.version}  ")
+            line.append(self._view.status)
+            if self._view.deleted:
+                line.append("  DELETED", style="bold red")
+        vendors = self._joint_vendors()
+        if vendors:
+            line.append("  JOINT: ", style="bold yellow")
+            line.append(", ".join(vendors), style="yellow")
+        if self._clean_form is not None and self.has_unsaved_changes():
+            line.append("  (unsaved)", style="italic")
+        self.query_one("#editor-status", Static).update(line)
+
+    def _joint_vendors(self) -> list[str]:
+        """Vendors whose staff are named as inventors on the form as it stands."""
+        vendors: list[str] = []
+        for row in self._rows():
+            entry = row.entry()
+            _, organization, vendor = self._affiliations.get(entry["person"], ("", "", False))
+            if entry["role"] == "inventor" and vendor and organization not in vendors:
+                vendors.append(organization)
+        return vendors
+
+    def _notice(self, message: str, kind: str) -> None:
+        notice = self.query_one("#editor-notice", Static)
+        notice.update(Content(message))
+        notice.set_class(kind == "info" and bool(message), "-info")
+        notice.set_class(kind == "error" and bool(message), "-error")
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        grouped: dict[str, list[Problem]] = {}
+        for problem in problems:
+            grouped.setdefault(message_field(problem.field), []).append(problem)
+        for widget in self.query(".msg"):
+            name = (widget.id or "").removeprefix("msg-")
+            found = grouped.get(name, [])
+            assert isinstance(widget, Static)
+            widget.update(Content("; ".join(p.message for p in found)))
+            widget.set_class(bool(errors(found)), "-error")
+            widget.set_class(bool(found) and not errors(found), "-warning")
+
+
+def _person_text(name: str, organization: str, vendor: bool) -> Text:
+    text = Text(name)
+    if vendor:
+        text.append(f"  {organization} (vendor)", style="bold yellow")
+    else:
+        text.append("  own staff", style="dim")
+    return text

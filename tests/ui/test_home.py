@@ -1,0 +1,126 @@
+"""The home screen: a loading state, then engagements, recent disclosures and counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.services import disclosures
+from firstfile.settings import Settings
+from firstfile.storage.engine import Store
+from firstfile.ui.app import FirstfileApp
+from firstfile.ui.screens.editor import EditorScreen
+from firstfile.ui.screens.home import HomeScreen
+from tests.factories import seed_basics
+
+MARKUP_TITLE = "R&D [bold]x[/bold] closing [/] tag"
+
+
+def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
+    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def seed(store: Store) -> None:
+    seed_basics(store)
+    disclosures.create_disclosure(
+        store,
+        DisclosureDraft(title=MARKUP_TITLE, summary="s", engagement_key="ACME-2026",
+                        inventors=(InventorEntry("wli", "inventor", 100),)),
+        actor="seed", key="FF-2026-0001",
+    )
+    disclosures.create_disclosure(
+        store,
+        DisclosureDraft(title="Thermal pad layout", engagement_key="ACME-2026",
+                        status="draft", inventors=(InventorEntry("jdoe"),)),
+        actor="seed", key="FF-2026-0002",
+    )
+
+
+def cell_text(table: DataTable[object], row: str, column: str) -> str:
+    value = table.get_cell(row, column)
+    return getattr(value, "plain", str(value))
+
+
+async def test_home_shows_engagements_recent_and_counts(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        engagements = home.query_one("#home-engagements", DataTable)
+        assert cell_text(engagements, "ACME-2026", "vendors") == "Shenzhen PCBA Co."
+        assert cell_text(engagements, "ACME-2026", "count") == "2"
+        recent = home.query_one("#home-recent", DataTable)
+        assert recent.row_count == 2
+        # markup in a title is shown literally and does not crash the table
+        assert cell_text(recent, "FF-2026-0001", "title") == MARKUP_TITLE
+        assert cell_text(recent, "FF-2026-0001", "joint") == "JOINT"
+        assert cell_text(recent, "FF-2026-0002", "joint") == ""
+        assert "draft 2" in str(home.query_one("#home-counts", Static).render())
+        assert app.is_running
+
+
+async def test_home_refreshes_when_returning(sqlite_store: Store, tmp_path: Path) -> None:
+    seed(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        recent = app.screen.query_one("#home-recent", DataTable)
+        assert recent.cursor_row == 0
+        first_key = recent.coordinate_to_cell_key((0, 0)).row_key.value
+        await pilot.press("enter")  # the recent table has focus: enter opens the editor
+        await settle(pilot)
+        assert isinstance(app.screen, EditorScreen)
+        assert app.screen.disclosure_key == first_key
+        # a disclosure logged meanwhile shows up once home is back in front
+        disclosures.create_disclosure(sqlite_store, DisclosureDraft(title="Busbar clamp"),
+                                      actor="other", key="FF-2026-0003")
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert recent.row_count == 3
+        assert "draft 3" in str(app.screen.query_one("#home-counts", Static).render())
+
+
+async def test_loading_state_comes_first(sqlite_store: Store, tmp_path: Path) -> None:
+    seed(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    # Hold the store back, as while the real app is still opening the database.
+    app._store_ready.clear()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert home.query_one("#home-loading").display
+        assert not home.query_one("#home-body").display
+        app._store_ready.set()
+        await settle(pilot)
+        assert not home.query_one("#home-loading").display
+        assert home.query_one("#home-body").display
+        assert home.query_one("#home-recent", DataTable).row_count == 2
+
+
+async def test_palette_lists_every_action(sqlite_store: Store, tmp_path: Path) -> None:
+    seed(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Log an invention", "Disclosure list", "Home", "Quit", "Refresh home"} <= titles
+        app.open_disclosure("FF-2026-0001")
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Save disclosure", "Export disclosure", "Delete disclosure",
+                "Log an invention", "Quit"} <= titles
+        assert "Restore disclosure" not in titles  # only offered for a deleted disclosure

@@ -1,0 +1,227 @@
+"""Setting up an extraction session: engagement, phase, goal, room, focus, decks, time box.
+
+Saving (ctrl+s) creates the session and opens the facilitation screen on it. The people, the
+engagement's components and the decks are loaded in a thread worker; nothing here touches the
+database on the event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
+
+from firstfile.domain.sessions import SessionSetup
+from firstfile.domain.vocabulary import PHASES
+from firstfile.ui.commands import Command, bindings
+
+if TYPE_CHECKING:
+    from firstfile.ui.app import FirstfileApp
+
+SETUP_COMMANDS: tuple[Command, ...] = (
+    Command("session-create", "ctrl+s", "create", "Create the session",
+            "Save the set-up and open the facilitation screen", "Create", priority=True),
+    Command("session-setup-back", "escape", "back", "Back", "Leave without creating",
+            "Back"),
+)
+
+
+@dataclass
+class ChoicesLoaded(Message):
+    engagements: list[tuple[str, str]]
+    people: list[tuple[str, str, bool]]  # key, label, is vendor staff
+    decks: list[tuple[str, str]]  # name, title
+
+
+@dataclass
+class ComponentsLoaded(Message):
+    engagement: str
+    components: list[tuple[str, str, str]]
+
+
+@dataclass
+class Created(Message):
+    ref: str
+
+
+@dataclass
+class Refused(Message):
+    error: str
+
+
+class SessionSetupScreen(Screen[None]):
+    """A form for a new extraction session; engagement_key pre-selects the engagement."""
+
+    TITLE = "New extraction session"
+    DEFAULT_CSS = """
+    SessionSetupScreen VerticalScroll { padding: 0 1; }
+    SessionSetupScreen Label { margin-top: 1; }
+    SessionSetupScreen SelectionList { height: auto; max-height: 8; }
+    SessionSetupScreen #setup-problems { color: $error; }
+    """
+    BINDINGS: ClassVar = bindings(SETUP_COMMANDS)
+    FIRSTFILE_COMMANDS = SETUP_COMMANDS
+
+    def __init__(self, engagement_key: str = "") -> None:
+        super().__init__()
+        self.engagement_key = engagement_key
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text(""), id="setup-problems")
+            yield Label("Engagement")
+            yield Select[str]((), prompt="Choose the engagement", id="setup-engagement")
+            yield Label("Session key (short, e.g. pre-1) and title")
+            yield Input(placeholder="pre-1", id="setup-key")
+            yield Input(placeholder="What will the vendor improve before we do?",
+                        id="setup-title")
+            yield Label("Phase and date (YYYY-MM-DD)")
+            yield Select[str]([(Text(p), p) for p in PHASES], value="pre", allow_blank=False,
+                              id="setup-phase")
+            yield Input(date.today().isoformat(), id="setup-date")
+            yield Label("Goal")
+            yield Input(placeholder="What the room should come out with", id="setup-goal")
+            yield Label("Facilitator")
+            yield Select[str]((), prompt="Who runs the session", id="setup-facilitator")
+            yield Label("Participants (space selects; vendor staff are marked)")
+            yield SelectionList[str](id="setup-participants")
+            yield Label("Components in focus")
+            yield SelectionList[str](id="setup-components")
+            yield Label("Prompt decks, walked in this order")
+            yield SelectionList[str](id="setup-decks")
+            yield Label("Time box, minutes per prompt, dots per participant")
+            yield Input("60", id="setup-time-box", type="integer")
+            yield Input("5", id="setup-prompt-minutes", type="integer")
+            yield Input("3", id="setup-dots", type="integer")
+        yield Footer()
+
+    @property
+    def firstfile_app(self) -> FirstfileApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self._load_choices()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="setup-load")
+    def _load_choices(self) -> None:
+        from firstfile.services import directory
+        from firstfile.services.prompt_decks import load_decks
+
+        store = self.firstfile_app.wait_store()
+        engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
+        people = [(p.key, f"{p.name} ({p.organization_name or 'own staff'})", p.is_vendor)
+                  for p in directory.list_people(store)]
+        loaded = load_decks([self.firstfile_app.settings.templates_dir])
+        self.post_message(ChoicesLoaded(engagements, people,
+                                        [(d.name, d.title) for d in loaded.decks]))
+
+    def on_choices_loaded(self, message: ChoicesLoaded) -> None:
+        engagement = self.query_one("#setup-engagement", Select)
+        engagement.set_options([(Text(f"{name} ({key})"), key)
+                                for key, name in message.engagements])
+        if self.engagement_key in {key for key, _ in message.engagements}:
+            engagement.value = self.engagement_key
+        self.query_one("#setup-facilitator", Select).set_options(
+            [(Text(label), key) for key, label, _vendor in message.people])
+        participants = self.query_one("#setup-participants", SelectionList)
+        participants.clear_options()
+        participants.add_options([
+            (Text(label + ("  VENDOR" if vendor else "")), key)
+            for key, label, vendor in message.people])
+        decks = self.query_one("#setup-decks", SelectionList)
+        decks.clear_options()
+        decks.add_options([(Text(f"{title} ({name})"), name, True)
+                           for name, title in message.decks])
+
+    @on(Select.Changed, "#setup-engagement")
+    def _engagement_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._load_components(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="setup-components")
+    def _load_components(self, engagement: str) -> None:
+        from firstfile.services import sessions
+
+        store = self.firstfile_app.wait_store()
+        self.post_message(ComponentsLoaded(engagement,
+                                           sessions.components_of(store, engagement)))
+
+    def on_components_loaded(self, message: ComponentsLoaded) -> None:
+        components = self.query_one("#setup-components", SelectionList)
+        components.clear_options()
+        components.add_options([(Text(f"{name} ({key}, {kind or 'no kind'})"), key)
+                                for key, name, kind in message.components])
+
+    def setup(self) -> SessionSetup | str:
+        """The set-up as typed, or what to fix first when a number or date cannot be read."""
+        def value(selector: str) -> str:
+            return self.query_one(selector, Input).value.strip()
+
+        def chosen(selector: str) -> str:
+            picked = self.query_one(selector, Select).value
+            return picked if isinstance(picked, str) else ""
+
+        try:
+            held_on = date.fromisoformat(value("#setup-date"))
+        except ValueError:
+            return "date: write it as YYYY-MM-DD"
+        try:
+            numbers = [int(value(s) or "0") for s in
+                       ("#setup-time-box", "#setup-prompt-minutes", "#setup-dots")]
+        except ValueError:
+            return "time box, minutes per prompt and dots are whole numbers"
+        return SessionSetup(
+            engagement_key=chosen("#setup-engagement"), key=value("#setup-key"),
+            title=value("#setup-title"), phase=chosen("#setup-phase"),
+            facilitator=chosen("#setup-facilitator"), held_on=held_on,
+            goal=value("#setup-goal"),
+            participants=tuple(self.query_one("#setup-participants", SelectionList).selected),
+            components=tuple(self.query_one("#setup-components", SelectionList).selected),
+            decks=tuple(self.query_one("#setup-decks", SelectionList).selected),
+            time_box_minutes=numbers[0], prompt_minutes=numbers[1],
+            dots_per_participant=numbers[2],
+        )
+
+    def action_create(self) -> None:
+        setup = self.setup()
+        if isinstance(setup, str):
+            self.post_message(Refused(setup))
+            return
+        self._create(setup)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="setup-create")
+    def _create(self, setup: SessionSetup) -> None:
+        from firstfile.services import sessions
+        from firstfile.services.errors import UserError, ValidationFailed
+
+        store = self.firstfile_app.wait_store()
+        try:
+            view = sessions.create_session(store, setup, actor=self.firstfile_app.settings.actor)
+        except ValidationFailed as error:
+            self.post_message(Refused("\n".join(p.message for p in error.problems)))
+            return
+        except UserError as error:
+            self.post_message(Refused(str(error)))
+            return
+        self.post_message(Created(view.ref))
+
+    def on_refused(self, message: Refused) -> None:
+        self.query_one("#setup-problems", Static).update(Text(message.error))
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def on_created(self, message: Created) -> None:
+        from firstfile.ui.screens.facilitation import FacilitationScreen
+
+        self.app.switch_screen(FacilitationScreen(message.ref))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

@@ -14,7 +14,7 @@ from firstfile.settings import Settings
 from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import DraftBuffer
 from firstfile.ui.app import FirstfileApp
-from firstfile.ui.dialogs.choice import LeaveDialog
+from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog, LeaveDialog
 from firstfile.ui.screens.editor import EditorScreen, draft_to_form, form_to_draft
 from tests.factories import seed_basics
 
@@ -211,6 +211,50 @@ async def test_markup_in_a_title_shows_literally(sqlite_store: Store, tmp_path: 
         assert app.is_running
         status = str(editor.query_one("#editor-status", Static).render())
         assert "JOINT" in status and "Shenzhen PCBA Co." in status
+
+
+async def test_export_writes_docx_and_markdown(sqlite_store: Store, tmp_path: Path) -> None:
+    from docx import Document
+
+    key = seed_disclosure(sqlite_store, title=MARKUP_TITLE)
+    out_dir = tmp_path / "exports" / "nested"
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, key)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, FolderDialog)
+        folder = app.screen.query_one("#folder-input", Input)
+        assert folder.value == "~/firstfile-exports"
+        folder.value = str(out_dir)
+        await pilot.press("enter")
+        await settle(pilot)
+    written = sorted(p.suffix for p in out_dir.iterdir())
+    assert written == [".docx", ".md"]
+    docx_path = next(out_dir.glob("*.docx"))
+    assert key in docx_path.name
+    text = "\n".join(paragraph.text for paragraph in Document(str(docx_path)).paragraphs)
+    assert MARKUP_TITLE in text
+    markdown = next(out_dir.glob("*.md")).read_text(encoding="utf-8")
+    assert "# Cell \\[bold\\]x\\[/bold\\] closing \\[/\\] tag" in markdown  # escaped, not lost
+
+
+async def test_delete_then_restore(sqlite_store: Store, tmp_path: Path) -> None:
+    key = seed_disclosure(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, key)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert disclosures.get_disclosure(sqlite_store, key).deleted
+        assert "DELETED" in str(editor.query_one("#editor-status", Static).render())
+        assert not editor.check_action("delete", ())
+        await pilot.press("f9")
+        await settle(pilot)
+    assert not disclosures.get_disclosure(sqlite_store, key).deleted
 
 
 def _fields(draft: DisclosureDraft) -> dict[str, object]:

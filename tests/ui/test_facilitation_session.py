@@ -150,3 +150,22 @@ async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: 
         assert key in text
     assert "Wei Li (wli)" in text and "VENDOR STAFF" in text
     assert (out / "minutes-ACME-2026-pre-1.md").is_file()
+
+
+async def test_ideas_entered_just_before_quitting_are_saved(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    setup = seeded_session(sqlite_store)
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path),
+                       store=sqlite_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = FacilitationScreen("pre-1")
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.view is not None, "the session to load")
+        capture = screen.query_one("#session-capture", Input)
+        for n in range(8):
+            capture.value = f"last-minute idea {n}"
+            await pilot.press("enter")
+        # Quit at once, without waiting for the writer.
+    texts = [i.text for i in sessions.session_by_id(sqlite_store, setup.id).ideas]
+    assert texts == [f"last-minute idea {n}" for n in range(8)]

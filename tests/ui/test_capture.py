@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
+from firstfile.domain.disclosure import DisclosureDraft
 from firstfile.services import disclosures, drafts
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store, open_store
@@ -110,6 +111,29 @@ async def test_two_inventors_split_evenly_and_a_new_vendor_engineer(
     ]
     assert view.joint_vendors == ("Shenzhen PCBA Co.",)
     assert app.last_capture_inventors == ("jdoe", "agomez")
+
+
+async def test_capture_opens_while_typing_in_the_editor(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed_basics(sqlite_store)
+    first = disclosures.create_disclosure(
+        sqlite_store, DisclosureDraft(title="Existing"), actor="seed", key="FF-2026-0001"
+    )
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_disclosure(first.key)
+        await settle(pilot)
+        title = app.screen.query_one("#f-title", Input)
+        title.focus()
+        await pilot.press(*" more")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, QuickCaptureScreen)
+        await pilot.press("escape")  # nothing typed in the capture: it just closes
+        await pilot.pause()
+        assert title.value == "Existing more"  # the editor underneath kept its text
 
 
 async def test_missing_title_is_shown_next_to_the_field_and_nothing_is_written(

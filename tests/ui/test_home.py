@@ -72,6 +72,19 @@ async def test_home_shows_engagements_recent_and_counts(
         assert app.is_running
 
 
+async def test_home_points_at_unsaved_edits(sqlite_store: Store, tmp_path: Path) -> None:
+    from firstfile.services import drafts
+
+    seed(sqlite_store)
+    drafts.save_buffer(sqlite_store, drafts.editor_owner("FF-2026-0002"), "FF-2026-0002",
+                       {"form": {"title": "typed before a crash"}, "base_version": 1})
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        hint = str(app.screen.query_one("#home-hint", Static).render())
+        assert "Unsaved edits waiting in FF-2026-0002" in hint
+
+
 async def test_home_refreshes_when_returning(sqlite_store: Store, tmp_path: Path) -> None:
     seed(sqlite_store)
     app = make_app(sqlite_store, tmp_path)

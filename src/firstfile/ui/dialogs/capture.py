@@ -100,6 +100,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
                     yield Input(placeholder="type to filter, enter picks", id="capture-filter",
                                 compact=True)
                     yield SelectionList[str](id="capture-people", compact=True)
+                    yield Static("", id="capture-picked")
                     yield Static(classes="msg", id="msg-inventors")
             with Horizontal(classes="row"):
                 yield Static("Engagement", classes="label")
@@ -203,6 +204,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
 
     def _refill_people(self) -> None:
         """Show the people matching the filter; picked people stay picked and come first."""
+        self._show_picked()
         words = self.query_one("#capture-filter", Input).value.lower().split()
         picker = self.query_one("#capture-people", SelectionList)
         picker.clear_options()
@@ -215,6 +217,19 @@ class QuickCaptureScreen(ModalScreen[str | None]):
                     Selection(person_label(person), person.key, person.key in self._chosen)
                 )
 
+    def _show_picked(self) -> None:
+        """Who is named, in order, with the even split they will be saved with."""
+        line = Text("Named: ", style="bold")
+        if not self._chosen:
+            line.append("nobody yet", style="dim")
+        shares = even_split(len(self._chosen))
+        for index, (key, share) in enumerate(zip(self._chosen, shares, strict=True)):
+            person = self._people.get(key)
+            line.append(", " if index else "")
+            line.append(person.name if person else key)
+            line.append(f" {share:g}%", style="dim")
+        self.query_one("#capture-picked", Static).update(line)
+
     def on_selection_list_selection_toggled(
         self, event: SelectionList.SelectionToggled[str]
     ) -> None:
@@ -224,6 +239,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             self._chosen.remove(key)
         else:
             self._chosen.append(key)
+        self._show_picked()
         self._changed()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -242,6 +258,10 @@ class QuickCaptureScreen(ModalScreen[str | None]):
 
     def _pick_first_match(self) -> None:
         """Enter in the filter picks the highlighted (or only) match and clears the filter."""
+        if not self.query_one("#capture-filter", Input).value.strip():
+            # nothing typed: enter moves on, so enter-enter never picks someone by accident
+            self.query_one("#capture-engagement", Select).focus()
+            return
         picker = self.query_one("#capture-people", SelectionList)
         if picker.option_count == 0:
             return

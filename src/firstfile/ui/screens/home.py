@@ -85,20 +85,23 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def _load(self) -> None:
-        from firstfile.services import directory
+        from firstfile.services import directory, drafts
 
         try:
-            summary = directory.home_summary(self.app.wait_store())
+            store = self.app.wait_store()
+            summary = directory.home_summary(store)
+            waiting = [p.disclosure_key for p in drafts.pending_buffers(store)
+                       if p.disclosure_key]
         except Exception as exc:  # shown in place of the summary; the app stays usable
             self.app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(self._show, summary)
+        self.app.call_from_thread(self._show, summary, waiting)
 
     def _show_error(self, message: str) -> None:
         self._loading(False)
         self.query_one("#home-counts", Static).update(Content(f"Cannot load: {message}"))
 
-    def _show(self, summary: HomeSummary) -> None:
+    def _show(self, summary: HomeSummary, waiting: list[str]) -> None:
         engagements = self.query_one("#home-engagements", DataTable)
         engagements.clear()
         for engagement in summary.engagements:
@@ -118,7 +121,14 @@ class HomeScreen(Screen[None]):
                 key=row.key,
             )
         self.query_one("#home-counts", Static).update(self._counts_line(summary))
-        hint = "" if summary.recent else "No disclosures yet: press ctrl+n to log an invention."
+        hint = Text()
+        if not summary.recent:
+            hint.append("No disclosures yet: press ctrl+n to log an invention.")
+        if waiting:
+            # autosaved edits that were never saved (a crash, a closed terminal)
+            hint.append("Unsaved edits waiting in ", style="bold")
+            hint.append(", ".join(waiting[:5]) + (" ..." if len(waiting) > 5 else ""))
+            hint.append(": open them to restore or discard.")
         self.query_one("#home-hint", Static).update(hint)
         self._loading(False)
         self._shown_once = True

@@ -1,9 +1,300 @@
-"""Commands for the counsel workflow."""
+"""Commands for the counsel workflow: deadlines, the review queue, moves, decisions, notes,
+events, and the counsel bundle.
+
+    firstfile deadlines [--json] [--within DAYS] [--as-of DATE]
+    firstfile export bundle -o FILE.zip [--engagement KEY] [--status S] [--template FILE.docx]
+    firstfile review queue | show KEY | move KEY STATUS | decide KEY DECISION -r WHY
+    firstfile review note KEY TEXT | event-add KEY KIND DATE | event-remove KEY KIND DATE
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from firstfile.commands.common import (
+    DbOption,
+    JsonOption,
+    fail,
+    open_store,
+    print_json,
+    print_rows,
+    settings_for,
+    user_errors,
+)
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Compute as if today were this date (YYYY-MM-DD), so "
+                                 "results are reproducible.", show_default=False),
+]
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--as-of must be a date like 2026-03-01, not {value!r}")
+
+
+def _date(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{what} must be a date like 2026-03-01, not {value!r}")
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:
     """Add this workflow's commands to the root command and to `firstfile export`."""
+    review_app = typer.Typer(help="Counsel's review: queue, status, decisions, notes, events.",
+                             pretty_exceptions_enable=False)
+    app.add_typer(review_app, name="review")
+
+    @app.command()
+    def deadlines(
+        ctx: typer.Context,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+        within: Annotated[int | None, typer.Option(
+            "--within", min=0, help="Only deadlines due within DAYS days (overdue ones too).",
+            show_default=False)] = None,
+        as_of: AsOfOption = None,
+        engagement: Annotated[str | None, typer.Option(
+            "--engagement", help="Only this engagement's disclosures.",
+            show_default=False)] = None,
+    ) -> None:
+        """Every deadline that follows from the recorded events, soonest first."""
+        from firstfile.domain.deadlines import due_within
+        from firstfile.services import counsel
+
+        today = _as_of(as_of)
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                rows = counsel.docket(store, as_of=today, engagement_key=engagement)
+            finally:
+                store.dispose()
+        if within is not None:
+            rows = due_within(rows, within, as_of=today)
+        if as_json:
+            print_json([row.as_json() for row in rows])
+            return
+        if not rows:
+            typer.echo("no deadlines", err=True)
+            return
+        print_rows([
+            (row.deadline.due.isoformat() if row.deadline.due else "(undated)",
+             row.deadline.state, row.disclosure, row.deadline.rule, row.deadline.jurisdiction,
+             f"from {row.deadline.basis.kind} {row.deadline.basis.date.isoformat()}"
+             if row.deadline.basis else "")
+            for row in rows
+        ])
+
+    @export_app.command("bundle")
+    def export_bundle(
+        ctx: typer.Context,
+        out: Annotated[Path, typer.Option("-o", "--out", help="The bundle to write (.zip).",
+                                          show_default=False)],
+        db: DbOption = None,
+        engagement: Annotated[str | None, typer.Option(
+            "--engagement", help="Only this engagement's disclosures.",
+            show_default=False)] = None,
+        status: Annotated[str | None, typer.Option(
+            "--status", help="Only disclosures with this status.", show_default=False)] = None,
+        template: Annotated[Path | None, typer.Option(
+            "--template", help="Your own Word form with Jinja tags (docs/TEMPLATES.md).",
+            show_default=False)] = None,
+        as_of: AsOfOption = None,
+    ) -> None:
+        """One zip for counsel: a DOCX per disclosure, index.xlsx, disclosures.json and a
+        manifest of SHA-256 hashes."""
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from firstfile.services.bundle import build_bundle
+
+        today = _as_of(as_of)
+        settings = settings_for(ctx, db)
+        if template is not None and not template.is_file():
+            fail(f"--template {template} is not a file; give the path of a .docx form")
+        console = Console(stderr=True)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                with Progress(TextColumn("{task.description}"), BarColumn(),
+                              MofNCompleteColumn(), console=console, transient=True) as bar:
+                    task = bar.add_task("documents", total=None)
+
+                    def advance(done: int, total: int, key: str) -> None:
+                        bar.update(task, completed=done, total=total, description=key)
+
+                    result = build_bundle(
+                        store, out, engagement_key=engagement, status=status,
+                        template=template, templates_dir=settings.template_override,
+                        as_of=today, progress=advance,
+                    )
+            finally:
+                store.dispose()
+        typer.echo(f"wrote {result.path} ({result.disclosures} disclosures)")
+
+    @review_app.command("queue")
+    def queue(
+        ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False,
+        as_of: AsOfOption = None,
+    ) -> None:
+        """What waits on counsel, oldest first, with the nearest deadline."""
+        from firstfile.domain.workflow import status_label
+        from firstfile.services import counsel
+
+        today = _as_of(as_of)
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                items = counsel.review_queue(store, as_of=today)
+            finally:
+                store.dispose()
+        if as_json:
+            print_json([
+                {"disclosure": i.state.key, "title": i.state.title, "status": i.state.status,
+                 "decision": i.state.decision, "next_actor": i.state.next_actor,
+                 "waiting_since": i.waiting_since.isoformat() if i.waiting_since else None,
+                 "joint_vendors": list(i.state.joint_vendors),
+                 "nearest": i.nearest.as_json(i.state.key) if i.nearest else None}
+                for i in items
+            ])
+            return
+        print_rows([
+            (i.state.key, status_label(i.state.status),
+             i.waiting_since.isoformat() if i.waiting_since else "",
+             f"{i.nearest.due} {i.nearest.rule}" if i.nearest and i.nearest.due else "-",
+             i.state.title)
+            for i in items
+        ])
+
+    @review_app.command("show")
+    def show(ctx: typer.Context, key: str, db: DbOption = None) -> None:
+        """Status, next actor, decision and internal notes of one disclosure."""
+        from firstfile.domain.workflow import decision_label, status_label
+        from firstfile.services import counsel
+
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                state = counsel.review_state(store, key)
+                from firstfile.services.disclosures import get_disclosure
+
+                view = get_disclosure(store, key)
+            finally:
+                store.dispose()
+        rows = [("status", status_label(state.status)),
+                ("next", state.next_actor or "nobody"),
+                ("moves", ", ".join(state.moves) or "-"),
+                ("decision", decision_label(state.decision) or "-"),
+                ("rationale", state.decision_rationale or "-"),
+                ("joint", ", ".join(state.joint_vendors) or "no")]
+        if state.suggestion:
+            rows.append(("suggested", f"{state.suggestion.decision}: {state.suggestion.reason}"))
+        rows.extend(("event", f"{e.kind} {e.date.isoformat()} {e.jurisdiction} {e.reference}")
+                    for e in view.events)
+        rows.append(("notes", state.reviewer_notes or "-"))
+        print_rows(rows)
+
+    @review_app.command("move")
+    def move(ctx: typer.Context, key: str, status: str, db: DbOption = None) -> None:
+        """Move a disclosure to STATUS (submitted, in-review, filed, closed, withdrawn...)."""
+        from firstfile.services import counsel
+
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                state = counsel.move_status(store, key, status, actor=settings.actor)
+            finally:
+                store.dispose()
+        typer.echo(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+
+    @review_app.command("decide")
+    def decide(
+        ctx: typer.Context, key: str, decision: str,
+        rationale: Annotated[str, typer.Option("-r", "--rationale",
+                                               help="Why (required).")],
+        db: DbOption = None,
+    ) -> None:
+        """Record counsel's DECISION (file-provisional, file-nonprovisional, file-pct,
+        trade-secret, defensive-publication, no-action) with its rationale."""
+        from firstfile.services import counsel
+
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                state = counsel.record_decision(store, key, decision, rationale,
+                                                actor=settings.actor)
+            finally:
+                store.dispose()
+        typer.echo(f"{key}: {state.decision}, decided on {state.decided_on}")
+
+    @review_app.command("note")
+    def note(ctx: typer.Context, key: str, text: str, db: DbOption = None) -> None:
+        """Replace counsel's internal notes (never exported)."""
+        from firstfile.services import counsel
+
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                counsel.set_reviewer_notes(store, key, text, actor=settings.actor)
+            finally:
+                store.dispose()
+        typer.echo(f"{key}: notes saved")
+
+    @review_app.command("event-add")
+    def event_add(
+        ctx: typer.Context, key: str, kind: str, when: str,
+        jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j")] = "",
+        reference: Annotated[str, typer.Option("--reference")] = "",
+        note_text: Annotated[str, typer.Option("--note")] = "",
+        db: DbOption = None,
+    ) -> None:
+        """Record an event (public-disclosure, offer-for-sale, provisional-filed, ...)."""
+        from firstfile.domain.views import EventView
+        from firstfile.services import counsel
+
+        event = EventView(kind, _date(when, "the date"), jurisdiction, reference, note_text)
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                counsel.add_event(store, key, event, actor=settings.actor)
+            finally:
+                store.dispose()
+        typer.echo(f"{key}: {kind} on {event.date.isoformat()} recorded")
+
+    @review_app.command("event-remove")
+    def event_remove(
+        ctx: typer.Context, key: str, kind: str, when: str,
+        jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j")] = "",
+        reference: Annotated[str, typer.Option("--reference")] = "",
+        db: DbOption = None,
+    ) -> None:
+        """Remove a recorded event (the same kind, date, jurisdiction and reference)."""
+        from firstfile.domain.views import EventView
+        from firstfile.services import counsel
+
+        event = EventView(kind, _date(when, "the date"), jurisdiction.upper(), reference)
+        settings = settings_for(ctx, db)
+        with user_errors():
+            store = open_store(settings)
+            try:
+                counsel.remove_event(store, key, event, actor=settings.actor)
+            finally:
+                store.dispose()
+        typer.echo(f"{key}: {kind} on {event.date.isoformat()} removed")

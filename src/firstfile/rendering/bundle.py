@@ -1,0 +1,168 @@
+"""The parts of a counsel bundle other than the documents: the index workbook, the manifest,
+and the zip that holds them all.
+
+    <name>.zip
+      docx/FF-2026-0001.docx ...   one document per disclosure
+      index.xlsx                    one row per disclosure
+      disclosures.json              the disclosures in the firstfile/1 interchange shape
+      manifest.json                 SHA-256 and size of every other file
+
+Everything here works on plain rows and bytes; services/bundle.py gathers them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+from typing import Any
+
+from pathvalidate import sanitize_filename
+
+from firstfile.domain.text import clean_line
+from firstfile.rendering.safe_files import ExportError
+
+BUNDLE_FORMAT = "firstfile-bundle/1"
+DOCX_FOLDER = "docx"
+INDEX_NAME = "index.xlsx"
+JSON_NAME = "disclosures.json"
+MANIFEST_NAME = "manifest.json"
+# The dates inside the zip are fixed: the same disclosures give the same bytes, so a bundle
+# can be compared with an earlier one by its hash.
+_ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+
+INDEX_COLUMNS: tuple[str, ...] = (
+    "Key",
+    "Title",
+    "Status",
+    "Decision",
+    "Decided on",
+    "Inventors",
+    "Joint vendor",
+    "Next deadline",
+    "Deadline rule",
+    "Deadline state",
+    "Engagement",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    """One line of index.xlsx."""
+
+    key: str
+    title: str
+    status: str
+    decision: str
+    decided_on: date | None
+    inventors: tuple[str, ...]
+    joint_vendors: tuple[str, ...]
+    next_due: date | None
+    next_rule: str
+    next_state: str
+    engagement: str
+
+    def cells(self) -> list[Any]:
+        """The row's cells in INDEX_COLUMNS order (dates stay dates: Excel sorts them)."""
+        return [
+            self.key, self.title, self.status, self.decision, self.decided_on,
+            "; ".join(self.inventors), ", ".join(self.joint_vendors), self.next_due,
+            self.next_rule, self.next_state, self.engagement,
+        ]
+
+
+def docx_name(key: str) -> str:
+    """`docx/<KEY>.docx`, refusing a key that is not a plain file name (never a path)."""
+    name = sanitize_filename(key)
+    if not key or name != key or key.startswith("."):
+        raise ExportError(f"the key {key!r} cannot be used as a file name in the bundle")
+    return f"{DOCX_FOLDER}/{key}.docx"
+
+
+def _cell_text(value: Any) -> Any:
+    # A cell starting with = + - @ would be read as a formula by Excel: user text is data.
+    if isinstance(value, str):
+        value = clean_line(value)
+        if value[:1] in ("=", "+", "-", "@"):
+            return "'" + value
+    return value
+
+
+def index_xlsx(rows: Iterable[IndexRow]) -> bytes:
+    """The index workbook: a header row, one row per disclosure, frozen header, filters."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Disclosures"
+    sheet.append(list(INDEX_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    count = 0
+    for row in rows:
+        sheet.append([_cell_text(value) for value in row.cells()])
+        count += 1
+    for index, width in enumerate((14, 48, 11, 22, 11, 36, 24, 13, 22, 13, 16), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for column in ("E", "H"):
+        for cell in sheet[column][1:]:
+            cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(INDEX_COLUMNS))}{count + 1}"
+    workbook.properties.title = "Counsel bundle index (confidential)"
+    workbook.properties.creator = "firstfile"
+    # Fixed so the same rows give the same workbook bytes.
+    workbook.properties.created = datetime(2026, 1, 1)
+    workbook.properties.modified = datetime(2026, 1, 1)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def disclosures_json(records: Sequence[dict[str, Any]]) -> bytes:
+    """The disclosures part of a `firstfile/1` file, as JSON (dates as ISO strings)."""
+    from firstfile.interchange.document import FORMAT_NAME
+
+    data = {"format": FORMAT_NAME, "disclosures": list(records)}
+    return (json.dumps(data, ensure_ascii=False, indent=2, default=_iso) + "\n").encode("utf-8")
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def manifest(files: Sequence[tuple[str, bytes]], *, created: datetime,
+             details: dict[str, Any]) -> bytes:
+    """manifest.json: the SHA-256 and size of every file, and how the bundle was made."""
+    data = {
+        "format": BUNDLE_FORMAT,
+        "created": created.isoformat(timespec="seconds"),
+        **details,
+        "files": [
+            {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            for name, data in files
+        ],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def zip_bundle(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """The bundle's zip. Documents and the workbook are zips already, so they are stored;
+    the JSON files are compressed."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as bundle:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.external_attr = 0o600 << 16  # confidential: owner only when unpacked
+            packed = name.endswith((".docx", ".xlsx"))
+            info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
+            bundle.writestr(info, data)
+    return out.getvalue()

@@ -1,0 +1,568 @@
+"""Many disclosure documents fast: the shipped builder's document, built once, filled as text.
+
+A bundle holds hundreds of documents. rendering/disclosure_docx.py builds each one with
+python-docx (open the base, build elements, save, compress every part), about ten times the
+cost of writing the finished XML into a zip. For a bundle, the parts that do not change
+between disclosures (styles, settings, relationships, footer) are taken from one document the
+builder made, compressed once and copied; only the body, the header's key and the document
+properties are written per disclosure, as text, by `_Body` below, which follows the builder
+element for element.
+
+Correctness is checked, not assumed: `DisclosureSkeleton.build` renders probe disclosures
+(right-to-left lines, tabs, empty fields, a vendor inventor, a deleted record, ...) both ways
+and is only used when every part is byte-for-byte what the builder writes. When it is not (the
+builder changed, or an organisation's wording depends on a disclosure's fields beyond its
+vendors), `build` returns None and the caller uses the builder for every document.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import unicodedata
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from firstfile.domain.views import DisclosureView, EventView, InventorView
+from firstfile.rendering import disclosure_docx as builder
+from firstfile.rendering.disclosure_docx import (
+    STYLE_NAMES,
+    affiliation,
+    base_document_path,
+    render_disclosure_docx,
+    wording_context,
+)
+from firstfile.rendering.disclosure_values import (
+    clean_view,
+    format_contribution,
+    format_date,
+    format_engagement,
+    format_yes_no,
+    given,
+    lines,
+)
+from firstfile.rendering.wording import (
+    DISCLOSURE_SECTIONS,
+    Wording,
+    load_disclosure_wording,
+    template_environment,
+)
+
+# The builder's layout, read from the builder itself so the two cannot disagree on it.
+_PEOPLE_COLUMNS = builder._PEOPLE_COLUMNS
+_EVENT_COLUMNS = builder._EVENT_COLUMNS
+_FACT_COLUMNS = builder._FACT_COLUMNS
+_SIGNATURE_COLUMNS = builder._SIGNATURE_COLUMNS
+_SIGNATURE_ROW_HEIGHT = builder._SIGNATURE_ROW_HEIGHT
+_LABEL_FILL = builder._LABEL_FILL
+_PROBE_KEY = "FF-0000-0000"
+_DOCUMENT = "word/document.xml"
+_HEADER = "word/header1.xml"
+_CORE = "docProps/core.xml"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attr(text: str) -> str:
+    return _escape(text).replace('"', "&quot;")
+
+
+def _is_right_to_left(text: str) -> bool:
+    # The Unicode bidirectional algorithm's rule, as the builder applies it.
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+# --- the body as text ------------------------------------------------------------------------
+
+
+class _Body:
+    """Paragraphs and tables as WordprocessingML text, as the builder's `_Builder` makes them."""
+
+    def __init__(self, style_ids: dict[str, str], text_width: int) -> None:
+        self.style_ids = style_ids
+        self.text_width = text_width
+        self.out: list[str] = []
+
+    def fill(self, text: str, style: str | None, bold: bool) -> str:
+        style_id = self.style_ids.get(style) if style else None
+        rtl = _is_right_to_left(text)
+        ppr = ""
+        if style_id or rtl:
+            ppr = "<w:pPr>"
+            if style_id:
+                ppr += f'<w:pStyle w:val="{_escape_attr(style_id)}"/>'
+            if rtl:
+                ppr += "<w:bidi/>"
+            ppr += "</w:pPr>"
+        if not text:
+            return f"<w:p>{ppr}</w:p>" if ppr else "<w:p/>"
+        run = ["<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"]
+        for index, piece in enumerate(text.split("\t")):
+            if index:
+                run.append("<w:tab/>")
+            if piece:
+                start = '<w:t xml:space="preserve">' if piece != piece.strip() else "<w:t>"
+                run.append(f"{start}{_escape(piece)}</w:t>")
+        run.append("</w:r>")
+        return f"<w:p>{ppr}{''.join(run)}</w:p>"
+
+    def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> None:
+        self.out.append(self.fill(text, style, bold))
+
+    def paragraphs(self, text: str, placeholder: str) -> None:
+        if not given(text):
+            self.paragraph(placeholder, "Guidance")
+            return
+        for line in lines(text):
+            self.paragraph(line, "Normal")
+
+    def table(
+        self,
+        shares: Sequence[float],
+        header: Sequence[str] | None,
+        rows: Sequence[Sequence[str]],
+        *,
+        label_column: bool = False,
+        min_row_height: int | None = None,
+    ) -> None:
+        widths = [int(self.text_width * share) for share in shares]
+        out = ["<w:tbl><w:tblPr>"]
+        style_id = self.style_ids.get("Table Grid")
+        if style_id:
+            out.append(f'<w:tblStyle w:val="{_escape_attr(style_id)}"/>')
+        out.append(f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+                   "</w:tblPr><w:tblGrid>")
+        out.extend(f'<w:gridCol w:w="{width}"/>' for width in widths)
+        out.append("</w:tblGrid>")
+        if header is not None:
+            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>")
+            out.append(self._cells(widths, header, len(widths)))
+            out.append("</w:tr>")
+        row_start = "<w:tr>"
+        if min_row_height:
+            row_start = (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{min_row_height}" '
+                         'w:hRule="atLeast"/></w:trPr>')
+        for values in rows:
+            out.append(row_start)
+            out.append(self._cells(widths, values, 1 if label_column else 0))
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self.out.append("".join(out))
+        self.paragraph("", "Normal")
+
+    def _cells(self, widths: Sequence[int], values: Sequence[str], label_cells: int) -> str:
+        out: list[str] = []
+        for index, (width, value) in enumerate(zip(widths, values, strict=True)):
+            label = index < label_cells
+            shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_LABEL_FILL}"/>'
+                       if label else "")
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>')
+            out.extend(self.fill(line, None, label) for line in lines(value))
+            out.append("</w:tc>")
+        return "".join(out)
+
+
+def _strings(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
+    return [[str(value) for value in row] for row in rows]
+
+
+class _Writer:
+    """The sections in the builder's order (rendering/disclosure_docx._DisclosureWriter)."""
+
+    def __init__(self, body: _Body, view: DisclosureView, wording: Wording) -> None:
+        self.b = body
+        self.view = view
+        self.w = wording
+        self.not_given = str(wording("document", "not_given"))
+
+    def write(self) -> str:
+        self.title()
+        self.text_section("summary", self.view.summary)
+        self.record()
+        self.people()
+        for name in ("problem", "description", "variants", "advantages", "prior_art"):
+            self.text_section(name, getattr(self.view, name))
+        self.dates()
+        self.events()
+        self.text_section("third_parties", self.view.third_parties)
+        self.filing()
+        self.components()
+        self.signatures()
+        return "".join(self.b.out)
+
+    def heading(self, section: str) -> None:
+        self.b.paragraph(str(self.w(section, "heading")), "Heading 1")
+        guidance = str(self.w(section, "guidance"))
+        if guidance:
+            self.b.paragraph(guidance, "Guidance")
+
+    def title(self) -> None:
+        view, w = self.view, self.w
+        self.b.paragraph(view.title or self.not_given, "Title")
+        self.b.paragraph(str(w("document", "introduction")), "Guidance")
+        if view.deleted:
+            self.b.paragraph(str(w("document", "deleted_notice")), "Notice", bold=True)
+        if view.joint:
+            self.b.paragraph(str(w("joint", "notice")), "Notice", bold=True)
+
+    def text_section(self, section: str, text: str) -> None:
+        self.heading(section)
+        self.b.paragraphs(text, self.not_given)
+
+    def yes_no(self, value: bool | None) -> str:
+        w = self.w
+        return format_yes_no(value, str(w("document", "yes")), str(w("document", "no")),
+                             str(w("document", "unknown")))
+
+    def or_not_given(self, value: str) -> str:
+        return value if given(value) else self.not_given
+
+    def record(self) -> None:
+        view, w = self.view, self.w
+        joint = self.yes_no(view.joint)
+        if view.joint:
+            joint = f"{joint}: {', '.join(view.joint_vendors)}"
+        rows = [
+            (w("record", "submitter"), self.or_not_given(view.submitter)),
+            (w("record", "business_unit"), self.or_not_given(view.business_unit)),
+            (w("record", "engagement"), format_engagement(view, self.not_given)),
+            (w("record", "phase"), w.label("record", "phases", view.phase) or self.not_given),
+            (w("record", "submitted_on"), format_date(view.submitted_on, self.not_given)),
+            (w("record", "status"), w.label("record", "statuses", view.status)),
+            (w("record", "joint"), joint),
+            (w("record", "version"), str(view.version)),
+        ]
+        self.b.paragraph(str(w("record", "heading")), "Heading 1")
+        self.b.table(_FACT_COLUMNS, None, _strings(rows), label_column=True)
+
+    def people(self) -> None:
+        w = self.w
+        self.heading("people")
+        if not self.view.inventors:
+            self.b.paragraph(str(w("people", "nobody")), "Guidance")
+            return
+        header = [w("people", key) for key in ("name", "email", "affiliation", "role")]
+        header.append(w("people", "contribution"))
+        rows = [
+            (
+                person.name,
+                person.email,
+                affiliation(person.is_vendor, person.organization_name, w),
+                w.label("people", "roles", person.role),
+                format_contribution(person.contribution, self.not_given)
+                if person.role == "inventor" else "",
+            )
+            for person in self.view.inventors
+        ]
+        self.b.table(_PEOPLE_COLUMNS, _strings([header])[0], _strings(rows))
+
+    def dates(self) -> None:
+        view, w = self.view, self.w
+        self.heading("dates")
+        rows = [
+            (w("dates", "conception"), format_date(view.conception_date, self.not_given)),
+            (w("dates", "reduction_to_practice"),
+             format_date(view.reduction_to_practice_date, self.not_given)),
+            (w("dates", "prototype_exists"), self.yes_no(view.prototype_exists)),
+            (w("dates", "records_location"), self.or_not_given(view.records_location)),
+        ]
+        self.b.table(_FACT_COLUMNS, None, _strings(rows), label_column=True)
+
+    def events(self) -> None:
+        w = self.w
+        self.heading("events")
+        if not self.view.events:
+            self.b.paragraph(str(w("events", "nothing")), "Guidance")
+            return
+        header = [w("events", key) for key in ("kind", "date", "jurisdiction", "reference", "note")]
+        rows = [
+            (w.label("events", "kinds", e.kind), format_date(e.date, self.not_given),
+             e.jurisdiction, e.reference, e.note)
+            for e in self.view.events
+        ]
+        self.b.table(_EVENT_COLUMNS, _strings([header])[0], _strings(rows))
+
+    def filing(self) -> None:
+        view, w = self.view, self.w
+        self.heading("filing")
+        rows = [
+            (w("filing", "jurisdictions"), self.or_not_given(view.jurisdictions)),
+            (w("filing", "reverse_engineerable"), self.yes_no(view.reverse_engineerable)),
+            (w("filing", "completed_in_china"), self.yes_no(view.completed_in_china)),
+        ]
+        self.b.table(_FACT_COLUMNS, None, _strings(rows), label_column=True)
+        if view.completed_in_china:
+            self.b.paragraph(str(w("filing", "china_note")), "Notice", bold=True)
+
+    def components(self) -> None:
+        self.heading("components")
+        if not self.view.components:
+            self.b.paragraph(str(self.w("components", "nothing")), "Guidance")
+            return
+        for component in self.view.components:
+            self.b.paragraph(component, "List Paragraph")
+
+    def signatures(self) -> None:
+        w = self.w
+        self.heading("signatures")
+        header = [w("signatures", key) for key in ("role", "name", "signature", "date")]
+        inventor, witness = str(w("signatures", "inventor")), str(w("signatures", "witness"))
+        rows = [(inventor, p.name, "", "") for p in self.view.inventors if p.role == "inventor"]
+        rows.append((witness, "", "", ""))
+        self.b.table(_SIGNATURE_COLUMNS, _strings([header])[0], rows,
+                     min_row_height=_SIGNATURE_ROW_HEIGHT)
+
+
+# --- a small zip writer that copies parts compressed once --------------------------------------
+
+
+_DOS_TIME = (0 << 11) | (0 << 5)
+_DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1  # the builder's base date is irrelevant here
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    name: bytes
+    crc: int
+    size: int
+    data: bytes  # raw deflate
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> _Packed:
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return cls(name.encode("ascii"), zlib.crc32(data), len(data),
+                   packer.compress(data) + packer.flush())
+
+
+def _zip(entries: Sequence[_Packed]) -> bytes:
+    """A zip of already-deflated entries (PKZIP APPNOTE 4.3: local headers, central
+    directory, end record)."""
+    out = BytesIO()
+    central: list[bytes] = []
+    for entry in entries:
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE,
+                              entry.crc, len(entry.data), entry.size, len(entry.name), 0))
+        out.write(entry.name)
+        out.write(entry.data)
+        central.append(
+            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE,
+                        entry.crc, len(entry.data), entry.size, len(entry.name), 0, 0, 0, 0,
+                        0o600 << 16, offset)
+            + entry.name
+        )
+    start = out.tell()
+    directory = b"".join(central)
+    out.write(directory)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries),
+                          len(directory), start, 0))
+    return out.getvalue()
+
+
+# --- the skeleton ----------------------------------------------------------------------------
+
+
+_CORE_FIELDS = {
+    "title": r"<dc:title>.*?</dc:title>|<dc:title/>",
+    "creator": r"<dc:creator>.*?</dc:creator>|<dc:creator/>",
+    "keywords": r"<cp:keywords>.*?</cp:keywords>|<cp:keywords/>",
+    "revision": r"<cp:revision>.*?</cp:revision>",
+    "created": r'<dcterms:created xsi:type="dcterms:W3CDTF">.*?</dcterms:created>',
+    "modified": r'<dcterms:modified xsi:type="dcterms:W3CDTF">.*?</dcterms:modified>',
+}
+
+
+def _w3cdtf(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class DisclosureSkeleton:
+    """What stays the same from one disclosure document to the next, ready to fill."""
+
+    templates_dir: Path | None
+    style_ids: dict[str, str]
+    text_width: int
+    parts: list[tuple[str, bytes]]  # (name, bytes) of the probe document, in order
+    packed: dict[str, _Packed]  # the parts that never change, compressed once
+    document_head: str
+    document_tail: str
+    header: str
+    core: str
+    _wording: dict[tuple[str, ...], Wording] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, templates_dir: Path | None = None) -> DisclosureSkeleton | None:
+        """The skeleton for this template folder, or None when it cannot match the builder."""
+        if not _wording_depends_only_on_vendors(templates_dir):
+            return None
+        import zipfile
+
+        import docx
+
+        base = docx.Document(str(base_document_path(templates_dir)))
+        style_ids = {s.name: s.style_id for s in base.styles if s.name in STYLE_NAMES}
+        section = base.sections[0]
+        width = (section.page_width or 0) - (section.left_margin or 0) - (
+            section.right_margin or 0)
+        text_width = int(width / 635) if width > 0 else 9638
+        probe = render_disclosure_docx(_probes()[0], templates_dir=templates_dir)
+        with zipfile.ZipFile(BytesIO(probe)) as package:
+            parts = [(name, package.read(name)) for name in package.namelist()]
+        found = dict(parts)
+        if not {_DOCUMENT, _HEADER, _CORE} <= set(found):
+            return None
+        document = found[_DOCUMENT].decode("utf-8")
+        head_end = document.find("<w:body>")
+        tail_start = document.rfind("<w:sectPr")
+        if head_end < 0 or tail_start < 0:
+            return None
+        skeleton = cls(
+            templates_dir=templates_dir,
+            style_ids=style_ids,
+            text_width=text_width,
+            parts=parts,
+            packed={name: _Packed.of(name, data) for name, data in parts
+                    if name not in (_DOCUMENT, _HEADER, _CORE)},
+            document_head=document[:head_end + len("<w:body>")],
+            document_tail=document[tail_start:],
+            header=found[_HEADER].decode("utf-8"),
+            core=found[_CORE].decode("utf-8"),
+        )
+        # Used only when it writes exactly what the builder writes, for every probe.
+        for view in _probes():
+            expected = _parts_of(render_disclosure_docx(view, templates_dir=templates_dir))
+            if skeleton.render_parts(view) != expected:
+                return None
+        return skeleton
+
+    def wording(self, view: DisclosureView) -> Wording:
+        """The wording for view; it depends only on its joint vendors (checked in build)."""
+        vendors = view.joint_vendors
+        found = self._wording.get(vendors)
+        if found is None:
+            found = load_disclosure_wording(wording_context(view), self.templates_dir)
+            self._wording[vendors] = found
+        return found
+
+    def fits(self, view: DisclosureView) -> bool:
+        """False for the rare view the skeleton does not cover (no creation dates)."""
+        return view.created_at is not None and view.updated_at is not None
+
+    def render_parts(self, view: DisclosureView) -> dict[str, bytes]:
+        """Every part of the disclosure's .docx, by name."""
+        clean = clean_view(view)
+        wording = self.wording(clean)
+        body = _Writer(_Body(self.style_ids, self.text_width), clean, wording).write()
+        parts = dict(self.parts)
+        parts[_DOCUMENT] = (self.document_head + body + self.document_tail).encode("utf-8")
+        parts[_HEADER] = self.header.replace(_PROBE_KEY, _escape(clean.key)).encode("utf-8")
+        parts[_CORE] = self._core(clean).encode("utf-8")
+        return parts
+
+    def render(self, view: DisclosureView) -> bytes:
+        """The disclosure as the bytes of a .docx, the same document the builder makes."""
+        if not self.fits(view):
+            return render_disclosure_docx(view, templates_dir=self.templates_dir)
+        parts = self.render_parts(view)
+        entries = [self.packed[name] if name in self.packed else _Packed.of(name, data)
+                   for name, data in self.parts for data in (parts[name],)]
+        return _zip(entries)
+
+    def _core(self, view: DisclosureView) -> str:
+        assert view.created_at is not None and view.updated_at is not None
+        values = {
+            "title": f"<dc:title>{_escape(f'{view.key} {view.title}'.strip()[:255])}</dc:title>",
+            "creator": f"<dc:creator>{_escape(view.submitter[:255])}</dc:creator>",
+            "keywords": f"<cp:keywords>{_escape(view.key[:255])}</cp:keywords>",
+            "revision": f"<cp:revision>{max(1, view.version)}</cp:revision>",
+            "created": '<dcterms:created xsi:type="dcterms:W3CDTF">'
+                       f"{_w3cdtf(view.created_at)}</dcterms:created>",
+            "modified": '<dcterms:modified xsi:type="dcterms:W3CDTF">'
+                        f"{_w3cdtf(view.updated_at)}</dcterms:modified>",
+        }
+        core = self.core
+        for name, pattern in _CORE_FIELDS.items():
+            core = re.sub(pattern, lambda _m, v=values[name]: v, core, count=1)
+        return core
+
+
+def _parts_of(data: bytes) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def _wording_depends_only_on_vendors(templates_dir: Path | None) -> bool:
+    """True when no wording template reads the disclosure itself (only its vendors), so the
+    wording can be evaluated once per set of vendors instead of once per document."""
+    from jinja2 import meta
+
+    env = template_environment(templates_dir)
+    assert env.loader is not None
+    for section in DISCLOSURE_SECTIONS:
+        source, _, _ = env.loader.get_source(env, f"disclosure/wording/{section}.j2")
+        names = meta.find_undeclared_variables(env.parse(source))
+        if names - {"vendors"}:
+            return False
+    return True
+
+
+def _probes() -> list[DisclosureView]:
+    """Disclosures that use every branch of the builder."""
+    moment = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
+    inventors = (
+        InventorView("a", "Ana <Ruiz> & Co", "ana@example.com", "internal", "Northwind", False,
+                     "inventor", 62.5),
+        InventorView("b", "\u05e9\u05e8\u05d4 \u05dc\u05d5\u05d9", "s@example.il", "v1",
+                     "Vendor & Sons", True, "inventor", None),
+        InventorView("c", "Chen Li", "", "v2", "", True, "contributor", None),
+    )
+    rich = DisclosureView(
+        key=_PROBE_KEY,
+        title=" Leading space & <tags>\tand a tab ",
+        status="submitted",
+        summary="One line.\n\n  indented line\n\u05e9\u05dc\u05d5\u05dd world\nend\t",
+        engagement_key="ENG-1",
+        engagement_name="Engagement & more",
+        phase="during",
+        submitter="Sub Mitter",
+        submitted_on=date(2028, 2, 29),
+        description="a\nb\n\nc",
+        conception_date=date(2025, 12, 31),
+        prototype_exists=True,
+        records_location="Notebook 1\nShelf 2",
+        jurisdictions="US, EP",
+        reverse_engineerable=False,
+        completed_in_china=True,
+        inventors=inventors,
+        events=(EventView("public-disclosure", date(2026, 1, 15), "DE", "Fair & expo", "x<y"),
+                EventView("national-phase-entered", date(2026, 3, 1))),
+        components=("bms-fw", " spaced "),
+        deleted=True,
+        created_at=moment,
+        updated_at=moment,
+        version=4,
+    )
+    plain = replace(rich, title="", summary="", submitter="", engagement_key="",
+                    engagement_name="", phase="", submitted_on=None, description="",
+                    records_location="", jurisdictions="", reverse_engineerable=None,
+                    completed_in_china=False, inventors=(), events=(), components=(),
+                    deleted=False, version=1)
+    later = datetime(2026, 3, 2, 17, 5, tzinfo=UTC)
+    return [rich, plain, replace(rich, key="FF-2026-0042", inventors=inventors[:1],
+                                 deleted=False, created_at=later, updated_at=later)]

@@ -1,0 +1,209 @@
+"""The counsel bundle: every selected disclosure as a document, an index, the data, a manifest.
+
+One read unit of work gathers plain views, counsel's decisions and the deadlines; everything
+after that is rendering, so the database is never held while documents are made. The zip is
+built completely and then written atomically (temporary file, then rename): a failed or
+interrupted bundle never leaves half a file where a good one was.
+
+Documents come from the organisation's form (`--template`, or `counsel/disclosure-form.docx`
+in the template folder) when there is one, else from the shipped builder, through its
+skeleton (rendering/disclosure_skeleton.py) whenever that is proven to match it.
+Reviewer notes are read by nothing here: no part of a bundle can hold them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from firstfile.domain.deadlines import Deadline
+from firstfile.domain.views import DisclosureView
+from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
+from firstfile.domain.workflow import ReviewState
+from firstfile.rendering import bundle as parts
+from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
+from firstfile.services import counsel
+from firstfile.services.disclosures import all_views
+from firstfile.services.errors import UserError
+from firstfile.storage.disclosure_queries import ListFilter
+from firstfile.storage.engine import Store
+
+# progress(done, total, what): called after each document, and once more for the rest.
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BundleResult:
+    """What was written."""
+
+    path: Path
+    disclosures: int
+    files: tuple[str, ...]
+    template: Path | None
+    fast: bool  # documents were filled from the builder's skeleton
+
+
+@dataclass(frozen=True, slots=True)
+class BundleInput:
+    """Everything a bundle shows, read in one unit of work."""
+
+    views: list[DisclosureView]
+    states: dict[str, ReviewState]
+    deadlines: dict[str, list[Deadline]]
+
+
+def gather(
+    store: Store, *, engagement_key: str | None, status: str | None, as_of: date
+) -> BundleInput:
+    """The selected disclosures with their decisions and deadlines."""
+    if status is not None and status not in DISCLOSURE_STATUSES:
+        raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
+                        f"not {status!r}")
+    views = all_views(store, ListFilter(engagement_key=engagement_key, status=status))
+    keys = [v.key for v in views]
+    states = {s.key: s for s in counsel.review_states(store, keys)}
+    deadlines: dict[str, list[Deadline]] = defaultdict(list)
+    for row in counsel.docket(store, as_of=as_of, keys=keys, include_inactive=True):
+        deadlines[row.disclosure].append(row.deadline)
+    return BundleInput(views, states, dict(deadlines))
+
+
+def build_bundle(
+    store: Store,
+    out: Path,
+    *,
+    engagement_key: str | None = None,
+    status: str | None = None,
+    template: Path | None = None,
+    templates_dir: Path | None = None,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> BundleResult:
+    """Write the bundle to out (a .zip) and say what is in it.
+
+    Raises UserError when nothing matches, ExportError when the form or the output path
+    cannot be used; in both cases nothing is written.
+    """
+    from firstfile.rendering.org_template import find_org_template
+
+    if out.suffix.lower() != ".zip":
+        raise ExportError(f"{out} must end in .zip; for example -o bundle.zip")
+    if not out.parent.is_dir():
+        raise ExportError(f"the folder {out.parent} does not exist; create it or choose "
+                          "another -o path")
+    as_of = as_of or date.today()
+    form = template or find_org_template(templates_dir)
+    data = gather(store, engagement_key=engagement_key, status=status, as_of=as_of)
+    if not data.views:
+        what = " ".join(filter(None, (f"in {engagement_key}" if engagement_key else "",
+                                      f"with status {status}" if status else "")))
+        raise UserError(f"no disclosures {what}".strip() + "; nothing to bundle")
+    files, fast = _documents(data, form=form, templates_dir=templates_dir, as_of=as_of,
+                             progress=progress)
+    files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data))))
+    files.append((parts.JSON_NAME, parts.disclosures_json(_records(data.views))))
+    made = now or datetime.now(UTC)
+    files.append((parts.MANIFEST_NAME, parts.manifest(files, created=made, details={
+        "as_of": as_of.isoformat(),
+        "engagement": engagement_key,
+        "status": status,
+        "template": form.name if form else None,
+        "disclosures": len(data.views),
+    })))
+    archive = parts.zip_bundle(files)
+    try:
+        atomic_write_bytes(out, archive)
+    except OSError as error:
+        raise ExportError(f"cannot write {out} ({error.strerror}); check the folder's "
+                          "permissions and free space") from None
+    return BundleResult(out, len(data.views), tuple(name for name, _ in files), form, fast)
+
+
+def _documents(
+    data: BundleInput,
+    *,
+    form: Path | None,
+    templates_dir: Path | None,
+    as_of: date,
+    progress: Progress | None,
+) -> tuple[list[tuple[str, bytes]], bool]:
+    total = len(data.views)
+    render: Callable[[DisclosureView], bytes]
+    fast = False
+    if form is not None:
+        from firstfile.rendering.org_template import render_org_template, template_context
+
+        try:
+            form_bytes = form.read_bytes()
+        except OSError as error:
+            raise ExportError(f"cannot read the template {form} ({error.strerror}); check "
+                              "the path given to --template") from None
+
+        def render(view: DisclosureView) -> bytes:
+            state = data.states.get(view.key)
+            context = template_context(
+                view,
+                decision=state.decision if state else "",
+                decided_on=state.decided_on if state else None,
+                deadlines=data.deadlines.get(view.key, ()),
+                generated_on=as_of,
+            )
+            return render_org_template(form_bytes, context, name=form.name)
+    else:
+        from firstfile.rendering.disclosure_docx import render_disclosure_docx
+        from firstfile.rendering.disclosure_skeleton import DisclosureSkeleton
+
+        skeleton = DisclosureSkeleton.build(templates_dir)
+        if skeleton is not None:
+            fast = True
+            render = skeleton.render
+        else:
+            def render(view: DisclosureView) -> bytes:
+                return render_disclosure_docx(view, templates_dir=templates_dir)
+
+    files: list[tuple[str, bytes]] = []
+    for done, view in enumerate(data.views, start=1):
+        files.append((parts.docx_name(view.key), render(view)))
+        if progress is not None:
+            progress(done, total, view.key)
+    return files, fast
+
+
+def _index_rows(data: BundleInput) -> list[parts.IndexRow]:
+    rows: list[parts.IndexRow] = []
+    for view in data.views:
+        state = data.states.get(view.key)
+        nearest = counsel.nearest_deadline(data.deadlines.get(view.key, ()))
+        rows.append(parts.IndexRow(
+            key=view.key,
+            title=view.title,
+            status=view.status,
+            decision=state.decision if state else "",
+            decided_on=state.decided_on if state else None,
+            inventors=tuple(p.name for p in view.inventors if p.role == "inventor"),
+            joint_vendors=view.joint_vendors,
+            next_due=nearest.due if nearest else None,
+            next_rule=nearest.rule if nearest else "",
+            next_state=nearest.state if nearest else "",
+            engagement=view.engagement_key,
+        ))
+    return rows
+
+
+def _records(views: list[DisclosureView]) -> list[dict[str, Any]]:
+    """Each disclosure as the interchange writer writes it, with its engagement's key."""
+    from firstfile.interchange.document import EngagementDoc, InterchangeDocument
+    from firstfile.interchange.writer import document_data
+    from firstfile.services.interchange_export import disclosure_doc
+
+    doc = InterchangeDocument(engagement=EngagementDoc(key="", name=""),
+                              disclosures=tuple(disclosure_doc(v) for v in views))
+    records = document_data(doc).get("disclosures", [])
+    for view, record in zip(views, records, strict=True):
+        record.setdefault("engagement", view.engagement_key)
+    return list(records)

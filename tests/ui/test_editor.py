@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -186,9 +187,7 @@ async def test_a_conflicting_save_is_reported_and_nothing_is_lost(
         await pilot.press(*"Cheaper")
         # someone else saves the same disclosure meanwhile
         elsewhere = disclosures.view_to_draft(disclosures.get_disclosure(sqlite_store, key))
-        disclosures.update_disclosure(sqlite_store, key,
-                                      DisclosureDraft(**{**_fields(elsewhere),
-                                                         "variants": "theirs"}),
+        disclosures.update_disclosure(sqlite_store, key, replace(elsewhere, variants="theirs"),
                                       actor="someone")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -257,5 +256,18 @@ async def test_delete_then_restore(sqlite_store: Store, tmp_path: Path) -> None:
     assert not disclosures.get_disclosure(sqlite_store, key).deleted
 
 
-def _fields(draft: DisclosureDraft) -> dict[str, object]:
-    return {name: getattr(draft, name) for name in DisclosureDraft.__dataclass_fields__}
+async def test_a_buffer_with_values_the_lists_do_not_offer_is_kept(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    key = seed_disclosure(sqlite_store)
+    view = disclosures.get_disclosure(sqlite_store, key)
+    form = draft_to_form(disclosures.view_to_draft(view))
+    form["engagement_key"] = "GONE-2025"
+    form["description"] = "kept"
+    drafts.save_buffer(sqlite_store, f"edit:{key}", key, {"form": form, "base_version": 1})
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, key)
+        assert app.is_running
+        assert editor.query_one("#f-description", TextArea).text == "kept"
+        assert editor.query_one("#f-engagement_key").value == "GONE-2025"  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -92,7 +93,7 @@ async def test_home_refreshes_when_returning(sqlite_store: Store, tmp_path: Path
         await settle(pilot)
         recent = app.screen.query_one("#home-recent", DataTable)
         assert recent.cursor_row == 0
-        first_key = recent.coordinate_to_cell_key((0, 0)).row_key.value
+        first_key = recent.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value
         await pilot.press("enter")  # the recent table has focus: enter opens the editor
         await settle(pilot)
         assert isinstance(app.screen, EditorScreen)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlmodel import col
 
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import DraftBuffer
@@ -61,7 +62,7 @@ def save_buffer(
     saved_at = now or datetime.now(UTC)
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     with store.write() as db:
-        row = db.execute(select(DraftBuffer).where(DraftBuffer.owner == owner)).scalar()
+        row = db.execute(select(DraftBuffer).where(col(DraftBuffer.owner) == owner)).scalar()
         if row is None:
             db.add(DraftBuffer(owner=owner, disclosure_key=disclosure_key, payload=text,
                                saved_at=saved_at))
@@ -78,7 +79,7 @@ def load_buffer(store: Store, owner: str) -> tuple[dict[str, Any], datetime] | N
     A payload that is not a JSON object (a damaged row) counts as no buffer.
     """
     with store.read() as db:
-        row = db.execute(select(DraftBuffer).where(DraftBuffer.owner == owner)).scalar()
+        row = db.execute(select(DraftBuffer).where(col(DraftBuffer.owner) == owner)).scalar()
     if row is None:
         return None
     try:
@@ -93,14 +94,15 @@ def load_buffer(store: Store, owner: str) -> tuple[dict[str, Any], datetime] | N
 def clear_buffer(store: Store, owner: str) -> None:
     """Forget owner's buffer (after a real save, or when the user discards the changes)."""
     with store.write() as db:
-        db.execute(delete(DraftBuffer).where(DraftBuffer.owner == owner))  # type: ignore[arg-type]
+        db.execute(delete(DraftBuffer).where(col(DraftBuffer.owner) == owner))
 
 
 def pending_buffers(store: Store) -> list[PendingBuffer]:
     """Every buffer still waiting, newest first."""
     with store.read() as db:
         rows = db.execute(
-            select(DraftBuffer.owner, DraftBuffer.disclosure_key, DraftBuffer.saved_at)
-            .order_by(DraftBuffer.saved_at.desc())  # type: ignore[attr-defined]
+            select(col(DraftBuffer.owner), col(DraftBuffer.disclosure_key),
+                   col(DraftBuffer.saved_at))
+            .order_by(col(DraftBuffer.saved_at).desc())
         ).all()
     return [PendingBuffer(owner, key, as_utc(saved_at)) for owner, key, saved_at in rows]

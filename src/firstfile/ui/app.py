@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -111,7 +111,7 @@ class FirstfileApp(App[None]):
 
     # --- commands ----------------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title != "Quit":  # ours asks before losing unsaved work
                 yield command
@@ -203,7 +203,7 @@ class FirstfileApp(App[None]):
         else:
             pop()
 
-    def leave_screens(self, screens: Iterable[Screen[object]], then: Callable[[], None]) -> None:
+    def leave_screens(self, screens: Iterable[Screen[Any]], then: Callable[[], None]) -> None:
         """Ask about each screen with unsaved changes (topmost first), then call then().
 
         Each answer is save, discard or cancel; cancel stops everything and nothing is left.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:
     from textual.app import App, SystemCommand
@@ -37,7 +37,7 @@ class Command:
                        priority=self.priority, id=f"firstfile.{self.id}", tooltip=self.help)
 
 
-def bindings(commands: Iterable[Command]) -> list[Binding]:
+def bindings(commands: Iterable[Command]) -> list[BindingType]:
     """Bindings for a BINDINGS class variable."""
     return [command.binding() for command in commands]
 
@@ -75,7 +75,7 @@ REFRESH = Command("refresh", "f5", "refresh", "Refresh home", "Reload the home s
 HOME_COMMANDS: tuple[Command, ...] = (REFRESH,)
 
 
-def palette_entries(app: App[object], screen: Screen[object]) -> Iterator[SystemCommand]:
+def palette_entries(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
     """Palette entries for the app's commands and those of the screen being shown."""
     from textual.app import SystemCommand
 

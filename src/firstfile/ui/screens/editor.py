@@ -35,6 +35,7 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widgets.select import InvalidSelectValueError
 from textual.worker import Worker
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, Problem, errors, validate
@@ -85,6 +86,12 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("completed_in_china", "Completed in China", "yesno"),
     )),
 )
+SELECT_OPTIONS: dict[str, list[tuple[str, str]]] = {
+    "phase": [(p, p) for p in PHASES],
+    "status": [(s, s) for s in DISCLOSURE_STATUSES],
+    "yesno": [("no", "no"), ("yes", "yes")],
+    "tristate": [("unknown", ""), ("yes", "yes"), ("no", "no")],
+}
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(f for _, group in SECTIONS for f in group)
 _MESSAGE_FIELDS = {name for name, _, _ in FIELDS} | {"inventors"}
 
@@ -221,6 +228,7 @@ class EditorScreen(Screen[None]):
         self._clean_form: dict[str, Any] | None = None
         self._buffered_form: dict[str, Any] | None = None
         self._people: dict[str, PersonChoice] = {}
+        self._engagement_options: list[tuple[Content, str]] = []
         self._affiliations: dict[str, tuple[str, str, bool]] = {}  # key -> name, org, vendor
         self._timer: Timer | None = None
         self._saving = False
@@ -255,20 +263,14 @@ class EditorScreen(Screen[None]):
             if kind in ("line", "date"):
                 widget = Input(id=f"f-{name}", compact=True,
                                placeholder="YYYY-MM-DD" if kind == "date" else "")
-            elif kind == "engagement":
-                widget = Select[str]([], prompt="(none)", id=f"f-{name}", compact=True)
-            elif kind == "phase":
-                widget = Select[str]([(p, p) for p in PHASES], prompt="(not set)",
-                                     id=f"f-{name}", compact=True)
-            elif kind == "status":
-                widget = Select[str]([(s, s) for s in DISCLOSURE_STATUSES], value="draft",
-                                     allow_blank=False, id=f"f-{name}", compact=True)
-            elif kind == "yesno":
-                widget = Select[str]([("no", "no"), ("yes", "yes")], value="no",
-                                     allow_blank=False, id=f"f-{name}", compact=True)
             else:
-                widget = Select[str]([("unknown", ""), ("yes", "yes"), ("no", "no")], value="",
-                                     allow_blank=False, id=f"f-{name}", compact=True)
+                options = SELECT_OPTIONS.get(kind, [])
+                blank = kind in ("engagement", "phase")
+                widget = Select[str](
+                    options, prompt="(none)" if kind == "engagement" else "(not set)",
+                    allow_blank=blank, value=Select.NULL if blank else options[0][1],
+                    id=f"f-{name}", compact=True,
+                )
             yield Horizontal(Static(label, classes="label"), widget, classes="inline field")
         yield Static(classes="msg", id=f"msg-{name}")
 
@@ -333,9 +335,8 @@ class EditorScreen(Screen[None]):
             self._affiliations[person.person_key] = (
                 person.name, person.organization_name or person.organization, person.is_vendor
             )
-        self.query_one("#f-engagement_key", Select).set_options(
-            [(Content(f"{key}  {name}"), key) for key, name in engagements]
-        )
+        self._engagement_options = [(Content(f"{key}  {name}"), key) for key, name in engagements]
+        self.query_one("#f-engagement_key", Select).set_options(self._engagement_options)
         self.query_one("#f-add-inventor", Select).set_options(
             [(_person_text(p.name, p.organization_name or p.organization, p.is_vendor), p.key)
              for p in people]
@@ -382,7 +383,7 @@ class EditorScreen(Screen[None]):
                 widget.value = value
             elif isinstance(widget, Select):
                 if value or kind in ("tristate",):
-                    widget.value = value
+                    self._set_select(widget, kind, value)
                 else:
                     widget.clear()
         rows = self.query_one("#inventor-rows", Vertical)
@@ -394,6 +395,18 @@ class EditorScreen(Screen[None]):
         )
         self._components = [str(c) for c in form.get("components", [])]
         self._update_status()
+
+    def _set_select(self, widget: Select[str], kind: str, value: str) -> None:
+        """Select value, keeping a value the list does not offer (a status added later, an
+        engagement renamed since an autosave) rather than dropping it."""
+        try:
+            widget.value = value
+        except InvalidSelectValueError:
+            known = self._engagement_options if kind == "engagement" else [
+                (Content(label), option) for label, option in SELECT_OPTIONS.get(kind, [])
+            ]
+            widget.set_options([*known, (Content(value), value)])
+            widget.value = value
 
     def _read_form(self) -> dict[str, Any]:
         form: dict[str, Any] = {}
@@ -543,7 +556,10 @@ class EditorScreen(Screen[None]):
         return True
 
     def action_back(self) -> None:
-        self.app.leave_screens([self], lambda: self.dismiss(None))
+        def close() -> None:
+            self.dismiss(None)
+
+        self.app.leave_screens([self], close)
 
     def action_save(self) -> None:
         self._save(None)

@@ -13,6 +13,7 @@ from firstfile.services import disclosures
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
+from firstfile.ui.dialogs.capture import QuickCaptureScreen
 from firstfile.ui.screens.editor import EditorScreen
 from firstfile.ui.screens.home import HomeScreen
 from tests.factories import seed_basics
@@ -138,3 +139,11 @@ async def test_palette_lists_every_action(sqlite_store: Store, tmp_path: Path) -
         assert {"Save disclosure", "Export disclosure", "Delete disclosure",
                 "Log an invention", "Quit"} <= titles
         assert "Restore disclosure" not in titles  # only offered for a deleted disclosure
+        # and for real: the palette finds quick capture by name and runs it
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"log an inv")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QuickCaptureScreen)

@@ -78,9 +78,12 @@ HOME_COMMANDS: tuple[Command, ...] = (REFRESH,)
 def palette_entries(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
     """Palette entries for the app's commands and those of the screen being shown."""
     from textual.app import SystemCommand
+    from textual.screen import ModalScreen
 
+    # screen is the one the palette was opened over (the palette itself is on top by now)
+    over_dialog = isinstance(screen, ModalScreen)
     for command in APP_COMMANDS:
-        if not app.check_action(command.action.removeprefix("app."), ()):
+        if over_dialog and command is not QUIT:
             continue
         yield SystemCommand(command.title, command.help,
                             partial(app.run_action, command.action))

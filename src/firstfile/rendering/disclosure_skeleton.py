@@ -21,7 +21,7 @@ import re
 import struct
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -64,6 +64,7 @@ _PROBE_KEY = "FF-0000-0000"
 _DOCUMENT = "word/document.xml"
 _HEADER = "word/header1.xml"
 _CORE = "docProps/core.xml"
+_CACHE_LIMIT = 4096  # paragraphs kept for reuse
 
 
 def _escape(text: str) -> str:
@@ -91,12 +92,25 @@ def _is_right_to_left(text: str) -> bool:
 class _Body:
     """Paragraphs and tables as WordprocessingML text, as the builder's `_Builder` makes them."""
 
-    def __init__(self, style_ids: dict[str, str], text_width: int) -> None:
+    def __init__(self, style_ids: dict[str, str], text_width: int,
+                 cache: dict[tuple[str, str | None, bool], str]) -> None:
         self.style_ids = style_ids
         self.text_width = text_width
+        self.cache = cache
         self.out: list[str] = []
 
     def fill(self, text: str, style: str | None, bold: bool) -> str:
+        # The wording (headings, guidance, labels) is the same in every document: a paragraph
+        # made once is reused. User text rarely repeats, so the cache is kept small.
+        key = (text, style, bold)
+        made = self.cache.get(key)
+        if made is None:
+            made = self._make(text, style, bold)
+            if len(self.cache) < _CACHE_LIMIT:
+                self.cache[key] = made
+        return made
+
+    def _make(self, text: str, style: str | None, bold: bool) -> str:
         style_id = self.style_ids.get(style) if style else None
         rtl = _is_right_to_left(text)
         ppr = ""
@@ -167,11 +181,20 @@ class _Body:
         out: list[str] = []
         for index, (width, value) in enumerate(zip(widths, values, strict=True)):
             label = index < label_cells
-            shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_LABEL_FILL}"/>'
-                       if label else "")
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>')
-            out.extend(self.fill(line, None, label) for line in lines(value))
-            out.append("</w:tc>")
+            # Labels and answers such as "Yes" or "Not given" repeat in every document.
+            key = (f"\x00{width}:{int(label)}", value, label)
+            cell = self.cache.get(key)
+            if cell is None:
+                shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_LABEL_FILL}"/>'
+                           if label else "")
+                cell = "".join((
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>',
+                    *(self.fill(line, None, label) for line in lines(value)),
+                    "</w:tc>",
+                ))
+                if len(self.cache) < _CACHE_LIMIT:
+                    self.cache[key] = cell
+            out.append(cell)
         return "".join(out)
 
 
@@ -329,6 +352,7 @@ class _Writer:
 # --- a small zip writer that copies parts compressed once --------------------------------------
 
 
+_STORE_BELOW = 2048  # bytes: smaller parts are stored
 _DOS_TIME = (0 << 11) | (0 << 5)
 _DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1  # the builder's base date is irrelevant here
 
@@ -338,10 +362,14 @@ class _Packed:
     name: bytes
     crc: int
     size: int
-    data: bytes  # raw deflate
+    data: bytes  # raw deflate, or the bytes themselves when stored
+    method: int = 8  # 8: deflated, 0: stored
 
     @classmethod
     def of(cls, name: str, data: bytes) -> _Packed:
+        if len(data) < _STORE_BELOW:
+            # Compressing a few hundred bytes saves little and costs a compressor each.
+            return cls(name.encode("ascii"), zlib.crc32(data), len(data), data, 0)
         packer = zlib.compressobj(6, zlib.DEFLATED, -15)
         return cls(name.encode("ascii"), zlib.crc32(data), len(data),
                    packer.compress(data) + packer.flush())
@@ -354,12 +382,14 @@ def _zip(entries: Sequence[_Packed]) -> bytes:
     central: list[bytes] = []
     for entry in entries:
         offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, _DOS_TIME, _DOS_DATE,
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, entry.method, _DOS_TIME,
+                              _DOS_DATE,
                               entry.crc, len(entry.data), entry.size, len(entry.name), 0))
         out.write(entry.name)
         out.write(entry.data)
         central.append(
-            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, _DOS_TIME, _DOS_DATE,
+            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, entry.method, _DOS_TIME,
+                        _DOS_DATE,
                         entry.crc, len(entry.data), entry.size, len(entry.name), 0, 0, 0, 0,
                         0o600 << 16, offset)
             + entry.name
@@ -403,6 +433,7 @@ class DisclosureSkeleton:
     header: str
     core: str
     _wording: dict[tuple[str, ...], Wording] = field(default_factory=dict)
+    _paragraphs: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, templates_dir: Path | None = None) -> DisclosureSkeleton | None:
@@ -466,7 +497,8 @@ class DisclosureSkeleton:
         """Every part of the disclosure's .docx, by name."""
         clean = clean_view(view)
         wording = self.wording(clean)
-        body = _Writer(_Body(self.style_ids, self.text_width), clean, wording).write()
+        body = _Writer(_Body(self.style_ids, self.text_width, self._paragraphs), clean,
+                       wording).write()
         parts = dict(self.parts)
         parts[_DOCUMENT] = (self.document_head + body + self.document_tail).encode("utf-8")
         parts[_HEADER] = self.header.replace(_PROBE_KEY, _escape(clean.key)).encode("utf-8")
@@ -481,6 +513,34 @@ class DisclosureSkeleton:
         entries = [self.packed[name] if name in self.packed else _Packed.of(name, data)
                    for name, data in self.parts for data in (parts[name],)]
         return _zip(entries)
+
+    def render_all(
+        self, views: Sequence[DisclosureView], done: Callable[[int, str], None] | None = None
+    ) -> list[bytes]:
+        """Every view's .docx, in order; done(count, key) after each.
+
+        zlib releases the interpreter lock while it compresses, so each document's parts are
+        compressed and zipped on a second thread while the next document's text is written:
+        on two cores the compression, most of a document's cost, is nearly free.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        def pack(parts: dict[str, bytes]) -> bytes:
+            return _zip([self.packed[name] if name in self.packed else _Packed.of(name, data)
+                         for name, data in ((n, parts[n]) for n, _ in self.parts)])
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docx-zip") as packer:
+            pending = []
+            for count, view in enumerate(views, start=1):
+                if self.fits(view):
+                    pending.append(packer.submit(pack, self.render_parts(view)))
+                else:
+                    pending.append(packer.submit(render_disclosure_docx, view,
+                                                 templates_dir=self.templates_dir))
+                if done is not None:
+                    done(count, view.key)
+            results = [future.result() for future in pending]
+        return results
 
     def _core(self, view: DisclosureView) -> str:
         assert view.created_at is not None and view.updated_at is not None

@@ -13,14 +13,13 @@ Reviewer notes are read by nothing here: no part of a bundle can hold them.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from firstfile.domain.deadlines import Deadline
+from firstfile.domain.deadlines import Deadline, compute_deadlines
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
 from firstfile.domain.workflow import ReviewState
@@ -64,12 +63,19 @@ def gather(
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
     views = all_views(store, ListFilter(engagement_key=engagement_key, status=status))
-    keys = [v.key for v in views]
-    states = {s.key: s for s in counsel.review_states(store, keys)}
-    deadlines: dict[str, list[Deadline]] = defaultdict(list)
-    for row in counsel.docket(store, as_of=as_of, keys=keys, include_inactive=True):
-        deadlines[row.disclosure].append(row.deadline)
-    return BundleInput(views, states, dict(deadlines))
+    states = {s.key: s for s in counsel.review_states(store, [v.key for v in views])}
+    # The views already hold the events: the deadlines need no second query.
+    deadlines = {
+        view.key: compute_deadlines(
+            view.events,
+            as_of=as_of,
+            completed_in_china=view.completed_in_china,
+            german_employee_invention=view.key in states
+            and states[view.key].german_employee_invention,
+        )
+        for view in views
+    }
+    return BundleInput(views, states, deadlines)
 
 
 def build_bundle(
@@ -160,8 +166,11 @@ def _documents(
 
         skeleton = DisclosureSkeleton.build(templates_dir)
         if skeleton is not None:
-            fast = True
-            render = skeleton.render
+            report = None if progress is None else (
+                lambda count, key: progress(count, total, key))
+            documents = skeleton.render_all(data.views, report)
+            names = [parts.docx_name(view.key) for view in data.views]
+            return list(zip(names, documents, strict=True)), True
         else:
             def render(view: DisclosureView) -> bytes:
                 return render_disclosure_docx(view, templates_dir=templates_dir)

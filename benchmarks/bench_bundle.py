@@ -1,0 +1,101 @@
+"""Time the counsel bundle of N disclosures against zipping the same documents' XML directly.
+
+In one process, on one freshly seeded SQLite database (benchmarks/seed.py):
+
+- direct: every part of every disclosure's document (made beforehand by the builder, outside
+  the timing) written into a new zip per disclosure with zipfile, ZIP_DEFLATED: the floor
+  for producing those documents;
+- bundle: `services.bundle.build_bundle` from the database to the finished .zip on disk:
+  reading the disclosures, decisions and deadlines, every document, index.xlsx,
+  disclosures.json, the manifest, and the atomic write.
+
+The requirement is bundle <= 1.5 x direct. The two are run alternately --repeat times; the
+best run of each counts (the least disturbed by other work on the machine). Not part of
+the test run.
+
+Run: python benchmarks/bench_bundle.py [--count 1000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.seed import seed  # noqa: E402
+from firstfile.rendering.disclosure_docx import render_disclosure_docx  # noqa: E402
+from firstfile.services.bundle import build_bundle  # noqa: E402
+from firstfile.services.disclosures import all_views  # noqa: E402
+from firstfile.storage.engine import open_store  # noqa: E402
+
+LIMIT = 1.5
+
+
+def timed(run: Callable[[], object]) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(str(Path(folder) / "bench.db"))
+        try:
+            seed(store, args.count)
+            views = all_views(store)
+            parts: list[list[tuple[str, bytes]]] = []
+            for view in views:
+                with zipfile.ZipFile(BytesIO(render_disclosure_docx(view))) as built:
+                    parts.append([(n, built.read(n)) for n in built.namelist()])
+
+            def direct() -> None:
+                for document in parts:
+                    out = BytesIO()
+                    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+                        for name, data in document:
+                            package.writestr(name, data)
+
+            out = Path(folder) / "bundle.zip"
+
+            def bundle() -> None:
+                result = build_bundle(store, out, as_of=date(2026, 3, 1))
+                assert result.fast, "the skeleton was not used"
+
+            builder = timed(lambda: [render_disclosure_docx(v) for v in views])
+            # Alternated, so a burst of other work on the machine hits both alike.
+            floors, mades = [], []
+            for _ in range(args.repeat):
+                floors.append(timed(direct))
+                mades.append(timed(bundle))
+            floor, made = min(floors), min(mades)
+        finally:
+            store.dispose()
+
+    n = len(views)
+    ratio = made / floor
+    print(f"{n} disclosures")
+    print(f"  direct zip of the documents' XML: {floor:7.3f} s  ({floor / n * 1000:.2f} ms each)")
+    print(f"  counsel bundle, database to disk: {made:7.3f} s  ({made / n * 1000:.2f} ms each)")
+    print(f"  (builder per document, for scale: {builder:7.3f} s)")
+    print(f"  bundle / direct = {ratio:.2f} (limit {LIMIT})")
+    return 0 if ratio <= LIMIT else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

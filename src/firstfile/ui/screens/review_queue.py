@@ -1,0 +1,303 @@
+"""What waits on counsel, oldest first, with each disclosure's nearest deadline; from here
+counsel starts a review, records a decision and writes the counsel bundle (with progress).
+
+Database work and the bundle run in thread workers; results come back as messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Select,
+    Static,
+)
+
+from firstfile.domain.vocabulary import DECISIONS
+from firstfile.domain.workflow import decision_label, status_label
+from firstfile.ui.commands import Command, bindings
+
+if TYPE_CHECKING:
+    from firstfile.services.counsel import QueueItem
+    from firstfile.ui.app import FirstfileApp
+
+QUEUE_COMMANDS: tuple[Command, ...] = (
+    Command("queue-review", "v", "start_review", "Start the review",
+            "Move the highlighted disclosure to in review", "Review"),
+    Command("queue-decide", "d", "decide", "Record a decision",
+            "Record counsel's decision and its rationale", "Decide"),
+    Command("queue-bundle", "b", "bundle", "Write the counsel bundle",
+            "Write every disclosure in the queue's statuses to a bundle zip", "Bundle"),
+    Command("queue-refresh", "f5", "refresh", "Refresh the queue",
+            "Load the review queue again", "Refresh"),
+    Command("queue-open", "enter", "open", "Open the disclosure",
+            "Open the highlighted disclosure in the editor", "Open", show=False),
+    Command("queue-back", "escape", "back", "Back", "Leave the review queue", "Back"),
+)
+
+
+@dataclass
+class QueueLoaded(Message):
+    items: list[QueueItem]
+
+
+@dataclass
+class ActionDone(Message):
+    message: str
+    error: bool = False
+
+
+@dataclass
+class BundleProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInput:
+    decision: str
+    rationale: str
+
+
+class DecisionDialog(ModalScreen[DecisionInput | None]):
+    """Pick a decision and give its rationale; the trade-secret suggestion is preselected."""
+
+    DEFAULT_CSS = """
+    DecisionDialog { align: center middle; }
+    DecisionDialog > Vertical { width: 70; height: auto; border: thick $accent;
+                                background: $surface; padding: 1 2; }
+    DecisionDialog #decision-buttons { height: 3; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Command("decision-cancel", "escape", "cancel", "Cancel", "Close without deciding",
+                "Cancel").binding(),
+    ]
+
+    def __init__(self, key: str, suggestion: str = "", reason: str = "") -> None:
+        super().__init__()
+        self.key = key
+        self.suggestion = suggestion
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Decision on {self.key}", style="bold"))
+            if self.suggestion:
+                yield Static(Text(f"Suggested: {decision_label(self.suggestion)}: "
+                                  f"{self.reason}"), id="decision-suggestion")
+            yield Select[str]([(Text(decision_label(d)), d) for d in DECISIONS],
+                              value=self.suggestion or Select.BLANK, id="decision-choice",
+                              prompt="Decision")
+            yield Input(placeholder="Rationale (why)", id="decision-rationale")
+            yield Static("", id="decision-error")
+            with Horizontal(id="decision-buttons"):
+                yield Button("Record", variant="primary", id="decision-record")
+                yield Button("Cancel", id="decision-cancel")
+
+    @on(Button.Pressed, "#decision-record")
+    @on(Input.Submitted, "#decision-rationale")
+    def record(self) -> None:
+        choice = self.query_one("#decision-choice", Select).value
+        rationale = self.query_one("#decision-rationale", Input).value
+        if not isinstance(choice, str):
+            self.query_one("#decision-error", Static).update(Text("Choose a decision."))
+            return
+        self.dismiss(DecisionInput(choice, rationale))
+
+    @on(Button.Pressed, "#decision-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewQueueScreen(Screen[None]):
+    """Disclosures waiting on counsel, oldest first, with the nearest deadline."""
+
+    TITLE = "Review queue"
+    DEFAULT_CSS = """
+    ReviewQueueScreen #queue-summary { height: 1; padding: 0 1; background: $panel; }
+    ReviewQueueScreen #queue-table { height: 1fr; }
+    ReviewQueueScreen #queue-progress { height: 1; display: none; }
+    ReviewQueueScreen #queue-progress.running { display: block; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = bindings(QUEUE_COMMANDS)
+    FIRSTFILE_COMMANDS = QUEUE_COMMANDS
+    app: FirstfileApp  # type: ignore[assignment]
+
+    def __init__(self, *, as_of: date | None = None, bundle_dir: Path | None = None) -> None:
+        super().__init__()
+        self.as_of = as_of or date.today()
+        self.bundle_dir = bundle_dir or Path.cwd()
+        self.items: list[QueueItem] = []
+        self.last_bundle: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading the review queue..."), id="queue-summary")
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield ProgressBar(id="queue-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        for label, key in (("Key", "key"), ("Status", "status"), ("Waiting since", "since"),
+                           ("Next deadline", "due"), ("Rule", "rule"), ("Joint", "joint"),
+                           ("Title", "title")):
+            table.add_column(label, key=key)
+        self._load()
+
+    # --- loading --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
+    def _load(self) -> None:
+        from firstfile.services import counsel
+
+        try:
+            items = counsel.review_queue(self.app.wait_store(), as_of=self.as_of)
+        except Exception as exc:  # shown to the user; the screen stays usable
+            self.post_message(ActionDone(f"Cannot load the queue: {exc}", error=True))
+            return
+        self.post_message(QueueLoaded(items))
+
+    def on_queue_loaded(self, message: QueueLoaded) -> None:
+        self.items = message.items
+        table = self.query_one("#queue-table", DataTable)
+        table.clear()
+        for item in self.items:
+            nearest = item.nearest
+            overdue = nearest is not None and nearest.state == "overdue"
+            style = "bold red" if overdue else ""
+            table.add_row(
+                Text(item.state.key),
+                Text(status_label(item.state.status)),
+                Text(item.waiting_since.isoformat() if item.waiting_since else ""),
+                Text(nearest.due.isoformat() if nearest and nearest.due else "-", style=style),
+                Text(nearest.rule if nearest else ""),
+                Text(", ".join(item.state.joint_vendors)),
+                Text(item.state.title),
+            )
+        self.query_one("#queue-summary", Static).update(Text(
+            f"{len(self.items)} waiting on counsel, oldest first (as of "
+            f"{self.as_of.isoformat()})"))
+
+    def on_action_done(self, message: ActionDone) -> None:
+        self.notify(message.message, severity="error" if message.error else "information",
+                    markup=False)
+        if not message.error:
+            self._load()
+
+    def _current(self) -> QueueItem | None:
+        table = self.query_one("#queue-table", DataTable)
+        if self.items and 0 <= table.cursor_row < len(self.items):
+            return self.items[table.cursor_row]
+        return None
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.app.open_disclosure(item.state.key)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    def action_start_review(self) -> None:
+        item = self._current()
+        if item is not None:
+            self._move(item.state.key, "in-review")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _move(self, key: str, target: str) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import UserError
+
+        try:
+            state = counsel.move_status(self.app.wait_store(), key, target,
+                                        actor=self.app.settings.actor)
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key} is {status_label(state.status)}"))
+
+    def action_decide(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        suggestion = item.state.suggestion
+        key = item.state.key
+
+        def chosen(result: DecisionInput | None) -> None:
+            if result is not None:
+                self._decide(key, result)
+
+        self.app.push_screen(
+            DecisionDialog(key, suggestion.decision if suggestion else "",
+                           suggestion.reason if suggestion else ""),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _decide(self, key: str, result: DecisionInput) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import UserError
+
+        try:
+            counsel.record_decision(self.app.wait_store(), key, result.decision,
+                                    result.rationale, actor=self.app.settings.actor)
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: {decision_label(result.decision)}"))
+
+    def action_bundle(self) -> None:
+        bar = self.query_one("#queue-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("running")
+        self._bundle(self.bundle_dir / f"counsel-bundle-{self.as_of.isoformat()}.zip")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-bundle")
+    def _bundle(self, out: Path) -> None:
+        from firstfile.rendering.safe_files import ExportError
+        from firstfile.services.bundle import build_bundle
+        from firstfile.services.errors import UserError
+
+        def progress(done: int, total: int, _key: str) -> None:
+            self.post_message(BundleProgress(done, total))
+
+        try:
+            result = build_bundle(self.app.wait_store(), out, as_of=self.as_of,
+                                  templates_dir=self.app.settings.template_override,
+                                  progress=progress)
+        except (UserError, ExportError) as exc:
+            self.post_message(BundleProgress(0, 0))
+            self.post_message(ActionDone(f"No bundle written: {exc}", error=True))
+            return
+        self.last_bundle = result.path
+        self.post_message(BundleProgress(0, 0))
+        self.post_message(ActionDone(f"Wrote {result.path} ({result.disclosures} disclosures)"))
+
+    def on_bundle_progress(self, message: BundleProgress) -> None:
+        bar = self.query_one("#queue-progress", ProgressBar)
+        if message.total == 0:
+            bar.remove_class("running")
+            return
+        bar.update(total=message.total, progress=message.done)

@@ -1,0 +1,128 @@
+"""The review queue and the deadlines screens, driven with Pilot on a real SQLite file."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from firstfile.domain.views import EventView
+from firstfile.interchange.reader import read_document
+from firstfile.resources import sample_sessions
+from firstfile.services import counsel
+from firstfile.services.disclosures import all_views
+from firstfile.services.importer import import_document
+from firstfile.settings import Settings
+from firstfile.storage.engine import Store
+from firstfile.ui.app import FirstfileApp
+from firstfile.ui.screens.deadlines import DeadlinesScreen
+from firstfile.ui.screens.review_queue import (
+    BundleProgress,
+    DecisionDialog,
+    ReviewQueueScreen,
+)
+
+AS_OF = date(2026, 3, 1)
+
+
+@pytest.fixture
+def loaded(sqlite_store: Store) -> Store:
+    for path in sorted(sample_sessions().glob("*.yaml")):
+        import_document(sqlite_store, read_document(path), actor="tester")
+    return sqlite_store
+
+
+async def _settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _cells(table: DataTable[object], column: int) -> list[str]:
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+async def test_the_queue_lists_what_waits_oldest_first_and_decides(
+    loaded: Store, tmp_path: Path
+) -> None:
+    app = FirstfileApp(Settings(db=None, actor="counsel-x", templates_dir=tmp_path),
+                       store=loaded)
+    expected = [i.state.key for i in counsel.review_queue(loaded, as_of=AS_OF)]
+    assert expected
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ReviewQueueScreen(as_of=AS_OF, bundle_dir=tmp_path)
+        await app.push_screen(screen)
+        await _settle(pilot)
+        table = screen.query_one("#queue-table", DataTable)
+        assert _cells(table, 0) == expected
+        key = expected[0]
+        await pilot.press("v")
+        await _settle(pilot)
+        assert counsel.review_state(loaded, key).status == "in-review"
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionDialog)
+        dialog = app.screen
+        dialog.query_one("#decision-choice").value = "no-action"
+        dialog.query_one("#decision-rationale").value = "Known from the 2019 datasheet."
+        await pilot.click("#decision-record")
+        await _settle(pilot)
+        state = counsel.review_state(loaded, key)
+        assert (state.status, state.decision) == ("decided", "no-action")
+
+
+async def test_the_queue_writes_a_bundle_with_progress(loaded: Store, tmp_path: Path) -> None:
+    app = FirstfileApp(Settings(db=None, actor="counsel-x", templates_dir=tmp_path),
+                       store=loaded)
+    seen: list[tuple[int, int]] = []
+
+    def record(message: object) -> None:
+        if isinstance(message, BundleProgress):
+            seen.append((message.done, message.total))
+
+    async with app.run_test(size=(80, 24), message_hook=record) as pilot:
+        screen = ReviewQueueScreen(as_of=AS_OF, bundle_dir=tmp_path)
+        await app.push_screen(screen)
+        await _settle(pilot)
+        await pilot.press("b")
+        await _settle(pilot)
+        await _settle(pilot)
+        bar = screen.query_one("#queue-progress")
+        assert not bar.has_class("running")
+    out = tmp_path / "counsel-bundle-2026-03-01.zip"
+    with zipfile.ZipFile(out) as bundle:
+        docs = [n for n in bundle.namelist() if n.startswith("docx/")]
+    total = len(all_views(loaded))
+    assert len(docs) == total
+    assert (total, total) in seen and seen[-1] == (0, 0)
+
+
+async def test_deadlines_screen_shows_overdue_first_and_cycles_windows(
+    loaded: Store, tmp_path: Path
+) -> None:
+    key = all_views(loaded)[0].key
+    counsel.add_event(loaded, key, EventView("public-disclosure", date(2025, 1, 10), "DE",
+                                             "R&D [bold]day[/bold]"), actor="tester")
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = DeadlinesScreen(as_of=AS_OF, window=30)
+        await app.push_screen(screen)
+        await _settle(pilot)
+        table = screen.query_one("#deadlines-table", DataTable)
+        states = _cells(table, 1)
+        assert states and states[0] == "overdue"
+        assert set(states) <= {"overdue", "due-soon"}
+        thirty = table.row_count
+        summary = str(screen.query_one("#deadlines-summary", Static).render())
+        assert "within 30 days" in summary
+        for _ in range(3):  # 60, 90, all
+            await pilot.press("w")
+        await pilot.pause()
+        assert screen.window is None
+        assert table.row_count >= thirty
+        docket = [r for r in counsel.docket(loaded, as_of=AS_OF) if r.deadline.state != "met"]
+        assert table.row_count == len(docket)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from benchmarks.seed import seed
 from firstfile.domain.disclosure import DisclosureDraft
@@ -160,6 +161,21 @@ async def test_page_down_past_the_end_lands_on_the_logical_row(seeded: Store, tm
         assert table.current == everything[95]
 
 
+async def test_keys_pressed_while_a_page_loads_move_the_cursor_further(
+    seeded: Store, tmp_path: Path
+) -> None:
+    everything = disclosures.list_page(seeded, ListFilter(), limit=10_000)
+    async with make_app(seeded, tmp_path).run_test(size=(80, 24)) as pilot:
+        _screen, table = await open_list(pilot)
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        # Three presses of a held key arrive before the next page does.
+        for _ in range(3):
+            table.action_cursor_down()
+        await wait_until(pilot, lambda: table.page[0] == everything[100])
+        assert table.current == everything[102]
+
+
 async def test_end_shows_the_last_page_and_home_the_first(seeded: Store, tmp_path: Path
                                                           ) -> None:
     everything = disclosures.list_page(seeded, ListFilter(), limit=10_000)
@@ -206,8 +222,10 @@ async def test_filters_by_engagement_and_status(seeded: Store, tmp_path: Path) -
     nova_submitted = ListFilter(engagement_key="NOVA-2026", status="submitted")
     async with make_app(seeded, tmp_path).run_test(size=(80, 24)) as pilot:
         screen, table = await open_list(pilot)
-        engagement = screen.query_one("#engagement")
-        await wait_until(pilot, lambda: len(engagement._options) > 1)
+        # The filters are mounted once the first rows are on screen, then given engagements.
+        await wait_until(pilot, lambda: bool(screen.query("#engagement"))
+                         and len(screen.query_one("#engagement", Select)._options) > 1)
+        engagement = screen.query_one("#engagement", Select)
         engagement.value = "NOVA-2026"
         expected = disclosures.list_page(seeded, nova)
         await wait_until(pilot, lambda: shown_keys(table) == [r.key for r in expected]

@@ -102,7 +102,6 @@ class PageLoaded(Message):
     token: int
     kind: str  # first | next | prev | last
     rows: list[DisclosureRow]
-    cursor: int  # next/prev: rows beyond the edge; first/last: ignored
 
 
 @dataclass
@@ -159,8 +158,9 @@ class DisclosureListScreen(Screen[None]):
     DEFAULT_CSS = """
     DisclosureListScreen #bar { height: 1; }
     DisclosureListScreen #search { width: 1fr; }
-    DisclosureListScreen #engagement { width: 22; }
-    DisclosureListScreen #status { width: 18; }
+    DisclosureListScreen #engagement, DisclosureListScreen #engagement-label { width: 22; }
+    DisclosureListScreen #status, DisclosureListScreen #status-label { width: 18; }
+    DisclosureListScreen .later { color: $text-muted; }
     DisclosureListScreen #disclosures { height: 1fr; }
     DisclosureListScreen #position { height: 1; padding: 0 1; background: $panel; }
     """
@@ -185,21 +185,27 @@ class DisclosureListScreen(Screen[None]):
         self._generation = 0  # bumped when the filters or sort change the list
         self._tokens = counter(1)
         self._page_token = 0
+        # The page being fetched and how far past the shown page's edge the cursor should land;
+        # key presses that arrive meanwhile (a held arrow key) add to the distance.
+        self._pending: tuple[str, int] | None = None
         self._search_token = 0
         self._searching = False
         self._debounce: Timer | None = None
         self._snapshot: ListSnapshot | None = None
+        # The count and the engagement choices wait until the first rows are on screen, so
+        # that their slower queries do not compete with the page for the first frame.
+        self._count_due = False
+        self._engagements_due = True
 
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
             yield Input(placeholder="/ search (word, graph*)", id="search", compact=True)
-            yield Select[str]((), prompt="All engagements", id="engagement", compact=True)
-            yield Select[str](
-                [(Text(s), s) for s in DISCLOSURE_STATUSES], prompt="All statuses",
-                id="status", compact=True,
-            )
+            # Each Select costs ~40 ms to build, more than the first page itself: they are
+            # mounted in place of these labels once the first rows are on screen.
+            yield Static(Text(" All engagements"), id="engagement-label", classes="later")
+            yield Static(Text(" All statuses"), id="status-label", classes="later")
         yield DisclosureTable(id="disclosures")
         yield Static(Text("loading…"), id="position")
         yield Footer(compact=True)
@@ -210,7 +216,6 @@ class DisclosureListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.table.focus()
-        self._load_engagements()
         self._reload(recount=True)
 
     # --- the store, from worker threads ------------------------------------------------
@@ -232,7 +237,7 @@ class DisclosureListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="page", exit_on_error=False)
     def _fetch_page(
         self, token: int, kind: str, filters: Filters, sort: str, descending: bool,
-        edge: DisclosureRow | None, cursor: int,
+        edge: DisclosureRow | None,
     ) -> None:
         from firstfile.services import disclosures
         from firstfile.storage.disclosure_queries import cursor_for
@@ -259,7 +264,7 @@ class DisclosureListScreen(Screen[None]):
         except Exception as exc:
             self.post_message(LoadFailed("the list", str(exc)))
             return
-        self.post_message(PageLoaded(token, kind, rows, cursor))
+        self.post_message(PageLoaded(token, kind, rows))
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def _count(self, generation: int, filters: Filters) -> None:
@@ -295,21 +300,23 @@ class DisclosureListScreen(Screen[None]):
         self._snapshot = None
         if recount:
             self.total = None
-            self._count(self._generation, self.filters)
+            self._count_due = True
         if self.query_text:
             self._start_search(self.query_text)
         else:
             self._request("first")
         self._show_position()
 
-    def _request(self, kind: str, edge: DisclosureRow | None = None, cursor: int = 0) -> None:
+    def _request(self, kind: str, edge: DisclosureRow | None = None, beyond: int = 0) -> None:
         self._page_token = next(self._tokens)
-        self._fetch_page(self._page_token, kind, self.filters, self.sort, self.descending,
-                         edge, cursor)
+        self._pending = (kind, beyond)
+        self._fetch_page(self._page_token, kind, self.filters, self.sort, self.descending, edge)
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.token != self._page_token or self.showing != "list":
             return  # an older request, or search results took the table meanwhile
+        beyond = self._pending[1] if self._pending is not None else 1
+        self._pending = None
         table, rows, spot = self.table, message.rows, self.spot
         full = len(rows) == PAGE_SIZE
         if message.kind == "first":
@@ -334,7 +341,7 @@ class DisclosureListScreen(Screen[None]):
                 bottom=None if spot.bottom is None else max(0, spot.bottom - len(rows)),
                 at_start=False, at_end=not full or spot.bottom == len(rows),
             )
-            cursor = message.cursor - 1
+            cursor = beyond - 1
         else:  # prev
             top = None if spot.top is None else max(0, spot.top - len(rows))
             spot = PageSpot(
@@ -342,10 +349,39 @@ class DisclosureListScreen(Screen[None]):
                 bottom=None if spot.bottom is None else spot.bottom + len(table.page),
                 at_start=not full or top == 0, at_end=False,
             )
-            cursor = len(rows) - message.cursor
+            cursor = len(rows) - beyond
         self.spot = self._settled(spot, len(rows))
         table.show_rows(rows, cursor=cursor, sort=(self.sort, self.descending))
         self._show_position()
+        self.call_after_refresh(self._start_deferred)
+
+    async def _start_deferred(self) -> None:
+        """Start the work that waited for the first rows to be shown."""
+        if self._count_due:
+            self._count_due = False
+            self._count(self._generation, self.filters)
+        if self._engagements_due:
+            self._engagements_due = False
+            await self._mount_filters()
+            self._load_engagements()
+
+    async def _mount_filters(self) -> None:
+        labels = self.query(".later")
+        removing = labels.remove()
+        mounting = self.query_one("#bar").mount(
+            Select[str]((), prompt="All engagements", id="engagement", compact=True),
+            Select[str](
+                [(Text(s), s) for s in DISCLOSURE_STATUSES], prompt="All statuses",
+                id="status", compact=True,
+            ),
+        )
+        await removing
+        await mounting
+
+    def _filter(self, name: str) -> Select[str] | None:
+        """The engagement or status Select, once mounted."""
+        found = self.query(f"#{name}").results(Select)
+        return next(iter(found), None)
 
     def _settled(self, spot: PageSpot, shown: int) -> PageSpot:
         """Count from the top once the total is known, so later pages count on from there."""
@@ -368,6 +404,9 @@ class DisclosureListScreen(Screen[None]):
         if self.showing != "list" or self.spot.at_end:
             table.move_cursor(row=table.row_count - 1)
             return
+        if self._pending is not None:
+            self._pile_up("next", message.beyond)
+            return
         self._request("next", table.page[-1], message.beyond)
 
     @on(DisclosureTable.PastStart)
@@ -376,7 +415,16 @@ class DisclosureListScreen(Screen[None]):
         if self.showing != "list" or self.spot.at_start:
             table.move_cursor(row=0)
             return
+        if self._pending is not None:
+            self._pile_up("prev", message.beyond)
+            return
         self._request("prev", table.page[0], message.beyond)
+
+    def _pile_up(self, kind: str, beyond: int) -> None:
+        """A move past the edge while a page is on its way: the cursor goes further when it
+        arrives (moves the other way, or during Home/End, are dropped: the page is stale)."""
+        if self._pending is not None and self._pending[0] == kind:
+            self._pending = (kind, self._pending[1] + beyond)
 
     @on(DisclosureTable.JumpFirst)
     def _jump_first(self) -> None:
@@ -463,11 +511,15 @@ class DisclosureListScreen(Screen[None]):
         if self.showing == "list":
             self._snapshot = ListSnapshot(table.page, self.spot, table.cursor_row,
                                           self._generation)
+        # A page still on its way belongs to the list as it was: drop it.
+        self._page_token = next(self._tokens)
+        self._pending = None
         self.showing = "search"
         self._searching = False
         self.results_for = message.query.strip()
         table.show_rows(message.rows, cursor=0, sort=None)
         self._show_position()
+        self.call_after_refresh(self._start_deferred)
 
     def _leave_search(self) -> None:
         """Back to the list, where it was when the search began (if nothing changed since)."""
@@ -492,7 +544,9 @@ class DisclosureListScreen(Screen[None]):
     # --- filters -----------------------------------------------------------------------------
 
     def on_engagements_loaded(self, message: EngagementsLoaded) -> None:
-        select = self.query_one("#engagement", Select)
+        select = self._filter("engagement")
+        if select is None:
+            return
         chosen = select.value
         select.set_options([(Text(key), key) for key, _name in message.keys])
         if chosen in {key for key, _ in message.keys}:
@@ -500,8 +554,8 @@ class DisclosureListScreen(Screen[None]):
 
     @on(Select.Changed)
     def _filter_changed(self, _event: Select.Changed) -> None:
-        engagement = self.query_one("#engagement", Select).value
-        status = self.query_one("#status", Select).value
+        engagement = getattr(self._filter("engagement"), "value", None)
+        status = getattr(self._filter("status"), "value", None)
         filters = Filters(
             engagement=engagement if isinstance(engagement, str) else None,
             status=status if isinstance(status, str) else None,
@@ -509,8 +563,12 @@ class DisclosureListScreen(Screen[None]):
         if filters != self.filters:
             self.filters = filters
             self._reload(recount=True)
+            self.table.focus()  # chosen: back to the rows
 
     def on_load_failed(self, message: LoadFailed) -> None:
+        if message.what == "the list":
+            self._pending = None  # let the next key press try again
+            self._start_deferred()
         self.notify(message.error, title=f"Could not load {message.what}", severity="error")
 
     # --- actions (bindings and palette) ------------------------------------------------
@@ -538,14 +596,16 @@ class DisclosureListScreen(Screen[None]):
         self._reload(recount=False)
 
     def action_filter_engagement(self) -> None:
-        select = self.query_one("#engagement", Select)
-        select.focus()
-        select.action_show_overlay()
+        self._open_filter("engagement")
 
     def action_filter_status(self) -> None:
-        select = self.query_one("#status", Select)
-        select.focus()
-        select.action_show_overlay()
+        self._open_filter("status")
+
+    def _open_filter(self, name: str) -> None:
+        select = self._filter(name)
+        if select is not None:  # before the first page it is not there yet
+            select.focus()
+            select.action_show_overlay()
 
     def action_open(self) -> None:
         row = self.table.current

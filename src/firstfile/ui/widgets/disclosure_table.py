@@ -36,7 +36,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("updated", "Updated"),
 )
 SORT_COLUMN = {"key": "key", "title": "title", "status": "status", "updated": "updated"}
-KEY_WIDTH = 12  # FF-2026-0001
+KEY_WIDTH = 13  # FF-2026-0001, and FF-2026-10000 in a busy year
 STATUS_WIDTH = max(len("Status"), *(len(s) for s in DISCLOSURE_STATUSES))
 ENGAGEMENT_WIDTH = 10
 JOINT_WIDTH = 5

@@ -1,0 +1,214 @@
+"""Use cases of the vendors: adding, changing and removing them, putting them on engagements,
+and keeping components in-house (firewalled) from them.
+
+Each function is one unit of work; every change writes its audit record in the same
+transaction. The `require_*` lookups are for use inside another unit of work: they turn a key
+that matches nothing into a NotFound that says where to find the right one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypedDict
+
+from sqlmodel import Session
+
+from firstfile.domain.keys import is_valid_record_key
+from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.vocabulary import VENDOR_KINDS
+from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.storage import audit
+from firstfile.storage import engagement_queries as q
+from firstfile.storage.engagement_queries import ContactView, VendorView
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import Engagement, EngagementVendor, Vendor
+
+
+@dataclass(frozen=True, slots=True)
+class VendorChanges:
+    """Fields to change on a vendor; None leaves a field as it is."""
+
+    name: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    competitors: Sequence[str] | None = None
+    notes: str | None = None
+
+
+class _VendorValues(TypedDict):
+    name: str
+    kind: str
+    country: str
+    competitors: str
+    notes: str
+
+
+def list_vendors(store: Store) -> list[VendorView]:
+    """Every vendor with its contacts and engagements, by name."""
+    with store.read() as db:
+        return q.all_vendors(db=db)
+
+
+def get_vendor(store: Store, key: str) -> VendorView:
+    """One vendor with its contacts and engagements."""
+    with store.read() as db:
+        return q.vendor_views(db=db, vendors=[require_vendor(db=db, key=key)])[0]
+
+
+def create_vendor(
+    store: Store, *, key: str, name: str, kind: str = "contract-manufacturer",
+    country: str = "", competitors: Sequence[str] = (), notes: str = "", actor: str,
+) -> VendorView:
+    """Add a vendor; the key must be new."""
+    values = _vendor_values(name=name, kind=kind, country=country, competitors=competitors,
+                            notes=notes)
+    if not is_valid_record_key(key):
+        raise UserError(f"{key!r} is not a usable vendor key: letters, digits, '.', '_' or '-'")
+    with store.write() as db:
+        if q.vendor_key_taken(db=db, key=key):
+            raise Conflict(f"a vendor with the key {key!r} exists already; choose another key")
+        vendor = Vendor(key=key, **values)
+        db.add(vendor)
+        db.flush()
+        audit.record(db=db, actor=actor, entity="vendor", entity_key=key, action="create",
+                     changes={k: (None, v) for k, v in values.items() if v})
+        return q.vendor_views(db=db, vendors=[vendor])[0]
+
+
+def update_vendor(store: Store, key: str, changes: VendorChanges, *, actor: str) -> VendorView:
+    """Change a vendor's fields; only what differs is written and audited."""
+    with store.write() as db:
+        vendor = require_vendor(db=db, key=key)
+        values = _vendor_values(
+            name=vendor.name if changes.name is None else changes.name,
+            kind=vendor.kind if changes.kind is None else changes.kind,
+            country=vendor.country if changes.country is None else changes.country,
+            competitors=(vendor.competitors.split("\n") if changes.competitors is None
+                         else changes.competitors),
+            notes=vendor.notes if changes.notes is None else changes.notes,
+        )
+        diff = {k: (getattr(vendor, k), v) for k, v in values.items() if getattr(vendor, k) != v}
+        for name, (_old, new) in diff.items():
+            setattr(vendor, name, new)
+        if diff:
+            db.flush()
+            audit.record(db=db, actor=actor, entity="vendor", entity_key=key, action="update",
+                         changes=diff)
+        return q.vendor_views(db=db, vendors=[vendor])[0]
+
+
+def delete_vendor(store: Store, key: str, *, actor: str) -> None:
+    """Remove a vendor nothing refers to; a vendor with history is kept (Conflict)."""
+    with store.write() as db:
+        vendor = require_vendor(db=db, key=key)
+        uses = q.vendor_uses(db=db, vendor=vendor)
+        used = [f"{n} {what}" for what, n in uses.items() if n]
+        if used:
+            raise Conflict(f"{key} is still referred to ({', '.join(used)}); remove it from its "
+                           "engagements and people first — its history is kept otherwise")
+        db.delete(vendor)
+        audit.record(db=db, actor=actor, entity="vendor", entity_key=key, action="delete",
+                     changes={"name": (vendor.name, None)})
+
+
+def attach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: str) -> bool:
+    """Put a vendor on an engagement; False when it was already there."""
+    with store.write() as db:
+        engagement = require_engagement(db=db, key=engagement_key)
+        vendor = require_vendor(db=db, key=vendor_key)
+        link = db.get(EngagementVendor, (engagement.id, vendor.id))
+        if link is not None:
+            return False
+        db.add(EngagementVendor(engagement_id=engagement.id or 0, vendor_id=vendor.id or 0))
+        audit.record(db=db, actor=actor, entity="engagement", entity_key=engagement_key,
+                     action="add-vendor", changes={"vendor": (None, vendor_key)})
+        return True
+
+
+def detach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: str) -> bool:
+    """Take a vendor off an engagement (its checklist states are kept); False if not on it."""
+    with store.write() as db:
+        engagement = require_engagement(db=db, key=engagement_key)
+        vendor = require_vendor(db=db, key=vendor_key)
+        link = db.get(EngagementVendor, (engagement.id, vendor.id))
+        if link is None:
+            return False
+        db.delete(link)
+        audit.record(db=db, actor=actor, entity="engagement", entity_key=engagement_key,
+                     action="remove-vendor", changes={"vendor": (vendor_key, None)})
+        return True
+
+
+def set_firewalled(
+    store: Store, engagement_key: str, component_key: str, firewalled: bool, *, actor: str
+) -> bool:
+    """Mark a component as kept in-house (practice 1) or not; True when it changed."""
+    with store.write() as db:
+        engagement = require_engagement(db=db, key=engagement_key)
+        component = q.find_component(db=db, engagement=engagement, key=component_key)
+        if component is None:
+            raise NotFound(f"no component {component_key!r} on {engagement_key}")
+        if component.firewalled == firewalled:
+            return False
+        audit.record(db=db, actor=actor, entity="component", entity_key=component_key,
+                     action="update", changes={"firewalled": (component.firewalled, firewalled),
+                                               "engagement": (engagement_key, engagement_key)})
+        component.firewalled = firewalled
+        return True
+
+
+# --- lookups shared by the engagement services ------------------------------------------------
+
+
+def require_engagement(*, db: Session, key: str) -> Engagement:
+    """The engagement with this key; NotFound (saying where to look) when there is none."""
+    engagement = q.find_engagement(db=db, key=key)
+    if engagement is None:
+        raise NotFound(f"no engagement {key!r}; `firstfile engagements list` shows them")
+    return engagement
+
+
+def require_vendor(*, db: Session, key: str) -> Vendor:
+    """The vendor with this key; NotFound (saying where to look) when there is none."""
+    vendor = q.find_vendor(db=db, key=key)
+    if vendor is None:
+        raise NotFound(f"no vendor {key!r}; `firstfile vendors list` shows them")
+    return vendor
+
+
+def require_engagement_vendor(
+    *, db: Session, engagement: Engagement, vendor_key: str
+) -> VendorView:
+    """A vendor that is on the engagement; NotFound for an unknown key or one not on it."""
+    for vendor in q.engagement_vendors(db=db, engagement=engagement):
+        if vendor.key == vendor_key:
+            return vendor
+    require_vendor(db=db, key=vendor_key)  # an unknown key says so; a known one is not on it
+    raise NotFound(f"{vendor_key} is not a vendor on {engagement.key}")
+
+
+def _vendor_values(*, name: str, kind: str, country: str, competitors: Sequence[str],
+                   notes: str) -> _VendorValues:
+    name = clean_line(name)
+    if not name:
+        raise UserError("give the vendor's name")
+    if kind not in VENDOR_KINDS:
+        raise UserError(f"kind must be one of {', '.join(VENDOR_KINDS)}, not {kind!r}")
+    country = clean_line(country).upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise UserError(f"{country!r} is not a country code: use two letters, such as CN or MX")
+    names: list[str] = []
+    for competitor in competitors:
+        cleaned = clean_line(competitor)
+        if cleaned and cleaned not in names:
+            names.append(cleaned)
+    return {"name": name, "kind": kind, "country": country, "competitors": "\n".join(names),
+            "notes": clean_text(notes).strip()}
+
+
+__all__ = [
+    "ContactView", "VendorChanges", "VendorView", "attach_vendor", "create_vendor",
+    "delete_vendor", "detach_vendor", "get_vendor", "list_vendors", "require_engagement",
+    "require_engagement_vendor", "require_vendor", "set_firewalled", "update_vendor",
+]

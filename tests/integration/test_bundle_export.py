@@ -21,9 +21,11 @@ from firstfile.rendering.org_template import ORG_TEMPLATE_NAME, OrgTemplateError
 from firstfile.resources import sample_sessions, shipped_templates
 from firstfile.services import counsel
 from firstfile.services.bundle import build_bundle
-from firstfile.services.disclosures import all_views
+from firstfile.services.disclosures import all_views, delete_disclosure
 from firstfile.services.errors import UserError
 from firstfile.services.importer import import_document
+from firstfile.storage.bundle_queries import bundle_rows
+from firstfile.storage.disclosure_queries import ListFilter
 from firstfile.storage.engine import Store
 
 AS_OF = date(2026, 3, 1)
@@ -184,3 +186,24 @@ def test_events_recorded_later_change_the_next_deadline(portfolio: Store,
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == view.key)
     assert row[7].date() == date(2026, 4, 1) and row[8] == "us-grace-period"
     assert row[9] == "open"
+
+
+@pytest.mark.parametrize("filt", [ListFilter(), ListFilter(engagement_key="bms48-shenzhen"),
+                                  ListFilter(status="decided"),
+                                  ListFilter(include_deleted=True)])
+def test_the_bundle_query_reads_the_same_views_and_decisions(portfolio: Store,
+                                                             filt: ListFilter) -> None:
+    deleted = all_views(portfolio)[-1].key
+    delete_disclosure(portfolio, deleted, actor="tester")
+    expected = all_views(portfolio, filt)
+    assert expected
+    with portfolio.read() as db:
+        rows = bundle_rows(db=db, filt=filt)
+    assert rows.views == expected
+    assert any(v.inventors for v in rows.views) and any(v.events for v in rows.views)
+    states = {s.key: s for s in counsel.review_states(portfolio, [v.key for v in expected])}
+    assert set(rows.counsel) == set(states)
+    for key, fields in rows.counsel.items():
+        state = states[key]
+        assert (fields.decision, fields.decided_on, fields.german_employee_invention) == (
+            state.decision, state.decided_on, state.german_employee_invention)

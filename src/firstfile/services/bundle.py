@@ -22,12 +22,11 @@ from typing import Any
 from firstfile.domain.deadlines import Deadline, compute_deadlines
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
-from firstfile.domain.workflow import ReviewState
 from firstfile.rendering import bundle as parts
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
 from firstfile.services import counsel
-from firstfile.services.disclosures import all_views
 from firstfile.services.errors import UserError
+from firstfile.storage.bundle_queries import CounselFields, bundle_rows
 from firstfile.storage.disclosure_queries import ListFilter
 from firstfile.storage.engine import Store
 
@@ -51,7 +50,7 @@ class BundleInput:
     """Everything a bundle shows, read in one unit of work."""
 
     views: list[DisclosureView]
-    states: dict[str, ReviewState]
+    decisions: dict[str, CounselFields]
     deadlines: dict[str, list[Deadline]]
 
 
@@ -62,20 +61,20 @@ def gather(
     if status is not None and status not in DISCLOSURE_STATUSES:
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
-    views = all_views(store, ListFilter(engagement_key=engagement_key, status=status))
-    states = {s.key: s for s in counsel.review_states(store, [v.key for v in views])}
+    with store.read() as db:
+        rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
+    views, decisions = rows.views, rows.counsel
     # The views already hold the events: the deadlines need no second query.
     deadlines = {
         view.key: compute_deadlines(
             view.events,
             as_of=as_of,
             completed_in_china=view.completed_in_china,
-            german_employee_invention=view.key in states
-            and states[view.key].german_employee_invention,
+            german_employee_invention=decisions[view.key].german_employee_invention,
         )
         for view in views
     }
-    return BundleInput(views, states, deadlines)
+    return BundleInput(views, decisions, deadlines)
 
 
 def build_bundle(
@@ -151,7 +150,7 @@ def _documents(
                               "the path given to --template") from None
 
         def render(view: DisclosureView) -> bytes:
-            state = data.states.get(view.key)
+            state = data.decisions.get(view.key)
             context = template_context(
                 view,
                 decision=state.decision if state else "",
@@ -186,7 +185,7 @@ def _documents(
 def _index_rows(data: BundleInput) -> list[parts.IndexRow]:
     rows: list[parts.IndexRow] = []
     for view in data.views:
-        state = data.states.get(view.key)
+        state = data.decisions.get(view.key)
         nearest = counsel.nearest_deadline(data.deadlines.get(view.key, ()))
         rows.append(parts.IndexRow(
             key=view.key,

@@ -177,5 +177,17 @@ def contribution_total(inventors: tuple[InventorEntry, ...]) -> float:
     return sum(e.contribution or 0 for e in named)
 
 
+def even_split(count: int) -> list[float]:
+    """Whole percentages for count inventors that total exactly 100 (34, 33, 33).
+
+    Whole numbers because inventors and counsel read them; the first ones take the remainder
+    so the total is exact and a strict submit check (total 100) passes without editing.
+    """
+    if count <= 0:
+        return []
+    base, extra = divmod(100, count)
+    return [float(base + 1 if index < extra else base) for index in range(count)]
+
+
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]

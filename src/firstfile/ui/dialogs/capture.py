@@ -23,9 +23,18 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, TextAr
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
-from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, Problem, errors, validate
+from firstfile.domain.disclosure import (
+    DisclosureDraft,
+    InventorEntry,
+    Problem,
+    errors,
+    even_split,
+    validate,
+)
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.ui.dialogs.choice import ConfirmDialog
+
+__all__ = ["QuickCaptureScreen", "even_split", "person_label"]
 
 if TYPE_CHECKING:
     from firstfile.services.directory import PersonChoice
@@ -34,14 +43,6 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY = 1.5  # seconds after typing stops; the brief allows losing at most ~3 s
 CAPTURE_OWNER = "capture"  # the same value as services.drafts.CAPTURE_OWNER (not imported:
 # that module loads SQLAlchemy, which must stay off the event loop's import path)
-
-
-def even_split(count: int) -> list[float]:
-    """Whole percentages for count inventors that total exactly 100 (34, 33, 33)."""
-    if count <= 0:
-        return []
-    base, extra = divmod(100, count)
-    return [float(base + 1 if index < extra else base) for index in range(count)]
 
 
 def person_label(person: PersonChoice) -> Text:

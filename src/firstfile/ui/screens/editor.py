@@ -38,10 +38,16 @@ from textual.widgets import (
 from textual.widgets.select import InvalidSelectValueError
 from textual.worker import Worker
 
-from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, Problem, errors, validate
+from firstfile.domain.disclosure import (
+    DisclosureDraft,
+    InventorEntry,
+    Problem,
+    errors,
+    even_split,
+    validate,
+)
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES, PHASES, ROLES
 from firstfile.ui.commands import EDITOR_COMMANDS, bindings
-from firstfile.ui.dialogs.capture import even_split
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
 
 if TYPE_CHECKING:

@@ -1,0 +1,44 @@
+"""Rules of the disclosure itself: the contribution split offered for a new team."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from firstfile.domain.disclosure import (
+    DisclosureDraft,
+    InventorEntry,
+    contribution_total,
+    errors,
+    even_split,
+    validate,
+)
+
+
+def test_even_split_of_small_teams() -> None:
+    assert even_split(0) == []
+    assert even_split(-2) == []
+    assert even_split(1) == [100.0]
+    assert even_split(2) == [50.0, 50.0]
+    assert even_split(3) == [34.0, 33.0, 33.0]
+    assert even_split(7) == [15.0, 15.0, 14.0, 14.0, 14.0, 14.0, 14.0]
+
+
+@given(st.integers(min_value=1, max_value=150))
+def test_even_split_is_whole_fair_and_exact(count: int) -> None:
+    shares = even_split(count)
+    assert len(shares) == count
+    assert sum(shares) == 100
+    assert all(share == int(share) for share in shares)
+    assert max(shares) - min(shares) <= 1
+    assert shares == sorted(shares, reverse=True)  # the remainder goes to the first named
+
+
+@given(st.integers(min_value=1, max_value=12))
+def test_a_team_split_evenly_can_be_submitted(count: int) -> None:
+    people = tuple(InventorEntry(f"p{i}", "inventor", share)
+                   for i, share in enumerate(even_split(count)))
+    assert contribution_total(people) == 100
+    draft = DisclosureDraft(title="Pre-charge bypass through the balancing FETs",
+                            summary="Skips the resistor.", status="submitted", inventors=people)
+    assert not [p for p in errors(validate(draft)) if p.field.startswith("inventors")]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,8 +76,16 @@ class IndexRow:
         ]
 
 
+# Letters and digits in hyphenated groups (FF-2026-0001): a plain file name on every system
+# (no reserved device name has a hyphen), so such keys skip pathvalidate, which costs a
+# fortieth of a document per call. tests/unit/test_bundle_skeleton.py checks the claim.
+PLAIN_KEY = re.compile(r"[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){1,3}")
+
+
 def docx_name(key: str) -> str:
     """`docx/<KEY>.docx`, refusing a key that is not a plain file name (never a path)."""
+    if PLAIN_KEY.fullmatch(key):
+        return f"{DOCX_FOLDER}/{key}.docx"
     name = sanitize_filename(key)
     if not key or name != key or key.startswith("."):
         raise ExportError(f"the key {key!r} cannot be used as a file name in the bundle")

@@ -22,12 +22,13 @@ import struct
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from firstfile.domain.text import has_unstorable
 from firstfile.domain.views import DisclosureView, EventView, InventorView
 from firstfile.rendering import disclosure_docx as builder
 from firstfile.rendering.disclosure_docx import (
@@ -38,6 +39,7 @@ from firstfile.rendering.disclosure_docx import (
     wording_context,
 )
 from firstfile.rendering.disclosure_values import (
+    TEXT_FIELDS,
     clean_view,
     format_contribution,
     format_date,
@@ -89,14 +91,25 @@ def _is_right_to_left(text: str) -> bool:
 # --- the body as text ------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Made:
+    """XML made for one document and reused by the next ones (the wording and the layout
+    are the same in every document; user text rarely repeats, so the caches are bounded)."""
+
+    paragraphs: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
+    layouts: dict[tuple[tuple[float, ...], bool, int | None], _Layout] = field(
+        default_factory=dict)
+    headings: dict[tuple[int, str], str] = field(default_factory=dict)
+
+
 class _Body:
     """Paragraphs and tables as WordprocessingML text, as the builder's `_Builder` makes them."""
 
-    def __init__(self, style_ids: dict[str, str], text_width: int,
-                 cache: dict[tuple[str, str | None, bool], str]) -> None:
+    def __init__(self, style_ids: dict[str, str], text_width: int, cache: _Made) -> None:
         self.style_ids = style_ids
         self.text_width = text_width
-        self.cache = cache
+        self.cache = cache.paragraphs
+        self.layouts = cache.layouts
         self.out: list[str] = []
 
     def fill(self, text: str, style: str | None, bold: bool) -> str:
@@ -152,50 +165,93 @@ class _Body:
         label_column: bool = False,
         min_row_height: int | None = None,
     ) -> None:
-        widths = [int(self.text_width * share) for share in shares]
-        out = ["<w:tbl><w:tblPr>"]
-        style_id = self.style_ids.get("Table Grid")
-        if style_id:
-            out.append(f'<w:tblStyle w:val="{_escape_attr(style_id)}"/>')
-        out.append(f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-                   "</w:tblPr><w:tblGrid>")
-        out.extend(f'<w:gridCol w:w="{width}"/>' for width in widths)
-        out.append("</w:tblGrid>")
+        layout = self._layout(tuple(shares), label_column, min_row_height)
+        head = layout.head
         if header is not None:
-            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>")
-            out.append(self._cells(widths, header, len(widths)))
-            out.append("</w:tr>")
-        row_start = "<w:tr>"
-        if min_row_height:
-            row_start = (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{min_row_height}" '
-                         'w:hRule="atLeast"/></w:trPr>')
+            head += layout.header_row(tuple(header), self)
+        out = [head]
         for values in rows:
-            out.append(row_start)
-            out.append(self._cells(widths, values, 1 if label_column else 0))
+            out.append(layout.row_start)
+            for column, value in zip(layout.columns, values, strict=True):
+                # Labels and answers such as "Yes" or "Not given" repeat in every document.
+                cell = column.cells.get(value)
+                if cell is None:
+                    cell = column.make(value, self)
+                out.append(cell)
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.out.append("".join(out))
         self.paragraph("", "Normal")
 
-    def _cells(self, widths: Sequence[int], values: Sequence[str], label_cells: int) -> str:
-        out: list[str] = []
-        for index, (width, value) in enumerate(zip(widths, values, strict=True)):
-            label = index < label_cells
-            # Labels and answers such as "Yes" or "Not given" repeat in every document.
-            key = (f"\x00{width}:{int(label)}", value, label)
-            cell = self.cache.get(key)
-            if cell is None:
-                shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_LABEL_FILL}"/>'
-                           if label else "")
-                cell = "".join((
-                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>',
-                    *(self.fill(line, None, label) for line in lines(value)),
-                    "</w:tc>",
-                ))
-                if len(self.cache) < _CACHE_LIMIT:
-                    self.cache[key] = cell
-            out.append(cell)
-        return "".join(out)
+    def _layout(self, shares: tuple[float, ...], label_column: bool,
+                min_row_height: int | None) -> _Layout:
+        # A table's properties, grid and row start depend only on its columns: made once.
+        key = (shares, label_column, min_row_height)
+        layout = self.layouts.get(key)
+        if layout is None:
+            widths = [int(self.text_width * share) for share in shares]
+            out = ["<w:tbl><w:tblPr>"]
+            style_id = self.style_ids.get("Table Grid")
+            if style_id:
+                out.append(f'<w:tblStyle w:val="{_escape_attr(style_id)}"/>')
+            out.append(f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+                       '<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>')
+            out.extend(f'<w:gridCol w:w="{width}"/>' for width in widths)
+            out.append("</w:tblGrid>")
+            row_start = "<w:tr>"
+            if min_row_height:
+                row_start = (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight '
+                             f'w:val="{min_row_height}" w:hRule="atLeast"/></w:trPr>')
+            layout = _Layout(
+                head="".join(out),
+                row_start=row_start,
+                columns=[_Column(width, label_column and index == 0)
+                         for index, width in enumerate(widths)],
+                header_columns=[_Column(width, True) for width in widths],
+            )
+            self.layouts[key] = layout
+        return layout
+
+
+class _Column:
+    """One table column's cells, made once per distinct value."""
+
+    __slots__ = ("cells", "label", "start")
+
+    def __init__(self, width: int, label: bool) -> None:
+        self.label = label
+        shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_LABEL_FILL}"/>'
+                   if label else "")
+        self.start = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+        self.cells: dict[str, str] = {}
+
+    def make(self, value: str, body: _Body) -> str:
+        cell = "".join((self.start, *(body.fill(line, None, self.label) for line in lines(value)),
+                        "</w:tc>"))
+        if len(self.cells) < _CACHE_LIMIT:
+            self.cells[value] = cell
+        return cell
+
+
+@dataclass(slots=True)
+class _Layout:
+    """What every table with the same columns shares."""
+
+    head: str
+    row_start: str
+    columns: list[_Column]
+    header_columns: list[_Column]
+    header_rows: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def header_row(self, header: tuple[str, ...], body: _Body) -> str:
+        row = self.header_rows.get(header)
+        if row is None:
+            row = "".join(("<w:tr><w:trPr><w:tblHeader/></w:trPr>",
+                           *(column.cells.get(value) or column.make(value, body)
+                             for column, value in zip(self.header_columns, header, strict=True)),
+                           "</w:tr>"))
+            self.header_rows[header] = row
+        return row
 
 
 def _strings(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
@@ -205,10 +261,13 @@ def _strings(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
 class _Writer:
     """The sections in the builder's order (rendering/disclosure_docx._DisclosureWriter)."""
 
-    def __init__(self, body: _Body, view: DisclosureView, wording: Wording) -> None:
+    def __init__(self, body: _Body, view: DisclosureView, wording: Wording,
+                 headings: dict[tuple[int, str], str]) -> None:
         self.b = body
         self.view = view
         self.w = wording
+        # Keyed by the wording's id: the skeleton keeps every wording it made alive.
+        self.headings = headings
         self.not_given = str(wording("document", "not_given"))
 
     def write(self) -> str:
@@ -227,10 +286,16 @@ class _Writer:
         return "".join(self.b.out)
 
     def heading(self, section: str) -> None:
-        self.b.paragraph(str(self.w(section, "heading")), "Heading 1")
-        guidance = str(self.w(section, "guidance"))
-        if guidance:
-            self.b.paragraph(guidance, "Guidance")
+        # The same wording object gives the same heading: made once per wording and section.
+        key = (id(self.w), section)
+        made = self.headings.get(key)
+        if made is None:
+            made = self.b.fill(str(self.w(section, "heading")), "Heading 1", False)
+            guidance = str(self.w(section, "guidance"))
+            if guidance:
+                made += self.b.fill(guidance, "Guidance", False)
+            self.headings[key] = made
+        self.b.out.append(made)
 
     def title(self) -> None:
         view, w = self.view, self.w
@@ -431,9 +496,9 @@ class DisclosureSkeleton:
     document_head: str
     document_tail: str
     header: str
-    core: str
+    core_pieces: list[str]  # fixed text, then field name and fixed text, alternately
     _wording: dict[tuple[str, ...], Wording] = field(default_factory=dict)
-    _paragraphs: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
+    _made: _Made = field(default_factory=_Made)
 
     @classmethod
     def build(cls, templates_dir: Path | None = None) -> DisclosureSkeleton | None:
@@ -471,7 +536,7 @@ class DisclosureSkeleton:
             document_head=document[:head_end + len("<w:body>")],
             document_tail=document[tail_start:],
             header=found[_HEADER].decode("utf-8"),
-            core=found[_CORE].decode("utf-8"),
+            core_pieces=_core_pieces(found[_CORE].decode("utf-8")),
         )
         # Used only when it writes exactly what the builder writes, for every probe.
         for view in _probes():
@@ -495,10 +560,12 @@ class DisclosureSkeleton:
 
     def render_parts(self, view: DisclosureView) -> dict[str, bytes]:
         """Every part of the disclosure's .docx, by name."""
-        clean = clean_view(view)
+        # Text from the database is nearly always clean already; copying the view field by
+        # field to find that out costs a fifth of a document.
+        clean = view if _is_clean(view) else clean_view(view)
         wording = self.wording(clean)
-        body = _Writer(_Body(self.style_ids, self.text_width, self._paragraphs), clean,
-                       wording).write()
+        body = _Writer(_Body(self.style_ids, self.text_width, self._made), clean,
+                       wording, self._made.headings).write()
         parts = dict(self.parts)
         parts[_DOCUMENT] = (self.document_head + body + self.document_tail).encode("utf-8")
         parts[_HEADER] = self.header.replace(_PROBE_KEY, _escape(clean.key)).encode("utf-8")
@@ -510,36 +577,24 @@ class DisclosureSkeleton:
         if not self.fits(view):
             return render_disclosure_docx(view, templates_dir=self.templates_dir)
         parts = self.render_parts(view)
-        entries = [self.packed[name] if name in self.packed else _Packed.of(name, data)
-                   for name, data in self.parts for data in (parts[name],)]
-        return _zip(entries)
+        packed = self.packed
+        return _zip([packed[name] if name in packed else _Packed.of(name, parts[name])
+                     for name, _ in self.parts])
 
     def render_all(
         self, views: Sequence[DisclosureView], done: Callable[[int, str], None] | None = None
     ) -> list[bytes]:
         """Every view's .docx, in order; done(count, key) after each.
 
-        zlib releases the interpreter lock while it compresses, so each document's parts are
-        compressed and zipped on a second thread while the next document's text is written:
-        on two cores the compression, most of a document's cost, is nearly free.
+        One thread: compressing each document on a second thread was measured slower (the
+        compressor waits for the interpreter lock after every document), and a second
+        process costs more to start and feed than it saves on a thousand documents.
         """
-        from concurrent.futures import ThreadPoolExecutor
-
-        def pack(parts: dict[str, bytes]) -> bytes:
-            return _zip([self.packed[name] if name in self.packed else _Packed.of(name, data)
-                         for name, data in ((n, parts[n]) for n, _ in self.parts)])
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docx-zip") as packer:
-            pending = []
-            for count, view in enumerate(views, start=1):
-                if self.fits(view):
-                    pending.append(packer.submit(pack, self.render_parts(view)))
-                else:
-                    pending.append(packer.submit(render_disclosure_docx, view,
-                                                 templates_dir=self.templates_dir))
-                if done is not None:
-                    done(count, view.key)
-            results = [future.result() for future in pending]
+        results = []
+        for count, view in enumerate(views, start=1):
+            results.append(self.render(view))
+            if done is not None:
+                done(count, view.key)
         return results
 
     def _core(self, view: DisclosureView) -> str:
@@ -554,10 +609,58 @@ class DisclosureSkeleton:
             "modified": '<dcterms:modified xsi:type="dcterms:W3CDTF">'
                         f"{_w3cdtf(view.updated_at)}</dcterms:modified>",
         }
-        core = self.core
-        for name, pattern in _CORE_FIELDS.items():
-            core = re.sub(pattern, lambda _m, v=values[name]: v, core, count=1)
-        return core
+        pieces = self.core_pieces
+        out = [pieces[0]]
+        for index in range(1, len(pieces), 2):
+            out.append(values[pieces[index]])
+            out.append(pieces[index + 1])
+        return "".join(out)
+
+
+def _core_pieces(core: str) -> list[str]:
+    """core.xml cut around the first match of each of _CORE_FIELDS (a field the builder did
+    not write stays as it is, as re.sub would leave it)."""
+    spans = []
+    for name, pattern in _CORE_FIELDS.items():
+        match = re.search(pattern, core)
+        if match is not None:
+            spans.append((match.start(), match.end(), name))
+    spans.sort()
+    pieces, at = [], 0
+    for start, end, name in spans:
+        if start < at:
+            raise ValueError("core properties overlap")  # never from python-docx
+        pieces.extend((core[at:start], name))
+        at = end
+    pieces.append(core[at:])
+    return pieces
+
+
+_VIEW_STRINGS = tuple(f.name for f in fields(DisclosureView) if f.type in ("str", str))
+_INVENTOR_STRINGS = tuple(f.name for f in fields(InventorView) if f.type in ("str", str))
+_EVENT_STRINGS = tuple(f.name for f in fields(EventView) if f.type in ("str", str))
+
+
+def _is_clean(view: DisclosureView) -> bool:
+    """True when clean_view(view) would return view unchanged.
+
+    Stricter than clean_view where that is cheaper: every string that is not a multi-line
+    field must already be a clean line (no line break, nothing unstorable, no white space at
+    either end), every multi-line field clean text (no carriage return, nothing unstorable).
+    A view that passes is therefore one that clean_view leaves as it is; one that fails is
+    simply cleaned.
+    """
+    texts = [getattr(view, name) for name in TEXT_FIELDS]
+    singles = [getattr(view, name) for name in _VIEW_STRINGS if name not in TEXT_FIELDS]
+    for person in view.inventors:
+        singles.extend(getattr(person, name) for name in _INVENTOR_STRINGS)
+    for event in view.events:
+        singles.extend(getattr(event, name) for name in _EVENT_STRINGS)
+    singles.extend(view.components)
+    text, line = "".join(texts), "".join(singles)
+    if "\r" in text or "\r" in line or "\n" in line or has_unstorable(text + line):
+        return False
+    return all(value == value.strip() for value in singles)
 
 
 def _parts_of(data: bytes) -> dict[str, bytes]:

@@ -12,8 +12,8 @@ from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.views import EventView
 from firstfile.services import disclosures
 from firstfile.services.errors import Conflict, NotFound, ValidationFailed
-from firstfile.storage.disclosure_queries import ListFilter
-from firstfile.storage.engine import Store
+from firstfile.storage.disclosure_queries import ListFilter, cursor_for
+from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import AuditEvent
 from tests.factories import seed_basics
 
@@ -175,29 +175,47 @@ def test_search_skips_deleted_and_sees_updates(store: Store) -> None:
     assert disclosures.search(store, "clip") == []
 
 
-def test_keyset_pages_cover_every_row_once_in_both_directions(store: Store) -> None:
+@pytest.mark.parametrize("sort", ["key", "title", "status", "updated"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_cover_every_row_once_in_both_directions(
+    store: Store, sort: str, descending: bool
+) -> None:
     seed_basics(store)
-    for n in range(23):
-        disclosures.create_disclosure(store, _draft(title=f"Idea {n:02d}"), actor="a")
-    seen: list[str] = []
-    after = None
+    made = [
+        disclosures.create_disclosure(
+            store, _draft(title=f"Idea {n:02d}", status="submitted" if n % 3 else "draft"),
+            actor="a",
+        )
+        for n in range(23)
+    ]
+    disclosures.delete_disclosure(store, made[5].key, actor="a")
+    whole = disclosures.list_page(store, sort=sort, descending=descending, limit=1000)
+    assert len(whole) == 22 and made[5].key not in [r.key for r in whole]
     pages = []
-    while True:
-        page = disclosures.list_page(store, sort="title", descending=False, after=after, limit=5)
-        if not page:
-            break
+    after = None
+    while page := disclosures.list_page(store, sort=sort, descending=descending, after=after,
+                                        limit=5):
         pages.append(page)
-        seen.extend(r.title for r in page)
-        from firstfile.storage.disclosure_queries import cursor_for
-
-        after = cursor_for(page[-1], "title")
-    assert seen == [f"Idea {n:02d}" for n in range(23)]
-    from firstfile.storage.disclosure_queries import cursor_for
-
+        after = cursor_for(page[-1], sort)
+    assert [r for page in pages for r in page] == whole
     back = disclosures.list_page(
-        store, sort="title", descending=False, before=cursor_for(pages[2][0], "title"), limit=5
+        store, sort=sort, descending=descending, before=cursor_for(pages[2][0], sort), limit=5
     )
     assert back == pages[1]
+
+
+def test_sqlite_planner_has_statistics_after_open(sqlite_store: Store) -> None:
+    from sqlalchemy import text as sql
+
+    seed_basics(sqlite_store)
+    disclosures.create_disclosure(sqlite_store, _draft(), actor="a")
+    reopened = open_store(sqlite_store.url)
+    try:
+        with reopened.read() as db:
+            tables = set(db.execute(sql("SELECT tbl FROM sqlite_stat1")).scalars())
+        assert "disclosure" in tables
+    finally:
+        reopened.dispose()
 
 
 def test_large_and_unusual_text_is_stored_whole(store: Store) -> None:

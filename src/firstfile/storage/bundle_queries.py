@@ -53,6 +53,23 @@ _VIEW_COLUMNS: tuple[Any, ...] = (
     Disclosure.completed_in_china,
 )
 _VIEW_NAMES: tuple[str, ...] = tuple(column.key for column in _VIEW_COLUMNS)
+_DISCLOSURE_COLUMNS: tuple[Any, ...] = (
+    Disclosure.id, Disclosure.key, Disclosure.title, Disclosure.status, Engagement.key,
+    Engagement.name, *_VIEW_COLUMNS, Disclosure.deleted_at, Disclosure.created_at,
+    Disclosure.updated_at, Disclosure.version, Disclosure.decision, Disclosure.decided_on,
+    Disclosure.german_employee_invention,
+)
+_INVENTOR_COLUMNS: tuple[Any, ...] = (
+    DisclosureInventor.disclosure_id, Person.key, Person.name, Person.email,
+    DisclosureInventor.organization_key, DisclosureInventor.organization_name,
+    DisclosureInventor.role, DisclosureInventor.contribution,
+)
+_EVENT_COLUMNS: tuple[Any, ...] = (
+    DisclosureEvent.disclosure_id, DisclosureEvent.kind, DisclosureEvent.happened_on,
+    DisclosureEvent.jurisdiction, DisclosureEvent.reference, DisclosureEvent.note,
+)
+_COMPONENT_COLUMNS: tuple[Any, ...] = (DisclosureComponent.disclosure_id, Component.key)
+_ID: tuple[Any, ...] = (Disclosure.id,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +89,14 @@ class BundleRows:
     counsel: dict[str, CounselFields]
 
 
+def _select(*columns: Any) -> Any:
+    # sqlmodel types its column attributes as their values; the statements are plain Core.
+    return select(*columns)
+
+
 def _selected(filt: ListFilter) -> Any:
     """The ids of the disclosures filt selects (all_views' filter), as a statement."""
-    stmt = select(Disclosure.id).outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+    stmt = _select(*_ID).outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
     if not filt.include_deleted:
         stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
     if filt.engagement_key:
@@ -90,9 +112,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     ids = _selected(filt).scalar_subquery()
     people: dict[int, list[InventorView]] = {}
     for row in db.execute(
-        select(DisclosureInventor.disclosure_id, Person.key, Person.name, Person.email,
-               DisclosureInventor.organization_key, DisclosureInventor.organization_name,
-               DisclosureInventor.role, DisclosureInventor.contribution)
+        _select(*_INVENTOR_COLUMNS)
         .join(Person, Person.id == DisclosureInventor.person_id)
         .where(DisclosureInventor.disclosure_id.in_(ids))  # type: ignore[attr-defined]
         .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
@@ -103,27 +123,22 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
         )
     events: dict[int, list[EventView]] = {}
     for row in db.execute(
-        select(DisclosureEvent.disclosure_id, DisclosureEvent.kind, DisclosureEvent.happened_on,
-               DisclosureEvent.jurisdiction, DisclosureEvent.reference, DisclosureEvent.note)
+        _select(*_EVENT_COLUMNS)
         .where(DisclosureEvent.disclosure_id.in_(ids))  # type: ignore[attr-defined]
         .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
     ):
         events.setdefault(row[0], []).append(EventView(row[1], row[2], row[3], row[4], row[5]))
     components: dict[int, list[str]] = {}
     for disclosure_id, component_key in db.execute(
-        select(DisclosureComponent.disclosure_id, Component.key)
+        _select(*_COMPONENT_COLUMNS)
         .join(Component, Component.id == DisclosureComponent.component_id)
         .where(DisclosureComponent.disclosure_id.in_(ids))  # type: ignore[attr-defined]
         .order_by(Component.key)
     ):
         components.setdefault(disclosure_id, []).append(component_key)
 
-    stmt = select(
-        Disclosure.id, Disclosure.key, Disclosure.title, Disclosure.status, Engagement.key,
-        Engagement.name, *_VIEW_COLUMNS, Disclosure.deleted_at, Disclosure.created_at,
-        Disclosure.updated_at, Disclosure.version, Disclosure.decision, Disclosure.decided_on,
-        Disclosure.german_employee_invention,
-    ).outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+    stmt = _select(*_DISCLOSURE_COLUMNS).outerjoin(
+        Engagement, Engagement.id == Disclosure.engagement_id)
     stmt = stmt.where(Disclosure.id.in_(ids))  # type: ignore[union-attr]
     views: list[DisclosureView] = []
     counsel: dict[str, CounselFields] = {}

@@ -64,12 +64,18 @@ def _row_columns() -> tuple[Any, ...]:
     )
 
 
-def _filtered(stmt: Any, filt: ListFilter) -> Any:
-    stmt = stmt.outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+def _filtered(stmt: Any, filt: ListFilter, *, join: bool = True) -> Any:
+    """Apply filt. The engagement is matched by id (a scalar subquery), so counting needs no
+    join and can be answered from an index; join=True adds the engagement's key for display."""
+    if join:
+        stmt = stmt.outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
     if not filt.include_deleted:
         stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
     if filt.engagement_key:
-        stmt = stmt.where(Engagement.key == filt.engagement_key)
+        engagement_id = (
+            select(Engagement.id).where(Engagement.key == filt.engagement_key).scalar_subquery()
+        )
+        stmt = stmt.where(Disclosure.engagement_id == engagement_id)
     if filt.status:
         stmt = stmt.where(Disclosure.status == filt.status)
     return stmt
@@ -88,18 +94,17 @@ def page_rows(
     """One page of list rows in display order, after (or before) a cursor."""
     column = SORTS[sort]
     stmt = _filtered(select(*_row_columns()), filt)
-    key = tuple_(column, Disclosure.id)
+    # Sorting by key is sorting by id alone; (id, id) pairs would hide that from the planner.
+    key = Disclosure.id if column is Disclosure.id else tuple_(column, Disclosure.id)
     # Walking backwards (before a cursor) reverses the order, then the page is flipped back.
     backwards = before is not None
     forward_desc = descending != backwards
     cursor = before if backwards else after
     if cursor is not None:
-        bound = tuple_(cursor.value, cursor.id)
+        bound = cursor.id if column is Disclosure.id else tuple_(cursor.value, cursor.id)
         stmt = stmt.where(key < bound if forward_desc else key > bound)
-    if forward_desc:
-        stmt = stmt.order_by(column.desc(), Disclosure.id.desc())  # type: ignore[union-attr]
-    else:
-        stmt = stmt.order_by(column.asc(), Disclosure.id.asc())  # type: ignore[union-attr]
+    columns = [Disclosure.id] if column is Disclosure.id else [column, Disclosure.id]
+    stmt = stmt.order_by(*(c.desc() if forward_desc else c.asc() for c in columns))
     rows = [_row(r) for r in db.execute(stmt.limit(limit))]
     if backwards:
         rows.reverse()
@@ -113,7 +118,7 @@ def cursor_for(row: DisclosureRow, sort: str) -> Cursor:
 
 def count_rows(*, db: Session, filt: ListFilter) -> int:
     """How many disclosures match; a full count, so call it once per filter, not per key."""
-    stmt = _filtered(select(func.count()).select_from(Disclosure), filt)
+    stmt = _filtered(select(func.count()).select_from(Disclosure), filt, join=False)
     return int(db.execute(stmt).scalar_one())
 
 

@@ -174,7 +174,30 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
         except StoreError:
             engine.dispose()
             raise
+    if store.is_sqlite:
+        _refresh_statistics(store)
     return store
+
+
+def _refresh_statistics(store: Store) -> None:
+    """Give SQLite's planner table statistics (sqlite_stat1) when it has none.
+
+    Without them it takes "deleted_at IS NULL" for a selective filter and sorts 100,000 rows
+    for a page that the right index returns in 1 ms. ANALYZE runs when the disclosures have
+    no statistics yet (about 70 ms at 100,000 rows; nothing to record while the table is
+    empty); later opens only check that they exist. It writes, so it takes the write lock
+    up front like every other write.
+    """
+    with store.engine.connect() as conn:
+        has_stats = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+        ).first() and conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_stat1 WHERE tbl = 'disclosure'"
+        ).first()
+        conn.rollback()
+    if not has_stats:
+        with store.write() as db:
+            db.connection().exec_driver_sql("ANALYZE")
 
 
 def _first_line(exc: BaseException) -> str:

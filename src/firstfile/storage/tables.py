@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -134,8 +134,8 @@ class Disclosure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=32)
     title: str = Field(max_length=200)
-    status: str = Field(default="draft", max_length=16, index=True)
-    engagement_id: int | None = Field(default=None, foreign_key="engagement.id", index=True)
+    status: str = Field(default="draft", max_length=16)
+    engagement_id: int | None = Field(default=None, foreign_key="engagement.id")
     phase: str = Field(default="", max_length=16)
     submitter: str = Field(default="", max_length=200)
     business_unit: str = Field(default="", max_length=200)
@@ -171,6 +171,16 @@ class Disclosure(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime = Field(index=True)
     version: int = 1
+
+    # The list pages by (sort column, id) within a filter, so each filter and sort has an
+    # index it can walk in order (migration 0003); counts use the narrow ones index-only.
+    __table_args__ = (
+        Index("ix_disclosure_live_updated", "deleted_at", "updated_at"),
+        Index("ix_disclosure_live_title", "deleted_at", "title"),
+        Index("ix_disclosure_live_status", "deleted_at", "status"),
+        Index("ix_disclosure_engagement_live", "engagement_id", "deleted_at", "updated_at"),
+        Index("ix_disclosure_status_live", "status", "deleted_at", "updated_at"),
+    )
 
 
 class DisclosureInventor(SQLModel, table=True):

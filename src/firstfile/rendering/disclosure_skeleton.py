@@ -626,7 +626,8 @@ def _core_pieces(core: str) -> list[str]:
         if match is not None:
             spans.append((match.start(), match.end(), name))
     spans.sort()
-    pieces, at = [], 0
+    pieces: list[str] = []
+    at = 0
     for start, end, name in spans:
         if start < at:
             raise ValueError("core properties overlap")  # never from python-docx

@@ -515,8 +515,9 @@ class DisclosureSkeleton:
         width = (section.page_width or 0) - (section.left_margin or 0) - (
             section.right_margin or 0)
         text_width = int(width / 635) if width > 0 else 9638
-        probe = render_disclosure_docx(_probes()[0], templates_dir=templates_dir)
-        with zipfile.ZipFile(BytesIO(probe)) as package:
+        probes = _probes()
+        built = [render_disclosure_docx(view, templates_dir=templates_dir) for view in probes]
+        with zipfile.ZipFile(BytesIO(built[0])) as package:
             parts = [(name, package.read(name)) for name in package.namelist()]
         found = dict(parts)
         if not {_DOCUMENT, _HEADER, _CORE} <= set(found):
@@ -539,9 +540,8 @@ class DisclosureSkeleton:
             core_pieces=_core_pieces(found[_CORE].decode("utf-8")),
         )
         # Used only when it writes exactly what the builder writes, for every probe.
-        for view in _probes():
-            expected = _parts_of(render_disclosure_docx(view, templates_dir=templates_dir))
-            if skeleton.render_parts(view) != expected:
+        for view, expected in zip(probes, built, strict=True):
+            if skeleton.render_parts(view) != _parts_of(expected):
                 return None
         return skeleton
 

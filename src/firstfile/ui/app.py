@@ -5,23 +5,35 @@ SQLAlchemy, SQLModel, Alembic or docx at import time: the database is opened in 
 worker after the first screen is up, and screens load their data in thread workers that wait
 for it with `app.wait_store()`.
 
-Navigation keeps the screen stack shallow (home, then the list, then an editor) and never
-leaves a screen with unsaved changes without asking: screens that can hold unsaved work
-implement the small `Guarded` protocol below.
+Navigation keeps the screen stack shallow: home, then one section (the list, the review
+queue, the deadlines, an engagement, a session), then at most an editor over it. Going to
+another section returns to home first. No path leaves a screen with unsaved changes without
+asking: screens that can hold unsaved work implement the small `Guarded` protocol below, and
+every pop of such a screen (a Back key, a section change, quitting) goes through
+`leave_screens`.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
-from firstfile.ui.commands import APP_COMMANDS, bindings, palette_entries
+from firstfile.ui.commands import (
+    APP_COMMANDS,
+    NAVIGATION_ACTIONS,
+    Command,
+    bindings,
+    palette_entries,
+)
 from firstfile.ui.dialogs.choice import DISCARD, SAVE, ConfirmDialog, FolderDialog, LeaveDialog
 from firstfile.ui.screens.home import HomeScreen
 
@@ -45,6 +57,50 @@ class Guarded(Protocol):
         """Throw the unsaved work away (and its autosave buffer), then call after()."""
 
 
+class SetupGuard:
+    """The session set-up form seen through the Guarded protocol.
+
+    The form has nothing to save on its own (creating the session is its save, and it opens
+    the room), so "save" keeps the user on the form with a hint, and "discard" lets them go.
+    """
+
+    FIELDS = ("#setup-key", "#setup-title", "#setup-goal")
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        self.screen = screen
+
+    def has_unsaved_changes(self) -> bool:
+        from textual.widgets import Input, SelectionList
+
+        try:
+            typed = any(self.screen.query_one(f, Input).value.strip() for f in self.FIELDS)
+            picked = bool(self.screen.query_one("#setup-participants", SelectionList).selected)
+        except Exception:  # not composed yet (or already gone): nothing typed
+            return False
+        return typed or picked
+
+    def unsaved_label(self) -> str:
+        return "The new session's set-up"
+
+    def save_then(self, after: Callable[[], None]) -> None:
+        self.screen.notify("The set-up is kept by creating the session: ctrl+s.",
+                           severity="warning")
+
+    def discard_then(self, after: Callable[[], None]) -> None:
+        after()
+
+
+def guard_of(screen: Screen[Any]) -> Guarded | None:
+    """How to ask before leaving screen, or None when it never holds unsaved work."""
+    if isinstance(screen, Guarded):
+        return screen
+    from firstfile.ui.screens.session_setup import SessionSetupScreen
+
+    if isinstance(screen, SessionSetupScreen):
+        return SetupGuard(screen)
+    return None
+
+
 class FirstfileApp(App[None]):
     """The app takes its settings (or an already-open store, for tests) as arguments."""
 
@@ -64,6 +120,9 @@ class FirstfileApp(App[None]):
         # of the same team on the same engagement is title, summary, ctrl+s.
         self.last_capture_engagement: str = ""
         self.last_capture_inventors: tuple[str, ...] = ()
+        # Screens whose unsaved work was just asked about (saved or discarded), while the
+        # pops that follow the answer run: popping them does not ask again.
+        self._cleared_to_leave: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
 
     def get_default_screen(self) -> Screen[None]:
         return HomeScreen()
@@ -109,6 +168,22 @@ class FirstfileApp(App[None]):
             self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
                         severity="error", timeout=20, markup=False)
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a table row runs the screen's own enter command (its "open").
+
+        A focused DataTable takes the enter key for itself and says so with RowSelected;
+        screens that declare an enter command but do not handle the message (the review
+        queue, the deadlines) would otherwise never see it. It reaches the app only when the
+        screen left it unhandled.
+        """
+        screen = event.data_table.screen
+        for command in getattr(screen, "FIRSTFILE_COMMANDS", ()):
+            if isinstance(command, Command) and command.key == "enter":
+                event.stop()
+                if screen.check_action(command.action, ()) is not False:
+                    self.call_later(screen.run_action, command.action)
+                return
+
     # --- commands ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -119,8 +194,13 @@ class FirstfileApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         top = self.screen
-        if action in ("quick_capture", "open_list", "home") and isinstance(top, ModalScreen):
+        if (action == "quick_capture" or action in NAVIGATION_ACTIONS) and isinstance(
+                top, ModalScreen):
             return False  # finish or cancel the dialog first
+        if action in ("home", "sessions", "engagements") and isinstance(top, HomeScreen):
+            # Already there (home binds its own keys to move between its tables); hidden
+            # from home's footer so the rest fits in 80 columns.
+            return False
         # No quitting while already asking something.
         asking = isinstance(top, LeaveDialog | ConfirmDialog | FolderDialog)
         return not (action == "quit" and asking)
@@ -133,6 +213,18 @@ class FirstfileApp(App[None]):
 
     def action_home(self) -> None:
         self.go_home()
+
+    def action_review_queue(self) -> None:
+        self.open_review_queue()
+
+    def action_deadlines(self) -> None:
+        self.open_deadlines()
+
+    def action_sessions(self) -> None:
+        self.show_on_home("sessions")
+
+    def action_engagements(self) -> None:
+        self.show_on_home("engagements")
 
     async def action_quit(self) -> None:
         """Quit, asking first about every screen with unsaved changes."""
@@ -173,15 +265,70 @@ class FirstfileApp(App[None]):
             self.notify(f"The disclosure list is not available: {exc}", severity="error",
                         markup=False)
             return
+        self.open_section(DisclosureListScreen, DisclosureListScreen)
+
+    def open_review_queue(self) -> None:
+        """Show what waits on counsel (going back to it when it is already open)."""
+        from firstfile.ui.screens.review_queue import ReviewQueueScreen
+
+        self.open_section(ReviewQueueScreen, ReviewQueueScreen)
+
+    def open_deadlines(self) -> None:
+        """Show the deadlines (going back to them when they are already open)."""
+        from firstfile.ui.screens.deadlines import DeadlinesScreen
+
+        self.open_section(DeadlinesScreen, DeadlinesScreen)
+
+    def open_engagement(self, key: str) -> None:
+        """Show one engagement: its phase guide, vendors and checklists."""
+        from firstfile.ui.screens.engagement import EngagementScreen
+
+        self.open_section(EngagementScreen, lambda: EngagementScreen(key),
+                          same=lambda s: getattr(s, "engagement_key", None) == key)
+
+    def open_session(self, ref: str) -> None:
+        """Open the facilitation screen on one session (ENGAGEMENT/SESSION)."""
+        from firstfile.ui.screens.facilitation import FacilitationScreen
+
+        self.open_section(FacilitationScreen, lambda: FacilitationScreen(ref),
+                          same=lambda s: getattr(s, "session_ref", None) == ref)
+
+    def start_session(self, engagement_key: str = "") -> None:
+        """Set up a new extraction session; creating it opens the facilitation screen."""
+        from firstfile.ui.screens.session_setup import SessionSetupScreen
+
+        self.open_section(SessionSetupScreen, lambda: SessionSetupScreen(engagement_key),
+                          same=lambda s: False)
+
+    def show_on_home(self, section: str) -> None:
+        """Back to home (asking about unsaved work) with the cursor in one of its tables."""
+        def focus() -> None:
+            home = self.screen_stack[0]
+            if isinstance(home, HomeScreen):
+                home.focus_section(section)
+
+        self._pop_to(0, then=focus)
+
+    def open_section(
+        self,
+        kind: type[Screen[Any]],
+        make: Callable[[], Screen[Any]],
+        *,
+        same: Callable[[Screen[Any]], bool] | None = None,
+    ) -> None:
+        """Show a section right above home: go back to it when it is open already (the
+        screens over it are left, asking first), else leave everything above home and push a
+        new one. Keeps the stack at home, section, and perhaps an editor."""
         stack = self.screen_stack
         for index in range(len(stack) - 1, 0, -1):
-            if isinstance(stack[index], DisclosureListScreen):
+            screen = stack[index]
+            if isinstance(screen, kind) and (same is None or same(screen)):
                 self._pop_to(index)
                 return
 
         def show() -> None:
             self._pop_to(0, guarded=False)
-            self.push_screen(DisclosureListScreen())
+            self.push_screen(make())
 
         self.leave_screens(stack[1:], show)
 
@@ -189,35 +336,63 @@ class FirstfileApp(App[None]):
         """Back to the home screen, asking about unsaved work on the way."""
         self._pop_to(0)
 
-    def _pop_to(self, index: int, *, guarded: bool = True) -> None:
-        """Pop every screen above screen_stack[index]."""
+    def _pop_to(self, index: int, *, guarded: bool = True,
+                then: Callable[[], None] | None = None) -> None:
+        """Pop every screen above screen_stack[index], then call then()."""
         above = self.screen_stack[index + 1:]
 
         def pop() -> None:
             for _ in above:
                 if len(self.screen_stack) > index + 1:
                     self.pop_screen()
+            if then is not None:
+                then()
 
         if guarded:
             self.leave_screens(above, pop)
         else:
             pop()
 
+    def pop_screen(self) -> AwaitComplete:
+        """Pop the top screen; one with unsaved work not yet asked about is asked first
+        (a screen's own Back key, say), and popped only when the user saves or discards."""
+        top = self.screen
+        guard = guard_of(top) if len(self.screen_stack) > 1 else None
+        if guard is not None and top not in self._cleared_to_leave and (
+                guard.has_unsaved_changes()):
+            def pop_if_still_on_top() -> None:
+                if self.screen is top:
+                    self.pop_screen()
+
+            self.leave_screens([top], pop_if_still_on_top)
+            return AwaitComplete.nothing()
+        return super().pop_screen()
+
     def leave_screens(self, screens: Iterable[Screen[Any]], then: Callable[[], None]) -> None:
         """Ask about each screen with unsaved changes (topmost first), then call then().
 
         Each answer is save, discard or cancel; cancel stops everything and nothing is left.
         """
-        pending = [
-            s for s in reversed(list(screens))
-            if isinstance(s, Guarded) and s.has_unsaved_changes()
-        ]
+        pending: list[tuple[Screen[Any], Guarded]] = []
+        for candidate in reversed(list(screens)):
+            guard = guard_of(candidate)
+            if guard is not None and guard.has_unsaved_changes():
+                pending.append((candidate, guard))
 
         def step(position: int) -> None:
             if position == len(pending):
-                then()
+                # Asked about already: the pops then() makes must not ask again. Only for
+                # the duration of then(), so work typed later on a screen that stayed is
+                # asked about next time.
+                cleared = [s for s, _ in pending]
+                self._cleared_to_leave.update(cleared)
+                try:
+                    then()
+                finally:
+                    for left in cleared:
+                        self._cleared_to_leave.discard(left)
                 return
-            screen = pending[position]
+            _, screen = pending[position]
 
             def chosen(choice: str | None) -> None:
                 if choice == SAVE:

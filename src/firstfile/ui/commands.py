@@ -51,10 +51,27 @@ OPEN_LIST = Command("open-list", "ctrl+o", "app.open_list", "Disclosure list",
                     "Browse, filter and search disclosures", "List", priority=True)
 GO_HOME = Command("home", "ctrl+g", "app.home", "Home",
                   "Engagements, recent disclosures and counts", "Home", priority=True)
+REVIEW_QUEUE = Command("review-queue", "ctrl+r", "app.review_queue", "Review queue",
+                       "Disclosures waiting on counsel: review, decide, write the bundle",
+                       "Queue", priority=True)
+DEADLINES = Command("deadlines", "ctrl+l", "app.deadlines", "Deadlines",
+                    "Overdue deadlines and those due within 30/60/90 days", "Dates",
+                    priority=True)
+SESSIONS = Command("sessions", "ctrl+f", "app.sessions", "Extraction sessions",
+                   "Open an extraction session, or start a new one (n)", "Sessions",
+                   priority=True)
+ENGAGEMENTS = Command("engagements", "ctrl+b", "app.engagements", "Engagements",
+                      "Pick an engagement: phase guide, vendors and checklists", "Engagements",
+                      priority=True)
 QUIT = Command("quit", "ctrl+q", "app.quit", "Quit",
                "Quit firstfile (asks first when something is unsaved)", "Quit", priority=True)
 
-APP_COMMANDS: tuple[Command, ...] = (QUICK_CAPTURE, OPEN_LIST, GO_HOME, QUIT)
+APP_COMMANDS: tuple[Command, ...] = (
+    QUICK_CAPTURE, OPEN_LIST, GO_HOME, REVIEW_QUEUE, DEADLINES, SESSIONS, ENGAGEMENTS, QUIT)
+# The app commands that leave the current screen (each asks about unsaved work first).
+NAVIGATION_ACTIONS: frozenset[str] = frozenset(
+    c.action.removeprefix("app.") for c in (OPEN_LIST, GO_HOME, REVIEW_QUEUE, DEADLINES,
+                                             SESSIONS, ENGAGEMENTS))
 
 SAVE = Command("save", "ctrl+s", "save", "Save disclosure", "Save the disclosure being edited",
                "Save", priority=True)
@@ -69,10 +86,26 @@ BACK = Command("back", "escape", "back", "Back", "Leave the editor (asks when un
 
 EDITOR_COMMANDS: tuple[Command, ...] = (SAVE, EXPORT, DELETE, RESTORE, BACK)
 
+# Home reloads itself whenever it comes back to the front, so f5 stays out of its footer.
 REFRESH = Command("refresh", "f5", "refresh", "Refresh home", "Reload the home summary",
-                  "Refresh")
+                  "Refresh", show=False)
+NEW_SESSION = Command("session-new", "n", "new_session", "Start an extraction session",
+                      "Set up a new session (for the highlighted engagement) and run it",
+                      "New session")
+HOME_OPEN = Command("home-open", "enter", "open_highlighted", "Open the highlighted row",
+                    "Open the engagement, session or disclosure under the cursor", "Open",
+                    show=False)
 
-HOME_COMMANDS: tuple[Command, ...] = (REFRESH,)
+HOME_COMMANDS: tuple[Command, ...] = (REFRESH, NEW_SESSION, HOME_OPEN)
+# On home the sessions and engagements keys only move the cursor to their table, which is on
+# the screen already: bound here without a footer label (the app's own entries are hidden on
+# home), so the footer keeps room at 80 columns.
+HOME_FOCUS_BINDINGS: tuple[Command, ...] = (
+    Command("home-sessions", SESSIONS.key, "focus_section('sessions')", SESSIONS.title,
+            SESSIONS.help, SESSIONS.footer, show=False),
+    Command("home-engagements", ENGAGEMENTS.key, "focus_section('engagements')",
+            ENGAGEMENTS.title, ENGAGEMENTS.help, ENGAGEMENTS.footer, show=False),
+)
 
 
 def palette_entries(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:

@@ -1,4 +1,7 @@
-"""The first screen: engagements, recent disclosures and counts by status.
+"""The first screen: engagements, extraction sessions, recent disclosures, counts by status.
+
+Enter on a row opens it: an engagement's phase guide and checklists, a session's facilitation
+screen, a disclosure's editor. `n` sets up a new session.
 
 The summary loads in a thread worker (the database may still be opening) and again every
 time the screen comes back to the front, so it shows what was just logged or edited.
@@ -19,19 +22,26 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker
 
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
-from firstfile.ui.commands import HOME_COMMANDS, bindings
+from firstfile.ui.commands import HOME_COMMANDS, HOME_FOCUS_BINDINGS, bindings
 
 if TYPE_CHECKING:
+    from firstfile.domain.sessions import SessionRow
     from firstfile.services.directory import HomeSummary
     from firstfile.ui.app import FirstfileApp
 
 JOINT_MARK = "JOINT"
+# The tables of the screen, by the name the app's navigation uses for them.
+SECTIONS: dict[str, str] = {
+    "engagements": "#home-engagements",
+    "sessions": "#home-sessions",
+    "recent": "#home-recent",
+}
 
 
 class HomeScreen(Screen[None]):
     """Engagements, the latest disclosures and how many there are in each status."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings(HOME_COMMANDS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings((*HOME_COMMANDS, *HOME_FOCUS_BINDINGS))
     FIRSTFILE_COMMANDS = HOME_COMMANDS
 
     app: FirstfileApp  # type: ignore[assignment]
@@ -44,8 +54,11 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield LoadingIndicator(id="home-loading")
         with VerticalScroll(id="home-body", can_focus=False):
-            yield Static("Engagements", classes="section-title")
+            yield Static("Engagements  (enter opens)", classes="section-title")
             yield DataTable(id="home-engagements", cursor_type="row", zebra_stripes=True)
+            yield Static("Extraction sessions  (enter opens, n starts a new one)",
+                         classes="section-title")
+            yield DataTable(id="home-sessions", cursor_type="row", zebra_stripes=True)
             yield Static("Recent disclosures  (enter opens)", classes="section-title")
             yield DataTable(id="home-recent", cursor_type="row", zebra_stripes=True)
             yield Static("", id="home-counts")
@@ -54,11 +67,18 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         engagements = self.query_one("#home-engagements", DataTable)
-        engagements.add_column("Key", key="key")
-        engagements.add_column("Name", key="name")
-        engagements.add_column("Phase", key="phase")
-        engagements.add_column("Vendors", key="vendors")
-        engagements.add_column("Discl.", key="count")
+        engagements.add_column("Key", key="key", width=15)
+        engagements.add_column("Name", key="name", width=28)
+        engagements.add_column("Phase", key="phase", width=6)
+        engagements.add_column("Vendors", key="vendors", width=11)
+        engagements.add_column("Discl.", key="count", width=6)
+        sessions = self.query_one("#home-sessions", DataTable)
+        # Fixed widths that fit 80 columns: long names end in an ellipsis.
+        sessions.add_column("Session", key="ref", width=25)
+        sessions.add_column("Title", key="title", width=15)
+        sessions.add_column("Held on", key="held_on", width=10)
+        sessions.add_column("Status", key="status", width=9)
+        sessions.add_column("Ideas", key="ideas", width=5)
         recent = self.query_one("#home-recent", DataTable)
         recent.add_column("Key", key="key", width=13)
         recent.add_column("Title", key="title", width=40)
@@ -83,35 +103,64 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-loading").display = loading
         self.query_one("#home-body").display = not loading
 
+    def action_focus_section(self, section: str) -> None:
+        self.focus_section(section)
+
+    def focus_section(self, section: str) -> None:
+        """Put the cursor in one of the tables: "engagements", "sessions" or "recent"."""
+        table = self.query_one(SECTIONS.get(section, "#home-recent"), DataTable)
+        table.focus()
+        table.scroll_visible(animate=False)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def _load(self) -> None:
-        from firstfile.services import directory, drafts
+        from firstfile.services import directory, drafts, sessions
 
         try:
             store = self.app.wait_store()
             summary = directory.home_summary(store)
+            session_rows = sessions.list_sessions(store)
             waiting = [p.disclosure_key for p in drafts.pending_buffers(store)
                        if p.disclosure_key]
         except Exception as exc:  # shown in place of the summary; the app stays usable
             self.app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(self._show, summary, waiting)
+        self.app.call_from_thread(self._show, summary, waiting, session_rows)
 
     def _show_error(self, message: str) -> None:
         self._loading(False)
         self.query_one("#home-counts", Static).update(Content(f"Cannot load: {message}"))
 
-    def _show(self, summary: HomeSummary, waiting: list[str]) -> None:
+    def _show(self, summary: HomeSummary, waiting: list[str],
+              session_rows: list[SessionRow]) -> None:
         engagements = self.query_one("#home-engagements", DataTable)
+        at = engagements.cursor_row
         engagements.clear()
         for engagement in summary.engagements:
             engagements.add_row(
-                Text(engagement.key), Text(engagement.name), Text(engagement.phase),
-                Text(", ".join(engagement.vendors) or "-"),
+                Text(engagement.key, overflow="ellipsis", no_wrap=True),
+                Text(engagement.name, overflow="ellipsis", no_wrap=True),
+                Text(engagement.phase),
+                Text(", ".join(engagement.vendors) or "-", overflow="ellipsis", no_wrap=True),
                 Text(str(engagement.disclosure_count), justify="right"),
                 key=engagement.key,
             )
+        engagements.move_cursor(row=at)
+        sessions = self.query_one("#home-sessions", DataTable)
+        at = sessions.cursor_row
+        sessions.clear()
+        for session in session_rows:
+            sessions.add_row(
+                Text(session.ref, overflow="ellipsis", no_wrap=True),
+                Text(session.title, overflow="ellipsis", no_wrap=True),
+                Text(session.held_on.isoformat() if session.held_on else ""),
+                Text(session.status),
+                Text(str(session.ideas), justify="right"),
+                key=session.ref,
+            )
+        sessions.move_cursor(row=at)
         recent = self.query_one("#home-recent", DataTable)
+        at = recent.cursor_row
         recent.clear()
         for row in summary.recent:
             recent.add_row(
@@ -120,8 +169,11 @@ class HomeScreen(Screen[None]):
                 Text(JOINT_MARK, style="bold yellow") if row.joint else Text(""),
                 key=row.key,
             )
+        recent.move_cursor(row=at)
         self.query_one("#home-counts", Static).update(self._counts_line(summary))
         hint = Text()
+        if not session_rows:
+            hint.append("No extraction sessions yet: press n to set one up. ")
         if not summary.recent:
             hint.append("No disclosures yet: press ctrl+n to log an invention.")
         if waiting:
@@ -145,6 +197,41 @@ class HomeScreen(Screen[None]):
         return line
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "home-recent" and event.row_key.value:
+        if event.row_key.value:
             event.stop()
-            self.app.open_disclosure(event.row_key.value)
+            self._open(event.data_table.id or "", event.row_key.value)
+
+    def _open(self, table_id: str, key: str) -> None:
+        if table_id == "home-engagements":
+            self.app.open_engagement(key)
+        elif table_id == "home-sessions":
+            self.app.open_session(key)
+        elif table_id == "home-recent":
+            self.app.open_disclosure(key)
+
+    def _highlighted(self, table_id: str) -> str | None:
+        """The key of the row under the cursor of one table, if it has rows."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def action_open_highlighted(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id:
+            key = self._highlighted(focused.id)
+            if key:
+                self._open(focused.id, key)
+
+    def action_new_session(self) -> None:
+        """Set up a session; the engagement under the cursor (or of the session under the
+        cursor) is chosen already."""
+        engagement = ""
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "home-sessions":
+            ref = self._highlighted("home-sessions") or ""
+            engagement = ref.split("/", 1)[0] if "/" in ref else ""
+        elif isinstance(focused, DataTable) and focused.id == "home-engagements":
+            engagement = self._highlighted("home-engagements") or ""
+        self.app.start_session(engagement)

@@ -5,6 +5,13 @@ buffer can hold exactly what was typed, including a half-typed or impossible dat
 or two after typing stops the form is written to the DraftBuffer table (owner "edit:<KEY>");
 ctrl+s turns the form into a DisclosureDraft, saves it with the version it was based on, and
 clears the buffer. Opening a disclosure whose buffer is newer than the record restores it.
+
+The inventor moves a disclosure between draft and submitted here; every later status is
+counsel's, moved through the review queue with the workflow's checks (services/counsel.py),
+so past submitted the status, who acts next and the decision are shown read-only. The
+engagement's cross-checks that concern this disclosure (a joint invention whose vendor has
+not agreed joint-IP ownership) are shown under the status line. Counsel's internal reviewer
+notes are never shown here.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,12 +54,15 @@ from firstfile.domain.disclosure import (
     even_split,
     validate,
 )
-from firstfile.domain.vocabulary import DISCLOSURE_STATUSES, PHASES, ROLES
+from firstfile.domain.vocabulary import PHASES, ROLES
+from firstfile.domain.workflow import decision_label, next_actor, status_label
 from firstfile.ui.commands import EDITOR_COMMANDS, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
 
 if TYPE_CHECKING:
+    from firstfile.domain.checklist import Flag
     from firstfile.domain.views import DisclosureView
+    from firstfile.domain.workflow import ReviewState
     from firstfile.services.directory import PersonChoice
     from firstfile.ui.app import FirstfileApp
 
@@ -92,9 +103,11 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("completed_in_china", "Completed in China", "yesno"),
     )),
 )
+# The statuses an inventor sets in the editor; the later ones are counsel's (review queue).
+EDITOR_STATUSES: tuple[str, ...] = ("draft", "submitted")
 SELECT_OPTIONS: dict[str, list[tuple[str, str]]] = {
     "phase": [(p, p) for p in PHASES],
-    "status": [(s, s) for s in DISCLOSURE_STATUSES],
+    "status": [(status_label(s), s) for s in EDITOR_STATUSES],
     "yesno": [("no", "no"), ("yes", "yes")],
     "tristate": [("unknown", ""), ("yes", "yes"), ("no", "no")],
 }
@@ -245,6 +258,8 @@ class EditorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(self.disclosure_key), id="editor-status")
+        yield Static("", id="editor-workflow")
+        yield Static("", id="editor-flags")
         yield Static("", id="editor-notice")
         yield LoadingIndicator(id="editor-loading")
         with VerticalScroll(id="editor-form", can_focus=False):
@@ -307,11 +322,64 @@ class EditorScreen(Screen[None]):
         except (UserError, RuntimeError) as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
+        self._load_context_in(store)
         newer = False
         if buffer is not None:
             updated = view.updated_at
             newer = updated is None or buffer[1] > drafts.as_utc(updated)
         self.app.call_from_thread(self._loaded, view, people, engagements, buffer, newer)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-context")
+    def _load_context(self) -> None:
+        """Where the disclosure stands with counsel and its cross-check flags, again (after a
+        save: the engagement or the inventors may have changed)."""
+        try:
+            store = self.app.wait_store()
+        except RuntimeError:
+            return
+        self._load_context_in(store)
+
+    def _load_context_in(self, store: Any) -> None:
+        from firstfile.services import counsel, engagements
+        from firstfile.services.errors import UserError
+
+        try:
+            state: ReviewState | None = counsel.review_state(store, self.disclosure_key)
+        except UserError:
+            state = None
+        try:
+            flags: list[Flag] | str = engagements.disclosure_flags(
+                store, self.disclosure_key, templates_dir=self.app.settings.template_override)
+        except Exception as exc:  # a broken checklist file must not stop the editing
+            flags = f"Cannot run the engagement's cross-checks: {exc}"
+        self.app.call_from_thread(self._show_context, state, flags)
+
+    def _show_context(self, state: ReviewState | None, flags: list[Flag] | str) -> None:
+        workflow = self.query_one("#editor-workflow", Static)
+        if state is not None and state.status not in EDITOR_STATUSES:
+            # The status itself is on the status line and in the (locked) status field.
+            actor = next_actor(state.status, state.decision)
+            line = Text("next: ", style="bold")
+            line.append(actor or "nobody (finished)")
+            if state.decision:
+                line.append("   decision: ", style="bold")
+                line.append(decision_label(state.decision))
+                if state.decided_on:
+                    line.append(f" ({state.decided_on.isoformat()})")
+            workflow.update(line)
+        workflow.display = state is not None and state.status not in EDITOR_STATUSES
+        shown = self.query_one("#editor-flags", Static)
+        if isinstance(flags, str):
+            shown.update(Text(flags, style="bold red"))
+        else:
+            text = Text()
+            for flag in flags:
+                text.append("FLAG ", style="bold yellow")
+                text.append(flag.message)
+                text.append("\n")
+            text.rstrip()
+            shown.update(text)
+        shown.display = bool(flags)
 
     def _show_form(self) -> None:
         # A widget of its own rather than `loading`: toggling `loading` before the form has
@@ -374,6 +442,7 @@ class EditorScreen(Screen[None]):
     def _set_view(self, view: DisclosureView) -> None:
         self._view = view
         self._expected_version = view.version
+        self._lock_status()
         self._update_status()
 
     # --- reading and filling the form ------------------------------------------------------
@@ -382,6 +451,8 @@ class EditorScreen(Screen[None]):
         for name, _, kind in FIELDS:
             value = form.get(name, "")
             value = value if isinstance(value, str) else str(value)
+            if kind == "status":
+                value = self._status_to_show(value)
             widget = self.query_one(f"#f-{name}")
             if isinstance(widget, TextArea):
                 widget.text = value
@@ -402,6 +473,24 @@ class EditorScreen(Screen[None]):
         self._components = [str(c) for c in form.get("components", [])]
         self._update_status()
 
+    def _status_to_show(self, value: str) -> str:
+        """The record's own status once counsel holds it, or when a restored form names one
+        the editor does not offer: only counsel moves it further (through the review queue)."""
+        recorded = self._view.status if self._view is not None else "draft"
+        if recorded not in EDITOR_STATUSES or value not in EDITOR_STATUSES:
+            return recorded
+        return value
+
+    def _lock_status(self) -> None:
+        """Past submitted the status field shows the status and cannot be changed."""
+        widget = self.query_one("#f-status", Select)
+        locked = self._view is not None and self._view.status not in EDITOR_STATUSES
+        if locked and self._view is not None:
+            self._set_select(widget, "status", self._view.status)
+        widget.disabled = locked
+        widget.tooltip = ("Counsel moves this status in the review queue" if locked else
+                          "Draft while you write; submitted when it is ready for counsel")
+
     def _set_select(self, widget: Select[str], kind: str, value: str) -> None:
         """Select value, keeping a value the list does not offer (a status added later, an
         engagement renamed since an autosave) rather than dropping it."""
@@ -411,7 +500,8 @@ class EditorScreen(Screen[None]):
             known = self._engagement_options if kind == "engagement" else [
                 (Content(label), option) for label, option in SELECT_OPTIONS.get(kind, [])
             ]
-            widget.set_options([*known, (Content(value), value)])
+            shown = status_label(value) if kind == "status" else value
+            widget.set_options([*known, (Content(shown), value)])
             widget.value = value
 
     def _read_form(self) -> dict[str, Any]:
@@ -581,6 +671,9 @@ class EditorScreen(Screen[None]):
             self._notice("Not saved: fix the fields marked in red (your text is kept).",
                          "error")
             return
+        if self._view.status not in EDITOR_STATUSES:
+            # counsel's status stays as it is; the editor never moves it
+            draft = replace(draft, status=self._view.status)
         self._saving = True
         self._save_worker(form, draft, self._expected_version, after)
 
@@ -629,6 +722,7 @@ class EditorScreen(Screen[None]):
         self._notice("", "")
         self.notify(f"Saved {view.key} (version {view.version})", markup=False)
         self.refresh_bindings()
+        self._load_context()
         if after is not None:
             after()
 
@@ -711,7 +805,7 @@ class EditorScreen(Screen[None]):
         line = Text(self.disclosure_key, style="bold")
         if self._view is not None:
             line.append(f"  v{self._view.version}  ")
-            line.append(self._view.status)
+            line.append(status_label(self._view.status))
             if self._view.deleted:
                 line.append("  DELETED", style="bold red")
         vendors = self._joint_vendors()

@@ -40,8 +40,8 @@ def test_json_unknown_key_and_bad_reference_with_lines() -> None:
     vote, person = line_of(text, '"vote"'), line_of(text, '"wlee"')
     assert found == [
         f"acme.json:{vote}: sessions[0].ideas[0].vote: unknown key "
-        "'vote' (did you mean 'votes'?); allowed here: text, author, prompt, component, "
-        "votes, status",
+        "'vote' (did you mean 'votes'?); allowed here: text, author, authors, prompt, "
+        "component, votes, status, merged_into",
         f"acme.json:{person}: disclosures[0].inventors[1].person: unknown "
         "person 'wlee'",
     ]

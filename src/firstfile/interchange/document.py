@@ -62,14 +62,31 @@ class ComponentDoc:
 
 @dataclass(frozen=True, slots=True)
 class IdeaDoc:
-    """One idea raised in an extraction session."""
+    """One idea raised in an extraction session.
+
+    ``author`` is the first author and ``authors`` every author, the first author first;
+    give either or both. Once built, both are filled and ``authors`` holds the others in key
+    order: the database keeps who contributed, not in which order (a merged idea's authors
+    are equals), so two documents naming the same people compare equal.
+    """
 
     text: str
-    author: str  # person key
+    author: str = ""  # person key of the first author
     prompt: str = ""  # the id of the brainstorming prompt that raised it, if any
     component: str = ""  # component key, if the idea belongs to one
     votes: int = 0
     status: str = "open"  # open | parked | promoted
+    authors: tuple[str, ...] = ()  # person keys of every author, the first author first
+    # 1-based place, in the same session's ideas, of the idea this one was merged into.
+    merged_into: int | None = None
+
+    def __post_init__(self) -> None:
+        first = self.author or (self.authors[0] if self.authors else "")
+        others = sorted({key for key in self.authors if key and key != first})
+        # Frozen: the normal form is set once, here, so equality means the same people.
+        object.__setattr__(self, "author", first)
+        object.__setattr__(self, "authors", tuple([first, *others]) if first else
+                           tuple(others))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +101,12 @@ class SessionDoc:
     goal: str = ""
     participants: tuple[str, ...] = ()  # person keys
     ideas: tuple[IdeaDoc, ...] = ()
+    # How the facilitator set the session up (domain.sessions.SessionSetup has the same).
+    time_box_minutes: int = 60
+    prompt_minutes: int = 5
+    dots_per_participant: int = 3
+    decks: tuple[str, ...] = ()  # prompt deck names, in walking order
+    components: tuple[str, ...] = ()  # keys of the components in focus
 
 
 @dataclass(frozen=True, slots=True)

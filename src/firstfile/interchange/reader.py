@@ -40,7 +40,7 @@ from firstfile.interchange.document import (
 )
 from firstfile.interchange.fields import Checker, Fields, join
 from firstfile.interchange.json_nodes import json_nodes
-from firstfile.interchange.nodes import MAX_FILE_BYTES, Node
+from firstfile.interchange.nodes import MAX_FILE_BYTES, SEQ, Node
 from firstfile.interchange.problems import InterchangeError, Problems
 from firstfile.interchange.raw_text import make_readable
 from firstfile.interchange.yaml_nodes import yaml_nodes
@@ -243,6 +243,21 @@ class _DocumentReader:
             self._refer("person", facilitator, join(path, "facilitator"))
         ideas = tuple(self._idea(item, item_path)
                       for item, item_path in self.check.items(own, "ideas", path))
+        self._check_merges(ideas, join(path, "ideas"))
+        time_box = self._setting(own, "time_box_minutes", path, schema.TIME_BOX_MINUTES)
+        prompt_minutes = self._setting(own, "prompt_minutes", path, schema.PROMPT_MINUTES)
+        if prompt_minutes > time_box and "prompt_minutes" in own:
+            where = join(path, "prompt_minutes")
+            self.problems.error(self._line(where), where,
+                                f"{prompt_minutes} minutes per prompt is more than the "
+                                f"{time_box}-minute time box: shorten it or lengthen the "
+                                "time box")
+        decks = self._key_list(own, "decks", path, None)
+        if len(",".join(decks)) > schema.DECKS_MAX_CHARS:
+            where = join(path, "decks")
+            self.problems.error(self._line(where), where,
+                                f"the deck names take more than {schema.DECKS_MAX_CHARS} "
+                                "characters together: walk fewer decks in one session")
         return SessionDoc(
             key=self.check.key(own, "key", path),
             title=self.check.text(own, "title", path, required=True),
@@ -252,13 +267,37 @@ class _DocumentReader:
             goal=self.check.text(own, "goal", path, multiline=True),
             participants=self._key_list(own, "participants", path, "person"),
             ideas=ideas,
+            time_box_minutes=time_box,
+            prompt_minutes=prompt_minutes,
+            dots_per_participant=self._setting(own, "dots_per_participant", path,
+                                               schema.DOTS_PER_PARTICIPANT),
+            decks=decks,
+            components=self._key_list(own, "components", path, "component"),
         )
+
+    def _setting(self, fields: Fields, name: str, path: str,
+                 limits: tuple[int, int, int]) -> int:
+        low, high, default = limits
+        value = self.check.integer(fields, name, path, low, high)
+        return default if value is None else value
 
     def _idea(self, node: Node, path: str) -> IdeaDoc:
         own = self.check.mapping(node, path, *schema.IDEA) or {}
         author = self.check.key(own, "author", path)
         if author:
             self._refer("person", author, join(path, "author"))
+        authors = self._key_list(own, "authors", path, "person")
+        if "authors" in own and not authors and own["authors"].kind == SEQ:
+            self.problems.error(own["authors"].line, join(path, "authors"),
+                                "must name at least one person (the first author first)")
+        if "author" not in own and "authors" not in own:
+            self.problems.error(node.line, join(path, "author"), "is required")
+        elif author and authors and authors[0] and author != authors[0]:
+            self.problems.error(
+                own["author"].line, join(path, "author"),
+                f"{author!r} is not the first of authors ({authors[0]!r}): the first author "
+                "leads the list; put them first there, or leave author out",
+            )
         component = self.check.key(own, "component", path)
         if component:
             self._refer("component", component, join(path, "component"))
@@ -266,11 +305,43 @@ class _DocumentReader:
         return IdeaDoc(
             text=self.check.text(own, "text", path, multiline=True, required=True),
             author=author,
+            authors=authors,
             prompt=self.check.text(own, "prompt", path),
             component=component,
             votes=votes if votes is not None else 0,
             status=self.check.choice(own, "status", path, schema.IDEA_STATUSES, "open"),
+            merged_into=self.check.integer(own, "merged_into", path, 1),
         )
+
+    def _check_merges(self, ideas: tuple[IdeaDoc, ...], path: str) -> None:
+        """A merged idea points at an idea of the same session that is not merged itself."""
+        for index, idea in enumerate(ideas):
+            target = idea.merged_into
+            if target is None:
+                continue
+            here = f"{path}[{index}]"
+            where = join(here, "merged_into")
+            if target > len(ideas):
+                self.problems.error(self._line(where), where,
+                                    f"there is no idea {target}: this session has "
+                                    f"{len(ideas)}, counted from 1 in the order listed")
+            elif target == index + 1:
+                self.problems.error(self._line(where), where,
+                                    "an idea cannot be merged into itself")
+            elif ideas[target - 1].merged_into is not None:
+                self.problems.error(self._line(where), where,
+                                    f"idea {target} is itself merged into idea "
+                                    f"{ideas[target - 1].merged_into}: point at that one")
+            if idea.status != schema.MERGED_STATUS:
+                at = join(here, "status")
+                self.problems.error(self._line(at), at,
+                                    f"a merged idea is kept {schema.MERGED_STATUS!r}, not "
+                                    f"{idea.status!r}: write status: {schema.MERGED_STATUS}")
+            if idea.votes:
+                at = join(here, "votes")
+                self.problems.error(self._line(at), at,
+                                    "a merged idea's dots moved to the idea it was merged "
+                                    "into: give its votes there and leave them out here")
 
     def _disclosure(self, node: Node, path: str, engagement_key: str) -> DisclosureDoc:
         own = self.check.mapping(node, path, *schema.DISCLOSURE) or {}
@@ -338,13 +409,15 @@ class _DocumentReader:
 
     # -- lists of keys and names -----------------------------------------------------------
 
-    def _key_list(self, fields: Fields, name: str, path: str, kind: str) -> tuple[str, ...]:
+    def _key_list(self, fields: Fields, name: str, path: str,
+                  kind: str | None) -> tuple[str, ...]:
+        """Keys, each once; each refers to a record of kind (None: names, not references)."""
         keys: list[str] = []
         for node, item_path in self.check.items(fields, name, path):
             key = self.check.key_of(node, item_path)
             if key in keys:
                 self.problems.error(node.line, item_path, f"{key!r} is listed twice")
-            elif key:
+            elif key and kind is not None:
                 self._refer(kind, key, item_path)
             keys.append(key)
         return tuple(keys)

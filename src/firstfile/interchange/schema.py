@@ -18,8 +18,11 @@ COMPONENT: Keys = (
     ("kind", "vendors"),
 )
 SESSION: Keys = (("key", "title", "phase", "date", "facilitator"),
-                 ("goal", "participants", "ideas"))
-IDEA: Keys = (("text", "author"), ("prompt", "component", "votes", "status"))
+                 ("goal", "participants", "components", "decks", "time_box_minutes",
+                  "prompt_minutes", "dots_per_participant", "ideas"))
+# author is required unless authors names the authors (the reader checks that itself).
+IDEA: Keys = (("text",), ("author", "authors", "prompt", "component", "votes", "status",
+                          "merged_into"))
 DISCLOSURE: Keys = (
     ("title",),
     (
@@ -51,5 +54,11 @@ INVENTOR: Keys = (("person",), ("role", "contribution"))
 EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note"))
 
 IDEA_STATUSES: tuple[str, ...] = ("open", "parked", "promoted")
+MERGED_STATUS = "parked"  # a merged idea is kept, parked, pointing at the one it joined
+# The facilitation settings' ranges and defaults, as domain.sessions.check_setup has them.
+TIME_BOX_MINUTES = (5, 480, 60)
+PROMPT_MINUTES = (1, 480, 5)
+DOTS_PER_PARTICIPANT = (1, 20, 3)
+DECKS_MAX_CHARS = 400  # the database keeps deck names comma-separated in 400 characters
 SCORE_MIN = 1
 SCORE_MAX = 5

@@ -166,8 +166,12 @@ def _session(s: SessionDoc) -> dict[str, Any]:
     data = _fields(
         {"key": s.key, "title": s.title, "phase": s.phase, "date": s.date,
          "facilitator": s.facilitator},
-        {"goal": s.goal, "participants": s.participants},
-        {},
+        {"goal": s.goal, "participants": s.participants, "components": s.components,
+         "decks": s.decks, "time_box_minutes": s.time_box_minutes,
+         "prompt_minutes": s.prompt_minutes, "dots_per_participant": s.dots_per_participant},
+        {"time_box_minutes": schema.TIME_BOX_MINUTES[2],
+         "prompt_minutes": schema.PROMPT_MINUTES[2],
+         "dots_per_participant": schema.DOTS_PER_PARTICIPANT[2]},
     )
     if s.ideas:
         data["ideas"] = [_idea(i) for i in s.ideas]
@@ -175,9 +179,12 @@ def _session(s: SessionDoc) -> dict[str, Any]:
 
 
 def _idea(i: IdeaDoc) -> dict[str, Any]:
-    return _fields({"text": i.text, "author": i.author},
+    # One author is written `author: KEY`, as files always had it; several are written as
+    # the one list `authors`, the first author first, so nothing is said twice.
+    named = {"author": i.author} if len(i.authors) <= 1 else {"authors": list(i.authors)}
+    return _fields({"text": i.text, **named},
                    {"prompt": i.prompt, "component": i.component, "votes": i.votes,
-                    "status": i.status},
+                    "status": i.status, "merged_into": i.merged_into},
                    {"votes": 0, "status": "open"})
 
 

@@ -9,18 +9,21 @@ with its audit record, so importing the same file twice changes nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain.sessions import PARKED
 from firstfile.domain.vocabulary import INTERNAL
-from firstfile.interchange.document import InterchangeDocument
+from firstfile.interchange.document import InterchangeDocument, SessionDoc
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
-from firstfile.storage import upserts
+from firstfile.storage import audit, upserts
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
     Component,
@@ -30,7 +33,9 @@ from firstfile.storage.tables import (
     EngagementVendor,
     ExtractionSession,
     Idea,
+    IdeaAuthor,
     Person,
+    SessionComponent,
     SessionParticipant,
     Vendor,
 )
@@ -171,25 +176,89 @@ def _find_disclosure(
     ).scalar_one_or_none()
 
 
-def _import_session(*, db, engagement, s, actor, report, person_ids, component_ids) -> None:  # type: ignore[no-untyped-def]
+def _import_session(
+    *, db: Session, engagement: Engagement, s: SessionDoc, actor: str, report: ImportReport,
+    person_ids: dict[str, int], component_ids: dict[str, int],
+) -> None:
     entity_key = f"{engagement.key}/{s.key}"
+
+    def person(key: str) -> int:
+        return person_ids.get(key) or _person_id(db, key)
+
     session_row, outcome = upserts.upsert(
         db=db, model=ExtractionSession, match={"engagement_id": engagement.id, "key": s.key},
         values={"title": s.title, "phase": s.phase, "held_on": s.date, "goal": s.goal,
-                "facilitator_id": person_ids.get(s.facilitator) or _person_id(db, s.facilitator)},
+                "facilitator_id": person(s.facilitator),
+                "time_box_minutes": s.time_box_minutes, "prompt_minutes": s.prompt_minutes,
+                "dots_per_participant": s.dots_per_participant, "decks": ",".join(s.decks)},
         actor=actor, entity="session", entity_key=entity_key,
     )
+    assert session_row.id is not None
+    changed = outcome != "unchanged"
     for person_key in s.participants:
-        if upserts.link(db=db, model=SessionParticipant, session_id=session_row.id,
-                        person_id=person_ids.get(person_key) or _person_id(db, person_key)):
-            outcome = "updated" if outcome == "unchanged" else outcome
-    # Ideas are matched by their position in the session, the order the room raised them.
-    # Ideas the file does not list (added since in the app) are kept: nothing is lost.
+        changed |= upserts.link(db=db, model=SessionParticipant, session_id=session_row.id,
+                                person_id=person(person_key))
+    changed |= _set_focus(db=db, session_id=session_row.id, wanted=s.components,
+                          component_ids=component_ids, actor=actor, entity_key=entity_key)
+    changed |= _import_ideas(db=db, session_id=session_row.id, s=s, actor=actor,
+                             entity_key=entity_key, person=person,
+                             component_ids=component_ids)
+    if changed and outcome == "unchanged":
+        outcome = "updated"
+    report.count("session", outcome)
+
+
+def _set_focus(
+    *, db: Session, session_id: int, wanted: tuple[str, ...], component_ids: dict[str, int],
+    actor: str, entity_key: str,
+) -> bool:
+    """Make the session's components in focus exactly the file's; True when they changed."""
+    stored = dict(db.execute(
+        select(SessionComponent.component_id, Component.key)
+        .join(Component, Component.id == SessionComponent.component_id)
+        .where(SessionComponent.session_id == session_id)
+    ).all())
+    wanted_ids = {component_ids[key]: key for key in wanted}  # the reader checked the keys
+    if set(stored) == set(wanted_ids):
+        return False
+    db.execute(delete(SessionComponent).where(
+        SessionComponent.session_id == session_id,
+        SessionComponent.component_id.not_in(list(wanted_ids))))  # type: ignore[attr-defined]
+    for component_id in wanted_ids.keys() - stored.keys():
+        db.add(SessionComponent(session_id=session_id, component_id=component_id))
+    db.flush()
+    audit.record(db=db, actor=actor, entity="session", entity_key=entity_key, action="update",
+                 changes={"components": (tuple(sorted(stored.values())),
+                                         tuple(sorted(wanted_ids.values())))})
+    return True
+
+
+def _import_ideas(
+    *, db: Session, session_id: int, s: SessionDoc, actor: str, entity_key: str,
+    person: Callable[[str], int], component_ids: dict[str, int],
+) -> bool:
+    """Write the session's ideas, their authors and their merges; True when any changed.
+
+    Ideas are matched by their position in the session, the order the room raised them.
+    Ideas the file does not list (added since in the app) are kept: nothing is lost. Authors
+    and merges are only ever added: a co-author or a merge the database records and the file
+    leaves out (a file from before they were written, say) stays, since dropping one would
+    lose who contributed to an invention.
+    """
+    stored = {idea.position: idea for idea in db.execute(
+        select(Idea).where(Idea.session_id == session_id)).scalars()}
+    changed = False
+    rows: list[Idea] = []
     for position, idea in enumerate(s.ideas):
-        _, idea_outcome = upserts.upsert(
-            db=db, model=Idea, match={"session_id": session_row.id, "position": position},
-            values={"text": idea.text,
-                    "author_id": person_ids.get(idea.author) or _person_id(db, idea.author),
+        before = stored.get(position)
+        if (idea.merged_into is None and before is not None
+                and before.merged_into_id is not None and idea.status != PARKED):
+            raise ValidationFailed([Problem(
+                "ideas", f"idea #{position + 1} of {entity_key} was merged into another idea; "
+                         "an import does not undo a merge: keep it parked in the file")])
+        row, outcome = upserts.upsert(
+            db=db, model=Idea, match={"session_id": session_id, "position": position},
+            values={"text": idea.text, "author_id": person(idea.author),
                     "prompt_id": idea.prompt,
                     "component_id": component_ids.get(idea.component) if idea.component
                     else None,
@@ -197,9 +266,51 @@ def _import_session(*, db, engagement, s, actor, report, person_ids, component_i
             create_only={"created_at": datetime.now(UTC)},
             actor=actor, entity="idea", entity_key=f"{entity_key}#{position + 1}",
         )
-        if idea_outcome != "unchanged":
-            outcome = "updated" if outcome == "unchanged" else outcome
-    report.count("session", outcome)
+        changed |= outcome != "unchanged"
+        rows.append(row)
+    # A second pass: an idea may be merged into one listed after it.
+    for position, (idea, row) in enumerate(zip(s.ideas, rows, strict=True)):
+        changes: dict[str, tuple[Any, Any]] = {}
+        if idea.merged_into is not None:
+            target = rows[idea.merged_into - 1]
+            if row.merged_into_id != target.id:
+                old = db.get(Idea, row.merged_into_id) if row.merged_into_id else None
+                changes["merged_into"] = (f"#{old.position + 1}" if old else None,
+                                          f"#{idea.merged_into}")
+                row.merged_into_id = target.id
+        if len(idea.authors) > 1:
+            # As sessions.merge_ideas stores them: every author, the first one included.
+            have = dict(db.execute(
+                select(IdeaAuthor.person_id, Person.key)
+                .join(Person, Person.id == IdeaAuthor.person_id)
+                .where(IdeaAuthor.idea_id == row.id)).all())
+            wanted = {person(key): key for key in idea.authors}
+            if wanted.keys() - have.keys():
+                for person_id in wanted.keys() - have.keys():
+                    db.add(IdeaAuthor(idea_id=row.id or 0, person_id=person_id))
+                changes["authors"] = (tuple(sorted(have.values())),
+                                      tuple(sorted({**have, **wanted}.values())))
+        if changes:
+            db.flush()
+            audit.record(db=db, actor=actor, entity="idea",
+                         entity_key=f"{entity_key}#{position + 1}", action="update",
+                         changes=changes)
+            changed = True
+    _check_merges(db=db, session_id=session_id, entity_key=entity_key)
+    return changed
+
+
+def _check_merges(*, db: Session, session_id: int, entity_key: str) -> None:
+    """No idea may end up merged into an idea that is merged itself (file and database)."""
+    ideas = {int(i): (int(p), m) for i, p, m in db.execute(
+        select(Idea.id, Idea.position, Idea.merged_into_id)
+        .where(Idea.session_id == session_id)).all()}
+    for position, target in ideas.values():
+        if target is not None and target in ideas and ideas[target][1] is not None:
+            raise ValidationFailed([Problem(
+                "ideas", f"idea #{position + 1} of {entity_key} would be merged into "
+                         f"#{ideas[target][0] + 1}, which was itself merged into another idea; "
+                         "point it at the idea that kept the others")])
 
 
 def _person_id(db: Session, key: str) -> int:

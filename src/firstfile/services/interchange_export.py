@@ -35,7 +35,9 @@ from firstfile.storage.tables import (
     EngagementVendor,
     ExtractionSession,
     Idea,
+    IdeaAuthor,
     Person,
+    SessionComponent,
     SessionParticipant,
     Vendor,
 )
@@ -155,6 +157,9 @@ def _people(*, db, engagement, vendors, sessions, disclosures) -> list[Person]: 
         ids.update(s.facilitator_id for s in sessions if s.facilitator_id)
         ids.update(a for a in db.execute(select(Idea.author_id).where(
             Idea.session_id.in_(session_ids))).scalars() if a)
+        ids.update(db.execute(select(IdeaAuthor.person_id).join(
+            Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id.in_(session_ids))
+        ).scalars())
     disclosure_ids = [d.id for d in disclosures]
     if disclosure_ids:
         ids.update(db.execute(select(DisclosureInventor.person_id).where(
@@ -175,10 +180,23 @@ def _session(*, db, session, person_keys, component_keys) -> SessionDoc:  # type
         .where(SessionParticipant.session_id == session.id)
         .order_by(Person.key)
     ).scalars()
-    ideas = db.execute(
+    focus = sorted(component_keys[c] for c in db.execute(
+        select(SessionComponent.component_id).where(SessionComponent.session_id == session.id)
+    ).scalars() if c in component_keys)
+    ideas = list(db.execute(
         select(Idea).where(Idea.session_id == session.id)
         .order_by(Idea.position, Idea.id)  # type: ignore[arg-type]
-    ).scalars()
+    ).scalars())
+    # Every author of a merged idea (IdeaAuthor), and where each merged idea went, as its
+    # place in the list the file writes (1-based), not a database id.
+    co_authors: dict[int, list[str]] = {}
+    for idea_id, person_id in db.execute(
+        select(IdeaAuthor.idea_id, IdeaAuthor.person_id)
+        .join(Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session.id)
+    ).all():
+        if person_id in person_keys:
+            co_authors.setdefault(idea_id, []).append(person_keys[person_id])
+    place = {idea.id: number for number, idea in enumerate(ideas, start=1)}
     return SessionDoc(
         key=session.key,
         title=session.title,
@@ -189,8 +207,15 @@ def _session(*, db, session, person_keys, component_keys) -> SessionDoc:  # type
         participants=tuple(participants),
         ideas=tuple(
             IdeaDoc(text=i.text, author=person_keys.get(i.author_id, ""), prompt=i.prompt_id,
+                    authors=tuple(co_authors.get(i.id, ())),
                     component=component_keys.get(i.component_id, "") if i.component_id else "",
-                    votes=i.votes, status=i.status)
+                    votes=i.votes, status=i.status,
+                    merged_into=place.get(i.merged_into_id) if i.merged_into_id else None)
             for i in ideas
         ),
+        time_box_minutes=session.time_box_minutes,
+        prompt_minutes=session.prompt_minutes,
+        dots_per_participant=session.dots_per_participant,
+        decks=tuple(d for d in session.decks.split(",") if d),
+        components=tuple(focus),
     )

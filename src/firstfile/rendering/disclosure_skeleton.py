@@ -6,7 +6,8 @@ cost of writing the finished XML into a zip. For a bundle, the parts that do not
 between disclosures (styles, settings, relationships, footer) are taken from one document the
 builder made, compressed once and copied; only the body, the header's key and the document
 properties are written per disclosure, as text, by `_Body` below, which follows the builder
-element for element.
+element for element. Both are driven by the same section writer and layout
+(rendering/disclosure_layout.py); only the way each writes a paragraph or a table differs.
 
 Correctness is checked, not assumed: `DisclosureSkeleton.build` renders probe disclosures
 (right-to-left lines, tabs, empty fields, a vendor inventor, a deleted record, ...) both ways
@@ -19,35 +20,28 @@ from __future__ import annotations
 
 import re
 import struct
-import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from firstfile.domain.text import has_unstorable
 from firstfile.domain.views import DisclosureView, EventView, InventorView
-from firstfile.rendering import disclosure_docx as builder
 from firstfile.rendering.disclosure_docx import (
-    STYLE_NAMES,
-    affiliation,
     base_document_path,
+    load_base,
     render_disclosure_docx,
     wording_context,
 )
-from firstfile.rendering.disclosure_values import (
-    TEXT_FIELDS,
-    clean_view,
-    format_contribution,
-    format_date,
-    format_engagement,
-    format_yes_no,
-    given,
-    lines,
+from firstfile.rendering.disclosure_layout import (
+    LABEL_FILL,
+    DisclosureWriter,
+    TableLayout,
+    is_right_to_left,
 )
+from firstfile.rendering.disclosure_values import TEXT_FIELDS, clean_view, lines
 from firstfile.rendering.wording import (
     DISCLOSURE_SECTIONS,
     Wording,
@@ -55,13 +49,6 @@ from firstfile.rendering.wording import (
     template_environment,
 )
 
-# The builder's layout, read from the builder itself so the two cannot disagree on it.
-_PEOPLE_COLUMNS = builder._PEOPLE_COLUMNS
-_EVENT_COLUMNS = builder._EVENT_COLUMNS
-_FACT_COLUMNS = builder._FACT_COLUMNS
-_SIGNATURE_COLUMNS = builder._SIGNATURE_COLUMNS
-_SIGNATURE_ROW_HEIGHT = builder._SIGNATURE_ROW_HEIGHT
-_LABEL_FILL = builder._LABEL_FILL
 _PROBE_KEY = "FF-0000-0000"
 _DOCUMENT = "word/document.xml"
 _HEADER = "word/header1.xml"
@@ -77,17 +64,6 @@ def _escape_attr(text: str) -> str:
     return _escape(text).replace('"', "&quot;")
 
 
-def _is_right_to_left(text: str) -> bool:
-    # The Unicode bidirectional algorithm's rule, as the builder applies it.
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
 # --- the body as text ------------------------------------------------------------------------
 
 
@@ -97,8 +73,7 @@ class _Made:
     are the same in every document; user text rarely repeats, so the caches are bounded)."""
 
     paragraphs: dict[tuple[str, str | None, bool], str] = field(default_factory=dict)
-    layouts: dict[tuple[tuple[float, ...], bool, int | None], _Layout] = field(
-        default_factory=dict)
+    layouts: dict[TableLayout, _Layout] = field(default_factory=dict)
     headings: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
@@ -125,7 +100,7 @@ class _Body:
 
     def _make(self, text: str, style: str | None, bold: bool) -> str:
         style_id = self.style_ids.get(style) if style else None
-        rtl = _is_right_to_left(text)
+        rtl = is_right_to_left(text)
         ppr = ""
         if style_id or rtl:
             ppr = "<w:pPr>"
@@ -149,23 +124,10 @@ class _Body:
     def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> None:
         self.out.append(self.fill(text, style, bold))
 
-    def paragraphs(self, text: str, placeholder: str) -> None:
-        if not given(text):
-            self.paragraph(placeholder, "Guidance")
-            return
-        for line in lines(text):
-            self.paragraph(line, "Normal")
-
     def table(
-        self,
-        shares: Sequence[float],
-        header: Sequence[str] | None,
-        rows: Sequence[Sequence[str]],
-        *,
-        label_column: bool = False,
-        min_row_height: int | None = None,
+        self, table: TableLayout, header: Sequence[str] | None, rows: Sequence[Sequence[str]]
     ) -> None:
-        layout = self._layout(tuple(shares), label_column, min_row_height)
+        layout = self._layout(table)
         head = layout.head
         if header is not None:
             head += layout.header_row(tuple(header), self)
@@ -183,13 +145,11 @@ class _Body:
         self.out.append("".join(out))
         self.paragraph("", "Normal")
 
-    def _layout(self, shares: tuple[float, ...], label_column: bool,
-                min_row_height: int | None) -> _Layout:
+    def _layout(self, table: TableLayout) -> _Layout:
         # A table's properties, grid and row start depend only on its columns: made once.
-        key = (shares, label_column, min_row_height)
-        layout = self.layouts.get(key)
+        layout = self.layouts.get(table)
         if layout is None:
-            widths = [int(self.text_width * share) for share in shares]
+            widths = [int(self.text_width * share) for share in table.shares]
             out = ["<w:tbl><w:tblPr>"]
             style_id = self.style_ids.get("Table Grid")
             if style_id:
@@ -199,17 +159,17 @@ class _Body:
             out.extend(f'<w:gridCol w:w="{width}"/>' for width in widths)
             out.append("</w:tblGrid>")
             row_start = "<w:tr>"
-            if min_row_height:
+            if table.min_row_height:
                 row_start = (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight '
-                             f'w:val="{min_row_height}" w:hRule="atLeast"/></w:trPr>')
+                             f'w:val="{table.min_row_height}" w:hRule="atLeast"/></w:trPr>')
             layout = _Layout(
                 head="".join(out),
                 row_start=row_start,
-                columns=[_Column(width, label_column and index == 0)
+                columns=[_Column(width, table.label_column and index == 0)
                          for index, width in enumerate(widths)],
                 header_columns=[_Column(width, True) for width in widths],
             )
-            self.layouts[key] = layout
+            self.layouts[table] = layout
         return layout
 
 
@@ -220,7 +180,7 @@ class _Column:
 
     def __init__(self, width: int, label: bool) -> None:
         self.label = label
-        shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{_LABEL_FILL}"/>'
+        shading = (f'<w:shd w:val="clear" w:color="auto" w:fill="{LABEL_FILL}"/>'
                    if label else "")
         self.start = f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
         self.cells: dict[str, str] = {}
@@ -254,164 +214,27 @@ class _Layout:
         return row
 
 
-def _strings(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
-    return [[str(value) for value in row] for row in rows]
-
-
-class _Writer:
-    """The sections in the builder's order (rendering/disclosure_docx._DisclosureWriter)."""
+class _Writer(DisclosureWriter):
+    """The builder's sections (disclosure_layout.DisclosureWriter), headings made once."""
 
     def __init__(self, body: _Body, view: DisclosureView, wording: Wording,
                  headings: dict[tuple[int, str], str]) -> None:
-        self.b = body
-        self.view = view
-        self.w = wording
+        super().__init__(body, view, wording)
+        self.body = body
         # Keyed by the wording's id: the skeleton keeps every wording it made alive.
         self.headings = headings
-        self.not_given = str(wording("document", "not_given"))
-
-    def write(self) -> str:
-        self.title()
-        self.text_section("summary", self.view.summary)
-        self.record()
-        self.people()
-        for name in ("problem", "description", "variants", "advantages", "prior_art"):
-            self.text_section(name, getattr(self.view, name))
-        self.dates()
-        self.events()
-        self.text_section("third_parties", self.view.third_parties)
-        self.filing()
-        self.components()
-        self.signatures()
-        return "".join(self.b.out)
 
     def heading(self, section: str) -> None:
         # The same wording object gives the same heading: made once per wording and section.
         key = (id(self.w), section)
         made = self.headings.get(key)
         if made is None:
-            made = self.b.fill(str(self.w(section, "heading")), "Heading 1", False)
+            made = self.body.fill(str(self.w(section, "heading")), "Heading 1", False)
             guidance = str(self.w(section, "guidance"))
             if guidance:
-                made += self.b.fill(guidance, "Guidance", False)
+                made += self.body.fill(guidance, "Guidance", False)
             self.headings[key] = made
-        self.b.out.append(made)
-
-    def title(self) -> None:
-        view, w = self.view, self.w
-        self.b.paragraph(view.title or self.not_given, "Title")
-        self.b.paragraph(str(w("document", "introduction")), "Guidance")
-        if view.deleted:
-            self.b.paragraph(str(w("document", "deleted_notice")), "Notice", bold=True)
-        if view.joint:
-            self.b.paragraph(str(w("joint", "notice")), "Notice", bold=True)
-
-    def text_section(self, section: str, text: str) -> None:
-        self.heading(section)
-        self.b.paragraphs(text, self.not_given)
-
-    def yes_no(self, value: bool | None) -> str:
-        w = self.w
-        return format_yes_no(value, str(w("document", "yes")), str(w("document", "no")),
-                             str(w("document", "unknown")))
-
-    def or_not_given(self, value: str) -> str:
-        return value if given(value) else self.not_given
-
-    def record(self) -> None:
-        view, w = self.view, self.w
-        joint = self.yes_no(view.joint)
-        if view.joint:
-            joint = f"{joint}: {', '.join(view.joint_vendors)}"
-        rows = [
-            (w("record", "submitter"), self.or_not_given(view.submitter)),
-            (w("record", "business_unit"), self.or_not_given(view.business_unit)),
-            (w("record", "engagement"), format_engagement(view, self.not_given)),
-            (w("record", "phase"), w.label("record", "phases", view.phase) or self.not_given),
-            (w("record", "submitted_on"), format_date(view.submitted_on, self.not_given)),
-            (w("record", "status"), w.label("record", "statuses", view.status)),
-            (w("record", "joint"), joint),
-            (w("record", "version"), str(view.version)),
-        ]
-        self.b.paragraph(str(w("record", "heading")), "Heading 1")
-        self.b.table(_FACT_COLUMNS, None, _strings(rows), label_column=True)
-
-    def people(self) -> None:
-        w = self.w
-        self.heading("people")
-        if not self.view.inventors:
-            self.b.paragraph(str(w("people", "nobody")), "Guidance")
-            return
-        header = [w("people", key) for key in ("name", "email", "affiliation", "role")]
-        header.append(w("people", "contribution"))
-        rows = [
-            (
-                person.name,
-                person.email,
-                affiliation(person.is_vendor, person.organization_name, w),
-                w.label("people", "roles", person.role),
-                format_contribution(person.contribution, self.not_given)
-                if person.role == "inventor" else "",
-            )
-            for person in self.view.inventors
-        ]
-        self.b.table(_PEOPLE_COLUMNS, _strings([header])[0], _strings(rows))
-
-    def dates(self) -> None:
-        view, w = self.view, self.w
-        self.heading("dates")
-        rows = [
-            (w("dates", "conception"), format_date(view.conception_date, self.not_given)),
-            (w("dates", "reduction_to_practice"),
-             format_date(view.reduction_to_practice_date, self.not_given)),
-            (w("dates", "prototype_exists"), self.yes_no(view.prototype_exists)),
-            (w("dates", "records_location"), self.or_not_given(view.records_location)),
-        ]
-        self.b.table(_FACT_COLUMNS, None, _strings(rows), label_column=True)
-
-    def events(self) -> None:
-        w = self.w
-        self.heading("events")
-        if not self.view.events:
-            self.b.paragraph(str(w("events", "nothing")), "Guidance")
-            return
-        header = [w("events", key) for key in ("kind", "date", "jurisdiction", "reference", "note")]
-        rows = [
-            (w.label("events", "kinds", e.kind), format_date(e.date, self.not_given),
-             e.jurisdiction, e.reference, e.note)
-            for e in self.view.events
-        ]
-        self.b.table(_EVENT_COLUMNS, _strings([header])[0], _strings(rows))
-
-    def filing(self) -> None:
-        view, w = self.view, self.w
-        self.heading("filing")
-        rows = [
-            (w("filing", "jurisdictions"), self.or_not_given(view.jurisdictions)),
-            (w("filing", "reverse_engineerable"), self.yes_no(view.reverse_engineerable)),
-            (w("filing", "completed_in_china"), self.yes_no(view.completed_in_china)),
-        ]
-        self.b.table(_FACT_COLUMNS, None, _strings(rows), label_column=True)
-        if view.completed_in_china:
-            self.b.paragraph(str(w("filing", "china_note")), "Notice", bold=True)
-
-    def components(self) -> None:
-        self.heading("components")
-        if not self.view.components:
-            self.b.paragraph(str(self.w("components", "nothing")), "Guidance")
-            return
-        for component in self.view.components:
-            self.b.paragraph(component, "List Paragraph")
-
-    def signatures(self) -> None:
-        w = self.w
-        self.heading("signatures")
-        header = [w("signatures", key) for key in ("role", "name", "signature", "date")]
-        inventor, witness = str(w("signatures", "inventor")), str(w("signatures", "witness"))
-        rows = [(inventor, p.name, "", "") for p in self.view.inventors if p.role == "inventor"]
-        rows.append((witness, "", "", ""))
-        self.b.table(_SIGNATURE_COLUMNS, _strings([header])[0], rows,
-                     min_row_height=_SIGNATURE_ROW_HEIGHT)
+        self.body.out.append(made)
 
 
 # --- a small zip writer that copies parts compressed once --------------------------------------
@@ -507,14 +330,8 @@ class DisclosureSkeleton:
             return None
         import zipfile
 
-        import docx
-
-        base = docx.Document(str(base_document_path(templates_dir)))
-        style_ids = {s.name: s.style_id for s in base.styles if s.name in STYLE_NAMES}
-        section = base.sections[0]
-        width = (section.page_width or 0) - (section.left_margin or 0) - (
-            section.right_margin or 0)
-        text_width = int(width / 635) if width > 0 else 9638
+        # The builder's own reading of the base: the same style ids and text width.
+        base = load_base(base_document_path(templates_dir))
         probes = _probes()
         built = [render_disclosure_docx(view, templates_dir=templates_dir) for view in probes]
         with zipfile.ZipFile(BytesIO(built[0])) as package:
@@ -529,8 +346,8 @@ class DisclosureSkeleton:
             return None
         skeleton = cls(
             templates_dir=templates_dir,
-            style_ids=style_ids,
-            text_width=text_width,
+            style_ids=base.style_ids,
+            text_width=base.text_width,
             parts=parts,
             packed={name: _Packed.of(name, data) for name, data in parts
                     if name not in (_DOCUMENT, _HEADER, _CORE)},
@@ -564,8 +381,9 @@ class DisclosureSkeleton:
         # field to find that out costs a fifth of a document.
         clean = view if _is_clean(view) else clean_view(view)
         wording = self.wording(clean)
-        body = _Writer(_Body(self.style_ids, self.text_width, self._made), clean,
-                       wording, self._made.headings).write()
+        blocks = _Body(self.style_ids, self.text_width, self._made)
+        _Writer(blocks, clean, wording, self._made.headings).write()
+        body = "".join(blocks.out)
         parts = dict(self.parts)
         parts[_DOCUMENT] = (self.document_head + body + self.document_tail).encode("utf-8")
         parts[_HEADER] = self.header.replace(_PROBE_KEY, _escape(clean.key)).encode("utf-8")

@@ -34,6 +34,11 @@ def test_there_are_at_least_two_sample_engagements_with_a_joint_disclosure() -> 
         i.organization != "internal"
         for d in docs for i in d.people
     )
+    # and a merged idea whose survivor has two authors, so the round trips below carry one
+    assert any(
+        idea.merged_into and len(s.ideas[idea.merged_into - 1].authors) == 2
+        for d in docs for s in d.sessions for idea in s.ideas
+    )
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)

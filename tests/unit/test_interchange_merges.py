@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from firstfile.interchange import IdeaDoc, dump_document
@@ -212,3 +214,15 @@ def test_writer_names_one_author_as_before_and_several_as_a_list() -> None:
     for absent in ("authors", "merged_into", "time_box_minutes", "prompt_minutes",
                    "dots_per_participant", "decks"):
         assert absent not in plain
+
+
+def test_the_merged_ideas_example_in_the_format_document_is_valid() -> None:
+    format_md = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
+    blocks = format_md.read_text(encoding="utf-8").split("```yaml\n")
+    example = blocks[1].split("```", 1)[0]
+    (merged,) = [b.split("```", 1)[0] for b in blocks[2:] if "merged_into" in b]
+    start = example.index("    ideas:\n")
+    end = example.index("disclosures:")
+    doc = parse(example[:start] + merged + example[end:], "FORMAT.md")
+    survivor, duplicate = doc.sessions[0].ideas
+    assert survivor.authors == ("jdoe", "wli") and duplicate.merged_into == 1

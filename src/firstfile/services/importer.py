@@ -268,6 +268,14 @@ def _import_ideas(
         )
         changed |= outcome != "unchanged"
         rows.append(row)
+    # Every co-author recorded for the session's ideas, read once rather than per idea.
+    recorded: dict[int, dict[int, str]] = {}
+    for idea_id, person_id, key in db.execute(
+        select(IdeaAuthor.idea_id, IdeaAuthor.person_id, Person.key)
+        .join(Person, Person.id == IdeaAuthor.person_id)
+        .join(Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session_id)
+    ).all():
+        recorded.setdefault(int(idea_id), {})[int(person_id)] = key
     # A second pass: an idea may be merged into one listed after it.
     for position, (idea, row) in enumerate(zip(s.ideas, rows, strict=True)):
         changes: dict[str, tuple[Any, Any]] = {}
@@ -280,10 +288,7 @@ def _import_ideas(
                 row.merged_into_id = target.id
         if len(idea.authors) > 1:
             # As sessions.merge_ideas stores them: every author, the first one included.
-            have = dict(db.execute(
-                select(IdeaAuthor.person_id, Person.key)
-                .join(Person, Person.id == IdeaAuthor.person_id)
-                .where(IdeaAuthor.idea_id == row.id)).all())
+            have = recorded.get(row.id or 0, {})
             wanted = {person(key): key for key in idea.authors}
             if wanted.keys() - have.keys():
                 for person_id in wanted.keys() - have.keys():

@@ -24,13 +24,11 @@ from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
 from firstfile.ui.commands import (
     APP_COMMANDS,
     NAVIGATION_ACTIONS,
-    Command,
     bindings,
     palette_entries,
 )
@@ -57,48 +55,9 @@ class Guarded(Protocol):
         """Throw the unsaved work away (and its autosave buffer), then call after()."""
 
 
-class SetupGuard:
-    """The session set-up form seen through the Guarded protocol.
-
-    The form has nothing to save on its own (creating the session is its save, and it opens
-    the room), so "save" keeps the user on the form with a hint, and "discard" lets them go.
-    """
-
-    FIELDS = ("#setup-key", "#setup-title", "#setup-goal")
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        self.screen = screen
-
-    def has_unsaved_changes(self) -> bool:
-        from textual.widgets import Input, SelectionList
-
-        try:
-            typed = any(self.screen.query_one(f, Input).value.strip() for f in self.FIELDS)
-            picked = bool(self.screen.query_one("#setup-participants", SelectionList).selected)
-        except Exception:  # not composed yet (or already gone): nothing typed
-            return False
-        return typed or picked
-
-    def unsaved_label(self) -> str:
-        return "The new session's set-up"
-
-    def save_then(self, after: Callable[[], None]) -> None:
-        self.screen.notify("The set-up is kept by creating the session: ctrl+s.",
-                           severity="warning")
-
-    def discard_then(self, after: Callable[[], None]) -> None:
-        after()
-
-
 def guard_of(screen: Screen[Any]) -> Guarded | None:
     """How to ask before leaving screen, or None when it never holds unsaved work."""
-    if isinstance(screen, Guarded):
-        return screen
-    from firstfile.ui.screens.session_setup import SessionSetupScreen
-
-    if isinstance(screen, SessionSetupScreen):
-        return SetupGuard(screen)
-    return None
+    return screen if isinstance(screen, Guarded) else None
 
 
 class FirstfileApp(App[None]):
@@ -167,22 +126,6 @@ class FirstfileApp(App[None]):
             self.log.error(event.worker, error)
             self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
                         severity="error", timeout=20, markup=False)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a table row runs the screen's own enter command (its "open").
-
-        A focused DataTable takes the enter key for itself and says so with RowSelected;
-        screens that declare an enter command but do not handle the message (the review
-        queue, the deadlines) would otherwise never see it. It reaches the app only when the
-        screen left it unhandled.
-        """
-        screen = event.data_table.screen
-        for command in getattr(screen, "FIRSTFILE_COMMANDS", ()):
-            if isinstance(command, Command) and command.key == "enter":
-                event.stop()
-                if screen.check_action(command.action, ()) is not False:
-                    self.call_later(screen.run_action, command.action)
-                return
 
     # --- commands ----------------------------------------------------------------------------
 

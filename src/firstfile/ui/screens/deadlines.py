@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -127,9 +127,19 @@ class DeadlinesScreen(Screen[None]):
         self._load()
 
     def action_open(self) -> None:
-        table = self.query_one("#deadlines-table", DataTable)
-        if self.shown and 0 <= table.cursor_row < len(self.shown):
-            self.app.open_disclosure(self.shown[table.cursor_row].disclosure)
+        self._open_row(self.query_one("#deadlines-table", DataTable).cursor_row)
+
+    @on(DataTable.RowSelected, "#deadlines-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (or a click on the highlighted one) opens its disclosure: the
+        focused table takes the enter key itself and reports it with RowSelected, so the
+        screen's enter binding never sees it."""
+        event.stop()
+        self._open_row(event.cursor_row)
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < len(self.shown):
+            self.app.open_disclosure(self.shown[row].disclosure)
 
     def action_back(self) -> None:
         self.app.pop_screen()

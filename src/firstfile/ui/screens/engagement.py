@@ -3,9 +3,9 @@
 The guide shows every step of the three phases (the current phase marked), done or not, with
 what the data says. Picking a vendor shows its checklist; keys set the highlighted item's
 status (done, in progress, not applicable with a reason, open again), tick a hand-ticked step,
-export the vendor's checklist, and move the engagement on to its next phase. A move to
-"during" while critical items are open asks for confirmation and a reason, and is recorded as
-an override in the audit trail.
+export the vendor's checklist, move the engagement on to its next phase, and start an
+extraction session for the engagement. A move to "during" while critical items are open asks
+for confirmation and a reason, and is recorded as an override in the audit trail.
 
 All database and file work runs in thread workers; after each change the whole overview is
 loaded again, so the guide always shows what the data now says.
@@ -48,12 +48,19 @@ NEXT_PHASE = Command("engagement-next-phase", "p", "next_phase", "Next phase",
 EXPORT_CHECKLIST = Command("checklist-export", "e", "export_checklist", "Export checklist",
                            "Write the vendor's version and the internal version to a folder",
                            "Export")
+# The footer is full at 80 columns (the checklist keys come first): this key shows in it from
+# 94 columns on (right after Export), works at any width, and is always in the palette.
+START_SESSION = Command("engagement-session", "s", "start_session",
+                       "Start an extraction session for this engagement",
+                       "Set up a new extraction session for this engagement, then run it",
+                       "New session")
 REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
                   "Load the engagement again", "Refresh")
 BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
-    ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, EXPORT_CHECKLIST, REFRESH, BACK)
+    ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, EXPORT_CHECKLIST, START_SESSION,
+    REFRESH, BACK)
 
 STATUS_STYLES = {"done": "green", "not-applicable": "dim", "in-progress": "yellow",
                  "open": "bold red"}
@@ -398,6 +405,11 @@ class EngagementScreen(Screen[None]):
                 vendor_key=vendor_key, templates_dir=templates),
         ]
         return "Wrote " + ", ".join(str(path) for path in written)
+
+    def action_start_session(self) -> None:
+        """Set up a new extraction session with this engagement chosen (the app leaves this
+        screen for the set-up form; creating the session opens the room)."""
+        self.app.start_session(self.engagement_key)
 
     def action_back(self) -> None:
         self.app.pop_screen()

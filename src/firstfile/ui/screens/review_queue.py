@@ -102,7 +102,7 @@ class DecisionDialog(ModalScreen[DecisionInput | None]):
                 yield Static(Text(f"Suggested: {decision_label(self.suggestion)}: "
                                   f"{self.reason}"), id="decision-suggestion")
             yield Select[str]([(Text(decision_label(d)), d) for d in DECISIONS],
-                              value=self.suggestion or Select.BLANK, id="decision-choice",
+                              value=self.suggestion or Select.NULL, id="decision-choice",
                               prompt="Decision")
             yield Input(placeholder="Rationale (why)", id="decision-rationale")
             yield Static("", id="decision-error")
@@ -213,6 +213,15 @@ class ReviewQueueScreen(Screen[None]):
         item = self._current()
         if item is not None:
             self.app.open_disclosure(item.state.key)
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (or a click on the highlighted one) opens its disclosure: the
+        focused table takes the enter key itself and reports it with RowSelected, so the
+        screen's enter binding never sees it."""
+        event.stop()
+        if 0 <= event.cursor_row < len(self.items):
+            self.app.open_disclosure(self.items[event.cursor_row].state.key)
 
     def action_back(self) -> None:
         self.app.pop_screen()

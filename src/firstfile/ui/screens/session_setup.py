@@ -3,10 +3,15 @@
 Saving (ctrl+s) creates the session and opens the facilitation screen on it. The people, the
 engagement's components and the decks are loaded in a thread worker; nothing here touches the
 database on the event loop.
+
+The screen is Guarded (see ui/app.py): a form with something typed or picked is unsaved work.
+Saving it on the way out creates the session (when the form is valid) and then goes where the
+user was going; a form that cannot be saved stays, with what to fix shown above it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
@@ -15,9 +20,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
+from textual.worker import Worker
 
 from firstfile.domain.sessions import SessionSetup
 from firstfile.domain.vocabulary import PHASES
@@ -50,6 +57,9 @@ class ComponentsLoaded(Message):
 @dataclass
 class Created(Message):
     ref: str
+    # What to do once created, when the session was saved on the way out of the form; None:
+    # open the facilitation screen on it.
+    after: Callable[[], None] | None = None
 
 
 @dataclass
@@ -69,10 +79,24 @@ class SessionSetupScreen(Screen[None]):
     """
     BINDINGS: ClassVar = bindings(SETUP_COMMANDS)
     FIRSTFILE_COMMANDS = SETUP_COMMANDS
+    # The cursor starts in the form, not on the scrolling container around it (Textual's
+    # default), so typing works at once; on_mount moves it on to the key when the engagement
+    # is already chosen.
+    AUTO_FOCUS = "#setup-engagement"
+
+    # What counts as work typed into the form: the engagement, phase, date, numbers and decks
+    # come filled in, so changing only those is not worth a question on the way out.
+    TYPED_FIELDS = ("#setup-key", "#setup-title", "#setup-goal")
+    PICKED_LISTS = ("#setup-participants", "#setup-components")
 
     def __init__(self, engagement_key: str = "") -> None:
         super().__init__()
         self.engagement_key = engagement_key
+        self.created_ref: str | None = None  # set once the session exists
+        self._creating = False
+        # Asked to save on the way out while ctrl+s was already creating the session: where
+        # to go once that is done.
+        self._after_create: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -108,7 +132,12 @@ class SessionSetupScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        if self.engagement_key:
+            self.query_one("#setup-key", Input).focus()
         self._load_choices()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.firstfile_app.report_failed_worker(event)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="setup-load")
     def _load_choices(self) -> None:
@@ -191,37 +220,91 @@ class SessionSetupScreen(Screen[None]):
         )
 
     def action_create(self) -> None:
+        self._save(None)
+
+    def _save(self, after: Callable[[], None] | None) -> None:
+        """Create the session when the form is valid; else show what to fix, keeping it."""
+        if self._creating:
+            if after is not None:
+                self._after_create = after
+            return
+        if self.created_ref is not None:  # created already: nothing is left to save
+            if after is not None:
+                after()
+            return
         setup = self.setup()
         if isinstance(setup, str):
-            self.post_message(Refused(setup))
+            self._refuse(setup)
             return
-        self._create(setup)
+        self._creating = True
+        self._create(setup, after)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="setup-create")
-    def _create(self, setup: SessionSetup) -> None:
+    def _create(self, setup: SessionSetup, after: Callable[[], None] | None) -> None:
         from firstfile.services import sessions
         from firstfile.services.errors import UserError, ValidationFailed
 
-        store = self.firstfile_app.wait_store()
         try:
+            store = self.firstfile_app.wait_store()
             view = sessions.create_session(store, setup, actor=self.firstfile_app.settings.actor)
         except ValidationFailed as error:
             self.post_message(Refused("\n".join(p.message for p in error.problems)))
             return
-        except UserError as error:
+        except (UserError, RuntimeError) as error:
             self.post_message(Refused(str(error)))
             return
-        self.post_message(Created(view.ref))
+        self.post_message(Created(view.ref, after))
 
     def on_refused(self, message: Refused) -> None:
-        self.query_one("#setup-problems", Static).update(Text(message.error))
+        self._creating = False
+        self._after_create = None  # not saved: the user stays on the form
+        self._refuse(message.error)
+
+    def _refuse(self, error: str) -> None:
+        self.query_one("#setup-problems", Static).update(Text(error))
         self.query_one(VerticalScroll).scroll_home(animate=False)
+        self.notify("Not created: fix what is listed at the top of the form (it is kept).",
+                    severity="warning")
 
     def on_created(self, message: Created) -> None:
         from firstfile.ui.screens.facilitation import FacilitationScreen
 
-        self.app.switch_screen(FacilitationScreen(message.ref))
+        self._creating = False
+        self.created_ref = message.ref
+        after = message.after or self._after_create
+        self._after_create = None
+        if after is not None:
+            self.notify(f"Created the session {message.ref}", markup=False)
+            after()
+        elif self.app.screen is self:
+            self.app.switch_screen(FacilitationScreen(message.ref))
+        else:  # a dialog came up meanwhile: switching would replace it, not this form
+            self.notify(f"Created the session {message.ref}", markup=False)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    # --- Guarded protocol (ui/app.py) ---------------------------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        """Something typed (key, title, goal) or picked (people, components), not yet created."""
+        if self.created_ref is not None:
+            return False
+        try:
+            typed = any(self.query_one(f, Input).value.strip() for f in self.TYPED_FIELDS)
+            picked = any(self.query_one(f, SelectionList).selected for f in self.PICKED_LISTS)
+        except NoMatches:  # not composed yet, or already gone: nothing typed
+            return False
+        return typed or picked
+
+    def unsaved_label(self) -> str:
+        return "The new session's set-up"
+
+    def save_then(self, after: Callable[[], None]) -> None:
+        """Create the session, then call after(); a form that is not valid stays, with what
+        to fix shown, and after() is not called."""
+        self._save(after)
+
+    def discard_then(self, after: Callable[[], None]) -> None:
+        after()

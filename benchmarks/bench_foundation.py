@@ -115,7 +115,7 @@ class Cold(FirstfileApp):
             print(json.dumps(self.figures), flush=True)
             self.exit()
 
-Cold(Settings.build(DB)).run(headless=True, size=(80, 24))
+Cold(Settings.build(DB), tune_gc=True).run(headless=True, size=(80, 24))
 """
 
 # Memory: the app opens the list on the database and pages down; RSS high-water at the end.
@@ -148,7 +148,7 @@ async def drive(pilot):
     print(json.dumps({"rss_mb": _rss(), "rows": screen.total}), flush=True)
     app.exit()
 
-Mem(Settings.build(DB)).run(headless=True, size=(80, 24), auto_pilot=drive)
+Mem(Settings.build(DB), tune_gc=True).run(headless=True, size=(80, 24), auto_pilot=drive)
 """
 
 
@@ -286,10 +286,13 @@ async def list_pass(store: Any, repeat: int, report: Report) -> None:
 
     shown = Shown()
     shown.install()
+    # tune_gc as `firstfile` runs the app; settle_memory() stands for home's first load,
+    # which is when the real app freezes its start-up objects.
     app = BenchApp(Settings(db=None, actor="bench", templates_dir=Path(tempfile.gettempdir())),
-                   store=store)
+                   store=store, tune_gc=True)
     async with app.run_test(size=SIZE):
         await settle(app)
+        app.settle_memory()
 
         async def push_empty() -> float:
             painted = asyncio.Event()

@@ -59,9 +59,14 @@ def table_keys(table: DataTable[object]) -> list[str]:
 
 async def home_loaded(pilot: Pilot[None]) -> HomeScreen:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, HomeScreen)
-                and app.screen.query_one("#home-sessions", DataTable).row_count > 0,
-                "the home summary")
+    def ready() -> bool:
+        # Home mounts its tables after its first frame, so they may not exist yet.
+        if not isinstance(app.screen, HomeScreen):
+            return False
+        tables = app.screen.query("#home-sessions")
+        return bool(tables) and tables.first(DataTable).row_count > 0
+
+    await until(pilot, ready, "the home summary")
     assert isinstance(app.screen, HomeScreen)
     return app.screen
 
@@ -110,8 +115,10 @@ async def test_palette_opens_the_review_queue_and_the_deadlines(
                                                   "Engagements"} <= titles
         assert {"Start an extraction session", "Extraction sessions", "Engagements",
                 "Review queue", "Deadlines"} <= titles
-        # the navigation keys show in home's footer at 80 columns
-        assert {"Queue", "Dates", "List", "Log", "New session", "Quit"} <= footer_keys(app)
+        # the navigation keys show in home's footer at 80 columns (the footer redraws its
+        # keys after focus settles, so wait for it rather than read it mid-update)
+        wanted = {"Queue", "Dates", "List", "Log", "New session", "Quit"}
+        await until(pilot, lambda: wanted <= footer_keys(app), "home's footer keys")
 
         await run_palette(pilot, "review queue")
         await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen), "the queue")

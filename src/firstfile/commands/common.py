@@ -66,7 +66,7 @@ def open_store(settings: Settings) -> Store:
 def run_tui(settings: Settings) -> None:
     from firstfile.ui.app import FirstfileApp
 
-    FirstfileApp(settings).run()
+    FirstfileApp(settings, tune_gc=True).run()
 
 
 def print_json(data: Any) -> None:

@@ -34,7 +34,7 @@ SORTS: dict[str, Any] = {
 }
 # Ranked search only scores the newest matches: bm25 over a query that matches nearly every
 # row costs ~170 ms on 100k rows, so ranking is capped to keep the search box instant.
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,37 +49,50 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._shown_once = False
+        self._body_built = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield LoadingIndicator(id="home-loading")
-        with VerticalScroll(id="home-body", can_focus=False):
-            yield Static("Engagements  (enter opens)", classes="section-title")
-            yield DataTable(id="home-engagements", cursor_type="row", zebra_stripes=True)
-            yield Static("Extraction sessions  (enter opens, n starts a new one)",
-                         classes="section-title")
-            yield DataTable(id="home-sessions", cursor_type="row", zebra_stripes=True)
-            yield Static("Recent disclosures  (enter opens)", classes="section-title")
-            yield DataTable(id="home-recent", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="home-counts")
-            yield Static("", id="home-hint", classes="hint")
+        # The body is filled after the first frame (_build_body): the first screen appears
+        # sooner, and the data cannot arrive before the database has opened anyway.
+        yield VerticalScroll(id="home-body", can_focus=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        engagements = self.query_one("#home-engagements", DataTable)
+        self.query_one("#home-body").display = False
+        self.call_after_refresh(self._build_body)
+
+    def _build_body(self) -> None:
+        """Mount the tables once; safe to call again (the data may come first in tests)."""
+        if self._body_built:
+            return
+        self._body_built = True
+        engagements = DataTable(id="home-engagements", cursor_type="row", zebra_stripes=True)
+        sessions = DataTable(id="home-sessions", cursor_type="row", zebra_stripes=True)
+        recent = DataTable(id="home-recent", cursor_type="row", zebra_stripes=True)
+        self.query_one("#home-body").mount_all([
+            Static("Engagements  (enter opens)", classes="section-title"),
+            engagements,
+            Static("Extraction sessions  (enter opens, n starts a new one)",
+                   classes="section-title"),
+            sessions,
+            Static("Recent disclosures  (enter opens)", classes="section-title"),
+            recent,
+            Static("", id="home-counts"),
+            Static("", id="home-hint", classes="hint"),
+        ])
         engagements.add_column("Key", key="key", width=15)
         engagements.add_column("Name", key="name", width=28)
         engagements.add_column("Phase", key="phase", width=6)
         engagements.add_column("Vendors", key="vendors", width=11)
         engagements.add_column("Discl.", key="count", width=6)
-        sessions = self.query_one("#home-sessions", DataTable)
         # Fixed widths that fit 80 columns: long names end in an ellipsis.
         sessions.add_column("Session", key="ref", width=25)
         sessions.add_column("Title", key="title", width=15)
         sessions.add_column("Held on", key="held_on", width=10)
         sessions.add_column("Status", key="status", width=9)
         sessions.add_column("Ideas", key="ideas", width=5)
-        recent = self.query_one("#home-recent", DataTable)
         recent.add_column("Key", key="key", width=13)
         recent.add_column("Title", key="title", width=40)
         recent.add_column("Status", key="status", width=9)
@@ -108,6 +121,7 @@ class HomeScreen(Screen[None]):
 
     def focus_section(self, section: str) -> None:
         """Put the cursor in one of the tables: "engagements", "sessions" or "recent"."""
+        self._build_body()
         table = self.query_one(SECTIONS.get(section, "#home-recent"), DataTable)
         table.focus()
         table.scroll_visible(animate=False)
@@ -128,11 +142,13 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show, summary, waiting, session_rows)
 
     def _show_error(self, message: str) -> None:
+        self._build_body()
         self._loading(False)
         self.query_one("#home-counts", Static).update(Content(f"Cannot load: {message}"))
 
     def _show(self, summary: HomeSummary, waiting: list[str],
               session_rows: list[SessionRow]) -> None:
+        self._build_body()
         engagements = self.query_one("#home-engagements", DataTable)
         at = engagements.cursor_row
         engagements.clear()
@@ -183,6 +199,8 @@ class HomeScreen(Screen[None]):
             hint.append(": open them to restore or discard.")
         self.query_one("#home-hint", Static).update(hint)
         self._loading(False)
+        if not self._shown_once:
+            self.app.settle_memory()  # start-up is over: the store is open, home is filled
         self._shown_once = True
 
     @staticmethod

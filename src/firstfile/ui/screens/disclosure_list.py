@@ -447,7 +447,9 @@ class DisclosureListScreen(Screen[None]):
 
     def _show_position(self) -> None:
         label = self.query_one("#position", Static)
-        label.update(self._position_text())
+        # Its size is fixed (one line, full width), so no layout pass: a layout of the whole
+        # screen on every page down was a good part of each scrolling stall.
+        label.update(self._position_text(), layout=False)
 
     def _position_text(self) -> Text:
         shown = len(self.table.page)

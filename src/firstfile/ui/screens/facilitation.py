@@ -10,11 +10,18 @@ Every change goes to the database through one writer thread fed by a queue, so t
 never waits on disk, and changes are applied in the order they were made (a capture is never
 overtaken by a vote that followed it). Each change is committed as it happens, so closing the
 terminal mid-session loses nothing that was entered.
+
+An idea typed but not yet entered is kept too: a second after typing stops, the capture box is
+written to an autosave buffer (owner "session:ENGAGEMENT/SESSION", services/drafts.py) by a
+thread worker, never by the writer, so a capture never queues behind it. Entering the idea
+clears the buffer in the writer, after the capture commits; emptying the box clears it as
+well. Opening the session again puts a buffered idea back in the box.
 """
 
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -49,6 +56,17 @@ if TYPE_CHECKING:
     from firstfile.ui.app import FirstfileApp
 
 DEFAULT_EXPORT_FOLDER = "~/firstfile-exports"
+# Seconds after the last keystroke before the typed idea is buffered, checked every
+# AUTOSAVE_CHECK seconds: with the write itself it lands within ~1.5 s of typing stopping.
+# A keystroke only notes the time (no timer per key), so typing and Enter stay as fast.
+AUTOSAVE_DELAY = 1.0
+AUTOSAVE_CHECK = 0.25
+
+
+def buffer_owner(session_ref: str) -> str:
+    """The autosave buffer owner of the idea being typed in session ENGAGEMENT/SESSION."""
+    return f"session:{session_ref}"
+
 
 # F-keys and ctrl-keys work while the cursor is in the capture box (priority bindings).
 SESSION_COMMANDS: tuple[Command, ...] = (
@@ -84,6 +102,7 @@ class SessionLoaded(Message):
     view: SessionView
     prompts: list[Prompt]
     problems: list[str]
+    buffer: tuple[dict[str, Any], datetime] | None = None
 
 
 @dataclass
@@ -166,6 +185,16 @@ class FacilitationScreen(Screen[None]):
         self._names: dict[str, str] = {}
         self._row_ids: dict[str, int] = {}  # table row key -> saved idea id
         self.last_minutes: list[Any] = []  # paths of the last minutes written
+        self.restored_notice = ""  # what was said when a buffered idea was put back
+        # Autosave of the idea being typed. Every buffer write or clear is numbered on the
+        # event loop; under the lock a thread applies one only if it is newer than the last
+        # applied, so a slow write can never bring back text that was entered or replaced.
+        self._typed_at: float | None = None  # monotonic time of a change not yet buffered
+        self._buffered: str | None = None  # text last sent to the buffer (None: no buffer)
+        self._typed = ""  # the capture box as of its last change (read after it is gone)
+        self._buffer_seq = 0
+        self._buffer_applied = 0
+        self._buffer_lock = threading.Lock()
 
     @property
     def firstfile_app(self) -> FirstfileApp:
@@ -190,9 +219,16 @@ class FacilitationScreen(Screen[None]):
         self._load()
         self.run_worker(self._writer, thread=True, name="session-writer", exit_on_error=False)
         self.set_interval(1.0, self._tick, name="session-clock")
+        self.set_interval(AUTOSAVE_CHECK, self._autosave_due, name="session-autosave")
 
     def on_unmount(self) -> None:
-        # The writer finishes every queued change before it stops: nothing entered is lost.
+        # Typing not yet buffered is buffered now, through the writer, which finishes every
+        # queued change before it stops: nothing entered or typed is lost.
+        if self._typed_at is not None:
+            self._typed_at = None
+            change = self._buffer_change()
+            if change is not None:
+                self._writes.put(_Write(next(self._tokens), "buffer", change))
         self._writes.put(None)
 
     # --- loading --------------------------------------------------------------------------
@@ -207,10 +243,37 @@ class FacilitationScreen(Screen[None]):
             view = sessions.get_session(store, self.session_ref)
             prompts, problems = sessions.session_prompts(
                 view, [self.firstfile_app.settings.templates_dir])
+            buffer = self._load_buffer(store, view)
         except (UserError, RuntimeError) as error:
             self.post_message(LoadFailed(str(error)))
             return
-        self.post_message(SessionLoaded(view, prompts, problems))
+        self.post_message(SessionLoaded(view, prompts, problems, buffer))
+
+    def _load_buffer(self, store: Store,
+                     view: SessionView) -> tuple[dict[str, Any], datetime] | None:
+        """The idea left typing in this session, unless it was entered after all.
+
+        The capture and the buffer's clearing are two transactions, so a terminal closed
+        between them leaves a buffer whose text is already an idea: it is dropped, not
+        offered again as a duplicate.
+        """
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from firstfile.services import drafts
+
+        try:
+            buffer = drafts.load_buffer(store, buffer_owner(view.ref))
+        except SQLAlchemyError:
+            return None  # the session still opens; only the restore is missed
+        if buffer is None:
+            return None
+        text = buffer[0].get("text")
+        entered = {idea.text for idea in view.ideas}
+        if not isinstance(text, str) or not text.strip() or clean_text(text).strip() in entered:
+            with self._buffer_lock:
+                drafts.clear_buffer(store, buffer_owner(view.ref))
+            return None
+        return buffer
 
     def on_session_loaded(self, message: SessionLoaded) -> None:
         view = message.view
@@ -223,6 +286,28 @@ class FacilitationScreen(Screen[None]):
                         markup=False)
         self._show(view)
         self._show_prompt()
+        if message.buffer is not None:
+            self._restore(*message.buffer)
+
+    def _restore(self, payload: dict[str, Any], saved_at: datetime) -> None:
+        """Put a buffered idea back in the capture box, with who was typing it, and say so."""
+        assert self.view is not None
+        capture = self.query_one("#session-capture", Input)
+        text = str(payload.get("text", ""))
+        if capture.value.strip():
+            self._autosave()  # typing started while loading: it replaces the buffer
+            return
+        author = payload.get("author")
+        if isinstance(author, str) and self.view.participant(author) is not None:
+            self.room.participant = author
+            self._show_bar()
+        self._buffered = text  # already in the buffer: the change below writes nothing
+        capture.value = text
+        capture.cursor_position = len(text)
+        when = saved_at.astimezone().strftime("%H:%M")
+        self.restored_notice = f"Restored an idea you were typing at {when}"
+        self.notify(f"{self.restored_notice}. Enter adds it; emptying the box drops it.",
+                    title="Idea restored", timeout=10, markup=False)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(message.error, title="Cannot open the session", severity="error",
@@ -272,6 +357,10 @@ class FacilitationScreen(Screen[None]):
             self._show(message.result)
 
     def on_write_failed(self, message: WriteFailed) -> None:
+        if message.kind == "buffer":
+            self.notify(message.error, title="Autosave failed", severity="warning",
+                        markup=False)
+            return
         if message.kind == "capture":
             pending = self._pending.pop(message.token, None)
             if pending is not None:
@@ -281,6 +370,80 @@ class FacilitationScreen(Screen[None]):
                 if not capture.value:
                     capture.value = pending.text
         self.notify(message.error, title="Not saved", severity="error", markup=False)
+
+    # --- autosave of the idea being typed -------------------------------------------------
+
+    @on(Input.Changed, "#session-capture")
+    def _capture_changed(self, event: Input.Changed) -> None:
+        self._typed = event.value
+        # None when the buffer already holds it (or there is none and the box is empty).
+        self._typed_at = (None if event.value == (self._buffered or "")
+                          else time.monotonic())
+
+    def _autosave_due(self) -> None:
+        typed_at = self._typed_at
+        if typed_at is not None and time.monotonic() - typed_at >= AUTOSAVE_DELAY:
+            self._autosave()
+
+    def _autosave(self) -> None:
+        self._typed_at = None
+        change = self._buffer_change()
+        if change is not None:
+            self._apply_buffer_change(change)
+
+    def _buffer_change(self) -> Callable[[Store], None] | None:
+        """The buffer write or clear that brings it up to the capture box, or None."""
+        view = self.view
+        if view is None:
+            return None
+        text = self._typed
+        if not text.strip():
+            return self._buffer_clear()
+        if text == self._buffered:
+            return None
+        self._buffered = text
+        self._buffer_seq += 1
+        seq, owner = self._buffer_seq, buffer_owner(view.ref)
+        payload = {"text": text, "author": self.room.participant,
+                   "prompt_id": (prompt.id if (prompt := self._prompt()) else "")}
+
+        def write(store: Store) -> None:
+            from firstfile.services import drafts
+
+            with self._buffer_lock:
+                if seq > self._buffer_applied:
+                    drafts.save_buffer(store, owner, "", payload)
+                    self._buffer_applied = seq
+
+        return write
+
+    def _buffer_clear(self) -> Callable[[Store], None] | None:
+        """Forgetting the buffer, numbered now (None when nothing was buffered)."""
+        view = self.view
+        if view is None or self._buffered is None:
+            return None
+        self._buffered = None
+        self._buffer_seq += 1
+        seq, owner = self._buffer_seq, buffer_owner(view.ref)
+
+        def clear(store: Store) -> None:
+            from firstfile.services import drafts
+
+            with self._buffer_lock:
+                if seq > self._buffer_applied:
+                    drafts.clear_buffer(store, owner)
+                    self._buffer_applied = seq
+
+        return clear
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="session-autosave")
+    def _apply_buffer_change(self, change: Callable[[Store], None]) -> None:
+        """Write or clear the buffer off the event loop and outside the writer's queue."""
+        try:
+            change(self.firstfile_app.wait_store())
+        except Exception as error:  # the room goes on; the text is still in the box
+            self.app.call_from_thread(self.notify, f"Autosave failed: {error}",
+                                      severity="warning", markup=False)
 
     # --- capture --------------------------------------------------------------------------
 
@@ -323,6 +486,11 @@ class FacilitationScreen(Screen[None]):
                                          actor=actor, prompt_id=prompt_id, component=component)
 
         self._writes.put(_Write(token, "capture", call))
+        # The typed idea is entered: its buffer goes, in the writer, after the capture commits.
+        self._typed_at = None
+        clear = self._buffer_clear()
+        if clear is not None:
+            self._writes.put(_Write(next(self._tokens), "buffer", clear))
 
     def _captured(self, message: WriteDone) -> None:
         idea: IdeaView = message.result

@@ -27,7 +27,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from firstfile.domain.views import DisclosureRow
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
@@ -617,8 +617,8 @@ class DisclosureListScreen(Screen[None]):
         if row is not None:
             self.app.open_disclosure(row.key)  # type: ignore[attr-defined]
 
-    @on(DataTable.RowSelected, "#disclosures")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DisclosureTable.Selected, "#disclosures")
+    def _row_selected(self, event: DisclosureTable.Selected) -> None:
         event.stop()
         self.action_open()
 

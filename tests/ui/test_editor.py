@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
@@ -212,12 +213,18 @@ async def test_markup_in_a_title_shows_literally(sqlite_store: Store, tmp_path: 
         assert "JOINT" in status and "Shenzhen PCBA Co." in status
 
 
-async def test_export_writes_docx_and_markdown(sqlite_store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("user_templates", ["empty", "missing"])
+async def test_export_writes_docx_and_markdown(
+    sqlite_store: Store, tmp_path: Path, user_templates: str
+) -> None:
     from docx import Document
 
     key = seed_disclosure(sqlite_store, title=MARKUP_TITLE)
     out_dir = tmp_path / "exports" / "nested"
-    app = make_app(sqlite_store, tmp_path)
+    # Most users never create their own template folder: its absence must not stop an export.
+    folder_path = tmp_path if user_templates == "empty" else tmp_path / "no-templates-here"
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=folder_path),
+                       store=sqlite_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, key)
         await pilot.press("ctrl+t")

@@ -754,7 +754,8 @@ class EditorScreen(Screen[None]):
             out_dir.mkdir(parents=True, exist_ok=True)
             view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
             written = [
-                export_disclosure(view, out_dir, fmt, templates_dir=self.app.settings.templates_dir)
+                export_disclosure(view, out_dir, fmt,
+                                  templates_dir=self.app.settings.template_override)
                 for fmt in ("docx", "md")
             ]
         except (ExportError, UserError, OSError, RuntimeError) as exc:

@@ -19,6 +19,7 @@ from firstfile.commands.common import (
     JsonOption,
     fail,
     open_store,
+    opened_store,
     print_json,
     print_rows,
     run_tui,
@@ -112,15 +113,12 @@ def _import_files(settings: Settings, files: list[Path]) -> None:
             problems.extend(exc.problems)
     if problems:
         raise InterchangeError(problems)
-    store = open_store(settings)
-    try:
+    with opened_store(settings) as store:
         for path, document in documents:
             for warning in document.warnings:
                 typer.echo(f"warning: {warning}", err=True)
             report = import_document(store, document, actor=settings.actor, source=path.name)
             typer.echo(report.summary())
-    finally:
-        store.dispose()
 
 
 @disclosures_app.command("list")
@@ -139,13 +137,9 @@ def list_disclosures(
     if status is not None and status not in DISCLOSURE_STATUSES:
         fail(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, not {status!r}")
     settings = settings_for(ctx, db)
-    with user_errors():
-        store = open_store(settings)
-        try:
-            views = disclosures.all_views(store, ListFilter(engagement_key=engagement,
-                                                            status=status))
-        finally:
-            store.dispose()
+    with user_errors(), opened_store(settings) as store:
+        views = disclosures.all_views(store, ListFilter(engagement_key=engagement,
+                                                        status=status))
     if as_json:
         print_json([v.as_json() for v in views])
         return
@@ -168,13 +162,9 @@ def search(
     if not parse_query(query):
         fail("give at least one word to search for")
     settings = settings_for(ctx, db)
-    with user_errors():
-        store = open_store(settings)
-        try:
-            rows = disclosures.search(store, query, limit=limit)
-            views = disclosures.views_for(store, [r.key for r in rows]) if as_json else []
-        finally:
-            store.dispose()
+    with user_errors(), opened_store(settings) as store:
+        rows = disclosures.search(store, query, limit=limit)
+        views = disclosures.views_for(store, [r.key for r in rows]) if as_json else []
     if as_json:
         print_json([v.as_json() for v in views])
         return
@@ -201,11 +191,8 @@ def export_disclosure(
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
     with user_errors():
-        store = open_store(settings)
-        try:
+        with opened_store(settings) as store:
             view = disclosures.get_disclosure(store, key)
-        finally:
-            store.dispose()
         path = render(view, out, fmt, templates_dir=settings.template_override)
     typer.echo(str(path))
 

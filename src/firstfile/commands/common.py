@@ -63,6 +63,16 @@ def open_store(settings: Settings) -> Store:
     return open_db(settings.db)
 
 
+@contextmanager
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """The store for one command, closed again however the command ends."""
+    store = open_store(settings)
+    try:
+        yield store
+    finally:
+        store.dispose()
+
+
 def run_tui(settings: Settings) -> None:
     from firstfile.ui.app import FirstfileApp
 

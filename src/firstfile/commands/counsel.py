@@ -19,7 +19,7 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
-    open_store,
+    opened_store,
     print_json,
     print_rows,
     settings_for,
@@ -74,12 +74,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                rows = counsel.docket(store, as_of=today, engagement_key=engagement)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            rows = counsel.docket(store, as_of=today, engagement_key=engagement)
         if within is not None:
             rows = due_within(rows, within, as_of=today)
         if as_json:
@@ -123,24 +119,19 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         if template is not None and not template.is_file():
             fail(f"--template {template} is not a file; give the path of a .docx form")
-        console = Console(stderr=True)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                with Progress(TextColumn("{task.description}"), BarColumn(),
-                              MofNCompleteColumn(), console=console, transient=True) as bar:
-                    task = bar.add_task("documents", total=None)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            console=Console(stderr=True), transient=True)
+        with user_errors(), opened_store(settings) as store, progress as bar:
+            task = bar.add_task("documents", total=None)
 
-                    def advance(done: int, total: int, key: str) -> None:
-                        bar.update(task, completed=done, total=total, description=key)
+            def advance(done: int, total: int, key: str) -> None:
+                bar.update(task, completed=done, total=total, description=key)
 
-                    result = build_bundle(
-                        store, out, engagement_key=engagement, status=status,
-                        template=template, templates_dir=settings.template_override,
-                        as_of=today, progress=advance,
-                    )
-            finally:
-                store.dispose()
+            result = build_bundle(
+                store, out, engagement_key=engagement, status=status,
+                template=template, templates_dir=settings.template_override,
+                as_of=today, progress=advance,
+            )
         typer.echo(f"wrote {result.path} ({result.disclosures} disclosures)")
 
     @review_app.command("queue")
@@ -154,12 +145,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                items = counsel.review_queue(store, as_of=today)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            items = counsel.review_queue(store, as_of=today)
         if as_json:
             print_json([
                 {"disclosure": i.state.key, "title": i.state.title, "status": i.state.status,
@@ -185,15 +172,11 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from firstfile.services import counsel
 
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                state = counsel.review_state(store, key)
-                from firstfile.services.disclosures import get_disclosure
+        with user_errors(), opened_store(settings) as store:
+            state = counsel.review_state(store, key)
+            from firstfile.services.disclosures import get_disclosure
 
-                view = get_disclosure(store, key)
-            finally:
-                store.dispose()
+            view = get_disclosure(store, key)
         rows = [("status", status_label(state.status)),
                 ("next", state.next_actor or "nobody"),
                 ("moves", ", ".join(state.moves) or "-"),
@@ -213,12 +196,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from firstfile.services import counsel
 
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                state = counsel.move_status(store, key, status, actor=settings.actor)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            state = counsel.move_status(store, key, status, actor=settings.actor)
         typer.echo(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
 
     @review_app.command("decide")
@@ -233,13 +212,9 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from firstfile.services import counsel
 
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                state = counsel.record_decision(store, key, decision, rationale,
-                                                actor=settings.actor)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            state = counsel.record_decision(store, key, decision, rationale,
+                                            actor=settings.actor)
         typer.echo(f"{key}: {state.decision}, decided on {state.decided_on}")
 
     @review_app.command("note")
@@ -248,12 +223,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from firstfile.services import counsel
 
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                counsel.set_reviewer_notes(store, key, text, actor=settings.actor)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            counsel.set_reviewer_notes(store, key, text, actor=settings.actor)
         typer.echo(f"{key}: notes saved")
 
     @review_app.command("event-add")
@@ -270,12 +241,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         event = EventView(kind, _date(when, "the date"), jurisdiction, reference, note_text)
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                counsel.add_event(store, key, event, actor=settings.actor)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            counsel.add_event(store, key, event, actor=settings.actor)
         typer.echo(f"{key}: {kind} on {event.date.isoformat()} recorded")
 
     @review_app.command("event-remove")
@@ -291,10 +258,6 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         event = EventView(kind, _date(when, "the date"), jurisdiction.upper(), reference)
         settings = settings_for(ctx, db)
-        with user_errors():
-            store = open_store(settings)
-            try:
-                counsel.remove_event(store, key, event, actor=settings.actor)
-            finally:
-                store.dispose()
+        with user_errors(), opened_store(settings) as store:
+            counsel.remove_event(store, key, event, actor=settings.actor)
         typer.echo(f"{key}: {kind} on {event.date.isoformat()} removed")

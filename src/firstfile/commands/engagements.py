@@ -25,7 +25,7 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
-    open_store,
+    opened_store,
     print_json,
     print_rows,
     settings_for,
@@ -49,12 +49,8 @@ def _parse_date(value: str | None) -> date | None:
 def _with_store(ctx: typer.Context, db: str | None, work: Callable[[Any, Any], T]) -> T:
     """Run work(store, settings) with user errors reported plainly and the store closed."""
     settings = settings_for(ctx, db)
-    with user_errors():
-        store = open_store(settings)
-        try:
-            return work(store, settings)
-        finally:
-            store.dispose()
+    with user_errors(), opened_store(settings) as store:
+        return work(store, settings)
     raise AssertionError("unreachable")  # user_errors exits on every error it catches
 
 

@@ -15,7 +15,7 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
-    open_store,
+    opened_store,
     print_json,
     print_rows,
     settings_for,
@@ -50,12 +50,8 @@ def list_sessions(
     from firstfile.services import sessions
 
     settings = settings_for(ctx, db)
-    with user_errors():
-        store = open_store(settings)
-        try:
-            rows = sessions.list_sessions(store, engagement_key=engagement)
-        finally:
-            store.dispose()
+    with user_errors(), opened_store(settings) as store:
+        rows = sessions.list_sessions(store, engagement_key=engagement)
     if as_json:
         print_json([
             {"session": r.ref, "engagement": r.engagement_key, "key": r.key, "title": r.title,
@@ -92,11 +88,8 @@ def export_minutes(
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
     with user_errors():
-        store = open_store(settings)
-        try:
+        with opened_store(settings) as store:
             view = sessions.get_session(store, session)
-        finally:
-            store.dispose()
         prompts, problems = sessions.session_prompts(view, [settings.templates_dir])
         for problem in problems:
             typer.echo(f"firstfile: warning: {problem}", err=True)

@@ -3,7 +3,7 @@
 `store` runs each test on a fresh real database: a SQLite file in tmp_path, and, when
 FIRSTFILE_TEST_PG names a PostgreSQL server (CI always sets it), also a fresh PostgreSQL
 database cloned from a migrated template. Without a server the PostgreSQL case is skipped
-with a message saying how to run it.
+with a message saying how to run it, except under CI, where it fails.
 """
 
 from __future__ import annotations
@@ -90,6 +90,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     server = request.getfixturevalue("pg_server")
     if server is None:
+        if os.environ.get("CI"):
+            # CI always starts a server: there, a missing one is a failure, never a skip.
+            pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
         pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
     url = server.new_database()
     yield url

@@ -10,16 +10,11 @@ from textual.widgets import Input, Select, Static
 
 from firstfile.domain.disclosure import DisclosureDraft
 from firstfile.services import disclosures, drafts
-from firstfile.settings import Settings
 from firstfile.storage.engine import Store, open_store
-from firstfile.ui.app import FirstfileApp
 from firstfile.ui.dialogs.capture import QuickCaptureScreen, even_split
 from firstfile.ui.dialogs.choice import ConfirmDialog
 from tests.factories import seed_basics
-
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
+from tests.ui.helpers import make_app
 
 
 async def settle(pilot: Pilot[None]) -> None:

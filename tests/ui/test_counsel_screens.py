@@ -6,16 +6,12 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from firstfile.domain.views import EventView
-from firstfile.interchange.reader import read_document
-from firstfile.resources import sample_sessions
 from firstfile.services import counsel
 from firstfile.services.disclosures import all_views
-from firstfile.services.importer import import_document
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
@@ -28,12 +24,6 @@ from firstfile.ui.screens.review_queue import (
 
 AS_OF = date(2026, 3, 1)
 
-
-@pytest.fixture
-def loaded(sqlite_store: Store) -> Store:
-    for path in sorted(sample_sessions().glob("*.yaml")):
-        import_document(sqlite_store, read_document(path), actor="tester")
-    return sqlite_store
 
 
 async def _settle(pilot: Pilot[None]) -> None:

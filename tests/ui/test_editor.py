@@ -19,12 +19,10 @@ from firstfile.ui.app import FirstfileApp
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog, LeaveDialog
 from firstfile.ui.screens.editor import EditorScreen, draft_to_form, form_to_draft
 from tests.factories import seed_basics
+from tests.ui.helpers import make_app
 
 MARKUP_TITLE = "Cell [bold]x[/bold] closing [/] tag"
 
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from firstfile.interchange.reader import read_document
-from firstfile.resources import sample_sessions
 from firstfile.services import counsel, disclosures
-from firstfile.services.importer import import_document
-from firstfile.settings import Settings
 from firstfile.storage.engine import Store
-from firstfile.ui.app import FirstfileApp
 from firstfile.ui.screens.editor import EditorScreen
+from tests.ui.helpers import make_app
 
 JOINT = "FF-2026-0006"  # joint with the Tlaquepaque contract manufacturer, nothing agreed
 OWN = "FF-2026-0005"  # own staff only, submitted
@@ -25,15 +20,6 @@ NOTE_MARK = "ZEBRA-NOTE-7731"
 NOTE = f"{NOTE_MARK} prior art search pending, do not tell the inventors"
 
 
-@pytest.fixture
-def loaded(sqlite_store: Store) -> Store:
-    for path in sorted(sample_sessions().glob("*.yaml")):
-        import_document(sqlite_store, read_document(path), actor="tester")
-    return sqlite_store
-
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -11,20 +11,16 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from firstfile.services import engagements as svc
-from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import AuditEvent
-from firstfile.ui.app import FirstfileApp
 from firstfile.ui.dialogs.choice import ConfirmDialog
 from firstfile.ui.screens.engagement import EngagementScreen, TextDialog
 from tests.factories import seed_basics
+from tests.ui.helpers import make_app
 
 ACME = "ACME-2026"
 MARKUP_NAME = "R&D [bold]x[/bold] closing [/] tag"
 
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
 
 
 async def settle(pilot: Pilot[None]) -> None:

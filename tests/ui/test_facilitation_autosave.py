@@ -7,7 +7,6 @@ the program would read it, and a new app on that file gets the text back in the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +19,12 @@ from firstfile.storage.engine import Store, open_store
 from firstfile.ui.app import FirstfileApp
 from firstfile.ui.screens.facilitation import FacilitationScreen, buffer_owner
 from tests.integration.sessions_fixtures import seeded_session
+from tests.ui.helpers import until
 
 REF = "ACME-2026/pre-1"
 OWNER = buffer_owner(REF)
 IDEA = "Pot the [b]sensor[/b] after test, not before"
 
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,
-                timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 def db_file(tmp_path: Path) -> str:

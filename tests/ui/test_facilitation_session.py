@@ -6,12 +6,9 @@ promote the top three, export the minutes, and read the DOCX back.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import docx
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from firstfile.services import disclosures, sessions
@@ -21,6 +18,7 @@ from firstfile.ui.app import FirstfileApp
 from firstfile.ui.screens.facilitation import FacilitationScreen
 from firstfile.ui.widgets.session_ideas import SessionIdeaTable
 from tests.integration.sessions_fixtures import seeded_session
+from tests.ui.helpers import until
 
 IDEAS = [
     "Dual-footprint regulator with a firmware check of which part is fitted",
@@ -37,14 +35,6 @@ IDEAS = [
     "Second source for the shunt amplifier in the same footprint",
 ]
 
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,
-                timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 def all_text(path: Path) -> str:

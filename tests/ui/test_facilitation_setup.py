@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static
 
 from firstfile.services import sessions
@@ -16,14 +13,7 @@ from firstfile.ui.app import FirstfileApp
 from firstfile.ui.screens.facilitation import FacilitationScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
 from tests.factories import seed_basics
-
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 10
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+from tests.ui.helpers import until
 
 
 async def test_set_up_a_session_and_open_it(sqlite_store: Store, tmp_path: Path) -> None:

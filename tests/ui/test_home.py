@@ -10,19 +10,15 @@ from textual.widgets import DataTable, Static
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures
-from firstfile.settings import Settings
 from firstfile.storage.engine import Store
-from firstfile.ui.app import FirstfileApp
 from firstfile.ui.dialogs.capture import QuickCaptureScreen
 from firstfile.ui.screens.editor import EditorScreen
 from firstfile.ui.screens.home import HomeScreen
 from tests.factories import seed_basics
+from tests.ui.helpers import make_app
 
 MARKUP_TITLE = "R&D [bold]x[/bold] closing [/] tag"
 
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
 
 
 async def settle(pilot: Pilot[None]) -> None:

@@ -4,20 +4,13 @@ screen with unsaved work that does not ask first."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, SelectionList
 from textual.widgets._footer import FooterKey
 
-from firstfile.interchange.reader import read_document
-from firstfile.resources import sample_sessions
 from firstfile.services import sessions
-from firstfile.services.importer import import_document
-from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
 from firstfile.ui.commands import APP_COMMANDS
@@ -29,28 +22,7 @@ from firstfile.ui.screens.facilitation import FacilitationScreen
 from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.review_queue import ReviewQueueScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
-
-
-@pytest.fixture
-def loaded(sqlite_store: Store) -> Store:
-    """The two sample engagements: engagements, vendors, sessions and disclosures."""
-    for path in sorted(sample_sessions().glob("*.yaml")):
-        import_document(sqlite_store, read_document(path), actor="tester")
-    return sqlite_store
-
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
-
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None:
-    """Wait for a condition (the facilitation screen keeps a writer thread running, so
-    waiting for every worker to finish would never end)."""
-    deadline = time.monotonic() + 10
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+from tests.ui.helpers import make_app, until
 
 
 def table_keys(table: DataTable[object]) -> list[str]:

@@ -4,8 +4,6 @@ engagement starts an extraction session for itself."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,12 +13,8 @@ from textual.widgets import DataTable, Input, Select, SelectionList, Static
 from textual.widgets._footer import FooterKey
 
 from firstfile.domain.views import EventView
-from firstfile.interchange.reader import read_document
-from firstfile.resources import sample_sessions
 from firstfile.services import counsel, sessions
 from firstfile.services.disclosures import all_views
-from firstfile.services.importer import import_document
-from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp, Guarded, guard_of
 from firstfile.ui.dialogs.choice import LeaveDialog
@@ -32,31 +26,13 @@ from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.review_queue import DecisionDialog, DecisionInput, ReviewQueueScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
 from tests.factories import seed_basics
+from tests.ui.helpers import make_app, until
 
 AS_OF = date(2026, 3, 1)
 ACME = "ACME-2026"
 
 
-@pytest.fixture
-def loaded(sqlite_store: Store) -> Store:
-    """The two sample engagements, with their disclosures."""
-    for path in sorted(sample_sessions().glob("*.yaml")):
-        import_document(sqlite_store, read_document(path), actor="tester")
-    return sqlite_store
 
-
-def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
-
-
-async def until(pilot: Pilot[None], done: Callable[[], bool], what: str) -> None:
-    """Wait for a condition (the facilitation screen keeps a writer thread running, so
-    waiting for every worker to finish would never end)."""
-    deadline = time.monotonic() + 10
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def open_setup(pilot: Pilot[None]) -> SessionSetupScreen:

@@ -1,0 +1,29 @@
+"""What the UI tests share: building the app on a test store, and waiting for a condition."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from firstfile.settings import Settings
+from firstfile.storage.engine import Store
+from firstfile.ui.app import FirstfileApp
+
+
+def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
+    """The real app on an open store, with tmp_path as the user's template folder."""
+    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,
+                timeout: float = 10) -> None:
+    """Wait for a condition (the facilitation screen keeps a writer thread running, so
+    waiting for every worker to finish would never end)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)

@@ -193,7 +193,7 @@ def export_disclosure(
     with user_errors():
         with opened_store(settings) as store:
             view = disclosures.get_disclosure(store, key)
-        path = render(view, out, fmt, templates_dir=settings.template_override)
+        path = render(view, out, fmt, templates_dir=settings.templates_dir)
     typer.echo(str(path))
 
 

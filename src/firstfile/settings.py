@@ -25,29 +25,32 @@ def current_actor() -> str:
         return "unknown"
 
 
-def user_templates_dir() -> Path:
-    """The user's own template folder, looked in before the shipped templates.
+def user_templates_dir() -> Path | None:
+    """The user's own template folder, looked in before the shipped templates, or None.
 
-    $FIRSTFILE_TEMPLATES, else <user config folder>/firstfile/templates (platformdirs).
+    $FIRSTFILE_TEMPLATES when set (kept even if missing, so that a wrong path is reported
+    rather than ignored), else <user config folder>/firstfile/templates when it exists: most
+    users never make one, and then only the shipped templates are used.
     """
     given = os.environ.get(ENV_TEMPLATES)
     if given:
         return Path(given).expanduser()
     from platformdirs import user_config_path
 
-    return user_config_path("firstfile", appauthor=False) / "templates"
+    default = user_config_path("firstfile", appauthor=False) / "templates"
+    return default if default.is_dir() else None
 
 
 @dataclass(frozen=True)
 class Settings:
     db: str | None  # --db as given; None means $FIRSTFILE_DB or the default file
     actor: str
-    templates_dir: Path
+    templates_dir: Path | None  # the user's template folder; None: shipped templates only
 
     @property
-    def template_override(self) -> Path | None:
-        """The user's template folder when it exists (it is optional), else None."""
-        return self.templates_dir if self.templates_dir.is_dir() else None
+    def template_dirs(self) -> list[Path]:
+        """The user's template folders, for loaders that take a list (prompt decks)."""
+        return [self.templates_dir] if self.templates_dir is not None else []
 
     @classmethod
     def build(cls, db: str | None = None) -> Settings:

@@ -220,9 +220,10 @@ async def test_export_writes_docx_and_markdown(
     key = seed_disclosure(sqlite_store, title=MARKUP_TITLE)
     out_dir = tmp_path / "exports" / "nested"
     # Most users never create their own template folder: its absence must not stop an export.
-    folder_path = tmp_path if user_templates == "empty" else tmp_path / "no-templates-here"
-    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=folder_path),
-                       store=sqlite_store)
+    # ("missing": settings built as the command line builds them, with no folder made.)
+    settings = (Settings(db=None, actor="tester", templates_dir=tmp_path)
+                if user_templates == "empty" else Settings.build())
+    app = FirstfileApp(settings, store=sqlite_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_editor(pilot, key)
         await pilot.press("ctrl+t")

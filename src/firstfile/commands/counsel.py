@@ -129,7 +129,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
             result = build_bundle(
                 store, out, engagement_key=engagement, status=status,
-                template=template, templates_dir=settings.template_override,
+                template=template, templates_dir=settings.templates_dir,
                 as_of=today, progress=advance,
             )
         typer.echo(f"wrote {result.path} ({result.disclosures} disclosures)")

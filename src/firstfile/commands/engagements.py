@@ -87,7 +87,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from firstfile.services import engagements
 
         overview = _with_store(ctx, db, lambda store, s: engagements.engagement_overview(
-            store, key, templates_dir=s.template_override))
+            store, key, templates_dir=s.templates_dir))
         for problem in overview.problems:
             typer.echo(f"warning: {problem}", err=True)
         if as_json:
@@ -127,7 +127,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             try:
                 return engagements.change_phase(
                     store, key, new_phase, actor=settings.actor, override=override,
-                    reason=reason, templates_dir=settings.template_override)
+                    reason=reason, templates_dir=settings.templates_dir)
             except engagements.PhaseBlocked as blocked:
                 listed = "\n".join(f"  {b}" for b in blocked.blockers)
                 fail(f"{key} has open critical checklist items:\n{listed}\nfinish them "
@@ -189,7 +189,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from firstfile.services import engagements
 
         checklist = _with_store(ctx, db, lambda store, s: engagements.vendor_checklist(
-            store, engagement, vendor, templates_dir=s.template_override))
+            store, engagement, vendor, templates_dir=s.templates_dir))
         if as_json:
             print_json(engagements.checklist_json(checklist))
             return
@@ -219,7 +219,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                                         internal_note=note, done_on=_parse_date(when), who=who)
         line = _with_store(ctx, db, lambda store, s: engagements.update_item(
             store, engagement, vendor, item, update, actor=s.actor,
-            templates_dir=s.template_override))
+            templates_dir=s.templates_dir))
         typer.echo(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
 
     @export_app.command("checklist")
@@ -243,7 +243,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             fail(f"--audience must be internal or vendor, not {audience!r}")
 
         def work(store: Any, settings: Any) -> Path:
-            templates = settings.template_override
+            templates = settings.templates_dir
             document: Any
             if audience == "vendor":
                 document = engagements.vendor_checklist_document(

@@ -90,11 +90,11 @@ def export_minutes(
     with user_errors():
         with opened_store(settings) as store:
             view = sessions.get_session(store, session)
-        prompts, problems = sessions.session_prompts(view, [settings.templates_dir])
+        prompts, problems = sessions.session_prompts(view, settings.template_dirs)
         for problem in problems:
             typer.echo(f"firstfile: warning: {problem}", err=True)
         path = write(minutes_for(view, prompts), out, fmt,
-                     templates_dir=settings.template_override)
+                     templates_dir=settings.templates_dir)
     typer.echo(str(path))
 
 
@@ -108,7 +108,7 @@ def list_prompts(
     from firstfile.services.prompt_decks import load_decks
 
     settings = settings_for(ctx, None)
-    loaded = load_decks([settings.templates_dir])
+    loaded = load_decks(settings.template_dirs)
     for problem in loaded.problems:  # a broken deck is reported and skipped, never fatal
         typer.echo(f"firstfile: warning: {problem}", err=True)
     decks = loaded.decks

@@ -349,7 +349,7 @@ class EditorScreen(Screen[None]):
             state = None
         try:
             flags: list[Flag] | str = engagements.disclosure_flags(
-                store, self.disclosure_key, templates_dir=self.app.settings.template_override)
+                store, self.disclosure_key, templates_dir=self.app.settings.templates_dir)
         except Exception as exc:  # a broken checklist file must not stop the editing
             flags = f"Cannot run the engagement's cross-checks: {exc}"
         self.app.call_from_thread(self._show_context, state, flags)
@@ -755,7 +755,7 @@ class EditorScreen(Screen[None]):
             view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
             written = [
                 export_disclosure(view, out_dir, fmt,
-                                  templates_dir=self.app.settings.template_override)
+                                  templates_dir=self.app.settings.templates_dir)
                 for fmt in ("docx", "md")
             ]
         except (ExportError, UserError, OSError, RuntimeError) as exc:

@@ -160,7 +160,7 @@ class EngagementScreen(Screen[None]):
         try:
             overview = engagements.engagement_overview(
                 self.app.wait_store(), self.engagement_key,
-                templates_dir=self.app.settings.template_override)
+                templates_dir=self.app.settings.templates_dir)
         except Exception as exc:  # shown on the screen; the app stays usable
             self.app.call_from_thread(self._status, f"Cannot load: {exc}", error=True)
             return
@@ -279,7 +279,7 @@ class EngagementScreen(Screen[None]):
             line = engagements.update_item(
                 store, self.engagement_key, vendor_key, item_id,
                 engagements.ItemUpdate(status=status, reason=reason), actor=settings.actor,
-                templates_dir=settings.template_override)
+                templates_dir=settings.templates_dir)
             return f"{line.item.title}: {line.state.status}"
 
         self._change(change)
@@ -369,7 +369,7 @@ class EngagementScreen(Screen[None]):
 
         change = engagements.change_phase(store, self.engagement_key, target,
                                           actor=settings.actor, override=override,
-                                          reason=reason, templates_dir=settings.template_override)
+                                          reason=reason, templates_dir=settings.templates_dir)
         note = " (override recorded)" if change.overridden else ""
         return f"{self.engagement_key}: {change.old} -> {change.new}{note}"
 
@@ -392,7 +392,7 @@ class EngagementScreen(Screen[None]):
         from firstfile.rendering.checklist_export import export_checklist
         from firstfile.services import engagements
 
-        templates = settings.template_override
+        templates = settings.templates_dir
         out = Path(folder).expanduser()
         written = [
             export_checklist(engagements.vendor_checklist_document(

@@ -242,7 +242,7 @@ class FacilitationScreen(Screen[None]):
             store = self.firstfile_app.wait_store()
             view = sessions.get_session(store, self.session_ref)
             prompts, problems = sessions.session_prompts(
-                view, [self.firstfile_app.settings.templates_dir])
+                view, self.firstfile_app.settings.template_dirs)
             buffer = self._load_buffer(store, view)
         except (UserError, RuntimeError) as error:
             self.post_message(LoadFailed(str(error)))
@@ -873,7 +873,7 @@ class FacilitationScreen(Screen[None]):
             view = _sessions().session_by_id(store, session_id)
             minutes = minutes_for(view, self.prompts)
             out = Path(folder).expanduser()
-            paths = [export_minutes(minutes, out, fmt, templates_dir=settings.template_override)
+            paths = [export_minutes(minutes, out, fmt, templates_dir=settings.templates_dir)
                      for fmt in ("docx", "md")]
         except (ExportError, UserError, RuntimeError) as error:
             self.app.call_from_thread(self.notify, str(error), title="Minutes not written",

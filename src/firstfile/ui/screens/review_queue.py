@@ -294,7 +294,7 @@ class ReviewQueueScreen(Screen[None]):
 
         try:
             result = build_bundle(self.app.wait_store(), out, as_of=self.as_of,
-                                  templates_dir=self.app.settings.template_override,
+                                  templates_dir=self.app.settings.templates_dir,
                                   progress=progress)
         except (UserError, ExportError) as exc:
             self.post_message(BundleProgress(0, 0))

@@ -148,7 +148,7 @@ class SessionSetupScreen(Screen[None]):
         engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
         people = [(p.key, f"{p.name} ({p.organization_name or 'own staff'})", p.is_vendor)
                   for p in directory.list_people(store)]
-        loaded = load_decks([self.firstfile_app.settings.templates_dir])
+        loaded = load_decks(self.firstfile_app.settings.template_dirs)
         self.post_message(ChoicesLoaded(engagements, people,
                                         [(d.name, d.title) for d in loaded.decks]))
 

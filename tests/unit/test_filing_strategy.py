@@ -197,3 +197,13 @@ def test_the_strategy_is_json_ready() -> None:
     text = json.dumps(data)
     assert data["countries"][0]["code"] == "CN" and data["table_reviewed"] == "2026-06-01"
     assert json.loads(text)["recommended"] == ["CN", "US", "DE"]
+
+
+def test_a_budget_that_covers_every_recommended_country_needs_no_solver() -> None:
+    def no_solver(items: object, capacity: float) -> tuple[int, ...]:
+        raise AssertionError("the solver was called although everything fits")
+
+    # CN 40,000 + US 50,000 + DE 60,000 = 150,000: exactly the budget.
+    strategy = assess(replace(EXAMPLE_INPUTS, budget=150_000), TABLE, solve=no_solver)
+    assert strategy.budgeted and strategy.budgeted.codes == ("CN", "US", "DE")
+    assert strategy.filing_set == strategy.recommended

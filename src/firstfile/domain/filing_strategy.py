@@ -233,6 +233,8 @@ def choose_within_budget(strategy: FilingStrategy, budget: float,
             f"is made or designed: {money(left)} is left after them{note}, and the cheapest "
             f"recommended country, {cheapest.code}, costs {money(cheapest.cost or 0.0)}"
         ))
+    if sum(c.cost or 0.0 for c in affordable) <= left:
+        return result(affordable, "")  # everything fits: the optimum without a solver
     items = [BudgetItem(c.code, c.protected_value or 0.0, c.cost or 0.0) for c in affordable]
     picked = [affordable[i] for i in solve(items, left)]
     spent = sum(c.cost or 0.0 for c in picked)

@@ -64,11 +64,14 @@ def test_round_trip(value: int) -> None:
     assert decode_with_check(encode_with_check(value, 12)) == value
 
 
-@given(st.integers(min_value=0, max_value=2**60 - 1), st.integers(min_value=0, max_value=11),
-       st.sampled_from(crockford.ALPHABET))
+@given(
+    st.integers(min_value=0, max_value=2**60 - 1),
+    st.integers(min_value=0, max_value=11),
+    st.sampled_from(crockford.ALPHABET),
+)
 def test_every_wrong_symbol_is_caught(value: int, position: int, symbol: str) -> None:
     code = encode_with_check(value, 12)
-    typo = code[:position] + symbol + code[position + 1:]
+    typo = code[:position] + symbol + code[position + 1 :]
     if typo != code:
         with pytest.raises(CheckMismatch):
             decode_with_check(typo)
@@ -77,7 +80,7 @@ def test_every_wrong_symbol_is_caught(value: int, position: int, symbol: str) ->
 @given(st.integers(min_value=0, max_value=2**60 - 1), st.integers(min_value=0, max_value=10))
 def test_every_swap_of_neighbours_is_caught(value: int, position: int) -> None:
     code = encode_with_check(value, 12)
-    swapped = code[:position] + code[position + 1] + code[position] + code[position + 2:]
+    swapped = code[:position] + code[position + 1] + code[position] + code[position + 2 :]
     if swapped != code:
         with pytest.raises(CheckMismatch):
             decode_with_check(swapped)

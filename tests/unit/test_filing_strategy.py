@@ -56,14 +56,17 @@ def test_every_country_has_its_reason_in_words() -> None:
     reasons = {c.code: c.reason for c in strategy.countries}
     assert reasons["CN"].startswith("File: where the product is made or designed")
     assert "Made here by Huaxin PCBA." in reasons["CN"]
-    assert reasons["US"] == ("File: protects more than it costs. Sold here (50% of revenue). "
-                             "Protects 225,000 USD over 5 years for 50,000 USD (4.5x).")
+    assert reasons["US"] == (
+        "File: protects more than it costs. Sold here (50% of revenue). "
+        "Protects 225,000 USD over 5 years for 50,000 USD (4.5x)."
+    )
     assert reasons["JP"].startswith("Skip: costs more than it protects.")
     # TW has a cost but no cited score: it is not weighed, and the missing value is named.
     tw = strategy.get("TW")
     assert tw and tw.verdict == UNKNOWN and tw.protected_value is None
-    assert reasons["TW"].startswith("Cannot be weighed: the table has no cited enforceability "
-                                    "score for TW: ask counsel.")
+    assert reasons["TW"].startswith(
+        "Cannot be weighed: the table has no cited enforceability score for TW: ask counsel."
+    )
     # VN: only a competitor there; no revenue, so the formula gives it nothing, and says so.
     assert "Competitor VoltCore Mobility (served by a vendor) operates here." in reasons["VN"]
     assert reasons["VN"].startswith("Skip on cost-benefit: no revenue recorded here")
@@ -90,7 +93,8 @@ def test_what_if_a_countrys_enforceability_falls() -> None:
     # DE at 40: 1,000,000 * 0.2 * 0.5 * 0.40 = 40,000 for 60,000: it leaves the set.
     assert result.removed == ("DE",) and result.added == ()
     assert [(c.code, c.verdict_before, c.verdict_after) for c in result.countries] == [
-        ("DE", FILE, SKIP)]
+        ("DE", FILE, SKIP)
+    ]
     assert result.countries[0].value_after == pytest.approx(40_000)
     assert result.summary == (
         "With the enforceability of DE set to 40:",
@@ -129,13 +133,14 @@ def test_a_budget_that_buys_nothing_says_why() -> None:
     assert below_required.budgeted and below_required.budgeted.chosen == ()
     assert below_required.budgeted.message == (
         "a budget of 30,000 USD buys nothing: the countries where the product is made or "
-        "designed (CN) already cost 40,000 USD; raise the budget to at least that")
+        "designed (CN) already cost 40,000 USD; raise the budget to at least that"
+    )
     # 80,000 - 40,000 = 40,000 left; the cheapest recommended country, US, costs 50,000.
     too_small = assess(replace(EXAMPLE_INPUTS, budget=80_000), TABLE, solve=solve_knapsack)
     assert too_small.budgeted and too_small.budgeted.chosen == ()
     assert too_small.budgeted.message.endswith(
-        "40,000 USD is left after them, and the cheapest recommended country, US, costs "
-        "50,000 USD")
+        "40,000 USD is left after them, and the cheapest recommended country, US, costs 50,000 USD"
+    )
     enough = assess(replace(EXAMPLE_INPUTS, budget=1_000_000), TABLE, solve=solve_knapsack)
     assert enough.budgeted and enough.budgeted.codes == enough.recommended
 
@@ -173,17 +178,21 @@ def test_bad_inputs_are_refused_with_every_problem_named() -> None:
     assert "the revenue shares add up to 120%: they cannot exceed 100%" in problems
     assert "site of Huaxin PCBA: 'assembled' is not one of made, designed" in problems
     assert any(p.startswith("competitor Nobody: 'ZZ' is not") for p in problems)
-    assert ("enforceability for DE: 120 is outside the table's scale, 0 to 100 (Example index)"
-            in problems)
+    assert (
+        "enforceability for DE: 120 is outside the table's scale, 0 to 100 (Example index)"
+        in problems
+    )
 
 
 def test_sites_come_from_the_vendors_kinds_and_countries() -> None:
-    sites = sites_from_vendors([
-        VendorSite("Huaxin PCBA", "contract-manufacturer", "CN"),
-        VendorSite("Tamsui Embedded", "design-firm", "tw"),
-        VendorSite("Shenzhen ODM", "odm", "CN"),
-        VendorSite("Nowhere Ltd", "test-house", ""),
-    ])
+    sites = sites_from_vendors(
+        [
+            VendorSite("Huaxin PCBA", "contract-manufacturer", "CN"),
+            VendorSite("Tamsui Embedded", "design-firm", "tw"),
+            VendorSite("Shenzhen ODM", "odm", "CN"),
+            VendorSite("Nowhere Ltd", "test-house", ""),
+        ]
+    )
     assert sites == (
         Site("CN", "made", "Huaxin PCBA"),
         Site("TW", "designed", "Tamsui Embedded"),

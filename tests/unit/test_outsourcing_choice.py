@@ -27,8 +27,12 @@ def test_the_ranking_worked_by_hand() -> None:
     #   CN 0.50 / (60/55) = 0.458, VN 0.45 / 1 = 0.450, MX 0.60 / (80/55) = 0.4125,
     #   DE 0.80 / (150/55) = 0.293; TH (0.55 / (85/55) = 0.356) is beaten by MX, so after.
     assert [(o.code, o.rank, o.frontier) for o in result.options] == [
-        ("CN", 1, True), ("VN", 2, True), ("MX", 3, True), ("DE", 4, True),
-        ("TH", 5, False), ("TW", None, False),
+        ("CN", 1, True),
+        ("VN", 2, True),
+        ("MX", 3, True),
+        ("DE", 4, True),
+        ("TH", 5, False),
+        ("TW", None, False),
     ]
     th = result.options[4]
     assert th.dominated_by == ("MX",)
@@ -36,8 +40,9 @@ def test_the_ranking_worked_by_hand() -> None:
     cn = result.options[0]
     assert cn.relative_cost == pytest.approx(60 / 55) and cn.score == pytest.approx(50)
     assert cn.enforceability_source == "Example index (2026)"
-    assert result.options[-1].reason.startswith("The jurisdiction table has no cited "
-                                                "enforceability for TW")
+    assert result.options[-1].reason.startswith(
+        "The jurisdiction table has no cited enforceability for TW"
+    )
 
 
 def test_the_trade_offs_along_the_frontier() -> None:
@@ -60,11 +65,19 @@ def test_a_users_own_score_moves_a_country() -> None:
 
 def test_bad_candidates_are_refused() -> None:
     with pytest.raises(StrategyInputError) as caught:
-        compare_outsourcing([OutsourcingCandidate("EP", 10), OutsourcingCandidate("CN", 0),
-                             OutsourcingCandidate("CN", 5)], TABLE, scores=[("CN", 101)])
+        compare_outsourcing(
+            [
+                OutsourcingCandidate("EP", 10),
+                OutsourcingCandidate("CN", 0),
+                OutsourcingCandidate("CN", 5),
+            ],
+            TABLE,
+            scores=[("CN", 101)],
+        )
     problems = caught.value.problems
-    assert problems[0] == ("candidate: EP is a patent office, not a country: a vendor works in "
-                           "a country")
+    assert problems[0] == (
+        "candidate: EP is a patent office, not a country: a vendor works in a country"
+    )
     assert "candidate CN: the cost index must be above 0, not 0" in problems
     assert "candidate CN is listed twice" in problems
     assert problems[-1].startswith("enforceability for CN: 101 is outside the table's scale")

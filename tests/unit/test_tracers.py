@@ -41,10 +41,14 @@ def issue(vendor: str = "huaxin-pcba", **changes: object) -> TracerIssue:
 
 def test_the_marker_is_the_hmac_of_the_canonical_encoding_cut_to_60_bits() -> None:
     encoding = canonical_encoding(issue())
-    assert encoding == (b"firstfile tracer/1"
-                        b"\x00\x00\x00\x0cbms-shenzhen" b"\x00\x00\x00\x09afe-board"
-                        b"\x00\x00\x00\x0bhuaxin-pcba" b"\x00\x00\x00\x0a2026-11-30"
-                        b"\x00\x00\x00\x08pcb-mark")
+    assert encoding == (
+        b"firstfile tracer/1"
+        b"\x00\x00\x00\x0cbms-shenzhen"
+        b"\x00\x00\x00\x09afe-board"
+        b"\x00\x00\x00\x0bhuaxin-pcba"
+        b"\x00\x00\x00\x0a2026-11-30"
+        b"\x00\x00\x00\x08pcb-mark"
+    )
     digest = hmac.new(SECRET, encoding, hashlib.sha256).digest()
     assert marker_value(SECRET, issue()) == int.from_bytes(digest[:8], "big") >> 4
     code = issue_tracer(SECRET, issue()).code
@@ -63,9 +67,13 @@ def test_codes_are_stable_and_differ_per_vendor_and_per_field() -> None:
     assert issue_tracer(bytes(range(32)), issue()).code == first  # same inputs, same code
     others = {
         issue_tracer(SECRET, variant).code
-        for variant in (issue("tamsui-embedded"), issue(component="bms-firmware"),
-                        issue(engagement="sensor-aq7"), issue(issued_on=date(2026, 12, 1)),
-                        issue(kind="bom-variant"))
+        for variant in (
+            issue("tamsui-embedded"),
+            issue(component="bms-firmware"),
+            issue(engagement="sensor-aq7"),
+            issue(issued_on=date(2026, 12, 1)),
+            issue(kind="bom-variant"),
+        )
     }
     assert len(others) == 5 and first not in others
     assert issue_tracer(new_secret(), issue()).code != first  # another database, another code
@@ -77,21 +85,30 @@ def test_one_distinct_tracer_per_vendor() -> None:
     assert [t.vendor for t in tracers] == ["huaxin-pcba", "tamsui-embedded", "shenzhen-odm"]
     assert len({t.code for t in tracers}) == 3
     # Issuing again what the register holds gives the same tracers back, not a collision.
-    again = issue_for_vendors(SECRET, "bms-shenzhen", "afe-board", "pcb-mark", vendors, DAY,
-                              register=TracerRegister(tracers))
+    again = issue_for_vendors(
+        SECRET,
+        "bms-shenzhen",
+        "afe-board",
+        "pcb-mark",
+        vendors,
+        DAY,
+        register=TracerRegister(tracers),
+    )
     assert again == tracers
 
 
 def test_lookup_round_trip_names_vendor_component_engagement_and_date() -> None:
-    tracers = issue_for_vendors(SECRET, "bms-shenzhen", "afe-board", "pcb-mark",
-                                ["huaxin-pcba", "tamsui-embedded"], DAY)
+    tracers = issue_for_vendors(
+        SECRET, "bms-shenzhen", "afe-board", "pcb-mark", ["huaxin-pcba", "tamsui-embedded"], DAY
+    )
     register = TracerRegister(tracers)
     for tracer in tracers:
         found = lookup(tracer.code, register, SECRET)
         assert found.status == AUTHENTIC and found.authentic and found.tracer == tracer
         assert found.message == (
             f"{tracer.code} is authentic: a mark in the PCB layout issued to vendor "
-            f"{tracer.vendor} for component afe-board of engagement bms-shenzhen on 2026-11-30")
+            f"{tracer.vendor} for component afe-board of engagement bms-shenzhen on 2026-11-30"
+        )
     # Typed by hand: lower case, no hyphens, O for 0 and L for 1 all find the same tracer.
     code = tracers[1].code
     typed = code.replace("-", "").lower().replace("0", "o").replace("1", "l")
@@ -107,7 +124,7 @@ def test_a_mistyped_code_is_caught_by_its_check_symbol() -> None:
         for symbol in crockford.ALPHABET:
             if symbol == body[position]:
                 continue
-            typo = body[:position] + symbol + body[position + 1:]
+            typo = body[:position] + symbol + body[position + 1 :]
             assert lookup(typo, register, SECRET).status == MISTYPED
 
 

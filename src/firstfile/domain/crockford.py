@@ -82,8 +82,10 @@ def decode_with_check(text: str, length: int | None = None) -> int:
         raise CodeError("the code is too short: it needs at least one symbol and its check")
     body, check = compact[:-1], compact[-1]
     if length is not None and len(body) != length:
-        raise CodeError(f"the code has {len(body) + 1} symbols; ours have {length + 1} "
-                        f"({length} and a check symbol)")
+        raise CodeError(
+            f"the code has {len(body) + 1} symbols; ours have {length + 1} "
+            f"({length} and a check symbol)"
+        )
     value = decode(body)
     expected = _CHECK_VALUES.get(check)
     if expected is None:

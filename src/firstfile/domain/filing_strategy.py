@@ -138,8 +138,9 @@ class FilingStrategy:
         return data
 
 
-def assess(inputs: StrategyInputs, table: JurisdictionTable, *,
-           solve: Solver | None = None) -> FilingStrategy:
+def assess(
+    inputs: StrategyInputs, table: JurisdictionTable, *, solve: Solver | None = None
+) -> FilingStrategy:
     """The filing strategy for inputs against table.
 
     Raises StrategyInputError listing every problem with the inputs. When inputs.budget is
@@ -182,22 +183,30 @@ def filing_cost(cost_10y: float, horizon_years: int) -> float:
     return cost_10y * max(1.0, horizon_years / COST_YEARS)
 
 
-def protected_value(annual_revenue: float, horizon_years: int, revenue_share: float,
-                    exposure: float, enforceability: float) -> float:
+def protected_value(
+    annual_revenue: float,
+    horizon_years: int,
+    revenue_share: float,
+    exposure: float,
+    enforceability: float,
+) -> float:
     """R * H * share * exposure * enforceability (docs/RISK.md)."""
     return annual_revenue * horizon_years * revenue_share * exposure * enforceability
 
 
-def choose_within_budget(strategy: FilingStrategy, budget: float,
-                         solve: Solver) -> BudgetedSet:
+def choose_within_budget(strategy: FilingStrategy, budget: float, solve: Solver) -> BudgetedSet:
     """The set of greatest protected value whose cost fits budget (see BudgetedSet)."""
     money = _money_formatter(strategy.currency)
     required = [c for c in strategy.countries if c.required]
     required_cost = sum(c.cost or 0.0 for c in required)
     required_value = sum(c.protected_value or 0.0 for c in required)
     unpriced = [c.code for c in required if c.cost is None]
-    note = (f" ({', '.join(unpriced)} not counted: the table has no cost for "
-            f"{'it' if len(unpriced) == 1 else 'them'})" if unpriced else "")
+    note = (
+        f" ({', '.join(unpriced)} not counted: the table has no cost for "
+        f"{'it' if len(unpriced) == 1 else 'them'})"
+        if unpriced
+        else ""
+    )
     optional = [c for c in strategy.countries if c.verdict == FILE and not c.required]
     left = budget - required_cost
 
@@ -215,24 +224,33 @@ def choose_within_budget(strategy: FilingStrategy, budget: float,
         )
 
     if left < 0:
-        return result((), (
-            f"a budget of {money(budget)} buys nothing: the countries where the product is "
-            f"made or designed ({', '.join(c.code for c in required)}) already cost "
-            f"{money(required_cost)}{note}; raise the budget to at least that"
-        ))
+        return result(
+            (),
+            (
+                f"a budget of {money(budget)} buys nothing: the countries where the product is "
+                f"made or designed ({', '.join(c.code for c in required)}) already cost "
+                f"{money(required_cost)}{note}; raise the budget to at least that"
+            ),
+        )
     if not optional:
-        return result((), (
-            f"a budget of {money(budget)} buys nothing more: no other country protects more "
-            f"than it costs over {strategy.horizon_years} years"
-        ))
+        return result(
+            (),
+            (
+                f"a budget of {money(budget)} buys nothing more: no other country protects more "
+                f"than it costs over {strategy.horizon_years} years"
+            ),
+        )
     affordable = [c for c in optional if (c.cost or 0.0) <= left]
     if not affordable:
         cheapest = min(optional, key=lambda c: (c.cost or 0.0, c.code))
-        return result((), (
-            f"a budget of {money(budget)} buys nothing beyond the countries where the product "
-            f"is made or designed: {money(left)} is left after them{note}, and the cheapest "
-            f"recommended country, {cheapest.code}, costs {money(cheapest.cost or 0.0)}"
-        ))
+        return result(
+            (),
+            (
+                f"a budget of {money(budget)} buys nothing beyond the countries where the product "
+                f"is made or designed: {money(left)} is left after them{note}, and the cheapest "
+                f"recommended country, {cheapest.code}, costs {money(cheapest.cost or 0.0)}"
+            ),
+        )
     if sum(c.cost or 0.0 for c in affordable) <= left:
         return result(affordable, "")  # everything fits: the optimum without a solver
     items = [BudgetItem(c.code, c.protected_value or 0.0, c.cost or 0.0) for c in affordable]
@@ -253,8 +271,9 @@ def _candidates(inputs: StrategyInputs) -> list[str]:
     return list(dict.fromkeys(codes))  # first mention wins the order; duplicates dropped
 
 
-def _assess_country(code: str, inputs: StrategyInputs,
-                    table: JurisdictionTable) -> CountryAssessment:
+def _assess_country(
+    code: str, inputs: StrategyInputs, table: JurisdictionTable
+) -> CountryAssessment:
     office = table.get(code)
     made_by = _names(s.by for s in inputs.sites if s.code == code and s.activity == MADE)
     designed_by = _names(s.by for s in inputs.sites if s.code == code and s.activity == DESIGNED)
@@ -275,12 +294,14 @@ def _assess_country(code: str, inputs: StrategyInputs,
     elif enforceability is None:
         value = None
     else:
-        value = protected_value(inputs.annual_revenue, inputs.horizon_years, share, exposure,
-                                enforceability)
+        value = protected_value(
+            inputs.annual_revenue, inputs.horizon_years, share, exposure, enforceability
+        )
     cost = None
     if office is not None and office.cost_10y is not None:
-        in_currency = table.rates.convert(office.cost_10y.amount, office.cost_10y.currency,
-                                          inputs.currency)
+        in_currency = table.rates.convert(
+            office.cost_10y.amount, office.cost_10y.currency, inputs.currency
+        )
         cost = filing_cost(in_currency, inputs.horizon_years)
     ratio = value / cost if value is not None and cost else None
     required = bool(made_by or designed_by)
@@ -302,8 +323,11 @@ def _assess_country(code: str, inputs: StrategyInputs,
         verdict=verdict,
         rank=None,
         reason="",
-        grace_months=(office.grace_period.months
-                      if office is not None and office.grace_period is not None else None),
+        grace_months=(
+            office.grace_period.months
+            if office is not None and office.grace_period is not None
+            else None
+        ),
         deadline_rules=office.deadline_rules if office is not None else (),
         notes=office.notes if office is not None else "",
     )
@@ -327,8 +351,9 @@ def _ranked(assessed: list[CountryAssessment]) -> tuple[CountryAssessment, ...]:
     # all; ties by larger value, then by code, so the order never depends on the input order.
     weighed.sort(key=lambda c: (-_ratio_for_order(c), -(c.protected_value or 0.0), c.code))
     ranked = [replace(c, rank=index) for index, c in enumerate(weighed, start=1)]
-    unknown = sorted((c for c in assessed if not c.required and c.verdict == UNKNOWN),
-                     key=lambda c: c.code)
+    unknown = sorted(
+        (c for c in assessed if not c.required and c.verdict == UNKNOWN), key=lambda c: c.code
+    )
     return (*required, *ranked, *unknown)
 
 
@@ -353,30 +378,37 @@ def _reason(c: CountryAssessment, inputs: StrategyInputs, *, in_table: bool) -> 
         why.append(f"sold here ({c.revenue_share:.0%} of revenue)")
     if c.competitors:
         plural = len(c.competitors) > 1
-        why.append(f"{'competitors' if plural else 'competitor'} {', '.join(c.competitors)} "
-                   f"(served by a vendor) {'operate' if plural else 'operates'} here")
+        why.append(
+            f"{'competitors' if plural else 'competitor'} {', '.join(c.competitors)} "
+            f"(served by a vendor) {'operate' if plural else 'operates'} here"
+        )
     years = inputs.horizon_years
     if c.protected_value is not None and c.cost is not None:
         times = f" ({c.value_per_cost:.1f}x)" if c.value_per_cost is not None else ""
-        weighed = (f"protects {money(c.protected_value)} over {years} years for "
-                   f"{money(c.cost)}{times}")
+        weighed = (
+            f"protects {money(c.protected_value)} over {years} years for {money(c.cost)}{times}"
+        )
     elif c.protected_value is not None:
         weighed = f"protects {money(c.protected_value)} over {years} years; cost unknown"
     else:
         weighed = ""
     missing = _missing(c, in_table)
     if c.required:
-        verdict = ("file: where the product is made or designed a vendor could copy it at the "
-                   "source")
+        verdict = "file: where the product is made or designed a vendor could copy it at the source"
     elif c.verdict == FILE:
         verdict = "file: protects more than it costs"
     elif c.verdict == SKIP and c.protected_value == 0 and c.competitors and not c.revenue_share:
-        verdict = ("skip on cost-benefit: no revenue recorded here, so the formula gives it no "
-                   "protected value; counsel may still file to stop copies made here by the "
-                   "competitor")
+        verdict = (
+            "skip on cost-benefit: no revenue recorded here, so the formula gives it no "
+            "protected value; counsel may still file to stop copies made here by the "
+            "competitor"
+        )
     elif c.verdict == SKIP and c.protected_value == 0:
-        verdict = ("skip: no revenue recorded here" if not c.revenue_share
-                   else "skip: nothing a copier could take here")
+        verdict = (
+            "skip: no revenue recorded here"
+            if not c.revenue_share
+            else "skip: nothing a copier could take here"
+        )
     elif c.verdict == SKIP:
         verdict = "skip: costs more than it protects"
     else:

@@ -64,8 +64,12 @@ class OutsourcingComparison:
         return data
 
 
-def compare_outsourcing(candidates: Sequence[OutsourcingCandidate], table: JurisdictionTable,
-                        *, scores: Sequence[tuple[str, float]] = ()) -> OutsourcingComparison:
+def compare_outsourcing(
+    candidates: Sequence[OutsourcingCandidate],
+    table: JurisdictionTable,
+    *,
+    scores: Sequence[tuple[str, float]] = (),
+) -> OutsourcingComparison:
     """The candidates ranked by enforceability against cost (see the module docstring).
 
     scores overrides the table's enforceability score for a country, on the table's scale.
@@ -92,65 +96,92 @@ def compare_outsourcing(candidates: Sequence[OutsourcingCandidate], table: Juris
         known.append((candidate, fraction, f"{cited.source} ({cited.year})"))
     placed = []
     for candidate, fraction, source in known:
-        beaten_by = tuple(sorted(
-            other.code for other, other_fraction, _ in known
-            if other.code != candidate.code
-            and other.cost_index <= candidate.cost_index and other_fraction >= fraction
-            and (other.cost_index < candidate.cost_index or other_fraction > fraction)
-        ))
-        placed.append(OutsourcingOption(
-            code=candidate.code,
-            name=_name(table, candidate.code),
-            cost_index=candidate.cost_index,
-            relative_cost=candidate.cost_index / cheapest,
-            enforceability=fraction,
-            score=scale.low + fraction * (scale.high - scale.low),
-            enforceability_source=source,
-            frontier=not beaten_by,
-            dominated_by=beaten_by,
-            rank=None,
-            reason="",
-        ))
+        beaten_by = tuple(
+            sorted(
+                other.code
+                for other, other_fraction, _ in known
+                if other.code != candidate.code
+                and other.cost_index <= candidate.cost_index
+                and other_fraction >= fraction
+                and (other.cost_index < candidate.cost_index or other_fraction > fraction)
+            )
+        )
+        placed.append(
+            OutsourcingOption(
+                code=candidate.code,
+                name=_name(table, candidate.code),
+                cost_index=candidate.cost_index,
+                relative_cost=candidate.cost_index / cheapest,
+                enforceability=fraction,
+                score=scale.low + fraction * (scale.high - scale.low),
+                enforceability_source=source,
+                frontier=not beaten_by,
+                dominated_by=beaten_by,
+                rank=None,
+                reason="",
+            )
+        )
     placed.sort(key=lambda o: (not o.frontier, -_per_cost(o), o.code))
     options = [
-        _with_reason(option, rank, scale.name)
-        for rank, option in enumerate(placed, start=1)
+        _with_reason(option, rank, scale.name) for rank, option in enumerate(placed, start=1)
     ]
     for candidate in sorted(unknown, key=lambda c: c.code):
-        options.append(OutsourcingOption(
-            code=candidate.code, name=_name(table, candidate.code),
-            cost_index=candidate.cost_index, relative_cost=candidate.cost_index / cheapest,
-            enforceability=None, score=None, enforceability_source="", frontier=False,
-            dominated_by=(), rank=None,
-            reason=(f"The jurisdiction table has no cited enforceability for {candidate.code}, "
-                    "so its trade-off cannot be shown: ask counsel for a score."),
-        ))
+        options.append(
+            OutsourcingOption(
+                code=candidate.code,
+                name=_name(table, candidate.code),
+                cost_index=candidate.cost_index,
+                relative_cost=candidate.cost_index / cheapest,
+                enforceability=None,
+                score=None,
+                enforceability_source="",
+                frontier=False,
+                dominated_by=(),
+                rank=None,
+                reason=(
+                    f"The jurisdiction table has no cited enforceability for {candidate.code}, "
+                    "so its trade-off cannot be shown: ask counsel for a score."
+                ),
+            )
+        )
     frontier = sorted((o for o in options if o.frontier), key=lambda o: (o.cost_index, o.code))
-    return OutsourcingComparison(scale=scale.name, options=tuple(options),
-                                 trade_offs=_trade_offs(frontier, scale.high - scale.low))
+    return OutsourcingComparison(
+        scale=scale.name,
+        options=tuple(options),
+        trade_offs=_trade_offs(frontier, scale.high - scale.low),
+    )
 
 
-def _check(candidates: Sequence[OutsourcingCandidate], table: JurisdictionTable,
-           scores: Sequence[tuple[str, float]]) -> None:
+def _check(
+    candidates: Sequence[OutsourcingCandidate],
+    table: JurisdictionTable,
+    scores: Sequence[tuple[str, float]],
+) -> None:
     problems: list[str] = []
     seen: set[str] = set()
     for candidate in candidates:
         if candidate.code in OFFICES:
-            problems.append(f"candidate: {candidate.code} is a patent office, not a country: "
-                            "a vendor works in a country")
+            problems.append(
+                f"candidate: {candidate.code} is a patent office, not a country: "
+                "a vendor works in a country"
+            )
         elif not is_country(candidate.code):
             problems.append(f"candidate: {describe_code_problem(candidate.code)}")
         if candidate.code in seen:
             problems.append(f"candidate {candidate.code} is listed twice")
         seen.add(candidate.code)
         if not candidate.cost_index > 0:
-            problems.append(f"candidate {candidate.code}: the cost index must be above 0, not "
-                            f"{candidate.cost_index:g}")
+            problems.append(
+                f"candidate {candidate.code}: the cost index must be above 0, not "
+                f"{candidate.cost_index:g}"
+            )
     scale = table.scale
     for code, score in scores:
         if not scale.low <= score <= scale.high:
-            problems.append(f"enforceability for {code}: {score:g} is outside the table's "
-                            f"scale, {scale.low:g} to {scale.high:g} ({scale.name})")
+            problems.append(
+                f"enforceability for {code}: {score:g} is outside the table's "
+                f"scale, {scale.low:g} to {scale.high:g} ({scale.name})"
+            )
     if problems:
         raise StrategyInputError(problems)
 
@@ -165,14 +196,20 @@ def _per_cost(option: OutsourcingOption) -> float:
 
 
 def _with_reason(option: OutsourcingOption, rank: int, scale: str) -> OutsourcingOption:
-    measures = (f"enforceability {option.score:g} ({scale}) at cost index "
-                f"{option.cost_index:g}, {option.relative_cost:.2f}x the cheapest")
+    measures = (
+        f"enforceability {option.score:g} ({scale}) at cost index "
+        f"{option.cost_index:g}, {option.relative_cost:.2f}x the cheapest"
+    )
     if option.frontier:
-        reason = (f"On the frontier: no other candidate is both cheaper and at least as "
-                  f"enforceable. {measures[0].upper()}{measures[1:]}.")
+        reason = (
+            f"On the frontier: no other candidate is both cheaper and at least as "
+            f"enforceable. {measures[0].upper()}{measures[1:]}."
+        )
     else:
-        reason = (f"Beaten by {', '.join(option.dominated_by)}: cheaper or as cheap, and at "
-                  f"least as enforceable. {measures[0].upper()}{measures[1:]}.")
+        reason = (
+            f"Beaten by {', '.join(option.dominated_by)}: cheaper or as cheap, and at "
+            f"least as enforceable. {measures[0].upper()}{measures[1:]}."
+        )
     return replace(option, rank=rank, reason=reason)
 
 
@@ -182,6 +219,8 @@ def _trade_offs(frontier: list[OutsourcingOption], span: float) -> tuple[str, ..
     for cheaper, dearer in zip(frontier, frontier[1:], strict=False):
         extra = (dearer.cost_index / cheaper.cost_index - 1) * 100
         gain = ((dearer.enforceability or 0.0) - (cheaper.enforceability or 0.0)) * span
-        lines.append(f"{dearer.code} instead of {cheaper.code}: {extra:.0f}% more cost for "
-                     f"{gain:.2f} points more enforceability.")
+        lines.append(
+            f"{dearer.code} instead of {cheaper.code}: {extra:.0f}% more cost for "
+            f"{gain:.2f} points more enforceability."
+        )
     return tuple(lines)

@@ -123,12 +123,16 @@ def check_inputs(inputs: StrategyInputs, table: JurisdictionTable) -> tuple[str,
     if not _CURRENCY.match(inputs.currency):
         problems.append(f"{inputs.currency!r} is not an ISO 4217 currency code (such as USD)")
     elif table.rates.rate(inputs.currency) is None:
-        problems.append(f"the jurisdiction table has no exchange rate for {inputs.currency}: "
-                        "add one to its rates, or give the revenue in "
-                        f"{table.rates.base}")
+        problems.append(
+            f"the jurisdiction table has no exchange rate for {inputs.currency}: "
+            "add one to its rates, or give the revenue in "
+            f"{table.rates.base}"
+        )
     if not 1 <= inputs.horizon_years <= MAX_HORIZON_YEARS:
-        problems.append(f"the horizon must be 1 to {MAX_HORIZON_YEARS} years (a patent lasts "
-                        f"20 years from filing), not {inputs.horizon_years}")
+        problems.append(
+            f"the horizon must be 1 to {MAX_HORIZON_YEARS} years (a patent lasts "
+            f"20 years from filing), not {inputs.horizon_years}"
+        )
     if not 0 <= inputs.exposure <= 1:
         problems.append(f"the exposure must be a share from 0 to 1, not {inputs.exposure:g}")
     if inputs.budget is not None and inputs.budget < 0:
@@ -137,8 +141,9 @@ def check_inputs(inputs: StrategyInputs, table: JurisdictionTable) -> tuple[str,
     for site in inputs.sites:
         problems += _check_code(site.code, f"site of {site.by}", market=True)
         if site.activity not in SITE_ACTIVITIES:
-            problems.append(f"site of {site.by}: {site.activity!r} is not one of "
-                            f"{', '.join(SITE_ACTIVITIES)}")
+            problems.append(
+                f"site of {site.by}: {site.activity!r} is not one of {', '.join(SITE_ACTIVITIES)}"
+            )
     for presence in inputs.competitors:
         problems += _check_code(presence.code, f"competitor {presence.competitor}", market=True)
     for code, share in inputs.exposure_by_country:
@@ -149,8 +154,10 @@ def check_inputs(inputs: StrategyInputs, table: JurisdictionTable) -> tuple[str,
     for code, score in inputs.enforceability_scores:
         problems += _check_code(code, "enforceability", market=False)
         if not scale.low <= score <= scale.high:
-            problems.append(f"enforceability for {code}: {score:g} is outside the table's scale, "
-                            f"{scale.low:g} to {scale.high:g} ({scale.name})")
+            problems.append(
+                f"enforceability for {code}: {score:g} is outside the table's scale, "
+                f"{scale.low:g} to {scale.high:g} ({scale.name})"
+            )
     return tuple(problems)
 
 
@@ -163,8 +170,10 @@ def _check_markets(markets: tuple[Market, ...]) -> list[str]:
             problems.append(f"market {market.code} is listed twice: give one share per country")
         seen.add(market.code)
         if not 0 <= market.revenue_share <= 1:
-            problems.append(f"market {market.code}: the revenue share must be from 0 to 1 "
-                            f"(0.3 for 30%), not {market.revenue_share:g}")
+            problems.append(
+                f"market {market.code}: the revenue share must be from 0 to 1 "
+                f"(0.3 for 30%), not {market.revenue_share:g}"
+            )
     total = sum(market.revenue_share for market in markets)
     if total > 1 + _SHARE_SLACK:
         problems.append(f"the revenue shares add up to {total:.0%}: they cannot exceed 100%")
@@ -175,6 +184,8 @@ def _check_code(code: str, what: str, *, market: bool) -> list[str]:
     if not is_jurisdiction_code(code):
         return [f"{what}: {describe_code_problem(code)}"]
     if market and code in ROUTE_ONLY:
-        return [f"{what}: {code} is an international application, a route to national "
-                "patents rather than a place: name the countries or regional offices instead"]
+        return [
+            f"{what}: {code} is an international application, a route to national "
+            "patents rather than a place: name the countries or regional offices instead"
+        ]
     return []

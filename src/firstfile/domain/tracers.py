@@ -87,8 +87,7 @@ class Tracer:
     @property
     def issue(self) -> TracerIssue:
         """The fields the code was derived from."""
-        return TracerIssue(self.engagement, self.component, self.vendor, self.issued_on,
-                           self.kind)
+        return TracerIssue(self.engagement, self.component, self.vendor, self.issued_on, self.kind)
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready data for the CLI: the tracer with its `code`."""
@@ -129,8 +128,13 @@ def canonical_encoding(issue: TracerIssue) -> bytes:
     YYYY-MM-DD, kind) as UTF-8 preceded by its length in 4 bytes, big-endian. The lengths make
     it unambiguous: ("ab", "c") and ("a", "bc") give different bytes, whatever the fields hold.
     """
-    fields = (issue.engagement, issue.component, issue.vendor, issue.issued_on.isoformat(),
-              issue.kind)
+    fields = (
+        issue.engagement,
+        issue.component,
+        issue.vendor,
+        issue.issued_on.isoformat(),
+        issue.kind,
+    )
     parts = [_DOMAIN]
     for text in fields:
         data = text.encode("utf-8")
@@ -148,7 +152,7 @@ def marker_value(secret: bytes, issue: TracerIssue) -> int:
 def format_code(value: int) -> str:
     """A marker value as its printed code: 12 symbols in groups of 4, then the check symbol."""
     body = crockford.encode(value, CODE_SYMBOLS)
-    groups = [body[i:i + _GROUP] for i in range(0, CODE_SYMBOLS, _GROUP)]
+    groups = [body[i : i + _GROUP] for i in range(0, CODE_SYMBOLS, _GROUP)]
     return "-".join((*groups, crockford.check_symbol(value)))
 
 
@@ -162,30 +166,40 @@ def issue_tracer(secret: bytes, issue: TracerIssue) -> Tracer:
     """The tracer for issue, with its derived code. Raises ValueError for a bad field."""
     _check_issue(issue)
     code = format_code(marker_value(secret, issue))
-    return Tracer(issue.engagement, issue.component, issue.vendor, issue.issued_on, issue.kind,
-                  code)
+    return Tracer(
+        issue.engagement, issue.component, issue.vendor, issue.issued_on, issue.kind, code
+    )
 
 
-def issue_for_vendors(secret: bytes, engagement: str, component: str, kind: str,
-                      vendors: Iterable[str], issued_on: date,
-                      register: TracerRegister | None = None) -> tuple[Tracer, ...]:
+def issue_for_vendors(
+    secret: bytes,
+    engagement: str,
+    component: str,
+    kind: str,
+    vendors: Iterable[str],
+    issued_on: date,
+    register: TracerRegister | None = None,
+) -> tuple[Tracer, ...]:
     """One tracer per vendor for the same component, each with its own code.
 
     Raises CodeCollision if two would share a code, or one would share a code with a
     different tracer already in register (astronomically unlikely; then issue on another
     date). Issuing again exactly what register already holds gives the same tracer back.
     """
-    tracers = tuple(issue_tracer(secret, TracerIssue(engagement, component, vendor, issued_on,
-                                                     kind))
-                    for vendor in dict.fromkeys(vendors))
+    tracers = tuple(
+        issue_tracer(secret, TracerIssue(engagement, component, vendor, issued_on, kind))
+        for vendor in dict.fromkeys(vendors)
+    )
     codes: dict[str, Tracer] = {}
     for tracer in tracers:
         clash = codes.get(tracer.code)
         if clash is None and register is not None:
             clash = register.get(tracer.code)
         if clash is not None and clash != tracer:
-            raise CodeCollision(f"{tracer.vendor}'s code {tracer.code} is already issued for "
-                                f"{clash.vendor}, {clash.component}: issue it on another date")
+            raise CodeCollision(
+                f"{tracer.vendor}'s code {tracer.code} is already issued for "
+                f"{clash.vendor}, {clash.component}: issue it on another date"
+            )
         codes[tracer.code] = tracer
     return tracers
 
@@ -208,8 +222,10 @@ class TracerRegister:
             value = parse_code(tracer.code)
             existing = self._by_value.get(value)
             if existing is not None and existing != tracer:
-                raise CodeCollision(f"the register holds the code {tracer.code} twice "
-                                    f"({existing.vendor} and {tracer.vendor})")
+                raise CodeCollision(
+                    f"the register holds the code {tracer.code} twice "
+                    f"({existing.vendor} and {tracer.vendor})"
+                )
             self._by_value[value] = tracer
 
     def __len__(self) -> int:
@@ -238,28 +254,44 @@ def lookup(code: str, register: TracerRegister, secret: bytes) -> LookupResult:
     try:
         value = parse_code(typed)
     except crockford.CheckMismatch:
-        return LookupResult(MISTYPED, typed, None,
-                            "the check symbol does not match: the code was mistyped or altered; "
-                            "read it again (I and L read as 1, O as 0)")
+        return LookupResult(
+            MISTYPED,
+            typed,
+            None,
+            "the check symbol does not match: the code was mistyped or altered; "
+            "read it again (I and L read as 1, O as 0)",
+        )
     except crockford.CodeError as exc:
         return LookupResult(UNREADABLE, typed, None, f"not a tracer code: {exc}")
     canonical = format_code(value)
     tracer = register.by_value(value)
     if tracer is None:
-        return LookupResult(NOT_OURS, canonical, None,
-                            f"{canonical} is not one of ours: no tracer was issued with it")
+        return LookupResult(
+            NOT_OURS,
+            canonical,
+            None,
+            f"{canonical} is not one of ours: no tracer was issued with it",
+        )
     derived = marker_value(secret, tracer.issue)
     if not hmac.compare_digest(format_code(derived), canonical):
-        return LookupResult(ALTERED, canonical, tracer,
-                            f"{canonical} is in the register, but its entry (vendor "
-                            f"{tracer.vendor}, component {tracer.component}) does not give this "
-                            "code under this database's secret: the entry was changed after "
-                            "issue, or comes from another database. Do not rely on it")
+        return LookupResult(
+            ALTERED,
+            canonical,
+            tracer,
+            f"{canonical} is in the register, but its entry (vendor "
+            f"{tracer.vendor}, component {tracer.component}) does not give this "
+            "code under this database's secret: the entry was changed after "
+            "issue, or comes from another database. Do not rely on it",
+        )
     kind = TRACER_KINDS.get(tracer.kind, tracer.kind)
-    return LookupResult(AUTHENTIC, canonical, tracer,
-                        f"{canonical} is authentic: {kind} issued to vendor {tracer.vendor} for "
-                        f"component {tracer.component} of engagement {tracer.engagement} on "
-                        f"{tracer.issued_on.isoformat()}")
+    return LookupResult(
+        AUTHENTIC,
+        canonical,
+        tracer,
+        f"{canonical} is authentic: {kind} issued to vendor {tracer.vendor} for "
+        f"component {tracer.component} of engagement {tracer.engagement} on "
+        f"{tracer.issued_on.isoformat()}",
+    )
 
 
 def _check_secret(secret: bytes) -> None:
@@ -270,12 +302,14 @@ def _check_secret(secret: bytes) -> None:
 def _check_issue(issue: TracerIssue) -> None:
     problems = [
         f"{name} {value!r} is not a valid key"
-        for name, value in (("engagement", issue.engagement), ("component", issue.component),
-                            ("vendor", issue.vendor))
+        for name, value in (
+            ("engagement", issue.engagement),
+            ("component", issue.component),
+            ("vendor", issue.vendor),
+        )
         if not is_valid_record_key(value)
     ]
     if issue.kind not in TRACER_KINDS:
-        problems.append(f"unknown tracer kind {issue.kind!r}: use one of "
-                        f"{', '.join(TRACER_KINDS)}")
+        problems.append(f"unknown tracer kind {issue.kind!r}: use one of {', '.join(TRACER_KINDS)}")
     if problems:
         raise ValueError("; ".join(problems))

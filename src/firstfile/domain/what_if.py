@@ -90,8 +90,9 @@ def apply_change(inputs: StrategyInputs, change: Change) -> StrategyInputs:
     raise ValueError(f"unknown change {change.kind!r}: use one of {', '.join(CHANGE_KINDS)}")
 
 
-def what_if(inputs: StrategyInputs, table: JurisdictionTable, change: Change, *,
-            solve: Solver | None = None) -> WhatIf:
+def what_if(
+    inputs: StrategyInputs, table: JurisdictionTable, change: Change, *, solve: Solver | None = None
+) -> WhatIf:
     """The strategy for inputs and for inputs with change, compared.
 
     Raises StrategyInputError when either side's inputs cannot be used (a score off the
@@ -108,34 +109,55 @@ def what_if(inputs: StrategyInputs, table: JurisdictionTable, change: Change, *,
         if old is None:
             continue
         if (old.verdict, old.protected_value, old.cost) != (
-            country.verdict, country.protected_value, country.cost
+            country.verdict,
+            country.protected_value,
+            country.cost,
         ):
-            moved.append(CountryChange(
-                code=country.code,
-                verdict_before=old.verdict, verdict_after=country.verdict,
-                value_before=old.protected_value, value_after=country.protected_value,
-                cost_before=old.cost, cost_after=country.cost,
-            ))
-    return WhatIf(change=change, before=before, after=after, added=added, removed=removed,
-                  countries=tuple(moved), summary=_summary(change, before, after, added, removed))
+            moved.append(
+                CountryChange(
+                    code=country.code,
+                    verdict_before=old.verdict,
+                    verdict_after=country.verdict,
+                    value_before=old.protected_value,
+                    value_after=country.protected_value,
+                    cost_before=old.cost,
+                    cost_after=country.cost,
+                )
+            )
+    return WhatIf(
+        change=change,
+        before=before,
+        after=after,
+        added=added,
+        removed=removed,
+        countries=tuple(moved),
+        summary=_summary(change, before, after, added, removed),
+    )
 
 
-def _summary(change: Change, before: FilingStrategy, after: FilingStrategy,
-             added: tuple[str, ...], removed: tuple[str, ...]) -> tuple[str, ...]:
+def _summary(
+    change: Change,
+    before: FilingStrategy,
+    after: FilingStrategy,
+    added: tuple[str, ...],
+    removed: tuple[str, ...],
+) -> tuple[str, ...]:
     currency = after.currency
     lines = [f"With the {change.describe(currency)}:"]
     if added:
-        lines.append(f"{', '.join(added)} {'joins' if len(added) == 1 else 'join'} the filing "
-                     "set.")
+        lines.append(f"{', '.join(added)} {'joins' if len(added) == 1 else 'join'} the filing set.")
     if removed:
-        lines.append(f"{', '.join(removed)} {'leaves' if len(removed) == 1 else 'leave'} the "
-                     "filing set.")
+        lines.append(
+            f"{', '.join(removed)} {'leaves' if len(removed) == 1 else 'leave'} the filing set."
+        )
     if not added and not removed:
         lines.append("the filing set does not change.")
     value_before, cost_before = _set_totals(before)
     value_after, cost_after = _set_totals(after)
-    lines.append(f"It protects {value_after:,.0f} {currency} (was {value_before:,.0f}) for "
-                 f"{cost_after:,.0f} {currency} (was {cost_before:,.0f}).")
+    lines.append(
+        f"It protects {value_after:,.0f} {currency} (was {value_before:,.0f}) for "
+        f"{cost_after:,.0f} {currency} (was {cost_before:,.0f})."
+    )
     if after.budgeted is not None and after.budgeted.message:
         lines.append(after.budgeted.message[0].upper() + after.budgeted.message[1:] + ".")
     return tuple(lines)

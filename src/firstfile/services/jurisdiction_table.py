@@ -50,8 +50,15 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 _TOP = ("reviewed", "scale", "rates", "offices")
 _TOP_OPTIONAL = ("reviewed_by",)
-_OFFICE_OPTIONAL = ("enforceability", "grace_period", "deadline_rules", "utility_model",
-                    "cost_10y", "time_to_grant", "notes")
+_OFFICE_OPTIONAL = (
+    "enforceability",
+    "grace_period",
+    "deadline_rules",
+    "utility_model",
+    "cost_10y",
+    "time_to_grant",
+    "notes",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +125,22 @@ def parse_table(
     if not text.strip():
         problems.error(1, "", "the file is empty: expected reviewed, scale, rates and offices")
     else:
-        root = yaml_nodes(text, problems, expected="reviewed, scale, rates and offices",
-                          one_per_file="one jurisdiction table per file")
+        root = yaml_nodes(
+            text,
+            problems,
+            expected="reviewed, scale, rates and offices",
+            one_per_file="one jurisdiction table per file",
+        )
     reader = _TableReader(problems)
     table = reader.read(root, source) if root is not None else None
     if problems.errors:
         return None, problems.format_errors(), problems.format_warnings()
     assert table is not None
     today = today or date.today()
-    for path, warning in (("reviewed", table.review_warning(today)),
-                          ("rates.date", table.rates_warning(today))):
+    for path, warning in (
+        ("reviewed", table.review_warning(today)),
+        ("rates.date", table.rates_warning(today)),
+    ):
         if warning is not None:
             problems.warn(reader.check.lines.get(path, 1), path, warning)
     return table, [], problems.format_warnings()
@@ -154,8 +167,14 @@ class _TableReader:
         offices = self._offices(fields, scale)
         if self.reviewed is None or scale is None or rates is None or self.problems.errors:
             return None
-        return JurisdictionTable(reviewed=self.reviewed, scale=scale, rates=rates,
-                                 offices=tuple(offices), reviewed_by=reviewed_by, source=source)
+        return JurisdictionTable(
+            reviewed=self.reviewed,
+            scale=scale,
+            rates=rates,
+            offices=tuple(offices),
+            reviewed_by=reviewed_by,
+            source=source,
+        )
 
     # -- the scale and the rates -------------------------------------------------------------
 
@@ -172,8 +191,11 @@ class _TableReader:
         if low is None or high is None:
             return None
         if high <= low:
-            self.error(fields["high"], "scale.high",
-                       f"the high end ({high:g}) must be above the low end ({low:g})")
+            self.error(
+                fields["high"],
+                "scale.high",
+                f"the high end ({high:g}) must be above the low end ({low:g})",
+            )
             return None
         return Scale(name=name, low=low, high=high, unit=unit)
 
@@ -195,13 +217,13 @@ class _TableReader:
         if not base or as_of is None:
             return None
         self.currencies = {base, *(code for code, _ in pairs)}
-        return ExchangeRates(base=base, as_of=as_of, source=rate_source,
-                             units_per_base=tuple(pairs))
+        return ExchangeRates(
+            base=base, as_of=as_of, source=rate_source, units_per_base=tuple(pairs)
+        )
 
     def _rate_pairs(self, node: Node, path: str, base: str) -> list[tuple[str, float]]:
         if node.kind != MAP:
-            self.error(node, path, "expected a mapping of currency to rate, such as "
-                                   "{EUR: 0.92}")
+            self.error(node, path, "expected a mapping of currency to rate, such as {EUR: 0.92}")
             return []
         pairs: list[tuple[str, float]] = []
         seen: dict[str, int] = {}
@@ -209,16 +231,23 @@ class _TableReader:
             code = key.text if key.kind == SCALAR else ""
             where = join(path, code)
             if not _CURRENCY.match(code):
-                self.error(key, path, f"{clean_line(code)!r} is not an ISO 4217 currency code "
-                                      "(three capital letters, such as EUR)")
+                self.error(
+                    key,
+                    path,
+                    f"{clean_line(code)!r} is not an ISO 4217 currency code "
+                    "(three capital letters, such as EUR)",
+                )
                 continue
             if code in seen:
                 self.error(key, where, f"given twice (first on line {seen[code]})")
                 continue
             seen[code] = key.line
             if code == base:
-                self.error(key, where, f"{code} is the base currency: its rate is 1 by "
-                                       "definition, leave it out")
+                self.error(
+                    key,
+                    where,
+                    f"{code} is the base currency: its rate is 1 by definition, leave it out",
+                )
                 continue
             rate = self.check.number({code: value}, code, path)
             if rate is None:
@@ -240,8 +269,9 @@ class _TableReader:
                 offices.append(office)
         return offices
 
-    def _office(self, node: Node, path: str, scale: Scale | None,
-                codes: dict[str, int]) -> Jurisdiction | None:
+    def _office(
+        self, node: Node, path: str, scale: Scale | None, codes: dict[str, int]
+    ) -> Jurisdiction | None:
         fields = self.check.mapping(node, path, ("code", "name"), _OFFICE_OPTIONAL)
         if fields is None:
             return None
@@ -250,8 +280,11 @@ class _TableReader:
         if code and not is_jurisdiction_code(code):
             self.error(fields["code"], join(path, "code"), describe_code_problem(code))
         elif code in codes:
-            self.error(fields["code"], join(path, "code"),
-                       f"{code} is in the table twice (first on line {codes[code]})")
+            self.error(
+                fields["code"],
+                join(path, "code"),
+                f"{code} is in the table twice (first on line {codes[code]})",
+            )
         elif code:
             codes[code] = fields["code"].line
         name = self.check.text(fields, "name", path, required=True)
@@ -268,8 +301,9 @@ class _TableReader:
         )
         return office if len(self.problems.errors) == before else None
 
-    def _cited(self, fields: Fields, name: str, path: str,
-               values: tuple[str, ...]) -> tuple[Fields, str] | None:
+    def _cited(
+        self, fields: Fields, name: str, path: str, values: tuple[str, ...]
+    ) -> tuple[Fields, str] | None:
         """The fields of a cited value, checked for its source: None when absent or wrong.
 
         A value without a source is refused: the table is evidence of why counsel filed
@@ -285,15 +319,23 @@ class _TableReader:
             return None
         missing = [v for v in values if v not in cited]
         if missing:
-            self.error(node, where, f"has no {' or '.join(missing)}: give the value, or leave "
-                                    f"'{name}' out (empty) when no source gives one")
+            self.error(
+                node,
+                where,
+                f"has no {' or '.join(missing)}: give the value, or leave "
+                f"'{name}' out (empty) when no source gives one",
+            )
             return None
         source = self.check.text(cited, "source", where).strip()
         if not source:
-            self.error(node, where, "has no source: every value needs the name of its source "
-                                    f"and its {stamp} (an index and its edition, a fee schedule, "
-                                    "counsel's estimate); leave the value out if none can be "
-                                    "cited")
+            self.error(
+                node,
+                where,
+                "has no source: every value needs the name of its source "
+                f"and its {stamp} (an index and its edition, a fee schedule, "
+                "counsel's estimate); leave the value out if none can be "
+                "cited",
+            )
             return None
         if stamp not in cited:
             self.error(node, where, f"has no {stamp}: give the {stamp} of its source")
@@ -309,12 +351,16 @@ class _TableReader:
 
     def _not_after_review(self, fields: Fields, name: str, path: str, day: date | None) -> None:
         if day is not None and self.reviewed is not None and day > self.reviewed:
-            self.error(fields[name], join(path, name),
-                       f"{day.isoformat()} is after the table's review date "
-                       f"({self.reviewed.isoformat()}): review the table again")
+            self.error(
+                fields[name],
+                join(path, name),
+                f"{day.isoformat()} is after the table's review date "
+                f"({self.reviewed.isoformat()}): review the table again",
+            )
 
-    def _enforceability(self, fields: Fields, path: str,
-                        scale: Scale | None) -> EnforceabilityScore | None:
+    def _enforceability(
+        self, fields: Fields, path: str, scale: Scale | None
+    ) -> EnforceabilityScore | None:
         found = self._cited(fields, "enforceability", path, ("score",))
         if found is None:
             return None
@@ -325,9 +371,12 @@ class _TableReader:
             return None
         if scale is not None and not scale.low <= score <= scale.high:
             unit = scale.unit
-            self.error(cited["score"], join(where, "score"),
-                       f"{score:g} is outside the table's scale, {scale.low:g}{unit} to "
-                       f"{scale.high:g}{unit} ({scale.name}): convert it to that scale")
+            self.error(
+                cited["score"],
+                join(where, "score"),
+                f"{score:g} is outside the table's scale, {scale.low:g}{unit} to "
+                f"{scale.high:g}{unit} ({scale.name}): convert it to that scale",
+            )
             return None
         return EnforceabilityScore(score=score, source=source, year=year)
 
@@ -351,8 +400,7 @@ class _TableReader:
         year = self._year(cited, where)
         if available is None or year is None:
             return None
-        return UtilityModel(available=available, source=source,
-                            year=year)
+        return UtilityModel(available=available, source=source, year=year)
 
     def _cost(self, fields: Fields, path: str) -> FilingCost | None:
         found = self._cited(fields, "cost_10y", path, ("amount", "currency"))
@@ -364,19 +412,22 @@ class _TableReader:
         as_of = self.check.date(cited, "date", where)
         self._not_after_review(cited, "date", where, as_of)
         if amount is not None and amount < 0:
-            self.error(cited["amount"], join(where, "amount"),
-                       f"a cost cannot be negative ({amount:g})")
+            self.error(
+                cited["amount"], join(where, "amount"), f"a cost cannot be negative ({amount:g})"
+            )
             return None
         if currency and self.currencies and currency not in self.currencies:
-            self.error(cited["currency"], join(where, "currency"),
-                       f"{currency} has no rate in rates.units_per_base: add its rate (units "
-                       f"of {currency} per one unit of the base currency) or give the cost in "
-                       "a currency that has one")
+            self.error(
+                cited["currency"],
+                join(where, "currency"),
+                f"{currency} has no rate in rates.units_per_base: add its rate (units "
+                f"of {currency} per one unit of the base currency) or give the cost in "
+                "a currency that has one",
+            )
             return None
         if amount is None or not currency or as_of is None:
             return None
-        return FilingCost(amount=amount, currency=currency,
-                          source=source, as_of=as_of)
+        return FilingCost(amount=amount, currency=currency, source=source, as_of=as_of)
 
     def _time_to_grant(self, fields: Fields, path: str) -> TimeToGrant | None:
         found = self._cited(fields, "time_to_grant", path, ("months",))
@@ -388,8 +439,11 @@ class _TableReader:
         if months is None or year is None:
             return None
         if months <= 0:
-            self.error(cited["months"], join(where, "months"),
-                       f"a time to grant must be above 0 months, not {months:g}")
+            self.error(
+                cited["months"],
+                join(where, "months"),
+                f"a time to grant must be above 0 months, not {months:g}",
+            )
             return None
         return TimeToGrant(months=months, source=source, year=year)
 
@@ -399,8 +453,11 @@ class _TableReader:
             key = self.check.text_of(node, where)
             if key and key not in RULES_BY_KEY:
                 known = ", ".join(sorted(RULES_BY_KEY))
-                self.error(node, where, f"{clean_line(key)!r} is not a deadline rule; the "
-                                        f"rules are: {known}")
+                self.error(
+                    node,
+                    where,
+                    f"{clean_line(key)!r} is not a deadline rule; the rules are: {known}",
+                )
             elif key in rules:
                 self.error(node, where, f"{key!r} is listed twice")
             elif key:
@@ -410,9 +467,11 @@ class _TableReader:
     def _currency(self, fields: Fields, name: str, path: str) -> str:
         code = self.check.text(fields, name, path)
         if code and not _CURRENCY.match(code):
-            self.error(fields[name], join(path, name),
-                       f"{clean_line(code)!r} is not an ISO 4217 currency code (three capital "
-                       "letters, such as USD)")
+            self.error(
+                fields[name],
+                join(path, name),
+                f"{clean_line(code)!r} is not an ISO 4217 currency code (three capital "
+                "letters, such as USD)",
+            )
             return ""
         return code
-

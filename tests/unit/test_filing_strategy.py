@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from firstfile.analysis.budget_solver import solve_knapsack
-from firstfile.domain.filing_strategy import FILE, SKIP, UNKNOWN, assess, filing_cost
+from firstfile.domain.deadlines import compute_deadlines
+from firstfile.domain.filing_strategy import (
+    FILE,
+    SKIP,
+    UNKNOWN,
+    assess,
+    deadlines_by_country,
+    filing_cost,
+)
 from firstfile.domain.strategy_inputs import (
     CompetitorPresence,
     Market,
@@ -17,6 +26,7 @@ from firstfile.domain.strategy_inputs import (
     VendorSite,
     sites_from_vendors,
 )
+from firstfile.domain.views import EventView
 from firstfile.domain.what_if import BUDGET, ENFORCEABILITY, HORIZON, Change, what_if
 from tests.unit.strategy_samples import EXAMPLE_INPUTS, example_table
 
@@ -216,3 +226,16 @@ def test_a_budget_that_covers_every_recommended_country_needs_no_solver() -> Non
     strategy = assess(replace(EXAMPLE_INPUTS, budget=150_000), TABLE, solve=no_solver)
     assert strategy.budgeted and strategy.budgeted.codes == ("CN", "US", "DE")
     assert strategy.filing_set == strategy.recommended
+
+
+def test_the_deadline_engines_rows_sit_next_to_their_country() -> None:
+    # A public disclosure before any filing: CN novelty is lost, the US grace year runs.
+    rows = compute_deadlines(
+        [EventView("public-disclosure", date(2026, 1, 10))], as_of=date(2026, 6, 1)
+    )
+    by_country = deadlines_by_country(assess(EXAMPLE_INPUTS, TABLE), rows)
+    assert {code: [row.rule for row in found] for code, found in by_country.items()} == {
+        "CN": ["cn-absolute-novelty"],
+        "US": ["us-grace-period"],
+    }
+    assert by_country["US"][0].due == date(2027, 1, 11)  # 10 Jan 2027 is a Sunday

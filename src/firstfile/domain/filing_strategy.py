@@ -21,10 +21,10 @@ score is listed as unknown with the missing value named, never guessed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from firstfile.domain.json_ready import json_ready
 from firstfile.domain.jurisdictions import COST_YEARS, JurisdictionTable
@@ -40,6 +40,7 @@ FILE = "file"  # recommended
 SKIP = "skip"  # weighed: costs more than it protects, or protects nothing
 UNKNOWN = "unknown"  # cannot be weighed: the table lacks a cited value
 VERDICTS: tuple[str, ...] = (FILE, SKIP, UNKNOWN)
+RowT = TypeVar("RowT", bound="RuleRow")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +260,28 @@ def choose_within_budget(strategy: FilingStrategy, budget: float, solve: Solver)
     if spent > left + 1e-6 * max(1.0, abs(left)):
         raise RuntimeError(f"the solver chose countries costing {spent} over {left}")
     return result(picked, "")
+
+
+class RuleRow(Protocol):
+    """A row of the deadline engine (`deadlines.Deadline`): all the strategy needs is its rule."""
+
+    @property
+    def rule(self) -> str: ...
+
+
+def deadlines_by_country(
+    strategy: FilingStrategy, rows: Iterable[RowT]
+) -> dict[str, tuple[RowT, ...]]:
+    """The deadline engine's rows for each candidate country, matched by the rule names of its
+    table row: so counsel sees, next to EP or CN, that novelty is already lost there before
+    paying for a filing. Countries without a matching row are left out."""
+    listed = list(rows)
+    found: dict[str, tuple[RowT, ...]] = {}
+    for country in strategy.countries:
+        matching = tuple(row for row in listed if row.rule in country.deadline_rules)
+        if matching:
+            found[country.code] = matching
+    return found
 
 
 # -- one country --------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_bad_inputs_are_refused_with_every_problem_named() -> None:
         exposure=1.5,
         budget=-1,
         markets=(Market("US", 0.7), Market("UK", 0.2), Market("US", 0.3), Market("WO", 0)),
-        sites=(Site("CN", "assembled", "Huaxin PCBA"),),
+        sites=(Site("CN", "assembled", "Huaxin PCBA"), Site("EP", "made", "Nobody GmbH")),
         competitors=(CompetitorPresence("ZZ", "Nobody"),),
         enforceability_scores=(("DE", 120),),
     )
@@ -187,6 +187,7 @@ def test_bad_inputs_are_refused_with_every_problem_named() -> None:
     assert any(p.startswith("market: WO is an international application") for p in problems)
     assert "the revenue shares add up to 120%: they cannot exceed 100%" in problems
     assert "site of Huaxin PCBA: 'assembled' is not one of made, designed" in problems
+    assert "site of Nobody GmbH: EP is a patent office, not a country: name the country" in problems
     assert any(p.startswith("competitor Nobody: 'ZZ' is not") for p in problems)
     assert (
         "enforceability for DE: 120 is outside the table's scale, 0 to 100 (Example index)"

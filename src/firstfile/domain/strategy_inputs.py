@@ -13,7 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from firstfile.domain.country_codes import ROUTE_ONLY, describe_code_problem, is_jurisdiction_code
+from firstfile.domain.country_codes import (
+    OFFICES,
+    ROUTE_ONLY,
+    describe_code_problem,
+    is_jurisdiction_code,
+)
 from firstfile.domain.jurisdictions import JurisdictionTable
 
 MADE = "made"
@@ -139,13 +144,13 @@ def check_inputs(inputs: StrategyInputs, table: JurisdictionTable) -> tuple[str,
         problems.append(f"the budget cannot be negative ({inputs.budget:g})")
     problems += _check_markets(inputs.markets)
     for site in inputs.sites:
-        problems += _check_code(site.code, f"site of {site.by}", market=True)
+        problems += _check_place(site.code, f"site of {site.by}")
         if site.activity not in SITE_ACTIVITIES:
             problems.append(
                 f"site of {site.by}: {site.activity!r} is not one of {', '.join(SITE_ACTIVITIES)}"
             )
     for presence in inputs.competitors:
-        problems += _check_code(presence.code, f"competitor {presence.competitor}", market=True)
+        problems += _check_place(presence.code, f"competitor {presence.competitor}")
     for code, share in inputs.exposure_by_country:
         problems += _check_code(code, "exposure", market=True)
         if not 0 <= share <= 1:
@@ -178,6 +183,13 @@ def _check_markets(markets: tuple[Market, ...]) -> list[str]:
     if total > 1 + _SHARE_SLACK:
         problems.append(f"the revenue shares add up to {total:.0%}: they cannot exceed 100%")
     return problems
+
+
+def _check_place(code: str, what: str) -> list[str]:
+    """A site or a competitor is in a country: an office code is refused."""
+    if code in OFFICES:
+        return [f"{what}: {code} is a patent office, not a country: name the country"]
+    return _check_code(code, what, market=True)
 
 
 def _check_code(code: str, what: str, *, market: bool) -> list[str]:

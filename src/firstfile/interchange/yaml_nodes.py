@@ -51,9 +51,19 @@ _COLLECTION_TAGS = {_YAML_TAG + "map", _YAML_TAG + "seq"}
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def yaml_nodes(text: str, problems: Problems) -> Node | None:
-    """The root node of the single YAML document in text, or None after recording why not."""
-    builder = _Builder(problems)
+_ENGAGEMENT_EXPECTED = "'format: firstfile/1' and an engagement"
+
+
+def yaml_nodes(
+    text: str, problems: Problems, *, expected: str = _ENGAGEMENT_EXPECTED,
+    one_per_file: str = "one engagement per file",
+) -> Node | None:
+    """The root node of the single YAML document in text, or None after recording why not.
+
+    expected and one_per_file word the messages for an empty file and a second document, for
+    files other than an engagement (the jurisdiction table).
+    """
+    builder = _Builder(problems, one_per_file)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
@@ -70,8 +80,7 @@ def yaml_nodes(text: str, problems: Problems) -> Node | None:
         problems.error(builder.line, "", str(exc))
         return None
     if builder.root is None:
-        problems.error(1, "", "the file is empty: expected 'format: firstfile/1' and an "
-                              "engagement")
+        problems.error(1, "", f"the file is empty: expected {expected}")
     return builder.root
 
 
@@ -82,8 +91,9 @@ def _shown(tag: str) -> str:
 class _Builder:
     """Turns parser events into nodes with an explicit stack (no recursion to exhaust)."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(self, problems: Problems, one_per_file: str) -> None:
         self.problems = problems
+        self.one_per_file = one_per_file
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
         self.root: Node | None = None
@@ -98,7 +108,7 @@ class _Builder:
         if isinstance(event, DocumentStartEvent):
             self.documents += 1
             if self.documents == 2:
-                self.problems.error(self.line, "", "one engagement per file: found a second "
+                self.problems.error(self.line, "", f"{self.one_per_file}: found a second "
                                                    "YAML document ('---')")
             return
         if self.documents > 1 or not isinstance(event, NodeEvent | MappingEndEvent |

@@ -14,8 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from firstfile.storage.engine import Store, open_store
+
+# Tests never assert on wall-clock time: a loaded machine makes the first example (which loads
+# the holiday calendars, the YAML tables, ...) slow, and hypothesis would call that a failure.
+settings.register_profile(
+    "firstfile", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("firstfile")
 
 PG_ENV = "FIRSTFILE_TEST_PG"
 

@@ -51,8 +51,15 @@ _COLLECTION_TAGS = {_YAML_TAG + "map", _YAML_TAG + "seq"}
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def yaml_nodes(text: str, problems: Problems) -> Node | None:
-    """The root node of the single YAML document in text, or None after recording why not."""
+_EMPTY = "the file is empty: expected 'format: firstfile/1' and an engagement"
+
+
+def yaml_nodes(text: str, problems: Problems, *, empty: str = _EMPTY) -> Node | None:
+    """The root node of the single YAML document in text, or None after recording why not.
+
+    empty is the message for a file that holds no document (other data files say what they
+    expect instead of an engagement).
+    """
     builder = _Builder(problems)
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -70,8 +77,7 @@ def yaml_nodes(text: str, problems: Problems) -> Node | None:
         problems.error(builder.line, "", str(exc))
         return None
     if builder.root is None:
-        problems.error(1, "", "the file is empty: expected 'format: firstfile/1' and an "
-                              "engagement")
+        problems.error(1, "", empty)
     return builder.root
 
 

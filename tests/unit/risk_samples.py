@@ -91,11 +91,19 @@ def node(
 #     balancing-fw 4+5+4 = 13 -> 10/12
 #     soc-estimator 5+5+5 = 15 -> 12/12   (kept in-house)
 #   cal-fixture    4+4+2 = 10 -> 7/12
-# total K = 42/12 = 3.5
+# total K = 42/12 = 3.5. balancing-fw passes all three tests, but the decision is to outsource it
+# with safeguards (a decision against the recommendation, with its reason).
 WORKED_TREE = (
     node("bms", "hardware", (4, 4, 3)),
     node("afe-board", "hardware", (3, 3, 2), parent="bms"),
-    node("balancing-fw", "firmware", (4, 5, 4), parent="bms"),
+    node(
+        "balancing-fw",
+        "firmware",
+        (4, 5, 4),
+        parent="bms",
+        decision="outsource-with-safeguards",
+        reason="the balancing scheme is in the AFE maker's application note",
+    ),
     node("soc-estimator", "software", (5, 5, 5), parent="bms"),
     node("cal-fixture", "test", (4, 4, 2)),
 )

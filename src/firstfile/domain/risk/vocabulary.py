@@ -73,3 +73,12 @@ FIREWALL_ASSIGNED_FLAG = "firewall-assigned"
 FIREWALL_TOUCHED_FLAG = "firewall-touched"
 COULD_REPRODUCE_FLAG = "could-reproduce"
 COMPETITOR_UNGUARDED_FLAG = "competitor-unguarded"
+DECISION_UNEXPLAINED_FLAG = "decision-unexplained"
+# In the order the flags are listed: the ones that mean knowledge is already leaving first.
+FLAG_KINDS: tuple[str, ...] = (
+    FIREWALL_ASSIGNED_FLAG,
+    COULD_REPRODUCE_FLAG,
+    FIREWALL_TOUCHED_FLAG,
+    COMPETITOR_UNGUARDED_FLAG,
+    DECISION_UNEXPLAINED_FLAG,
+)

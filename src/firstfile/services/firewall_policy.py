@@ -40,7 +40,7 @@ MAX_BYTES = 1_000_000  # a policy is a hundred lines; anything far bigger is a w
 
 _TOP = (
     ("policy", "title", "tests", "recommend", "exposure", "vendor_risk", "safeguards", "makes"),
-    ("source", "kind_aliases", "tactics"),
+    ("source", "kind_aliases", "tactics", "split"),
 )
 _TEST = (("threshold", "weight", "passes", "fails"), ())
 _RECOMMEND = (("firewall", "safeguards"), ())
@@ -48,6 +48,7 @@ _EXPOSURE = (("interface_share",), ())
 _VENDOR_RISK = (("no_competitor_share", "competitors_for_full_overlap"), ())
 _SAFEGUARD = (("weight", "title"), ("help",))
 _TACTIC = (("id", "title"), ("help", "kinds"))
+_SPLIT = (("tolerance",), ())
 
 
 class PolicyError(UserError):
@@ -123,6 +124,7 @@ class _Reader:
         recommend = self._section(fields, "recommend", _RECOMMEND)
         exposure = self._section(fields, "exposure", _EXPOSURE)
         vendor_risk = self._section(fields, "vendor_risk", _VENDOR_RISK)
+        split = self._section(fields, "split", _SPLIT)
         policy = FirewallPolicy(
             title=check.text(fields, "title", "", required=True),
             source=check.text(fields, "source", "", multiline=True).strip(),
@@ -141,6 +143,7 @@ class _Reader:
             makes=self._makes(fields),
             kind_aliases=self._aliases(fields),
             tactics=self._tactics(fields),
+            split_tolerance=self._number(split, "tolerance", "split", 0.0),
         )
         self._meaning(policy)
         return policy

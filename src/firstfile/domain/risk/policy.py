@@ -80,6 +80,9 @@ class FirewallPolicy:
     makes: tuple[tuple[str, tuple[str, ...]], ...]  # vendor kind -> component kinds it makes
     kind_aliases: tuple[tuple[str, str], ...] = ()  # an organisation's word -> a kind
     tactics: tuple[Tactic, ...] = ()
+    # The best split stops once no split can have a largest exposure lower by more than this
+    # share of the engagement's knowledge; 0 asks for the exact best (docs/RISK.md, "Limits").
+    split_tolerance: float = 0.0
 
     def test(self, score: str) -> ScoreTest:
         """The test read from score."""
@@ -165,6 +168,12 @@ def policy_problems(policy: FirewallPolicy) -> list[Problem]:
         )
     _share(add, "exposure.interface_share", policy.interface_share)
     _share(add, "vendor_risk.no_competitor_share", policy.no_competitor_share)
+    if not 0 <= policy.split_tolerance <= 0.1:
+        add(
+            "split.tolerance",
+            f"{policy.split_tolerance:g} must be from 0 (the exact best) to "
+            "0.1 (ten percentage points of exposure)",
+        )
     if (
         isinstance(policy.competitors_for_full_overlap, bool)
         or not isinstance(policy.competitors_for_full_overlap, int)

@@ -258,6 +258,15 @@ def test_candidates_limit_who_may_be_given_work() -> None:
     assert result.suggested.max_exposure == pytest.approx(14 / 42)
 
 
+def test_a_candidate_that_is_not_a_vendor_of_the_engagement_is_refused() -> None:
+    with pytest.raises(RiskInputError) as caught:
+        solve_split(WORKED, ARTICLE_POLICY, candidates=["huaxin", "acme"])
+    assert [str(p) for p in caught.value.problems] == [
+        "candidates: acme: not a vendor of this engagement; add the vendor to the engagement "
+        "or leave it out"
+    ]
+
+
 def test_a_tolerance_stops_early_but_never_further_than_it_says() -> None:
     result = solve_split(WORKED, ARTICLE_POLICY, tolerance=0.1)
     assert result.lower_bound <= result.suggested.max_exposure <= result.lower_bound + 0.1

@@ -110,6 +110,17 @@ def split_problem(
     tree = build_tree(inputs.components, policy.aliases)
     vendors = tuple(v.key for v in inputs.vendors)
     allowed = set(vendors if candidates is None else candidates)
+    strangers = sorted(allowed - set(vendors))
+    if strangers:
+        raise RiskInputError(
+            [
+                Problem(
+                    "candidates",
+                    f"{', '.join(strangers)}: not a vendor of this engagement; "
+                    "add the vendor to the engagement or leave it out",
+                )
+            ]
+        )
     kept = [a for a in inputs.assignments if a.pinned or tree.children(a.component)]
     kept_nodes = {a.component for a in kept}
     to_place = [

@@ -17,7 +17,8 @@ from firstfile.services import drafts, sessions
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store, open_store
 from firstfile.ui.app import FirstfileApp
-from firstfile.ui.screens.facilitation import FacilitationScreen, buffer_owner
+from firstfile.ui.screens.facilitation import FacilitationScreen
+from firstfile.ui.widgets.capture_box import buffer_owner
 from tests.integration.sessions_fixtures import seeded_session
 from tests.ui.helpers import until
 

@@ -88,7 +88,7 @@ async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: 
         ids = [i.id for i in stored.ideas]
 
         async def on_idea(index: int, *keys: str) -> None:
-            row = screen.row_index_of(ids[index])
+            row = table.row_index_of(ids[index])
             assert row is not None
             table.move_cursor(row=row)
             await pilot.press(*keys)
@@ -113,8 +113,7 @@ async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: 
         tally = {i.position: i.votes for i in screen.view.ideas}
         assert (tally[2], tally[7], tally[0], tally[10]) == (3, 3, 2, 1)
         # The list is sorted by dots, most first.
-        first_rows = [screen._row_ids[str(table.coordinate_to_cell_key((r, 0)).row_key.value)]
-                      for r in range(4)]
+        first_rows = [table.idea_id_at(r) for r in range(4)]
         assert first_rows == [ids[2], ids[7], ids[0], ids[10]]
 
         await pilot.press("f7")  # promote the top N; the dialog offers 3

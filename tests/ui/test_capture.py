@@ -170,3 +170,37 @@ async def test_an_interrupted_capture_is_offered_back(sqlite_store: Store, tmp_p
             assert second.screen.query_one("#capture-title", Input).value == "Half typed idea"
     finally:
         reopened.dispose()
+
+
+async def test_saving_a_buffered_capture_clears_its_buffer_and_discarding_one_too(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed_basics(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+
+    def buffered_title() -> object:
+        buffered = drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER)
+        return buffered[0]["title"] if buffered is not None else None
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"Cell tab weld check", "tab", *"Laser weld", "tab", *"raj", "enter")
+        await until(pilot, lambda: buffered_title() == "Cell tab weld check", "the autosave")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, QuickCaptureScreen)
+        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+        assert disclosures.count(sqlite_store) == 1
+
+        # A capture left from an earlier run, discarded when offered, is gone for good.
+        drafts.save_buffer(sqlite_store, drafts.CAPTURE_OWNER, "", {"title": "Left over"})
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+        assert isinstance(app.screen, QuickCaptureScreen)
+        assert app.screen.query_one("#capture-title", Input).value == ""

@@ -110,7 +110,7 @@ async def test_entering_the_idea_clears_its_buffer(sqlite_store: Store,
         screen = await open_session(app, pilot)
         await type_text(pilot, "Second source the shunt amplifier")
         await until(pilot, lambda: buffer_in(db_file(tmp_path)) is not None,
-                    "the typed idea to be buffered", timeout=3)
+                    "the typed idea to be buffered")
         await pilot.press("enter")
         await until(pilot, lambda: screen.writes_pending == 0, "the capture to commit")
         assert buffer_in(db_file(tmp_path)) is None
@@ -135,10 +135,10 @@ async def test_emptying_the_box_clears_the_buffer(sqlite_store: Store,
         await open_session(app, pilot)
         await type_text(pilot, "abc")
         await until(pilot, lambda: buffer_in(db_file(tmp_path)) is not None,
-                    "the typed idea to be buffered", timeout=3)
+                    "the typed idea to be buffered")
         await pilot.press("backspace", "backspace", "backspace")
         await until(pilot, lambda: buffer_in(db_file(tmp_path)) is None,
-                    "the buffer to be cleared", timeout=3)
+                    "the buffer to be cleared")
 
 
 async def test_a_buffer_already_entered_is_dropped_not_restored(sqlite_store: Store,

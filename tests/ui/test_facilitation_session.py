@@ -158,3 +158,18 @@ async def test_ideas_entered_just_before_quitting_are_saved(
         # Quit at once, without waiting for the writer.
     texts = [i.text for i in sessions.session_by_id(sqlite_store, setup.id).ideas]
     assert texts == [f"last-minute idea {n}" for n in range(8)]
+
+
+async def test_a_session_that_cannot_open_says_why_in_plain_text(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seeded_session(sqlite_store)
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path),
+                       store=sqlite_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = FacilitationScreen("ACME-2026/[/]pre-[b]9")
+        await app.push_screen(screen)
+        bar = screen.query_one("#session-bar")
+        await until(pilot, lambda: "no session" in str(bar.render()), "the reason")
+        assert "'ACME-2026/[/]pre-[b]9'" in str(bar.render())  # shown as typed, not markup
+        assert screen.view is None and screen.writes_pending == 0

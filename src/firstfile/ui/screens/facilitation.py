@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -228,7 +229,7 @@ class FacilitationScreen(IdeaActions):
     def on_load_failed(self, message: LoadFailed) -> None:
         self.notify(message.error, title="Cannot open the session", severity="error",
                     timeout=15, markup=False)
-        self.query_one(SessionBar).update(message.error)
+        self.query_one(SessionBar).update(Text(message.error))  # text, never markup
 
     def _typed_payload(self, text: str) -> Payload:
         """What the autosave buffer keeps of text typed now: who speaks, which prompt."""
@@ -467,7 +468,7 @@ class FacilitationScreen(IdeaActions):
 
     def has_unsaved_changes(self) -> bool:
         """An idea typed but not yet added (Enter) is unsaved work."""
-        return bool(self.capture.typed.strip())
+        return bool(self.capture.value.strip())
 
     def unsaved_label(self) -> str:
         return "The idea being typed"

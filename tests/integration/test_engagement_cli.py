@@ -102,3 +102,21 @@ def test_export_checklist_both_audiences(store: Store, tmp_path: Path) -> None:
     assert code == 1 and "--audience must be internal or vendor" in err
     code, _, err = invoke(store, "export", "checklist", AQ7, "huaxin-pcba", "-o", str(tmp_path))
     assert code == 1 and "not a vendor on" in err
+
+
+def test_each_command_can_be_imported_and_run_on_its_own(store: Store, tmp_path: Path) -> None:
+    import typer
+
+    from firstfile.commands import engagements
+
+    import_samples(store)
+    db = store.url.removeprefix("sqlite:///")
+    show = typer.Typer()
+    show.command()(engagements.show_engagement)
+    result = runner.invoke(show, [AQ7, "--json", "--db", db])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["key"] == AQ7
+    refused = typer.Typer()
+    refused.command()(engagements.change_phase)
+    result = runner.invoke(refused, [AQ7, "during", "--override", "--db", db])
+    assert result.exit_code == 1 and "--override needs --reason" in result.stderr

@@ -90,3 +90,16 @@ def test_prompts_list_by_deck_and_broken_user_deck(
     assert "broken.yaml:" in err and "triz-01" in out and "cm-" in out
     code, _, err = invoke("prompts", "list", "--deck", "broken")
     assert code == 1 and "no deck 'broken'" in err
+
+
+def test_a_command_can_be_imported_and_run_on_its_own(store: Store) -> None:
+    import typer
+
+    from firstfile.commands import sessions as commands
+
+    seeded_session(store)
+    alone = typer.Typer()
+    alone.command()(commands.list_sessions)
+    result = runner.invoke(alone, ["--json", "--db", db_arg(store)])
+    assert result.exit_code == 0, result.stderr
+    assert [row["session"] for row in json.loads(result.stdout)] == ["ACME-2026/pre-1"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -231,9 +233,51 @@ def test_prompts_follow_the_session_decks_and_skip_a_broken_one(
     view = replace(view, decks=("ours", "design-around", "scamper"))
     prompts, problems = sessions.session_prompts(view, [tmp_path])
     assert any("ours.yaml:2:" in p for p in problems)
-    assert any("scamper.yaml:3: YAML error" in p for p in problems)
+    assert any("scamper.yaml:3: not valid YAML" in p for p in problems)
     assert any("deck 'ours'" in p for p in problems)
     decks = [p.deck for p in prompts]
     assert set(decks) == {"design-around", "scamper"}
     # Firmware is in focus, so the design-around prompt tied to firmware comes first.
     assert prompts[0].id == "da-04"
+
+
+def idea_trail(store: Store, number: int) -> list[tuple[str, str, dict[str, Any]]]:
+    """(action, actor, changes) of every audit record of idea #number, oldest first."""
+    with store.read() as db:
+        rows = db.execute(select(AuditEvent).where(
+            AuditEvent.entity == "idea", AuditEvent.entity_key == f"ACME-2026/pre-1#{number}")
+            .order_by(AuditEvent.id)).scalars().all()
+    return [(row.action, row.actor, json.loads(row.changes)) for row in rows]
+
+
+def test_every_change_to_an_idea_is_in_its_audit_trail(store: Store) -> None:
+    view = seeded_session(store)
+    first = capture(store, view, "Pot the sensor after test", "rsmith")
+    second = capture(store, view, "pot the sensor after the test", "wli")
+    third = capture(store, view, "Thermal pad instead of the clip", "jdoe")
+    sessions.edit_idea(store, first, "Pot the sensor after the test", actor="maria")
+    sessions.tag_idea(store, first, "bms-fw", actor="maria")
+    sessions.vote(store, first, "jdoe", actor="maria")
+    sessions.park_idea(store, third, actor="maria")
+    sessions.merge_ideas(store, first, second, actor="maria")
+    key = sessions.promote_idea(store, first, actor="maria")
+
+    assert [(action, actor) for action, actor, _ in idea_trail(store, 1)] == [
+        ("create", "tester"), ("update", "maria"), ("update", "maria"), ("vote", "maria"),
+        ("merge", "maria"), ("promote", "maria")]
+    _, edit, tag, dot, merge, promote = (changes for _, _, changes in idea_trail(store, 1))
+    assert edit == {"text": ["Pot the sensor after test", "Pot the sensor after the test"]}
+    assert tag == {"component": [None, "bms-fw"]}
+    assert dot == {"votes": [0, 1], "by": [None, "jdoe"]}
+    assert (merge["authors"], merge["votes"], merge["merged"]) == (
+        [["rsmith"], ["rsmith", "wli"]], [1, 1], [None, "#2"])
+    assert promote == {"status": ["open", "promoted"], "disclosure": [None, key]}
+    assert [(action, changes) for action, _, changes in idea_trail(store, 2)][1:] == [
+        ("merge", {"status": ["open", "parked"], "merged_into": [None, "#1"],
+                   "votes": [0, 0]})]
+    assert [(action, changes) for action, _, changes in idea_trail(store, 3)][1:] == [
+        ("update", {"status": ["open", "parked"]})]
+    # A change that changes nothing leaves no record.
+    sessions.tag_idea(store, first, "bms-fw", actor="maria")
+    sessions.park_idea(store, third, actor="maria")
+    assert len(idea_trail(store, 1)) == 6 and len(idea_trail(store, 3)) == 2

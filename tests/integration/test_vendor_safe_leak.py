@@ -5,7 +5,8 @@ document is built through the same service and renderer as `firstfile export che
 --audience vendor`, and every part of the DOCX zip (body, headers, footers, comments, core,
 extended and custom properties: every entry, decoded) and the Markdown are scanned for each.
 The internal version of the same data must contain its sentinels, which shows the scan finds
-what is there.
+what is there. The items' internal guidance comes from a file, not the database: it is planted
+in an overriding items file in the user's template folder.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from pathlib import Path
 
 import docx
 import pytest
+import yaml
 from sqlalchemy import select
 
 from firstfile.rendering.checklist_export import export_checklist, render_checklist
 from firstfile.rendering.safe_files import ExportError
 from firstfile.resources import shipped_templates
 from firstfile.services import engagements as svc
+from firstfile.services.checklist_items import load_items
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import Component, Disclosure, Engagement, Person
 from tests.integration.test_engagement_service import import_samples
@@ -204,3 +207,53 @@ def _base_with_properties(custom_value: str, company: str) -> bytes:
             '{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Project"><vt:lpwstr>'
             f"{custom_value}</vt:lpwstr></property></Properties>"))
     return out.getvalue()
+
+
+def override_guidance(templates: Path) -> dict[str, str]:
+    """The shipped checklist items, each with a sentinel for its guidance, written as the
+    user's own agreement.yaml; the sentinels by item."""
+    found: dict[str, str] = {}
+    items = []
+    for item in load_items([]).items:
+        found[f"guidance {item.id}"] = sentinel(f"guidance{item.id.replace('-', '')}")
+        when = {name: value for name, value in (
+            ("countries", list(item.when.countries)),
+            ("not_countries", list(item.when.not_countries)),
+            ("kinds", list(item.when.kinds)),
+            ("serves_competitor", item.when.serves_competitor)) if value not in ([], None)}
+        entry = {"id": item.id, "title": item.title, "critical": item.critical,
+                 "tags": list(item.tags), "guidance": found[f"guidance {item.id}"]}
+        if item.term:
+            entry["term"] = item.term
+        if when:
+            entry["when"] = when
+        items.append(entry)
+    folder = templates / "checklists"
+    folder.mkdir(parents=True)
+    (folder / "agreement.yaml").write_text(yaml.safe_dump(
+        {"checklist": "agreement", "title": "Agreement checklist", "items": items},
+        allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return found
+
+
+def test_guidance_from_an_overriding_items_file_stays_out_of_the_vendor_version(
+    store: Store, tmp_path: Path,
+) -> None:
+    sentinels = seed_sentinels(store)
+    templates = tmp_path / "templates"
+    guidance = override_guidance(templates)
+    sentinels.update(guidance)
+    document = svc.vendor_checklist_document(store, BMS, TARGET, templates_dir=templates,
+                                             today=TODAY)
+    assert document.terms  # the terms are there, only the guidance is not
+    parts = zip_text(render_checklist(document, "docx", templates_dir=templates))
+    assert leaks(parts, sentinels) == []
+    markdown = render_checklist(document, "md", templates_dir=templates).decode("utf-8")
+    assert leaks({"markdown": markdown}, sentinels) == []
+    # The override is the file in use: the internal version shows its guidance.
+    internal = svc.internal_checklist_document(store, BMS, TARGET, actor="maria",
+                                               templates_dir=templates, today=TODAY)
+    text = "\n".join(zip_text(render_checklist(internal, "docx", templates_dir=templates))
+                     .values())
+    shown = [field for field, value in guidance.items() if value in text]
+    assert "guidance nnn-non-use" in shown and len(shown) >= len(document.terms)

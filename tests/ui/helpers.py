@@ -1,4 +1,5 @@
-"""What the UI tests share: building the app on a test store, and waiting for a condition."""
+"""What the UI tests share: building the app on a test store, waiting for a condition, and
+running a command from the palette."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from firstfile.settings import Settings
@@ -27,3 +29,24 @@ async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+def palette_highlights(pilot: Pilot[None], title: str) -> bool:
+    """The command palette is open and its highlighted entry is the command titled title."""
+    palette = pilot.app.screen
+    if not isinstance(palette, CommandPalette):
+        return False
+    commands = palette.query_one(CommandList)
+    if commands.highlighted is None:
+        return False
+    return str(commands.get_option_at_index(commands.highlighted).prompt).startswith(title)
+
+
+async def run_palette(pilot: Pilot[None], words: str, title: str) -> None:
+    """Type words into the command palette and run the command titled title once the
+    palette's search has put it first (the search runs in the background)."""
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), "the palette")
+    await pilot.press(*words)
+    await until(pilot, lambda: palette_highlights(pilot, title), f"{title!r} in the palette")
+    await pilot.press("enter")

@@ -1,8 +1,11 @@
-"""Quick capture, driven from the keyboard on a real SQLite store."""
+"""Quick capture, driven from the keyboard on a real SQLite store.
+
+How long a keystroke, opening the modal and ctrl+s take is measured by
+benchmarks/bench_quick_capture.py, not asserted here.
+"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -14,7 +17,7 @@ from firstfile.storage.engine import Store, open_store
 from firstfile.ui.dialogs.capture import QuickCaptureScreen, even_split
 from firstfile.ui.dialogs.choice import ConfirmDialog
 from tests.factories import seed_basics
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, until
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -22,13 +25,6 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-
-
-async def timed_type(pilot: Pilot[None], keys: list[str], latencies: list[float]) -> None:
-    for key in keys:
-        started = time.perf_counter()
-        await pilot.press(key)
-        latencies.append(time.perf_counter() - started)
 
 
 def test_even_split_totals_exactly_100() -> None:
@@ -44,22 +40,17 @@ def test_even_split_totals_exactly_100() -> None:
 async def test_quick_capture_logs_an_invention(sqlite_store: Store, tmp_path: Path) -> None:
     seed_basics(sqlite_store)
     app = make_app(sqlite_store, tmp_path)
-    opening: list[float] = []
-    typing: list[float] = []
-    saving: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        started = time.perf_counter()
-        await timed_type(pilot, ["ctrl+n"], opening)
+        await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, QuickCaptureScreen)
         assert app.focused is app.screen.query_one("#capture-title")
-        await timed_type(pilot, [*"Precharge bypass", "enter"], typing)
-        await timed_type(pilot, [*"Skips the resistor at 90%", "tab"], typing)
-        await timed_type(pilot, [*"raj", "enter"], typing)
-        await timed_type(pilot, ["ctrl+s"], saving)
+        await pilot.press(*"Precharge bypass", "enter")
+        await pilot.press(*"Skips the resistor at 90%", "tab")
+        await pilot.press(*"raj", "enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        elapsed = time.perf_counter() - started
         assert not isinstance(app.screen, QuickCaptureScreen)
 
     rows = disclosures.list_page(sqlite_store)
@@ -70,13 +61,6 @@ async def test_quick_capture_logs_an_invention(sqlite_store: Store, tmp_path: Pa
     assert view.engagement_key == "ACME-2026"  # the only engagement is chosen by default
     assert [(p.person_key, p.contribution) for p in view.inventors] == [("rsmith", 100.0)]
     assert not view.joint
-    # The keyboard path is far inside the 30 s budget, and no keystroke waits on the database
-    # or a file: a press costs ~60 ms (Pilot waits for idle), opening the modal ~0.3 s of
-    # layout, and ctrl+s hands the write to a worker. The bounds leave room for a busy CI box.
-    assert elapsed < 30
-    assert max(typing) < 0.4, f"slowest keystroke {max(typing):.3f} s"
-    assert opening[0] < 1.5, f"opening quick capture took {opening[0]:.3f} s"
-    assert saving[0] < 0.5, f"ctrl+s blocked for {saving[0]:.3f} s"
     assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
 
 
@@ -160,14 +144,18 @@ async def test_an_interrupted_capture_is_offered_back(sqlite_store: Store, tmp_p
         await pilot.press("ctrl+n")
         await settle(pilot)
         await pilot.press(*"Half typed idea")
-        await pilot.pause(2.0)
-        await first.workers.wait_for_complete()
         other = open_store(db_file)
-        try:
+
+        def buffered_title() -> object:
+            # read the way the next run reads it: a store of its own on the same file
             buffered = drafts.load_buffer(other, drafts.CAPTURE_OWNER)
+            return buffered[0]["title"] if buffered is not None else None
+
+        try:
+            await until(pilot, lambda: buffered_title() == "Half typed idea",
+                        "the capture to be buffered")
         finally:
             other.dispose()
-        assert buffered is not None and buffered[0]["title"] == "Half typed idea"
     # the app is gone without saving; a new one on the same file offers the capture back
     reopened = open_store(db_file)
     second = make_app(reopened, tmp_path)
@@ -182,3 +170,37 @@ async def test_an_interrupted_capture_is_offered_back(sqlite_store: Store, tmp_p
             assert second.screen.query_one("#capture-title", Input).value == "Half typed idea"
     finally:
         reopened.dispose()
+
+
+async def test_saving_a_buffered_capture_clears_its_buffer_and_discarding_one_too(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed_basics(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+
+    def buffered_title() -> object:
+        buffered = drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER)
+        return buffered[0]["title"] if buffered is not None else None
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"Cell tab weld check", "tab", *"Laser weld", "tab", *"raj", "enter")
+        await until(pilot, lambda: buffered_title() == "Cell tab weld check", "the autosave")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, QuickCaptureScreen)
+        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+        assert disclosures.count(sqlite_store) == 1
+
+        # A capture left from an earlier run, discarded when offered, is gone for good.
+        drafts.save_buffer(sqlite_store, drafts.CAPTURE_OWNER, "", {"title": "Left over"})
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+        assert isinstance(app.screen, QuickCaptureScreen)
+        assert app.screen.query_one("#capture-title", Input).value == ""

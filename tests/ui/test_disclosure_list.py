@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import inspect
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Select
+from textual.widgets import Footer, Select
 
 from benchmarks.seed import seed
 from firstfile.domain.disclosure import DisclosureDraft
@@ -317,3 +318,39 @@ async def test_palette_offers_the_list_commands(seeded: Store, tmp_path: Path) -
         await wait_until(pilot, lambda: "Search" in screen_text(pilot).splitlines()[-1])
         footer = screen_text(pilot).splitlines()[-1]
         assert "Search" in footer and "Sort" in footer and "Status" in footer
+
+
+def rename_table(store: Store, old: str, new: str) -> None:
+    """Rename a table behind the app's back, from a connection of its own on the file."""
+    with sqlite3.connect(store.url.removeprefix("sqlite:///"), timeout=30) as other:
+        other.execute(f"ALTER TABLE {old} RENAME TO {new}")
+
+
+async def test_a_failed_first_page_still_mounts_the_count_filters_and_footer_then_recovers(
+    seeded: Store, tmp_path: Path
+) -> None:
+    app = make_app(seeded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # home has read what it shows
+        rename_table(seeded, "disclosure", "disclosure_away")
+        screen = DisclosureListScreen()
+        await app.push_screen(screen)
+        table = screen.query_one(DisclosureTable)
+        # The first page fails for real (no such table); what waited for it comes up anyway.
+        await wait_until(pilot, lambda: screen._filter("status") is not None
+                         and screen._filter("engagement") is not None
+                         and bool(screen.query(Footer)), timeout=10)
+        await app.workers.wait_for_complete()
+        assert table.row_count == 0 and screen.total is None
+        assert any(n.title == "Could not load the list" for n in app._notifications)
+
+        rename_table(seeded, "disclosure_away", "disclosure")
+        await pilot.press("s")  # any reload tries again: here, the next sort
+        await wait_until(pilot, lambda: table.row_count > 0 and screen.total is not None,
+                         timeout=10)
+        expected = disclosures.list_page(seeded, ListFilter(), sort=screen.sort,
+                                         descending=screen.descending, limit=100)
+        assert shown_keys(table) == [r.key for r in expected]
+        assert screen.total == disclosures.count(seeded, ListFilter())
+        assert position(screen).startswith(f"rows 1–100 of {screen.total}")

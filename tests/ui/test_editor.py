@@ -19,7 +19,7 @@ from firstfile.ui.app import FirstfileApp
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog, LeaveDialog
 from firstfile.ui.screens.editor import EditorScreen, draft_to_form, form_to_draft
 from tests.factories import seed_basics
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, until
 
 MARKUP_TITLE = "Cell [bold]x[/bold] closing [/] tag"
 
@@ -75,13 +75,17 @@ async def test_autosave_writes_a_draft_and_a_new_app_restores_it(
         editor = await open_editor(pilot, key)
         editor.query_one("#f-description", TextArea).focus()
         await pilot.press(*"A comparator trims each cell")
-        await pilot.pause(2.0)
-        await first.workers.wait_for_complete()
         # read the buffer the way another process would: a separate store on the same file
         other = open_store(db_file)
-        try:
+
+        def buffered() -> list[DraftBuffer]:
             with other.read() as db:
-                rows = db.execute(select(DraftBuffer)).scalars().all()
+                return list(db.execute(select(DraftBuffer)).scalars().all())
+
+        try:
+            await until(pilot, lambda: any("A comparator trims each cell" in row.payload
+                                           for row in buffered()), "the autosave")
+            rows = buffered()
         finally:
             other.dispose()
         assert [row.owner for row in rows] == [f"edit:{key}"]

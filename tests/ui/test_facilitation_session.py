@@ -88,7 +88,7 @@ async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: 
         ids = [i.id for i in stored.ideas]
 
         async def on_idea(index: int, *keys: str) -> None:
-            row = screen.row_index_of(ids[index])
+            row = table.row_index_of(ids[index])
             assert row is not None
             table.move_cursor(row=row)
             await pilot.press(*keys)
@@ -113,8 +113,7 @@ async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: 
         tally = {i.position: i.votes for i in screen.view.ideas}
         assert (tally[2], tally[7], tally[0], tally[10]) == (3, 3, 2, 1)
         # The list is sorted by dots, most first.
-        first_rows = [screen._row_ids[str(table.coordinate_to_cell_key((r, 0)).row_key.value)]
-                      for r in range(4)]
+        first_rows = [table.idea_id_at(r) for r in range(4)]
         assert first_rows == [ids[2], ids[7], ids[0], ids[10]]
 
         await pilot.press("f7")  # promote the top N; the dialog offers 3
@@ -159,3 +158,18 @@ async def test_ideas_entered_just_before_quitting_are_saved(
         # Quit at once, without waiting for the writer.
     texts = [i.text for i in sessions.session_by_id(sqlite_store, setup.id).ideas]
     assert texts == [f"last-minute idea {n}" for n in range(8)]
+
+
+async def test_a_session_that_cannot_open_says_why_in_plain_text(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seeded_session(sqlite_store)
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path),
+                       store=sqlite_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = FacilitationScreen("ACME-2026/[/]pre-[b]9")
+        await app.push_screen(screen)
+        bar = screen.query_one("#session-bar")
+        await until(pilot, lambda: "no session" in str(bar.render()), "the reason")
+        assert "'ACME-2026/[/]pre-[b]9'" in str(bar.render())  # shown as typed, not markup
+        assert screen.view is None and screen.writes_pending == 0

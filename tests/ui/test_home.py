@@ -15,7 +15,7 @@ from firstfile.ui.dialogs.capture import QuickCaptureScreen
 from firstfile.ui.screens.editor import EditorScreen
 from firstfile.ui.screens.home import HomeScreen
 from tests.factories import seed_basics
-from tests.ui.helpers import make_app
+from tests.ui.helpers import make_app, run_palette
 
 MARKUP_TITLE = "R&D [bold]x[/bold] closing [/] tag"
 
@@ -136,10 +136,6 @@ async def test_palette_lists_every_action(sqlite_store: Store, tmp_path: Path) -
                 "Log an invention", "Quit"} <= titles
         assert "Restore disclosure" not in titles  # only offered for a deleted disclosure
         # and for real: the palette finds quick capture by name and runs it
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"log an inv")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_palette(pilot, "log an inv", "Log an invention")
         await settle(pilot)
         assert isinstance(app.screen, QuickCaptureScreen)

@@ -22,7 +22,7 @@ from firstfile.ui.screens.facilitation import FacilitationScreen
 from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.review_queue import ReviewQueueScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
-from tests.ui.helpers import make_app, until
+from tests.ui.helpers import make_app, run_palette, until
 
 
 def table_keys(table: DataTable[object]) -> list[str]:
@@ -41,15 +41,6 @@ async def home_loaded(pilot: Pilot[None]) -> HomeScreen:
     await until(pilot, ready, "the home summary")
     assert isinstance(app.screen, HomeScreen)
     return app.screen
-
-
-async def run_palette(pilot: Pilot[None], words: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*words)
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def footer_keys(app: FirstfileApp) -> set[str]:
@@ -92,7 +83,7 @@ async def test_palette_opens_the_review_queue_and_the_deadlines(
         wanted = {"Queue", "Dates", "List", "Log", "New session", "Quit"}
         await until(pilot, lambda: wanted <= footer_keys(app), "home's footer keys")
 
-        await run_palette(pilot, "review queue")
+        await run_palette(pilot, "review queue", "Review queue")
         await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen), "the queue")
         queue = app.screen
         assert isinstance(queue, ReviewQueueScreen)
@@ -105,7 +96,7 @@ async def test_palette_opens_the_review_queue_and_the_deadlines(
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is queue, "the queue again")
 
-        await run_palette(pilot, "deadlines")
+        await run_palette(pilot, "deadlines", "Deadlines")
         await until(pilot, lambda: isinstance(app.screen, DeadlinesScreen), "the deadlines")
         # the queue was left: home, then one section
         assert [type(s) for s in app.screen_stack] == [HomeScreen, DeadlinesScreen]

@@ -26,7 +26,7 @@ from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.review_queue import DecisionDialog, DecisionInput, ReviewQueueScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
 from tests.factories import seed_basics
-from tests.ui.helpers import make_app, until
+from tests.ui.helpers import make_app, run_palette, until
 
 AS_OF = date(2026, 3, 1)
 ACME = "ACME-2026"
@@ -121,7 +121,10 @@ async def test_leaving_while_the_session_is_being_created_still_ends_where_asked
         if isinstance(app.screen, LeaveDialog):
             await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
-        await pilot.pause(0.2)
+        # The session is created and every message after it handled: had the form gone on
+        # into the room, the room would be on the stack by now.
+        await until(pilot, lambda: setup.created_ref is not None, "the session")
+        await pilot.pause()
         assert [type(s) for s in app.screen_stack] == [HomeScreen]
         assert setup.created_ref == f"{ACME}/pre-8"
     assert sessions.get_session(sqlite_store, f"{ACME}/pre-8").title == "Created on the way out"
@@ -280,11 +283,7 @@ async def test_the_palette_starts_a_session_for_the_engagement(
         title = "Start an extraction session for this engagement"
         assert title in {c.title for c in app.get_system_commands(screen)}
         assert title not in {c.title for c in app.get_system_commands(app.screen_stack[0])}
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"session for this engagement")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_palette(pilot, "session for this engagement", title)
         await until(pilot, lambda: isinstance(app.screen, SessionSetupScreen), "the set-up")
         assert isinstance(app.screen, SessionSetupScreen)
         assert app.screen.engagement_key == ACME

@@ -72,6 +72,17 @@ def test_a_decision_needs_a_known_value_a_reason_and_a_submitted_disclosure() ->
                                                                      "Nothing new here."))
 
 
+@pytest.mark.parametrize("padding", [" " * 20, "\t\n" * 10, "\u00a0" * 12])
+def test_a_short_rationale_padded_with_spaces_is_still_too_short(padding: str) -> None:
+    # "ok" with spaces around it is as long as a sentence, and says nothing to review later.
+    for rationale in (f"ok{padding}", f"{padding}ok", f"{padding}ok{padding}"):
+        assert len(rationale) >= workflow.RATIONALE_MIN_CHARS
+        assert workflow.check_decision("in-review", "no-action", rationale) == [
+            "give the reason for the decision (a sentence or more), so it can be reviewed later"]
+    assert workflow.check_decision("in-review", "no-action", f"{padding}Not new.  ok{padding}"
+                                   ) == []
+
+
 def test_trade_secret_is_suggested_only_when_it_cannot_be_reverse_engineered() -> None:
     suggestion = workflow.suggest_decision(False)
     assert suggestion is not None and suggestion.decision == "trade-secret"

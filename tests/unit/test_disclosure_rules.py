@@ -1,4 +1,5 @@
-"""Rules of the disclosure itself: the contribution split offered for a new team."""
+"""Rules of the disclosure itself: the contribution split offered for a new team, and the
+inventors' total that a submitted disclosure must reach."""
 
 from __future__ import annotations
 
@@ -42,3 +43,34 @@ def test_a_team_split_evenly_can_be_submitted(count: int) -> None:
     draft = DisclosureDraft(title="Pre-charge bypass through the balancing FETs",
                             summary="Skips the resistor.", status="submitted", inventors=people)
     assert not [p for p in errors(validate(draft)) if p.field.startswith("inventors")]
+
+
+def _split_problems(*inventors: InventorEntry) -> list[str]:
+    """The contribution problems a submitted draft naming inventors has."""
+    draft = DisclosureDraft(title="Pre-charge bypass through the balancing FETs",
+                            summary="Skips the resistor.", status="submitted",
+                            inventors=inventors)
+    return [p.message for p in errors(validate(draft)) if p.field == "inventors"]
+
+
+def test_a_third_each_rounded_down_is_not_a_whole() -> None:
+    # 33.3 x 3 = 99.9: a tenth of a percent short is a mistake to fix, not rounding.
+    short = tuple(InventorEntry(key, "inventor", 33.3) for key in ("ana", "ben", "cy"))
+    assert _split_problems(*short) == [
+        "inventors' contributions total 99.9%, they must total 100%"]
+    # Thirds written to two decimals add up to 100 within floating point: accepted.
+    thirds = (InventorEntry("ana", "inventor", 33.34), InventorEntry("ben", "inventor", 33.33),
+              InventorEntry("cy", "inventor", 33.33))
+    assert _split_problems(*thirds) == []
+
+
+def test_contributors_are_not_counted_in_the_inventors_hundred() -> None:
+    team = (InventorEntry("ana", "inventor", 60), InventorEntry("ben", "inventor", 40),
+            InventorEntry("cy", "contributor", 25))
+    assert contribution_total(team) == 100
+    assert _split_problems(*team) == []
+    # And a contributor's share cannot make up for the inventors' missing part.
+    short = (InventorEntry("ana", "inventor", 60), InventorEntry("cy", "contributor", 40))
+    assert contribution_total(short) == 60
+    assert _split_problems(*short) == [
+        "inventors' contributions total 60%, they must total 100%"]

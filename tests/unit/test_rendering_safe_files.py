@@ -49,6 +49,24 @@ def test_atomic_write_creates_and_replaces(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["FF-2026-0001.docx"]
 
 
+def test_a_reader_holding_the_earlier_file_still_reads_it_whole(tmp_path: Path) -> None:
+    """The new document is a new file renamed into place, never written over the old one:
+    whoever has the earlier version open (a viewer, a mail client attaching it) keeps reading
+    that version, and it is never seen half written."""
+    path = tmp_path / "FF-2026-0001.docx"
+    earlier = b"earlier version " * 4096
+    atomic_write_bytes(path, earlier)
+    before = path.stat()
+    with path.open("rb") as reader:
+        head = reader.read(10)
+        atomic_write_bytes(path, b"new")
+        assert head + reader.read() == earlier
+        assert os.fstat(reader.fileno()).st_ino == before.st_ino
+    after = path.stat()
+    assert after.st_ino != before.st_ino  # another file took the name
+    assert path.read_bytes() == b"new"
+
+
 def test_new_files_are_private_and_replaced_files_keep_their_mode(tmp_path: Path) -> None:
     path = tmp_path / "FF-2026-0001.md"
     atomic_write_bytes(path, b"first")

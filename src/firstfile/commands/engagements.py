@@ -1,5 +1,8 @@
 """Commands for the engagements workflow: engagements, vendors, checklists, phases, exports.
 
+Each command is a function of its own, registered under its name by register(), so it can be
+imported and tried alone.
+
     firstfile engagements list [--json]
     firstfile engagements show KEY [--json]
     firstfile engagements phase KEY PHASE [--override --reason TEXT]
@@ -64,194 +67,206 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     app.add_typer(engagements_app, name="engagements")
     app.add_typer(vendors_app, name="vendors")
     app.add_typer(checklist_app, name="checklist")
+    engagements_app.command("list")(list_engagements)
+    engagements_app.command("show")(show_engagement)
+    engagements_app.command("phase")(change_phase)
+    engagements_app.command("tick")(tick_step)
+    vendors_app.command("list")(list_vendors)
+    checklist_app.command("show")(show_checklist)
+    checklist_app.command("set")(set_item)
+    export_app.command("checklist")(export_checklist)
 
-    @engagements_app.command("list")
-    def list_engagements(ctx: typer.Context, as_json: JsonOption = False,
-                         db: DbOption = None) -> None:
-        """List engagements with their phase and vendors."""
-        from firstfile.services import directory
 
-        views = _with_store(ctx, db, lambda store, _s: directory.list_engagements(store))
-        if as_json:
-            print_json([{"key": v.key, "name": v.name, "product": v.product, "phase": v.phase,
-                         "disclosures": v.disclosure_count, "vendors": list(v.vendors)}
-                        for v in views])
-            return
-        print_rows([(v.key, v.phase, v.name, ", ".join(v.vendors)) for v in views])
-
-    @engagements_app.command("show")
-    def show(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Engagement key.")],
-             as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-             db: DbOption = None) -> None:
-        """The phase guide, each vendor's checklist progress and the cross-check flags."""
-        from firstfile.services import engagements
-
-        overview = _with_store(ctx, db, lambda store, s: engagements.engagement_overview(
-            store, key, templates_dir=s.templates_dir))
-        for problem in overview.problems:
-            typer.echo(f"warning: {problem}", err=True)
-        if as_json:
-            print_json(overview.as_json())
-            return
-        rows: list[tuple[str, ...]] = [(overview.key, overview.phase, overview.name)]
-        for phase in overview.guide:
-            marker = "*" if phase.current else " "
-            rows.append((f"{marker}{phase.phase}", f"{phase.done_count}/{len(phase.steps)}"))
-            for step in phase.steps:
-                rows.append(("  ", "[x]" if step.done else "[ ]", step.step.id, step.detail))
-        for checklist in overview.checklists:
-            done = len(checklist.lines) - checklist.open_count
-            rows.append(("vendor", checklist.vendor.key, f"{done}/{len(checklist.lines)} closed",
-                         f"{len(checklist.blocking)} critical open"))
-        rows += [("flag", f.kind, f.message) for f in overview.flags]
-        print_rows(rows)
-
-    @engagements_app.command("phase")
-    def phase(
-        ctx: typer.Context,
-        key: Annotated[str, typer.Argument(help="Engagement key.")],
-        new_phase: Annotated[str, typer.Argument(metavar="PHASE",
-                                                 help="pre, during, post or closed.")],
-        override: Annotated[bool, typer.Option(
-            "--override", help="Move to during although critical checklist items are open "
-            "(recorded in the audit trail).")] = False,
-        reason: Annotated[str, typer.Option(help="Why the override is needed.")] = "",
-        db: DbOption = None,
-    ) -> None:
-        """Change an engagement's phase."""
-        from firstfile.services import engagements
-
-        if override and not reason.strip():
-            fail("--override needs --reason: say why critical items may stay open")
-        def work(store: Any, settings: Any) -> Any:
-            try:
-                return engagements.change_phase(
-                    store, key, new_phase, actor=settings.actor, override=override,
-                    reason=reason, templates_dir=settings.templates_dir)
-            except engagements.PhaseBlocked as blocked:
-                listed = "\n".join(f"  {b}" for b in blocked.blockers)
-                fail(f"{key} has open critical checklist items:\n{listed}\nfinish them "
-                     "(firstfile checklist set ...), or move anyway with --override --reason "
-                     "TEXT (recorded in the audit trail)")
-
-        change = _with_store(ctx, db, work)
-        typer.echo(f"{change.engagement_key}: {change.old} -> {change.new}")
-        if change.overridden:
-            typer.echo(f"override recorded: {len(change.overridden)} critical item(s) open",
-                       err=True)
-
-    @engagements_app.command("tick")
-    def tick(
-        ctx: typer.Context,
-        key: Annotated[str, typer.Argument(help="Engagement key.")],
-        step: Annotated[str, typer.Argument(help="Step id, e.g. pre-where or post-return.")],
-        note: Annotated[str, typer.Option(help="What was done, as evidence.")] = "",
-        when: DateOption = None,
-        undo: Annotated[bool, typer.Option("--undo", help="Take the tick back.")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """Tick a phase-guide step that cannot be worked out from the data."""
-        from firstfile.services import engagements
-
-        done_on = _parse_date(when)
-        if undo:
-            removed = _with_store(ctx, db, lambda store, s: engagements.untick_step(
-                store, key, step, actor=s.actor))
-            typer.echo(f"{key}: {step} {'unticked' if removed else 'was not ticked'}")
-            return
-        result = _with_store(ctx, db, lambda store, s: engagements.tick_step(
-            store, key, step, actor=s.actor, done_on=done_on, note=note))
-        typer.echo(f"{key}: {step} ticked {result.done_on.isoformat()}")
-
-    @vendors_app.command("list")
-    def list_vendors(ctx: typer.Context, as_json: JsonOption = False,
+def list_engagements(ctx: typer.Context, as_json: JsonOption = False,
                      db: DbOption = None) -> None:
-        """List vendors with kind, country, competitors and engagements."""
-        from firstfile.services import engagements
+    """List engagements with their phase and vendors."""
+    from firstfile.services import directory
 
-        views = _with_store(ctx, db, lambda store, _s: engagements.list_vendors(store))
-        if as_json:
-            print_json([v.as_json() for v in views])
-            return
-        print_rows([(v.key, v.kind, v.country or "-", v.name,
-                     ("competitors: " + ", ".join(v.competitors)) if v.competitors else "")
+    views = _with_store(ctx, db, lambda store, _s: directory.list_engagements(store))
+    if as_json:
+        print_json([{"key": v.key, "name": v.name, "product": v.product, "phase": v.phase,
+                     "disclosures": v.disclosure_count, "vendors": list(v.vendors)}
                     for v in views])
+        return
+    print_rows([(v.key, v.phase, v.name, ", ".join(v.vendors)) for v in views])
 
-    @checklist_app.command("show")
-    def show_checklist(
-        ctx: typer.Context,
-        engagement: Annotated[str, typer.Argument(help="Engagement key.")],
-        vendor: Annotated[str, typer.Argument(help="Vendor key.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """One vendor's agreement checklist in one engagement."""
-        from firstfile.services import engagements
 
-        checklist = _with_store(ctx, db, lambda store, s: engagements.vendor_checklist(
-            store, engagement, vendor, templates_dir=s.templates_dir))
-        if as_json:
-            print_json(engagements.checklist_json(checklist))
-            return
-        print_rows([(line.item.id, line.state.status, "critical" if line.item.critical else "",
-                     line.state.done_on.isoformat() if line.state.done_on else "",
-                     line.item.title) for line in checklist.lines])
+def show_engagement(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Engagement key.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """The phase guide, each vendor's checklist progress and the cross-check flags."""
+    from firstfile.services import engagements
 
-    @checklist_app.command("set")
-    def set_item(
-        ctx: typer.Context,
-        engagement: Annotated[str, typer.Argument(help="Engagement key.")],
-        vendor: Annotated[str, typer.Argument(help="Vendor key.")],
-        item: Annotated[str, typer.Argument(help="Item id, e.g. nnn-non-use.")],
-        status: Annotated[str, typer.Argument(
-            help="open, in-progress, done or not-applicable.")],
-        reason: Annotated[str | None, typer.Option(help="Why it does not apply.")] = None,
-        evidence: Annotated[str | None, typer.Option(help="Where the proof is.")] = None,
-        note: Annotated[str | None, typer.Option(help="Internal note (never sent).")] = None,
-        when: DateOption = None,
-        who: Annotated[str | None, typer.Option(help="Who settled it (default: you).")] = None,
-        db: DbOption = None,
-    ) -> None:
-        """Set where one checklist item stands."""
-        from firstfile.services import engagements
+    overview = _with_store(ctx, db, lambda store, s: engagements.engagement_overview(
+        store, key, templates_dir=s.templates_dir))
+    for problem in overview.problems:
+        typer.echo(f"warning: {problem}", err=True)
+    if as_json:
+        print_json(overview.as_json())
+        return
+    rows: list[tuple[str, ...]] = [(overview.key, overview.phase, overview.name)]
+    for phase in overview.guide:
+        marker = "*" if phase.current else " "
+        rows.append((f"{marker}{phase.phase}", f"{phase.done_count}/{len(phase.steps)}"))
+        for step in phase.steps:
+            rows.append(("  ", "[x]" if step.done else "[ ]", step.step.id, step.detail))
+    for checklist in overview.checklists:
+        done = len(checklist.lines) - checklist.open_count
+        rows.append(("vendor", checklist.vendor.key, f"{done}/{len(checklist.lines)} closed",
+                     f"{len(checklist.blocking)} critical open"))
+    rows += [("flag", f.kind, f.message) for f in overview.flags]
+    print_rows(rows)
 
-        update = engagements.ItemUpdate(status=status, reason=reason, evidence=evidence,
-                                        internal_note=note, done_on=_parse_date(when), who=who)
-        line = _with_store(ctx, db, lambda store, s: engagements.update_item(
-            store, engagement, vendor, item, update, actor=s.actor,
-            templates_dir=s.templates_dir))
-        typer.echo(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
 
-    @export_app.command("checklist")
-    def export_checklist(
-        ctx: typer.Context,
-        engagement: Annotated[str, typer.Argument(help="Engagement key.")],
-        vendor: Annotated[str, typer.Argument(help="Vendor key.")],
-        out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
-        fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
-        audience: Annotated[str, typer.Option(
-            help="internal (status, evidence, notes) or vendor (the terms only).")] = "internal",
-        db: DbOption = None,
-    ) -> None:
-        """Write a vendor's agreement checklist: the internal version or the vendor's."""
-        from firstfile.rendering.checklist_export import export_checklist as write
-        from firstfile.services import engagements
+def change_phase(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Engagement key.")],
+    new_phase: Annotated[str, typer.Argument(metavar="PHASE",
+                                             help="pre, during, post or closed.")],
+    override: Annotated[bool, typer.Option(
+        "--override", help="Move to during although critical checklist items are open "
+        "(recorded in the audit trail).")] = False,
+    reason: Annotated[str, typer.Option(help="Why the override is needed.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Change an engagement's phase."""
+    from firstfile.services import engagements
 
-        if fmt not in ("docx", "md"):
-            fail(f"--format must be docx or md, not {fmt!r}")
-        if audience not in ("internal", "vendor"):
-            fail(f"--audience must be internal or vendor, not {audience!r}")
+    if override and not reason.strip():
+        fail("--override needs --reason: say why critical items may stay open")
 
-        def work(store: Any, settings: Any) -> Path:
-            templates = settings.templates_dir
-            document: Any
-            if audience == "vendor":
-                document = engagements.vendor_checklist_document(
-                    store, engagement, vendor, templates_dir=templates)
-            else:
-                document = engagements.internal_checklist_document(
-                    store, engagement, vendor, actor=settings.actor, templates_dir=templates)
-            return write(document, out, engagement_key=engagement, vendor_key=vendor, fmt=fmt,
-                         templates_dir=templates)
+    def work(store: Any, settings: Any) -> Any:
+        try:
+            return engagements.change_phase(
+                store, key, new_phase, actor=settings.actor, override=override,
+                reason=reason, templates_dir=settings.templates_dir)
+        except engagements.PhaseBlocked as blocked:
+            listed = "\n".join(f"  {b}" for b in blocked.blockers)
+            fail(f"{key} has open critical checklist items:\n{listed}\nfinish them "
+                 "(firstfile checklist set ...), or move anyway with --override --reason "
+                 "TEXT (recorded in the audit trail)")
 
-        typer.echo(str(_with_store(ctx, db, work)))
+    change = _with_store(ctx, db, work)
+    typer.echo(f"{change.engagement_key}: {change.old} -> {change.new}")
+    if change.overridden:
+        typer.echo(f"override recorded: {len(change.overridden)} critical item(s) open",
+                   err=True)
+
+
+def tick_step(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Engagement key.")],
+    step: Annotated[str, typer.Argument(help="Step id, e.g. pre-where or post-return.")],
+    note: Annotated[str, typer.Option(help="What was done, as evidence.")] = "",
+    when: DateOption = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Take the tick back.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Tick a phase-guide step that cannot be worked out from the data."""
+    from firstfile.services import engagements
+
+    done_on = _parse_date(when)
+    if undo:
+        removed = _with_store(ctx, db, lambda store, s: engagements.untick_step(
+            store, key, step, actor=s.actor))
+        typer.echo(f"{key}: {step} {'unticked' if removed else 'was not ticked'}")
+        return
+    result = _with_store(ctx, db, lambda store, s: engagements.tick_step(
+        store, key, step, actor=s.actor, done_on=done_on, note=note))
+    typer.echo(f"{key}: {step} ticked {result.done_on.isoformat()}")
+
+
+def list_vendors(ctx: typer.Context, as_json: JsonOption = False,
+                 db: DbOption = None) -> None:
+    """List vendors with kind, country, competitors and engagements."""
+    from firstfile.services import engagements
+
+    views = _with_store(ctx, db, lambda store, _s: engagements.list_vendors(store))
+    if as_json:
+        print_json([v.as_json() for v in views])
+        return
+    print_rows([(v.key, v.kind, v.country or "-", v.name,
+                 ("competitors: " + ", ".join(v.competitors)) if v.competitors else "")
+                for v in views])
+
+
+def show_checklist(
+    ctx: typer.Context,
+    engagement: Annotated[str, typer.Argument(help="Engagement key.")],
+    vendor: Annotated[str, typer.Argument(help="Vendor key.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """One vendor's agreement checklist in one engagement."""
+    from firstfile.services import engagements
+
+    checklist = _with_store(ctx, db, lambda store, s: engagements.vendor_checklist(
+        store, engagement, vendor, templates_dir=s.templates_dir))
+    if as_json:
+        print_json(engagements.checklist_json(checklist))
+        return
+    print_rows([(line.item.id, line.state.status, "critical" if line.item.critical else "",
+                 line.state.done_on.isoformat() if line.state.done_on else "",
+                 line.item.title) for line in checklist.lines])
+
+
+def set_item(
+    ctx: typer.Context,
+    engagement: Annotated[str, typer.Argument(help="Engagement key.")],
+    vendor: Annotated[str, typer.Argument(help="Vendor key.")],
+    item: Annotated[str, typer.Argument(help="Item id, e.g. nnn-non-use.")],
+    status: Annotated[str, typer.Argument(
+        help="open, in-progress, done or not-applicable.")],
+    reason: Annotated[str | None, typer.Option(help="Why it does not apply.")] = None,
+    evidence: Annotated[str | None, typer.Option(help="Where the proof is.")] = None,
+    note: Annotated[str | None, typer.Option(help="Internal note (never sent).")] = None,
+    when: DateOption = None,
+    who: Annotated[str | None, typer.Option(help="Who settled it (default: you).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set where one checklist item stands."""
+    from firstfile.services import engagements
+
+    update = engagements.ItemUpdate(status=status, reason=reason, evidence=evidence,
+                                    internal_note=note, done_on=_parse_date(when), who=who)
+    line = _with_store(ctx, db, lambda store, s: engagements.update_item(
+        store, engagement, vendor, item, update, actor=s.actor,
+        templates_dir=s.templates_dir))
+    typer.echo(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
+
+
+def export_checklist(
+    ctx: typer.Context,
+    engagement: Annotated[str, typer.Argument(help="Engagement key.")],
+    vendor: Annotated[str, typer.Argument(help="Vendor key.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
+    audience: Annotated[str, typer.Option(
+        help="internal (status, evidence, notes) or vendor (the terms only).")] = "internal",
+    db: DbOption = None,
+) -> None:
+    """Write a vendor's agreement checklist: the internal version or the vendor's."""
+    from firstfile.rendering.checklist_export import export_checklist as write
+    from firstfile.services import engagements
+
+    if fmt not in ("docx", "md"):
+        fail(f"--format must be docx or md, not {fmt!r}")
+    if audience not in ("internal", "vendor"):
+        fail(f"--audience must be internal or vendor, not {audience!r}")
+
+    def work(store: Any, settings: Any) -> Path:
+        templates = settings.templates_dir
+        document: Any
+        if audience == "vendor":
+            document = engagements.vendor_checklist_document(
+                store, engagement, vendor, templates_dir=templates)
+        else:
+            document = engagements.internal_checklist_document(
+                store, engagement, vendor, actor=settings.actor, templates_dir=templates)
+        return write(document, out, engagement_key=engagement, vendor_key=vendor, fmt=fmt,
+                     templates_dir=templates)
+
+    typer.echo(str(_with_store(ctx, db, work)))

@@ -1,10 +1,14 @@
-"""Reading YAML into line-numbered nodes, safely.
+"""Reading YAML into line-numbered nodes, safely: the one YAML reader of firstfile.
 
 The file is read as a stream of parser events (libyaml when present), never handed to a
 constructor: no tag can build a Python object, and aliases are never expanded, so a
 "billion laughs" file costs no more than its own size. Anchors and aliases are refused
 outright (an engagement file has no use for them), and any tag other than YAML's plain
 data types is refused with a message that says why.
+
+Interchange files are read with it, and so are the template folder's data files (prompt
+decks, checklist items: services/yaml_data.py), each naming what an empty file or a second
+document means for it.
 """
 
 from __future__ import annotations
@@ -50,20 +54,20 @@ _COLLECTION_TAGS = {_YAML_TAG + "map", _YAML_TAG + "seq"}
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-_ENGAGEMENT_EXPECTED = "'format: firstfile/1' and an engagement"
+EMPTY_ENGAGEMENT = "the file is empty: expected 'format: firstfile/1' and an engagement"
+SECOND_ENGAGEMENT = "one engagement per file: found a second YAML document ('---')"
 
 
 def yaml_nodes(
-    text: str, problems: Problems, *, expected: str = _ENGAGEMENT_EXPECTED,
-    one_per_file: str = "one engagement per file",
+    text: str, problems: Problems, *, empty: str | None = EMPTY_ENGAGEMENT,
+    second_document: str = SECOND_ENGAGEMENT,
 ) -> Node | None:
     """The root node of the single YAML document in text, or None after recording why not.
 
-    expected and one_per_file word the messages for an empty file and a second document, for
-    files other than an engagement (the jurisdiction table).
+    empty is the problem an empty file is (None: an empty file is no problem here, and None
+    is returned); second_document is the problem a second document ('---') is.
     """
-    builder = _Builder(problems, one_per_file)
+    builder = _Builder(problems, second_document)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
@@ -79,8 +83,8 @@ def yaml_nodes(
     except TooLarge as exc:
         problems.error(builder.line, "", str(exc))
         return None
-    if builder.root is None:
-        problems.error(1, "", f"the file is empty: expected {expected}")
+    if builder.root is None and empty is not None:
+        problems.error(1, "", empty)
     return builder.root
 
 
@@ -91,9 +95,9 @@ def _shown(tag: str) -> str:
 class _Builder:
     """Turns parser events into nodes with an explicit stack (no recursion to exhaust)."""
 
-    def __init__(self, problems: Problems, one_per_file: str) -> None:
+    def __init__(self, problems: Problems, second_document: str) -> None:
         self.problems = problems
-        self.one_per_file = one_per_file
+        self.second_document = second_document
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
         self.root: Node | None = None
@@ -108,8 +112,7 @@ class _Builder:
         if isinstance(event, DocumentStartEvent):
             self.documents += 1
             if self.documents == 2:
-                self.problems.error(self.line, "", f"{self.one_per_file}: found a second "
-                                                   "YAML document ('---')")
+                self.problems.error(self.line, "", self.second_document)
             return
         if self.documents > 1 or not isinstance(event, NodeEvent | MappingEndEvent |
                                                 SequenceEndEvent):

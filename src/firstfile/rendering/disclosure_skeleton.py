@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
+from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.text import has_unstorable
 from firstfile.domain.views import DisclosureView, EventView, InventorView
 from firstfile.rendering.disclosure_docx import (
@@ -41,7 +42,7 @@ from firstfile.rendering.disclosure_layout import (
     TableLayout,
     is_right_to_left,
 )
-from firstfile.rendering.disclosure_values import TEXT_FIELDS, clean_view, lines
+from firstfile.rendering.disclosure_values import clean_view, lines
 from firstfile.rendering.wording import (
     DISCLOSURE_SECTIONS,
     Wording,

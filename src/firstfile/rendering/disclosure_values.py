@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.views import DisclosureView, EventView, InventorView
 
-# One-line fields (shown in table cells and headings) and multi-line fields (shown as
-# paragraphs). Event notes are shown in a table cell, so they are one-line here.
+# One-line fields (shown in table cells and headings); the multi-line fields (shown as
+# paragraphs) are the draft's TEXT_FIELDS. Event notes are shown in a table cell, so they are
+# one-line here.
 LINE_FIELDS: tuple[str, ...] = (
     "key",
     "title",
@@ -26,16 +28,6 @@ LINE_FIELDS: tuple[str, ...] = (
     "submitter",
     "business_unit",
     "jurisdictions",
-)
-TEXT_FIELDS: tuple[str, ...] = (
-    "summary",
-    "problem",
-    "description",
-    "variants",
-    "advantages",
-    "prior_art",
-    "records_location",
-    "third_parties",
 )
 _INVENTOR_FIELDS = ("person_key", "name", "email", "organization", "organization_name", "role")
 _EVENT_FIELDS = ("kind", "jurisdiction", "reference", "note")

@@ -5,26 +5,22 @@ Checklist files live in the `checklists/` folder of a template folder (see the s
 same-named shipped file, so an organisation can reword the shipped checklist without touching
 the installation; a file of another name adds its items. A file with anything wrong is
 reported as `path:line: what is wrong` and skipped, and the same-named shipped file is used
-instead, so a typo never leaves a vendor without a checklist. Files are read only with a safe
-loader: a `!!python/...` tag is an error, never code.
+instead, so a typo never leaves a vendor without a checklist. Files are read by firstfile's one
+YAML reader (services/yaml_data.py): a `!!python/...` tag is an error, never code, and an alias
+is refused, never expanded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, SequenceNode
 
 from firstfile.domain.checklist import Condition, ItemDefinition
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import VENDOR_KINDS
 from firstfile.resources import shipped_templates
+from firstfile.services.yaml_data import Located, LocatedList, LocatedMapping, read_data_file
 
 CHECKLISTS_FOLDER = "checklists"
 SUFFIX = ".yaml"
@@ -89,85 +85,14 @@ def load_items(template_dirs: list[Path], *, include_shipped: bool = True) -> It
 
 def read_items(path: Path) -> tuple[list[tuple[ItemDefinition, int]] | None, list[str]]:
     """One file's items with their lines, or None and every problem found."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, [f"{path}:1: file is larger than {MAX_BYTES:,} bytes"]
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return None, [f"{path}:1: cannot read the file ({exc.strerror or exc})"]
-    except UnicodeDecodeError as exc:
-        return None, [f"{path}:1: not UTF-8 text (byte {exc.start})"]
-    try:
-        data = _parse(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = ": ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [f"{path}:{mark.line + 1 if mark else 1}: YAML error: {clean_line(what)}"]
-    except yaml.YAMLError as exc:
-        return None, [f"{path}:1: YAML error: {clean_line(str(exc))}"]
-    except RecursionError:
-        return None, [f"{path}:1: YAML nests too deeply"]
+    data, problems = read_data_file(path, max_bytes=MAX_BYTES, what="one checklist")
+    if problems:
+        return None, problems
     check = _Checker(path)
     items = _items_from(check, data)
     if check.found:
         return None, check.problems()
     return items, []
-
-
-# --- a safe loader that keeps line numbers ------------------------------------------------
-
-
-class _Mapping(dict[Any, Any]):
-    line: int = 1
-    lines: dict[Any, int]
-
-
-class _Sequence(list[Any]):
-    line: int = 1
-    lines: dict[int, int]
-
-
-_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_SafeBase):  # type: ignore[misc]  # a base chosen at run time
-    """SafeLoader that records lines and refuses duplicate keys (PyYAML keeps the last)."""
-
-
-def _mapping(loader: _Loader, node: MappingNode) -> Iterator[_Mapping]:
-    mapping = _Mapping()
-    mapping.line, mapping.lines = node.start_mark.line + 1, {}
-    yield mapping
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
-        if key in mapping:
-            raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-
-
-def _sequence(loader: _Loader, node: SequenceNode) -> Iterator[_Sequence]:
-    sequence = _Sequence()
-    sequence.line, sequence.lines = node.start_mark.line + 1, {}
-    yield sequence
-    for index, item in enumerate(node.value):
-        sequence.append(loader.construct_object(item, deep=True))
-        sequence.lines[index] = item.start_mark.line + 1
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
-
-
-def _parse(text: str) -> object:
-    loader = _Loader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
 
 
 # --- checking the shape ------------------------------------------------------------------------
@@ -186,16 +111,15 @@ class _Checker:
 
     @staticmethod
     def line(container: object, key: object) -> int:
-        lines = getattr(container, "lines", {})
-        return int(lines.get(key, getattr(container, "line", 1)))
+        return container.line_of(key) if isinstance(container, Located) else 1
 
-    def unknown(self, mapping: _Mapping, allowed: set[str], where: str) -> None:
+    def unknown(self, mapping: LocatedMapping, allowed: set[str], where: str) -> None:
         for key in mapping:
             if key not in allowed:
                 self.report(self.line(mapping, key), f"{where}unknown key {key!r} "
                                                      f"(expected {', '.join(sorted(allowed))})")
 
-    def text(self, mapping: _Mapping, key: str, where: str, *, required: bool) -> str:
+    def text(self, mapping: LocatedMapping, key: str, where: str, *, required: bool) -> str:
         value = mapping.get(key)
         if value is None:
             if required:
@@ -208,11 +132,11 @@ class _Checker:
             self.report(self.line(mapping, key), f"{where}{key!r} is empty")
         return value
 
-    def words(self, mapping: _Mapping, key: str, where: str) -> tuple[str, ...]:
+    def words(self, mapping: LocatedMapping, key: str, where: str) -> tuple[str, ...]:
         value = mapping.get(key)
         if value is None:
             return ()
-        if not isinstance(value, _Sequence) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, LocatedList) or not all(isinstance(v, str) for v in value):
             self.report(self.line(mapping, key), f"{where}{key!r} must be a list of words, "
                                                  "such as [CN, TW]")
             return ()
@@ -220,21 +144,21 @@ class _Checker:
 
 
 def _items_from(check: _Checker, data: object) -> list[tuple[ItemDefinition, int]]:
-    if not isinstance(data, _Mapping):
+    if not isinstance(data, LocatedMapping):
         check.report(getattr(data, "line", 1),
                      "a checklist file is a mapping with checklist, title and items")
         return []
     check.unknown(data, _FILE_KEYS, "")
     check.text(data, "checklist", "", required=True)
     entries = data.get("items")
-    if not isinstance(entries, _Sequence) or not entries:
+    if not isinstance(entries, LocatedList) or not entries:
         check.report(check.line(data, "items"), "'items' must be a list of at least one item")
         return []
     items: list[tuple[ItemDefinition, int]] = []
     ids: dict[str, int] = {}
     for index, entry in enumerate(entries):
         line = check.line(entries, index)
-        if not isinstance(entry, _Mapping):
+        if not isinstance(entry, LocatedMapping):
             check.report(line, f"items[{index}] must be a mapping with id, title and guidance")
             continue
         item_id = entry.get("id")
@@ -250,7 +174,9 @@ def _items_from(check: _Checker, data: object) -> list[tuple[ItemDefinition, int
     return items
 
 
-def _item_from(check: _Checker, entry: _Mapping, where: str, source: str) -> ItemDefinition | None:
+def _item_from(
+    check: _Checker, entry: LocatedMapping, where: str, source: str
+) -> ItemDefinition | None:
     before = len(check.found)
     check.unknown(entry, _ITEM_KEYS, where)
     item_id = check.text(entry, "id", where, required=True)
@@ -274,11 +200,11 @@ def _item_from(check: _Checker, entry: _Mapping, where: str, source: str) -> Ite
     )
 
 
-def _condition(check: _Checker, entry: _Mapping, where: str) -> Condition:
+def _condition(check: _Checker, entry: LocatedMapping, where: str) -> Condition:
     when = entry.get("when")
     if when is None:
         return Condition()
-    if not isinstance(when, _Mapping):
+    if not isinstance(when, LocatedMapping):
         check.report(check.line(entry, "when"), f"{where}'when' must be a mapping such as "
                                                 "{countries: [CN]}")
         return Condition()

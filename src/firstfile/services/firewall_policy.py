@@ -93,8 +93,9 @@ def parse_policy(text: str, source: str) -> FirewallPolicy:
     root = yaml_nodes(
         text,
         problems,
-        expected="a firewall policy (policy: firewall, tests, recommend, ...)",
-        one_per_file="one policy per file",
+        empty="the file is empty: expected a firewall policy "
+        "(policy: firewall, tests, recommend, ...)",
+        second_document="one policy per file: found a second YAML document ('---')",
     )
     policy = None if root is None else _Reader(problems).policy(root)
     if problems.errors or policy is None:

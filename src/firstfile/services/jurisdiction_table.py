@@ -128,8 +128,8 @@ def parse_table(
         root = yaml_nodes(
             text,
             problems,
-            expected="reviewed, scale, rates and offices",
-            one_per_file="one jurisdiction table per file",
+            empty="the file is empty: expected reviewed, scale, rates and offices",
+            second_document="one jurisdiction table per file: found a second YAML document ('---')",
         )
     reader = _TableReader(problems)
     table = reader.read(root, source) if root is not None else None

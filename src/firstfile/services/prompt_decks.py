@@ -16,7 +16,8 @@ A file in an earlier template folder overrides the same-named file (say `triz.ya
 one, so a user can reword the shipped TRIZ deck without touching the installation. A file with
 anything wrong is reported as `path:line: what is wrong` and skipped; if it was overriding a
 later file, that one is used instead, so a typo never costs the session a whole deck. Files are
-only ever read with a safe loader: a `!!python/...` tag is an error, never code.
+read by firstfile's one YAML reader (services/yaml_data.py): a `!!python/...` tag is an error,
+never code, and an alias is refused, never expanded.
 """
 
 from __future__ import annotations
@@ -25,16 +26,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode, Node, SequenceNode
 
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.prompts import Deck, Prompt
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.resources import shipped_templates
+from firstfile.services.yaml_data import Located, LocatedList, LocatedMapping, read_data_file
 
 PROMPTS_FOLDER = "prompts"
 DECK_SUFFIX = ".yaml"
@@ -125,29 +122,10 @@ class _DeckFile:
 
 
 def _read(path: Path) -> _DeckFile:
-    try:
-        if path.stat().st_size > MAX_DECK_BYTES:
-            return _DeckFile(None, [f"{path}:1: file is larger than {MAX_DECK_BYTES:,} bytes; "
-                                    "a prompt deck should be far smaller"])
-        raw = path.read_bytes()
-    except OSError as exc:
-        return _DeckFile(None, [f"{path}:1: cannot read the file ({exc.strerror or exc})"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return _DeckFile(None, [f"{path}:{line}: not UTF-8 text (byte {exc.start})"])
-    try:
-        data = _parse(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = ": ".join(part for part in (exc.context, exc.problem) if part)
-        return _DeckFile(None, [f"{path}:{line}: YAML error: {clean_line(what)}"])
-    except yaml.YAMLError as exc:
-        return _DeckFile(None, [f"{path}:1: YAML error: {clean_line(str(exc))}"])
-    except RecursionError:
-        return _DeckFile(None, [f"{path}:1: YAML nests too deeply"])
+    data, problems = read_data_file(path, max_bytes=MAX_DECK_BYTES, what="one prompt deck",
+                                    too_big="; a prompt deck should be far smaller")
+    if problems:
+        return _DeckFile(None, problems)
     return _deck_from_data(data, path)
 
 
@@ -171,75 +149,6 @@ def _deck_files(folders: list[Path], problems: list[str]) -> Iterator[tuple[int,
             # is_file() is False for folders and FIFOs, which would block a read.
             if path.suffix == DECK_SUFFIX and path.is_file():
                 yield rank, path
-
-
-# --- parsing with line numbers -----------------------------------------------------------------
-
-
-class _Located:
-    """Where a YAML mapping or list starts, and where each of its entries starts (1-based)."""
-
-    line: int
-    entry_lines: dict[Any, int]
-
-
-class _Mapping(dict[Any, Any], _Located):
-    pass
-
-
-class _Sequence(list[Any], _Located):
-    pass
-
-
-# libyaml's safe parser when PyYAML was built with it: the shipped decks load in 4 ms, not 31.
-_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DeckLoader(_SafeBase):  # type: ignore[misc]  # a base chosen at run time
-    """SafeLoader that keeps line numbers and refuses duplicate keys (PyYAML keeps the last)."""
-
-
-def _construct_mapping(loader: _DeckLoader, node: MappingNode) -> Iterator[_Mapping]:
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    mapping.entry_lines = {}
-    yield mapping  # yielded first, as PyYAML's own constructors do, so aliases can refer to it
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            duplicate = key in mapping
-        except TypeError:
-            raise ConstructorError(None, None, "a key must be plain text",
-                                   key_node.start_mark) from None
-        if duplicate:
-            raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.entry_lines[key] = key_node.start_mark.line + 1
-
-
-def _construct_sequence(loader: _DeckLoader, node: SequenceNode) -> Iterator[_Sequence]:
-    sequence = _Sequence()
-    sequence.line = node.start_mark.line + 1
-    sequence.entry_lines = {}
-    yield sequence
-    item_node: Node
-    for index, item_node in enumerate(node.value):
-        sequence.append(loader.construct_object(item_node, deep=True))
-        sequence.entry_lines[index] = item_node.start_mark.line + 1
-
-
-# add_constructor on a subclass copies the table first, so SafeLoader itself is unchanged.
-_DeckLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_DeckLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-
-
-def _parse(text: str) -> object:
-    loader = _DeckLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
 
 
 # --- checking the shape ------------------------------------------------------------------------
@@ -283,11 +192,9 @@ class _Checker:
         return [f"{self.path}:{line}: {message}" for line, message in ordered]
 
     def line_of(self, container: object, key: object) -> int:
-        if isinstance(container, _Located):
-            return container.entry_lines.get(key, container.line)
-        return 1
+        return container.line_of(key) if isinstance(container, Located) else 1
 
-    def text(self, mapping: _Mapping, key: str, where: str, *, required: bool) -> str:
+    def text(self, mapping: LocatedMapping, key: str, where: str, *, required: bool) -> str:
         if key not in mapping:
             if required:
                 self.report(mapping.line, f"{where}missing {key!r}")
@@ -301,7 +208,7 @@ class _Checker:
             self.report(self.line_of(mapping, key), f"{where}{key!r} is empty")
         return value
 
-    def unknown_keys(self, mapping: _Mapping, allowed: set[str], where: str) -> None:
+    def unknown_keys(self, mapping: LocatedMapping, allowed: set[str], where: str) -> None:
         for key in mapping:
             if key not in allowed:
                 self.report(self.line_of(mapping, key),
@@ -310,7 +217,7 @@ class _Checker:
 
 def _deck_from_data(data: object, path: Path) -> _DeckFile:
     check = _Checker(path)
-    if not isinstance(data, _Mapping):
+    if not isinstance(data, LocatedMapping):
         check.report(getattr(data, "line", 1),
                      f"a deck is a mapping with deck, title and prompts, not {_kind_of(data)}")
         return _DeckFile(None, check.problems)
@@ -328,7 +235,7 @@ def _deck_from_data(data: object, path: Path) -> _DeckFile:
     items = data.get("prompts")
     if "prompts" not in data:
         check.report(data.line, "missing 'prompts'")
-    elif not isinstance(items, _Sequence):
+    elif not isinstance(items, LocatedList):
         check.report(check.line_of(data, "prompts"),
                      f"'prompts' must be a list of prompts, not {_kind_of(items)}")
     elif not items:
@@ -354,9 +261,9 @@ def _deck_from_data(data: object, path: Path) -> _DeckFile:
 
 
 def _prompt_from_data(
-    check: _Checker, items: _Sequence, index: int, item: object, deck_name: str
+    check: _Checker, items: LocatedList, index: int, item: object, deck_name: str
 ) -> Prompt | None:
-    if not isinstance(item, _Mapping):
+    if not isinstance(item, LocatedMapping):
         check.report(check.line_of(items, index),
                      f"prompts[{index}] must be a mapping with id, title and question, "
                      f"not {_kind_of(item)}")
@@ -385,11 +292,11 @@ def _prompt_from_data(
     )
 
 
-def _component_kinds(check: _Checker, item: _Mapping, where: str) -> tuple[str, ...]:
+def _component_kinds(check: _Checker, item: LocatedMapping, where: str) -> tuple[str, ...]:
     if "component_kinds" not in item or item["component_kinds"] is None:
         return ()
     value = item["component_kinds"]
-    if not isinstance(value, _Sequence):
+    if not isinstance(value, LocatedList):
         check.report(check.line_of(item, "component_kinds"),
                      f"{where}'component_kinds' must be a list such as [pcb, firmware], "
                      f"not {_kind_of(value)}")

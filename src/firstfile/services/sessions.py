@@ -18,38 +18,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, union
 from sqlmodel import Session
 
 from firstfile.domain import sessions as rules
 from firstfile.domain.disclosure import Problem, errors, validate
 from firstfile.domain.prompts import Prompt, order_for_session
-from firstfile.domain.sessions import (
-    IdeaView,
-    ParticipantView,
-    SessionRow,
-    SessionSetup,
-    SessionView,
-)
+from firstfile.domain.sessions import IdeaView, SessionRow, SessionSetup, SessionView
 from firstfile.domain.text import clean_line, clean_text
-from firstfile.domain.vocabulary import INTERNAL
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import NotFound, UserError, ValidationFailed
 from firstfile.services.prompt_decks import load_decks
 from firstfile.storage import audit
+from firstfile.storage import session_queries as queries
+from firstfile.storage.engagement_queries import find_engagement, find_engagement_id
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
-    Component,
-    Disclosure,
-    Engagement,
     ExtractionSession,
     Idea,
-    IdeaAuthor,
     IdeaVote,
-    Person,
     SessionComponent,
     SessionParticipant,
-    Vendor,
 )
 
 
@@ -67,24 +55,21 @@ def create_session(store: Store, setup: SessionSetup, *, actor: str) -> SessionV
     """
     problems = rules.check_setup(setup)
     with store.write() as db:
-        engagement = db.execute(
-            select(Engagement).where(Engagement.key == setup.engagement_key)
-        ).scalar_one_or_none()
+        engagement = find_engagement(db=db, key=setup.engagement_key)
         if engagement is None:
             problems.append(f"engagement: no engagement {setup.engagement_key!r}")
         else:
-            taken = db.execute(select(ExtractionSession.id).where(
-                ExtractionSession.engagement_id == engagement.id,
-                ExtractionSession.key == setup.key)).first()
-            if taken is not None:
+            if queries.session_key_taken(db=db, engagement_id=engagement.id or 0,
+                                         key=setup.key):
                 problems.append(f"session key: {setup.engagement_key}/{setup.key} exists "
                                 "already; choose another key")
-        people = _person_ids(db, rules.room(setup.participants, setup.facilitator))
+        people = queries.person_ids(db=db,
+                                    keys=rules.room(setup.participants, setup.facilitator))
         problems += [f"people: no person {key!r}" for key in
                      rules.room(setup.participants, setup.facilitator) if key not in people]
         components: dict[str, int] = {}
         if engagement is not None:
-            components = _component_ids(db, engagement.id or 0)
+            components = queries.component_ids(db=db, engagement_id=engagement.id or 0)
             problems += [f"components: {key!r} is not a component of {engagement.key}"
                          for key in setup.components if key not in components]
         if problems:
@@ -121,12 +106,7 @@ def create_session(store: Store, setup: SessionSetup, *, actor: str) -> SessionV
 def components_of(store: Store, engagement_key: str) -> list[tuple[str, str, str]]:
     """(key, name, kind) of every component of an engagement, for the set-up form."""
     with store.read() as db:
-        return [
-            (c.key, c.name, c.kind) for c in db.execute(
-                select(Component).join(Engagement, Engagement.id == Component.engagement_id)
-                .where(Engagement.key == engagement_key).order_by(Component.key)
-            ).scalars()
-        ]
+        return queries.components_of(db=db, engagement_key=engagement_key)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -147,37 +127,10 @@ def session_by_id(store: Store, session_id: int) -> SessionView:
 def list_sessions(store: Store, *, engagement_key: str | None = None) -> list[SessionRow]:
     """Every session (of one engagement), newest first, with its counts."""
     with store.read() as db:
-        stmt = (select(ExtractionSession, Engagement.key, Person.key)
-                .join(Engagement, Engagement.id == ExtractionSession.engagement_id)
-                .outerjoin(Person, Person.id == ExtractionSession.facilitator_id))
-        if engagement_key:
-            if db.execute(select(Engagement.id).where(Engagement.key == engagement_key)
-                          ).first() is None:
-                raise NotFound(f"no engagement {engagement_key!r}; `firstfile engagements "
-                               "list` shows the keys")
-            stmt = stmt.where(Engagement.key == engagement_key)
-        rows = db.execute(stmt).all()
-        ids = [s.id for s, _e, _f in rows]
-        people = _counts(db, select(SessionParticipant.session_id, func.count())
-                         .where(SessionParticipant.session_id.in_(ids))  # type: ignore[attr-defined]
-                         .group_by(SessionParticipant.session_id))
-        ideas = _counts(db, select(Idea.session_id, func.count())
-                        .where(Idea.session_id.in_(ids),  # type: ignore[attr-defined]
-                               Idea.merged_into_id.is_(None))  # type: ignore[union-attr]
-                        .group_by(Idea.session_id))
-        promoted = _counts(db, select(Idea.session_id, func.count())
-                           .where(Idea.session_id.in_(ids),  # type: ignore[attr-defined]
-                                  Idea.status == rules.PROMOTED)
-                           .group_by(Idea.session_id))
-        result = [
-            SessionRow(engagement_key=e, key=s.key, title=s.title, phase=s.phase,
-                       held_on=s.held_on, status=s.status, facilitator=f or "",
-                       participants=people.get(s.id, 0), ideas=ideas.get(s.id, 0),
-                       promoted=promoted.get(s.id, 0))
-            for s, e, f in rows
-        ]
-    return sorted(result, key=lambda r: (r.held_on.toordinal() if r.held_on else 0,
-                                         r.engagement_key, r.key), reverse=True)
+        if engagement_key and find_engagement_id(db=db, key=engagement_key) is None:
+            raise NotFound(f"no engagement {engagement_key!r}; `firstfile engagements "
+                           "list` shows the keys")
+        return queries.session_rows(db=db, engagement_key=engagement_key)
 
 
 def session_prompts(
@@ -265,32 +218,24 @@ def capture_idea(
     except ValueError as error:
         raise UserError(str(error)) from None
     with store.write() as db:
-        found = db.execute(
-            select(ExtractionSession.engagement_id, ExtractionSession.key,
-                   ExtractionSession.facilitator_id, Engagement.key)
-            .join(Engagement, Engagement.id == ExtractionSession.engagement_id)
-            .where(ExtractionSession.id == session_id)
-        ).first()
+        found = queries.capture_context(db=db, session_id=session_id)
         if found is None:
             raise NotFound(f"no session with id {session_id}")
         engagement_id, session_key, facilitator_id, engagement_key = found
-        author_id = db.execute(select(Person.id).where(Person.key == author)).scalar()
-        in_room = author_id is not None and (author_id == facilitator_id or db.execute(
-            select(SessionParticipant.person_id).where(
-                SessionParticipant.session_id == session_id,
-                SessionParticipant.person_id == author_id)).first() is not None)
+        author_id = queries.person_id(db=db, key=author)
+        in_room = author_id is not None and (author_id == facilitator_id or queries.in_room(
+            db=db, session_id=session_id, person_id=author_id))
         if not in_room:
             raise UserError(f"{author!r} is not in this session's room; add them to the "
                             "participants first")
         component_id = None
         if component:
-            component_id = db.execute(select(Component.id).where(
-                Component.engagement_id == engagement_id, Component.key == component)).scalar()
+            component_id = queries.component_id(db=db, engagement_id=engagement_id,
+                                                key=component)
             if component_id is None:
                 raise UserError(f"{component!r} is not a component of {engagement_key}")
-        last = db.execute(select(func.max(Idea.position)).where(
-            Idea.session_id == session_id)).scalar()
-        position = 0 if last is None else int(last) + 1
+        last = queries.last_position(db=db, session_id=session_id)
+        position = 0 if last is None else last + 1
         now = _now()
         idea = Idea(session_id=session_id, position=position, text=cleaned, author_id=author_id,
                     prompt_id=clean_line(prompt_id)[:64], component_id=component_id,
@@ -328,13 +273,12 @@ def tag_idea(store: Store, idea_id: int, component: str, *, actor: str) -> Sessi
         idea, row = _idea_and_session(db, idea_id)
         component_id = None
         if component:
-            component_id = db.execute(select(Component.id).where(
-                Component.engagement_id == row.engagement_id, Component.key == component)
-            ).scalar()
+            component_id = queries.component_id(db=db, engagement_id=row.engagement_id,
+                                                key=component)
             if component_id is None:
                 raise UserError(f"{component!r} is not a component of this engagement")
         if idea.component_id != component_id:
-            old = _component_key(db, idea.component_id)
+            old = queries.component_key(db=db, component_id=idea.component_id)
             _audit_idea(db, row, idea, actor, "update", {"component": (old, component or None)})
             idea.component_id = component_id
         return _view(db, row)
@@ -375,16 +319,13 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
             raise UserError(problem)
 
         authors = rules.merged_authors(survivor_view.authors, absorbed_view.authors)
-        ids = _person_ids(db, authors)
-        db.execute(delete(IdeaAuthor).where(IdeaAuthor.idea_id == survivor_id))
-        for key in authors:
-            db.add(IdeaAuthor(idea_id=survivor_id, person_id=ids[key]))
-
-        dots = rules.merged_dots(_dots(db, survivor_id), _dots(db, absorbed_id))
-        db.execute(delete(IdeaVote).where(
-            IdeaVote.idea_id.in_([survivor_id, absorbed_id])))  # type: ignore[attr-defined]
-        for person_id, count in dots.items():
-            db.add(IdeaVote(idea_id=survivor_id, person_id=person_id, dots=count))
+        ids = queries.person_ids(db=db, keys=authors)
+        queries.replace_authors(db=db, idea_id=survivor_id,
+                                person_ids=[ids[key] for key in authors])
+        dots = rules.merged_dots(queries.dots_by_person(db=db, idea_id=survivor_id),
+                                 queries.dots_by_person(db=db, idea_id=absorbed_id))
+        queries.move_votes(db=db, from_ids=[survivor_id, absorbed_id], to_id=survivor_id,
+                           dots=dots)
 
         text = rules.merged_text(survivor.text, absorbed.text)
         changes: dict[str, tuple[Any, Any]] = {
@@ -419,12 +360,10 @@ def vote(
         view = _view(db, row)
         idea_view = view.idea(idea_id)
         assert idea_view is not None
-        person_id = _person_ids(db, [person]).get(person)
+        person_id = queries.person_id(db=db, key=person)
         existing = None
         if person_id is not None:
-            existing = db.execute(select(IdeaVote).where(
-                IdeaVote.idea_id == idea_id, IdeaVote.person_id == person_id)
-            ).scalar_one_or_none()
+            existing = queries.vote_row(db=db, idea_id=idea_id, person_id=person_id)
         room = [p.key for p in view.participants]
         problem = rules.vote_problem(
             idea=idea_view, person=person, delta=delta, room_keys=room,
@@ -496,7 +435,7 @@ def _promote_in(
     disclosure.source_idea_id = idea_id
     disclosure.source_session_id = view.id
     disclosure.source_prompt_id = idea_view.prompt_id
-    idea = db.get(Idea, idea_id)
+    idea = queries.idea_row(db=db, idea_id=idea_id)
     assert idea is not None
     row = _row(db, view.id)
     _audit_idea(db, row, idea, actor, "promote",
@@ -511,12 +450,7 @@ def _promote_in(
 
 def _find(db: Session, ref: str) -> ExtractionSession:
     engagement_key, key = rules.parse_session_ref(ref)
-    stmt = (select(ExtractionSession, Engagement.key)
-            .join(Engagement, Engagement.id == ExtractionSession.engagement_id)
-            .where(ExtractionSession.key == key))
-    if engagement_key is not None:
-        stmt = stmt.where(Engagement.key == engagement_key)
-    found = db.execute(stmt).all()
+    found = queries.sessions_named(db=db, key=key, engagement_key=engagement_key)
     if not found:
         raise NotFound(f"no session {ref!r}; `firstfile sessions list` shows them "
                        "as ENGAGEMENT/SESSION")
@@ -528,164 +462,32 @@ def _find(db: Session, ref: str) -> ExtractionSession:
 
 
 def _row(db: Session, session_id: int) -> ExtractionSession:
-    row = db.get(ExtractionSession, session_id)
+    row = queries.session_row(db=db, session_id=session_id)
     if row is None:
         raise NotFound(f"no session with id {session_id}")
     return row
 
 
 def _idea_and_session(db: Session, idea_id: int) -> tuple[Idea, ExtractionSession]:
-    idea = db.get(Idea, idea_id)
+    idea = queries.idea_row(db=db, idea_id=idea_id)
     if idea is None:
         raise NotFound(f"no idea with id {idea_id}")
     return idea, _row(db, idea.session_id)
 
 
-def _person_ids(db: Session, keys: Any) -> dict[str, int]:
-    keys = list(keys)
-    if not keys:
-        return {}
-    return {k: int(i) for k, i in db.execute(
-        select(Person.key, Person.id).where(Person.key.in_(keys))).all()}  # type: ignore[attr-defined]
-
-
-def _component_ids(db: Session, engagement_id: int) -> dict[str, int]:
-    return {k: int(i) for k, i in db.execute(
-        select(Component.key, Component.id).where(Component.engagement_id == engagement_id)
-    ).all()}
-
-
-def _component_key(db: Session, component_id: int | None) -> str | None:
-    if component_id is None:
-        return None
-    return db.execute(select(Component.key).where(Component.id == component_id)).scalar()
-
-
-def _dots(db: Session, idea_id: int) -> dict[int, int]:
-    return {int(p): int(d) for p, d in db.execute(
-        select(IdeaVote.person_id, IdeaVote.dots).where(IdeaVote.idea_id == idea_id)).all()}
-
-
-def _counts(db: Session, stmt: Any) -> dict[int, int]:
-    return {int(k): int(n) for k, n in db.execute(stmt).all()}
-
-
-def _entity_key(db: Session, row: ExtractionSession) -> str:
-    engagement = db.execute(select(Engagement.key).where(
-        Engagement.id == row.engagement_id)).scalar()
-    return f"{engagement}/{row.key}"
-
-
 def _audit_session(db: Session, row: ExtractionSession, actor: str, action: str,
                    changes: dict[str, tuple[Any, Any]]) -> None:
-    audit.record(db=db, actor=actor, entity="session", entity_key=_entity_key(db, row),
-                 action=action, changes=changes)
+    audit.record(db=db, actor=actor, entity="session",
+                 entity_key=queries.session_ref(db=db, session=row), action=action,
+                 changes=changes)
 
 
 def _audit_idea(db: Session, row: ExtractionSession, idea: Idea, actor: str, action: str,
                 changes: dict[str, tuple[Any, Any]]) -> None:
     audit.record(db=db, actor=actor, entity="idea",
-                 entity_key=f"{_entity_key(db, row)}#{idea.position + 1}", action=action,
-                 changes=changes)
+                 entity_key=f"{queries.session_ref(db=db, session=row)}#{idea.position + 1}",
+                 action=action, changes=changes)
 
 
 def _view(db: Session, row: ExtractionSession) -> SessionView:
-    """The whole session as plain data, in a fixed number of queries however many ideas."""
-    db.flush()
-    session_id = row.id or 0
-    engagement = db.get(Engagement, row.engagement_id)
-    assert engagement is not None
-    facilitator = db.get(Person, row.facilitator_id) if row.facilitator_id else None
-
-    participants: list[ParticipantView] = []
-    for person, vendor in db.execute(
-        select(Person, Vendor)
-        .join(SessionParticipant, SessionParticipant.person_id == Person.id)
-        .outerjoin(Vendor, Vendor.id == Person.vendor_id)
-        .where(SessionParticipant.session_id == session_id).order_by(Person.key)
-    ).all():
-        participants.append(ParticipantView(
-            person_id=person.id or 0, key=person.key, name=person.name,
-            organization=vendor.key if vendor else INTERNAL,
-            organization_name=vendor.name if vendor else ""))
-    if facilitator is not None and all(p.key != facilitator.key for p in participants):
-        vendor = db.get(Vendor, facilitator.vendor_id) if facilitator.vendor_id else None
-        participants.insert(0, ParticipantView(
-            person_id=facilitator.id or 0, key=facilitator.key, name=facilitator.name,
-            organization=vendor.key if vendor else INTERNAL,
-            organization_name=vendor.name if vendor else ""))
-
-    all_components = list(db.execute(
-        select(Component).where(Component.engagement_id == row.engagement_id)
-        .order_by(Component.key)).scalars())
-    component_keys = {c.id: c.key for c in all_components}
-    focus = [component_keys[c] for c in db.execute(
-        select(SessionComponent.component_id).where(SessionComponent.session_id == session_id)
-    ).scalars() if c in component_keys]
-
-    ideas = list(db.execute(select(Idea).where(Idea.session_id == session_id)
-                            .order_by(Idea.position, Idea.id)).scalars())  # type: ignore[arg-type]
-    ids = [i.id for i in ideas]
-    people = {int(i): k for i, k in db.execute(select(Person.id, Person.key).where(
-        Person.id.in_(union(  # type: ignore[union-attr]
-            select(Idea.author_id).where(Idea.session_id == session_id),
-            select(IdeaAuthor.person_id).join(Idea, Idea.id == IdeaAuthor.idea_id)
-            .where(Idea.session_id == session_id),
-            select(IdeaVote.person_id).join(Idea, Idea.id == IdeaVote.idea_id)
-            .where(Idea.session_id == session_id),
-        )))).all()}
-    extra_authors: dict[int, list[str]] = {}
-    for idea_id, person_id in db.execute(
-        select(IdeaAuthor.idea_id, IdeaAuthor.person_id).join(
-            Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session_id)
-    ).all():
-        extra_authors.setdefault(int(idea_id), []).append(people[int(person_id)])
-    spent: dict[str, int] = {}
-    for person_id, dots in db.execute(
-        select(IdeaVote.person_id, func.sum(IdeaVote.dots)).join(
-            Idea, Idea.id == IdeaVote.idea_id).where(Idea.session_id == session_id)
-        .group_by(IdeaVote.person_id)
-    ).all():
-        spent[people[int(person_id)]] = int(dots)
-    promoted: dict[int, str] = {}
-    if ids:
-        for idea_id, key in db.execute(
-            select(Disclosure.source_idea_id, Disclosure.key).where(
-                Disclosure.source_idea_id.in_(ids),  # type: ignore[union-attr]
-                Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-            .order_by(Disclosure.id)  # type: ignore[arg-type]
-        ).all():
-            promoted.setdefault(int(idea_id), key)
-
-    def authors(idea: Idea) -> tuple[str, ...]:
-        first = [people[idea.author_id]] if idea.author_id in people else []
-        return tuple(dict.fromkeys([*first, *sorted(extra_authors.get(idea.id or 0, []))]))
-
-    return SessionView(
-        id=session_id, engagement_key=engagement.key, engagement_name=engagement.name,
-        key=row.key, title=row.title, phase=row.phase, held_on=row.held_on, goal=row.goal,
-        facilitator=facilitator.key if facilitator else "",
-        facilitator_name=facilitator.name if facilitator else "",
-        status=row.status, time_box_minutes=row.time_box_minutes,
-        prompt_minutes=row.prompt_minutes, dots_per_participant=row.dots_per_participant,
-        decks=tuple(d for d in row.decks.split(",") if d), current_prompt=row.current_prompt,
-        started_at=_aware(row.started_at), ended_at=_aware(row.ended_at),
-        participants=tuple(participants), components=tuple(sorted(focus)),
-        ideas=tuple(
-            IdeaView(id=i.id or 0, position=i.position, text=i.text, authors=authors(i),
-                     prompt_id=i.prompt_id,
-                     component=component_keys.get(i.component_id, "") if i.component_id else "",
-                     votes=i.votes, stored_status=i.status, merged_into=i.merged_into_id,
-                     promoted_key=promoted.get(i.id or 0, ""))
-            for i in ideas
-        ),
-        engagement_components=tuple((c.key, c.name, c.kind) for c in all_components),
-        dots_spent=spent,
-    )
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were written in UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return queries.session_view(db=db, session=row)

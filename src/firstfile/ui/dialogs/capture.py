@@ -1,8 +1,9 @@
 """Quick capture: log an invention from anywhere in under thirty seconds.
 
 Title, one-paragraph summary, inventors, engagement; ctrl+s saves. The fields are autosaved
-under the owner "capture" while typing, so if the app dies mid-capture they are offered back
-the next time quick capture opens.
+under the owner "capture" while typing (services/buffer_sync.py numbers each write, so a slow
+one never brings back a capture that was saved or discarded), so if the app dies mid-capture
+they are offered back the next time quick capture opens.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker
@@ -32,6 +32,7 @@ from firstfile.domain.disclosure import (
     validate,
 )
 from firstfile.domain.vocabulary import INTERNAL
+from firstfile.services.buffer_sync import BufferChange, BufferSync
 from firstfile.ui.dialogs.choice import ConfirmDialog
 
 __all__ = ["QuickCaptureScreen", "even_split", "person_label"]
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from firstfile.ui.app import FirstfileApp
 
 AUTOSAVE_DELAY = 1.5  # seconds after typing stops; the brief allows losing at most ~3 s
+AUTOSAVE_CHECK = 0.25  # how often that is checked: a keystroke only notes the time
 CAPTURE_OWNER = "capture"  # the same value as services.drafts.CAPTURE_OWNER (not imported:
 # that module loads SQLAlchemy, which must stay off the event loop's import path)
 
@@ -74,8 +76,8 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         self._chosen: list[str] = []  # person keys, in the order they were picked
         self._vendors: list[tuple[str, str]] = []
         self._engagement_keys: list[str] = []
-        self._timer: Timer | None = None
-        self._buffered: dict[str, Any] | None = None
+        self._sync = BufferSync(CAPTURE_OWNER, delay=AUTOSAVE_DELAY,
+                                keeps_nothing=lambda payload: not _has_content(payload))
         self._saving = False
         self._ready = False
 
@@ -126,6 +128,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#capture-title", Input).focus()
         self._load()
+        self.set_interval(AUTOSAVE_CHECK, self._autosave_due, name="capture-autosave")
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -177,10 +180,9 @@ class QuickCaptureScreen(ModalScreen[str | None]):
                     self._apply_payload(payload)
                     self.notify(f"Restored the unfinished capture from {when}")
                 else:
-                    self._buffered = None
-                    self._clear_buffer()
+                    self._clear_buffer(self._sync.entered())
 
-            self._buffered = payload
+            self._sync.restored(payload)  # the buffer holds it until Restore or Discard
             self.app.push_screen(
                 ConfirmDialog(f"An unfinished capture from {when} was found "
                               f"({payload.get('title') or 'untitled'}). Restore it?",
@@ -199,7 +201,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         select = self.query_one("#capture-engagement", Select)
         if engagement in self._engagement_keys:
             select.value = engagement
-        self._buffered = payload
+        self._sync.restored(payload)
 
     # --- people picker ---------------------------------------------------------------------
 
@@ -348,45 +350,40 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         return "Quick capture"
 
     def _changed(self) -> None:
-        if not self._ready:
-            return
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
+        if self._ready:
+            self._sync.changed(self.payload())
 
-    def _autosave(self) -> None:
-        payload = self.payload()
-        if self._saving or payload == self._buffered:
-            return
-        if not _has_content(payload) and self._buffered is None:
-            return
-        self._buffered = payload
-        self._write_buffer(payload)
+    def _autosave_due(self) -> None:
+        if not self._saving and self._sync.due():
+            change = self._sync.change()
+            if change is not None:
+                self._write_buffer(change)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="capture-autosave")
-    def _write_buffer(self, payload: dict[str, Any]) -> None:
-        from firstfile.services import drafts
-
+    @work(thread=True, exclusive=False, exit_on_error=False, group="capture-autosave")
+    def _write_buffer(self, change: BufferChange) -> None:
         try:
-            drafts.save_buffer(self.app.wait_store(), CAPTURE_OWNER, "", payload)
+            change(self.app.wait_store())
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
                                       severity="warning", markup=False)
 
-    def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
+    def _clear_buffer(self, clear: BufferChange | None,
+                      then: Callable[[], None] | None = None) -> None:
         """Forget the buffer in an app-level worker, so it finishes after this modal closes."""
         app = self.app
+        if clear is None:  # nothing was buffered
+            if then is not None:
+                then()
+            return
 
-        def clear() -> None:
-            from firstfile.services import drafts
-
+        def run() -> None:
             try:
-                drafts.clear_buffer(app.wait_store(), CAPTURE_OWNER)
+                clear(app.wait_store())
             finally:
                 if then is not None:
                     app.call_from_thread(then)
 
-        app.run_worker(clear, thread=True, group="capture-clear", exit_on_error=False)
+        app.run_worker(run, thread=True, group="capture-clear", exit_on_error=False)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -397,23 +394,17 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         self._save(after)
 
     def discard_then(self, after: Callable[[], None]) -> None:
-        self._stop_autosave()
+        self._saving = True  # no more autosaves
         self.dismiss(None)
-        self._clear_buffer(after)
+        self._clear_buffer(self._sync.entered(), after)
 
     def action_cancel(self) -> None:
         if not self.has_unsaved_changes():
-            self._stop_autosave()
+            self._saving = True
             self.dismiss(None)
-            if self._buffered is not None:
-                self._clear_buffer()
+            self._clear_buffer(self._sync.entered())
             return
         self.app.leave_screens([self], lambda: None)
-
-    def _stop_autosave(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._saving = True
 
     def _save(self, after: Callable[[], None] | None) -> None:
         if self._saving:
@@ -425,14 +416,14 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             self.query_one(f"#capture-{_focus_target(errors(problems)[0].field)}").focus()
             return
         self._saving = True
-        if self._timer is not None:
-            self._timer.stop()
         self._show_form_message("Saving...", "warning")
-        self._create(draft, after)
+        # Numbered now, so an autosave still in flight cannot bring the buffer back.
+        self._create(draft, self._sync.entered(), after)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-save")
-    def _create(self, draft: DisclosureDraft, after: Callable[[], None] | None) -> None:
-        from firstfile.services import disclosures, drafts
+    def _create(self, draft: DisclosureDraft, clear: BufferChange | None,
+                after: Callable[[], None] | None) -> None:
+        from firstfile.services import disclosures
         from firstfile.services.errors import UserError, ValidationFailed
 
         try:
@@ -448,13 +439,15 @@ class QuickCaptureScreen(ModalScreen[str | None]):
 
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
-        with suppress(SQLAlchemyError):
-            drafts.clear_buffer(store, CAPTURE_OWNER)
+        if clear is not None:
+            with suppress(SQLAlchemyError):
+                clear(store)
         self.app.call_from_thread(self._created, view.key, draft, after)
 
     def _save_failed(self, problems: list[Problem]) -> None:
         self._saving = False
         self._show_field_messages(problems)
+        self._changed()  # not saved: what is on screen is buffered again
 
     def _created(self, key: str, draft: DisclosureDraft,
                  after: Callable[[], None] | None) -> None:

@@ -299,7 +299,7 @@ class DisclosureListScreen(Screen[None]):
         """Start the list again from its first page (filters or sort changed)."""
         self._generation += 1
         self._snapshot = None
-        if recount:
+        if recount or self.total is None:  # a count that failed is tried again too
             self.total = None
             self._count_due = True
         if self.query_text:
@@ -573,7 +573,9 @@ class DisclosureListScreen(Screen[None]):
     def on_load_failed(self, message: LoadFailed) -> None:
         if message.what == "the list":
             self._pending = None  # let the next key press try again
-            self._start_deferred()
+            # The count, the filters and the footer waited for the first page: they come up
+            # anyway, so the list can be sorted or filtered to try again.
+            self.call_after_refresh(self._start_deferred)
         self.notify(message.error, title=f"Could not load {message.what}", severity="error")
 
     # --- actions (bindings and palette) ------------------------------------------------

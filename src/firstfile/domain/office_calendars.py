@@ -57,7 +57,7 @@ class Closure:
 class ClosureTable:
     """Published closed days per office, and the years each office's list is complete for."""
 
-    __slots__ = ("_by_office", "_complete", "closures")
+    __slots__ = ("_by_office", "_complete", "_hash", "closures")
 
     def __init__(
         self,
@@ -71,6 +71,8 @@ class ClosureTable:
         self._complete: dict[str, frozenset[int]] = {
             office: frozenset(years) for office, years in (complete_years or {}).items()
         }
+        # Computed once: tables key the calendar caches below.
+        self._hash = hash((self.closures, tuple(sorted(self._complete.items()))))
 
     def closure(self, office: str, day: date) -> Closure | None:
         """The published closure of office on day, or None."""
@@ -91,7 +93,7 @@ class ClosureTable:
         return (self.closures, self._complete) == (other.closures, other._complete)
 
     def __hash__(self) -> int:
-        return hash(self.closures)
+        return self._hash
 
 
 NO_CLOSURES = ClosureTable()
@@ -164,6 +166,7 @@ def is_open(office: str, day: date, table: ClosureTable = NO_CLOSURES) -> bool:
     return closed_reason(office, day, table) is None
 
 
+@lru_cache(maxsize=65536)
 def next_open_day(office: str, day: date, table: ClosureTable = NO_CLOSURES) -> date:
     """day itself when office is open then, else the next day it is."""
     start = day
@@ -185,6 +188,7 @@ def _cn_schedule_known(year: int) -> bool:
     return any(d.year == year for d in cn.weekend_workdays)
 
 
+@lru_cache(maxsize=4096)
 def calendar_warning(office: str, day: date, table: ClosureTable = NO_CLOSURES) -> str:
     """A sentence saying the closed days of office around day are not fully known, or "".
 

@@ -65,7 +65,6 @@ PUBLIC_KINDS: frozenset[str] = frozenset(
 # (Helsinn v. Teva, 139 S. Ct. 628 (2019)). Elsewhere a confidential offer is not public.
 US_DISCLOSURE_KINDS: frozenset[str] = PUBLIC_KINDS | {"offer-for-sale"}
 
-EARLIEST_EVENT_DATE = date(1980, 1, 1)  # an event before this is a typing mistake
 
 # Rule shapes: each names the evaluation function in deadline_evaluation.py.
 US_GRACE = "us-grace"

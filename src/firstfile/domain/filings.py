@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from firstfile.domain.disclosure import Problem
 from firstfile.domain.office_calendars import NO_CLOSURES, ClosureTable, next_open_day
 from firstfile.domain.views import EventView
 
@@ -40,6 +41,7 @@ CLAIMING_KINDS: frozenset[str] = frozenset({NONPROVISIONAL, PCT, UTILITY_MODEL})
 # Kinds whose office must be named: the interchange reader and the CLI refuse them without one.
 OFFICE_KINDS: frozenset[str] = frozenset({NONPROVISIONAL, PCT, UTILITY_MODEL, NATIONAL_PHASE})
 
+EARLIEST_EVENT_DATE = date(1980, 1, 1)  # an event before this is a typing mistake
 PRIORITY_MONTHS = 12
 RESTORATION_MONTHS = 14
 
@@ -242,3 +244,51 @@ def _recorded(
     return Claim(reference, claimed, False, year_end=end,
                  problem=f"The claim to {reference!r} ({claimed.date.isoformat()}) does not "
                          f"hold: {why}.")
+
+
+def event_problems(event: EventView) -> list[Problem]:
+    """What the deadline engine cannot read in one event: a date before 1980, a filing or
+    phase entry without its office, a provisional outside the US, a priority claim on an event
+    that is not a filing, restored without a claim. The CLI, the services and the interchange
+    reader all refuse these (nothing is written)."""
+    problems: list[Problem] = []
+    if event.date < EARLIEST_EVENT_DATE:
+        problems.append(Problem("date", f"{event.date.isoformat()} is before "
+                                        f"{EARLIEST_EVENT_DATE.year}: check the year"))
+    if event.kind in OFFICE_KINDS and not event.jurisdiction.strip():
+        problems.append(Problem("jurisdiction", f"a {event.kind} event names its office: give "
+                                                "it as US, EP, CN, JP, ... (for a PCT, the "
+                                                "receiving office)"))
+    if event.kind == PROVISIONAL and normalize_office(event.jurisdiction) not in ("", "US"):
+        problems.append(Problem("jurisdiction", "a provisional-filed event is a US provisional: "
+                                                "leave the office empty or give US; record "
+                                                "another office's filing as "
+                                                "nonprovisional-filed"))
+    if event.claims_priority_of and event.kind not in CLAIMING_KINDS:
+        problems.append(Problem("claims_priority_of", f"only a filing claims priority "
+                                                      f"({', '.join(sorted(CLAIMING_KINDS))}), "
+                                                      f"not a {event.kind} event"))
+    if event.restored and not event.claims_priority_of:
+        problems.append(Problem("restored", "restored says a late priority claim was restored: "
+                                            "name the claimed filing in claims_priority_of"))
+    return problems
+
+
+def claim_problems(event: EventView, recorded: Iterable[EventView]) -> list[Problem]:
+    """A claim naming no recorded earlier filing (by its reference) of the same disclosure."""
+    filings = [e for e in recorded
+               if e is not event and e.kind in FILING_KINDS and e.reference]
+    problems: list[Problem] = []
+    for reference in event.claims_priority_of:
+        found = [e for e in filings if e.reference.casefold() == reference.casefold()]
+        if not found:
+            problems.append(Problem("claims_priority_of", f"no filing with the reference "
+                                                          f"{reference!r} is recorded on this "
+                                                          "disclosure: record that filing with "
+                                                          "this reference, or correct it"))
+        elif found[0].date > event.date:
+            problems.append(Problem("claims_priority_of", f"{reference!r} was filed on "
+                                                          f"{found[0].date.isoformat()}, after "
+                                                          "this filing: a filing claims only "
+                                                          "earlier ones"))
+    return problems

@@ -484,6 +484,12 @@ def test_jp_grace_proof_within_30_days_of_filing() -> None:
         == "met"
     assert only(compute_deadlines(events, as_of=date(2026, 10, 2)), "jp-grace-proof").state \
         == "lost"
+    # Filed on the grace year's extended last day (Sat 2027-05-15 -> Mon 2027-05-17): the
+    # proof is still owed, 2027-05-17 + 30 days = Wed 2027-06-16
+    last_day = [ev("public-disclosure", "2026-05-15"),
+                ev("nonprovisional-filed", "2027-05-17", "JP")]
+    assert only(compute_deadlines(last_day, as_of=date(2027, 5, 18)),
+                "jp-grace-proof").due == date(2027, 6, 16)
 
 
 def test_cn_proof_two_months_moved_past_national_day() -> None:
@@ -622,7 +628,7 @@ def test_without_designated_offices_the_generic_rows_remain() -> None:
     assert only(rows, "pct-ep-regional-phase").due == date(2028, 8, 15)
     entered = compute_deadlines([pct, ev("national-phase-entered", "2028-07-01", "JP")],
                                 as_of=date(2028, 8, 1))
-    # An entry without designations gets its own row; the generic row is met by it too
+    # Without designations the first entry recorded, in any office but EP, meets the row
     assert only(entered, "pct-national-phase", "national").state == "met"
 
 

@@ -483,8 +483,10 @@ def _grace_proof(rule: Rule, facts: Facts, earlier: list[Deadline]) -> list[Dead
     disclosure = facts.earliest(PUBLIC_KINDS)
     if disclosure is None:
         return []
-    window = 12 if office == "JP" else 6
-    limit = add_months(disclosure.date, window)
+    # JP: the grace year, extended like the grace row; EP and CN: the 6-month exception
+    # windows, not extended (neither is a procedural time limit).
+    limit = (_due(facts, office, disclosure.date, months=12).day if office == "JP"
+             else add_months(disclosure.date, 6))
     direct = [f for f in facts.made_filings()
               if f.event.kind in (NONPROVISIONAL, UTILITY_MODEL)
               and filing_office(f.event) == office]

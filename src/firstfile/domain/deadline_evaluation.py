@@ -956,6 +956,5 @@ def evaluate(rule: Rule, facts: Facts, earlier: list[Deadline]) -> list[Deadline
     return evaluator(rule, facts, earlier)
 
 
-# Used by the tests of the table: the next open day of an office, as the rules compute it.
-__all__ = ["DEADLINE_STATES", "DUE_SOON_DAYS", "Deadline", "PhaseStatus", "evaluate",
-           "next_open_day", "phase_status", "state_for"]
+__all__ = ["DEADLINE_STATES", "DUE_SOON_DAYS", "UNMET", "Deadline", "PhaseStatus", "evaluate",
+           "phase_status", "state_for"]

@@ -414,7 +414,7 @@ class _DocumentReader:
         when = self.check.date(own, "date", path)
         event = EventView(
             kind=self.check.choice(own, "kind", path, EVENT_KINDS, ""),
-            date=when or date.max,
+            date=when or date.min,
             jurisdiction=self.check.text(own, "jurisdiction", path),
             reference=self.check.text(own, "reference", path),
             note=self.check.text(own, "note", path, multiline=True),
@@ -428,7 +428,7 @@ class _DocumentReader:
                 continue
             where = join(path, problem.field)
             self.problems.error(self._line(where), where, problem.message)
-        return replace(event, date=when or date.min)
+        return event
 
     def _check_claims(self, events: tuple[EventView, ...], path: str) -> None:
         """Each claim names an earlier filing of the same disclosure by its reference, and

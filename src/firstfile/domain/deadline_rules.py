@@ -125,7 +125,8 @@ NATIONAL_PHASES: Mapping[str, NationalPhase] = {
         NationalPhase("EP", 31, "EPC Rule 159(1); PCT Art. 22(3), 39(1)(b)"),
         NationalPhase(
             "CA", 30, "Canadian Patent Rules (SOR/2019-251) s. 154; PCT Art. 22(3)",
-            late_months=42, late_note="CIPO accepts entry up to 42 months with a late fee",
+            late_months=42, late_note="CIPO accepts entry up to 42 months with a late fee "
+            "and a statement that the delay was unintentional",
         ),
     )
 }

@@ -151,11 +151,13 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         """What waits on counsel, oldest first, with the nearest deadline."""
         from firstfile.domain.workflow import status_label
         from firstfile.services import counsel
+        from firstfile.services.office_closures import load_closures
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
+        closures = load_closures(settings.templates_dir).table
         with user_errors(), opened_store(settings) as store:
-            items = counsel.review_queue(store, as_of=today)
+            items = counsel.review_queue(store, as_of=today, closures=closures)
         if as_json:
             print_json([
                 {"disclosure": i.state.key, "title": i.state.title, "status": i.state.status,

@@ -184,8 +184,12 @@ def test_events_recorded_later_change_the_next_deadline(portfolio: Store,
     build_bundle(portfolio, out, as_of=AS_OF)
     sheet = load_workbook(BytesIO(_members(out)["index.xlsx"])).active
     row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == view.key)
-    assert row[7].date() == date(2026, 4, 1) and row[8] == "us-grace-period"
-    assert row[9] == "open"
+    # The offer's US grace application is due 2026-04-01 (2025-04-01 + 1 year, a Wednesday);
+    # the invention was completed in China, so CNIPA's examination had to be requested
+    # 4 months before that: 2025-12-01, now overdue.
+    assert view.completed_in_china
+    assert row[7].date() == date(2025, 12, 1) and row[8] == "cn-confidentiality-exam"
+    assert row[9] == "overdue"
 
 
 @pytest.mark.parametrize("filt", [ListFilter(), ListFilter(engagement_key="bms48-shenzhen"),

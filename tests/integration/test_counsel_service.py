@@ -117,15 +117,22 @@ def test_events_add_and_remove_and_change_the_docket(seeded: Store) -> None:
     counsel.add_event(seeded, key, EventView("provisional-filed", date(2026, 2, 1), "US"),
                       actor="counsel")
     us = [r for r in counsel.docket(seeded, as_of=TODAY) if r.deadline.rule == "us-grace-period"]
+    # A provisional keeps the grace only through a non-provisional claiming it within its
+    # 12 months: 2026-02-01 + 12 months = Mon 2027-02-01
+    assert (us[0].deadline.state, us[0].deadline.due) == ("open", date(2027, 2, 1))
+    counsel.add_event(seeded, key, EventView("nonprovisional-filed", date(2026, 2, 20), "US"),
+                      actor="counsel")
+    us = [r for r in counsel.docket(seeded, as_of=TODAY) if r.deadline.rule == "us-grace-period"]
     assert us[0].deadline.state == "met"
     view = counsel.remove_event(seeded, key, EventView("public-disclosure", date(2026, 1, 15),
                                                        "DE", "embedded world"), actor="jdoe")
-    assert [e.kind for e in view.events] == ["provisional-filed"]
+    assert [e.kind for e in view.events] == ["provisional-filed", "nonprovisional-filed"]
     with pytest.raises(NotFound):
         counsel.remove_event(seeded, key, show, actor="jdoe")
     with pytest.raises(ValidationFailed, match="use one of"):
         counsel.add_event(seeded, key, EventView("rumour", date(2026, 1, 1)), actor="jdoe")
-    assert _audit_actions(seeded, key)[1:] == ["event-add", "event-add", "event-remove"]
+    assert _audit_actions(seeded, key)[1:] == ["event-add", "event-add", "event-add",
+                                                "event-remove"]
 
 
 def test_review_queue_is_oldest_first_with_the_nearest_deadline(seeded: Store) -> None:

@@ -103,12 +103,26 @@ async def test_deadlines_screen_shows_overdue_first_and_cycles_windows(
         await app.push_screen(screen)
         await _settle(pilot)
         table = screen.query_one("#deadlines-table", DataTable)
-        states = _cells(table, 1)
+        states = [s.removesuffix(" (planned)") for s in _cells(table, 1)]
         assert states and states[0] == "overdue"
-        assert set(states) <= {"overdue", "due-soon"}
+        assert set(states) <= {"overdue", "due-soon", "lost"}
+        # Lost rights are in the default view, after the overdue rows
+        assert "lost" in states
+        assert states == sorted(states, key=lambda s: {"overdue": 0, "lost": 1}.get(s, 2))
+        # Rules in words; the highlighted row's explanation and source below the table
+        assert "EP absolute novelty" in _cells(table, 3)
+        assert not any("-" in rule and " " not in rule for rule in _cells(table, 3))
+        detail = str(screen.query_one("#deadlines-detail", Static).render())
+        first = screen.shown[0].deadline
+        assert first.title in detail and "Source: " + first.source[:20] in detail
+        lost_index = states.index("lost")
+        table.move_cursor(row=lost_index)
+        await pilot.pause()
+        detail = str(screen.query_one("#deadlines-detail", Static).render())
+        assert screen.shown[lost_index].deadline.note[:40] in detail
         thirty = table.row_count
         summary = str(screen.query_one("#deadlines-summary", Static).render())
-        assert "within 30 days" in summary
+        assert "within 30 days" in summary and "lost" in summary
         for _ in range(3):  # 60, 90, all
             await pilot.press("w")
         await pilot.pause()

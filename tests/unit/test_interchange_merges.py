@@ -220,7 +220,8 @@ def test_the_merged_ideas_example_in_the_format_document_is_valid() -> None:
     format_md = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
     blocks = format_md.read_text(encoding="utf-8").split("```yaml\n")
     example = blocks[1].split("```", 1)[0]
-    (merged,) = [b.split("```", 1)[0] for b in blocks[2:] if "merged_into" in b]
+    codes = [b.split("```", 1)[0] for b in blocks[2:]]
+    (merged,) = [code for code in codes if "merged_into" in code]
     start = example.index("    ideas:\n")
     end = example.index("disclosures:")
     doc = parse(example[:start] + merged + example[end:], "FORMAT.md")

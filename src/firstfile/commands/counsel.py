@@ -4,7 +4,9 @@ events, and the counsel bundle.
     firstfile deadlines [--json] [--within DAYS] [--as-of DATE]
     firstfile export bundle -o FILE.zip [--engagement KEY] [--status S] [--template FILE.docx]
     firstfile review queue | show KEY | move KEY STATUS | decide KEY DECISION -r WHY
-    firstfile review note KEY TEXT | event-add KEY KIND DATE | event-remove KEY KIND DATE
+    firstfile review note KEY TEXT | event-remove KEY KIND DATE
+    firstfile review event-add KEY KIND DATE [-j OFFICE] [--reference REF]
+                               [--claims-priority-of REF ...] [--restored] [--note TEXT]
 """
 
 from __future__ import annotations
@@ -71,11 +73,17 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         """Every deadline that follows from the recorded events, soonest first."""
         from firstfile.domain.deadlines import due_within
         from firstfile.services import counsel
+        from firstfile.services.office_closures import load_closures
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
+        closures = load_closures(settings.templates_dir)
+        for problem in closures.problems:
+            typer.echo(f"warning: {problem} (using {closures.path or 'no closure table'})",
+                       err=True)
         with user_errors(), opened_store(settings) as store:
-            rows = counsel.docket(store, as_of=today, engagement_key=engagement)
+            rows = counsel.docket(store, as_of=today, engagement_key=engagement,
+                                  closures=closures.table)
         if within is not None:
             rows = due_within(rows, within, as_of=today)
         if as_json:
@@ -86,7 +94,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             return
         print_rows([
             (row.deadline.due.isoformat() if row.deadline.due else "(undated)",
-             row.deadline.state, row.disclosure, row.deadline.rule, row.deadline.jurisdiction,
+             row.deadline.state + (" (planned)" if row.deadline.planned else ""),
+             row.disclosure, row.deadline.rule, row.deadline.jurisdiction,
              f"from {row.deadline.basis.kind} {row.deadline.basis.date.isoformat()}"
              if row.deadline.basis else "")
             for row in rows
@@ -142,11 +151,13 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         """What waits on counsel, oldest first, with the nearest deadline."""
         from firstfile.domain.workflow import status_label
         from firstfile.services import counsel
+        from firstfile.services.office_closures import load_closures
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
+        closures = load_closures(settings.templates_dir).table
         with user_errors(), opened_store(settings) as store:
-            items = counsel.review_queue(store, as_of=today)
+            items = counsel.review_queue(store, as_of=today, closures=closures)
         if as_json:
             print_json([
                 {"disclosure": i.state.key, "title": i.state.title, "status": i.state.status,
@@ -185,7 +196,10 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                 ("joint", ", ".join(state.joint_vendors) or "no")]
         if state.suggestion:
             rows.append(("suggested", f"{state.suggestion.decision}: {state.suggestion.reason}"))
-        rows.extend(("event", f"{e.kind} {e.date.isoformat()} {e.jurisdiction} {e.reference}")
+        rows.extend(("event", f"{e.kind} {e.date.isoformat()} {e.jurisdiction} {e.reference}"
+                              + (f" claims {', '.join(e.claims_priority_of)}"
+                                 if e.claims_priority_of else "")
+                              + (" (restored)" if e.restored else ""))
                     for e in view.events)
         rows.append(("notes", state.reviewer_notes or "-"))
         print_rows(rows)
@@ -230,16 +244,29 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     @review_app.command("event-add")
     def event_add(
         ctx: typer.Context, key: str, kind: str, when: str,
-        jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j")] = "",
-        reference: Annotated[str, typer.Option("--reference")] = "",
+        jurisdiction: Annotated[str, typer.Option(
+            "--jurisdiction", "-j", help="The office: US, EP, CN, JP, ... (for a PCT, the "
+                                         "receiving office). Required for a filing or a "
+                                         "national-phase entry.")] = "",
+        reference: Annotated[str, typer.Option(
+            "--reference", help="Application number, agreement or venue; a filing that "
+                                "later filings claim needs one.")] = "",
+        claims: Annotated[list[str] | None, typer.Option(
+            "--claims-priority-of", help="The reference of an earlier filing this filing "
+                                         "claims (repeat for several).",
+            show_default=False)] = None,
+        restored: Annotated[bool, typer.Option(
+            "--restored", help="A late priority claim restored on petition.")] = False,
         note_text: Annotated[str, typer.Option("--note")] = "",
         db: DbOption = None,
     ) -> None:
-        """Record an event (public-disclosure, offer-for-sale, provisional-filed, ...)."""
+        """Record an event (public-disclosure, offer-for-sale, provisional-filed, ...); a date
+        after today is a planned event."""
         from firstfile.domain.views import EventView
         from firstfile.services import counsel
 
-        event = EventView(kind, _date(when, "the date"), jurisdiction, reference, note_text)
+        event = EventView(kind, _date(when, "the date"), jurisdiction, reference, note_text,
+                          tuple(claims or ()), restored)
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.add_event(store, key, event, actor=settings.actor)

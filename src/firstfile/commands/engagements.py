@@ -8,6 +8,7 @@ imported and tried alone.
     firstfile engagements phase KEY PHASE [--override --reason TEXT]
     firstfile engagements tick KEY STEP [--note TEXT] [--date DATE] [--undo]
     firstfile vendors list [--json]
+    firstfile vendors nda KEY [--signed DATE] [--expires DATE | --term-months N] [--clear]
     firstfile checklist show ENGAGEMENT VENDOR [--json]
     firstfile checklist set ENGAGEMENT VENDOR ITEM STATUS [--reason] [--evidence] [--note]
                                                            [--date] [--who]
@@ -49,6 +50,19 @@ def _parse_date(value: str | None) -> date | None:
         fail(f"--date must be a date such as 2026-03-01, not {value!r}")
 
 
+def _parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} must be a date such as 2026-03-01, not {value!r}")
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "(not recorded)"
+
+
 def _with_store(ctx: typer.Context, db: str | None, work: Callable[[Any, Any], T]) -> T:
     """Run work(store, settings) with user errors reported plainly and the store closed."""
     settings = settings_for(ctx, db)
@@ -72,6 +86,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     engagements_app.command("phase")(change_phase)
     engagements_app.command("tick")(tick_step)
     vendors_app.command("list")(list_vendors)
+    vendors_app.command("nda")(vendor_nda)
     checklist_app.command("show")(show_checklist)
     checklist_app.command("set")(set_item)
     export_app.command("checklist")(export_checklist)
@@ -189,8 +204,41 @@ def list_vendors(ctx: typer.Context, as_json: JsonOption = False,
         print_json([v.as_json() for v in views])
         return
     print_rows([(v.key, v.kind, v.country or "-", v.name,
-                 ("competitors: " + ", ".join(v.competitors)) if v.competitors else "")
+                 ("competitors: " + ", ".join(v.competitors)) if v.competitors else "",
+                 f"NDA expires {v.nda_expires_on.isoformat()}" if v.nda_expires_on else "")
                 for v in views])
+
+
+def vendor_nda(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Vendor key.")],
+    signed: Annotated[str | None, typer.Option(
+        "--signed", help="The day the NDA was signed (YYYY-MM-DD).")] = None,
+    expires: Annotated[str | None, typer.Option(
+        "--expires", help="The day its confidentiality duty ends (YYYY-MM-DD).")] = None,
+    term_months: Annotated[int | None, typer.Option(
+        "--term-months", help="Or: how many months from --signed it runs.")] = None,
+    clear: Annotated[bool, typer.Option(
+        "--clear", help="Forget the recorded NDA dates.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Record a vendor's NDA term: when it was signed and when it expires."""
+    from firstfile.services import vendors
+
+    if clear and (signed or expires or term_months is not None):
+        fail("--clear takes no dates: give either --clear or the NDA's dates")
+    if not clear and signed is None and expires is None:
+        fail("give --signed and --expires (or --term-months), or --clear")
+    signed_on = _parse_day(signed, "--signed")
+    expires_on = _parse_day(expires, "--expires")
+    view = _with_store(ctx, db, lambda store, s: vendors.set_vendor_nda(
+        store, key, signed_on=signed_on, expires_on=expires_on, term_months=term_months,
+        actor=s.actor))
+    if view.nda_signed_on is None and view.nda_expires_on is None:
+        typer.echo(f"{key}: no NDA dates recorded")
+        return
+    typer.echo(f"{key}: NDA signed {_day(view.nda_signed_on)}, expires "
+               f"{_day(view.nda_expires_on)}")
 
 
 def show_checklist(

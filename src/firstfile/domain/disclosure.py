@@ -63,6 +63,7 @@ class DisclosureDraft:
     jurisdictions: str = ""
     reverse_engineerable: bool | None = None
     completed_in_china: bool = False
+    made_in_us: bool = False  # any part made in the US (35 USC 184 foreign filing licence)
     inventors: tuple[InventorEntry, ...] = ()
     components: tuple[str, ...] = field(default=())
 

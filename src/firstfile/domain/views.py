@@ -27,13 +27,20 @@ class InventorView:
 
 @dataclass(frozen=True, slots=True)
 class EventView:
-    """Something that happened to the invention: a disclosure, an offer, a filing."""
+    """Something that happened (or is planned) to the invention: a disclosure, a filing.
+
+    A filing names the earlier filings whose priority it claims by their `reference`
+    (`claims_priority_of`); `restored` says a late claim was restored on petition
+    (PCT Rule 26bis.3, 37 CFR 1.78(b), 1.55(c)). docs/DEADLINES.md says how the engine reads them.
+    """
 
     kind: str
     date: date
     jurisdiction: str = ""
     reference: str = ""
     note: str = ""
+    claims_priority_of: tuple[str, ...] = ()
+    restored: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ class DisclosureView:
     jurisdictions: str = ""
     reverse_engineerable: bool | None = None
     completed_in_china: bool = False
+    made_in_us: bool = False  # any part made in the US (35 USC 184 foreign filing licence)
     inventors: tuple[InventorView, ...] = ()
     events: tuple[EventView, ...] = ()
     components: tuple[str, ...] = ()

@@ -40,7 +40,15 @@ EVENT_KINDS: tuple[str, ...] = (
     # Kinds the deadline engine reads (deadline_rules.EXTRA_EVENT_KINDS), so they can be
     # recorded like any other event; the date is the day it happened.
     "national-phase-entered",
+    "utility-model-filed",
+    "confidentiality-exam-requested",
     "confidentiality-exam-cleared",
+    "foreign-filing-licence-granted",
+    "nonpublication-requested",
+    "nonpublication-rescinded",
+    "grace-proof-filed",
+    "vendor-application-published",
+    "derivation-petition-filed",
     "employee-invention-reported",
     "employee-invention-claimed",
     "employee-invention-released",

@@ -35,6 +35,8 @@ class VendorDoc:
     kind: str
     country: str  # ISO 3166 alpha-2, upper case
     competitors: tuple[str, ...] = ()  # names of competitors the vendor also serves
+    nda_signed_on: date | None = None  # the NDA's term: signed ...
+    nda_expires_on: date | None = None  # ... and when its confidentiality duty ends
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, validate
+from firstfile.domain.filings import FILING_KINDS, claim_problems, event_problems
 from firstfile.domain.keys import parse_disclosure_key
 from firstfile.domain.views import EventView
 from firstfile.domain.vocabulary import (
@@ -193,12 +194,21 @@ class _DocumentReader:
             self.problems.error(own["country"].line, join(path, "country"),
                                 f"{country!r} is not a country code: use the two-letter ISO "
                                 "3166 code, e.g. CN, MX, MY, US")
+        signed = self.check.date(own, "nda_signed_on", path)
+        expires = self.check.date(own, "nda_expires_on", path)
+        if signed is not None and expires is not None and expires < signed:
+            where = join(path, "nda_expires_on")
+            self.problems.error(self._line(where), where,
+                                f"the NDA expires ({expires.isoformat()}) before it was signed "
+                                f"({signed.isoformat()}): check both dates")
         return VendorDoc(
             key=key,
             name=self.check.text(own, "name", path, required=True),
             kind=self.check.choice(own, "kind", path, VENDOR_KINDS, ""),
             country=country,
             competitors=self._text_list(own, "competitors", path),
+            nda_signed_on=signed,
+            nda_expires_on=expires,
         )
 
     def _person(self, node: Node, path: str) -> PersonDoc:
@@ -377,12 +387,14 @@ class _DocumentReader:
             jurisdictions=check.text(own, "jurisdictions", path),
             reverse_engineerable=check.boolean(own, "reverse_engineerable", path),
             completed_in_china=bool(check.boolean(own, "completed_in_china", path)),
+            made_in_us=bool(check.boolean(own, "made_in_us", path)),
             inventors=tuple(self._inventor(item, item_path)
                             for item, item_path in check.items(own, "inventors", path)),
             components=self._key_list(own, "components", path, "component"),
         )
         events = tuple(self._event(item, item_path)
                        for item, item_path in check.items(own, "events", path))
+        self._check_claims(events, join(path, "events"))
         self._domain_rules(draft, path)
         return DisclosureDoc(draft=draft, key=key, events=events)
 
@@ -399,13 +411,43 @@ class _DocumentReader:
 
     def _event(self, node: Node, path: str) -> EventView:
         own = self.check.mapping(node, path, *schema.EVENT) or {}
-        return EventView(
+        when = self.check.date(own, "date", path)
+        event = EventView(
             kind=self.check.choice(own, "kind", path, EVENT_KINDS, ""),
-            date=self.check.date(own, "date", path) or date.min,
+            date=when or date.min,
             jurisdiction=self.check.text(own, "jurisdiction", path),
             reference=self.check.text(own, "reference", path),
             note=self.check.text(own, "note", path, multiline=True),
+            claims_priority_of=self._text_list(own, "claims_priority_of", path),
+            restored=bool(self.check.boolean(own, "restored", path)),
         )
+        # What the deadline engine cannot read (domain/filings.event_problems); a date already
+        # reported as wrong is not reported again.
+        for problem in event_problems(event):
+            if problem.field == "date" and when is None:
+                continue
+            where = join(path, problem.field)
+            self.problems.error(self._line(where), where, problem.message)
+        return event
+
+    def _check_claims(self, events: tuple[EventView, ...], path: str) -> None:
+        """Each claim names an earlier filing of the same disclosure by its reference, and
+        filings that can be claimed have references of their own."""
+        seen: dict[str, int] = {}
+        for index, event in enumerate(events):
+            if event.kind in FILING_KINDS and event.reference:
+                folded = event.reference.casefold()
+                if folded in seen:
+                    where = join(f"{path}[{index}]", "reference")
+                    self.problems.error(self._line(where), where,
+                                        f"{event.reference!r} is also the reference of "
+                                        f"events[{seen[folded]}]: a priority claim could not "
+                                        "tell the two filings apart")
+                seen.setdefault(folded, index)
+        for index, event in enumerate(events):
+            for problem in claim_problems(event, events):
+                where = join(f"{path}[{index}]", problem.field)
+                self.problems.error(self._line(where), where, problem.message)
 
     # -- lists of keys and names -----------------------------------------------------------
 

@@ -11,7 +11,8 @@ Keys = tuple[tuple[str, ...], tuple[str, ...]]  # (required, optional)
 TOP: Keys = (("format", "engagement"), ("vendors", "people", "components", "sessions",
                                         "disclosures"))
 ENGAGEMENT: Keys = (("key", "name"), ("product", "phase"))
-VENDOR: Keys = (("key", "name", "kind", "country"), ("competitors",))
+VENDOR: Keys = (("key", "name", "kind", "country"),
+                ("competitors", "nda_signed_on", "nda_expires_on"))
 PERSON: Keys = (("key", "name"), ("email", "organization"))
 COMPONENT: Keys = (
     ("key", "name", "value_add", "differentiation", "reverse_engineering_difficulty"),
@@ -45,13 +46,15 @@ DISCLOSURE: Keys = (
         "jurisdictions",
         "reverse_engineerable",
         "completed_in_china",
+        "made_in_us",
         "inventors",
         "events",
         "components",
     ),
 )
 INVENTOR: Keys = (("person",), ("role", "contribution"))
-EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note"))
+EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note", "claims_priority_of",
+                                  "restored"))
 
 IDEA_STATUSES: tuple[str, ...] = ("open", "parked", "promoted")
 MERGED_STATUS = "parked"  # a merged idea is kept, parked, pointing at the one it joined

@@ -141,7 +141,8 @@ def _engagement(e: EngagementDoc) -> dict[str, Any]:
 
 def _vendor(v: VendorDoc) -> dict[str, Any]:
     return _fields({"key": v.key, "name": v.name, "kind": v.kind, "country": v.country},
-                   {"competitors": v.competitors}, {})
+                   {"competitors": v.competitors, "nda_signed_on": v.nda_signed_on,
+                    "nda_expires_on": v.nda_expires_on}, {})
 
 
 def _person(p: PersonDoc) -> dict[str, Any]:
@@ -221,8 +222,9 @@ def _disclosure(d: DisclosureDoc) -> dict[str, Any]:
             "jurisdictions": draft.jurisdictions,
             "reverse_engineerable": draft.reverse_engineerable,
             "completed_in_china": draft.completed_in_china,
+            "made_in_us": draft.made_in_us,
         },
-        {"prototype_exists": False, "completed_in_china": False},
+        {"prototype_exists": False, "completed_in_china": False, "made_in_us": False},
     ))
     if draft.inventors:
         data["inventors"] = [_inventor(i) for i in draft.inventors]
@@ -244,5 +246,6 @@ def _inventor(i: InventorEntry) -> dict[str, Any]:
 
 def _event(e: EventView) -> dict[str, Any]:
     return _fields({"kind": e.kind, "date": e.date},
-                   {"jurisdiction": e.jurisdiction, "reference": e.reference, "note": e.note},
-                   {})
+                   {"jurisdiction": e.jurisdiction, "reference": e.reference, "note": e.note,
+                    "claims_priority_of": e.claims_priority_of, "restored": e.restored},
+                   {"restored": False})

@@ -19,13 +19,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from firstfile.domain.deadlines import Deadline, compute_deadlines
+from firstfile.domain.deadlines import Deadline, compute_deadlines, designated_offices
+from firstfile.domain.office_calendars import ClosureTable
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
 from firstfile.rendering import bundle as parts
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
 from firstfile.services import counsel
 from firstfile.services.errors import UserError
+from firstfile.services.office_closures import load_closures
 from firstfile.storage.bundle_queries import CounselFields, bundle_rows
 from firstfile.storage.disclosure_queries import ListFilter
 from firstfile.storage.engine import Store
@@ -55,15 +57,18 @@ class BundleInput:
 
 
 def gather(
-    store: Store, *, engagement_key: str | None, status: str | None, as_of: date
+    store: Store, *, engagement_key: str | None, status: str | None, as_of: date,
+    closures: ClosureTable | None = None,
 ) -> BundleInput:
-    """The selected disclosures with their decisions and deadlines."""
+    """The selected disclosures with their decisions and deadlines (closures: the offices'
+    published closed days, by default the shipped table)."""
     if status is not None and status not in DISCLOSURE_STATUSES:
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
     with store.read() as db:
         rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
     views, decisions = rows.views, rows.counsel
+    closures = closures if closures is not None else load_closures().table
     # The views already hold the events: the deadlines need no second query.
     deadlines = {
         view.key: compute_deadlines(
@@ -71,6 +76,9 @@ def gather(
             as_of=as_of,
             completed_in_china=view.completed_in_china,
             german_employee_invention=decisions[view.key].german_employee_invention,
+            made_in_us=view.made_in_us,
+            designated=designated_offices(view.jurisdictions),
+            closures=closures,
         )
         for view in views
     }
@@ -103,7 +111,8 @@ def build_bundle(
                           "another -o path")
     as_of = as_of or date.today()
     form = template or find_org_template(templates_dir)
-    data = gather(store, engagement_key=engagement_key, status=status, as_of=as_of)
+    data = gather(store, engagement_key=engagement_key, status=status, as_of=as_of,
+                  closures=load_closures(templates_dir).table)
     if not data.views:
         what = " ".join(filter(None, (f"in {engagement_key}" if engagement_key else "",
                                       f"with status {status}" if status else "")))

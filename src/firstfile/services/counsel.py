@@ -17,14 +17,18 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from firstfile.domain import workflow
+from firstfile.domain.deadline_rules import VendorNda
 from firstfile.domain.deadlines import (
     Deadline,
     DisclosureEvents,
     DocketRow,
     compute_deadlines,
     compute_docket,
+    designated_offices,
 )
 from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain.filings import claim_problems, event_problems
+from firstfile.domain.office_calendars import ClosureTable
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.views import DisclosureView, EventView
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
@@ -32,9 +36,21 @@ from firstfile.domain.workflow import ReviewState
 from firstfile.services.disclosures import view_to_draft
 from firstfile.services.errors import Conflict, NotFound, ValidationFailed
 from firstfile.storage import audit
-from firstfile.storage.disclosure_queries import build_view, find_disclosure
+from firstfile.storage.disclosure_queries import (
+    build_view,
+    event_row,
+    event_view,
+    find_disclosure,
+)
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import Disclosure, DisclosureEvent, DisclosureInventor, Engagement
+from firstfile.storage.tables import (
+    Disclosure,
+    DisclosureEvent,
+    DisclosureInventor,
+    Engagement,
+    EngagementVendor,
+    Vendor,
+)
 
 JURISDICTION_MAX = 8  # DisclosureEvent.jurisdiction
 REFERENCE_MAX = 200  # DisclosureEvent.reference
@@ -79,12 +95,16 @@ class QueueItem:
     engagement_key: str = ""
 
 
-def review_queue(store: Store, *, as_of: date) -> list[QueueItem]:
+def review_queue(
+    store: Store, *, as_of: date, closures: ClosureTable | None = None
+) -> list[QueueItem]:
     """What waits on counsel (submitted, in review, decided, filed), oldest first.
 
     "Oldest" is the date submitted (a disclosure without one counts from its creation);
     ties go by key. Each item carries its nearest dated deadline that is not yet met or lost.
+    closures are the offices' published closed days (default: the shipped table).
     """
+    closures = _closures(closures)
     with store.read() as db:
         rows = list(
             db.execute(
@@ -100,6 +120,7 @@ def review_queue(store: Store, *, as_of: date) -> list[QueueItem]:
         disclosures = [d for d, _ in rows]
         states = _states(db=db, disclosures=disclosures)
         events = _events_by_id(db=db, ids=[d.id for d in disclosures if d.id is not None])
+        ndas = _ndas_by_engagement(db=db, disclosures=disclosures)
     items: list[QueueItem] = []
     for (disclosure, engagement_key), state in zip(rows, states, strict=True):
         deadlines = compute_deadlines(
@@ -107,6 +128,10 @@ def review_queue(store: Store, *, as_of: date) -> list[QueueItem]:
             as_of=as_of,
             completed_in_china=disclosure.completed_in_china,
             german_employee_invention=disclosure.german_employee_invention,
+            made_in_us=disclosure.made_in_us,
+            designated=designated_offices(disclosure.jurisdictions),
+            closures=closures,
+            ndas=ndas.get(disclosure.engagement_id or 0, ()),
         )
         since = disclosure.submitted_on or disclosure.created_at.date()
         items.append(QueueItem(state, since, nearest_deadline(deadlines), engagement_key or ""))
@@ -128,13 +153,17 @@ def docket(
     engagement_key: str | None = None,
     keys: Iterable[str] | None = None,
     include_inactive: bool = False,
+    closures: ClosureTable | None = None,
 ) -> list[DocketRow]:
     """Every deadline of every disclosure, soonest first (domain/deadlines.compute_docket).
 
     Drafts are included: a bar date runs from the engineer's trade-show talk whether or not
     the disclosure was submitted. Closed and withdrawn disclosures are left out unless
     include_inactive, since nothing will be filed for them; deleted ones always are.
+    closures are the offices' published closed days (default: the shipped table; the CLI and
+    the screen pass the user's, services/office_closures.load_closures).
     """
+    closures = _closures(closures)
     with store.read() as db:
         stmt = (
             select(Disclosure)
@@ -150,6 +179,7 @@ def docket(
             stmt = stmt.where(Disclosure.status.not_in(workflow.INACTIVE))  # type: ignore[attr-defined]
         disclosures = list(db.execute(stmt).scalars())
         events = _events_by_id(db=db, ids=[d.id for d in disclosures if d.id is not None])
+        ndas = _ndas_by_engagement(db=db, disclosures=disclosures)
     return compute_docket(
         (
             DisclosureEvents(
@@ -157,10 +187,14 @@ def docket(
                 events.get(d.id or 0, ()),
                 d.completed_in_china,
                 d.german_employee_invention,
+                d.made_in_us,
+                designated_offices(d.jurisdictions),
+                ndas.get(d.engagement_id or 0, ()),
             )
             for d in disclosures
         ),
         as_of=as_of,
+        closures=closures,
     )
 
 
@@ -266,18 +300,31 @@ def set_german_employee_invention(
 
 
 def check_event(event: EventView) -> tuple[EventView, list[Problem]]:
-    """The event cleaned for storage, and what is wrong with it."""
+    """The event cleaned for storage, and what is wrong with it on its own.
+
+    A filing or phase entry must name its office (the engine never guesses one), a date
+    before 1980 is a typing mistake, and only a filing claims priority. Whether the claimed
+    filings exist is checked against the disclosure by add_event.
+    """
+    claims: list[str] = []
+    for reference in event.claims_priority_of:
+        cleaned_reference = clean_line(reference)
+        if cleaned_reference and cleaned_reference not in claims:
+            claims.append(cleaned_reference)
     cleaned = EventView(
         kind=event.kind,
         date=event.date,
         jurisdiction=clean_line(event.jurisdiction).upper(),
         reference=clean_line(event.reference),
         note=clean_text(event.note),
+        claims_priority_of=tuple(claims),
+        restored=event.restored,
     )
     problems: list[Problem] = []
     if cleaned.kind not in EVENT_KINDS:
         problems.append(Problem("kind", f"use one of {', '.join(EVENT_KINDS)}, not "
                                         f"{cleaned.kind!r}"))
+    problems.extend(event_problems(cleaned))
     if len(cleaned.jurisdiction) > JURISDICTION_MAX:
         problems.append(Problem("jurisdiction", "use a country or office code such as US, EP, "
                                                 "CN or WO"))
@@ -295,9 +342,11 @@ def add_event(store: Store, key: str, event: EventView, *, actor: str) -> Disclo
     with store.write() as db:
         disclosure = _require_live(db=db, key=key, expected_version=None)
         assert disclosure.id is not None
-        db.add(DisclosureEvent(disclosure_id=disclosure.id, kind=event.kind,
-                               happened_on=event.date, jurisdiction=event.jurisdiction,
-                               reference=event.reference, note=event.note))
+        recorded = _events_by_id(db=db, ids=[disclosure.id]).get(disclosure.id, ())
+        problems = claim_problems(event, recorded)
+        if problems:
+            raise ValidationFailed(problems)
+        db.add(event_row(disclosure.id, event))
         _touch(db=db, disclosure=disclosure, actor=actor, action="event-add",
                changes={"events": (None, _event_text(event))})
         return build_view(db=db, disclosure=disclosure)
@@ -322,8 +371,7 @@ def remove_event(store: Store, key: str, event: EventView, *, actor: str) -> Dis
             raise NotFound(f"{key} has no {event.kind} event on {event.date.isoformat()}"
                            f"{' in ' + event.jurisdiction if event.jurisdiction else ''}; "
                            f"`firstfile review show {key}` lists its events")
-        removed = EventView(found.kind, found.happened_on, found.jurisdiction, found.reference,
-                            found.note)
+        removed = event_view(found)
         db.delete(found)
         _touch(db=db, disclosure=disclosure, actor=actor, action="event-remove",
                changes={"events": (_event_text(removed), None)})
@@ -334,7 +382,40 @@ def remove_event(store: Store, key: str, event: EventView, *, actor: str) -> Dis
 
 
 def _event_text(event: EventView) -> str:
-    return f"{event.kind}:{event.date.isoformat()}:{event.jurisdiction}:{event.reference}"
+    text = f"{event.kind}:{event.date.isoformat()}:{event.jurisdiction}:{event.reference}"
+    if event.claims_priority_of:
+        text += f":claims {','.join(event.claims_priority_of)}"
+    if event.restored:
+        text += ":restored"
+    return text
+
+
+def _closures(closures: ClosureTable | None) -> ClosureTable:
+    if closures is not None:
+        return closures
+    from firstfile.services.office_closures import load_closures
+
+    return load_closures().table
+
+
+def _ndas_by_engagement(
+    *, db: Session, disclosures: list[Disclosure]
+) -> dict[int, tuple[VendorNda, ...]]:
+    """The recorded NDAs of the vendors on each engagement of these disclosures."""
+    engagement_ids = sorted({d.engagement_id for d in disclosures if d.engagement_id})
+    found: dict[int, list[VendorNda]] = defaultdict(list)
+    for chunk in _chunks(engagement_ids):
+        for engagement_id, vendor in db.execute(
+            select(EngagementVendor.engagement_id, Vendor)
+            .join(Vendor, Vendor.id == EngagementVendor.vendor_id)
+            .where(EngagementVendor.engagement_id.in_(chunk))  # type: ignore[attr-defined]
+            .order_by(Vendor.key)
+        ):
+            if vendor.nda_signed_on is not None or vendor.nda_expires_on is not None:
+                found[engagement_id].append(VendorNda(vendor.key, vendor.name,
+                                                      vendor.nda_signed_on,
+                                                      vendor.nda_expires_on))
+    return {key: tuple(value) for key, value in found.items()}
 
 
 def _touch(
@@ -419,9 +500,7 @@ def _events_by_id(*, db: Session, ids: list[int]) -> dict[int, tuple[EventView, 
             .where(DisclosureEvent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
         ).scalars():
-            found[row.disclosure_id].append(
-                EventView(row.kind, row.happened_on, row.jurisdiction, row.reference, row.note)
-            )
+            found[row.disclosure_id].append(event_view(row))
     return {key: tuple(value) for key, value in found.items()}
 
 

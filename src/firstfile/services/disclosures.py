@@ -31,6 +31,7 @@ from firstfile.storage.disclosure_queries import (
     build_view,
     build_views,
     count_rows,
+    event_row,
     find_disclosure,
     page_rows,
     search_rows,
@@ -330,7 +331,10 @@ def _snapshot(draft: DisclosureDraft, events: tuple[EventView, ...]) -> dict[str
     )
     data["components"] = tuple(sorted(draft.components))
     data["events"] = tuple(
-        f"{e.kind}:{e.date.isoformat()}:{e.jurisdiction}:{e.reference}:{e.note}" for e in events
+        f"{e.kind}:{e.date.isoformat()}:{e.jurisdiction}:{e.reference}:{e.note}"
+        + (f":claims {','.join(e.claims_priority_of)}" if e.claims_priority_of else "")
+        + (":restored" if e.restored else "")
+        for e in events
     )
     return data
 
@@ -394,16 +398,7 @@ def _replace_links(
         if event.kind not in EVENT_KINDS:
             problems.append(Problem(f"events[{index}].kind", f"unknown event kind {event.kind!r}"))
             continue
-        db.add(
-            DisclosureEvent(
-                disclosure_id=disclosure.id,
-                kind=event.kind,
-                happened_on=event.date,
-                jurisdiction=event.jurisdiction,
-                reference=event.reference,
-                note=event.note,
-            )
-        )
+        db.add(event_row(disclosure.id, event))
     for index, component_key in enumerate(dict.fromkeys(draft.components)):
         component_id = db.execute(
             select(Component.id).where(

@@ -88,7 +88,8 @@ def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: Import
         vendor, outcome = upserts.upsert(
             db=db, model=Vendor, match={"key": v.key},
             values={"name": v.name, "kind": v.kind, "country": v.country,
-                    "competitors": "\n".join(v.competitors)},
+                    "competitors": "\n".join(v.competitors),
+                    "nda_signed_on": v.nda_signed_on, "nda_expires_on": v.nda_expires_on},
             actor=actor, entity="vendor", entity_key=v.key,
         )
         report.count("vendor", outcome)

@@ -104,7 +104,8 @@ def _document(*, db: Session, engagement: Engagement) -> InterchangeDocument:
                                  product=engagement.product, phase=engagement.phase),
         vendors=tuple(
             VendorDoc(key=v.key, name=v.name, kind=v.kind, country=v.country,
-                      competitors=tuple(c for c in v.competitors.split("\n") if c))
+                      competitors=tuple(c for c in v.competitors.split("\n") if c),
+                      nda_signed_on=v.nda_signed_on, nda_expires_on=v.nda_expires_on)
             for v in vendors
         ),
         people=tuple(

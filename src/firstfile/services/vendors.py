@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TypedDict
 
 from sqlmodel import Session
 
+from firstfile.domain.filings import EARLIEST_EVENT_DATE, add_months
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import VENDOR_KINDS
@@ -89,6 +91,44 @@ def update_vendor(store: Store, key: str, changes: VendorChanges, *, actor: str)
             notes=vendor.notes if changes.notes is None else changes.notes,
         )
         diff = {k: (getattr(vendor, k), v) for k, v in values.items() if getattr(vendor, k) != v}
+        for name, (_old, new) in diff.items():
+            setattr(vendor, name, new)
+        if diff:
+            db.flush()
+            audit.record(db=db, actor=actor, entity="vendor", entity_key=key, action="update",
+                         changes=diff)
+        return q.vendor_views(db=db, vendors=[vendor])[0]
+
+
+def set_vendor_nda(
+    store: Store, key: str, *, signed_on: date | None, expires_on: date | None = None,
+    term_months: int | None = None, actor: str,
+) -> VendorView:
+    """Record the vendor's NDA: when it was signed and when its confidentiality duty ends.
+
+    expires_on may be given directly or as term_months from signed_on; both None (and no
+    term) clears the record. The expiry is what the deadline rule vendor-nda-expiry reads.
+    """
+    if term_months is not None:
+        if expires_on is not None:
+            raise UserError("give the expiry date or the term in months, not both")
+        if signed_on is None:
+            raise UserError("a term in months counts from the signing date: give it too")
+        if term_months <= 0:
+            raise UserError(f"the term must be a positive number of months, not {term_months}")
+        expires_on = add_months(signed_on, term_months)
+    for label, value in (("signing", signed_on), ("expiry", expires_on)):
+        if value is not None and value < EARLIEST_EVENT_DATE:
+            raise UserError(f"the {label} date {value.isoformat()} is before "
+                            f"{EARLIEST_EVENT_DATE.year}: check the year")
+    if signed_on is not None and expires_on is not None and expires_on < signed_on:
+        raise UserError(f"the NDA cannot expire ({expires_on.isoformat()}) before it was "
+                        f"signed ({signed_on.isoformat()})")
+    with store.write() as db:
+        vendor = require_vendor(db=db, key=key)
+        diff = {name: (getattr(vendor, name), value)
+                for name, value in (("nda_signed_on", signed_on), ("nda_expires_on", expires_on))
+                if getattr(vendor, name) != value}
         for name, (_old, new) in diff.items():
             setattr(vendor, name, new)
         if diff:
@@ -210,5 +250,6 @@ def _vendor_values(*, name: str, kind: str, country: str, competitors: Sequence[
 __all__ = [
     "ContactView", "VendorChanges", "VendorView", "attach_vendor", "create_vendor",
     "delete_vendor", "detach_vendor", "get_vendor", "list_vendors", "require_engagement",
-    "require_engagement_vendor", "require_vendor", "set_firewalled", "update_vendor",
+    "require_engagement_vendor", "require_vendor", "set_firewalled", "set_vendor_nda",
+    "update_vendor",
 ]

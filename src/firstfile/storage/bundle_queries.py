@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from firstfile.domain.views import DisclosureView, EventView, InventorView
-from firstfile.storage.disclosure_queries import ListFilter
+from firstfile.storage.disclosure_queries import ListFilter, split_references
 from firstfile.storage.tables import (
     Component,
     Disclosure,
@@ -51,6 +51,7 @@ _VIEW_COLUMNS: tuple[Any, ...] = (
     Disclosure.jurisdictions,
     Disclosure.reverse_engineerable,
     Disclosure.completed_in_china,
+    Disclosure.made_in_us,
 )
 _VIEW_NAMES: tuple[str, ...] = tuple(column.key for column in _VIEW_COLUMNS)
 _DISCLOSURE_COLUMNS: tuple[Any, ...] = (
@@ -67,6 +68,7 @@ _INVENTOR_COLUMNS: tuple[Any, ...] = (
 _EVENT_COLUMNS: tuple[Any, ...] = (
     DisclosureEvent.disclosure_id, DisclosureEvent.kind, DisclosureEvent.happened_on,
     DisclosureEvent.jurisdiction, DisclosureEvent.reference, DisclosureEvent.note,
+    DisclosureEvent.claims_priority_of, DisclosureEvent.restored,
 )
 _COMPONENT_COLUMNS: tuple[Any, ...] = (DisclosureComponent.disclosure_id, Component.key)
 _ID: tuple[Any, ...] = (Disclosure.id,)
@@ -127,7 +129,8 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
         .where(DisclosureEvent.disclosure_id.in_(ids))  # type: ignore[attr-defined]
         .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
     ):
-        events.setdefault(row[0], []).append(EventView(row[1], row[2], row[3], row[4], row[5]))
+        events.setdefault(row[0], []).append(EventView(row[1], row[2], row[3], row[4], row[5],
+                                                       split_references(row[6]), row[7]))
     components: dict[int, list[str]] = {}
     for disclosure_id, component_key in db.execute(
         _select(*_COMPONENT_COLUMNS)

@@ -220,10 +220,7 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
             .where(DisclosureEvent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
         ).scalars():
-            events.setdefault(e.disclosure_id, []).append(
-                EventView(kind=e.kind, date=e.happened_on, jurisdiction=e.jurisdiction,
-                          reference=e.reference, note=e.note)
-            )
+            events.setdefault(e.disclosure_id, []).append(event_view(e))
         for disclosure_id, component_key in db.execute(
             select(DisclosureComponent.disclosure_id, Component.key)
             .join(Component, Component.id == DisclosureComponent.component_id)
@@ -236,6 +233,28 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
               events.get(d.id, []), components.get(d.id, []))  # type: ignore[arg-type]
         for d in disclosures
     ]
+
+
+def split_references(text: str) -> tuple[str, ...]:
+    """The references a stored claims_priority_of column holds (one per line)."""
+    return tuple(line for line in text.split("\n") if line)
+
+
+def event_view(row: DisclosureEvent) -> EventView:
+    """The plain view of one stored event."""
+    return EventView(kind=row.kind, date=row.happened_on, jurisdiction=row.jurisdiction,
+                     reference=row.reference, note=row.note,
+                     claims_priority_of=split_references(row.claims_priority_of),
+                     restored=row.restored)
+
+
+def event_row(disclosure_id: int, event: EventView) -> DisclosureEvent:
+    """The row that stores event on the disclosure with disclosure_id."""
+    return DisclosureEvent(disclosure_id=disclosure_id, kind=event.kind, happened_on=event.date,
+                           jurisdiction=event.jurisdiction, reference=event.reference,
+                           note=event.note,
+                           claims_priority_of="\n".join(event.claims_priority_of),
+                           restored=event.restored)
 
 
 def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
@@ -274,6 +293,7 @@ def _view(
         jurisdictions=disclosure.jurisdictions,
         reverse_engineerable=disclosure.reverse_engineerable,
         completed_in_china=disclosure.completed_in_china,
+        made_in_us=disclosure.made_in_us,
         inventors=tuple(inventors),
         events=tuple(events),
         components=tuple(components),
@@ -286,6 +306,9 @@ def _view(
 
 __all__ = [
     "SORTS",
+    "event_row",
+    "event_view",
+    "split_references",
     "Cursor",
     "ListFilter",
     "build_view",

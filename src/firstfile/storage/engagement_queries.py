@@ -60,6 +60,8 @@ class VendorView:
     notes: str = ""
     contacts: tuple[ContactView, ...] = ()
     engagements: tuple[str, ...] = ()
+    nda_signed_on: date | None = None
+    nda_expires_on: date | None = None
 
     @property
     def facts(self) -> VendorFacts:
@@ -72,6 +74,8 @@ class VendorView:
             "competitors": list(self.competitors), "notes": self.notes,
             "contacts": [{"key": c.key, "name": c.name, "email": c.email} for c in self.contacts],
             "engagements": list(self.engagements),
+            "nda_signed_on": self.nda_signed_on.isoformat() if self.nda_signed_on else None,
+            "nda_expires_on": self.nda_expires_on.isoformat() if self.nda_expires_on else None,
         }
 
 
@@ -187,6 +191,7 @@ def vendor_views(*, db: Session, vendors: list[Vendor]) -> list[VendorView]:
             competitors=tuple(c for c in v.competitors.split("\n") if c.strip()),
             notes=v.notes, contacts=tuple(contacts.get(v.id or 0, ())),
             engagements=tuple(engagements.get(v.id or 0, ())),
+            nda_signed_on=v.nda_signed_on, nda_expires_on=v.nda_expires_on,
         )
         for v in vendors
     ]

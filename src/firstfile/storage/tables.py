@@ -31,6 +31,10 @@ class Vendor(SQLModel, table=True):
     competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # Internal notes about the vendor: never in a document meant for the vendor.
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The NDA's term: signed and the day its confidentiality duty ends (deadline rule
+    # vendor-nda-expiry). None when not recorded.
+    nda_signed_on: date | None = None
+    nda_expires_on: date | None = None
 
 
 class EngagementVendor(SQLModel, table=True):
@@ -154,6 +158,8 @@ class Disclosure(SQLModel, table=True):
     jurisdictions: str = Field(default="", max_length=200)
     reverse_engineerable: bool | None = None
     completed_in_china: bool = False
+    # Any part made in the US: filing abroad needs the foreign filing licence (35 USC 184).
+    made_in_us: bool = False
     # Denormalised from the inventors so the list can show and filter it without a join.
     joint: bool = False
     source_idea_id: int | None = Field(default=None, foreign_key="idea.id")
@@ -203,6 +209,11 @@ class DisclosureEvent(SQLModel, table=True):
     jurisdiction: str = Field(default="", max_length=8)
     reference: str = Field(default="", max_length=200)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The references of the earlier filings this filing claims, one per line, and whether a
+    # late claim was restored on petition (domain/filings.py).
+    claims_priority_of: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                 default=""))
+    restored: bool = False
 
 
 class DisclosureComponent(SQLModel, table=True):

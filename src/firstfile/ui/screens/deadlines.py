@@ -1,7 +1,9 @@
-"""Every deadline across all disclosures: overdue first, then due within 30, 60 or 90 days.
+"""Every deadline across all disclosures: overdue first, then rights already lost, then those
+due within 30, 60 or 90 days; the highlighted row's explanation and source below the table.
 
-The docket is computed in a thread worker (services/counsel.docket); the table only shows
-it. User text reaches the table as rich Text, never as markup.
+The docket is computed in a thread worker (services/counsel.docket, with the offices' closure
+table read there too); the table only shows it. User text reaches the screen as rich Text,
+never as markup.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
 
 WINDOWS: tuple[int | None, ...] = (30, 60, 90, None)  # None: every deadline
 STATE_STYLES = {"overdue": "bold red", "due-soon": "yellow", "lost": "red", "met": "green"}
+# Overdue rows need action today; lost rights are shown whatever the window, next, so a
+# right that is gone is never hidden behind a date filter.
+_STATE_ORDER = {"overdue": 0, "lost": 1}
 
 DEADLINE_COMMANDS: tuple[Command, ...] = (
     Command("deadlines-window", "w", "cycle_window", "Deadline window",
@@ -37,12 +43,14 @@ DEADLINE_COMMANDS: tuple[Command, ...] = (
 
 
 class DeadlinesScreen(Screen[None]):
-    """Overdue deadlines and those due within 30/60/90 days, soonest first."""
+    """Overdue deadlines, lost rights, and those due within 30/60/90 days, soonest first."""
 
     TITLE = "Deadlines"
     DEFAULT_CSS = """
     DeadlinesScreen #deadlines-summary { height: 1; padding: 0 1; background: $panel; }
     DeadlinesScreen #deadlines-table { height: 1fr; }
+    DeadlinesScreen #deadlines-detail-box { height: 8; border-top: solid $panel; }
+    DeadlinesScreen #deadlines-detail { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(DEADLINE_COMMANDS)
     FIRSTFILE_COMMANDS = DEADLINE_COMMANDS
@@ -54,11 +62,14 @@ class DeadlinesScreen(Screen[None]):
         self.window = window
         self.rows: list[DocketRow] = []
         self.shown: list[DocketRow] = []
+        self.problems: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Loading deadlines..."), id="deadlines-summary")
         yield DataTable(id="deadlines-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="deadlines-detail-box"):
+            yield Static(Text(""), id="deadlines-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -71,31 +82,36 @@ class DeadlinesScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="deadlines")
     def _load(self) -> None:
         from firstfile.services import counsel
+        from firstfile.services.office_closures import load_closures
 
         try:
-            rows = counsel.docket(self.app.wait_store(), as_of=self.as_of)
+            closures = load_closures(self.app.settings.templates_dir)
+            rows = counsel.docket(self.app.wait_store(), as_of=self.as_of,
+                                  closures=closures.table)
         except Exception as exc:  # shown to the user; the screen stays usable
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._loaded, rows)
+        self.app.call_from_thread(self._loaded, rows, closures.problems)
 
     def _failed(self, message: str) -> None:
         self.query_one("#deadlines-summary", Static).update(
             Text(f"Cannot compute deadlines: {message}"))
 
-    def _loaded(self, rows: list[DocketRow]) -> None:
+    def _loaded(self, rows: list[DocketRow], problems: list[str]) -> None:
         self.rows = rows
+        self.problems = problems
         self._show()
 
     def _show(self) -> None:
         from firstfile.domain.deadlines import due_within
 
         if self.window is None:
-            shown = [r for r in self.rows if r.deadline.state not in ("met",)]
+            shown = [r for r in self.rows if r.deadline.state != "met"]
         else:
-            shown = due_within(self.rows, self.window, as_of=self.as_of)
-        # Overdue first: they need action today.
-        shown.sort(key=lambda r: (r.deadline.state != "overdue",))
+            dated = due_within(self.rows, self.window, as_of=self.as_of)
+            shown = dated + [r for r in self.rows if r.deadline.state == "lost"]
+        # Overdue first, then lost rights, then the rest soonest first (the docket's order).
+        shown.sort(key=lambda r: _STATE_ORDER.get(r.deadline.state, 2))
         self.shown = shown
         table = self.query_one("#deadlines-table", DataTable)
         table.clear()
@@ -105,18 +121,45 @@ class DeadlinesScreen(Screen[None]):
             basis = f"{d.basis.kind} {d.basis.date.isoformat()}" if d.basis else ""
             table.add_row(
                 Text(d.due.isoformat() if d.due else "undated", style=style),
-                Text(d.state, style=style),
+                Text(d.state + (" (planned)" if d.planned else ""), style=style),
                 Text(row.disclosure),
-                Text(d.rule),
+                Text(d.title),
                 Text(d.jurisdiction),
                 Text(basis),
             )
         overdue = sum(1 for r in shown if r.deadline.state == "overdue")
-        window = "all open deadlines" if self.window is None else (
-            f"due within {self.window} days")
-        self.query_one("#deadlines-summary", Static).update(Text(
-            f"{len(shown)} {window} as of {self.as_of.isoformat()}; {overdue} overdue  "
-            "(w: change window)"))
+        lost = sum(1 for r in shown if r.deadline.state == "lost")
+        window = "open and lost deadlines" if self.window is None else (
+            f"due within {self.window} days or lost")
+        summary = (f"{len(shown)} {window} as of {self.as_of.isoformat()}; {overdue} overdue, "
+                   f"{lost} lost  (w: change window)")
+        if self.problems:
+            summary += f"  closure table: {self.problems[0]}"
+        self.query_one("#deadlines-summary", Static).update(Text(summary))
+        self._describe(table.cursor_row)
+
+    def _describe(self, index: int) -> None:
+        """Show the explanation and source of the row at index below the table."""
+        detail = self.query_one("#deadlines-detail", Static)
+        if not 0 <= index < len(self.shown):
+            detail.update(Text("No deadline highlighted."))
+            return
+        row = self.shown[index]
+        d = row.deadline
+        text = Text()
+        text.append(f"{row.disclosure} · {d.title}", style="bold")
+        text.append(f"  [{d.rule}]\n", style="dim")
+        text.append(d.note)
+        text.append("\nSource: ", style="bold")
+        text.append(d.source)
+        if d.planned:
+            text.append("\nCounted from a planned event: nothing has happened yet.",
+                        style="italic")
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted, "#deadlines-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
 
     def action_cycle_window(self) -> None:
         index = WINDOWS.index(self.window) if self.window in WINDOWS else -1

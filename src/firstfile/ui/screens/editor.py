@@ -101,6 +101,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("jurisdictions", "Jurisdictions", "line"),
         ("reverse_engineerable", "Reverse engineerable", "tristate"),
         ("completed_in_china", "Completed in China", "yesno"),
+        ("made_in_us", "Made (partly) in the US", "yesno"),
     )),
 )
 # The statuses an inventor sets in the editor; the later ones are counsel's (review queue).

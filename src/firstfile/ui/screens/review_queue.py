@@ -166,9 +166,12 @@ class ReviewQueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def _load(self) -> None:
         from firstfile.services import counsel
+        from firstfile.services.office_closures import load_closures
 
         try:
-            items = counsel.review_queue(self.app.wait_store(), as_of=self.as_of)
+            closures = load_closures(self.app.settings.templates_dir).table
+            items = counsel.review_queue(self.app.wait_store(), as_of=self.as_of,
+                                         closures=closures)
         except Exception as exc:  # shown to the user; the screen stays usable
             self.post_message(ActionDone(f"Cannot load the queue: {exc}", error=True))
             return

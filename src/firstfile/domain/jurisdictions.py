@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from firstfile.domain.deadline_rules import add_months
+from firstfile.domain.filings import add_months
 from firstfile.domain.json_ready import json_ready
 
 REVIEW_MONTHS = 12  # "regular reference to an updated foreign jurisdictional filing strategy"

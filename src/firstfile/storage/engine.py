@@ -62,10 +62,26 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def database_label(url: str) -> str:
+    """How messages name a database: the file of a SQLite URL, else the URL, password hidden."""
+    try:
+        path = sqlite_path(url)
+    except ArgumentError:
+        return url
+    return str(path) if path is not None else redacted_url(url)
+
+
 def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
-    if database and database != ":memory:":
-        path = Path(database)
+    path = sqlite_path(url)
+    if path is not None:
         _check_sqlite_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
@@ -156,8 +172,23 @@ def create_store_engine(url: str) -> Engine:
 
 def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
     """Open (creating or upgrading as needed) the database named by given, $FIRSTFILE_DB or
-    the default file."""
+    the default file.
+
+    An existing SQLite file is looked at read-only first (storage/inspection.py): another
+    application's database, one made by a newer firstfile and a damaged file are refused
+    with StoreError before anything is written.
+    """
     url = resolve_db_url(given)
+    try:
+        path = sqlite_path(url)
+    except ArgumentError as exc:
+        raise StoreError(f"{url!r} is not a database URL or path ({exc})") from exc
+    new_file = False
+    if path is not None:
+        _check_sqlite_file(path)
+        new_file = not path.exists() or path.stat().st_size == 0
+        if not new_file:
+            _inspect_sqlite_file(path)
     engine = create_store_engine(url)
     store = Store(engine=engine, url=url)
     try:
@@ -165,7 +196,9 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         engine.dispose()
-        raise StoreError(f"cannot open the database {_redact(url)}: {_first_line(exc)}") from exc
+        raise StoreError(
+            f"cannot open the database {redacted_url(url)}: {_first_line(exc)}"
+        ) from exc
     if migrate:
         from firstfile.storage.migrate import upgrade_to_head
 
@@ -177,6 +210,20 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
     if store.is_sqlite:
         _refresh_statistics(store)
     return store
+
+
+def _inspect_sqlite_file(path: Path) -> None:
+    """Refuse, before anything writes, a file that is another application's, a newer
+    firstfile's, or damaged (StoreError)."""
+    from firstfile.storage.inspection import InspectionError, sqlite_contents
+    from firstfile.storage.migrate import check_known_revision, recorded_revision
+
+    try:
+        contents = sqlite_contents(path, quick_check=True)
+    except InspectionError as error:
+        raise StoreError(str(error)) from None
+    revision = recorded_revision(str(path), contents)
+    check_known_revision(str(path), revision, contents)
 
 
 def _refresh_statistics(store: Store) -> None:
@@ -204,7 +251,8 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _redact(url: str) -> str:
+def redacted_url(url: str) -> str:
+    """url with any password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

@@ -20,6 +20,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
+from firstfile.storage.private_files import (
+    create_private_database,
+    exposure_warnings,
+    make_companions_private,
+)
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
 ENV_DB = "FIRSTFILE_DB"
@@ -83,7 +89,7 @@ def _sqlite_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _check_sqlite_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_database(path)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
@@ -114,6 +120,8 @@ class Store:
 
     engine: Engine
     url: str
+    # Things the user should know about the database, e.g. that others can read the file.
+    warnings: tuple[str, ...] = ()
 
     @property
     def dialect(self) -> str:
@@ -176,7 +184,9 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
 
     An existing SQLite file is looked at read-only first (storage/inspection.py): another
     application's database, one made by a newer firstfile and a damaged file are refused
-    with StoreError before anything is written.
+    with StoreError before anything is written. A new SQLite file is made private (0600 in a
+    0700 folder); an existing one that others can read is opened, with store.warnings saying
+    so and how to fix it.
     """
     url = resolve_db_url(given)
     try:
@@ -199,6 +209,10 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
         raise StoreError(
             f"cannot open the database {redacted_url(url)}: {_first_line(exc)}"
         ) from exc
+    if path is not None:
+        if new_file:
+            make_companions_private(path)
+        store.warnings = tuple(exposure_warnings(path))
     if migrate:
         from firstfile.storage.migrate import upgrade_to_head
 

@@ -98,6 +98,9 @@ class FirstfileApp(App[None]):
 
         try:
             self._store = open_store(self.settings.db)
+            for warning in self._store.warnings:
+                self.call_from_thread(self.notify, warning, title="The database is not private",
+                                      severity="warning", timeout=30, markup=False)
             # Load the service modules here, off the event loop, so the first screen that
             # needs them doesn't pay for the import (~130 ms) while the user waits.
             import firstfile.services.directory

@@ -4,6 +4,8 @@ bytes are compared before and after."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sqlite3
 import subprocess
 import sys
@@ -13,8 +15,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from firstfile.domain.disclosure import DisclosureDraft
-from firstfile.services import disclosures
-from firstfile.storage.engine import Store, StoreError, open_store
+from firstfile.services import disclosures, drafts
+from firstfile.storage.engine import (
+    Store,
+    StoreError,
+    check_pages_later,
+    open_store,
+)
+from tests.database_files import damage_a_table, large_database
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -120,19 +128,6 @@ def test_the_command_line_reports_a_newer_database_without_a_traceback(tmp_path:
         result.stderr
 
 
-def _damage_a_table(path: Path, table: str) -> None:
-    """Overwrite the first page of table's b-tree (not page 1, which says what the file holds)
-    with bytes no page can start with."""
-    conn = sqlite3.connect(path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-    conn.close()
-    assert root > 1
-    with path.open("r+b") as handle:
-        handle.seek((root - 1) * page_size)
-        handle.write(b"\xee" * 64)
-
-
 def test_a_damaged_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "firstfile.db"
     store = open_store(str(path))
@@ -142,7 +137,7 @@ def test_a_damaged_database_is_refused_and_left_as_it_was(tmp_path: Path) -> Non
             actor="tester")
     store.dispose()  # a clean close: the log is folded into the file and removed
     assert not path.with_name(path.name + "-wal").exists()
-    _damage_a_table(path, "disclosureinventor")
+    damage_a_table(path, "disclosureinventor")
     before = _snapshot(tmp_path)
     with pytest.raises(StoreError) as caught:
         open_store(str(path))
@@ -163,3 +158,56 @@ def test_a_database_whose_catalogue_is_damaged_is_refused(tmp_path: Path) -> Non
     with pytest.raises(StoreError, match="is damaged: .*firstfile will not write to it"):
         open_store(str(path))
     _assert_unchanged(tmp_path, before)
+
+
+def test_a_large_cleanly_closed_file_is_checked_later_and_then_refuses_writes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "firstfile.db"
+    large_database(path)
+    damage_a_table(path, "disclosureinventor")
+    store = open_store(str(path))  # opening stays fast: the full check is left for later
+    try:
+        assert store.unchecked
+        with pytest.raises(StoreError, match=f"^{path} is damaged: "):
+            check_pages_later(store)
+        with pytest.raises(StoreError, match="firstfile will not write to it"):
+            disclosures.create_disclosure(
+                store, DisclosureDraft(title="Written to a damaged file", summary="s"),
+                actor="tester")
+    finally:
+        store.dispose()
+
+
+def test_a_large_sound_file_passes_the_later_check_and_stays_writable(tmp_path: Path) -> None:
+    path = tmp_path / "firstfile.db"
+    large_database(path)
+    store = open_store(str(path))
+    try:
+        assert store.unchecked
+        check_pages_later(store)
+        assert not store.unchecked
+        disclosures.create_disclosure(store, DisclosureDraft(title="Still writable", summary="s"),
+                                      actor="tester")
+    finally:
+        store.dispose()
+
+
+def _crash_after_a_write(path: str) -> None:
+    store = open_store(path)
+    drafts.save_buffer(store, "edit:crash", "", {"notes": "unsaved words"})
+    os._exit(0)  # no clean close: the log keeps the pages
+
+
+def test_a_large_file_not_closed_cleanly_is_checked_before_opening(tmp_path: Path) -> None:
+    path = tmp_path / "firstfile.db"
+    large_database(path)
+    child = multiprocessing.get_context("spawn").Process(target=_crash_after_a_write,
+                                                         args=(str(path),))
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0
+    damage_a_table(path, "disclosureinventor")
+    assert path.with_name(path.name + "-wal").stat().st_size > 0
+    with pytest.raises(StoreError, match=f"^{path} is damaged: "):
+        open_store(str(path))

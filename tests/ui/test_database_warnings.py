@@ -1,13 +1,18 @@
-"""The TUI tells the user when others can read the database it opened."""
+"""The TUI tells the user when others can read the database it opened, and when the page
+check it runs after opening a large database finds damage."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
+
+from firstfile.services import drafts
 from firstfile.settings import Settings
-from firstfile.storage.engine import open_store
+from firstfile.storage.engine import StoreError, open_store
 from firstfile.ui.app import FirstfileApp
+from tests.database_files import damage_a_table, large_database
 from tests.ui.helpers import until
 
 
@@ -37,3 +42,20 @@ async def test_a_private_database_opens_without_a_warning(tmp_path: Path) -> Non
         assert app.store is not None
         assert _warnings(app) == []
         app.wait_store(5).dispose()
+
+
+async def test_damage_found_by_the_later_check_is_shown_and_stops_saving(tmp_path: Path) -> None:
+    path = tmp_path / "firstfile.db"
+    large_database(path)
+    damage_a_table(path, "disclosureinventor")
+    app = FirstfileApp(Settings(db=str(path), actor="tester", templates_dir=None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications),
+                    "the damage notification", timeout=60)
+        (notice,) = [n for n in app._notifications if n.severity == "error"]
+        assert notice.title == "The database is damaged"
+        assert notice.message.startswith(f"{path} is damaged: ")
+        store = app.wait_store(5)
+        with pytest.raises(StoreError, match="firstfile will not write to it"):
+            drafts.save_buffer(store, "edit:FF-2026-0001", "FF-2026-0001", {"title": "x"})
+        store.dispose()

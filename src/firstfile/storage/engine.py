@@ -28,6 +28,10 @@ from firstfile.storage.private_files import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
+# Opening checks every page of a file up to this size (about 5,000 disclosures; the check
+# costs some 4 ms per MB on a loaded 2-core machine, docs/PERFORMANCE.md). A larger file
+# that was closed cleanly is checked later, off the critical path.
+FULL_CHECK_UP_TO = 32 * 1024 * 1024
 ENV_DB = "FIRSTFILE_DB"
 
 
@@ -122,6 +126,14 @@ class Store:
     url: str
     # Things the user should know about the database, e.g. that others can read the file.
     warnings: tuple[str, ...] = ()
+    # The full page check was left for later (a large file closed cleanly).
+    unchecked: bool = False
+    # Why writing is refused (the file was found damaged), or None.
+    refused: str | None = None
+
+    def refuse_writes(self, reason: str) -> None:
+        """Make every later write unit of work fail with reason (StoreError)."""
+        self.refused = reason
 
     @property
     def dialect(self) -> str:
@@ -147,7 +159,10 @@ class Store:
         """A write unit of work: one transaction, committed on success, rolled back on error.
 
         On SQLite the transaction starts with BEGIN IMMEDIATE, taking the write lock up front.
+        Raises StoreError when writes are refused (refuse_writes).
         """
+        if self.refused is not None:
+            raise StoreError(self.refused)
         with self.engine.connect() as conn:
             conn.execution_options(firstfile_write=True)
             with Session(bind=conn, expire_on_commit=False) as db:
@@ -184,23 +199,25 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
 
     An existing SQLite file is looked at read-only first (storage/inspection.py): another
     application's database, one made by a newer firstfile and a damaged file are refused
-    with StoreError before anything is written. A new SQLite file is made private (0600 in a
-    0700 folder); an existing one that others can read is opened, with store.warnings saying
-    so and how to fix it.
+    with StoreError before anything is written. Every page is checked when the file is at
+    most FULL_CHECK_UP_TO, was not closed cleanly, or is about to be migrated; otherwise
+    store.unchecked is set and `check_pages_later` does it (the TUI, in a thread). A new
+    SQLite file is made private (0600 in a 0700 folder); an existing one that others can
+    read is opened, with store.warnings saying so and how to fix it.
     """
     url = resolve_db_url(given)
     try:
         path = sqlite_path(url)
     except ArgumentError as exc:
         raise StoreError(f"{url!r} is not a database URL or path ({exc})") from exc
-    new_file = False
+    new_file = unchecked = False
     if path is not None:
         _check_sqlite_file(path)
         new_file = not path.exists() or path.stat().st_size == 0
         if not new_file:
-            _inspect_sqlite_file(path)
+            unchecked = _inspect_sqlite_file(path)
     engine = create_store_engine(url)
-    store = Store(engine=engine, url=url)
+    store = Store(engine=engine, url=url, unchecked=unchecked)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -226,18 +243,54 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
     return store
 
 
-def _inspect_sqlite_file(path: Path) -> None:
+def _inspect_sqlite_file(path: Path) -> bool:
     """Refuse, before anything writes, a file that is another application's, a newer
-    firstfile's, or damaged (StoreError)."""
-    from firstfile.storage.inspection import InspectionError, sqlite_contents
-    from firstfile.storage.migrate import check_known_revision, recorded_revision
+    firstfile's, or damaged (StoreError). Returns True when the full page check was left
+    for later (see FULL_CHECK_UP_TO)."""
+    from firstfile.storage.inspection import InspectionError, check_pages, sqlite_contents
+    from firstfile.storage.migrate import HEAD_REVISION, check_known_revision, recorded_revision
 
     try:
-        contents = sqlite_contents(path, quick_check=True)
+        contents = sqlite_contents(path)
+        revision = recorded_revision(str(path), contents)
+        check_known_revision(str(path), revision, contents)
+        if not _full_check_due(path) and revision == HEAD_REVISION:
+            return True
+        check_pages(path)
     except InspectionError as error:
         raise StoreError(str(error)) from None
-    revision = recorded_revision(str(path), contents)
-    check_known_revision(str(path), revision, contents)
+    return False
+
+
+def _full_check_due(path: Path) -> bool:
+    """Whether opening must check every page first: the file is small enough for the check
+    to cost little, or it was not closed cleanly (its log still holds pages: after a crash,
+    or while another process has it open)."""
+    if path.stat().st_size <= FULL_CHECK_UP_TO:
+        return True
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def check_pages_later(store: Store) -> None:
+    """The full page check that opening left for later: run it (it reads the whole file;
+    never on the event loop), and if it finds damage make the store refuse every write.
+
+    Returns quietly when there is nothing to check; raises StoreError with what to do when
+    the file is damaged.
+    """
+    from firstfile.storage.inspection import InspectionError, check_pages
+
+    path = sqlite_path(store.url)
+    if not store.unchecked or path is None:
+        return
+    try:
+        check_pages(path)
+    except InspectionError as error:
+        store.refuse_writes(str(error))
+        raise StoreError(str(error)) from None
+    finally:
+        store.unchecked = False
 
 
 def _refresh_statistics(store: Store) -> None:

@@ -34,7 +34,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="firstfile: capture and file your inventions before your vendors do.",
 )
-disclosures_app = typer.Typer(help="List disclosures.", pretty_exceptions_enable=False)
+disclosures_app = typer.Typer(help="List, delete and restore disclosures.",
+                              pretty_exceptions_enable=False)
 export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_enable=False)
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
@@ -145,6 +146,31 @@ def list_disclosures(
         return
     print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
                  for v in views])
+
+
+KeyArgument = Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")]
+
+
+@disclosures_app.command("delete")
+def delete_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None) -> None:
+    """Delete a disclosure: it leaves lists, search and exports, and can be restored."""
+    from firstfile.services import disclosures
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.delete_disclosure(store, key, actor=settings.actor)
+    typer.echo(f"{view.key} deleted; `firstfile disclosures restore {view.key}` undoes it")
+
+
+@disclosures_app.command("restore")
+def restore_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None) -> None:
+    """Undo a delete: the disclosure is back in lists, search and exports."""
+    from firstfile.services import disclosures
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.restore_disclosure(store, key, actor=settings.actor)
+    typer.echo(f"{view.key} restored")
 
 
 @app.command()

@@ -48,7 +48,8 @@ def create_private_database(path: Path) -> bool:
     except FileExistsError:  # another process created it a moment ago: it is theirs to set
         return False
     try:
-        os.fchmod(fd, PRIVATE_FILE)  # exactly 0600, whatever the umask removed
+        if hasattr(os, "fchmod"):  # POSIX; Windows has no such modes
+            os.fchmod(fd, PRIVATE_FILE)  # exactly 0600, whatever the umask removed
     finally:
         os.close(fd)
     return True
@@ -66,7 +67,10 @@ def make_companions_private(path: Path) -> None:
 
 def exposure_warnings(path: Path) -> list[str]:
     """What others can read or change of the database at path and its folder, each with the
-    chmod that fixes it; empty when everything is private to the owner."""
+    chmod that fixes it; empty when everything is private to the owner (and on Windows, whose
+    permissions are not modes)."""
+    if os.name != "posix":
+        return []
     warnings: list[str] = []
     exposed: list[tuple[Path, int]] = []
     for candidate in (path, *companions(path)):

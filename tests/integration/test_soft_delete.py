@@ -46,9 +46,13 @@ def test_a_deleted_disclosure_leaves_the_index_and_restoring_puts_it_back(store:
     assert disclosures.search(store, WORD) == []
     assert not _indexed(store, made.key)
 
-    disclosures.restore_disclosure(store, made.key, actor="a")
+    disclosures.restore_disclosure(store, made.key, actor="b")
     assert [r.key for r in disclosures.search(store, WORD)] == [made.key]
     assert _indexed(store, made.key)
+    with store.read() as db:
+        trail = db.execute(text("SELECT actor, action FROM auditevent WHERE entity_key = :k "
+                                "ORDER BY id"), {"k": made.key}).all()
+    assert [tuple(r) for r in trail] == [("a", "create"), ("a", "delete"), ("b", "restore")]
 
 
 def test_editing_a_deleted_disclosure_does_not_put_it_back_in_the_index(store: Store) -> None:

@@ -7,13 +7,14 @@ that need them, so `firstfile --help` stays quick.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from firstfile.commands import counsel, engagements, sessions
+from firstfile.commands import counsel, engagements, roles, sessions
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
@@ -34,12 +35,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="firstfile: capture and file your inventions before your vendors do.",
 )
-disclosures_app = typer.Typer(help="List disclosures.", pretty_exceptions_enable=False)
+disclosures_app = typer.Typer(help="List, delete, restore and purge disclosures.",
+                              pretty_exceptions_enable=False)
 export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_enable=False)
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
 # Commands of the later workflows live in firstfile/commands/, one module each.
-for _module in (sessions, counsel, engagements):
+for _module in (sessions, counsel, engagements, roles):
     _module.register(app, export_app)
 
 
@@ -145,6 +147,81 @@ def list_disclosures(
         return
     print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
                  for v in views])
+
+
+KeyArgument = Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")]
+
+
+@disclosures_app.command("delete")
+def delete_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None) -> None:
+    """Delete a disclosure: it leaves lists, search and exports, and can be restored."""
+    from firstfile.services import disclosures
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.delete_disclosure(store, key, actor=settings.actor)
+    typer.echo(f"{view.key} deleted; `firstfile disclosures restore {view.key}` undoes it")
+
+
+@disclosures_app.command("restore")
+def restore_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None) -> None:
+    """Undo a delete: the disclosure is back in lists, search and exports."""
+    from firstfile.services import disclosures
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.restore_disclosure(store, key, actor=settings.actor)
+    typer.echo(f"{view.key} restored")
+
+
+@disclosures_app.command("purge")
+def purge_disclosure(
+    ctx: typer.Context,
+    key: KeyArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask to type the key.")] = False,
+    no_rewrite: Annotated[bool, typer.Option(
+        "--no-rewrite", help="SQLite: skip rewriting the file afterwards (VACUUM), which "
+        "blocks other writers while it runs (about 20 s at 100,000 disclosures).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Remove a deleted disclosure for good, with every copy of its content (counsel only).
+
+    Its text, people, events and autosaved edits are removed, and its audit records keep
+    who did what and when but not the values. This cannot be undone.
+    """
+    from firstfile.domain.text import clean_line
+    from firstfile.services import purge
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        # Who may purge and what is checked first, so nobody types a key for nothing; the
+        # purge checks it all again in its own transaction.
+        view = purge.purgeable(store, key, actor=settings.actor)
+        if not yes:
+            typer.echo(f"{view.key} \"{clean_line(view.title)}\" will be removed for good, "
+                       "with its people, events, autosaved edits and the values in its audit "
+                       "records. This cannot be undone.", err=True)
+            # Read here rather than with typer.prompt, which puts the prompt's last
+            # character on stdout when the prompt goes to stderr.
+            typer.echo(f"Type {view.key} to purge it: ", err=True, nl=False)
+            typed = sys.stdin.readline()
+            if typed.strip() != view.key:
+                fail(f"you typed {clean_line(typed)!r}, not {view.key}; nothing was purged")
+        result = purge.purge_disclosure(store, key, actor=settings.actor,
+                                        rewrite=not no_rewrite)
+        sqlite = store.is_sqlite
+    typer.echo(f"{result.key} purged; {result.audit_records} audit records keep who and when, "
+               "not what")
+    if not result.log_emptied:
+        typer.echo("firstfile: note: another program has the database open, so the log file "
+                   "beside it keeps the old pages until that program closes it", err=True)
+    if sqlite and not result.rewritten:
+        typer.echo("firstfile: note: the file was not rewritten (--no-rewrite); text that "
+                   "earlier versions freed without overwriting may remain in its free space "
+                   "until it is (sqlite3 FILE VACUUM)", err=True)
+    if not sqlite and not result.rewritten:
+        typer.echo("firstfile: note: the tables could not be vacuumed with this login; ask "
+                   "the database owner to run VACUUM on disclosure and auditevent", err=True)
 
 
 @app.command()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from firstfile.domain.views import EventView
 from firstfile.interchange.reader import read_document
 from firstfile.rendering.disclosure_docx import render_disclosure_docx
-from firstfile.rendering.org_template import ORG_TEMPLATE_NAME, OrgTemplateError
+from firstfile.rendering.org_template import ORG_TEMPLATE_NAME, FormLimitError, OrgTemplateError
 from firstfile.resources import sample_sessions, shipped_templates
 from firstfile.services import counsel
 from firstfile.services.bundle import build_bundle
@@ -27,6 +27,7 @@ from firstfile.services.importer import import_document
 from firstfile.storage.bundle_queries import bundle_rows
 from firstfile.storage.disclosure_queries import ListFilter
 from firstfile.storage.engine import Store
+from tests.unit.hostile_forms import MIB, form_with_bloated_xml
 
 AS_OF = date(2026, 3, 1)
 SENTINEL = "SENTINEL-NOTE-7f3a"
@@ -172,6 +173,17 @@ def test_a_failed_bundle_leaves_the_earlier_one_untouched(portfolio: Store,
     with pytest.raises(UserError, match="nothing to bundle"):
         build_bundle(portfolio, folder / "none.zip", status="filed")
     assert [p.name for p in folder.iterdir()] == ["bundle.zip"]
+
+
+def test_a_form_that_would_unpack_to_too_much_writes_no_bundle(portfolio: Store,
+                                                                tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    bloated = tmp_path / "bloated.docx"
+    bloated.write_bytes(form_with_bloated_xml(40 * MIB))
+    with pytest.raises(FormLimitError, match="'word/document.xml' of 40.0 MB unpacked"):
+        build_bundle(portfolio, folder / "bundle.zip", as_of=AS_OF, template=bloated)
+    assert list(folder.iterdir()) == []
 
 
 def test_events_recorded_later_change_the_next_deadline(portfolio: Store,

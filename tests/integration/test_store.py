@@ -26,12 +26,15 @@ def test_open_migrates_a_new_database_to_head(store: Store) -> None:
     assert current_revision(store) == HEAD_REVISION
 
 
-def test_sqlite_runs_in_wal_with_full_sync_and_foreign_keys(sqlite_store: Store) -> None:
+def test_sqlite_runs_in_wal_with_full_sync_foreign_keys_secure_delete(
+    sqlite_store: Store,
+) -> None:
     with sqlite_store.read() as db:
         conn = db.connection()
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 

@@ -1,5 +1,10 @@
 """Hostile organisation templates: every way out of the sandbox fails with a clear error and
-runs nothing, wherever the tag sits (body, header, footer, document properties)."""
+runs nothing, wherever the tag sits (body, header, footer, document properties).
+
+The sandbox is the same in this process and in the child process that fills forms for real,
+so most cases run `fill_form` here (a child per case would cost a second each); the last ones
+go through `render_org_template` and its child. The limits on what a form may cost are in
+test_org_template_limits.py."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import pytest
 
 from firstfile.rendering.org_template import (
     OrgTemplateError,
+    fill_form,
     render_org_template,
     template_context,
 )
@@ -63,8 +69,7 @@ PLACES = ("body", "header", "footer", "title", "subject", "comments", "author")
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_payload_is_refused_with_a_clear_error(place: str, payload: str) -> None:
     with pytest.raises(OrgTemplateError) as caught:
-        render_org_template(_form(place, payload), template_context(sample_view()),
-                            name="form.docx")
+        fill_form(_form(place, payload), template_context(sample_view()), name="form.docx")
     message = str(caught.value)
     assert message.startswith("form.docx")
     assert "docs/TEMPLATES.md" in message
@@ -72,8 +77,7 @@ def test_a_payload_is_refused_with_a_clear_error(place: str, payload: str) -> No
 
 def test_refused_attribute_access_names_the_reason() -> None:
     with pytest.raises(OrgTemplateError, match="Python internals"):
-        render_org_template(_form("body", "{{ ''.__class__.__mro__ }}"),
-                            template_context(sample_view()))
+        fill_form(_form("body", "{{ ''.__class__.__mro__ }}"), template_context(sample_view()))
 
 
 @pytest.mark.parametrize("place", PLACES)
@@ -87,8 +91,15 @@ def test_a_payload_that_would_run_a_command_runs_nothing(place: str, tmp_path: P
     ]
     for attempt in attempts:
         with pytest.raises(OrgTemplateError):
-            render_org_template(_form(place, attempt(str(canary))),
-                                template_context(sample_view()))
+            fill_form(_form(place, attempt(str(canary))), template_context(sample_view()))
+    assert not canary.exists()
+
+
+def test_in_the_child_process_too_a_payload_runs_nothing(tmp_path: Path) -> None:
+    canary = tmp_path / "ran"
+    payload = f"{{{{ cycler.__init__.__globals__.os.system('touch {canary}') }}}}"
+    with pytest.raises(OrgTemplateError, match="docs/TEMPLATES.md"):
+        render_org_template(_form("body", payload), template_context(sample_view()))
     assert not canary.exists()
 
 
@@ -98,8 +109,7 @@ def test_markup_characters_come_out_intact_everywhere(place: str) -> None:
                    submitter="A&B <Lab>")
     field = "{{ disclosure.submitter }}" if place == "author" else "{{ disclosure.title }}"
     expected = view.submitter if place == "author" else view.title
-    filled = docx.Document(BytesIO(render_org_template(_form(place, field),
-                                                       template_context(view))))
+    filled = docx.Document(BytesIO(fill_form(_form(place, field), template_context(view))))
     if place == "body":
         found = filled.paragraphs[-1].text
     elif place in ("header", "footer"):

@@ -58,9 +58,15 @@ def settings_for(ctx: typer.Context, db: str | None) -> Settings:
 
 
 def open_store(settings: Settings) -> Store:
+    """Open the settings' database, printing its warnings (e.g. others can read it) to stderr."""
+    from firstfile.domain.text import clean_line
     from firstfile.storage.engine import open_store as open_db
 
-    return open_db(settings.db)
+    store = open_db(settings.db)
+    for warning in store.warnings:
+        # Paths are the user's input: shown with control characters made visible.
+        typer.echo(f"firstfile: warning: {clean_line(warning)}", err=True)
+    return store
 
 
 @contextmanager

@@ -24,6 +24,11 @@ DISCLOSURE_STATUSES: tuple[str, ...] = (
 
 ROLES: tuple[str, ...] = ("inventor", "contributor")
 
+# Team roles an actor may hold (the issue that plans team mode names these four). Only
+# "counsel" is checked so far: purging a disclosure needs it. Granting needs counsel or
+# admin, except for the very first grant (services/roles.py).
+TEAM_ROLES: tuple[str, ...] = ("engineer", "facilitator", "counsel", "admin")
+
 VENDOR_KINDS: tuple[str, ...] = ("contract-manufacturer", "design-firm", "odm", "test-house")
 
 # Events on a disclosure (REFERENCE.md section 2 item 10 and section 3).

@@ -36,7 +36,11 @@ def export_disclosure(
 
     The folder is created when missing. The document is rendered completely before anything
     is written, and written atomically, so a failure leaves an earlier export untouched.
+    A deleted disclosure is refused: deleted means it goes nowhere until it is restored.
     """
+    if view.deleted:
+        raise ExportError(f"{view.key} is deleted, and a deleted disclosure is not exported; "
+                          f"restore it first (`firstfile disclosures restore {view.key}`)")
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use --format docx or md")
     # The key is checked before anything is created, so a bad key leaves no trace.

@@ -16,14 +16,22 @@ by someone outside this program, so it is treated as untrusted code:
   `R&D <b>` into `R `: PERFORMANCE-NOTES.md). Document properties are plain text (python-docx
   escapes them itself), so they are rendered with the same sandbox without autoescaping;
 - the context is plain dicts, lists, strings and booleans built from a DisclosureView
-  (`template_context`), never ORM objects; every user string is cleaned visibly first.
+  (`template_context`), never ORM objects; every user string is cleaned visibly first;
+- nothing in it may exhaust the machine (`FormLimits`): the package is measured from the
+  zip's central directory before anything is unpacked (parts, unpacked size, size of each XML
+  part), `*` and `**` may not build huge values, and the filling runs in a child process with
+  limits on processor time, memory and the size of what it makes (rendering/form_process.py),
+  so a template that loops for ever or asks for gigabytes is stopped and the message says
+  which limit it hit.
 
-docs/TEMPLATES.md documents the context.
+docs/TEMPLATES.md documents the context and the limits.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -61,6 +69,87 @@ EVENT_LABELS: dict[str, str] = {
 
 class OrgTemplateError(ExportError):
     """The organisation's template cannot be used; the message says what to change."""
+
+
+class FormLimitError(OrgTemplateError):
+    """The template was stopped by one of the FormLimits; the message names the limit."""
+
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FormLimits:
+    """How much a form may take. A real Word form is tens of kilobytes and fills in within
+    tens of milliseconds; each limit is far above that and far below harm."""
+
+    max_parts: int = 1000  # entries in the .docx zip (Word writes 10-50)
+    max_unpacked: int = 32 * _MB  # all parts unpacked (also the largest file read)
+    max_xml_part: int = 8 * _MB  # one XML part unpacked: lxml and jinja hold it whole
+    max_text: int = 1_000_000  # characters (or items) a `*` in a tag may make
+    max_power_bits: int = 100_000  # bits of a number a `**` in a tag may make
+    cpu_seconds: float = 10.0  # processor time to fill in one document
+    memory: int = 512 * _MB  # memory the filling process may take beyond its start
+    max_output: int = 32 * _MB  # one filled document, unpacked
+    wall_seconds: float = 120.0  # waiting for one document, whatever the machine's load
+
+
+DEFAULT_LIMITS = FormLimits()
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * _MB:
+        return f"{count / (1024 * _MB):.1f} GB"
+    return f"{count / _MB:.1f} MB" if count >= _MB else f"{count:,} bytes"
+
+
+def check_package(data: bytes, label: str, limits: FormLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a .docx whose zip would unpack to too much, before any of it is unpacked.
+
+    Only the central directory is read. The sizes it declares are the ones zipfile enforces
+    when a part is read (a part that inflates past its declared size fails its check), so a
+    zip bomb cannot hide behind small declared sizes.
+    """
+    if len(data) > limits.max_unpacked:
+        raise FormLimitError(f"{label} is {_size(len(data))}, more than a form may be "
+                             f"({_size(limits.max_unpacked)}); save the form without large "
+                             "pictures or embedded files")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise OrgTemplateError(f"{label} is not a Word document ({error}); save the form "
+                               "from Word as .docx") from None
+    if len(parts) > limits.max_parts:
+        raise FormLimitError(f"{label} holds {len(parts):,} parts, more than a form may hold "
+                             f"({limits.max_parts:,}); save the form from Word as .docx again")
+    for part in parts:
+        if part.filename.endswith((".xml", ".rels")) and part.file_size > limits.max_xml_part:
+            raise FormLimitError(
+                f"{label} has a part {part.filename!r} of {_size(part.file_size)} unpacked, "
+                f"more than a form's text may be ({_size(limits.max_xml_part)}); save the "
+                "form from Word as .docx again")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limits.max_unpacked:
+        raise FormLimitError(f"{label} would unpack to {_size(unpacked)}, more than a form may "
+                             f"({_size(limits.max_unpacked)}); save the form without large "
+                             "pictures or embedded files")
+
+
+def read_form(path: Path, limits: FormLimits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of the form at path, reading no more than a form may be (a path such as
+    /dev/zero never ends)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_unpacked + 1)
+    except OSError as error:
+        raise OrgTemplateError(f"cannot read the template {path} ({error.strerror}); check "
+                               "the path given to --template") from None
+    if len(data) > limits.max_unpacked:
+        raise FormLimitError(f"{path} is larger than a form may be "
+                             f"({_size(limits.max_unpacked)}); save the form without large "
+                             "pictures or embedded files")
+    return data
 
 
 def find_org_template(templates_dir: Path | None) -> Path | None:
@@ -177,59 +266,122 @@ def _yes_no(value: object, yes: str = "Yes", no: str = "No", unknown: str = "Unk
     return yes if value else no
 
 
-def sandbox(*, autoescape: bool) -> ImmutableSandboxedEnvironment:
-    """A fresh sandboxed environment: no globals, no loader, strict undefined names."""
+def sandbox(*, autoescape: bool, limits: FormLimits = DEFAULT_LIMITS
+            ) -> ImmutableSandboxedEnvironment:
+    """A fresh sandboxed environment: no globals, no loader, strict undefined names, and
+    `*` and `**` that refuse to build huge values."""
     from jinja2 import DictLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class _FormSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _check_binop(operator, left, right, limits)
+            return super().call_binop(context, operator, left, right)
+
+        def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+            # Rendering streams its pieces through here: a runaway loop is stopped as soon
+            # as its output passes the limit, before docxtpl parses megabytes of XML.
+            pieces: list[str] = []
+            total = 0
+            for piece in parts:
+                total += len(piece)
+                if total > limits.max_output:
+                    raise FormLimitError(
+                        f"filled in, its text would be more than a document may be "
+                        f"({_size(limits.max_output)}); check the loops in its tags")
+                pieces.append(piece)
+            return "".join(pieces)
+
     # An empty loader: {% include %}, {% import %} and {% extends %} find nothing to read.
-    env = ImmutableSandboxedEnvironment(
-        autoescape=autoescape, undefined=StrictUndefined, loader=DictLoader({})
-    )
+    env = _FormSandbox(autoescape=autoescape, undefined=StrictUndefined, loader=DictLoader({}))
     env.globals.clear()
     env.filters["yes_no"] = _yes_no
     return env
 
 
-def _template_class() -> type:
+def _check_binop(operator: str, left: Any, right: Any, limits: FormLimits) -> None:
+    """Refuse `'x' * 200000000` and `10 ** 10 ** 10` before they are computed."""
+    if operator == "*":
+        for sequence, count in ((left, right), (right, left)):
+            if isinstance(sequence, str | list | tuple) and isinstance(count, int):
+                made = len(sequence) * count
+                if made > limits.max_text:
+                    raise FormLimitError(
+                        f"a tag multiplies a text or list to {made:,} characters or items, "
+                        f"more than a form may make ({limits.max_text:,}); simplify that tag")
+    elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
+        bits = max(abs(left).bit_length() - 1, 0) * right
+        if bits > limits.max_power_bits:
+            raise FormLimitError(
+                f"a tag raises a number to a power of about {bits:,} bits, more than a form "
+                f"may make ({limits.max_power_bits:,}); simplify that tag")
+
+
+def _template_class(limits: FormLimits) -> type:
     from docxtpl import DocxTemplate
 
     class _SandboxedDocxTemplate(DocxTemplate):  # type: ignore[misc]
         """docxtpl with document properties rendered as text, not as escaped XML."""
 
         def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
-            super().render_properties(context, sandbox(autoescape=False))
+            super().render_properties(context, sandbox(autoescape=False, limits=limits))
 
     return _SandboxedDocxTemplate
 
 
 def render_org_template(
-    template: Path | bytes, context: Mapping[str, Any], *, name: str = ""
+    template: Path | bytes,
+    context: Mapping[str, Any],
+    *,
+    name: str = "",
+    limits: FormLimits = DEFAULT_LIMITS,
 ) -> bytes:
-    """The form filled in with context, as the bytes of a .docx file.
+    """The form filled in with context, as the bytes of a .docx file, filled in a child
+    process within limits (rendering/form_process.py).
 
     Raises OrgTemplateError (nothing written) when the template is not a Word document,
-    misuses a tag, names an unknown field, or tries to reach Python internals.
+    misuses a tag, names an unknown field, or tries to reach Python internals, and
+    FormLimitError when it goes past one of the limits.
+    """
+    from firstfile.rendering.form_process import fill_forms
+
+    label = name or (str(template) if isinstance(template, Path) else "the template")
+    data = read_form(template, limits) if isinstance(template, Path) else template
+    (filled,) = list(fill_forms(data, [context], name=label, limits=limits))
+    return filled
+
+
+def fill_form(
+    data: bytes,
+    context: Mapping[str, Any],
+    *,
+    name: str = "the template",
+    limits: FormLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """Fill the form in this process: the work the child process does for each document.
+
+    The package and the output are measured against limits, and `*` and `**` are checked;
+    processor time and memory are only limited by the child process that calls this.
     """
     from jinja2 import TemplateError
     from jinja2.sandbox import SecurityError
 
-    label = name or (str(template) if isinstance(template, Path) else "the template")
+    label = name
+    check_package(data, label, limits)
     try:
-        data = template.read_bytes() if isinstance(template, Path) else template
-    except OSError as error:
-        raise OrgTemplateError(f"cannot read the template {label} ({error.strerror}); check "
-                               "the path given to --template") from None
-    try:
-        document = _template_class()(BytesIO(data))
+        document = _template_class(limits)(BytesIO(data))
         document.init_docx()  # docxtpl opens lazily; a broken file must fail here
     except Exception as error:  # docx raises several kinds for a broken package
         raise OrgTemplateError(f"{label} is not a Word document ({error}); save the form "
                                "from Word as .docx") from None
     try:
-        document.render(dict(context), sandbox(autoescape=True))
+        document.render(dict(context), sandbox(autoescape=True, limits=limits))
         out = BytesIO()
         document.save(out)
+    except FormLimitError as error:
+        raise FormLimitError(f"{label} was stopped: {error}") from None
     except SecurityError as error:
         raise OrgTemplateError(
             f"{label} was refused: a tag tries to reach Python internals ({error}); use only "
@@ -243,4 +395,19 @@ def render_org_template(
         ) from None
     except ValueError as error:  # python-docx: a value or property it cannot store
         raise OrgTemplateError(f"{label} cannot be filled in: {error}") from None
-    return out.getvalue()
+    filled = out.getvalue()
+    _check_output(filled, label, limits)
+    return filled
+
+
+def _check_output(filled: bytes, label: str, limits: FormLimits) -> None:
+    """A filled form is refused when it, or any of it unpacked, is larger than max_output:
+    it goes to counsel, and must not be a zip bomb of its own."""
+    with zipfile.ZipFile(BytesIO(filled)) as package:
+        unpacked = sum(part.file_size for part in package.infolist())
+    size = max(len(filled), unpacked)
+    if size > limits.max_output:
+        raise FormLimitError(
+            f"{label} was stopped: filled in, it would be {_size(size)}, more than a "
+            f"document may be ({_size(limits.max_output)}); check the loops in its tags")
+

@@ -147,48 +147,39 @@ def _documents(
     progress: Progress | None,
 ) -> tuple[list[tuple[str, bytes]], bool]:
     total = len(data.views)
-    render: Callable[[DisclosureView], bytes]
-    fast = False
+    names = [parts.docx_name(view.key) for view in data.views]
+    report = None if progress is None else (lambda count, key: progress(count, total, key))
     if form is not None:
-        from firstfile.rendering.org_template import render_org_template, template_context
+        from firstfile.rendering.form_process import fill_forms
+        from firstfile.rendering.org_template import read_form, template_context
 
-        try:
-            form_bytes = form.read_bytes()
-        except OSError as error:
-            raise ExportError(f"cannot read the template {form} ({error.strerror}); check "
-                              "the path given to --template") from None
-
-        def render(view: DisclosureView) -> bytes:
+        form_bytes = read_form(form)
+        contexts = []
+        for view in data.views:
             state = data.decisions.get(view.key)
-            context = template_context(
+            contexts.append(template_context(
                 view,
                 decision=state.decision if state else "",
                 decided_on=state.decided_on if state else None,
                 deadlines=data.deadlines.get(view.key, ()),
                 generated_on=as_of,
-            )
-            return render_org_template(form_bytes, context, name=form.name)
-    else:
-        from firstfile.rendering.disclosure_docx import render_disclosure_docx
-        from firstfile.rendering.disclosure_skeleton import DisclosureSkeleton
+            ))
+        # One limited child process fills every document (rendering/form_process.py).
+        documents = list(fill_forms(form_bytes, contexts, name=form.name, progress=report))
+        return list(zip(names, documents, strict=True)), False
+    from firstfile.rendering.disclosure_docx import render_disclosure_docx
+    from firstfile.rendering.disclosure_skeleton import DisclosureSkeleton
 
-        skeleton = DisclosureSkeleton.build(templates_dir)
-        if skeleton is not None:
-            report = None if progress is None else (
-                lambda count, key: progress(count, total, key))
-            documents = skeleton.render_all(data.views, report)
-            names = [parts.docx_name(view.key) for view in data.views]
-            return list(zip(names, documents, strict=True)), True
-        else:
-            def render(view: DisclosureView) -> bytes:
-                return render_disclosure_docx(view, templates_dir=templates_dir)
-
+    skeleton = DisclosureSkeleton.build(templates_dir)
+    if skeleton is not None:
+        documents = skeleton.render_all(data.views, report)
+        return list(zip(names, documents, strict=True)), True
     files: list[tuple[str, bytes]] = []
-    for done, view in enumerate(data.views, start=1):
-        files.append((parts.docx_name(view.key), render(view)))
+    for done, (name, view) in enumerate(zip(names, data.views, strict=True), start=1):
+        files.append((name, render_disclosure_docx(view, templates_dir=templates_dir)))
         if progress is not None:
             progress(done, total, view.key)
-    return files, fast
+    return files, False
 
 
 def _index_rows(data: BundleInput) -> list[parts.IndexRow]:

@@ -2,8 +2,9 @@
 
 SQLite is tuned for a desktop tool that several processes may write at once: WAL so readers
 never block the writer, synchronous=FULL so a committed disclosure survives a power cut, a
-busy timeout, and BEGIN IMMEDIATE for every write transaction so that two writers queue on
-the lock instead of failing half-way with "database is locked".
+busy timeout, BEGIN IMMEDIATE for every write transaction so that two writers queue on
+the lock instead of failing half-way with "database is locked", and secure_delete so that
+what is deleted is overwritten.
 """
 
 from __future__ import annotations
@@ -20,8 +21,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session
 
+from firstfile.storage.private_files import (
+    create_private_database,
+    exposure_warnings,
+    make_companions_private,
+)
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
+# Opening checks every page of a file up to this size (about 5,000 disclosures; the check
+# costs some 4 ms per MB on a loaded 2-core machine, docs/PERFORMANCE.md). A larger file
+# that was closed cleanly is checked later, off the critical path.
+FULL_CHECK_UP_TO = 32 * 1024 * 1024
 ENV_DB = "FIRSTFILE_DB"
 
 
@@ -62,12 +73,28 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def database_label(url: str) -> str:
+    """How messages name a database: the file of a SQLite URL, else the URL, password hidden."""
+    try:
+        path = sqlite_path(url)
+    except ArgumentError:
+        return url
+    return str(path) if path is not None else redacted_url(url)
+
+
 def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
-    if database and database != ":memory:":
-        path = Path(database)
+    path = sqlite_path(url)
+    if path is not None:
         _check_sqlite_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_database(path)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
@@ -80,6 +107,9 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten text is zeroed in the file, not left in its free space, so
+        # a purged disclosure leaves no trace (many builds default to this; not all do).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -98,6 +128,16 @@ class Store:
 
     engine: Engine
     url: str
+    # Things the user should know about the database, e.g. that others can read the file.
+    warnings: tuple[str, ...] = ()
+    # The full page check was left for later (a large file closed cleanly).
+    unchecked: bool = False
+    # Why writing is refused (the file was found damaged), or None.
+    refused: str | None = None
+
+    def refuse_writes(self, reason: str) -> None:
+        """Make every later write unit of work fail with reason (StoreError)."""
+        self.refused = reason
 
     @property
     def dialect(self) -> str:
@@ -123,7 +163,10 @@ class Store:
         """A write unit of work: one transaction, committed on success, rolled back on error.
 
         On SQLite the transaction starts with BEGIN IMMEDIATE, taking the write lock up front.
+        Raises StoreError when writes are refused (refuse_writes).
         """
+        if self.refused is not None:
+            raise StoreError(self.refused)
         with self.engine.connect() as conn:
             conn.execution_options(firstfile_write=True)
             with Session(bind=conn, expire_on_commit=False) as db:
@@ -156,16 +199,41 @@ def create_store_engine(url: str) -> Engine:
 
 def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
     """Open (creating or upgrading as needed) the database named by given, $FIRSTFILE_DB or
-    the default file."""
+    the default file.
+
+    An existing SQLite file is looked at read-only first (storage/inspection.py): another
+    application's database, one made by a newer firstfile and a damaged file are refused
+    with StoreError before anything is written. Every page is checked when the file is at
+    most FULL_CHECK_UP_TO, was not closed cleanly, or is about to be migrated; otherwise
+    store.unchecked is set and `check_pages_later` does it (the TUI, in a thread). A new
+    SQLite file is made private (0600 in a 0700 folder); an existing one that others can
+    read is opened, with store.warnings saying so and how to fix it.
+    """
     url = resolve_db_url(given)
+    try:
+        path = sqlite_path(url)
+    except ArgumentError as exc:
+        raise StoreError(f"{url!r} is not a database URL or path ({exc})") from exc
+    new_file = unchecked = False
+    if path is not None:
+        _check_sqlite_file(path)
+        new_file = not path.exists() or path.stat().st_size == 0
+        if not new_file:
+            unchecked = _inspect_sqlite_file(path)
     engine = create_store_engine(url)
-    store = Store(engine=engine, url=url)
+    store = Store(engine=engine, url=url, unchecked=unchecked)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         engine.dispose()
-        raise StoreError(f"cannot open the database {_redact(url)}: {_first_line(exc)}") from exc
+        raise StoreError(
+            f"cannot open the database {redacted_url(url)}: {_first_line(exc)}"
+        ) from exc
+    if path is not None:
+        if new_file:
+            make_companions_private(path)
+        store.warnings = tuple(exposure_warnings(path))
     if migrate:
         from firstfile.storage.migrate import upgrade_to_head
 
@@ -177,6 +245,56 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
     if store.is_sqlite:
         _refresh_statistics(store)
     return store
+
+
+def _inspect_sqlite_file(path: Path) -> bool:
+    """Refuse, before anything writes, a file that is another application's, a newer
+    firstfile's, or damaged (StoreError). Returns True when the full page check was left
+    for later (see FULL_CHECK_UP_TO)."""
+    from firstfile.storage.inspection import InspectionError, check_pages, sqlite_contents
+    from firstfile.storage.migrate import HEAD_REVISION, check_known_revision, recorded_revision
+
+    try:
+        contents = sqlite_contents(path)
+        revision = recorded_revision(str(path), contents)
+        check_known_revision(str(path), revision, contents)
+        if not _full_check_due(path) and revision == HEAD_REVISION:
+            return True
+        check_pages(path)
+    except InspectionError as error:
+        raise StoreError(str(error)) from None
+    return False
+
+
+def _full_check_due(path: Path) -> bool:
+    """Whether opening must check every page first: the file is small enough for the check
+    to cost little, or it was not closed cleanly (its log still holds pages: after a crash,
+    or while another process has it open)."""
+    if path.stat().st_size <= FULL_CHECK_UP_TO:
+        return True
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def check_pages_later(store: Store) -> None:
+    """The full page check that opening left for later: run it (it reads the whole file;
+    never on the event loop), and if it finds damage make the store refuse every write.
+
+    Returns quietly when there is nothing to check; raises StoreError with what to do when
+    the file is damaged.
+    """
+    from firstfile.storage.inspection import InspectionError, check_pages
+
+    path = sqlite_path(store.url)
+    if not store.unchecked or path is None:
+        return
+    try:
+        check_pages(path)
+    except InspectionError as error:
+        store.refuse_writes(str(error))
+        raise StoreError(str(error)) from None
+    finally:
+        store.unchecked = False
 
 
 def _refresh_statistics(store: Store) -> None:
@@ -204,7 +322,8 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _redact(url: str) -> str:
+def redacted_url(url: str) -> str:
+    """url with any password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
-from firstfile.storage.engine import Store, StoreError
+from firstfile.storage import inspection
+from firstfile.storage.engine import Store, StoreError, database_label
+from firstfile.storage.inspection import Contents, InspectionError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions; a unit test checks it matches Alembic's head.
-HEAD_REVISION = "0004_deadline_facts"
+HEAD_REVISION = "0005_store_safety"
 
 
 # Full-text search objects are made by hand in the first migration (FTS5 on SQLite, a
@@ -31,17 +33,49 @@ def current_revision(store: Store) -> str | None:
     """The revision recorded in the database, or None for an empty database.
 
     Raises StoreError for a database that holds tables but is not a firstfile database.
+    Reading the catalogue and alembic_version writes nothing.
     """
     with store.engine.connect() as conn:
-        names = set(inspect(conn).get_table_names())
-        if "alembic_version" not in names:
-            if names:
-                raise StoreError(
-                    f"{store.url} already holds tables that are not firstfile's; "
-                    "firstfile will not change it. Give --db a new file or database."
-                )
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return recorded_revision(database_label(store.url), database_contents(conn))
+
+
+def database_contents(conn: Connection) -> Contents:
+    """The tables and alembic_version rows of the database behind conn (read only)."""
+    names = frozenset(inspect(conn).get_table_names())
+    versions = None
+    if "alembic_version" in names:
+        versions = tuple(str(v) for v in conn.execute(
+            text("SELECT version_num FROM alembic_version")).scalars())
+    conn.rollback()
+    return Contents(tables=names, versions=versions)
+
+
+def recorded_revision(where: str, contents: Contents) -> str | None:
+    """inspection.recorded_revision, raising StoreError."""
+    try:
+        return inspection.recorded_revision(where, contents)
+    except InspectionError as error:
+        raise StoreError(str(error)) from None
+
+
+def check_known_revision(where: str, revision: str | None, contents: Contents) -> None:
+    """Refuse (StoreError) a revision this firstfile's migrations do not know: a newer
+    firstfile's database or another application's. The migrations are only read when the
+    revision is not the head, so an up-to-date database opens without loading Alembic."""
+    if revision is None or revision == HEAD_REVISION:
+        return
+    try:
+        inspection.check_known_revision(where, revision, contents, known_revisions())
+    except InspectionError as error:
+        raise StoreError(str(error)) from None
+
+
+def known_revisions() -> set[str]:
+    """Every revision id in migrations/versions."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    return {revision.revision for revision in script.walk_revisions()}
 
 
 def alembic_config(store: Store):  # type: ignore[no-untyped-def]
@@ -54,9 +88,18 @@ def alembic_config(store: Store):  # type: ignore[no-untyped-def]
 
 
 def upgrade_to_head(store: Store) -> bool:
-    """Bring the database to the newest schema. Returns True when anything was applied."""
-    if current_revision(store) == HEAD_REVISION:
+    """Bring the database to the newest schema. Returns True when anything was applied.
+
+    Raises StoreError, with nothing written, for a database that is not firstfile's or that a
+    newer firstfile made.
+    """
+    with store.engine.connect() as conn:
+        contents = database_contents(conn)
+    where = database_label(store.url)
+    revision = recorded_revision(where, contents)
+    if revision == HEAD_REVISION:
         return False
+    check_known_revision(where, revision, contents)
     from alembic import command
 
     command.upgrade(alembic_config(store), "head")

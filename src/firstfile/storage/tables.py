@@ -1,7 +1,8 @@
 """The SQLModel tables. Every schema change here needs an Alembic migration in migrations/.
 
-Names follow the domain. Disclosures are never deleted: `deleted_at` marks a deletion, and
-AuditEvent rows record every change with old and new values.
+Names follow the domain. Deleting a disclosure sets `deleted_at` (it can be restored), and
+AuditEvent rows record every change with old and new values; only a purge by counsel
+(services/purge.py) removes a deleted disclosure's rows and the values in its audit rows.
 """
 
 from __future__ import annotations
@@ -277,3 +278,13 @@ class DraftBuffer(SQLModel, table=True):
     disclosure_key: str = Field(default="", max_length=32)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     saved_at: datetime
+
+
+class ActorRole(SQLModel, table=True):
+    """A team role held by an actor (the name the audit trail records), granted by whom and
+    when. Purging a disclosure needs "counsel"."""
+
+    actor: str = Field(primary_key=True, max_length=200)
+    role: str = Field(primary_key=True, max_length=16)
+    granted_at: datetime
+    granted_by: str = Field(max_length=200)

@@ -98,6 +98,9 @@ class FirstfileApp(App[None]):
 
         try:
             self._store = open_store(self.settings.db)
+            for warning in self._store.warnings:
+                self.call_from_thread(self.notify, warning, title="The database is not private",
+                                      severity="warning", timeout=30, markup=False)
             # Load the service modules here, off the event loop, so the first screen that
             # needs them doesn't pay for the import (~130 ms) while the user waits.
             import firstfile.services.directory
@@ -108,6 +111,19 @@ class FirstfileApp(App[None]):
                                   severity="error", timeout=30, markup=False)
         finally:
             self._store_ready.set()
+        if self._store is not None and self._store.unchecked:
+            self._check_pages(self._store)
+
+    def _check_pages(self, store: Store) -> None:
+        """The page check opening left for later (a large file closed cleanly), run here in
+        the opening thread once the screens can use the store. Damage stops every save."""
+        from firstfile.storage.engine import StoreError, check_pages_later
+
+        try:
+            check_pages_later(store)
+        except StoreError as exc:
+            self.call_from_thread(self.notify, str(exc), title="The database is damaged",
+                                  severity="error", timeout=3600, markup=False)
 
     def settle_memory(self) -> None:
         """Once start-up is over, move everything alive into Python's permanent generation.

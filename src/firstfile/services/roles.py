@@ -1,0 +1,113 @@
+"""Team roles held by actors: grant, revoke, list, and the check a use case makes.
+
+An actor is the name the audit trail records (`$FIRSTFILE_USER`, else the login name), so a
+role can be no stronger than that name: on a single-user SQLite file this guards against a
+mistake, not against the file's owner, who can change the file directly. Enforcing roles in
+the database itself (PostgreSQL roles and grants for team mode) is later work.
+
+The first grant in a database may be made by anyone (someone has to be first, and it is
+audited); after that, only an actor holding counsel or admin may grant or revoke.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select
+from sqlmodel import Session, col
+
+from firstfile.domain.vocabulary import TEAM_ROLES
+from firstfile.services.errors import NotFound, UserError
+from firstfile.storage import audit
+from firstfile.storage.engine import Store
+from firstfile.storage.tables import ActorRole
+
+# Roles that may grant and revoke roles.
+GRANTING_ROLES = ("counsel", "admin")
+
+
+class NotAllowed(UserError):
+    """The actor does not hold the role this needs; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleView:
+    actor: str
+    role: str
+    granted_at: datetime
+    granted_by: str
+
+
+def require_in(*, db: Session, actor: str, role: str, doing: str) -> None:
+    """Raise NotAllowed unless actor holds role (within the caller's transaction)."""
+    if not _holds(db, actor, (role,)):
+        raise NotAllowed(
+            f"only {role} may {doing}, and {actor!r} does not hold the {role} role; "
+            f"someone who holds counsel or admin can grant it with "
+            f"`firstfile roles grant {actor} {role}`"
+        )
+
+
+def grant(store: Store, name: str, role: str, *, actor: str) -> RoleView:
+    """Give name the role (audited). Raises UserError for an unknown role, NotAllowed when
+    actor may not grant."""
+    _check_role(role)
+    if not name.strip():
+        raise UserError("give the name of who gets the role (as the audit trail records it)")
+    with store.write() as db:
+        _require_granter(db, actor, f"grant {role}")
+        found = db.get(ActorRole, (name, role))
+        if found is not None:
+            return _view(found)
+        now = datetime.now(UTC)
+        row = ActorRole(actor=name, role=role, granted_at=now, granted_by=actor)
+        db.add(row)
+        audit.record(db=db, actor=actor, entity="role", entity_key=name, action="grant",
+                     changes={"role": (None, role)}, at=now)
+        db.flush()
+        return _view(row)
+
+
+def revoke(store: Store, name: str, role: str, *, actor: str) -> None:
+    """Take the role from name (audited). Raises NotFound when name does not hold it."""
+    _check_role(role)
+    with store.write() as db:
+        _require_granter(db, actor, f"revoke {role}")
+        gone = db.execute(delete(ActorRole).where(col(ActorRole.actor) == name,
+                                                  col(ActorRole.role) == role))
+        if not gone.rowcount:
+            raise NotFound(f"{name!r} does not hold the {role} role; `firstfile roles list` "
+                           "shows who holds which")
+        audit.record(db=db, actor=actor, entity="role", entity_key=name, action="revoke",
+                     changes={"role": (role, None)})
+
+
+def list_roles(store: Store) -> list[RoleView]:
+    """Every role held, by actor then role."""
+    with store.read() as db:
+        rows = db.execute(select(ActorRole).order_by(col(ActorRole.actor),
+                                                     col(ActorRole.role))).scalars()
+        return [_view(r) for r in rows]
+
+
+def _require_granter(db: Session, actor: str, doing: str) -> None:
+    anyone = db.execute(select(func.count()).select_from(ActorRole)
+                        .where(col(ActorRole.role).in_(GRANTING_ROLES))).scalar_one()
+    if anyone and not _holds(db, actor, GRANTING_ROLES):
+        raise NotAllowed(f"only counsel or admin may {doing}, and {actor!r} holds neither")
+
+
+def _holds(db: Session, actor: str, roles: tuple[str, ...]) -> bool:
+    return db.execute(select(ActorRole.actor).where(
+        col(ActorRole.actor) == actor, col(ActorRole.role).in_(roles))).first() is not None
+
+
+def _check_role(role: str) -> None:
+    if role not in TEAM_ROLES:
+        raise UserError(f"the role must be one of {', '.join(TEAM_ROLES)}, not {role!r}")
+
+
+def _view(row: ActorRole) -> RoleView:
+    return RoleView(actor=row.actor, role=row.role, granted_at=row.granted_at,
+                    granted_by=row.granted_by)

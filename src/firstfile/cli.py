@@ -71,14 +71,19 @@ def demo(
     db: DbOption = None,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only load the samples.")] = False,
 ) -> None:
-    """Load the sample engagements (idempotent), then open the TUI."""
+    """Load the sample engagements, then open the TUI.
+
+    Loading them again changes nothing: what was recorded since (counsel's moves, events,
+    edits, dots) is kept, and only what is missing is added.
+    """
     from firstfile.resources import sample_sessions
+    from firstfile.services.importer import Policy
 
     settings = settings_for(ctx, db)
     files = sorted(p for p in sample_sessions().glob("*") if p.suffix in (".yaml", ".yml",
                                                                              ".json"))
     with user_errors():
-        _import_files(settings, files)
+        _import_files(settings, files, Policy.KEEP, show_notes=False)
     if not no_tui:
         run_tui(settings)
 
@@ -87,20 +92,38 @@ def demo(
 def import_files(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Interchange files (YAML or JSON).")],
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Where the file and the database hold different values, write "
+        "the file's (audited as an overwrite). Never moves a status, removes an event, "
+        "clears a value or moves a disclosure to another engagement.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Load interchange files. Records are matched by key, so importing twice changes nothing."""
+    """Load interchange files. Records are matched by key, so importing twice changes nothing.
+
+    Values recorded in firstfile since a file was written are never reverted: a value that
+    differs is reported as a conflict, and nothing is written unless --overwrite is given
+    (docs/FORMAT.md).
+    """
+    from firstfile.services.importer import Policy
+
     settings = settings_for(ctx, db)
     with user_errors():
-        _import_files(settings, files)
+        _import_files(settings, files, Policy.OVERWRITE if overwrite else Policy.REFUSE)
 
 
-def _import_files(settings: Settings, files: list[Path]) -> None:
+def _import_files(settings: Settings, files: list[Path], policy: Any, *,
+                  show_notes: bool = True) -> None:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document
-    from firstfile.services.importer import import_document
+    from firstfile.services.importer import (
+        ImportRefused,
+        check_document,
+        documents_together,
+        import_document,
+    )
 
-    # Every file is checked before anything is written, so one bad file stops the lot.
+    # Every file is read and checked in full before anything is written, so one bad file
+    # stops the lot: first the files themselves, then each against the database.
     documents = []
     problems: list[str] = []
     for path in files:
@@ -111,13 +134,26 @@ def _import_files(settings: Settings, files: list[Path]) -> None:
             documents.append((path, read_document(path)))
         except InterchangeError as exc:
             problems.extend(exc.problems)
+    problems.extend(documents_together([doc for _, doc in documents]))
     if problems:
         raise InterchangeError(problems)
     with opened_store(settings) as store:
+        refused = []
+        for _, document in documents:
+            try:
+                check_document(store, document, actor=settings.actor, policy=policy)
+            except ImportRefused as exc:
+                refused.extend(exc.conflicts)
+        if refused:
+            raise ImportRefused(refused)
         for path, document in documents:
             for warning in document.warnings:
                 typer.echo(f"warning: {warning}", err=True)
-            report = import_document(store, document, actor=settings.actor, source=path.name)
+            report = import_document(store, document, actor=settings.actor, source=path.name,
+                                     policy=policy)
+            if show_notes:
+                for note in report.notes:
+                    typer.echo(f"note: {note}", err=True)
             typer.echo(report.summary())
 
 

@@ -38,6 +38,7 @@ def user_errors() -> Iterator[None]:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.rendering.safe_files import ExportError
     from firstfile.services.errors import UserError, ValidationFailed
+    from firstfile.services.importer import ImportRefused
     from firstfile.storage.engine import StoreError
 
     try:
@@ -48,6 +49,17 @@ def user_errors() -> Iterator[None]:
     except InterchangeError as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
         fail(f"nothing was imported; fix these and try again:\n{lines}")
+    except ImportRefused as exc:
+        lines = "\n".join(f"  {line}" for line in exc.lines)
+        if exc.overridable:
+            advice = ("keep the database's values by leaving these fields out of the file, "
+                      "or import with --overwrite to write the file's (docs/FORMAT.md)")
+        else:
+            advice = ("do what each line says; --overwrite writes the file's value only where "
+                      "the database holds another value, and never moves a status or an "
+                      "engagement's phase, or a disclosure to another engagement")
+        fail(f"nothing was imported: the database holds other values, recorded since the file "
+             f"was written:\n{lines}\n{advice}")
     except (UserError, StoreError, ExportError) as exc:
         fail(str(exc))
 

@@ -46,6 +46,9 @@ class Checker:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.lines: dict[str, int] = {}
+        # Paths whose value the file gives (not null): the importer keeps a stored value the
+        # file leaves out.
+        self.stated: set[str] = set()
 
     # -- structure -------------------------------------------------------------------------
 
@@ -82,7 +85,9 @@ class Checker:
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")
-        return {name: value for name, value in fields.items() if not _is_null(value)}
+        given = {name: value for name, value in fields.items() if not _is_null(value)}
+        self.stated.update(join(path, name) for name in given)
+        return given
 
     def items(self, fields: Fields, name: str, path: str) -> Iterator[tuple[Node, str]]:
         """Each item of the list field name, with its path; nothing when absent."""

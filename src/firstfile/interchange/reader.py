@@ -95,11 +95,13 @@ def parse_document(
     text = make_readable(text, problems, json=is_json)
     root = (json_nodes if is_json else yaml_nodes)(text, problems)
     document = None
+    reader = _DocumentReader(problems, today or date.today())
     if root is not None:
-        document = _DocumentReader(problems, today or date.today()).read(root)
+        document = reader.read(root)
     problems.raise_if_errors()
     assert document is not None  # no errors means the reader built it
-    return replace(document, warnings=tuple(problems.format_warnings()))
+    return replace(document, warnings=tuple(problems.format_warnings()), source=source,
+                   lines=reader.check.lines, stated=frozenset(reader.check.stated))
 
 
 def _is_json(text: str, source: str, fmt: str | None) -> bool:

@@ -29,6 +29,10 @@ from firstfile.commands.common import (
 )
 from firstfile.settings import Settings
 
+# services.importer.GROUP_SIZE, repeated so that `firstfile --help` needs no SQLAlchemy;
+# tests/integration/test_import_groups.py checks the two agree.
+GROUP_SIZE_DEFAULT = 25
+
 app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -96,6 +100,10 @@ def import_files(
         "--overwrite", help="Where the file and the database hold different values, write "
         "the file's (audited as an overwrite). Never moves a status, removes an event, "
         "clears a value or moves a disclosure to another engagement.")] = False,
+    group_size: Annotated[int, typer.Option(
+        "--group-size", min=1, max=1_000_000,
+        help="Disclosures written per transaction; other writers wait for at most one "
+        "group. Smaller groups let them in sooner.")] = GROUP_SIZE_DEFAULT,
     db: DbOption = None,
 ) -> None:
     """Load interchange files. Records are matched by key, so importing twice changes nothing.
@@ -108,11 +116,12 @@ def import_files(
 
     settings = settings_for(ctx, db)
     with user_errors():
-        _import_files(settings, files, Policy.OVERWRITE if overwrite else Policy.REFUSE)
+        _import_files(settings, files, Policy.OVERWRITE if overwrite else Policy.REFUSE,
+                      group_size=group_size)
 
 
 def _import_files(settings: Settings, files: list[Path], policy: Any, *,
-                  show_notes: bool = True) -> None:
+                  show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document
     from firstfile.services.importer import (
@@ -150,11 +159,19 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
             for warning in document.warnings:
                 typer.echo(f"warning: {warning}", err=True)
             report = import_document(store, document, actor=settings.actor, source=path.name,
-                                     policy=policy)
+                                     policy=policy, group_size=group_size,
+                                     progress=_show_progress)
             if show_notes:
                 for note in report.notes:
                     typer.echo(f"note: {note}", err=True)
             typer.echo(report.summary())
+
+
+def _show_progress(done: Any) -> None:
+    """One line per committed group of a long import: what is in the database for certain."""
+    if done.total > 1:
+        typer.echo(f"firstfile: {done.source}: group {done.number} of {done.total} written: "
+                   f"{done.what}", err=True)
 
 
 @disclosures_app.command("list")

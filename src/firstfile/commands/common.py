@@ -38,7 +38,7 @@ def user_errors() -> Iterator[None]:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.rendering.safe_files import ExportError
     from firstfile.services.errors import UserError, ValidationFailed
-    from firstfile.services.importer import ImportRefused
+    from firstfile.services.importer import ImportRefused, ImportStopped
     from firstfile.storage.engine import StoreError
 
     try:
@@ -60,6 +60,9 @@ def user_errors() -> Iterator[None]:
                       "engagement's phase, or a disclosure to another engagement")
         fail(f"nothing was imported: the database holds other values, recorded since the file "
              f"was written:\n{lines}\n{advice}")
+    except ImportStopped as exc:
+        fail(f"{exc}\nthe {exc.written} groups written are whole; run the same import again "
+             "to complete it (it finds them unchanged and writes the rest)")
     except (UserError, StoreError, ExportError) as exc:
         fail(str(exc))
 

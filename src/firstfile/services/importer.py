@@ -1,4 +1,4 @@
-"""Loading interchange files into the database: checked in full first, then merged.
+"""Loading interchange files into the database: checked in full first, then merged in groups.
 
 An import runs in two passes over the same code. The check pass reads the database (a read
 unit of work, no write lock) and finds every conflict and every refusal without writing
@@ -9,10 +9,18 @@ is kept, a blank one is filled, a different one is a conflict that stops the imp
 the policy says otherwise. Status never goes back, events are only added, deleted records and
 records of another engagement are left alone. Only differences are written, each with its
 audit record, so importing the same file twice changes nothing.
+
+The write pass commits groups of records (plan_groups: about GROUP_SIZE disclosures' worth
+each, in dependency order), each in its own short transaction, so a long import never keeps
+other writers waiting for more than a group. "All or nothing" then means: nothing is written
+unless every file is valid and agrees with the database; each group is committed whole or
+not at all; and since the import is idempotent, running it again after a crash or an error
+part-way finds the committed groups unchanged and writes the rest.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -138,18 +146,37 @@ def import_document(
     actor: str,
     source: str = "",
     policy: Policy = Policy.REFUSE,
+    group_size: int | None = None,
+    progress: Callable[[GroupWritten], None] | None = None,
 ) -> ImportReport:
-    """Check doc against the database, then write it; see the module docstring.
+    """Check doc against the database, then write it in groups; see the module docstring.
 
     Raises ImportRefused (nothing written) when the file conflicts with the database and the
-    policy does not resolve it, ValidationFailed when a merged record breaks a domain rule.
+    policy does not resolve it, ValidationFailed when a merged record breaks a domain rule,
+    ImportStopped when writing fails after some groups were committed. progress is called
+    after each group is committed, with what it held.
     """
     check_document(store, doc, actor=actor, policy=policy)
     report = ImportReport(source=source or doc.source or doc.engagement.key)
-    with store.write() as db:
-        run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True, report=report)
-        run.merge(_units(doc))
-        run.raise_conflicts()
+    groups = plan_groups(doc, group_size or GROUP_SIZE)
+    turns = _Turns(store)
+    for number, group in enumerate(groups, start=1):
+        started = time.monotonic()
+        try:
+            with store.write() as db:
+                run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True,
+                           report=report)
+                run.merge(group.units)
+                run.raise_conflicts()
+        except Exception as exc:
+            if number == 1:
+                raise
+            raise ImportStopped(report.source, number - 1, len(groups), exc) from exc
+        if progress is not None:
+            progress(GroupWritten(report.source, number, len(groups), group,
+                                  group.describe(doc)))
+        if number < len(groups):
+            turns.take(time.monotonic() - started)
     return report
 
 
@@ -206,7 +233,24 @@ def documents_together(docs: list[InterchangeDocument]) -> list[str]:
     return problems
 
 
-# --- the records of a document, in the order they depend on each other ----------------------
+# --- the records of a document, in the order they depend on each other, and in groups -------
+
+# How much one write transaction holds, in disclosures' worth of writing: an engagement,
+# vendor, person or component counts a fifth, a session one plus a tenth per idea. A
+# disclosure is written record by record through the ORM at 15-25 ms (several times that on
+# a loaded machine), so a group holds the write lock for about half a second, a couple of
+# seconds at worst (docs/PERFORMANCE.md); written with bulk statements, groups can be larger.
+GROUP_SIZE = 25
+_WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
+            "disclosure": 1.0}
+# SQLite's busy handler lets a waiting writer look for the lock about every 100 ms, so a
+# writer that takes it straight back after each commit could keep the others out all along.
+# After holding it this long, an import leaves it free for a moment longer than that.
+YIELD_AFTER_SECONDS = 1.0
+YIELD_SECONDS = 0.15
+
+
+
 
 ENGAGEMENT, VENDOR, PERSON, COMPONENT, SESSION, DISCLOSURE = (
     "engagement", "vendor", "person", "component", "session", "disclosure")
@@ -218,6 +262,91 @@ class Unit:
 
     kind: str
     index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Records written together in one transaction: committed whole, or not at all."""
+
+    units: tuple[Unit, ...]
+
+    def describe(self, doc: InterchangeDocument) -> str:
+        """What the group holds, for the progress line: "100 disclosures (FF-... to FF-...)"."""
+        kinds = Counter(unit.kind for unit in self.units)
+        parts = [f"{n} {_PLURALS[kind] if n > 1 else kind}" for kind, n in kinds.items()]
+        keys = [doc.disclosures[u.index].key for u in self.units if u.kind == DISCLOSURE]
+        keys = [k for k in keys if k]
+        if keys:
+            parts[-1] += f" ({keys[0]} to {keys[-1]})" if len(keys) > 1 else f" ({keys[0]})"
+        return ", ".join(parts)
+
+
+_PLURALS = {ENGAGEMENT: "engagements", VENDOR: "vendors", PERSON: "people",
+            COMPONENT: "components", SESSION: "sessions", DISCLOSURE: "disclosures"}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWritten:
+    """The signal that a group was committed (the import's progress)."""
+
+    source: str
+    number: int  # 1-based
+    total: int
+    group: Group
+    what: str  # Group.describe: "100 disclosures (FF-2026-0101 to FF-2026-0200)"
+
+
+class ImportStopped(UserError):
+    """Writing failed after some groups were committed; they are in the database, whole.
+
+    Running the same import again completes it: it is idempotent, so the groups already
+    written are found unchanged and the rest are written.
+    """
+
+    def __init__(self, source: str, written: int, total: int, cause: Exception) -> None:
+        self.source = source
+        self.written = written
+        self.total = total
+        self.cause = cause
+        super().__init__(f"{source}: the import stopped after {written} of {total} groups "
+                         f"were written: {cause}")
+
+
+def plan_groups(doc: InterchangeDocument, size: int = GROUP_SIZE) -> list[Group]:
+    """The document's records in write order, cut into groups of about size disclosures'
+    worth. A record is never split, and a session goes with all its ideas."""
+    groups: list[Group] = []
+    current: list[Unit] = []
+    weight = 0.0
+    for unit in _units(doc):
+        if unit.kind == SESSION:
+            unit_weight = 1 + len(doc.sessions[unit.index].ideas) / 10
+        else:
+            unit_weight = _WEIGHTS[unit.kind]
+        if current and weight + unit_weight > size:
+            groups.append(Group(tuple(current)))
+            current, weight = [], 0.0
+        current.append(unit)
+        weight += unit_weight
+    groups.append(Group(tuple(current)))
+    return groups
+
+
+class _Turns:
+    """Lets other writers in between groups: see YIELD_AFTER_SECONDS."""
+
+    def __init__(self, store: Store) -> None:
+        self.sqlite = store.is_sqlite
+        self.held = 0.0
+
+    def take(self, seconds: float) -> None:
+        """Called after a group held the write lock for seconds."""
+        if not self.sqlite:
+            return  # PostgreSQL locks rows, not the database: other writers do not wait
+        self.held += seconds
+        if self.held >= YIELD_AFTER_SECONDS:
+            time.sleep(YIELD_SECONDS)
+            self.held = 0.0
 
 
 def _units(doc: InterchangeDocument) -> list[Unit]:
@@ -844,9 +973,12 @@ def _disclosures(run: _Run, indexes: list[int]) -> None:
             select(Disclosure).where(
                 Disclosure.key.in_(keyed[start:start + 900]))  # type: ignore[attr-defined]
         ).scalars())
-    for index, d in zip(indexes, docs, strict=True):
-        row = stored.get(d.key) if d.key else _by_title(run, d.title)
-        _disclosure(run, d, f"disclosures[{index}]", row)
+    rows = [stored.get(d.key) if d.key else _by_title(run, d.title) for d in docs]
+    live = [row for row in rows if row is not None and row.deleted_at is None]
+    views = {view.key: view for view in build_views(db=run.db, disclosures=live)}
+    for index, d, row in zip(indexes, docs, rows, strict=True):
+        _disclosure(run, d, f"disclosures[{index}]", row,
+                    views.get(row.key) if row is not None else None)
 
 
 def _by_title(run: _Run, title: str) -> Disclosure | None:
@@ -862,7 +994,8 @@ def _by_title(run: _Run, title: str) -> Disclosure | None:
     ).scalar_one_or_none()
 
 
-def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None) -> None:
+def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
+                view: DisclosureView | None) -> None:
     draft = d.draft.cleaned()
     problems = errors(validate(draft))
     if problems:
@@ -880,7 +1013,7 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None) 
                                "(restore it first to import into it)")
         run.report.count("disclosure", "skipped")
         return
-    (view,) = build_views(db=run.db, disclosures=[row])
+    assert view is not None
     if view.engagement_key != draft.engagement_key:
         run.refuse(path, record, f"it belongs to the engagement {view.engagement_key} in the "
                                  f"database, and this file is {draft.engagement_key}: an "

@@ -18,6 +18,7 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
+    is_file,
     open_store,
     opened_store,
     print_json,
@@ -136,7 +137,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
     documents = []
     problems: list[str] = []
     for path in files:
-        if not path.is_file():
+        if not is_file(path):
             problems.append(f"{path}: no such file")
             continue
         try:

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -35,11 +36,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the errors a user can act on into one-line messages and an exit code."""
+    from sqlalchemy.exc import DBAPIError
+
     from firstfile.interchange.problems import InterchangeError
     from firstfile.rendering.safe_files import ExportError
     from firstfile.services.errors import UserError, ValidationFailed
     from firstfile.services.importer import ImportRefused, ImportStopped
     from firstfile.storage.engine import StoreError
+    from firstfile.storage.errors import explain
 
     try:
         yield
@@ -61,10 +65,25 @@ def user_errors() -> Iterator[None]:
         fail(f"nothing was imported: the database holds other values, recorded since the file "
              f"was written:\n{lines}\n{advice}")
     except ImportStopped as exc:
-        fail(f"{exc}\nthe {exc.written} groups written are whole; run the same import again "
-             "to complete it (it finds them unchanged and writes the rest)")
+        cause = explain(exc.cause) or str(exc.cause)
+        fail(f"{exc.source}: the import stopped after {exc.written} of {exc.total} groups "
+             f"were written: {cause}\nthe groups written are whole; run the same import "
+             "again to complete it (it finds them unchanged and writes the rest)")
     except (UserError, StoreError, ExportError) as exc:
         fail(str(exc))
+    except (DBAPIError, OSError) as exc:
+        words = explain(exc)
+        if words is None:
+            raise
+        fail(f"{words}; nothing was written")
+
+
+def is_file(path: Path) -> bool:
+    """True for an existing file; False for anything else, a name too long to look up too."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def settings_for(ctx: typer.Context, db: str | None) -> Settings:

@@ -19,6 +19,7 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
+    is_file,
     opened_store,
     print_json,
     print_rows,
@@ -61,7 +62,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         db: DbOption = None,
         as_json: JsonOption = False,
         within: Annotated[int | None, typer.Option(
-            "--within", min=0, help="Only deadlines due within DAYS days (overdue ones too).",
+            "--within", min=0, max=36_500,
+            help="Only deadlines due within DAYS days (overdue ones too).",
             show_default=False)] = None,
         as_of: AsOfOption = None,
         engagement: Annotated[str | None, typer.Option(
@@ -117,7 +119,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
-        if template is not None and not template.is_file():
+        if template is not None and not is_file(template):
             fail(f"--template {template} is not a file; give the path of a .docx form")
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             console=Console(stderr=True), transient=True)

@@ -23,6 +23,7 @@ from sqlmodel import Session
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
 ENV_DB = "FIRSTFILE_DB"
+ENV_BUSY_TIMEOUT = "FIRSTFILE_BUSY_TIMEOUT"
 
 
 class StoreError(Exception):
@@ -47,6 +48,15 @@ def resolve_db_url(given: str | None) -> str:
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
+def busy_timeout_seconds() -> float:
+    """How long a write waits for another writer: $FIRSTFILE_BUSY_TIMEOUT seconds, else 30."""
+    try:
+        value = float(os.environ.get(ENV_BUSY_TIMEOUT, BUSY_TIMEOUT_SECONDS))
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
+    return value if 0 < value <= 3600 else BUSY_TIMEOUT_SECONDS
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a SQLite database, so it is never overwritten."""
     if path.is_dir():
@@ -68,7 +78,8 @@ def _sqlite_engine(url: str) -> Engine:
         path = Path(database)
         _check_sqlite_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    timeout = busy_timeout_seconds()
+    engine = create_engine(url, connect_args={"timeout": timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -76,7 +87,7 @@ def _sqlite_engine(url: str) -> Engine:
         # would otherwise issue its own deferred BEGIN).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")

@@ -24,6 +24,7 @@ from firstfile.commands.common import (
     print_json,
     print_rows,
     run_tui,
+    say,
     settings_for,
     shown_url,
     user_errors,
@@ -67,7 +68,7 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
 
         store = open_store(settings)
         store.dispose()
-        typer.echo(f"database ready: {shown_url(resolve_db_url(settings.db))}")
+        say(f"database ready: {shown_url(resolve_db_url(settings.db))}")
 
 
 @app.command()
@@ -158,20 +159,20 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
             raise ImportRefused(refused)
         for path, document in documents:
             for warning in document.warnings:
-                typer.echo(f"warning: {warning}", err=True)
+                say(f"warning: {warning}", err=True)
             report = import_document(store, document, actor=settings.actor, source=path.name,
                                      policy=policy, group_size=group_size,
                                      progress=_show_progress)
             if show_notes:
                 for note in report.notes:
-                    typer.echo(f"note: {note}", err=True)
-            typer.echo(report.summary())
+                    say(f"note: {note}", err=True)
+            say(report.summary())
 
 
 def _show_progress(done: Any) -> None:
     """One line per committed group of a long import: what is in the database for certain."""
     if done.total > 1:
-        typer.echo(f"firstfile: {done.source}: group {done.number} of {done.total} written: "
+        say(f"firstfile: {done.source}: group {done.number} of {done.total} written: "
                    f"{done.what}", err=True)
 
 
@@ -223,7 +224,7 @@ def search(
         print_json([v.as_json() for v in views])
         return
     if not rows:
-        typer.echo("no disclosures match", err=True)
+        say("no disclosures match", err=True)
         raise typer.Exit(1)
     print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
                  for r in rows])
@@ -248,7 +249,7 @@ def export_disclosure(
         with opened_store(settings) as store:
             view = disclosures.get_disclosure(store, key)
         path = render(view, out, fmt, templates_dir=settings.templates_dir)
-    typer.echo(str(path))
+    say(str(path))
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

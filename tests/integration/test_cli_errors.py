@@ -181,6 +181,21 @@ def test_hostile_arguments_get_a_sentence_on_every_command(
     assert result.exit_code in (0, 1, 2), result.stderr
     if result.exit_code:
         assert result.stderr.strip(), "refused without a word"
+    # Whatever the message quotes, no control character reaches the terminal.
+    for char in ("\x1b", "\x07", "\u202e"):
+        assert char not in result.stderr + result.stdout
+
+
+def test_a_file_name_with_escape_sequences_is_shown_not_obeyed(tmp_path: Path) -> None:
+    name = "\x1b]0;owned\x07\u202eacme.yaml"
+    path = tmp_path / name
+    path.write_text("format: firstfile/1\nengagement: {key: acme}\n", encoding="utf-8")
+    missing = tmp_path / "\x1b[2Jgone.yaml"
+    err = _plain_failure(run("import", str(path), str(missing), "--db",
+                             str(tmp_path / "f.db")))
+    assert "\u241b]0;owned\u2407<U+202E>acme.yaml:2: engagement.name: is required" in err
+    assert "\u241b[2Jgone.yaml: no such file" in err
+    assert not any(char in err for char in "\x1b\x07\u202e")
 
 
 def test_a_name_too_long_for_any_column_is_refused_alike_on_every_backend(

@@ -173,11 +173,14 @@ def test_raw_control_characters_in_json_strings() -> None:
 
 
 def test_emoji_and_right_to_left_text_survive_a_round_trip() -> None:
-    title = "Akku 🔋 ماژول مدیریت باتری \u202eevil\u202c"
+    title = "Akku 🔋 ماژول مدیریت\u200cباتری \u202eevil\u202c"
     text = edit("    title: Sensorless start-up of a BLDC motor", f'    title: "{title}"')
     text = edit("    name: Wei Li", "    name: 李伟 👷", text)
     doc = parse(text)
-    assert doc.disclosures[0].draft.title == title
+    # Right-to-left words and their joiner stay; the override that would display "evil"
+    # backwards is shown instead (domain/text.py).
+    assert doc.disclosures[0].draft.title == (
+        "Akku 🔋 ماژول مدیریت\u200cباتری <U+202E>evil<U+202C>")
     assert doc.people[1].name == "李伟 👷"
     for fmt in ("yaml", "json"):
         written = dump_document(doc, fmt)

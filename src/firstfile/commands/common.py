@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,16 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
 
 
+def say(message: str, *, err: bool = False) -> None:
+    """Print a line. Messages quote file names, keys and values as they came in, so every
+    control character in them is shown, never obeyed by the terminal (domain/text.shown)."""
+    from firstfile.domain.text import shown
+
+    typer.echo(shown(message), err=err)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"firstfile: {message}", err=True)
+    say(f"firstfile: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -114,8 +123,17 @@ def run_tui(settings: Settings) -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    """data as JSON on stdout. json escapes C0 controls itself; the others a terminal obeys
+    or that reorder text (DEL, C1, bidi controls, zero-width) are written as \\u escapes too,
+    so the text read back is unchanged and the terminal shows them as escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
     sys.stdout.write("\n")
+
+
+# Outside its strings a JSON text is plain ASCII, so these only ever occur inside strings.
+_JSON_ESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064"
+                           "\ufeff\u180e\ufff9-\ufffb]")
 
 
 def print_rows(rows: list[tuple[str, ...]]) -> None:

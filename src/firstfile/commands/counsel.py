@@ -23,6 +23,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -84,7 +85,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             print_json([row.as_json() for row in rows])
             return
         if not rows:
-            typer.echo("no deadlines", err=True)
+            say("no deadlines", err=True)
             return
         print_rows([
             (row.deadline.due.isoformat() if row.deadline.due else "(undated)",
@@ -134,7 +135,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                 template=template, templates_dir=settings.templates_dir,
                 as_of=today, progress=advance,
             )
-        typer.echo(f"wrote {result.path} ({result.disclosures} disclosures)")
+        say(f"wrote {result.path} ({result.disclosures} disclosures)")
 
     @review_app.command("queue")
     def queue(
@@ -200,7 +201,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             state = counsel.move_status(store, key, status, actor=settings.actor)
-        typer.echo(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+        say(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
 
     @review_app.command("decide")
     def decide(
@@ -217,7 +218,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         with user_errors(), opened_store(settings) as store:
             state = counsel.record_decision(store, key, decision, rationale,
                                             actor=settings.actor)
-        typer.echo(f"{key}: {state.decision}, decided on {state.decided_on}")
+        say(f"{key}: {state.decision}, decided on {state.decided_on}")
 
     @review_app.command("note")
     def note(ctx: typer.Context, key: str, text: str, db: DbOption = None) -> None:
@@ -227,7 +228,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.set_reviewer_notes(store, key, text, actor=settings.actor)
-        typer.echo(f"{key}: notes saved")
+        say(f"{key}: notes saved")
 
     @review_app.command("event-add")
     def event_add(
@@ -245,7 +246,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.add_event(store, key, event, actor=settings.actor)
-        typer.echo(f"{key}: {kind} on {event.date.isoformat()} recorded")
+        say(f"{key}: {kind} on {event.date.isoformat()} recorded")
 
     @review_app.command("event-remove")
     def event_remove(
@@ -262,4 +263,4 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.remove_event(store, key, event, actor=settings.actor)
-        typer.echo(f"{key}: {kind} on {event.date.isoformat()} removed")
+        say(f"{key}: {kind} on {event.date.isoformat()} removed")

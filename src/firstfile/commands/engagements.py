@@ -28,6 +28,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -89,7 +90,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         overview = _with_store(ctx, db, lambda store, s: engagements.engagement_overview(
             store, key, templates_dir=s.templates_dir))
         for problem in overview.problems:
-            typer.echo(f"warning: {problem}", err=True)
+            say(f"warning: {problem}", err=True)
         if as_json:
             print_json(overview.as_json())
             return
@@ -135,9 +136,9 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                      "TEXT (recorded in the audit trail)")
 
         change = _with_store(ctx, db, work)
-        typer.echo(f"{change.engagement_key}: {change.old} -> {change.new}")
+        say(f"{change.engagement_key}: {change.old} -> {change.new}")
         if change.overridden:
-            typer.echo(f"override recorded: {len(change.overridden)} critical item(s) open",
+            say(f"override recorded: {len(change.overridden)} critical item(s) open",
                        err=True)
 
     @engagements_app.command("tick")
@@ -157,11 +158,11 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         if undo:
             removed = _with_store(ctx, db, lambda store, s: engagements.untick_step(
                 store, key, step, actor=s.actor))
-            typer.echo(f"{key}: {step} {'unticked' if removed else 'was not ticked'}")
+            say(f"{key}: {step} {'unticked' if removed else 'was not ticked'}")
             return
         result = _with_store(ctx, db, lambda store, s: engagements.tick_step(
             store, key, step, actor=s.actor, done_on=done_on, note=note))
-        typer.echo(f"{key}: {step} ticked {result.done_on.isoformat()}")
+        say(f"{key}: {step} ticked {result.done_on.isoformat()}")
 
     @vendors_app.command("list")
     def list_vendors(ctx: typer.Context, as_json: JsonOption = False,
@@ -220,7 +221,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         line = _with_store(ctx, db, lambda store, s: engagements.update_item(
             store, engagement, vendor, item, update, actor=s.actor,
             templates_dir=s.templates_dir))
-        typer.echo(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
+        say(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
 
     @export_app.command("checklist")
     def export_checklist(
@@ -254,4 +255,4 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             return write(document, out, engagement_key=engagement, vendor_key=vendor, fmt=fmt,
                          templates_dir=templates)
 
-        typer.echo(str(_with_store(ctx, db, work)))
+        say(str(_with_store(ctx, db, work)))

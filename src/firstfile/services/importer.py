@@ -249,9 +249,6 @@ _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
 YIELD_AFTER_SECONDS = 1.0
 YIELD_SECONDS = 0.15
 
-
-
-
 ENGAGEMENT, VENDOR, PERSON, COMPONENT, SESSION, DISCLOSURE = (
     "engagement", "vendor", "person", "component", "session", "disclosure")
 

@@ -124,13 +124,17 @@ def import_files(
 
 def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                   show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
+    from sqlalchemy.exc import DBAPIError
+
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document
     from firstfile.services.importer import (
         ImportRefused,
+        ImportStopped,
         check_document,
         documents_together,
         import_document,
+        plan_groups,
     )
 
     # Every file is read and checked in full before anything is written, so one bad file
@@ -160,9 +164,16 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
         for path, document in documents:
             for warning in document.warnings:
                 say(f"warning: {warning}", err=True)
-            report = import_document(store, document, actor=settings.actor, source=path.name,
-                                     policy=policy, group_size=group_size,
-                                     progress=_show_progress)
+            try:
+                report = import_document(store, document, actor=settings.actor,
+                                         source=path.name, policy=policy,
+                                         group_size=group_size, progress=_show_progress,
+                                         checked=True)
+            except (DBAPIError, OSError) as exc:
+                # The files before this one are written (their summaries are above): say
+                # exactly what of this one is not.
+                total = len(plan_groups(document, group_size))
+                raise ImportStopped(path.name, 0, total, exc) from exc
             if show_notes:
                 for note in report.notes:
                     say(f"note: {note}", err=True)

@@ -75,6 +75,8 @@ def user_errors() -> Iterator[None]:
              f"was written:\n{lines}\n{advice}")
     except ImportStopped as exc:
         cause = explain(exc.cause) or str(exc.cause)
+        if not exc.written:
+            fail(f"{exc.source}: {cause}; nothing was written from this file")
         fail(f"{exc.source}: the import stopped after {exc.written} of {exc.total} groups "
              f"were written: {cause}\nthe groups written are whole; run the same import "
              "again to complete it (it finds them unchanged and writes the rest)")

@@ -148,15 +148,19 @@ def import_document(
     policy: Policy = Policy.REFUSE,
     group_size: int | None = None,
     progress: Callable[[GroupWritten], None] | None = None,
+    checked: bool = False,
 ) -> ImportReport:
     """Check doc against the database, then write it in groups; see the module docstring.
 
     Raises ImportRefused (nothing written) when the file conflicts with the database and the
     policy does not resolve it, ValidationFailed when a merged record breaks a domain rule,
     ImportStopped when writing fails after some groups were committed. progress is called
-    after each group is committed, with what it held.
+    after each group is committed, with what it held. checked=True skips the check pass for
+    a caller that has just run check_document itself (each group is checked again as it is
+    written all the same).
     """
-    check_document(store, doc, actor=actor, policy=policy)
+    if not checked:
+        check_document(store, doc, actor=actor, policy=policy)
     report = ImportReport(source=source or doc.source or doc.engagement.key)
     groups = plan_groups(doc, group_size or GROUP_SIZE)
     turns = _Turns(store)

@@ -19,16 +19,22 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
+    is_file,
     open_store,
     opened_store,
     print_json,
     print_rows,
     run_tui,
+    say,
     settings_for,
     shown_url,
     user_errors,
 )
 from firstfile.settings import Settings
+
+# services.importer.GROUP_SIZE, repeated so that `firstfile --help` needs no SQLAlchemy;
+# tests/integration/test_import_groups.py checks the two agree.
+GROUP_SIZE_DEFAULT = 25
 
 app = typer.Typer(
     add_completion=False,
@@ -64,7 +70,7 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
 
         store = open_store(settings)
         store.dispose()
-        typer.echo(f"database ready: {shown_url(resolve_db_url(settings.db))}")
+        say(f"database ready: {shown_url(resolve_db_url(settings.db))}")
 
 
 @app.command()
@@ -73,14 +79,19 @@ def demo(
     db: DbOption = None,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only load the samples.")] = False,
 ) -> None:
-    """Load the sample engagements (idempotent), then open the TUI."""
+    """Load the sample engagements, then open the TUI.
+
+    Loading them again changes nothing: what was recorded since (counsel's moves, events,
+    edits, dots) is kept, and only what is missing is added.
+    """
     from firstfile.resources import sample_sessions
+    from firstfile.services.importer import Policy
 
     settings = settings_for(ctx, db)
     files = sorted(p for p in sample_sessions().glob("*") if p.suffix in (".yaml", ".yml",
                                                                              ".json"))
     with user_errors():
-        _import_files(settings, files)
+        _import_files(settings, files, Policy.KEEP, show_notes=False)
     if not no_tui:
         run_tui(settings)
 
@@ -89,38 +100,93 @@ def demo(
 def import_files(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Interchange files (YAML or JSON).")],
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Where the file and the database hold different values, write "
+        "the file's (audited as an overwrite). Never moves a status, removes an event, "
+        "clears a value or moves a disclosure to another engagement.")] = False,
+    group_size: Annotated[int, typer.Option(
+        "--group-size", min=1, max=1_000_000,
+        help="Disclosures written per transaction; other writers wait for at most one "
+        "group. Smaller groups let them in sooner.")] = GROUP_SIZE_DEFAULT,
     db: DbOption = None,
 ) -> None:
-    """Load interchange files. Records are matched by key, so importing twice changes nothing."""
+    """Load interchange files. Records are matched by key, so importing twice changes nothing.
+
+    Values recorded in firstfile since a file was written are never reverted: a value that
+    differs is reported as a conflict, and nothing is written unless --overwrite is given
+    (docs/FORMAT.md).
+    """
+    from firstfile.services.importer import Policy
+
     settings = settings_for(ctx, db)
     with user_errors():
-        _import_files(settings, files)
+        _import_files(settings, files, Policy.OVERWRITE if overwrite else Policy.REFUSE,
+                      group_size=group_size)
 
 
-def _import_files(settings: Settings, files: list[Path]) -> None:
+def _import_files(settings: Settings, files: list[Path], policy: Any, *,
+                  show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
+    from sqlalchemy.exc import DBAPIError
+
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document
-    from firstfile.services.importer import import_document
+    from firstfile.services.importer import (
+        ImportRefused,
+        ImportStopped,
+        check_document,
+        documents_together,
+        import_document,
+        plan_groups,
+    )
 
-    # Every file is checked before anything is written, so one bad file stops the lot.
+    # Every file is read and checked in full before anything is written, so one bad file
+    # stops the lot: first the files themselves, then each against the database.
     documents = []
     problems: list[str] = []
     for path in files:
-        if not path.is_file():
+        if not is_file(path):
             problems.append(f"{path}: no such file")
             continue
         try:
             documents.append((path, read_document(path)))
         except InterchangeError as exc:
             problems.extend(exc.problems)
+    problems.extend(documents_together([doc for _, doc in documents]))
     if problems:
         raise InterchangeError(problems)
     with opened_store(settings) as store:
+        refused = []
+        for _, document in documents:
+            try:
+                check_document(store, document, actor=settings.actor, policy=policy)
+            except ImportRefused as exc:
+                refused.extend(exc.conflicts)
+        if refused:
+            raise ImportRefused(refused)
         for path, document in documents:
             for warning in document.warnings:
-                typer.echo(f"warning: {warning}", err=True)
-            report = import_document(store, document, actor=settings.actor, source=path.name)
-            typer.echo(report.summary())
+                say(f"warning: {warning}", err=True)
+            try:
+                report = import_document(store, document, actor=settings.actor,
+                                         source=path.name, policy=policy,
+                                         group_size=group_size, progress=_show_progress,
+                                         checked=True)
+            except (DBAPIError, OSError) as exc:
+                # The files before this one are written (their summaries are above): say
+                # exactly what of this one is not.
+                total = len(plan_groups(document, group_size))
+                raise ImportStopped(path.name, 0, total, exc) from exc
+            if show_notes:
+                for note in report.notes:
+                    say(f"note: {note}", err=True)
+            say(report.summary())
+
+
+def _show_progress(done: Any) -> None:
+    """One line per committed group of a long import: what is in the database for certain."""
+    if done.total > 1:
+        say(f"firstfile: {done.source}: group {done.number} of {done.total} written: "
+                   f"{done.what}", err=True)
 
 
 @disclosures_app.command("list")
@@ -160,7 +226,7 @@ def delete_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None)
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
         view = disclosures.delete_disclosure(store, key, actor=settings.actor)
-    typer.echo(f"{view.key} deleted; `firstfile disclosures restore {view.key}` undoes it")
+    say(f"{view.key} deleted; `firstfile disclosures restore {view.key}` undoes it")
 
 
 @disclosures_app.command("restore")
@@ -171,7 +237,7 @@ def restore_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
         view = disclosures.restore_disclosure(store, key, actor=settings.actor)
-    typer.echo(f"{view.key} restored")
+    say(f"{view.key} restored")
 
 
 @disclosures_app.command("purge")
@@ -198,9 +264,9 @@ def purge_disclosure(
         # purge checks it all again in its own transaction.
         view = purge.purgeable(store, key, actor=settings.actor)
         if not yes:
-            typer.echo(f"{view.key} \"{clean_line(view.title)}\" will be removed for good, "
-                       "with its people, events, autosaved edits and the values in its audit "
-                       "records. This cannot be undone.", err=True)
+            say(f"{view.key} \"{clean_line(view.title)}\" will be removed for good, with its "
+                "people, events, autosaved edits and the values in its audit records. This "
+                "cannot be undone.", err=True)
             # Read here rather than with typer.prompt, which puts the prompt's last
             # character on stdout when the prompt goes to stderr.
             typer.echo(f"Type {view.key} to purge it: ", err=True, nl=False)
@@ -246,7 +312,7 @@ def search(
         print_json([v.as_json() for v in views])
         return
     if not rows:
-        typer.echo("no disclosures match", err=True)
+        say("no disclosures match", err=True)
         raise typer.Exit(1)
     print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
                  for r in rows])
@@ -271,7 +337,7 @@ def export_disclosure(
         with opened_store(settings) as store:
             view = disclosures.get_disclosure(store, key)
         path = render(view, out, fmt, templates_dir=settings.templates_dir)
-    typer.echo(str(path))
+    say(str(path))
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

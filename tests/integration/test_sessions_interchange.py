@@ -15,7 +15,7 @@ from firstfile.interchange.reader import parse_document
 from firstfile.interchange.writer import dump_document
 from firstfile.services import sessions
 from firstfile.services.errors import ValidationFailed
-from firstfile.services.importer import import_document
+from firstfile.services.importer import ImportRefused, Policy, import_document
 from firstfile.services.interchange_export import export_engagement
 from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import AuditEvent
@@ -258,16 +258,26 @@ def test_a_merge_into_an_idea_merged_in_the_database_is_refused(store: Store) ->
     assert sessions.session_by_id(store, session_id).ideas[3].merged_into is None
 
 
-def test_settings_and_focus_follow_the_file(store: Store) -> None:
+def test_changed_settings_are_conflicts_taken_on_overwrite_and_focus_is_kept(
+    store: Store,
+) -> None:
     session_id = _run_a_session(store)
     audits = _audit_count(store)
     doc = export_engagement(store, "ACME-2026")
     (session,) = doc.sessions
-    changed = replace(session, time_box_minutes=30, prompt_minutes=3, dots_per_participant=5,
-                      decks=("triz",), components=())
-    report = import_document(store, replace(doc, sessions=(changed,)), actor="tester")
+    changed = replace(doc, sessions=(replace(
+        session, time_box_minutes=30, prompt_minutes=3, dots_per_participant=5,
+        decks=("triz",), components=()),))
+    with pytest.raises(ImportRefused) as refused:
+        import_document(store, changed, actor="tester")
+    assert [line.split(": ")[1] for line in refused.value.lines] == [
+        "sessions[0].time_box_minutes", "sessions[0].prompt_minutes",
+        "sessions[0].dots_per_participant", "sessions[0].decks"]
+    assert _audit_count(store) == audits
+    report = import_document(store, changed, actor="tester", policy=Policy.OVERWRITE)
     assert report.outcomes["session updated"] == 1
     view = sessions.session_by_id(store, session_id)
+    # An empty list in the file never clears the components in focus.
     assert (view.time_box_minutes, view.prompt_minutes, view.dots_per_participant,
-            view.decks, view.components) == (30, 3, 5, ("triz",), ())
-    assert _audit_count(store) == audits + 2  # the settings, and the components in focus
+            view.decks, view.components) == (30, 3, 5, ("triz",), ("bms-fw",))
+    assert _audit_count(store) == audits + 1  # one "overwrite" record for the settings

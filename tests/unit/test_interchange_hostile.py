@@ -194,11 +194,14 @@ def test_raw_control_characters_in_json_strings() -> None:
 
 
 def test_emoji_and_right_to_left_text_survive_a_round_trip() -> None:
-    title = "Akku 🔋 ماژول مدیریت باتری \u202eevil\u202c"
+    title = "Akku 🔋 ماژول مدیریت\u200cباتری \u202eevil\u202c"
     text = edit("    title: Sensorless start-up of a BLDC motor", f'    title: "{title}"')
     text = edit("    name: Wei Li", "    name: 李伟 👷", text)
     doc = parse(text)
-    assert doc.disclosures[0].draft.title == title
+    # Right-to-left words and their joiner stay; the override that would display "evil"
+    # backwards is shown instead (domain/text.py).
+    assert doc.disclosures[0].draft.title == (
+        "Akku 🔋 ماژول مدیریت\u200cباتری <U+202E>evil<U+202C>")
     assert doc.people[1].name == "李伟 👷"
     for fmt in ("yaml", "json"):
         written = dump_document(doc, fmt)
@@ -225,3 +228,67 @@ def test_unquoted_values_that_look_like_other_types_stay_text() -> None:
     assert doc.engagement.product == "0402"
     assert doc.people[1].name == "2026-03-02"
     assert parse(dump_document(doc)) == doc
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_5000_digit_number_is_a_problem_not_a_crash(fmt: str) -> None:
+    digits = "7" * 5000
+    if fmt == "yaml":
+        text = edit("        votes: 2", f"        votes: {digits}")
+        line = line_of(text, digits)
+    else:
+        text = dump_document(parse(BASE), "json").replace('"votes": 2', f'"votes": {digits}')
+        line = line_of(text, digits)
+    assert problems(text, f"acme.{fmt}") == [
+        f"acme.{fmt}:{line}: the number 777777777777... has 5,000 digits: no value in a "
+        "firstfile file is that long (quote it if it is text)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "field", "new", "path", "limit"),
+    [
+        ("  name: Acme controller build", "name", "x" * 201, "engagement.name", 200),
+        ("  product: Motor controller MC-3", "product", "x" * 201, "engagement.product", 200),
+        ("    name: Shenzhen PCBA Co.", "name", "x" * 201, "vendors[0].name", 200),
+        ("    name: Jane Doe", "name", "x" * 201, "people[0].name", 200),
+        ("    email: jane@acme.example", "email", "j@" + "a" * 253, "people[0].email", 254),
+        ("    name: Motor control firmware", "name", "x" * 201, "components[0].name", 200),
+        ("    kind: firmware", "kind", "x" * 33, "components[0].kind", 32),
+        ("    title: Pre-engagement extraction", "title", "x" * 201, "sessions[0].title", 200),
+        ("        jurisdiction: CN", "jurisdiction", "CNCNCNCNC",
+         "disclosures[0].events[0].jurisdiction", 8),
+    ],
+)
+def test_values_longer_than_the_database_keeps_are_refused_with_their_line(
+    old: str, field: str, new: str, path: str, limit: int
+) -> None:
+    indent = old[: len(old) - len(old.lstrip())]
+    text = edit(old, f"{indent}{field}: {new}")
+    line = line_of(text, new)
+    assert problems(text) == [
+        f"acme.yaml:{line}: {path}: {len(new):,} characters is too long: the database keeps "
+        f"{limit}; shorten it"
+    ]
+
+
+def test_a_long_prompt_reference_and_business_unit_are_refused() -> None:
+    text = edit("        component: motor-fw", "        component: motor-fw\n"
+                                               f"        prompt: {'p' * 65}")
+    text = edit("        jurisdiction: CN", "        jurisdiction: CN\n"
+                                           f"        reference: {'r' * 201}", text)
+    text = edit("    submitter: jdoe", f"    submitter: jdoe\n    business_unit: {'b' * 201}",
+                text)
+    found = problems(text)
+    assert [p.split(": ")[1] for p in found] == [
+        "sessions[0].ideas[0].prompt", "disclosures[0].business_unit",
+        "disclosures[0].events[0].reference"]
+    assert all("characters is too long: the database keeps" in p for p in found)
+
+
+def test_votes_beyond_any_room_are_refused() -> None:
+    text = edit("        votes: 2", "        votes: 10000000000000000000000")
+    assert problems(text) == [
+        f"acme.yaml:{line_of(text, 'votes: 1')}: sessions[0].ideas[0].votes: "
+        "10000000000000000000000 is out of range: use a number from 0 to 1000000"
+    ]

@@ -203,13 +203,14 @@ def test_keyless_disclosures_must_differ_in_title() -> None:
     )
 
 
-@pytest.mark.parametrize("bad", ["FF-26-0001", "FF-2026-1", "ff-2026-0001", "2026-0001"])
+@pytest.mark.parametrize("bad", ["FF-26-0001", "FF-2026-1", "ff-2026-0001", "2026-0001",
+                                 "FF-2026-" + "9" * 30])
 def test_malformed_disclosure_key(bad: str) -> None:
     text = edit("key: FF-2026-0001", f"key: {bad}")
     line = line_of(text, f"key: {bad}")
     assert only_problem(text) == (
         f"acme.yaml:{line}: disclosures[0].key: {bad!r} is not a disclosure key: use "
-        "FF-YYYY-NNNN, e.g. FF-2026-0001"
+        "FF-YYYY-NNNN (four to nine digits), e.g. FF-2026-0001"
     )
 
 

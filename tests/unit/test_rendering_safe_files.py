@@ -94,3 +94,62 @@ def test_failed_rename_removes_the_temporary_file(tmp_path: Path) -> None:
         atomic_write_bytes(target, b"data")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["FF-2026-0001.docx"]
     assert (target / "keep").read_bytes() == b"x"
+
+
+def _aged(path: Path, seconds: float) -> Path:
+    """path with its modification time set seconds into the past (a kill long ago)."""
+    import time
+
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
+    return path
+
+
+def test_a_killed_exports_stale_temp_file_is_removed_by_the_next_export(tmp_path: Path) -> None:
+    # Left behind by an export killed between creating its temporary file and renaming it.
+    stale = tmp_path / ".FF-2026-0001.docx.firstfile-k3j9x_2a.tmp"
+    stale.write_bytes(b"PK\x03\x04 half a document")
+    _aged(stale, 3600)
+    atomic_write_bytes(tmp_path / "FF-2026-0002.docx", b"new")
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["FF-2026-0002.docx"]
+
+
+def test_the_sweep_spares_fresh_temps_and_other_programs_files(tmp_path: Path) -> None:
+    from firstfile.rendering.safe_files import STALE_TEMP_SECONDS, sweep_stale_temps
+
+    fresh = tmp_path / ".FF-2026-0001.docx.firstfile-abcdefgh.tmp"
+    fresh.write_bytes(b"an export still being written")
+    others = [
+        tmp_path / ".FF-2026-0001.docx.abcdefgh.tmp",  # not ours: no mark
+        tmp_path / "notes.firstfile-abcdefgh.tmp",  # not hidden like ours
+        tmp_path / ".report.docx.firstfile-abc.tmp",  # not mkstemp's 8 letters
+        tmp_path / "report.tmp",
+    ]
+    for path in others:
+        path.write_bytes(b"someone else's")
+        _aged(path, 3600)
+    kept = [fresh, *others]
+    folder = tmp_path / ".x.docx.firstfile-abcdefgh.tmp.d"
+    folder.mkdir()
+    target = tmp_path / "precious.docx"
+    target.write_bytes(b"keep me")
+    link = tmp_path / ".y.docx.firstfile-abcdefgh.tmp"
+    link.symlink_to(target)
+    _aged(link, 3600)
+    assert STALE_TEMP_SECONDS <= 3600
+    assert sweep_stale_temps(tmp_path) == []
+    assert all(path.exists() for path in kept) and link.is_symlink() and folder.is_dir()
+    assert target.read_bytes() == b"keep me"
+    _aged(fresh, STALE_TEMP_SECONDS + 60)
+    assert sweep_stale_temps(tmp_path) == [fresh]
+    assert not fresh.exists()
+
+
+def test_a_write_leaves_no_temp_file_and_names_its_temp_as_firstfiles(tmp_path: Path) -> None:
+    from firstfile.rendering.safe_files import is_firstfile_temp
+
+    atomic_write_bytes(tmp_path / "FF-2026-0001.docx", b"whole")
+    assert [p.name for p in tmp_path.iterdir()] == ["FF-2026-0001.docx"]
+    assert is_firstfile_temp(".FF-2026-0001.docx.firstfile-k3j9x_2a.tmp")
+    assert not is_firstfile_temp(".FF-2026-0001.docx.k3j9x_2a.tmp")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -27,18 +29,30 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
 
 
+def say(message: str, *, err: bool = False) -> None:
+    """Print a line. Messages quote file names, keys and values as they came in, so every
+    control character in them is shown, never obeyed by the terminal (domain/text.shown)."""
+    from firstfile.domain.text import shown
+
+    typer.echo(shown(message), err=err)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"firstfile: {message}", err=True)
+    say(f"firstfile: {message}", err=True)
     raise typer.Exit(code)
 
 
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the errors a user can act on into one-line messages and an exit code."""
+    from sqlalchemy.exc import DBAPIError
+
     from firstfile.interchange.problems import InterchangeError
     from firstfile.rendering.safe_files import ExportError
     from firstfile.services.errors import UserError, ValidationFailed
+    from firstfile.services.importer import ImportRefused, ImportStopped
     from firstfile.storage.engine import StoreError
+    from firstfile.storage.errors import explain
 
     try:
         yield
@@ -48,8 +62,39 @@ def user_errors() -> Iterator[None]:
     except InterchangeError as exc:
         lines = "\n".join(f"  {p}" for p in exc.problems)
         fail(f"nothing was imported; fix these and try again:\n{lines}")
+    except ImportRefused as exc:
+        lines = "\n".join(f"  {line}" for line in exc.lines)
+        if exc.overridable:
+            advice = ("keep the database's values by leaving these fields out of the file, "
+                      "or import with --overwrite to write the file's (docs/FORMAT.md)")
+        else:
+            advice = ("do what each line says; --overwrite writes the file's value only where "
+                      "the database holds another value, and never moves a status or an "
+                      "engagement's phase, or a disclosure to another engagement")
+        fail(f"nothing was imported: the database holds other values, recorded since the file "
+             f"was written:\n{lines}\n{advice}")
+    except ImportStopped as exc:
+        cause = explain(exc.cause) or str(exc.cause)
+        if not exc.written:
+            fail(f"{exc.source}: {cause}; nothing was written from this file")
+        fail(f"{exc.source}: the import stopped after {exc.written} of {exc.total} groups "
+             f"were written: {cause}\nthe groups written are whole; run the same import "
+             "again to complete it (it finds them unchanged and writes the rest)")
     except (UserError, StoreError, ExportError) as exc:
         fail(str(exc))
+    except (DBAPIError, OSError) as exc:
+        words = explain(exc)
+        if words is None:
+            raise
+        fail(f"{words}; nothing was written")
+
+
+def is_file(path: Path) -> bool:
+    """True for an existing file; False for anything else, a name too long to look up too."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def settings_for(ctx: typer.Context, db: str | None) -> Settings:
@@ -86,8 +131,17 @@ def run_tui(settings: Settings) -> None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    """data as JSON on stdout. json escapes C0 controls itself; the others a terminal obeys
+    or that reorder text (DEL, C1, bidi controls, zero-width) are written as \\u escapes too,
+    so the text read back is unchanged and the terminal shows them as escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text))
     sys.stdout.write("\n")
+
+
+# Outside its strings a JSON text is plain ASCII, so these only ever occur inside strings.
+_JSON_ESCAPED = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064"
+                           "\ufeff\u180e\ufff9-\ufffb]")
 
 
 def print_rows(rows: list[tuple[str, ...]]) -> None:

@@ -21,9 +21,11 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
+    is_file,
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -63,7 +65,8 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         db: DbOption = None,
         as_json: JsonOption = False,
         within: Annotated[int | None, typer.Option(
-            "--within", min=0, help="Only deadlines due within DAYS days (overdue ones too).",
+            "--within", min=0, max=36_500,
+            help="Only deadlines due within DAYS days (overdue ones too).",
             show_default=False)] = None,
         as_of: AsOfOption = None,
         engagement: Annotated[str | None, typer.Option(
@@ -79,8 +82,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         closures = load_closures(settings.templates_dir)
         for problem in closures.problems:
-            typer.echo(f"warning: {problem} (using {closures.path or 'no closure table'})",
-                       err=True)
+            say(f"warning: {problem} (using {closures.path or 'no closure table'})", err=True)
         with user_errors(), opened_store(settings) as store:
             rows = counsel.docket(store, as_of=today, engagement_key=engagement,
                                   closures=closures.table)
@@ -90,7 +92,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             print_json([row.as_json() for row in rows])
             return
         if not rows:
-            typer.echo("no deadlines", err=True)
+            say("no deadlines", err=True)
             return
         print_rows([
             (row.deadline.due.isoformat() if row.deadline.due else "(undated)",
@@ -126,7 +128,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
-        if template is not None and not template.is_file():
+        if template is not None and not is_file(template):
             fail(f"--template {template} is not a file; give the path of a .docx form")
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             console=Console(stderr=True), transient=True)
@@ -141,7 +143,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                 template=template, templates_dir=settings.templates_dir,
                 as_of=today, progress=advance,
             )
-        typer.echo(f"wrote {result.path} ({result.disclosures} disclosures)")
+        say(f"wrote {result.path} ({result.disclosures} disclosures)")
 
     @review_app.command("queue")
     def queue(
@@ -212,7 +214,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             state = counsel.move_status(store, key, status, actor=settings.actor)
-        typer.echo(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+        say(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
 
     @review_app.command("decide")
     def decide(
@@ -229,7 +231,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         with user_errors(), opened_store(settings) as store:
             state = counsel.record_decision(store, key, decision, rationale,
                                             actor=settings.actor)
-        typer.echo(f"{key}: {state.decision}, decided on {state.decided_on}")
+        say(f"{key}: {state.decision}, decided on {state.decided_on}")
 
     @review_app.command("note")
     def note(ctx: typer.Context, key: str, text: str, db: DbOption = None) -> None:
@@ -239,7 +241,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.set_reviewer_notes(store, key, text, actor=settings.actor)
-        typer.echo(f"{key}: notes saved")
+        say(f"{key}: notes saved")
 
     @review_app.command("event-add")
     def event_add(
@@ -270,7 +272,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.add_event(store, key, event, actor=settings.actor)
-        typer.echo(f"{key}: {kind} on {event.date.isoformat()} recorded")
+        say(f"{key}: {kind} on {event.date.isoformat()} recorded")
 
     @review_app.command("event-remove")
     def event_remove(
@@ -287,4 +289,4 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             counsel.remove_event(store, key, event, actor=settings.actor)
-        typer.echo(f"{key}: {kind} on {event.date.isoformat()} removed")
+        say(f"{key}: {kind} on {event.date.isoformat()} removed")

@@ -32,6 +32,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -118,7 +119,7 @@ def show_engagement(
     overview = _with_store(ctx, db, lambda store, s: engagements.engagement_overview(
         store, key, templates_dir=s.templates_dir))
     for problem in overview.problems:
-        typer.echo(f"warning: {problem}", err=True)
+        say(f"warning: {problem}", err=True)
     if as_json:
         print_json(overview.as_json())
         return
@@ -165,9 +166,9 @@ def change_phase(
                  "TEXT (recorded in the audit trail)")
 
     change = _with_store(ctx, db, work)
-    typer.echo(f"{change.engagement_key}: {change.old} -> {change.new}")
+    say(f"{change.engagement_key}: {change.old} -> {change.new}")
     if change.overridden:
-        typer.echo(f"override recorded: {len(change.overridden)} critical item(s) open",
+        say(f"override recorded: {len(change.overridden)} critical item(s) open",
                    err=True)
 
 
@@ -187,11 +188,11 @@ def tick_step(
     if undo:
         removed = _with_store(ctx, db, lambda store, s: engagements.untick_step(
             store, key, step, actor=s.actor))
-        typer.echo(f"{key}: {step} {'unticked' if removed else 'was not ticked'}")
+        say(f"{key}: {step} {'unticked' if removed else 'was not ticked'}")
         return
     result = _with_store(ctx, db, lambda store, s: engagements.tick_step(
         store, key, step, actor=s.actor, done_on=done_on, note=note))
-    typer.echo(f"{key}: {step} ticked {result.done_on.isoformat()}")
+    say(f"{key}: {step} ticked {result.done_on.isoformat()}")
 
 
 def list_vendors(ctx: typer.Context, as_json: JsonOption = False,
@@ -235,9 +236,9 @@ def vendor_nda(
         store, key, signed_on=signed_on, expires_on=expires_on, term_months=term_months,
         actor=s.actor))
     if view.nda_signed_on is None and view.nda_expires_on is None:
-        typer.echo(f"{key}: no NDA dates recorded")
+        say(f"{key}: no NDA dates recorded")
         return
-    typer.echo(f"{key}: NDA signed {_day(view.nda_signed_on)}, expires "
+    say(f"{key}: NDA signed {_day(view.nda_signed_on)}, expires "
                f"{_day(view.nda_expires_on)}")
 
 
@@ -283,7 +284,7 @@ def set_item(
     line = _with_store(ctx, db, lambda store, s: engagements.update_item(
         store, engagement, vendor, item, update, actor=s.actor,
         templates_dir=s.templates_dir))
-    typer.echo(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
+    say(f"{engagement} {vendor} {line.item.id}: {line.state.status}")
 
 
 def export_checklist(
@@ -317,4 +318,4 @@ def export_checklist(
         return write(document, out, engagement_key=engagement, vendor_key=vendor, fmt=fmt,
                      templates_dir=templates)
 
-    typer.echo(str(_with_store(ctx, db, work)))
+    say(str(_with_store(ctx, db, work)))

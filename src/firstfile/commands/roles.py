@@ -20,6 +20,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -61,7 +62,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             roles.grant(store, name, role, actor=settings.actor)
-        typer.echo(f"{clean_line(name)} holds {role}")
+        say(f"{clean_line(name)} holds {role}")
 
     @roles_app.command("revoke")
     def revoke(ctx: typer.Context, name: NameArgument, role: RoleArgument,
@@ -73,4 +74,4 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
             roles.revoke(store, name, role, actor=settings.actor)
-        typer.echo(f"{clean_line(name)} no longer holds {role}")
+        say(f"{clean_line(name)} no longer holds {role}")

@@ -18,6 +18,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -62,7 +63,7 @@ def list_sessions(
         ])
         return
     if not rows:
-        typer.echo("no sessions yet", err=True)
+        say("no sessions yet", err=True)
         return
     print_rows([
         (r.ref, r.held_on.isoformat() if r.held_on else "-", r.phase, r.status,
@@ -92,10 +93,10 @@ def export_minutes(
             view = sessions.get_session(store, session)
         prompts, problems = sessions.session_prompts(view, settings.template_dirs)
         for problem in problems:
-            typer.echo(f"firstfile: warning: {problem}", err=True)
+            say(f"firstfile: warning: {problem}", err=True)
         path = write(minutes_for(view, prompts), out, fmt,
                      templates_dir=settings.templates_dir)
-    typer.echo(str(path))
+    say(str(path))
 
 
 def list_prompts(
@@ -110,7 +111,7 @@ def list_prompts(
     settings = settings_for(ctx, None)
     loaded = load_decks(settings.template_dirs)
     for problem in loaded.problems:  # a broken deck is reported and skipped, never fatal
-        typer.echo(f"firstfile: warning: {problem}", err=True)
+        say(f"firstfile: warning: {problem}", err=True)
     decks = loaded.decks
     if deck is not None:
         decks = [d for d in decks if d.name == deck]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from firstfile.domain.limits import LINE_CHARS, NAME_CHARS, too_long
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES, PHASES, ROLES
 
-TITLE_MAX_CHARS = 200
+TITLE_MAX_CHARS = NAME_CHARS  # the column's size (domain/limits.py)
 TITLE_WORDS_ADVISED = 10
 TEXT_MAX_CHARS = 2_000_000  # a 1 MB description must fit; far beyond that is a pasted file
 
@@ -117,6 +118,11 @@ def validate(draft: DisclosureDraft, *, today: date | None = None) -> list[Probl
         )
     if draft.phase and draft.phase not in PHASES:
         problems.append(Problem("phase", f"use one of {', '.join(PHASES)}, not {draft.phase!r}"))
+
+    for name in ("business_unit", "jurisdictions", "submitter"):
+        message = too_long(getattr(draft, name), LINE_CHARS)
+        if message:
+            problems.append(Problem(name, message))
 
     for name in TEXT_FIELDS:
         if len(getattr(draft, name)) > TEXT_MAX_CHARS:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 PREFIX = "FF"
-_KEY = re.compile(r"^FF-(\d{4})-(\d{4,})$")
+# Four to nine digits: the per-year counter is a 32-bit integer in the database.
+_KEY = re.compile(r"^FF-(\d{4})-(\d{4,9})$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$", re.IGNORECASE)
 
 

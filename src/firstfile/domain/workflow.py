@@ -58,6 +58,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": ("draft",),
 }
 
+# The moves that send a disclosure back rather than forward: counsel asking the inventors for
+# more, reconsidering a decision, or reopening a withdrawn disclosure.
+SEND_BACKS: frozenset[tuple[str, str]] = frozenset({
+    ("submitted", "draft"),
+    ("in-review", "draft"),
+    ("decided", "in-review"),
+    ("withdrawn", "draft"),
+})
+
 # Statuses in which the disclosure waits on counsel: the review queue.
 AWAITING_COUNSEL: tuple[str, ...] = ("submitted", "in-review", "decided", "filed")
 # Statuses whose deadlines no longer matter: nothing will be filed for them.
@@ -104,6 +113,51 @@ def check_move(current: str, target: str, decision: str = "") -> str | None:
         return (f"the decision is to file ({decision}); record the filing (status filed) "
                 "first, or record another decision")
     return None
+
+
+def is_further_along(status: str, than: str) -> bool:
+    """True when a disclosure at `than` reaches `status` by moving forward only (no send-back).
+
+    "filed" is further along than "submitted"; "draft" is further along than nothing.
+    """
+    seen = {than}
+    frontier = [than]
+    while frontier:
+        current = frontier.pop()
+        for target in TRANSITIONS.get(current, ()):
+            if (current, target) in SEND_BACKS or target in seen:
+                continue
+            if target == status:
+                return True
+            seen.add(target)
+            frontier.append(target)
+    return False
+
+
+# What an import may do with a stored disclosure's status (docs/FORMAT.md).
+IMPORT_SAME = "same"  # the file says what the database says
+IMPORT_SUBMIT = "submit"  # the file submits a draft that was never submitted: the one move
+IMPORT_BEHIND = "behind"  # the database is further along (or was sent back): it is kept
+IMPORT_REFUSED = "refused"  # a move only counsel makes, through the review commands
+
+
+def import_status(stored: str, incoming: str, *, submitted_before: bool) -> str:
+    """How an import treats a file's status against the stored one.
+
+    An interchange file carries an inventor's draft or submission, and the status a record
+    had when it was written; counsel's moves are recorded in firstfile with a decision and
+    never replayed from a file. So an import submits a draft that was never submitted, keeps
+    a status that is further along (or a draft counsel sent back), and refuses anything else.
+    """
+    if incoming == stored:
+        return IMPORT_SAME
+    if stored == "draft" and incoming == "submitted":
+        return IMPORT_BEHIND if submitted_before else IMPORT_SUBMIT
+    if stored == "draft" and submitted_before and is_further_along(incoming, "submitted"):
+        return IMPORT_BEHIND  # sent back for more detail after the file was written
+    if is_further_along(stored, incoming):
+        return IMPORT_BEHIND
+    return IMPORT_REFUSED
 
 
 def check_decision(status: str, decision: str, rationale: str) -> list[str]:

@@ -7,6 +7,7 @@ compare and pass them around without touching a database. Every reference betwee
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -137,6 +138,11 @@ class InterchangeDocument:
     a title longer than counsel likes, control characters replaced), each formatted as
     ``file:line: path: message``. They do not take part in equality: the same content read
     from two differently laid-out files is the same document.
+
+    ``source``, ``lines`` and ``stated`` say where the document came from, for the importer's
+    messages and merge rule: the file's name, the line of every path the file holds
+    (``disclosures[2].summary``), and the paths whose value the file gives (not null). A
+    document built in code has no lines and states every field (``stated`` is None).
     """
 
     engagement: EngagementDoc
@@ -146,3 +152,25 @@ class InterchangeDocument:
     sessions: tuple[SessionDoc, ...] = ()
     disclosures: tuple[DisclosureDoc, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    source: str = field(default="", compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    stated: frozenset[str] | None = field(default=None, compare=False)
+
+    def states(self, path: str) -> bool:
+        """True when the file gives a value at path (a document built in code gives all)."""
+        return self.stated is None or path in self.stated
+
+    def line(self, path: str) -> int:
+        """The line of path, or of the nearest enclosing value the file has (0: unknown)."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.lines.get("", 0)
+
+    def where(self, path: str) -> str:
+        """``file:line: path`` for messages about the value at path."""
+        line = self.line(path)
+        place = f"{self.source}:{line}" if line else self.source or "<document>"
+        return f"{place}: {path}" if path else place

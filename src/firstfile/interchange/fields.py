@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from firstfile.domain.keys import is_valid_record_key
+from firstfile.domain.limits import too_long
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.interchange.nodes import (
     BOOL,
@@ -46,6 +47,9 @@ class Checker:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         self.lines: dict[str, int] = {}
+        # Paths whose value the file gives (not null): the importer keeps a stored value the
+        # file leaves out.
+        self.stated: set[str] = set()
 
     # -- structure -------------------------------------------------------------------------
 
@@ -82,7 +86,9 @@ class Checker:
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")
-        return {name: value for name, value in fields.items() if not _is_null(value)}
+        given = {name: value for name, value in fields.items() if not _is_null(value)}
+        self.stated.update(join(path, name) for name in given)
+        return given
 
     def items(self, fields: Fields, name: str, path: str) -> Iterator[tuple[Node, str]]:
         """Each item of the list field name, with its path; nothing when absent."""
@@ -101,15 +107,19 @@ class Checker:
     # -- scalars ---------------------------------------------------------------------------
 
     def text(self, fields: Fields, name: str, path: str, *, multiline: bool = False,
-             required: bool = False) -> str:
-        """A text field, cleaned: one line (names, titles) or several (descriptions)."""
+             required: bool = False, limit: int | None = None) -> str:
+        """A text field, cleaned: one line (names, titles) or several (descriptions).
+
+        limit is the most characters the database keeps (domain/limits.py).
+        """
         node = fields.get(name)
         if node is None:
             return ""
-        return self.text_of(node, join(path, name), multiline=multiline, required=required)
+        return self.text_of(node, join(path, name), multiline=multiline, required=required,
+                            limit=limit)
 
     def text_of(self, node: Node, path: str, *, multiline: bool = False,
-                required: bool = False) -> str:
+                required: bool = False, limit: int | None = None) -> str:
         """The cleaned text of a node (see text)."""
         raw = self._raw_text(node, path)
         if raw is None:
@@ -117,6 +127,9 @@ class Checker:
         value = clean_text(raw) if multiline else clean_line(raw)
         if required and not value.strip():
             self.problems.error(node.line, path, "must not be empty")
+        message = too_long(value, limit) if limit is not None else None
+        if message:
+            self.problems.error(node.line, path, message)
         return value
 
     def key(self, fields: Fields, name: str, path: str) -> str:

@@ -18,8 +18,10 @@ from firstfile.interchange.nodes import (
     BOOL,
     FLOAT,
     INT,
+    INVALID,
     MAP,
     MAX_DEPTH,
+    MAX_DIGITS,
     MAX_NODES,
     NULL,
     SCALAR,
@@ -27,6 +29,7 @@ from firstfile.interchange.nodes import (
     STR,
     Node,
     TooLarge,
+    too_many_digits,
 )
 from firstfile.interchange.problems import Problems
 
@@ -51,7 +54,7 @@ def _skip(text: str, pos: int) -> int:
 
 def json_nodes(text: str, problems: Problems) -> Node | None:
     """The root node of the JSON value in text, or None after recording why not."""
-    reader = _JsonReader(text)
+    reader = _JsonReader(text, problems)
     try:
         if not text.strip():
             problems.error(1, "", "the file is empty: expected a JSON object with 'format' "
@@ -71,8 +74,9 @@ def json_nodes(text: str, problems: Problems) -> Node | None:
 
 
 class _JsonReader:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, problems: Problems) -> None:
         self.text = text
+        self.problems = problems
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self.count = 0
         self.last = 0
@@ -102,6 +106,11 @@ class _JsonReader:
             if fraction or exponent:
                 return Node(SCALAR, self.line(pos), float(number.group()), FLOAT,
                             number.group()), number.end()
+            if len(integer.lstrip("-")) > MAX_DIGITS:
+                # Python refuses to read whole numbers of more than 4,300 digits (and no
+                # value in a file comes near MAX_DIGITS): say so instead of failing.
+                self.problems.error(self.line(pos), "", too_many_digits(integer))
+                return Node(SCALAR, self.line(pos), None, INVALID, integer[:20]), number.end()
             return Node(SCALAR, self.line(pos), int(integer), INT, integer), number.end()
         for word, (constant, tag) in _CONSTANTS.items():
             if text.startswith(word, pos):

@@ -14,6 +14,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 # below what would exhaust memory: a hostile file stops here instead.
 MAX_NODES = 1_000_000
 MAX_DEPTH = 64
+# Far more digits than any count, score or year needs; Python itself refuses to read whole
+# numbers of more than 4,300.
+MAX_DIGITS = 100
 
 MAP = "map"
 SEQ = "seq"
@@ -65,3 +68,9 @@ def describe(node: Node) -> str:
         NULL: "nothing",
         TIMESTAMP: "a date",
     }.get(node.tag, node.tag)
+
+
+def too_many_digits(digits: str) -> str:
+    """The message for a whole number too long to be read as one."""
+    return (f"the number {digits[:12]}... has {len(digits.lstrip('-')):,} digits: no value in "
+            "a firstfile file is that long (quote it if it is text)")

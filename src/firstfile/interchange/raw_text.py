@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from firstfile.domain.text import stand_in
 from firstfile.interchange.problems import Problems
 
 # What YAML 1.1 accepts in a stream (PyYAML's Reader.NON_PRINTABLE, inverted).
@@ -21,15 +22,6 @@ _UNREADABLE_YAML = re.compile(
 # but a caller's str may hold them.
 _UNREADABLE_JSON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _WARNED_ONE_BY_ONE = 20
-
-
-def _stand_in(char: str) -> str:
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Unicode control picture, as domain/text.py does
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"
 
 
 def make_readable(text: str, problems: Problems, *, json: bool = False) -> str:
@@ -46,7 +38,7 @@ def make_readable(text: str, problems: Problems, *, json: bool = False) -> str:
         char = match.group(0)
         line = bisect_right(line_starts, match.start())
         problems.warn(
-            line, "", f"character U+{ord(char):04X} replaced with {_stand_in(char)!r}"
+            line, "", f"character U+{ord(char):04X} replaced with {stand_in(char)!r}"
         )
     if len(matches) > _WARNED_ONE_BY_ONE:
         problems.warn(
@@ -54,4 +46,4 @@ def make_readable(text: str, problems: Problems, *, json: bool = False) -> str:
             "",
             f"{len(matches) - _WARNED_ONE_BY_ONE} more unreadable characters replaced",
         )
-    return pattern.sub(lambda m: _stand_in(m.group(0)), text)
+    return pattern.sub(lambda m: stand_in(m.group(0)), text)

@@ -17,6 +17,15 @@ from typing import TypeVar
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, validate
 from firstfile.domain.filings import FILING_KINDS, claim_problems, event_problems
 from firstfile.domain.keys import parse_disclosure_key
+from firstfile.domain.limits import (
+    EMAIL_CHARS,
+    JURISDICTION_CHARS,
+    KIND_CHARS,
+    NAME_CHARS,
+    PROMPT_ID_CHARS,
+    REFERENCE_CHARS,
+    VOTES_MAX,
+)
 from firstfile.domain.views import EventView
 from firstfile.domain.vocabulary import (
     DISCLOSURE_STATUSES,
@@ -96,11 +105,13 @@ def parse_document(
     text = make_readable(text, problems, json=is_json)
     root = (json_nodes if is_json else yaml_nodes)(text, problems)
     document = None
+    reader = _DocumentReader(problems, today or date.today())
     if root is not None:
-        document = _DocumentReader(problems, today or date.today()).read(root)
+        document = reader.read(root)
     problems.raise_if_errors()
     assert document is not None  # no errors means the reader built it
-    return replace(document, warnings=tuple(problems.format_warnings()))
+    return replace(document, warnings=tuple(problems.format_warnings()), source=source,
+                   lines=reader.check.lines, stated=frozenset(reader.check.stated))
 
 
 def _is_json(text: str, source: str, fmt: str | None) -> bool:
@@ -177,8 +188,8 @@ class _DocumentReader:
         own = own or {}
         return EngagementDoc(
             key=self.check.key(own, "key", "engagement"),
-            name=self.check.text(own, "name", "engagement", required=True),
-            product=self.check.text(own, "product", "engagement"),
+            name=self.check.text(own, "name", "engagement", required=True, limit=NAME_CHARS),
+            product=self.check.text(own, "product", "engagement", limit=NAME_CHARS),
             phase=self.check.choice(own, "phase", "engagement", ENGAGEMENT_PHASES, "pre"),
         )
 
@@ -203,7 +214,7 @@ class _DocumentReader:
                                 f"({signed.isoformat()}): check both dates")
         return VendorDoc(
             key=key,
-            name=self.check.text(own, "name", path, required=True),
+            name=self.check.text(own, "name", path, required=True, limit=NAME_CHARS),
             kind=self.check.choice(own, "kind", path, VENDOR_KINDS, ""),
             country=country,
             competitors=self._text_list(own, "competitors", path),
@@ -213,7 +224,7 @@ class _DocumentReader:
 
     def _person(self, node: Node, path: str) -> PersonDoc:
         own = self.check.mapping(node, path, *schema.PERSON) or {}
-        email = self.check.text(own, "email", path)
+        email = self.check.text(own, "email", path, limit=EMAIL_CHARS)
         if email and not _EMAIL.match(email):
             self.problems.error(own["email"].line, join(path, "email"),
                                 f"{email!r} is not an email address")
@@ -224,7 +235,7 @@ class _DocumentReader:
                 self._refer("organization", organization, join(path, "organization"))
         return PersonDoc(
             key=self.check.key(own, "key", path),
-            name=self.check.text(own, "name", path, required=True),
+            name=self.check.text(own, "name", path, required=True, limit=NAME_CHARS),
             email=email,
             organization=organization,
         )
@@ -238,11 +249,11 @@ class _DocumentReader:
 
         return ComponentDoc(
             key=self.check.key(own, "key", path),
-            name=self.check.text(own, "name", path, required=True),
+            name=self.check.text(own, "name", path, required=True, limit=NAME_CHARS),
             value_add=score("value_add"),
             differentiation=score("differentiation"),
             reverse_engineering_difficulty=score("reverse_engineering_difficulty"),
-            kind=self.check.text(own, "kind", path),
+            kind=self.check.text(own, "kind", path, limit=KIND_CHARS),
             vendors=self._key_list(own, "vendors", path, "vendor"),
         )
 
@@ -270,7 +281,7 @@ class _DocumentReader:
                                 "characters together: walk fewer decks in one session")
         return SessionDoc(
             key=self.check.key(own, "key", path),
-            title=self.check.text(own, "title", path, required=True),
+            title=self.check.text(own, "title", path, required=True, limit=NAME_CHARS),
             phase=self.check.choice(own, "phase", path, PHASES, ""),
             date=self.check.date(own, "date", path) or date.min,
             facilitator=facilitator,
@@ -311,12 +322,12 @@ class _DocumentReader:
         component = self.check.key(own, "component", path)
         if component:
             self._refer("component", component, join(path, "component"))
-        votes = self.check.integer(own, "votes", path, 0)
+        votes = self.check.integer(own, "votes", path, 0, VOTES_MAX)
         return IdeaDoc(
             text=self.check.text(own, "text", path, multiline=True, required=True),
             author=author,
             authors=authors,
-            prompt=self.check.text(own, "prompt", path),
+            prompt=self.check.text(own, "prompt", path, limit=PROMPT_ID_CHARS),
             component=component,
             votes=votes if votes is not None else 0,
             status=self.check.choice(own, "status", path, schema.IDEA_STATUSES, "open"),
@@ -361,8 +372,8 @@ class _DocumentReader:
             key = check.text(own, "key", path)
             if parse_disclosure_key(key) is None:
                 self.problems.error(own["key"].line, join(path, "key"),
-                                    f"{key!r} is not a disclosure key: use FF-YYYY-NNNN, "
-                                    "e.g. FF-2026-0001")
+                                    f"{key!r} is not a disclosure key: use FF-YYYY-NNNN (four "
+                                    "to nine digits), e.g. FF-2026-0001")
         submitter = check.key(own, "submitter", path)
         if submitter:
             self._refer("person", submitter, join(path, "submitter"))
@@ -415,8 +426,8 @@ class _DocumentReader:
         event = EventView(
             kind=self.check.choice(own, "kind", path, EVENT_KINDS, ""),
             date=when or date.min,
-            jurisdiction=self.check.text(own, "jurisdiction", path),
-            reference=self.check.text(own, "reference", path),
+            jurisdiction=self.check.text(own, "jurisdiction", path, limit=JURISDICTION_CHARS),
+            reference=self.check.text(own, "reference", path, limit=REFERENCE_CHARS),
             note=self.check.text(own, "note", path, multiline=True),
             claims_priority_of=self._text_list(own, "claims_priority_of", path),
             restored=bool(self.check.boolean(own, "restored", path)),

@@ -37,6 +37,7 @@ from firstfile.interchange.nodes import (
     INVALID,
     MAP,
     MAX_DEPTH,
+    MAX_DIGITS,
     MAX_NODES,
     NULL,
     SCALAR,
@@ -45,6 +46,7 @@ from firstfile.interchange.nodes import (
     TIMESTAMP,
     Node,
     TooLarge,
+    too_many_digits,
 )
 from firstfile.interchange.problems import Problems
 
@@ -166,10 +168,14 @@ class _Builder:
             self._refuse_tag(tag)
             return Node(SCALAR, self.line, None, INVALID, event.value)
         plain = not event.style  # libyaml says "" for plain, the pure-Python parser None
+        if short == INT and len(event.value) > MAX_DIGITS:
+            self.problems.error(self.line, "", too_many_digits(event.value))
+            return Node(SCALAR, self.line, None, INVALID, event.value[:20])
         try:
             value = self._construct(short, tag, event.value)
         except (ValueError, TypeError, yaml.YAMLError):
-            self.problems.error(self.line, "", f"{event.value!r} is not a valid {short}")
+            shown = event.value if len(event.value) <= 40 else event.value[:40] + "..."
+            self.problems.error(self.line, "", f"{shown!r} is not a valid {short}")
             return Node(SCALAR, self.line, None, INVALID, event.value)
         return Node(SCALAR, self.line, value, short, event.value, plain)
 

@@ -10,13 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
 # Names a file system keeps for itself or that would hide the file on Unix.
 _REFUSED_NAMES = {"", ".", ".."}
+
+# firstfile's own temporary files: ".<target>.firstfile-<mkstemp's 8 characters>.tmp". A
+# kill between creating one and renaming it over the target leaves it behind.
+_TEMP_MARK = ".firstfile-"
+_TEMP_NAME = re.compile(r"^\..+\.firstfile-[a-z0-9_]{8}\.tmp$")
+# An export writes its temporary file in one go and renames it straight after flushing it,
+# so one untouched for this long belongs to an export that will never finish.
+STALE_TEMP_SECONDS = 5 * 60
+_swept: set[Path] = set()
 
 
 class ExportError(Exception):
@@ -59,10 +71,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     The temporary file lives in the same folder (a rename is only atomic within one file
     system) and is flushed to disk before the rename. On any failure it is removed and an
     earlier file at path is left as it was. A new file is readable by its owner only, since
-    disclosures are confidential; a replaced file keeps the permissions it had.
+    disclosures are confidential; a replaced file keeps the permissions it had. The first
+    write into a folder (per process) first removes what killed exports left there
+    (sweep_stale_temps).
     """
     folder = path.parent
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    if folder not in _swept:
+        _swept.add(folder)
+        sweep_stale_temps(folder)
+    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}{_TEMP_MARK}",
+                                     suffix=".tmp")
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -93,3 +111,40 @@ def _sync_folder(folder: Path) -> None:
         pass  # some file systems refuse fsync on folders; the rename itself has happened
     finally:
         os.close(fd)
+
+
+def is_firstfile_temp(name: str) -> bool:
+    """True for the name of one of atomic_write_bytes's own temporary files."""
+    return bool(_TEMP_NAME.match(name))
+
+
+def sweep_stale_temps(folder: Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Remove firstfile's temporary files that a killed export left in folder; the removed.
+
+    Only regular files named like firstfile's own (is_firstfile_temp), owned by this user
+    and untouched for older_than seconds (an export in another process may still be writing
+    a newer one): never a link, a folder or another program's file. Nothing found, or a
+    folder that cannot be read, is not an error: the export goes on.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    owner = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not is_firstfile_temp(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or (owner is not None and info.st_uid != owner):
+            continue
+        if now - info.st_mtime < older_than:
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed

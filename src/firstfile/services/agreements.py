@@ -37,6 +37,7 @@ from firstfile.storage.engine import Store
 from firstfile.storage.tables import AgreementItem
 
 _STATE_FIELDS = ("status", "reason", "evidence", "internal_note", "done_on", "who")
+WHO_CHARS = 200  # AgreementItem.who
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,9 @@ def _merge(old: ItemState, update: ItemUpdate, *, actor: str, today: date) -> It
         who = clean_line(update.who) if update.who else actor
     elif status in ("open", "in-progress") and update.done_on is None:
         done_on = None
+    if len(who) > WHO_CHARS:
+        raise UserError(f"who settled it takes {len(who):,} characters: the database keeps "
+                        f"{WHO_CHARS}; shorten it")
     reason = old.reason if update.reason is None else clean_text(update.reason).strip()
     if status != "not-applicable" and update.reason is None:
         reason = ""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from firstfile.domain.keys import is_valid_record_key
+from firstfile.domain.limits import EMAIL_CHARS, NAME_CHARS, too_long
 from firstfile.domain.text import clean_line
 from firstfile.domain.views import DisclosureRow, EngagementView
 from firstfile.domain.vocabulary import INTERNAL
@@ -113,6 +114,10 @@ def add_person(
     email = clean_line(email)
     if not name:
         raise UserError("give the person's name")
+    for what, value, limit in (("name", name, NAME_CHARS), ("email", email, EMAIL_CHARS)):
+        message = too_long(value, limit)
+        if message:
+            raise UserError(f"the {what} takes {message}")
     with store.write() as db:
         vendor = None
         if organization != INTERNAL:

@@ -131,18 +131,19 @@ def insert_in(
 
 def apply_in(
     *, db: Session, disclosure: Disclosure, draft: DisclosureDraft,
-    events: tuple[EventView, ...] | None, actor: str,
+    events: tuple[EventView, ...] | None, actor: str, action: str = "update",
 ) -> bool:
     """Bring a stored disclosure up to date within the caller's transaction; True if changed.
 
-    events=None keeps the stored events.
+    events=None keeps the stored events. action names the change in the audit trail (an
+    import audits the values it replaced on request as "overwrite").
     """
     before = build_view(db=db, disclosure=disclosure)
     changed = _apply(db=db, disclosure=disclosure, draft=draft, events=events, before=before)
     if changed:
         audit.record(
             db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
-            action="update", changes=changed, at=disclosure.updated_at,
+            action=action, changes=changed, at=disclosure.updated_at,
         )
     return bool(changed)
 

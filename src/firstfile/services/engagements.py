@@ -180,6 +180,9 @@ def tick_step(
                         "ticked by hand")
     tick = Tick(done_on or date.today(), clean_line(who if who is not None else actor),
                 clean_text(note).strip())
+    if len(tick.who) > 200:  # EngagementStep.who
+        raise UserError(f"who ticked it takes {len(tick.who):,} characters: the database "
+                        "keeps 200; shorten it")
     with store.write() as db:
         engagement = require_engagement(db=db, key=engagement_key)
         row = db.get(EngagementStep, (engagement.id, step_id))

@@ -1,29 +1,63 @@
-"""Loading interchange files into the database, idempotently and all-or-nothing.
+"""Loading interchange files into the database: checked in full first, then merged in groups.
 
-A file is written in one transaction: if any record fails, nothing from the file is kept.
-Records are matched by key (components and sessions by key within the engagement; a
-disclosure without a key by engagement and title), and only differences are written, each
-with its audit record, so importing the same file twice changes nothing.
+An import runs in two passes over the same code. The check pass reads the database (a read
+unit of work, no write lock) and finds every conflict and every refusal without writing
+anything; only a file that passes it is written. Records are matched by key (components and
+sessions by key within the engagement; a disclosure without a key by engagement and title),
+and merged field by field with domain/merge.py (docs/FORMAT.md): a value the file leaves out
+is kept, a blank one is filled, a different one is a conflict that stops the import unless
+the policy says otherwise. Status never goes back, events are only added, deleted records and
+records of another engagement are left alone. Only differences are written, each with its
+audit record, so importing the same file twice changes nothing.
+
+The write pass commits groups of records (plan_groups: about GROUP_SIZE disclosures' worth
+each, in dependency order), each in its own short transaction, so a long import never keeps
+other writers waiting for more than a group. "All or nothing" then means: nothing is written
+unless every file is valid and agrees with the database; each group is committed whole or
+not at all; and since the import is idempotent, running it again after a crash or an error
+part-way finds the committed groups unchanged and writes the rest.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain import workflow
+from firstfile.domain.disclosure import DisclosureDraft, Problem, errors, validate
+from firstfile.domain.merge import (
+    CLEARS,
+    FILL,
+    NO_BLANK,
+    SAME,
+    merge_value,
+    shown_value,
+    stage_move,
+)
 from firstfile.domain.sessions import PARKED
-from firstfile.domain.vocabulary import INTERNAL
-from firstfile.interchange.document import InterchangeDocument, SessionDoc
+from firstfile.domain.views import DisclosureView, EventView
+from firstfile.domain.vocabulary import ENGAGEMENT_PHASES, INTERNAL
+from firstfile.interchange.document import (
+    ComponentDoc,
+    DisclosureDoc,
+    IdeaDoc,
+    InterchangeDocument,
+    PersonDoc,
+    SessionDoc,
+    VendorDoc,
+)
 from firstfile.services import disclosures as disclosure_service
-from firstfile.services.errors import ValidationFailed
+from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.storage import audit, upserts
+from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
     Component,
@@ -41,286 +75,1061 @@ from firstfile.storage.tables import (
 )
 
 
+class Policy(StrEnum):
+    """What an import does with a conflict (a field whose stored and file values differ)."""
+
+    REFUSE = "refuse"  # report every conflict and write nothing (the default)
+    OVERWRITE = "overwrite"  # write the file's value, where an import may (firstfile import
+    # --overwrite): never a status move, an event removal, a cleared value or another
+    # engagement's record
+    KEEP = "keep"  # keep the stored value (firstfile demo: the samples never revert work)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportConflict:
+    """One value the file and the database disagree on, where the file says it."""
+
+    where: str  # file:line: path
+    record: str  # what the record is called: a disclosure key, ENGAGEMENT/SESSION#N
+    message: str  # what the database has and what the file says, and what to do
+    overridable: bool = True  # False when even --overwrite may not write the file's value
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.record}: {self.message}"
+
+
+class ImportRefused(UserError):
+    """The file conflicts with the database; nothing was written. ``lines`` lists each."""
+
+    def __init__(self, conflicts: list[ImportConflict]) -> None:
+        self.conflicts = conflicts
+        self.lines = [str(c) for c in conflicts]
+        super().__init__("\n".join(self.lines))
+
+    @property
+    def overridable(self) -> bool:
+        """True when --overwrite would resolve every conflict listed."""
+        return all(c.overridable for c in self.conflicts)
+
+
 @dataclass
 class ImportReport:
-    """What an import did, per kind of record: created / updated / unchanged counts."""
+    """What an import did, per kind of record: created / updated / unchanged / skipped counts,
+    with notes on values it kept (``kept`` counts the conflicts the policy kept)."""
 
     source: str
     outcomes: Counter[str] = field(default_factory=Counter)
     disclosure_keys: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kept: int = 0
 
     def count(self, kind: str, outcome: str) -> None:
         self.outcomes[f"{kind} {outcome}"] += 1
 
     @property
     def changed(self) -> bool:
-        return any(
-            n for name, n in self.outcomes.items() if not name.endswith("unchanged")
-        )
+        return any(n for name, n in self.outcomes.items()
+                   if name.endswith(("created", "updated")))
 
     def summary(self) -> str:
         parts = [f"{n} {name}" for name, n in sorted(self.outcomes.items()) if n]
+        if self.kept:
+            parts.append(f"{self.kept} value{'s' if self.kept > 1 else ''} kept as changed "
+                         "in firstfile")
         return f"{self.source}: " + (", ".join(parts) if parts else "nothing to import")
 
 
 def import_document(
-    store: Store, doc: InterchangeDocument, *, actor: str, source: str = ""
+    store: Store,
+    doc: InterchangeDocument,
+    *,
+    actor: str,
+    source: str = "",
+    policy: Policy = Policy.REFUSE,
+    group_size: int | None = None,
+    progress: Callable[[GroupWritten], None] | None = None,
+    checked: bool = False,
 ) -> ImportReport:
-    """Write doc into the database in one transaction; see the module docstring."""
-    report = ImportReport(source=source or doc.engagement.key)
-    with store.write() as db:
-        _import(db=db, doc=doc, actor=actor, report=report)
+    """Check doc against the database, then write it in groups; see the module docstring.
+
+    Raises ImportRefused (nothing written) when the file conflicts with the database and the
+    policy does not resolve it, ValidationFailed when a merged record breaks a domain rule,
+    ImportStopped when writing fails after some groups were committed. progress is called
+    after each group is committed, with what it held. checked=True skips the check pass for
+    a caller that has just run check_document itself (each group is checked again as it is
+    written all the same).
+    """
+    if not checked:
+        check_document(store, doc, actor=actor, policy=policy)
+    report = ImportReport(source=source or doc.source or doc.engagement.key)
+    groups = plan_groups(doc, group_size or GROUP_SIZE)
+    turns = _Turns(store)
+    for number, group in enumerate(groups, start=1):
+        started = time.monotonic()
+        try:
+            with store.write() as db:
+                run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True,
+                           report=report)
+                run.merge(group.units)
+                run.raise_conflicts()
+        except Exception as exc:
+            if number == 1:
+                raise
+            raise ImportStopped(report.source, number - 1, len(groups), exc) from exc
+        if progress is not None:
+            progress(GroupWritten(report.source, number, len(groups), group,
+                                  group.describe(doc)))
+        if number < len(groups):
+            turns.take(time.monotonic() - started)
     return report
 
 
-def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: ImportReport) -> None:
-    e = doc.engagement
-    engagement, outcome = upserts.upsert(
-        db=db, model=Engagement, match={"key": e.key},
-        values={"name": e.name, "product": e.product, "phase": e.phase},
-        create_only={"created_at": datetime.now(UTC)},
-        actor=actor, entity="engagement", entity_key=e.key,
-    )
-    report.count("engagement", outcome)
+def check_document(
+    store: Store, doc: InterchangeDocument, *, actor: str, policy: Policy = Policy.REFUSE
+) -> ImportReport:
+    """The check pass alone: what importing doc would do, without writing or locking.
 
-    vendor_ids: dict[str, int] = {}
-    for v in doc.vendors:
-        vendor, outcome = upserts.upsert(
-            db=db, model=Vendor, match={"key": v.key},
-            values={"name": v.name, "kind": v.kind, "country": v.country,
-                    "competitors": "\n".join(v.competitors),
-                    "nda_signed_on": v.nda_signed_on, "nda_expires_on": v.nda_expires_on},
-            actor=actor, entity="vendor", entity_key=v.key,
-        )
-        report.count("vendor", outcome)
-        assert vendor.id is not None
-        vendor_ids[v.key] = vendor.id
-        upserts.link(db=db, model=EngagementVendor, engagement_id=engagement.id,
-                     vendor_id=vendor.id)
+    Raises ImportRefused or ValidationFailed as import_document would.
+    """
+    report = ImportReport(source=doc.source or doc.engagement.key)
+    with store.read() as db:
+        run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=False, report=report)
+        run.merge(_units(doc))
+        run.raise_conflicts()
+    return report
 
-    person_ids: dict[str, int] = {}
-    for p in doc.people:
-        vendor_id = None if p.organization == INTERNAL else _vendor_id(db, vendor_ids,
-                                                                          p.organization)
-        person, outcome = upserts.upsert(
-            db=db, model=Person, match={"key": p.key},
-            values={"name": p.name, "email": p.email, "vendor_id": vendor_id},
-            actor=actor, entity="person", entity_key=p.key,
-        )
-        report.count("person", outcome)
-        assert person.id is not None
-        person_ids[p.key] = person.id
 
-    component_ids: dict[str, int] = {}
-    for c in doc.components:
-        component, outcome = upserts.upsert(
-            db=db, model=Component, match={"engagement_id": engagement.id, "key": c.key},
-            values={"name": c.name, "kind": c.kind, "value_add": c.value_add,
-                    "differentiation": c.differentiation,
-                    "reverse_engineering_difficulty": c.reverse_engineering_difficulty},
-            actor=actor, entity="component", entity_key=f"{e.key}/{c.key}",
-        )
-        assert component.id is not None
-        component_ids[c.key] = component.id
-        for vendor_key in c.vendors:
-            if upserts.link(db=db, model=ComponentVendor, component_id=component.id,
-                            vendor_id=_vendor_id(db, vendor_ids, vendor_key)):
-                outcome = "updated" if outcome == "unchanged" else outcome
-        report.count("component", outcome)
+def documents_together(docs: list[InterchangeDocument]) -> list[str]:
+    """Problems between files imported together, as ``file:line: path: message``.
 
-    for s in doc.sessions:
-        _import_session(db=db, engagement=engagement, s=s, actor=actor, report=report,
-                        person_ids=person_ids, component_ids=component_ids)
+    Each file is checked against the database on its own before anything is written, so two
+    files of one run must not disagree with each other either: an engagement or a
+    disclosure key in both, or a vendor or person given different values in each.
+    """
+    problems: list[str] = []
+    engagements: dict[str, InterchangeDocument] = {}
+    keys: dict[str, tuple[InterchangeDocument, str]] = {}
+    shared: dict[tuple[str, str], tuple[InterchangeDocument, str, Any]] = {}
+    for doc in docs:
+        first = engagements.setdefault(doc.engagement.key, doc)
+        if first is not doc:
+            problems.append(f"{doc.where('engagement.key')}: the engagement "
+                            f"{doc.engagement.key} is also in {first.source or 'another file'}: "
+                            "import one file per engagement")
+        for index, d in enumerate(doc.disclosures):
+            path = f"disclosures[{index}].key"
+            if d.key is None:
+                continue
+            seen = keys.setdefault(d.key, (doc, path))
+            if seen[0] is not doc:
+                problems.append(f"{doc.where(path)}: {d.key} is also in "
+                                f"{seen[0].where(seen[1])}: a key names one disclosure")
+        for kind, records in (("vendor", doc.vendors), ("person", doc.people)):
+            plural = "vendors" if kind == "vendor" else "people"
+            for index, record in enumerate(records):
+                path = f"{plural}[{index}]"
+                seen_record = shared.setdefault((kind, record.key), (doc, path, record))
+                if seen_record[0] is not doc and seen_record[2] != record:
+                    problems.append(
+                        f"{doc.where(path)}: the {kind} {record.key} differs from "
+                        f"{seen_record[0].where(seen_record[1])}: give it the same values in "
+                        "both files, or import them one at a time")
+    return problems
 
-    for d in doc.disclosures:
-        problems = errors(validate(d.draft))
-        if problems:
-            raise ValidationFailed(problems)
-        draft = d.draft.cleaned()
-        existing = _find_disclosure(db=db, key=d.key, engagement_id=engagement.id,
-                                    title=draft.title)
-        if existing is None:
-            made = disclosure_service.insert_in(
-                db=db, draft=draft, actor=actor, key=d.key, events=d.events
-            )
-            report.count("disclosure", "created")
-            report.disclosure_keys.append(made.key)
+
+# --- the records of a document, in the order they depend on each other, and in groups -------
+
+# How much one write transaction holds, in disclosures' worth of writing: an engagement,
+# vendor, person or component counts a fifth, a session one plus a tenth per idea. A
+# disclosure is written record by record through the ORM at 15-25 ms (several times that on
+# a loaded machine), so a group holds the write lock for about half a second, a couple of
+# seconds at worst (docs/PERFORMANCE.md); written with bulk statements, groups can be larger.
+GROUP_SIZE = 25
+_WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
+            "disclosure": 1.0}
+# SQLite's busy handler lets a waiting writer look for the lock about every 100 ms, so a
+# writer that takes it straight back after each commit could keep the others out all along.
+# After holding it this long, an import leaves it free for a moment longer than that.
+YIELD_AFTER_SECONDS = 1.0
+YIELD_SECONDS = 0.15
+
+ENGAGEMENT, VENDOR, PERSON, COMPONENT, SESSION, DISCLOSURE = (
+    "engagement", "vendor", "person", "component", "session", "disclosure")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One record of a document: its kind and its place in the document's list of that kind."""
+
+    kind: str
+    index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Records written together in one transaction: committed whole, or not at all."""
+
+    units: tuple[Unit, ...]
+
+    def describe(self, doc: InterchangeDocument) -> str:
+        """What the group holds, for the progress line: "100 disclosures (FF-... to FF-...)"."""
+        kinds = Counter(unit.kind for unit in self.units)
+        parts = [f"{n} {_PLURALS[kind] if n > 1 else kind}" for kind, n in kinds.items()]
+        keys = [doc.disclosures[u.index].key for u in self.units if u.kind == DISCLOSURE]
+        keys = [k for k in keys if k]
+        if keys:
+            parts[-1] += f" ({keys[0]} to {keys[-1]})" if len(keys) > 1 else f" ({keys[0]})"
+        return ", ".join(parts)
+
+
+_PLURALS = {ENGAGEMENT: "engagements", VENDOR: "vendors", PERSON: "people",
+            COMPONENT: "components", SESSION: "sessions", DISCLOSURE: "disclosures"}
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWritten:
+    """The signal that a group was committed (the import's progress)."""
+
+    source: str
+    number: int  # 1-based
+    total: int
+    group: Group
+    what: str  # Group.describe: "100 disclosures (FF-2026-0101 to FF-2026-0200)"
+
+
+class ImportStopped(UserError):
+    """Writing failed after some groups were committed; they are in the database, whole.
+
+    Running the same import again completes it: it is idempotent, so the groups already
+    written are found unchanged and the rest are written.
+    """
+
+    def __init__(self, source: str, written: int, total: int, cause: Exception) -> None:
+        self.source = source
+        self.written = written
+        self.total = total
+        self.cause = cause
+        super().__init__(f"{source}: the import stopped after {written} of {total} groups "
+                         f"were written: {cause}")
+
+
+def plan_groups(doc: InterchangeDocument, size: int = GROUP_SIZE) -> list[Group]:
+    """The document's records in write order, cut into groups of about size disclosures'
+    worth. A record is never split, and a session goes with all its ideas."""
+    groups: list[Group] = []
+    current: list[Unit] = []
+    weight = 0.0
+    for unit in _units(doc):
+        if unit.kind == SESSION:
+            unit_weight = 1 + len(doc.sessions[unit.index].ideas) / 10
         else:
-            changed = disclosure_service.apply_in(
-                db=db, disclosure=existing, draft=draft, events=d.events, actor=actor
-            )
-            report.count("disclosure", "updated" if changed else "unchanged")
-            report.disclosure_keys.append(existing.key)
+            unit_weight = _WEIGHTS[unit.kind]
+        if current and weight + unit_weight > size:
+            groups.append(Group(tuple(current)))
+            current, weight = [], 0.0
+        current.append(unit)
+        weight += unit_weight
+    groups.append(Group(tuple(current)))
+    return groups
 
 
-def _vendor_id(db: Session, known: dict[str, int], key: str) -> int:
-    if key in known:
-        return known[key]
-    found = db.execute(select(Vendor.id).where(Vendor.key == key)).scalar()
+class _Turns:
+    """Lets other writers in between groups: see YIELD_AFTER_SECONDS."""
+
+    def __init__(self, store: Store) -> None:
+        self.sqlite = store.is_sqlite
+        self.held = 0.0
+
+    def take(self, seconds: float) -> None:
+        """Called after a group held the write lock for seconds."""
+        if not self.sqlite:
+            return  # PostgreSQL locks rows, not the database: other writers do not wait
+        self.held += seconds
+        if self.held >= YIELD_AFTER_SECONDS:
+            time.sleep(YIELD_SECONDS)
+            self.held = 0.0
+
+
+def _units(doc: InterchangeDocument) -> list[Unit]:
+    return [
+        Unit(ENGAGEMENT),
+        *(Unit(VENDOR, i) for i in range(len(doc.vendors))),
+        *(Unit(PERSON, i) for i in range(len(doc.people))),
+        *(Unit(COMPONENT, i) for i in range(len(doc.components))),
+        *(Unit(SESSION, i) for i in range(len(doc.sessions))),
+        *(Unit(DISCLOSURE, i) for i in range(len(doc.disclosures))),
+    ]
+
+
+# --- one pass over a set of records -------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """One pass (check or write) over records of one document, inside one unit of work."""
+
+    db: Session
+    doc: InterchangeDocument
+    actor: str
+    policy: Policy
+    write: bool
+    report: ImportReport
+    conflicts: list[ImportConflict] = field(default_factory=list)
+    vendor_ids: dict[str, int] = field(default_factory=dict)
+    person_ids: dict[str, int] = field(default_factory=dict)
+    component_ids: dict[str, int] = field(default_factory=dict)
+    _engagement: Engagement | None = None
+
+    # -- the pass ----------------------------------------------------------------------------
+
+    def merge(self, units: Iterable[Unit]) -> None:
+        """Merge each record; disclosures go in batches, read together."""
+        batch: list[int] = []
+        for unit in units:
+            if unit.kind == DISCLOSURE:
+                batch.append(unit.index)
+                continue
+            {
+                ENGAGEMENT: lambda _: _engagement(self),
+                VENDOR: lambda i: _vendor(self, self.doc.vendors[i], f"vendors[{i}]"),
+                PERSON: lambda i: _person(self, self.doc.people[i], f"people[{i}]"),
+                COMPONENT: lambda i: _component(self, self.doc.components[i],
+                                                f"components[{i}]"),
+                SESSION: lambda i: _session(self, self.doc.sessions[i], f"sessions[{i}]"),
+            }[unit.kind](unit.index)
+        for start in range(0, len(batch), _READ_BATCH):
+            _disclosures(self, batch[start:start + _READ_BATCH])
+
+    def raise_conflicts(self) -> None:
+        """Stop with every conflict found, before anything of this pass is committed."""
+        if self.conflicts:
+            raise ImportRefused(self.conflicts)
+
+    # -- the merge rule ----------------------------------------------------------------------
+
+    def fields(
+        self, *, path: str, record: str, stored: dict[str, Any], incoming: dict[str, Any],
+        blanks: dict[str, Any] | None = None, fixed: tuple[str, ...] = (),
+    ) -> tuple[dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]]:
+        """Merge the fields the file states: (filled, overwritten), each {name: (old, new)}.
+
+        A field in fixed is never overwritten, whatever the policy.
+        """
+        blanks = blanks or {}
+        filled: dict[str, tuple[Any, Any]] = {}
+        overwritten: dict[str, tuple[Any, Any]] = {}
+        for name, new in incoming.items():
+            where = f"{path}.{name}"
+            if not self.doc.states(where):
+                continue
+            old = stored[name]
+            outcome = merge_value(old, new, blanks.get(name, NO_BLANK))
+            if outcome == SAME:
+                continue
+            if outcome == FILL:
+                filled[name] = (old, new)
+            elif outcome == CLEARS:
+                self.note(where, record, f"the file leaves it blank; an import never clears "
+                                         f"a value, so {shown_value(old)} stays (clear it in "
+                                         "firstfile)")
+            elif self.conflict(where, record, old, new, overridable=name not in fixed):
+                overwritten[name] = (old, new)
+        return filled, overwritten
+
+    def conflict(self, path: str, record: str, stored: Any, incoming: Any, *,
+                 overridable: bool = True, hint: str = "") -> bool:
+        """Deal with one conflict by the policy; True when the file's value is to be written."""
+        message = (f"the database has {shown_value(stored)}, the file says "
+                   f"{shown_value(incoming)}")
+        return self.refuse(path, record, f"{message}; {hint}" if hint else message,
+                           overridable=overridable)
+
+    def refuse(self, path: str, record: str, message: str, *, overridable: bool = False
+               ) -> bool:
+        """A conflict in words: kept (KEEP), overwritten (OVERWRITE, if it may be) or listed."""
+        if self.policy is Policy.KEEP:
+            self.report.kept += 1
+            self.note(path, record, f"kept as in the database: {message}")
+            return False
+        if self.policy is Policy.OVERWRITE and overridable:
+            return True
+        self.conflicts.append(ImportConflict(self.doc.where(path), record, message,
+                                             overridable))
+        return False
+
+    def note(self, path: str, record: str, message: str) -> None:
+        self.report.notes.append(f"{self.doc.where(path)}: {record}: {message}")
+
+    def save(
+        self, *, row: Any, entity: str, entity_key: str,
+        filled: dict[str, tuple[Any, Any]], overwritten: dict[str, tuple[Any, Any]],
+        setters: dict[str, Callable[[Any], None]] | None = None,
+    ) -> bool:
+        """Write the decided values with their audit records; True when anything changed.
+
+        Filled values are audited as an "update", overwritten ones apart as an "overwrite", so
+        the audit trail shows which stored values an import replaced on request.
+        """
+        if not (filled or overwritten):
+            return False
+        if not self.write:
+            return True
+        setters = setters or {}
+        for name, (_old, new) in {**filled, **overwritten}.items():
+            setter = setters.get(name)
+            if setter is not None:
+                setter(new)
+            else:
+                setattr(row, name, new)
+        self.db.add(row)
+        self.db.flush()
+        for action, changes in (("update", filled), ("overwrite", overwritten)):
+            if changes:
+                audit.record(db=self.db, actor=self.actor, entity=entity,
+                             entity_key=entity_key, action=action, changes=changes)
+        return True
+
+    # -- lookups by key ----------------------------------------------------------------------
+
+    def engagement(self) -> Engagement | None:
+        """The file's engagement as stored (None while it is still to be created)."""
+        if self._engagement is None:
+            self._engagement = self.db.execute(
+                select(Engagement).where(Engagement.key == self.doc.engagement.key)
+            ).scalar_one_or_none()
+        return self._engagement
+
+    def vendor_id(self, key: str) -> int | None:
+        return _cached_id(self.db, self.vendor_ids, Vendor, Vendor.key == key, key)
+
+    def person_id(self, key: str) -> int | None:
+        return _cached_id(self.db, self.person_ids, Person, Person.key == key, key)
+
+    def component_id(self, key: str) -> int | None:
+        engagement = self.engagement()
+        if engagement is None:
+            return None
+        return _cached_id(self.db, self.component_ids, Component,
+                          (Component.key == key) & (Component.engagement_id == engagement.id),
+                          key)
+
+
+_READ_BATCH = 500  # disclosures read and compared together
+
+
+def _cached_id(db: Session, cache: dict[str, int], model: Any, where: Any, key: str) -> int | None:
+    if key in cache:
+        return cache[key]
+    found = db.execute(select(model.id).where(where)).scalar()
     if found is None:
-        raise ValidationFailed([Problem("vendors", f"unknown vendor {key!r}")])
-    known[key] = int(found)
-    return known[key]
+        return None
+    cache[key] = int(found)
+    return cache[key]
 
 
-def _find_disclosure(
-    *, db: Session, key: str | None, engagement_id: int | None, title: str
-) -> Disclosure | None:
-    if key:
-        return db.execute(select(Disclosure).where(Disclosure.key == key)).scalar_one_or_none()
-    return db.execute(
+def _required(found: int | None, kind: str, key: str) -> int:
+    """An id the write pass needs; the reader checked that the file defines the record."""
+    if found is None:
+        raise ValidationFailed([Problem(kind, f"unknown {kind} {key!r}")])
+    return found
+
+
+def _create(run: _Run, *, model: Any, match: dict[str, Any], values: dict[str, Any],
+            entity: str, entity_key: str, create_only: dict[str, Any] | None = None) -> Any:
+    """A new row with its "create" audit record of values (write pass only)."""
+    row = model(**match, **values, **(create_only or {}))
+    run.db.add(row)
+    run.db.flush()
+    audit.record(db=run.db, actor=run.actor, entity=entity, entity_key=entity_key,
+                 action="create",
+                 changes={k: (None, v) for k, v in values.items() if v not in (None, "")})
+    return row
+
+
+# --- engagement, vendors, people, components ------------------------------------------------
+
+
+def _engagement(run: _Run) -> None:
+    e = run.doc.engagement
+    row = run.engagement()
+    if row is None:
+        if run.write:
+            run._engagement = _create(
+                run, model=Engagement,
+                match={"key": e.key},
+                values={"name": e.name, "product": e.product, "phase": e.phase},
+                create_only={"created_at": datetime.now(UTC)}, entity="engagement",
+                entity_key=e.key)
+        run.report.count("engagement", "created")
+        return
+    record = f"engagement {e.key}"
+    filled, overwritten = run.fields(
+        path="engagement", record=record,
+        stored={"name": row.name, "product": row.product},
+        incoming={"name": e.name, "product": e.product}, blanks={"product": ""})
+    if run.doc.states("engagement.phase"):
+        move = stage_move(ENGAGEMENT_PHASES, row.phase, e.phase)
+        if move == "behind":
+            run.note("engagement.phase", record,
+                     f"the engagement has moved on to {row.phase!r}; the file's {e.phase!r} "
+                     "is kept out")
+        elif move == "ahead":
+            run.conflict("engagement.phase", record, row.phase, e.phase, overridable=False,
+                         hint=f"move it with `firstfile engagements phase {e.key} {e.phase}`, "
+                              "which checks the agreement checklists first")
+    changed = run.save(row=row, entity="engagement", entity_key=e.key, filled=filled,
+                       overwritten=overwritten)
+    run.report.count("engagement", "updated" if changed else "unchanged")
+
+
+def _vendor(run: _Run, v: VendorDoc, path: str) -> None:
+    row = run.db.execute(select(Vendor).where(Vendor.key == v.key)).scalar_one_or_none()
+    competitors = "\n".join(v.competitors)
+    if row is None:
+        if run.write:
+            row = _create(run, model=Vendor, match={"key": v.key},
+                          values={"name": v.name, "kind": v.kind,
+                                  "country": v.country, "competitors": competitors,
+                                  "nda_signed_on": v.nda_signed_on,
+                                  "nda_expires_on": v.nda_expires_on},
+                          entity="vendor", entity_key=v.key)
+        run.report.count("vendor", "created")
+    else:
+        filled, overwritten = run.fields(
+            path=path, record=f"vendor {v.key}",
+            stored={"name": row.name, "kind": row.kind, "country": row.country,
+                    "competitors": tuple(c for c in row.competitors.split("\n") if c),
+                    "nda_signed_on": row.nda_signed_on, "nda_expires_on": row.nda_expires_on},
+            incoming={"name": v.name, "kind": v.kind, "country": v.country,
+                      "competitors": v.competitors, "nda_signed_on": v.nda_signed_on,
+                      "nda_expires_on": v.nda_expires_on},
+            blanks={"competitors": (), "nda_signed_on": None, "nda_expires_on": None})
+        target = row
+        changed = run.save(row=row, entity="vendor", entity_key=v.key, filled=filled,
+                           overwritten=overwritten,
+                           setters={"competitors": lambda new: setattr(
+                               target, "competitors", "\n".join(new))})
+        run.report.count("vendor", "updated" if changed else "unchanged")
+    if run.write:
+        assert row is not None and row.id is not None
+        run.vendor_ids[v.key] = row.id
+        engagement = run.engagement()
+        assert engagement is not None
+        upserts.link(db=run.db, model=EngagementVendor, engagement_id=engagement.id,
+                     vendor_id=row.id)
+
+
+def _person(run: _Run, p: PersonDoc, path: str) -> None:
+    row = run.db.execute(select(Person).where(Person.key == p.key)).scalar_one_or_none()
+
+    def vendor_id(organization: str) -> int | None:
+        if organization == INTERNAL:
+            return None
+        return _required(run.vendor_id(organization), "vendor", organization)
+
+    if row is None:
+        if run.write:
+            row = _create(run, model=Person, match={"key": p.key},
+                          values={"name": p.name, "email": p.email,
+                                  "vendor_id": vendor_id(p.organization)},
+                          entity="person", entity_key=p.key)
+        run.report.count("person", "created")
+    else:
+        organization = INTERNAL if row.vendor_id is None else str(run.db.execute(
+            select(Vendor.key).where(Vendor.id == row.vendor_id)).scalar())
+        filled, overwritten = run.fields(
+            path=path, record=f"person {p.key}",
+            stored={"name": row.name, "email": row.email, "organization": organization},
+            incoming={"name": p.name, "email": p.email, "organization": p.organization},
+            blanks={"email": ""})
+        target = row
+        changed = run.save(row=row, entity="person", entity_key=p.key, filled=filled,
+                           overwritten=overwritten,
+                           setters={"organization": lambda new: setattr(
+                               target, "vendor_id", vendor_id(new))})
+        run.report.count("person", "updated" if changed else "unchanged")
+    if run.write:
+        assert row is not None and row.id is not None
+        run.person_ids[p.key] = row.id
+
+
+def _component(run: _Run, c: ComponentDoc, path: str) -> None:
+    engagement = run.engagement()
+    row = None if engagement is None else run.db.execute(
+        select(Component).where(Component.engagement_id == engagement.id,
+                                Component.key == c.key)).scalar_one_or_none()
+    entity_key = f"{run.doc.engagement.key}/{c.key}"
+    scores = {"value_add": c.value_add, "differentiation": c.differentiation,
+              "reverse_engineering_difficulty": c.reverse_engineering_difficulty}
+    if row is None:
+        outcome = "created"
+        if run.write:
+            assert engagement is not None
+            row = _create(run, model=Component,
+                          match={"engagement_id": engagement.id, "key": c.key},
+                          values={"name": c.name, "kind": c.kind, **scores},
+                          entity="component", entity_key=entity_key)
+    else:
+        filled, overwritten = run.fields(
+            path=path, record=f"component {entity_key}",
+            stored={"name": row.name, "kind": row.kind,
+                    **{name: getattr(row, name) for name in scores}},
+            incoming={"name": c.name, "kind": c.kind, **scores}, blanks={"kind": ""})
+        changed = run.save(row=row, entity="component", entity_key=entity_key, filled=filled,
+                           overwritten=overwritten)
+        outcome = "updated" if changed else "unchanged"
+    if run.write:
+        assert row is not None and row.id is not None
+        run.component_ids[c.key] = row.id
+        # Vendors are only added: an import does not take a vendor off a component.
+        for vendor_key in c.vendors:
+            vendor_id = _required(run.vendor_id(vendor_key), "vendor", vendor_key)
+            if upserts.link(db=run.db, model=ComponentVendor, component_id=row.id,
+                            vendor_id=vendor_id) and outcome == "unchanged":
+                outcome = "updated"
+    run.report.count("component", outcome)
+
+
+# --- sessions and their ideas ---------------------------------------------------------------
+
+
+def _session(run: _Run, s: SessionDoc, path: str) -> None:
+    engagement = run.engagement()
+    entity_key = f"{run.doc.engagement.key}/{s.key}"
+    row = None if engagement is None else run.db.execute(
+        select(ExtractionSession).where(ExtractionSession.engagement_id == engagement.id,
+                                        ExtractionSession.key == s.key)).scalar_one_or_none()
+    settings = {"time_box_minutes": s.time_box_minutes, "prompt_minutes": s.prompt_minutes,
+                "dots_per_participant": s.dots_per_participant}
+    if row is None:
+        outcome = "created"
+        if run.write:
+            assert engagement is not None
+            row = _create(
+                run, model=ExtractionSession,
+                match={"engagement_id": engagement.id, "key": s.key},
+                values={"title": s.title,
+                        "phase": s.phase, "held_on": s.date, "goal": s.goal,
+                        "facilitator_id": _required(run.person_id(s.facilitator), "person",
+                                                    s.facilitator),
+                        **settings, "decks": ",".join(s.decks)},
+                entity="session", entity_key=entity_key)
+            _add_focus(run, row, s.components)
+    else:
+        outcome = _update_session(run, row, s, path, entity_key)
+    if row is not None and row.id is not None:
+        changed = False
+        if run.write:
+            # Participants are only added: an import takes nobody out of a room they were in.
+            for person_key in s.participants:
+                changed |= upserts.link(
+                    db=run.db, model=SessionParticipant, session_id=row.id,
+                    person_id=_required(run.person_id(person_key), "person", person_key))
+        changed |= _ideas(run, row.id, s, path, entity_key)
+        if changed and outcome == "unchanged":
+            outcome = "updated"
+    run.report.count("session", outcome)
+
+
+def _update_session(run: _Run, row: ExtractionSession, s: SessionDoc, path: str,
+                    entity_key: str) -> str:
+    facilitator = run.db.execute(
+        select(Person.key).where(Person.id == row.facilitator_id)).scalar() or ""
+    focus = tuple(sorted(run.db.execute(
+        select(Component.key).join(SessionComponent,
+                                   SessionComponent.component_id == Component.id)
+        .where(SessionComponent.session_id == row.id)).scalars()))
+    stored = {"title": row.title, "phase": row.phase, "date": row.held_on,
+              "facilitator": facilitator, "goal": row.goal,
+              "time_box_minutes": row.time_box_minutes, "prompt_minutes": row.prompt_minutes,
+              "dots_per_participant": row.dots_per_participant,
+              "decks": tuple(d for d in row.decks.split(",") if d), "components": focus}
+    incoming = {"title": s.title, "phase": s.phase, "date": s.date,
+                "facilitator": s.facilitator, "goal": s.goal,
+                "time_box_minutes": s.time_box_minutes, "prompt_minutes": s.prompt_minutes,
+                "dots_per_participant": s.dots_per_participant, "decks": s.decks,
+                "components": tuple(sorted(s.components))}
+    record = f"session {entity_key}"
+    filled, overwritten = run.fields(path=path, record=record, stored=stored,
+                                     incoming=incoming,
+                                     blanks={"goal": "", "decks": (), "components": ()})
+    merged = {**stored, **{k: new for k, (_, new) in {**filled, **overwritten}.items()}}
+    if merged["prompt_minutes"] > merged["time_box_minutes"]:
+        run.refuse(f"{path}.prompt_minutes", record,
+                   f"{merged['prompt_minutes']} minutes per prompt would be longer than the "
+                   f"{merged['time_box_minutes']}-minute time box stored: give both in the "
+                   "file")
+    target = row
+    setters: dict[str, Callable[[Any], None]] = {
+        "date": lambda new: setattr(target, "held_on", new),
+        "facilitator": lambda new: setattr(
+            target, "facilitator_id", _required(run.person_id(new), "person", new)),
+        "decks": lambda new: setattr(target, "decks", ",".join(new)),
+        "components": lambda new: _replace_focus(run, target, new),
+    }
+    changed = run.save(row=row, entity="session", entity_key=entity_key, filled=filled,
+                       overwritten=overwritten, setters=setters)
+    return "updated" if changed else "unchanged"
+
+
+def _add_focus(run: _Run, row: ExtractionSession, keys: Iterable[str]) -> None:
+    for key in keys:
+        run.db.add(SessionComponent(session_id=row.id or 0,
+                                    component_id=_required(run.component_id(key), "component",
+                                                           key)))
+    run.db.flush()
+
+
+def _replace_focus(run: _Run, row: ExtractionSession, keys: tuple[str, ...]) -> None:
+    for link in run.db.execute(select(SessionComponent).where(
+            SessionComponent.session_id == row.id)).scalars():
+        run.db.delete(link)
+    run.db.flush()
+    _add_focus(run, row, keys)
+
+
+def _ideas(run: _Run, session_id: int, s: SessionDoc, path: str, entity_key: str) -> bool:
+    """Merge the session's ideas, their authors and their merges; True when any changed.
+
+    Ideas are matched by their place in the session, the order the room raised them. Ideas
+    the file does not list (added since in the app) are kept. Authors are only ever added,
+    and a merge is never undone: dropping either would lose who contributed to an invention.
+    """
+    stored = {idea.position: idea for idea in run.db.execute(
+        select(Idea).where(Idea.session_id == session_id)).scalars()}
+    people = _keys_by_id(run, Person, {i.author_id for i in stored.values() if i.author_id})
+    components = _keys_by_id(run, Component,
+                             {i.component_id for i in stored.values() if i.component_id})
+    place = {idea.id: idea.position for idea in stored.values()}
+    recorded: dict[int, dict[int, str]] = {}
+    for idea_id, person_id, key in run.db.execute(
+        select(IdeaAuthor.idea_id, IdeaAuthor.person_id, Person.key)
+        .join(Person, Person.id == IdeaAuthor.person_id)
+        .join(Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session_id)
+    ).all():
+        recorded.setdefault(int(idea_id), {})[int(person_id)] = key
+    # Where each idea ends up merged (0-based place), file and database together.
+    merged_into = {position: place.get(i.merged_into_id) for position, i in stored.items()
+                   if i.merged_into_id is not None}
+    changed = False
+    rows: list[Idea | None] = []
+    for position, idea in enumerate(s.ideas):
+        idea_path = f"{path}.ideas[{position}]"
+        record = f"{entity_key}#{position + 1}"
+        before = stored.get(position)
+        if before is None:
+            rows.append(_create_idea(run, session_id, idea, position, record))
+            changed = True
+        else:
+            changed |= _update_idea(run, before, idea, idea_path, record, people, components,
+                                    merged=position in merged_into)
+            rows.append(before)
+        if idea.merged_into is not None:
+            target = idea.merged_into - 1
+            was = merged_into.get(position)
+            # A merge the database records is kept unless the file names another target and
+            # the conflict is resolved its way.
+            if (before is None or was is None or was == target
+                    or run.conflict(f"{idea_path}.merged_into", record, f"#{was + 1}",
+                                    f"#{target + 1}")):
+                merged_into[position] = target
+    _check_merges(merged_into, entity_key)
+    if run.write:
+        changed |= _link_ideas(run, s, rows, merged_into, recorded, entity_key)
+    return changed
+
+
+def _keys_by_id(run: _Run, model: Any, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {int(i): k for i, k in run.db.execute(
+        select(model.id, model.key).where(model.id.in_(list(ids)))).all()}
+
+
+def _create_idea(run: _Run, session_id: int, idea: IdeaDoc, position: int,
+                 record: str) -> Idea | None:
+    if not run.write:
+        return None
+    return _create(
+        run, model=Idea,
+        match={"session_id": session_id, "position": position},
+        values={"text": idea.text,
+                "author_id": _required(run.person_id(idea.author), "person", idea.author),
+                "prompt_id": idea.prompt,
+                "component_id": _required(run.component_id(idea.component), "component",
+                                          idea.component) if idea.component else None,
+                "votes": idea.votes, "status": idea.status},
+        create_only={"created_at": datetime.now(UTC)}, entity="idea", entity_key=record)
+
+
+def _update_idea(run: _Run, row: Idea, idea: IdeaDoc, path: str, record: str,
+                 people: dict[int, str], components: dict[int, str], *, merged: bool) -> bool:
+    if (merged and idea.merged_into is None and idea.status != PARKED
+            and run.doc.states(f"{path}.status")):
+        session, number = record.rsplit("#", 1)
+        raise ValidationFailed([Problem(
+            "ideas", f"idea #{number} of {session} was merged into another idea; an import "
+                     "does not undo a merge: keep it parked in the file")])
+    stored = {"text": row.text, "author": people.get(row.author_id or 0, ""),
+              "prompt": row.prompt_id,
+              "component": components.get(row.component_id or 0, ""), "votes": row.votes}
+    incoming = {"text": idea.text, "author": idea.author, "prompt": idea.prompt,
+                "component": idea.component, "votes": idea.votes}
+    filled, overwritten = run.fields(path=path, record=record, stored=stored,
+                                     incoming=incoming,
+                                     blanks={"prompt": "", "component": "", "votes": 0})
+    if run.doc.states(f"{path}.status") and idea.status != row.status:
+        if row.status == "promoted":
+            run.note(f"{path}.status", record, "the idea was promoted to a disclosure in "
+                                               f"firstfile; the file's {idea.status!r} is "
+                                               "kept out")
+        else:
+            more, more_overwritten = _status_of_idea(run, row.status, idea.status, path, record)
+            filled.update(more)
+            overwritten.update(more_overwritten)
+    target = row
+    setters: dict[str, Callable[[Any], None]] = {
+        "author": lambda new: setattr(target, "author_id",
+                                      _required(run.person_id(new), "person", new)),
+        "prompt": lambda new: setattr(target, "prompt_id", new),
+        "component": lambda new: setattr(
+            target, "component_id",
+            _required(run.component_id(new), "component", new) if new else None),
+    }
+    return run.save(row=row, entity="idea", entity_key=record, filled=filled,
+                    overwritten=overwritten, setters=setters)
+
+
+def _status_of_idea(run: _Run, stored: str, incoming: str, path: str, record: str
+                    ) -> tuple[dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]]:
+    """An open idea takes the file's status; a parked one is a conflict to be resolved."""
+    outcome = merge_value(stored, incoming, "open")
+    if outcome == FILL:
+        return {"status": (stored, incoming)}, {}
+    if outcome == CLEARS:
+        run.note(f"{path}.status", record, f"the idea is {stored!r} in firstfile; an import "
+                                           "does not reopen it")
+        return {}, {}
+    if run.conflict(f"{path}.status", record, stored, incoming):
+        return {}, {"status": (stored, incoming)}
+    return {}, {}
+
+
+def _check_merges(merged_into: dict[int, int | None], entity_key: str) -> None:
+    """No idea may end up merged into an idea that is merged itself (file and database)."""
+    for position, target in sorted(merged_into.items()):
+        if target is not None and merged_into.get(target) is not None:
+            raise ValidationFailed([Problem(
+                "ideas", f"idea #{position + 1} of {entity_key} would be merged into "
+                         f"#{target + 1}, which was itself merged into another idea; "
+                         "point it at the idea that kept the others")])
+
+
+def _link_ideas(run: _Run, s: SessionDoc, rows: list[Idea | None],
+                merged_into: dict[int, int | None], recorded: dict[int, dict[int, str]],
+                entity_key: str) -> bool:
+    """Write merges and co-authors (write pass); an idea may be merged into a later one."""
+    changed = False
+    by_place = {i: row for i, row in enumerate(rows) if row is not None}
+    for position, (idea, row) in enumerate(zip(s.ideas, rows, strict=True)):
+        assert row is not None and row.id is not None
+        changes: dict[str, tuple[Any, Any]] = {}
+        target = merged_into.get(position)
+        if target is not None and target in by_place and row.merged_into_id != by_place[
+                target].id:
+            old = run.db.get(Idea, row.merged_into_id) if row.merged_into_id else None
+            changes["merged_into"] = (f"#{old.position + 1}" if old else None, f"#{target + 1}")
+            row.merged_into_id = by_place[target].id
+        if len(idea.authors) > 1:
+            # As sessions.merge_ideas stores them: every author, the first one included.
+            have = recorded.get(row.id, {})
+            wanted = {_required(run.person_id(key), "person", key): key for key in idea.authors}
+            if wanted.keys() - have.keys():
+                for person_id in wanted.keys() - have.keys():
+                    run.db.add(IdeaAuthor(idea_id=row.id, person_id=person_id))
+                changes["authors"] = (tuple(sorted(have.values())),
+                                      tuple(sorted({**have, **wanted}.values())))
+        if changes:
+            run.db.flush()
+            audit.record(db=run.db, actor=run.actor, entity="idea",
+                         entity_key=f"{entity_key}#{position + 1}", action="update",
+                         changes=changes)
+            changed = True
+    return changed
+
+
+# --- disclosures ---------------------------------------------------------------------------
+
+# The draft's fields an import merges one by one (status and the engagement have rules of
+# their own), with each one's blank: its default in DisclosureDraft.
+_DRAFT_FIELDS = tuple(f.name for f in fields(DisclosureDraft)
+                      if f.name not in ("status", "engagement_key"))
+_DRAFT_BLANKS = {f.name: f.default for f in fields(DisclosureDraft)
+                 if f.name in _DRAFT_FIELDS and f.name != "title"}
+
+
+def _disclosures(run: _Run, indexes: list[int]) -> None:
+    """Merge a batch of disclosures, reading the stored ones together."""
+    docs = [run.doc.disclosures[i] for i in indexes]
+    keyed = [d.key for d in docs if d.key]
+    stored: dict[str, Disclosure] = {}
+    for start in range(0, len(keyed), 900):
+        stored.update((row.key, row) for row in run.db.execute(
+            select(Disclosure).where(
+                Disclosure.key.in_(keyed[start:start + 900]))  # type: ignore[attr-defined]
+        ).scalars())
+    rows = [stored.get(d.key) if d.key else _by_title(run, d.title) for d in docs]
+    live = [row for row in rows if row is not None and row.deleted_at is None]
+    views = {view.key: view for view in build_views(db=run.db, disclosures=live)}
+    for index, d, row in zip(indexes, docs, rows, strict=True):
+        _disclosure(run, d, f"disclosures[{index}]", row,
+                    views.get(row.key) if row is not None else None)
+
+
+def _by_title(run: _Run, title: str) -> Disclosure | None:
+    engagement = run.engagement()
+    if engagement is None:
+        return None
+    return run.db.execute(
         select(Disclosure)
-        .where(Disclosure.engagement_id == engagement_id, Disclosure.title == title,
+        .where(Disclosure.engagement_id == engagement.id, Disclosure.title == title,
                Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
         .order_by(Disclosure.id)  # type: ignore[arg-type]
         .limit(1)
     ).scalar_one_or_none()
 
 
-def _import_session(
-    *, db: Session, engagement: Engagement, s: SessionDoc, actor: str, report: ImportReport,
-    person_ids: dict[str, int], component_ids: dict[str, int],
-) -> None:
-    entity_key = f"{engagement.key}/{s.key}"
-
-    def person(key: str) -> int:
-        return person_ids.get(key) or _person_id(db, key)
-
-    session_row, outcome = upserts.upsert(
-        db=db, model=ExtractionSession, match={"engagement_id": engagement.id, "key": s.key},
-        values={"title": s.title, "phase": s.phase, "held_on": s.date, "goal": s.goal,
-                "facilitator_id": person(s.facilitator),
-                "time_box_minutes": s.time_box_minutes, "prompt_minutes": s.prompt_minutes,
-                "dots_per_participant": s.dots_per_participant, "decks": ",".join(s.decks)},
-        actor=actor, entity="session", entity_key=entity_key,
-    )
-    assert session_row.id is not None
-    changed = outcome != "unchanged"
-    for person_key in s.participants:
-        changed |= upserts.link(db=db, model=SessionParticipant, session_id=session_row.id,
-                                person_id=person(person_key))
-    changed |= _set_focus(db=db, session_id=session_row.id, wanted=s.components,
-                          component_ids=component_ids, actor=actor, entity_key=entity_key)
-    changed |= _import_ideas(db=db, session_id=session_row.id, s=s, actor=actor,
-                             entity_key=entity_key, person=person,
-                             component_ids=component_ids)
-    if changed and outcome == "unchanged":
-        outcome = "updated"
-    report.count("session", outcome)
-
-
-def _set_focus(
-    *, db: Session, session_id: int, wanted: tuple[str, ...], component_ids: dict[str, int],
-    actor: str, entity_key: str,
-) -> bool:
-    """Make the session's components in focus exactly the file's; True when they changed."""
-    stored = dict(db.execute(
-        select(SessionComponent.component_id, Component.key)
-        .join(Component, Component.id == SessionComponent.component_id)
-        .where(SessionComponent.session_id == session_id)
-    ).all())
-    wanted_ids = {component_ids[key]: key for key in wanted}  # the reader checked the keys
-    if set(stored) == set(wanted_ids):
-        return False
-    db.execute(delete(SessionComponent).where(
-        SessionComponent.session_id == session_id,
-        SessionComponent.component_id.not_in(list(wanted_ids))))  # type: ignore[attr-defined]
-    for component_id in wanted_ids.keys() - stored.keys():
-        db.add(SessionComponent(session_id=session_id, component_id=component_id))
-    db.flush()
-    audit.record(db=db, actor=actor, entity="session", entity_key=entity_key, action="update",
-                 changes={"components": (tuple(sorted(stored.values())),
-                                         tuple(sorted(wanted_ids.values())))})
-    return True
+def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
+                view: DisclosureView | None) -> None:
+    draft = d.draft.cleaned()
+    problems = errors(validate(draft))
+    if problems:
+        raise ValidationFailed(problems)
+    if row is None:
+        if run.write:
+            made = disclosure_service.insert_in(db=run.db, draft=draft, actor=run.actor,
+                                                key=d.key, events=d.events)
+            run.report.disclosure_keys.append(made.key)
+        run.report.count("disclosure", "created")
+        return
+    record = row.key
+    if row.deleted_at is not None:
+        run.note(path, record, "it is deleted in firstfile; the import leaves it alone "
+                               "(restore it first to import into it)")
+        run.report.count("disclosure", "skipped")
+        return
+    assert view is not None
+    if view.engagement_key != draft.engagement_key:
+        run.refuse(path, record, f"it belongs to the engagement {view.engagement_key} in the "
+                                 f"database, and this file is {draft.engagement_key}: an "
+                                 "import never moves a disclosure to another engagement; move "
+                                 "it in firstfile, or leave the key out of the file to import "
+                                 "it as a new disclosure")
+        run.report.count("disclosure", "skipped")
+        return
+    changed = _update_disclosure(run, d, draft, path, row, view)
+    run.report.disclosure_keys.append(row.key)
+    run.report.count("disclosure", "updated" if changed else "unchanged")
 
 
-def _import_ideas(
-    *, db: Session, session_id: int, s: SessionDoc, actor: str, entity_key: str,
-    person: Callable[[str], int], component_ids: dict[str, int],
-) -> bool:
-    """Write the session's ideas, their authors and their merges; True when any changed.
+def _update_disclosure(run: _Run, d: DisclosureDoc, draft: DisclosureDraft, path: str,
+                       row: Disclosure, view: DisclosureView) -> bool:
+    record = row.key
+    before = disclosure_service.view_to_draft(view)
 
-    Ideas are matched by their position in the session, the order the room raised them.
-    Ideas the file does not list (added since in the app) are kept: nothing is lost. Authors
-    and merges are only ever added: a co-author or a merge the database records and the file
-    leaves out (a file from before they were written, say) stays, since dropping one would
-    lose who contributed to an invention.
+    def comparable(x: DisclosureDraft) -> dict[str, Any]:
+        values = {name: getattr(x, name) for name in _DRAFT_FIELDS}
+        values["components"] = tuple(sorted(x.components))
+        return values
+
+    filled, overwritten = run.fields(path=path, record=record, stored=comparable(before),
+                                     incoming=comparable(draft), blanks=_DRAFT_BLANKS)
+    if run.doc.states(f"{path}.status"):
+        filled.update(_status(run, view.status, draft.status, path, record,
+                              submitted_before=row.submitted_on is not None))
+    events, events_overwritten = view.events, view.events
+    if run.doc.states(f"{path}.events"):
+        events, events_overwritten = _events(run, view.events, d.events, f"{path}.events",
+                                             record)
+    first = replace(before, **{name: new for name, (_, new) in filled.items()})
+    second = replace(first, **{name: new for name, (_, new) in overwritten.items()})
+    # The merged record must still hold together (a file that submits a draft the database
+    # holds without a summary, say): checked in the check pass, so nothing is written.
+    bad = errors(validate(second))
+    if bad:
+        raise ValidationFailed([Problem(f"{run.doc.where(path)}: {record}: {p.field}",
+                                        p.message) for p in bad])
+    changed = first != before or events != view.events
+    overwrite = second != first or events_overwritten != events
+    if run.write and changed:
+        disclosure_service.apply_in(db=run.db, disclosure=row, draft=first, events=events,
+                                    actor=run.actor)
+    if run.write and overwrite:
+        disclosure_service.apply_in(db=run.db, disclosure=row, draft=second,
+                                    events=events_overwritten, actor=run.actor,
+                                    action="overwrite")
+    return changed or overwrite
+
+
+def _status(run: _Run, stored: str, incoming: str, path: str, record: str, *,
+            submitted_before: bool) -> dict[str, tuple[Any, Any]]:
+    where = f"{path}.status"
+    move = workflow.import_status(stored, incoming, submitted_before=submitted_before)
+    if move == workflow.IMPORT_SUBMIT:
+        return {"status": (stored, incoming)}
+    if move == workflow.IMPORT_BEHIND:
+        if stored == "draft":
+            run.note(where, record, f"it was sent back to draft after it was submitted; "
+                                    f"the file's {incoming!r} is kept out (resubmit it in "
+                                    "firstfile)")
+        else:
+            run.note(where, record, f"it has moved on to {stored!r} in firstfile; the file's "
+                                    f"{incoming!r} is kept out")
+    elif move == workflow.IMPORT_REFUSED:
+        run.conflict(where, record, stored, incoming, overridable=False,
+                     hint="an import submits a draft and makes no other move; counsel "
+                          f"records the others with `firstfile review move {record} STATUS`")
+    return {}
+
+
+def _events(run: _Run, stored: tuple[EventView, ...], incoming: tuple[EventView, ...],
+            path: str, record: str) -> tuple[tuple[EventView, ...], tuple[EventView, ...]]:
+    """Events after the file's are added: (merged, merged with overwritten notes).
+
+    An event is the same event when kind, date, jurisdiction and reference agree; events the
+    file does not list (counsel's filings, recorded since) are kept.
     """
-    stored = {idea.position: idea for idea in db.execute(
-        select(Idea).where(Idea.session_id == session_id)).scalars()}
-    changed = False
-    rows: list[Idea] = []
-    for position, idea in enumerate(s.ideas):
-        before = stored.get(position)
-        if (idea.merged_into is None and before is not None
-                and before.merged_into_id is not None and idea.status != PARKED):
-            raise ValidationFailed([Problem(
-                "ideas", f"idea #{position + 1} of {entity_key} was merged into another idea; "
-                         "an import does not undo a merge: keep it parked in the file")])
-        row, outcome = upserts.upsert(
-            db=db, model=Idea, match={"session_id": session_id, "position": position},
-            values={"text": idea.text, "author_id": person(idea.author),
-                    "prompt_id": idea.prompt,
-                    "component_id": component_ids.get(idea.component) if idea.component
-                    else None,
-                    "votes": idea.votes, "status": idea.status},
-            create_only={"created_at": datetime.now(UTC)},
-            actor=actor, entity="idea", entity_key=f"{entity_key}#{position + 1}",
-        )
-        changed |= outcome != "unchanged"
-        rows.append(row)
-    # Every co-author recorded for the session's ideas, read once rather than per idea.
-    recorded: dict[int, dict[int, str]] = {}
-    for idea_id, person_id, key in db.execute(
-        select(IdeaAuthor.idea_id, IdeaAuthor.person_id, Person.key)
-        .join(Person, Person.id == IdeaAuthor.person_id)
-        .join(Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session_id)
-    ).all():
-        recorded.setdefault(int(idea_id), {})[int(person_id)] = key
-    # A second pass: an idea may be merged into one listed after it.
-    for position, (idea, row) in enumerate(zip(s.ideas, rows, strict=True)):
-        changes: dict[str, tuple[Any, Any]] = {}
-        if idea.merged_into is not None:
-            target = rows[idea.merged_into - 1]
-            if row.merged_into_id != target.id:
-                old = db.get(Idea, row.merged_into_id) if row.merged_into_id else None
-                changes["merged_into"] = (f"#{old.position + 1}" if old else None,
-                                          f"#{idea.merged_into}")
-                row.merged_into_id = target.id
-        if len(idea.authors) > 1:
-            # As sessions.merge_ideas stores them: every author, the first one included.
-            have = recorded.get(row.id or 0, {})
-            wanted = {person(key): key for key in idea.authors}
-            if wanted.keys() - have.keys():
-                for person_id in wanted.keys() - have.keys():
-                    db.add(IdeaAuthor(idea_id=row.id or 0, person_id=person_id))
-                changes["authors"] = (tuple(sorted(have.values())),
-                                      tuple(sorted({**have, **wanted}.values())))
-        if changes:
-            db.flush()
-            audit.record(db=db, actor=actor, entity="idea",
-                         entity_key=f"{entity_key}#{position + 1}", action="update",
-                         changes=changes)
-            changed = True
-    _check_merges(db=db, session_id=session_id, entity_key=entity_key)
-    return changed
+    merged = list(stored)
+    overwritten = list(stored)
+    unmatched = list(range(len(stored)))
+    for number, event in enumerate(incoming):
+        same = next((k for k in unmatched if _identity(stored[k]) == _identity(event)), None)
+        if same is None:
+            merged.append(event)
+            overwritten.append(event)
+            continue
+        unmatched.remove(same)
+        # The fields beside the identity: the note, and a filing's priority claims (a stored
+        # filing without claims takes the file's; different claims are a conflict).
+        for name, blank in _EVENT_BLANKS.items():
+            where = f"{path}[{number}].{name}"
+            if not run.doc.states(where):
+                continue
+            old, new = getattr(stored[same], name), getattr(event, name)
+            outcome = merge_value(old, new, blank)
+            if outcome == FILL:
+                merged[same] = replace(merged[same], **{name: new})
+                overwritten[same] = replace(overwritten[same], **{name: new})
+            elif outcome == CLEARS:
+                run.note(where, record, f"the file leaves the event's {name} blank; an import "
+                                        "never clears a value")
+            elif outcome != SAME and run.conflict(where, record, old, new):
+                overwritten[same] = replace(overwritten[same], **{name: new})
+    return tuple(merged), tuple(overwritten)
 
 
-def _check_merges(*, db: Session, session_id: int, entity_key: str) -> None:
-    """No idea may end up merged into an idea that is merged itself (file and database)."""
-    ideas = {int(i): (int(p), m) for i, p, m in db.execute(
-        select(Idea.id, Idea.position, Idea.merged_into_id)
-        .where(Idea.session_id == session_id)).all()}
-    for position, target in ideas.values():
-        if target is not None and target in ideas and ideas[target][1] is not None:
-            raise ValidationFailed([Problem(
-                "ideas", f"idea #{position + 1} of {entity_key} would be merged into "
-                         f"#{ideas[target][0] + 1}, which was itself merged into another idea; "
-                         "point it at the idea that kept the others")])
+_EVENT_BLANKS: dict[str, Any] = {"note": "", "claims_priority_of": (), "restored": False}
 
 
-def _person_id(db: Session, key: str) -> int:
-    found = db.execute(select(Person.id).where(Person.key == key)).scalar()
-    if found is None:
-        raise ValidationFailed([Problem("people", f"unknown person {key!r}")])
-    return int(found)
+def _identity(event: EventView) -> tuple[Any, ...]:
+    return (event.kind, event.date, event.jurisdiction, event.reference)

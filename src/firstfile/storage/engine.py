@@ -34,6 +34,7 @@ BUSY_TIMEOUT_SECONDS = 30
 # that was closed cleanly is checked later, off the critical path.
 FULL_CHECK_UP_TO = 32 * 1024 * 1024
 ENV_DB = "FIRSTFILE_DB"
+ENV_BUSY_TIMEOUT = "FIRSTFILE_BUSY_TIMEOUT"
 
 
 class StoreError(Exception):
@@ -56,6 +57,15 @@ def resolve_db_url(given: str | None) -> str:
     if "://" in value:
         return value
     return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def busy_timeout_seconds() -> float:
+    """How long a write waits for another writer: $FIRSTFILE_BUSY_TIMEOUT seconds, else 30."""
+    try:
+        value = float(os.environ.get(ENV_BUSY_TIMEOUT, BUSY_TIMEOUT_SECONDS))
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
+    return value if 0 < value <= 3600 else BUSY_TIMEOUT_SECONDS
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -95,7 +105,7 @@ def _sqlite_engine(url: str) -> Engine:
     if path is not None:
         _check_sqlite_file(path)
         create_private_database(path)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_seconds()})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -103,7 +113,7 @@ def _sqlite_engine(url: str) -> Engine:
         # would otherwise issue its own deferred BEGIN).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")

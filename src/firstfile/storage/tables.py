@@ -261,7 +261,8 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(index=True)
     actor: str = Field(max_length=200)
     entity: str = Field(max_length=32)
-    entity_key: str = Field(max_length=64, index=True)
+    # A record's key, or ENGAGEMENT/KEY (#N for an idea) for records inside an engagement.
+    entity_key: str = Field(max_length=200, index=True)
     action: str = Field(max_length=32)
     # JSON object {field: [old, new]}; text, so it reads the same on SQLite and PostgreSQL.
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from firstfile.domain.text import shown
 from firstfile.ui.commands import (
     APP_COMMANDS,
     NAVIGATION_ACTIONS,
@@ -85,6 +87,13 @@ class FirstfileApp(App[None]):
         # Screens whose unsaved work was just asked about (saved or discarded), while the
         # pops that follow the answer run: popping them does not ask again.
         self._cleared_to_leave: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, from any screen: messages quote file names, keys and values
+        as they came in, so their control characters are shown, never obeyed."""
+        super().notify(shown(message), title=shown(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     def get_default_screen(self) -> Screen[None]:
         return HomeScreen()

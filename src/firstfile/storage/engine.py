@@ -105,7 +105,8 @@ def _sqlite_engine(url: str) -> Engine:
     if path is not None:
         _check_sqlite_file(path)
         create_private_database(path)
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_seconds()})
+    timeout = busy_timeout_seconds()
+    engine = create_engine(url, connect_args={"timeout": timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

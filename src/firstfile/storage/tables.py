@@ -1,7 +1,8 @@
 """The SQLModel tables. Every schema change here needs an Alembic migration in migrations/.
 
 Names follow the domain. Disclosures are never deleted: `deleted_at` marks a deletion, and
-AuditEvent rows record every change with old and new values.
+AuditEvent rows record every change with old and new values. Every record a user edits is
+`Versioned` (storage/versions.py): its updates only apply to the version they were read at.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from firstfile.storage.versions import Versioned
 
-class Engagement(SQLModel, table=True):
+
+class Engagement(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     product: str = Field(default="", max_length=200)
     phase: str = Field(default="pre", max_length=16)
     created_at: datetime
+    version: int = 1
 
 
-class Vendor(SQLModel, table=True):
+class Vendor(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
@@ -31,6 +35,7 @@ class Vendor(SQLModel, table=True):
     competitors: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # Internal notes about the vendor: never in a document meant for the vendor.
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = 1
 
 
 class EngagementVendor(SQLModel, table=True):
@@ -38,16 +43,17 @@ class EngagementVendor(SQLModel, table=True):
     vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
 
 
-class Person(SQLModel, table=True):
+class Person(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     email: str = Field(default="", max_length=254)
     # None means the company's own staff; otherwise the vendor the person works for.
     vendor_id: int | None = Field(default=None, foreign_key="vendor.id")
+    version: int = 1
 
 
-class Component(SQLModel, table=True):
+class Component(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", index=True)
     key: str = Field(max_length=64)
@@ -58,6 +64,7 @@ class Component(SQLModel, table=True):
     reverse_engineering_difficulty: int = 3
     # Kept in-house and away from every vendor (the article's first practice).
     firewalled: bool = False
+    version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
@@ -67,7 +74,7 @@ class ComponentVendor(SQLModel, table=True):
     vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
 
 
-class ExtractionSession(SQLModel, table=True):
+class ExtractionSession(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", index=True)
     key: str = Field(max_length=64)
@@ -84,6 +91,7 @@ class ExtractionSession(SQLModel, table=True):
     current_prompt: int = 0  # index into the session's prompt order
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
@@ -100,7 +108,7 @@ class SessionComponent(SQLModel, table=True):
     component_id: int = Field(foreign_key="component.id", primary_key=True)
 
 
-class Idea(SQLModel, table=True):
+class Idea(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="extractionsession.id", index=True)
     position: int = 0
@@ -113,6 +121,7 @@ class Idea(SQLModel, table=True):
     # A merged idea points at the idea it was merged into; the survivor keeps every author.
     merged_into_id: int | None = Field(default=None)
     created_at: datetime
+    version: int = 1
 
 
 class IdeaAuthor(SQLModel, table=True):
@@ -130,7 +139,7 @@ class IdeaVote(SQLModel, table=True):
     dots: int = 1
 
 
-class Disclosure(SQLModel, table=True):
+class Disclosure(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=32)
     title: str = Field(max_length=200)
@@ -210,7 +219,7 @@ class DisclosureComponent(SQLModel, table=True):
     component_id: int = Field(foreign_key="component.id", primary_key=True)
 
 
-class EngagementStep(SQLModel, table=True):
+class EngagementStep(Versioned, SQLModel, table=True):
     """A phase-guide step ticked by hand, with when, who and why."""
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
@@ -218,9 +227,10 @@ class EngagementStep(SQLModel, table=True):
     done_on: date
     who: str = Field(default="", max_length=200)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = 1
 
 
-class AgreementItem(SQLModel, table=True):
+class AgreementItem(Versioned, SQLModel, table=True):
     """Where one agreement-checklist item stands for one vendor in one engagement."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -233,6 +243,7 @@ class AgreementItem(SQLModel, table=True):
     internal_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     done_on: date | None = None
     who: str = Field(default="", max_length=200)
+    version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "vendor_id", "item_id"),)
 

@@ -20,11 +20,12 @@ import pytest
 from sqlalchemy import select
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
-from firstfile.services import counsel, disclosures
+from firstfile.services import counsel, disclosures, engagements, sessions, vendors
 from firstfile.services.errors import Conflict
 from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import AuditEvent
 from tests.factories import seed_basics
+from tests.integration.sessions_fixtures import seeded_session
 
 TRIALS = 25
 
@@ -176,3 +177,118 @@ def test_two_counsel_deciding_and_noting_one_wins(writers: tuple[Store, Store]) 
     winner, loser = one_winner(race(writers, decide))
     assert counsel.review_state(writers[0], key).decision == winner.result.decision
     assert loser.conflict.current.decision == winner.result.decision  # type: ignore[union-attr]
+
+
+def test_two_users_changing_one_vendor_one_wins(writers: tuple[Store, Store]) -> None:
+    seed_basics(writers[0])
+    for trial in range(TRIALS):
+        seen = vendors.get_vendor(writers[0], "sz-pcba")
+
+        def change(store: Store, number: int, seen: Any = seen, trial: int = trial) -> Any:
+            return vendors.update_vendor(
+                store, "sz-pcba", vendors.VendorChanges(notes=f"trial {trial} by {number}"),
+                actor=f"user{number}", expected_version=seen.version)
+
+        winner, loser = one_winner(race(writers, change))
+        assert vendors.get_vendor(writers[0], "sz-pcba").notes == winner.result.notes
+        assert loser.conflict.current.notes == winner.result.notes  # type: ignore[union-attr]
+        assert loser.conflict.current.version == winner.result.version  # type: ignore[union-attr]
+
+
+def test_two_users_setting_one_checklist_item_one_wins(writers: tuple[Store, Store]) -> None:
+    seed_basics(writers[0])
+    item_id = engagements.vendor_checklist(writers[0], "ACME-2026", "sz-pcba").lines[0].item.id
+    for trial in range(TRIALS):
+        # The first trial races two first settings of an item never set (version 0).
+        line = next(li for li in engagements.vendor_checklist(
+            writers[0], "ACME-2026", "sz-pcba").lines if li.item.id == item_id)
+
+        def change(store: Store, number: int, line: Any = line, trial: int = trial) -> Any:
+            return engagements.update_item(
+                store, "ACME-2026", "sz-pcba", item_id,
+                engagements.ItemUpdate(evidence=f"trial {trial}: contract {number}"),
+                actor=f"user{number}", expected_version=line.state.version)
+
+        winner, loser = one_winner(race(writers, change))
+        stored = next(li for li in engagements.vendor_checklist(
+            writers[0], "ACME-2026", "sz-pcba").lines if li.item.id == item_id)
+        assert stored.state == winner.result.state
+        assert loser.conflict.current.state == stored.state  # type: ignore[union-attr]
+
+
+def test_two_users_moving_one_engagement_one_wins(writers: tuple[Store, Store]) -> None:
+    seed_basics(writers[0])
+    for _trial in range(TRIALS):
+        seen = engagements.engagement_overview(writers[0], "ACME-2026")
+        target = "post" if seen.phase == "pre" else "pre"
+
+        def move(store: Store, number: int, seen: Any = seen, target: str = target) -> Any:
+            return engagements.change_phase(store, "ACME-2026", target, actor=f"user{number}",
+                                            expected_version=seen.version)
+
+        _winner, loser = one_winner(race(writers, move))
+        assert engagements.engagement_overview(writers[0], "ACME-2026").phase == target
+        assert loser.conflict.current.phase == target  # type: ignore[union-attr]
+
+
+def test_two_facilitators_editing_one_idea_one_wins(writers: tuple[Store, Store]) -> None:
+    session = seeded_session(writers[0])
+    idea = sessions.capture_idea(writers[0], session_id=session.id, text="Pot the board",
+                                 author="jdoe", actor="jdoe")
+    for trial in range(TRIALS):
+        seen = sessions.session_by_id(writers[0], session.id).idea(idea.id)
+        assert seen is not None
+
+        def edit(store: Store, number: int, seen: Any = seen, trial: int = trial) -> Any:
+            return sessions.edit_idea(store, idea.id, f"Pot the board ({trial}, {number})",
+                                      actor=f"user{number}", expected_version=seen.version)
+
+        winner, loser = one_winner(race(writers, edit))
+        assert loser.conflict.current.text == winner.result.idea(idea.id).text  # type: ignore[union-attr]
+
+
+# --- no version named: both changes are applied, one after the other --------------------------
+
+
+def test_command_line_changes_to_one_vendor_are_both_audited_in_order(
+    writers: tuple[Store, Store],
+) -> None:
+    seed_basics(writers[0])
+    for trial in range(TRIALS):
+
+        def change(store: Store, number: int, trial: int = trial) -> Any:
+            return vendors.update_vendor(
+                store, "sz-pcba", vendors.VendorChanges(notes=f"trial {trial} by {number}"),
+                actor=f"user{number}")
+
+        outcomes = race(writers, change)
+        assert [o.conflict for o in outcomes] == [None, None]
+    # Each change's old value is what the change before it stored: none was overwritten
+    # unseen.
+    notes = [entry["notes"] for entry in _audit(writers[0], "sz-pcba", "update")]
+    assert len(notes) == 2 * TRIALS
+    for before, after in zip(notes, notes[1:], strict=False):
+        assert after[0] == before[1]
+    assert vendors.get_vendor(writers[0], "sz-pcba").notes == notes[-1][1]
+
+
+def test_votes_and_captures_at_once_all_count(writers: tuple[Store, Store]) -> None:
+    session = seeded_session(writers[0])
+    ideas = [sessions.capture_idea(writers[0], session_id=session.id, text=f"Idea {n}",
+                                   author="jdoe", actor="jdoe") for n in range(2)]
+    voters = ("jdoe", "rsmith")
+
+    def vote_and_capture(store: Store, number: int) -> Any:
+        sessions.vote(store, ideas[0].id, voters[number], actor=voters[number])
+        return sessions.capture_idea(store, session_id=session.id, text=f"More from {number}",
+                                     author=voters[number], actor=voters[number])
+
+    for _trial in range(3):  # the room's three dots each
+        outcomes = race(writers, vote_and_capture)
+        assert [o.conflict for o in outcomes] == [None, None]
+    view = sessions.session_by_id(writers[0], session.id)
+    first = view.idea(ideas[0].id)
+    assert first is not None and first.votes == 6
+    assert view.dots_spent == {"jdoe": 3, "rsmith": 3}
+    positions = [idea.position for idea in view.ideas]
+    assert sorted(positions) == list(range(2 + 6))

@@ -23,6 +23,7 @@ from firstfile.domain.vocabulary import INTERNAL
 from firstfile.interchange.document import InterchangeDocument, SessionDoc
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
+from firstfile.services.races import retried
 from firstfile.storage import audit, upserts
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
@@ -63,6 +64,7 @@ class ImportReport:
         return f"{self.source}: " + (", ".join(parts) if parts else "nothing to import")
 
 
+@retried
 def import_document(
     store: Store, doc: InterchangeDocument, *, actor: str, source: str = ""
 ) -> ImportReport:

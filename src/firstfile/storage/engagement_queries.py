@@ -60,6 +60,7 @@ class VendorView:
     notes: str = ""
     contacts: tuple[ContactView, ...] = ()
     engagements: tuple[str, ...] = ()
+    version: int = 1  # the vendor record's version, to pass back when changing it
 
     @property
     def facts(self) -> VendorFacts:
@@ -71,7 +72,7 @@ class VendorView:
             "key": self.key, "name": self.name, "kind": self.kind, "country": self.country,
             "competitors": list(self.competitors), "notes": self.notes,
             "contacts": [{"key": c.key, "name": c.name, "email": c.email} for c in self.contacts],
-            "engagements": list(self.engagements),
+            "engagements": list(self.engagements), "version": self.version,
         }
 
 
@@ -186,7 +187,7 @@ def vendor_views(*, db: Session, vendors: list[Vendor]) -> list[VendorView]:
             key=v.key, name=v.name, kind=v.kind, country=v.country,
             competitors=tuple(c for c in v.competitors.split("\n") if c.strip()),
             notes=v.notes, contacts=tuple(contacts.get(v.id or 0, ())),
-            engagements=tuple(engagements.get(v.id or 0, ())),
+            engagements=tuple(engagements.get(v.id or 0, ())), version=v.version,
         )
         for v in vendors
     ]
@@ -208,7 +209,8 @@ def engagement_vendors(*, db: Session, engagement: Engagement) -> list[VendorVie
 def item_state(row: AgreementItem) -> ItemState:
     """A stored checklist item's state."""
     return ItemState(status=row.status, reason=row.reason, evidence=row.evidence,
-                     internal_note=row.internal_note, done_on=row.done_on, who=row.who)
+                     internal_note=row.internal_note, done_on=row.done_on, who=row.who,
+                     version=row.version)
 
 
 def find_agreement_item(

@@ -146,8 +146,14 @@ class FirstfileApp(App[None]):
         Worker state messages do not bubble, so each screen forwards its own here.
         """
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from firstfile.storage.engine import StoreError  # loaded by the worker already
+
             error = event.worker.error
             self.log.error(event.worker, error)
+            if isinstance(error, StoreError):  # it says what happened and what to do
+                self.notify(str(error), title="Not done", severity="error", timeout=20,
+                            markup=False)
+                return
             self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
                         severity="error", timeout=20, markup=False)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from firstfile.services import engagements, vendors
 from firstfile.storage.engine import Store, create_store_engine, open_store
 from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
+from firstfile.storage.tables import Component, Engagement, Person, Vendor
 from tests.factories import seed_basics
 
-VERSIONED = ("engagement", "vendor", "person", "component")
+VERSIONED = (Engagement, Vendor, Person, Component)
 
 
 def _old_database(db_url: str) -> None:
@@ -40,13 +41,13 @@ def test_existing_records_start_at_version_1_and_are_guarded(db_url: str) -> Non
     try:
         assert current_revision(store) == HEAD_REVISION
         with store.read() as db:
-            for table in VERSIONED:
-                assert db.execute(text(f"SELECT version FROM {table}")).scalars().all() == [1]
+            for model in VERSIONED:
+                assert db.execute(select(model.version)).scalars().all() == [1]
         changed = vendors.update_vendor(store, "sz-pcba", vendors.VendorChanges(notes="late"),
                                         actor="tester")
         assert changed.notes == "late"
         with store.read() as db:
-            assert db.execute(text("SELECT version FROM vendor")).scalar() == 2
+            assert db.execute(select(Vendor.version)).scalar() == 2
     finally:
         store.dispose()
 

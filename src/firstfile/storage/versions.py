@@ -9,7 +9,8 @@ simultaneous saves from silently overwriting the first.
 
 The version goes up by exactly one per unit of work that changes the row, however many times
 the unit flushes it, so a version names one committed state: `before_flush` bumps each changed
-row once per transaction unless the unit already set the version itself.
+row once per transaction unless the unit already set the version itself. A row inserted in the
+transaction keeps the version it was inserted with (1).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def _bump_versions(session: Session, _context: UOWTransaction, _instances: Any) 
         bumped.add(state.identity_key)
         if not state.attrs.version.history.has_changes():
             row.version += 1  # type: ignore[attr-defined]
+
+
+@event.listens_for(Session, "pending_to_persistent")
+def _inserted(session: Session, row: Any) -> None:
+    if isinstance(row, Versioned):
+        session.info.setdefault(_BUMPED, set()).add(inspect(row).identity_key)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -77,7 +77,7 @@ async def test_quick_capture_logs_an_invention(sqlite_store: Store, tmp_path: Pa
     assert max(typing) < 0.4, f"slowest keystroke {max(typing):.3f} s"
     assert opening[0] < 1.5, f"opening quick capture took {opening[0]:.3f} s"
     assert saving[0] < 0.5, f"ctrl+s blocked for {saving[0]:.3f} s"
-    assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+    assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER, actor="tester") is None
 
 
 async def test_two_inventors_split_evenly_and_a_new_vendor_engineer(
@@ -164,7 +164,7 @@ async def test_an_interrupted_capture_is_offered_back(sqlite_store: Store, tmp_p
         await first.workers.wait_for_complete()
         other = open_store(db_file)
         try:
-            buffered = drafts.load_buffer(other, drafts.CAPTURE_OWNER)
+            buffered = drafts.load_buffer(other, drafts.CAPTURE_OWNER, actor="tester")
         finally:
             other.dispose()
         assert buffered is not None and buffered[0]["title"] == "Half typed idea"

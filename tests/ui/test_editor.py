@@ -84,7 +84,7 @@ async def test_autosave_writes_a_draft_and_a_new_app_restores_it(
                 rows = db.execute(select(DraftBuffer)).scalars().all()
         finally:
             other.dispose()
-        assert [row.owner for row in rows] == [f"edit:{key}"]
+        assert [(row.actor, row.owner) for row in rows] == [("tester", f"edit:{key}")]
         assert "A comparator trims each cell" in rows[0].payload
         # nothing was saved to the record itself
         assert disclosures.get_disclosure(sqlite_store, key).description == ""
@@ -107,7 +107,7 @@ async def test_autosave_writes_a_draft_and_a_new_app_restores_it(
     saved = disclosures.get_disclosure(sqlite_store, key)
     assert saved.description == "A comparator trims each cell"
     assert saved.version == 2
-    assert drafts.load_buffer(sqlite_store, f"edit:{key}") is None
+    assert drafts.load_buffer(sqlite_store, f"edit:{key}", actor="tester") is None
 
 
 async def test_quit_with_unsaved_changes_asks(sqlite_store: Store, tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ async def test_quit_with_unsaved_changes_asks(sqlite_store: Store, tmp_path: Pat
         await settle(pilot)
         assert not app.is_running
     assert disclosures.get_disclosure(sqlite_store, key).title == "Adaptive cell balancing"
-    assert drafts.load_buffer(sqlite_store, f"edit:{key}") is None
+    assert drafts.load_buffer(sqlite_store, f"edit:{key}", actor="tester") is None
 
 
 async def test_leaving_the_editor_saves_when_asked(sqlite_store: Store, tmp_path: Path) -> None:
@@ -270,7 +270,8 @@ async def test_a_buffer_with_values_the_lists_do_not_offer_is_kept(
     form = draft_to_form(disclosures.view_to_draft(view))
     form["engagement_key"] = "GONE-2025"
     form["description"] = "kept"
-    drafts.save_buffer(sqlite_store, f"edit:{key}", key, {"form": form, "base_version": 1})
+    drafts.save_buffer(sqlite_store, f"edit:{key}", key, {"form": form, "base_version": 1},
+                       actor="tester")
     app = make_app(sqlite_store, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         editor = await open_editor(pilot, key)

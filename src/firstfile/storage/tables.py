@@ -269,11 +269,17 @@ class AuditEvent(SQLModel, table=True):
 class DraftBuffer(SQLModel, table=True):
     """Unsaved editor contents, written by autosave so a crash loses at most seconds.
 
-    One row per disclosure being edited (or per new disclosure, keyed by a client token).
+    One row per user and per thing being edited (a disclosure, quick capture, a session's
+    capture line): two people editing the same disclosure each keep their own text. Rows
+    written before buffers were kept per user have an empty actor (services/drafts.py).
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    owner: str = Field(unique=True, max_length=64)
+    # Who typed it: the audit trail's actor name.
+    actor: str = Field(default="", max_length=200)
+    owner: str = Field(max_length=64)
     disclosure_key: str = Field(default="", max_length=32)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     saved_at: datetime
+
+    __table_args__ = (UniqueConstraint("actor", "owner", name="uq_draftbuffer_actor_owner"),)

@@ -138,7 +138,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             people = directory.list_people(store)
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
             vendors = directory.list_vendors(store)
-            buffer = drafts.load_buffer(store, CAPTURE_OWNER)
+            buffer = drafts.load_buffer(store, CAPTURE_OWNER, actor=self.app.settings.actor)
         except Exception as exc:
             self.app.call_from_thread(self._show_form_message, f"Cannot load: {exc}", "error")
             return
@@ -368,7 +368,8 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         from firstfile.services import drafts
 
         try:
-            drafts.save_buffer(self.app.wait_store(), CAPTURE_OWNER, "", payload)
+            drafts.save_buffer(self.app.wait_store(), CAPTURE_OWNER, "", payload,
+                               actor=self.app.settings.actor)
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
                                       severity="warning", markup=False)
@@ -376,12 +377,13 @@ class QuickCaptureScreen(ModalScreen[str | None]):
     def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
         """Forget the buffer in an app-level worker, so it finishes after this modal closes."""
         app = self.app
+        actor = app.settings.actor
 
         def clear() -> None:
             from firstfile.services import drafts
 
             try:
-                drafts.clear_buffer(app.wait_store(), CAPTURE_OWNER)
+                drafts.clear_buffer(app.wait_store(), CAPTURE_OWNER, actor=actor)
             finally:
                 if then is not None:
                     app.call_from_thread(then)
@@ -446,10 +448,12 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             return
         from sqlalchemy.exc import SQLAlchemyError
 
+        from firstfile.storage.engine import StoreError
+
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
-        with suppress(SQLAlchemyError):
-            drafts.clear_buffer(store, CAPTURE_OWNER)
+        with suppress(SQLAlchemyError, StoreError):
+            drafts.clear_buffer(store, CAPTURE_OWNER, actor=self.app.settings.actor)
         self.app.call_from_thread(self._created, view.key, draft, after)
 
     def _save_failed(self, problems: list[Problem]) -> None:

@@ -2,9 +2,10 @@
 
 What is on screen is kept as a plain "form" dict (field name -> raw text), so the autosave
 buffer can hold exactly what was typed, including a half-typed or impossible date. A second
-or two after typing stops the form is written to the DraftBuffer table (owner "edit:<KEY>");
-ctrl+s turns the form into a DisclosureDraft, saves it with the version it was based on, and
-clears the buffer. Opening a disclosure whose buffer is newer than the record restores it.
+or two after typing stops the form is written to the user's own DraftBuffer row (owner
+"edit:<KEY>"); ctrl+s turns the form into a DisclosureDraft, saves it with the version it was
+based on, and clears the buffer. Opening a disclosure whose buffer is newer than the record
+restores it.
 
 The inventor moves a disclosure between draft and submitted here; every later status is
 counsel's, moved through the review queue with the workflow's checks (services/counsel.py),
@@ -318,7 +319,7 @@ class EditorScreen(Screen[None]):
             view = disclosures.get_disclosure(store, self.disclosure_key)
             people = directory.list_people(store)
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
-            buffer = drafts.load_buffer(store, self.owner)
+            buffer = drafts.load_buffer(store, self.owner, actor=self.app.settings.actor)
         except (UserError, RuntimeError) as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
@@ -601,20 +602,21 @@ class EditorScreen(Screen[None]):
 
         try:
             drafts.save_buffer(self.app.wait_store(), self.owner, self.disclosure_key,
-                               {"form": form, "base_version": base_version})
+                               {"form": form, "base_version": base_version},
+                               actor=self.app.settings.actor)
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
                                       severity="warning", markup=False)
 
     def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
         """Clear in an app-level worker: it must finish even when this screen is closing."""
-        app, owner = self.app, self.owner
+        app, owner, actor = self.app, self.owner, self.app.settings.actor
 
         def clear() -> None:
             from firstfile.services import drafts
 
             try:
-                drafts.clear_buffer(app.wait_store(), owner)
+                drafts.clear_buffer(app.wait_store(), owner, actor=actor)
             finally:
                 if then is not None:
                     app.call_from_thread(then)
@@ -703,7 +705,7 @@ class EditorScreen(Screen[None]):
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
         with suppress(SQLAlchemyError):
-            drafts.clear_buffer(store, self.owner)
+            drafts.clear_buffer(store, self.owner, actor=self.app.settings.actor)
         self.app.call_from_thread(self._saved, view, form, after)
 
     def _save_failed(self, problems: list[Problem], message: str) -> None:

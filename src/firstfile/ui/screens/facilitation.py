@@ -260,10 +260,11 @@ class FacilitationScreen(Screen[None]):
         from sqlalchemy.exc import SQLAlchemyError
 
         from firstfile.services import drafts
+        from firstfile.storage.engine import StoreError
 
         try:
-            buffer = drafts.load_buffer(store, buffer_owner(view.ref))
-        except SQLAlchemyError:
+            buffer = drafts.load_buffer(store, buffer_owner(view.ref), actor=self._actor())
+        except (SQLAlchemyError, StoreError):
             return None  # the session still opens; only the restore is missed
         if buffer is None:
             return None
@@ -271,7 +272,7 @@ class FacilitationScreen(Screen[None]):
         entered = {idea.text for idea in view.ideas}
         if not isinstance(text, str) or not text.strip() or clean_text(text).strip() in entered:
             with self._buffer_lock:
-                drafts.clear_buffer(store, buffer_owner(view.ref))
+                drafts.clear_buffer(store, buffer_owner(view.ref), actor=self._actor())
             return None
         return buffer
 
@@ -403,7 +404,7 @@ class FacilitationScreen(Screen[None]):
             return None
         self._buffered = text
         self._buffer_seq += 1
-        seq, owner = self._buffer_seq, buffer_owner(view.ref)
+        seq, owner, actor = self._buffer_seq, buffer_owner(view.ref), self._actor()
         payload = {"text": text, "author": self.room.participant,
                    "prompt_id": (prompt.id if (prompt := self._prompt()) else "")}
 
@@ -412,7 +413,7 @@ class FacilitationScreen(Screen[None]):
 
             with self._buffer_lock:
                 if seq > self._buffer_applied:
-                    drafts.save_buffer(store, owner, "", payload)
+                    drafts.save_buffer(store, owner, "", payload, actor=actor)
                     self._buffer_applied = seq
 
         return write
@@ -424,14 +425,14 @@ class FacilitationScreen(Screen[None]):
             return None
         self._buffered = None
         self._buffer_seq += 1
-        seq, owner = self._buffer_seq, buffer_owner(view.ref)
+        seq, owner, actor = self._buffer_seq, buffer_owner(view.ref), self._actor()
 
         def clear(store: Store) -> None:
             from firstfile.services import drafts
 
             with self._buffer_lock:
                 if seq > self._buffer_applied:
-                    drafts.clear_buffer(store, owner)
+                    drafts.clear_buffer(store, owner, actor=actor)
                     self._buffer_applied = seq
 
         return clear

@@ -8,62 +8,16 @@ error with words, writes nothing, and the same write succeeds once the cause is 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
 
 from firstfile.domain.disclosure import DisclosureDraft
 from firstfile.services import disclosures
 from firstfile.storage.engine import DatabaseBusy, DiskFull, Store, open_store
+from tests.conditions import disk_full, lock_held
 
 BUSY_TIMEOUT = 0.3
-
-
-@contextmanager
-def lock_held(db_url: str, key: str) -> Iterator[None]:
-    """Another program in the middle of writing: SQLite's write lock, or the row's lock."""
-    if db_url.startswith("sqlite"):
-        other = sqlite3.connect(make_url(db_url).database or "", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
-        return
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as other:
-            other.execute(text("SELECT id FROM disclosure WHERE key = :key FOR UPDATE"),
-                          {"key": key})
-            try:
-                yield
-            finally:
-                other.rollback()
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def disk_full(store: Store) -> Iterator[None]:
-    """No room left: every new connection of store may not grow the file by a single page."""
-
-    def limit(dbapi_connection: Any, _record: Any) -> None:
-        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
-        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
-
-    event.listen(store.engine, "connect", limit)
-    store.engine.dispose()  # the pooled connections were opened without the limit
-    try:
-        yield
-    finally:
-        event.remove(store.engine, "connect", limit)
-        store.engine.dispose()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -173,29 +172,6 @@ async def test_bad_date_is_shown_next_to_the_field_and_not_saved(
     view = disclosures.get_disclosure(sqlite_store, key)
     assert view.conception_date is None
     assert view.version == 1
-
-
-async def test_a_conflicting_save_is_reported_and_nothing_is_lost(
-    sqlite_store: Store, tmp_path: Path
-) -> None:
-    key = seed_disclosure(sqlite_store)
-    app = make_app(sqlite_store, tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        editor = await open_editor(pilot, key)
-        editor.query_one("#f-advantages", TextArea).focus()
-        await pilot.press(*"Cheaper")
-        # someone else saves the same disclosure meanwhile
-        elsewhere = disclosures.view_to_draft(disclosures.get_disclosure(sqlite_store, key))
-        disclosures.update_disclosure(sqlite_store, key, replace(elsewhere, variants="theirs"),
-                                      actor="someone")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        notice = str(editor.query_one("#editor-notice", Static).render())
-        assert "changed elsewhere" in notice
-        assert editor.query_one("#f-advantages", TextArea).text == "Cheaper"
-        assert editor.has_unsaved_changes()
-    view = disclosures.get_disclosure(sqlite_store, key)
-    assert (view.variants, view.advantages) == ("theirs", "")
 
 
 async def test_markup_in_a_title_shows_literally(sqlite_store: Store, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from firstfile.ui.commands import (
     palette_entries,
 )
 from firstfile.ui.dialogs.choice import DISCARD, SAVE, ConfirmDialog, FolderDialog, LeaveDialog
+from firstfile.ui.dialogs.conflict import ConflictDialog
 from firstfile.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -175,7 +176,7 @@ class FirstfileApp(App[None]):
             # from home's footer so the rest fits in 80 columns.
             return False
         # No quitting while already asking something.
-        asking = isinstance(top, LeaveDialog | ConfirmDialog | FolderDialog)
+        asking = isinstance(top, LeaveDialog | ConfirmDialog | FolderDialog | ConflictDialog)
         return not (action == "quit" and asking)
 
     def action_quick_capture(self) -> None:

@@ -261,6 +261,7 @@ class EditorScreen(Screen[None]):
         self._saving = False
         self._discarded = False
         self._autosave_failing = False  # the last buffer write failed; a retry is scheduled
+        self._save_problem = ""  # what the last failed save said, until a save works
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -628,10 +629,12 @@ class EditorScreen(Screen[None]):
     def _autosave_failed(self, form: dict[str, Any], message: str) -> None:
         if self._buffered_form == form:
             self._buffered_form = None  # not written: the retry writes it again
-        if not self._autosave_failing:  # said once, so a failed save's notice stays readable
+        if not self._autosave_failing:  # said once, next to what a failed save said
             self._autosave_failing = True
-            self._notice(f"Autosave failed: {message}. Your text is kept on screen; "
-                         f"autosave tries again every {self.AUTOSAVE_RETRY:g} s.", "error")
+            self._notice(" ".join(filter(None, (
+                self._save_problem,
+                f"Autosave failed: {message}. Your text is kept on screen; autosave tries "
+                f"again every {self.AUTOSAVE_RETRY:g} s."))), "error")
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.AUTOSAVE_RETRY, self._autosave)
@@ -639,7 +642,8 @@ class EditorScreen(Screen[None]):
     def _autosave_works(self) -> None:
         if self._autosave_failing:
             self._autosave_failing = False
-            self._notice("Autosaved again: your text is safe from a crash.", "info")
+            self._notice("Autosaved again: your text is safe from a crash"
+                         + ("; ctrl+s saves it." if self._save_problem else "."), "info")
 
     def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
         """Clear in an app-level worker: it must finish even when this screen is closing."""
@@ -759,7 +763,8 @@ class EditorScreen(Screen[None]):
         if problems:
             self._show_problems(problems)
             message = "Not saved: fix the fields marked in red."
-        self._notice(message + " Your text is kept; ctrl+s saves it again.", "error")
+        self._save_problem = message + " Your text is kept; ctrl+s saves it again."
+        self._notice(self._save_problem, "error")
 
     def _conflicted(self, form: dict[str, Any], current: DisclosureView,
                     after: Callable[[], None] | None) -> None:
@@ -799,6 +804,7 @@ class EditorScreen(Screen[None]):
     def _saved(self, view: DisclosureView, form: dict[str, Any],
                after: Callable[[], None] | None) -> None:
         self._saving = False
+        self._save_problem = ""
         self._clean_form = form
         self._buffered_form = None
         self._set_view(view)

@@ -187,3 +187,30 @@ async def test_back_to_editing_saves_nothing_and_keeps_the_text(
         await pilot.press("escape")
     stored = disclosures.get_disclosure(colleague, key)
     assert (stored.variants, stored.advantages) == ("theirs", "")
+
+
+async def test_a_restored_buffer_is_measured_against_the_version_it_was_typed_on(
+    sqlite_store: Store, colleague: Store, key: str, tmp_path: Path
+) -> None:
+    first = make_app(sqlite_store, tmp_path)
+    async with first.run_test(size=SIZE) as pilot:  # typed, then the terminal closed
+        editor = await open_editor(pilot, key)
+        editor.query_one("#f-advantages", TextArea).focus()
+        await pilot.press(*"Cheaper")
+        await until(pilot, lambda: drafts.load_buffer(colleague, f"edit:{key}",
+                                                      actor="tester") is not None,
+                    "the autosave buffer")
+    save_as_colleague(colleague, key, title="Cell balancing by pulses")
+    second = make_app(sqlite_store, tmp_path)
+    async with second.run_test(size=SIZE) as pilot:
+        editor = await open_editor(pilot, key)
+        assert editor.query_one("#f-advantages", TextArea).text == "Cheaper"
+        await pilot.press("ctrl+s")
+        dialog = await conflict_shown(pilot, second)
+        # Only the colleague changed the title since the buffer's version: theirs is kept.
+        assert dialog.use() == {"title": "theirs", "advantages": "mine"}
+        await pilot.press("m")
+        await until(pilot, lambda: disclosures.get_disclosure(colleague, key).advantages
+                    == "Cheaper", "the merged save")
+    stored = disclosures.get_disclosure(colleague, key)
+    assert stored.title == "Cell balancing by pulses"

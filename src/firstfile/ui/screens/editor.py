@@ -4,8 +4,9 @@ What is on screen is kept as a plain "form" dict (field name -> raw text), so th
 buffer can hold exactly what was typed, including a half-typed or impossible date. A second
 or two after typing stops the form is written to the user's own DraftBuffer row (owner
 "edit:<KEY>"); ctrl+s turns the form into a DisclosureDraft, saves it with the version it was
-based on, and clears the buffer. Opening a disclosure whose buffer is newer than the record
-restores it.
+based on, and clears the buffer. Opening a disclosure restores its buffer (one that names the
+version it was typed on is restored even when the record changed since: saving it then shows
+both versions, ui/dialogs/conflict.py).
 
 The inventor moves a disclosure between draft and submitted here; every later status is
 counsel's, moved through the review queue with the workflow's checks (services/counsel.py),
@@ -253,6 +254,9 @@ class EditorScreen(Screen[None]):
         self._view: DisclosureView | None = None
         self._expected_version: int | None = None
         self._clean_form: dict[str, Any] | None = None
+        # The form of the version the edits started from, kept in the autosave buffer: what
+        # a clash with another save is measured against (which side changed a field).
+        self._base_form: dict[str, Any] | None = None
         self._buffered_form: dict[str, Any] | None = None
         self._people: dict[str, PersonChoice] = {}
         self._engagement_options: list[tuple[Content, str]] = []
@@ -428,20 +432,27 @@ class EditorScreen(Screen[None]):
         )
         self._set_view(view)
         self._fill(draft_to_form(view_to_draft(view)))
-        self._clean_form = self._read_form()
+        self._clean_form = self._base_form = self._read_form()
         if buffer is not None:
             payload, saved_at = buffer
             form = payload.get("form")
             when = saved_at.astimezone().strftime("%H:%M")
             if not isinstance(form, dict) or form == self._clean_form:
                 self._clear_buffer()  # nothing in it that is not saved already
-            elif newer:
+            elif newer or isinstance(payload.get("base_version"), int):
+                # With the version it was typed on, a buffer is restored even when the
+                # record changed since: saving it then shows both versions side by side.
                 self._fill(form)
                 base = payload.get("base_version")
                 self._expected_version = base if isinstance(base, int) else view.version
+                if isinstance(payload.get("base_form"), dict):
+                    self._base_form = payload["base_form"]
                 self._buffered_form = self._read_form()
-                self._notice(f"Restored unsaved changes from {when}. ctrl+s saves them; "
-                             "leaving offers to discard them.", "info")
+                changed = ("" if self._expected_version == view.version else
+                           f" The record was changed since (now version {view.version}): "
+                           "ctrl+s shows both versions.")
+                self._notice(f"Restored unsaved changes from {when}.{changed} ctrl+s saves "
+                             "them; leaving offers to discard them.", "info")
             else:
                 self._notice(f"Unsaved changes from {when} are older than the saved record "
                              "and were not applied.", "info")
@@ -611,15 +622,17 @@ class EditorScreen(Screen[None]):
                 self._clear_buffer()
             return
         self._buffered_form = form
-        self._write_buffer(form, self._expected_version)
+        self._write_buffer(form, self._expected_version, self._base_form)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-autosave")
-    def _write_buffer(self, form: dict[str, Any], base_version: int | None) -> None:
+    def _write_buffer(self, form: dict[str, Any], base_version: int | None,
+                      base_form: dict[str, Any] | None) -> None:
         from firstfile.services import drafts
 
         try:
             drafts.save_buffer(self.app.wait_store(), self.owner, self.disclosure_key,
-                               {"form": form, "base_version": base_version},
+                               {"form": form, "base_version": base_version,
+                                "base_form": base_form},
                                actor=self.app.settings.actor)
         except Exception as exc:  # whatever it was, the text stays on screen and is retried
             self.app.call_from_thread(self._autosave_failed, form, str(exc))
@@ -773,18 +786,19 @@ class EditorScreen(Screen[None]):
 
         self._saving = False
         theirs = draft_to_form(view_to_draft(current))
-        rows = differences(self._clean_form or theirs, form, theirs, CONFLICT_FIELDS)
+        rows = differences(self._base_form or theirs, form, theirs, CONFLICT_FIELDS)
 
         async def settle(choice: ConflictChoice | None) -> None:
             if choice is None:
-                self._notice(f"Not saved: {self.disclosure_key} was changed elsewhere (now "
-                             f"version {current.version}). Your text is kept; ctrl+s asks "
-                             "again.", "error")
+                self._save_problem = (f"Not saved: {self.disclosure_key} was changed "
+                                      f"elsewhere (now version {current.version}). Your text "
+                                      "is kept; ctrl+s asks again.")
+                self._notice(self._save_problem, "error")
                 return
             self._set_view(current)
             if choice.how == TAKE_THEIRS:
                 await self._refill(theirs)
-                self._clean_form = self._read_form()
+                self._clean_form = self._base_form = self._read_form()
                 self._buffered_form = None
                 self._clear_buffer()
                 self._notice(f"Took version {current.version} from the record; your "
@@ -794,6 +808,7 @@ class EditorScreen(Screen[None]):
                 return
             if choice.how == MERGE:
                 await self._refill(merged(form, theirs, choice.use))
+            self._base_form = theirs  # what is saved now is measured against their version
             self._save(after, "merged" if choice.how == MERGE else "kept mine")
 
         if not rows:  # the other save holds exactly this text: nothing to ask
@@ -805,7 +820,7 @@ class EditorScreen(Screen[None]):
                after: Callable[[], None] | None) -> None:
         self._saving = False
         self._save_problem = ""
-        self._clean_form = form
+        self._clean_form = self._base_form = form
         self._buffered_form = None
         self._set_view(view)
         self._notice("", "")

@@ -19,7 +19,7 @@ def large_database(path: Path) -> None:
             store, DisclosureDraft(title=f"Snap-fit clip variant {n}", summary="s"),
             actor="tester")
     drafts.save_buffer(store, "edit:bulk", "",
-                       {"notes": "x" * (FULL_CHECK_UP_TO + 2 * 1024 * 1024)})
+                       {"notes": "x" * (FULL_CHECK_UP_TO + 2 * 1024 * 1024)}, actor="tester")
     store.dispose()
     assert path.stat().st_size > FULL_CHECK_UP_TO
     assert not path.with_name(path.name + "-wal").exists()

@@ -11,6 +11,7 @@ from firstfile.services.buffer_sync import BufferSync, Payload
 from firstfile.storage.engine import Store
 
 OWNER = "session:ACME-2026/pre-1"
+ACTOR = "jdoe"
 
 
 class Clock:
@@ -26,11 +27,11 @@ def nothing_typed(payload: Payload) -> bool:
 
 
 def sync_with(clock: Clock) -> BufferSync:
-    return BufferSync(OWNER, delay=1.0, keeps_nothing=nothing_typed, clock=clock)
+    return BufferSync(OWNER, actor=ACTOR, delay=1.0, keeps_nothing=nothing_typed, clock=clock)
 
 
 def stored(store: Store) -> Payload | None:
-    found = drafts.load_buffer(store, OWNER)
+    found = drafts.load_buffer(store, OWNER, actor=ACTOR)
     return None if found is None else found[0]
 
 
@@ -100,7 +101,7 @@ def test_emptying_the_form_clears_the_buffer_and_an_empty_form_writes_nothing(
 
 
 def test_a_restored_payload_is_not_written_again(store: Store) -> None:
-    drafts.save_buffer(store, OWNER, "", {"text": "half typed"})
+    drafts.save_buffer(store, OWNER, "", {"text": "half typed"}, actor=ACTOR)
     sync = sync_with(Clock())
     sync.restored({"text": "half typed"})
     sync.changed({"text": "half typed"})  # the form shows it: no change
@@ -112,7 +113,7 @@ def test_a_restored_payload_is_not_written_again(store: Store) -> None:
 
 def test_a_stale_buffer_is_cleared_only_until_the_form_has_written_its_own(
         store: Store) -> None:
-    drafts.save_buffer(store, OWNER, "", {"text": "entered last time"})
+    drafts.save_buffer(store, OWNER, "", {"text": "entered last time"}, actor=ACTOR)
     sync = sync_with(Clock())
     assert sync.clear_stale(store) is True
     assert stored(store) is None
@@ -126,13 +127,14 @@ def test_a_stale_buffer_is_cleared_only_until_the_form_has_written_its_own(
 def test_the_editor_shape_clean_form_keeps_nothing(store: Store) -> None:
     """The editor's buffer holds the form and the version it was based on."""
     clean = {"title": "Precharge bypass"}
-    sync = BufferSync("edit:FF-2026-0001", delay=1.0, disclosure_key="FF-2026-0001",
+    sync = BufferSync("edit:FF-2026-0001", actor=ACTOR, delay=1.0,
+                      disclosure_key="FF-2026-0001",
                       keeps_nothing=lambda payload: payload["form"] == clean, clock=Clock())
     sync.changed({"form": {"title": "Precharge bypass v2"}, "base_version": 3})
     change = sync.change()
     assert change is not None and change(store)
-    assert drafts.pending_buffers(store)[0].disclosure_key == "FF-2026-0001"
+    assert drafts.pending_buffers(store, actor=ACTOR)[0].disclosure_key == "FF-2026-0001"
     sync.changed({"form": clean, "base_version": 3})  # typed back to what is saved
     clear = sync.change()
     assert clear is not None and clear.payload is None and clear(store)
-    assert drafts.load_buffer(store, "edit:FF-2026-0001") is None
+    assert drafts.load_buffer(store, "edit:FF-2026-0001", actor=ACTOR) is None

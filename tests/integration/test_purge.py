@@ -49,7 +49,7 @@ def _secret_disclosure(store: Store) -> str:
                       actor="counsel")
     counsel.set_reviewer_notes(store, made.key, f"Prior art check: {SENTINEL}", actor="counsel")
     drafts.save_buffer(store, drafts.editor_owner(made.key), made.key,
-                       {"title": f"Unsaved {SENTINEL}"})
+                       {"title": f"Unsaved {SENTINEL}"}, actor="counsel")
     disclosures.delete_disclosure(store, made.key, actor="engineer")
     return made.key
 

@@ -195,7 +195,7 @@ def test_a_large_sound_file_passes_the_later_check_and_stays_writable(tmp_path: 
 
 def _crash_after_a_write(path: str) -> None:
     store = open_store(path)
-    drafts.save_buffer(store, "edit:crash", "", {"notes": "unsaved words"})
+    drafts.save_buffer(store, "edit:crash", "", {"notes": "unsaved words"}, actor="tester")
     os._exit(0)  # no clean close: the log keeps the pages
 
 

@@ -1,5 +1,5 @@
 """What the UI tests share: building the app on a test store, waiting for a condition, and
-running a command from the palette."""
+running a command from the palette, opening the editor."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
+from firstfile.ui.screens.editor import EditorScreen
 
 
 def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
@@ -50,3 +51,18 @@ async def run_palette(pilot: Pilot[None], words: str, title: str) -> None:
     await pilot.press(*words)
     await until(pilot, lambda: palette_highlights(pilot, title), f"{title!r} in the palette")
     await pilot.press("enter")
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until the app is idle and every worker has finished."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_editor(pilot: Pilot[None], key: str) -> EditorScreen:
+    """Open the editor on key, the way the list does, and wait for it to load."""
+    await settle(pilot)
+    pilot.app.open_disclosure(key)  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EditorScreen)
+    return screen

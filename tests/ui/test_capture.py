@@ -61,7 +61,7 @@ async def test_quick_capture_logs_an_invention(sqlite_store: Store, tmp_path: Pa
     assert view.engagement_key == "ACME-2026"  # the only engagement is chosen by default
     assert [(p.person_key, p.contribution) for p in view.inventors] == [("rsmith", 100.0)]
     assert not view.joint
-    assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+    assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER, actor="tester") is None
 
 
 async def test_two_inventors_split_evenly_and_a_new_vendor_engineer(
@@ -148,7 +148,7 @@ async def test_an_interrupted_capture_is_offered_back(sqlite_store: Store, tmp_p
 
         def buffered_title() -> object:
             # read the way the next run reads it: a store of its own on the same file
-            buffered = drafts.load_buffer(other, drafts.CAPTURE_OWNER)
+            buffered = drafts.load_buffer(other, drafts.CAPTURE_OWNER, actor="tester")
             return buffered[0]["title"] if buffered is not None else None
 
         try:
@@ -179,7 +179,7 @@ async def test_saving_a_buffered_capture_clears_its_buffer_and_discarding_one_to
     app = make_app(sqlite_store, tmp_path)
 
     def buffered_title() -> object:
-        buffered = drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER)
+        buffered = drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER, actor="tester")
         return buffered[0]["title"] if buffered is not None else None
 
     async with app.run_test(size=(80, 24)) as pilot:
@@ -191,16 +191,17 @@ async def test_saving_a_buffered_capture_clears_its_buffer_and_discarding_one_to
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, QuickCaptureScreen)
-        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER, actor="tester") is None
         assert disclosures.count(sqlite_store) == 1
 
         # A capture left from an earlier run, discarded when offered, is gone for good.
-        drafts.save_buffer(sqlite_store, drafts.CAPTURE_OWNER, "", {"title": "Left over"})
+        drafts.save_buffer(sqlite_store, drafts.CAPTURE_OWNER, "", {"title": "Left over"},
+                           actor="tester")
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await settle(pilot)
-        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER) is None
+        assert drafts.load_buffer(sqlite_store, drafts.CAPTURE_OWNER, actor="tester") is None
         assert isinstance(app.screen, QuickCaptureScreen)
         assert app.screen.query_one("#capture-title", Input).value == ""

@@ -130,3 +130,30 @@ async def test_deadlines_screen_shows_overdue_first_and_cycles_windows(
         assert table.row_count >= thirty
         docket = [r for r in counsel.docket(loaded, as_of=AS_OF) if r.deadline.state != "met"]
         assert table.row_count == len(docket)
+
+
+async def test_a_decision_on_a_disclosure_changed_since_the_queue_was_read_is_refused(
+    loaded: Store, tmp_path: Path
+) -> None:
+    app = FirstfileApp(Settings(db=None, actor="counsel-x", templates_dir=tmp_path),
+                       store=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ReviewQueueScreen(as_of=AS_OF, bundle_dir=tmp_path)
+        await app.push_screen(screen)
+        await _settle(pilot)
+        key = screen.items[0].state.key
+        read = screen.items[0].state.version
+        # Another counsel takes it into review after this queue was read.
+        counsel.move_status(loaded, key, "in-review", actor="counsel-y")
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, DecisionDialog)
+        dialog.query_one("#decision-choice").value = "no-action"
+        dialog.query_one("#decision-rationale").value = "Known from the 2019 datasheet."
+        await pilot.click("#decision-record")
+        await _settle(pilot)
+        state = counsel.review_state(loaded, key)
+        assert (state.status, state.decision) == ("in-review", "")
+        # The queue was read again: it shows the disclosure as it is now.
+        assert screen.items[0].state.version == state.version > read

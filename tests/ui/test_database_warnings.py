@@ -57,5 +57,6 @@ async def test_damage_found_by_the_later_check_is_shown_and_stops_saving(tmp_pat
         assert notice.message.startswith(f"{path} is damaged: ")
         store = app.wait_store(5)
         with pytest.raises(StoreError, match="firstfile will not write to it"):
-            drafts.save_buffer(store, "edit:FF-2026-0001", "FF-2026-0001", {"title": "x"})
+            drafts.save_buffer(store, "edit:FF-2026-0001", "FF-2026-0001", {"title": "x"},
+                               actor="tester")
         store.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,7 +87,7 @@ async def test_autosave_writes_a_draft_and_a_new_app_restores_it(
             rows = buffered()
         finally:
             other.dispose()
-        assert [row.owner for row in rows] == [f"edit:{key}"]
+        assert [(row.actor, row.owner) for row in rows] == [("tester", f"edit:{key}")]
         assert "A comparator trims each cell" in rows[0].payload
         # nothing was saved to the record itself
         assert disclosures.get_disclosure(sqlite_store, key).description == ""
@@ -111,7 +110,7 @@ async def test_autosave_writes_a_draft_and_a_new_app_restores_it(
     saved = disclosures.get_disclosure(sqlite_store, key)
     assert saved.description == "A comparator trims each cell"
     assert saved.version == 2
-    assert drafts.load_buffer(sqlite_store, f"edit:{key}") is None
+    assert drafts.load_buffer(sqlite_store, f"edit:{key}", actor="tester") is None
 
 
 async def test_quit_with_unsaved_changes_asks(sqlite_store: Store, tmp_path: Path) -> None:
@@ -140,7 +139,7 @@ async def test_quit_with_unsaved_changes_asks(sqlite_store: Store, tmp_path: Pat
         await settle(pilot)
         assert not app.is_running
     assert disclosures.get_disclosure(sqlite_store, key).title == "Adaptive cell balancing"
-    assert drafts.load_buffer(sqlite_store, f"edit:{key}") is None
+    assert drafts.load_buffer(sqlite_store, f"edit:{key}", actor="tester") is None
 
 
 async def test_leaving_the_editor_saves_when_asked(sqlite_store: Store, tmp_path: Path) -> None:
@@ -177,29 +176,6 @@ async def test_bad_date_is_shown_next_to_the_field_and_not_saved(
     view = disclosures.get_disclosure(sqlite_store, key)
     assert view.conception_date is None
     assert view.version == 1
-
-
-async def test_a_conflicting_save_is_reported_and_nothing_is_lost(
-    sqlite_store: Store, tmp_path: Path
-) -> None:
-    key = seed_disclosure(sqlite_store)
-    app = make_app(sqlite_store, tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        editor = await open_editor(pilot, key)
-        editor.query_one("#f-advantages", TextArea).focus()
-        await pilot.press(*"Cheaper")
-        # someone else saves the same disclosure meanwhile
-        elsewhere = disclosures.view_to_draft(disclosures.get_disclosure(sqlite_store, key))
-        disclosures.update_disclosure(sqlite_store, key, replace(elsewhere, variants="theirs"),
-                                      actor="someone")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        notice = str(editor.query_one("#editor-notice", Static).render())
-        assert "changed elsewhere" in notice
-        assert editor.query_one("#f-advantages", TextArea).text == "Cheaper"
-        assert editor.has_unsaved_changes()
-    view = disclosures.get_disclosure(sqlite_store, key)
-    assert (view.variants, view.advantages) == ("theirs", "")
 
 
 async def test_markup_in_a_title_shows_literally(sqlite_store: Store, tmp_path: Path) -> None:
@@ -274,7 +250,8 @@ async def test_a_buffer_with_values_the_lists_do_not_offer_is_kept(
     form = draft_to_form(disclosures.view_to_draft(view))
     form["engagement_key"] = "GONE-2025"
     form["description"] = "kept"
-    drafts.save_buffer(sqlite_store, f"edit:{key}", key, {"form": form, "base_version": 1})
+    drafts.save_buffer(sqlite_store, f"edit:{key}", key, {"form": form, "base_version": 1},
+                       actor="tester")
     app = make_app(sqlite_store, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         editor = await open_editor(pilot, key)

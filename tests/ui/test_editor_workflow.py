@@ -98,7 +98,8 @@ async def test_a_restored_buffer_cannot_move_the_status_past_submitted(
     form = draft_to_form(disclosures.view_to_draft(disclosures.get_disclosure(loaded, JOINT)))
     form["status"] = "filed"
     form["title"] = "Typed before a crash"
-    drafts.save_buffer(loaded, f"edit:{JOINT}", JOINT, {"form": form, "base_version": 1})
+    drafts.save_buffer(loaded, f"edit:{JOINT}", JOINT, {"form": form, "base_version": 1},
+                       actor="tester")
     app = make_app(loaded, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_editor(pilot, JOINT)

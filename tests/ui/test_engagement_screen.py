@@ -163,3 +163,30 @@ async def test_a_hand_ticked_step_and_markup_in_names(sqlite_store: Store, tmp_p
         await pilot.press("t")
         await settle(pilot)
         assert guide_mark(screen, "pre-extract") == "[ ]"
+
+
+async def test_an_item_changed_elsewhere_since_it_was_shown_is_not_overwritten(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed_basics(sqlite_store)
+    ids = settle_all_but(sqlite_store, set())
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = EngagementScreen(ACME)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert item_status(screen, "tooling") == "done"
+        # A colleague rules the item out after this screen was drawn...
+        svc.update_item(sqlite_store, ACME, "sz-pcba", "tooling",
+                        svc.ItemUpdate(status="not-applicable", reason="bare boards only"),
+                        actor="colleague")
+        # ... so x, meant to reopen a done item, must not reopen theirs.
+        checklist = screen.query_one("#engagement-checklist", DataTable)
+        checklist.focus()
+        checklist.move_cursor(row=ids.index("tooling"))
+        await pilot.press("x")
+        await settle(pilot)
+        assert item_status(screen, "tooling") == "not-applicable"  # shown as it is now
+    tooling = next(line for line in svc.vendor_checklist(sqlite_store, ACME, "sz-pcba").lines
+                   if line.item.id == "tooling")
+    assert (tooling.state.status, tooling.state.reason) == ("not-applicable", "bare boards only")

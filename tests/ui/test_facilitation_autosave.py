@@ -52,7 +52,7 @@ def buffer_in(path: str) -> tuple[dict[str, Any], Any] | None:
     """The buffer as another process would see it: through its own store on the file."""
     other = open_store(path, migrate=False)
     try:
-        return drafts.load_buffer(other, OWNER)
+        return drafts.load_buffer(other, OWNER, actor="tester")
     finally:
         other.dispose()
 
@@ -148,7 +148,7 @@ async def test_a_buffer_already_entered_is_dropped_not_restored(sqlite_store: St
     sessions.capture_idea(sqlite_store, session_id=view.id, text=IDEA, author="jdoe",
                           actor="tester")
     drafts.save_buffer(sqlite_store, OWNER, "", {"text": IDEA, "author": "jdoe",
-                                                 "prompt_id": ""})
+                                                 "prompt_id": ""}, actor="tester")
     app = app_on(sqlite_store, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         # Loaded means the buffer was looked at and dropped (in the loading thread), and the

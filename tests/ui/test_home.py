@@ -75,7 +75,8 @@ async def test_home_points_at_unsaved_edits(sqlite_store: Store, tmp_path: Path)
 
     seed(sqlite_store)
     drafts.save_buffer(sqlite_store, drafts.editor_owner("FF-2026-0002"), "FF-2026-0002",
-                       {"form": {"title": "typed before a crash"}, "base_version": 1})
+                       {"form": {"title": "typed before a crash"}, "base_version": 1},
+                       actor="tester")
     app = make_app(sqlite_store, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -102,6 +102,8 @@ class ItemState:
     internal_note: str = ""
     done_on: date | None = None
     who: str = ""
+    # The stored record's version, to pass back when changing it; 0 while never set.
+    version: int = 0
 
 
 OPEN_STATE = ItemState()

@@ -74,6 +74,7 @@ class IdeaView:
     stored_status: str = OPEN
     merged_into: int | None = None  # the id of the idea this one was merged into
     promoted_key: str = ""  # the disclosure made from it, when known
+    version: int = 1  # the stored idea's version, to pass back when changing it
 
     @property
     def status(self) -> str:

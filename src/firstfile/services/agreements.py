@@ -8,7 +8,7 @@ unit of work; every change writes its audit record in the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,8 @@ from firstfile.domain.checklist import (
 )
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.services.checklist_items import ItemLoad, load_items
-from firstfile.services.errors import NotFound, UserError
+from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.races import retried
 from firstfile.services.vendors import (
     require_engagement,
     require_engagement_vendor,
@@ -84,14 +85,18 @@ def vendor_checklist(
         return q.checklists(db=db, engagement=engagement, vendors=[vendor], items=load.items)[0]
 
 
+@retried
 def update_item(
     store: Store, engagement_key: str, vendor_key: str, item_id: str, update: ItemUpdate, *,
     actor: str, templates_dir: Path | None = None, today: date | None = None,
+    expected_version: int | None = None,
 ) -> ChecklistLine:
     """Change where a checklist item stands: status, reason, evidence, note, date, who.
 
     Marking an item done without a date records today, and without a name records the actor.
     Not applicable needs a reason. Only applicable items of the vendor can be set.
+    expected_version is the ItemState.version the change was made on (0: never set): when
+    the item was changed since, nothing is written and Conflict carries the stored line.
     """
     items = {i.id: i for i in checklist_items(templates_dir).items}
     with store.write() as db:
@@ -105,6 +110,10 @@ def update_item(
         row = q.find_agreement_item(db=db, engagement=engagement, vendor_id=vendor_id,
                                     item_id=item_id)
         old = q.item_state(row) if row is not None else ItemState()
+        if expected_version is not None and old.version != expected_version:
+            raise Conflict(f"{item_id} for {vendor_key} was changed elsewhere since you "
+                           f"opened it (version {old.version}, yours {expected_version}); "
+                           "nothing was saved", current=ChecklistLine(item, old))
         new = _merge(old, update, actor=actor, today=today or date.today())
         problems = state_problems(new)
         if problems:
@@ -119,6 +128,7 @@ def update_item(
             for name, (_old, value) in diff.items():
                 setattr(row, name, value)
             db.flush()
+            new = replace(new, version=row.version)
             changes: dict[str, tuple[Any, Any]] = {"vendor": (vendor_key, vendor_key),
                                                    "item": (item_id, item_id)}
             audit.record(db=db, actor=actor, entity="agreement-item", entity_key=engagement_key,
@@ -178,7 +188,7 @@ def _merge(old: ItemState, update: ItemUpdate, *, actor: str, today: date) -> It
         evidence=old.evidence if update.evidence is None else clean_text(update.evidence).strip(),
         internal_note=(old.internal_note if update.internal_note is None
                        else clean_text(update.internal_note).strip()),
-        done_on=done_on, who=who,
+        done_on=done_on, who=who, version=old.version,
     )
 
 

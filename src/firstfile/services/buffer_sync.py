@@ -52,11 +52,13 @@ class BufferSync:
     """The autosave buffer of one owner (see the module doc for the rules)."""
 
     def __init__(
-        self, owner: str, *, delay: float, disclosure_key: str = "",
+        self, owner: str, *, actor: str, delay: float, disclosure_key: str = "",
         keeps_nothing: Callable[[Payload], bool] = _empty,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.owner = owner
+        # Buffers belong to the user who typed them (services/drafts.py).
+        self.actor = actor
         self.disclosure_key = disclosure_key
         self.delay = delay
         self._keeps_nothing = keeps_nothing
@@ -150,9 +152,10 @@ class BufferSync:
                 if change.seq <= self._applied:
                     return False
                 if change.payload is None:
-                    drafts.clear_buffer(store, self.owner)
+                    drafts.clear_buffer(store, self.owner, actor=self.actor)
                 else:
-                    drafts.save_buffer(store, self.owner, self.disclosure_key, change.payload)
+                    drafts.save_buffer(store, self.owner, self.disclosure_key, change.payload,
+                                       actor=self.actor)
                 self._applied = change.seq
                 return True
             finally:
@@ -168,5 +171,5 @@ class BufferSync:
         with self._lock:
             if self._applied:
                 return False
-            drafts.clear_buffer(store, self.owner)
+            drafts.clear_buffer(store, self.owner, actor=self.actor)
             return True

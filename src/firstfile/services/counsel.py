@@ -35,6 +35,7 @@ from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.domain.workflow import ReviewState
 from firstfile.services.disclosures import view_to_draft
 from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage.disclosure_queries import (
     build_view,
@@ -201,6 +202,7 @@ def docket(
 # --- changing ------------------------------------------------------------------------------
 
 
+@retried
 def move_status(
     store: Store,
     key: str,
@@ -238,6 +240,7 @@ def move_status(
         return _states(db=db, disclosures=[disclosure])[0]
 
 
+@retried
 def record_decision(
     store: Store,
     key: str,
@@ -268,6 +271,7 @@ def record_decision(
         return _states(db=db, disclosures=[disclosure])[0]
 
 
+@retried
 def set_reviewer_notes(
     store: Store, key: str, notes: str, *, actor: str, expected_version: int | None = None
 ) -> ReviewState:
@@ -285,6 +289,7 @@ def set_reviewer_notes(
         return _states(db=db, disclosures=[disclosure])[0]
 
 
+@retried
 def set_german_employee_invention(
     store: Store, key: str, marked: bool, *, actor: str
 ) -> ReviewState:
@@ -334,6 +339,7 @@ def check_event(event: EventView) -> tuple[EventView, list[Problem]]:
     return cleaned, problems
 
 
+@retried
 def add_event(store: Store, key: str, event: EventView, *, actor: str) -> DisclosureView:
     """Record a disclosure, offer, filing or other event; returns the updated disclosure."""
     event, problems = check_event(event)
@@ -352,6 +358,7 @@ def add_event(store: Store, key: str, event: EventView, *, actor: str) -> Disclo
         return build_view(db=db, disclosure=disclosure)
 
 
+@retried
 def remove_event(store: Store, key: str, event: EventView, *, actor: str) -> DisclosureView:
     """Remove one recorded event equal to event (kind, date, jurisdiction, reference)."""
     with store.write() as db:
@@ -427,10 +434,13 @@ def _touch(
     changes: dict[str, tuple[Any, Any]],
     now: datetime | None = None,
 ) -> None:
-    """Bump the version (so an editor holding the old one is warned) and audit the change."""
+    """Mark the disclosure changed and audit the change.
+
+    Its version goes up with it (storage/versions.py), so an editor holding the old one is
+    warned rather than saving over counsel's change.
+    """
     now = now or _now()
     disclosure.updated_at = now
-    disclosure.version += 1
     db.add(disclosure)
     audit.record(db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
                  action=action, changes=changes, at=now)
@@ -450,7 +460,8 @@ def _require_live(*, db: Session, key: str, expected_version: int | None) -> Dis
         raise ValidationFailed([Problem("disclosure", f"{key} is deleted; restore it first")])
     if expected_version is not None and disclosure.version != expected_version:
         raise Conflict(f"{key} was changed elsewhere since you opened it (version "
-                       f"{disclosure.version}, yours {expected_version}); reopen it")
+                       f"{disclosure.version}, yours {expected_version}); nothing was saved",
+                       current=_states(db=db, disclosures=[disclosure])[0])
     return disclosure
 
 

@@ -13,6 +13,7 @@ from firstfile.domain.text import clean_line
 from firstfile.domain.views import DisclosureRow, EngagementView
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.services.errors import UserError
+from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage.disclosure_queries import ListFilter, page_rows
 from firstfile.storage.engine import Store
@@ -105,6 +106,7 @@ def suggest_person_key(name: str, taken: set[str]) -> str:
     return key
 
 
+@retried
 def add_person(
     store: Store, name: str, *, email: str = "", organization: str = INTERNAL, actor: str,
     key: str | None = None,

@@ -24,6 +24,7 @@ from firstfile.domain.keys import disclosure_key, parse_disclosure_key
 from firstfile.domain.views import DisclosureRow, DisclosureView, EventView
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.services.races import retried
 from firstfile.storage import audit, sequences
 from firstfile.storage.disclosure_queries import (
     Cursor,
@@ -60,6 +61,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@retried
 def create_disclosure(
     store: Store,
     draft: DisclosureDraft,
@@ -132,22 +134,26 @@ def insert_in(
 def apply_in(
     *, db: Session, disclosure: Disclosure, draft: DisclosureDraft,
     events: tuple[EventView, ...] | None, actor: str, action: str = "update",
+    also: dict[str, tuple[Any, Any]] | None = None,
 ) -> bool:
     """Bring a stored disclosure up to date within the caller's transaction; True if changed.
 
     events=None keeps the stored events. action names the change in the audit trail (an
-    import audits the values it replaced on request as "overwrite").
+    import audits the values it replaced on request as "overwrite"). also holds entries added
+    to the audit record of a change (how a conflict was settled); nothing is recorded when
+    nothing changed.
     """
     before = build_view(db=db, disclosure=disclosure)
     changed = _apply(db=db, disclosure=disclosure, draft=draft, events=events, before=before)
     if changed:
         audit.record(
             db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
-            action=action, changes=changed, at=disclosure.updated_at,
+            action=action, changes={**changed, **(also or {})}, at=disclosure.updated_at,
         )
     return bool(changed)
 
 
+@retried
 def update_disclosure(
     store: Store,
     key: str,
@@ -157,11 +163,15 @@ def update_disclosure(
     expected_version: int | None = None,
     events: tuple[EventView, ...] | None = None,
     today: date | None = None,
+    over_conflict: str = "",
 ) -> DisclosureView:
     """Replace the editable fields of a disclosure; audit records each changed field.
 
-    expected_version guards against overwriting someone else's save (raises Conflict).
-    events=None keeps the existing events.
+    expected_version is the version the change was made on: when the stored one differs
+    (someone else saved in between) nothing is written and Conflict carries the stored
+    disclosure. over_conflict says how the user settled such a conflict before saving again
+    ("kept mine" over the other save, or "merged" field by field); the audit record keeps it
+    together with the version that was overwritten. events=None keeps the existing events.
     """
     draft = draft.cleaned()
     _raise_on_errors(validate(draft, today=today))
@@ -170,10 +180,12 @@ def update_disclosure(
         if expected_version is not None and disclosure.version != expected_version:
             raise Conflict(
                 f"{key} was changed elsewhere since you opened it (version "
-                f"{disclosure.version}, yours {expected_version}); reopen it and apply your "
-                "changes again"
+                f"{disclosure.version}, yours {expected_version}); nothing was saved",
+                current=build_view(db=db, disclosure=disclosure),
             )
-        apply_in(db=db, disclosure=disclosure, draft=draft, events=events, actor=actor)
+        settled = {"conflict": (disclosure.version, over_conflict)} if over_conflict else {}
+        apply_in(db=db, disclosure=disclosure, draft=draft, events=events, actor=actor,
+                 also=settled)
         return build_view(db=db, disclosure=disclosure)
 
 
@@ -196,8 +208,7 @@ def _apply(
     disclosure.engagement_id = _engagement_id(db=db, key=draft.engagement_key)
     if draft.status == "submitted" and before.status != "submitted":
         disclosure.submitted_on = _now().date()
-    disclosure.updated_at = _now()
-    disclosure.version += 1
+    disclosure.updated_at = _now()  # the version goes up with it (storage/versions.py)
     _replace_links(db=db, disclosure=disclosure, draft=draft, events=keep_events)
     return changed
 
@@ -212,6 +223,7 @@ def restore_disclosure(store: Store, key: str, *, actor: str) -> DisclosureView:
     return _set_deleted(store, key, actor=actor, deleted=False)
 
 
+@retried
 def _set_deleted(store: Store, key: str, *, actor: str, deleted: bool) -> DisclosureView:
     with store.write() as db:
         disclosure = _require(db=db, key=key)
@@ -220,7 +232,6 @@ def _set_deleted(store: Store, key: str, *, actor: str, deleted: bool) -> Disclo
             now = _now()
             disclosure.deleted_at = now if deleted else None
             disclosure.updated_at = now
-            disclosure.version += 1
             audit.record(
                 db=db, actor=actor, entity="disclosure", entity_key=key,
                 action="delete" if deleted else "restore",

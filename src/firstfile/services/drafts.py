@@ -1,8 +1,14 @@
 """Autosaved, not-yet-saved editor contents (the DraftBuffer table).
 
 The editor and quick capture write what is on screen here a second or two after typing stops,
-so a crash, a closed terminal or a kill loses at most those seconds. A buffer is keyed by its
-owner ("edit:FF-2026-0001", "capture"); saving the record for real clears it.
+so a crash, a closed terminal or a kill loses at most those seconds. A buffer belongs to the
+user who typed it (the audit trail's actor) and is keyed by what was being edited, its owner
+("edit:FF-2026-0001", "capture"): two people editing one disclosure each keep their own text.
+Saving the record for real clears it.
+
+Buffers written before they were kept per user have no actor. Such a buffer is given to the
+first user who opens the same thing (it is theirs from then on), and shows among every user's
+pending buffers until then, so no unsaved text disappears on upgrade.
 
 The payload is whatever the form holds, as JSON: raw field text, including values that are
 not valid yet (a half-typed date), because the point is to give the user back exactly what
@@ -19,13 +25,18 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlmodel import col
 
+from firstfile.services.races import retried
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import DraftBuffer
+
+# The actor of buffers written before they were kept per user.
+UNCLAIMED = ""
 
 CAPTURE_OWNER = "capture"
 
 __all__ = [
     "CAPTURE_OWNER",
+    "UNCLAIMED",
     "PendingBuffer",
     "clear_buffer",
     "editor_owner",
@@ -54,18 +65,20 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+@retried
 def save_buffer(
     store: Store, owner: str, disclosure_key: str, payload: dict[str, Any],
-    *, now: datetime | None = None,
+    *, actor: str, now: datetime | None = None,
 ) -> datetime:
-    """Write (or replace) owner's buffer with payload; returns the time it was saved."""
+    """Write (or replace) actor's buffer for owner with payload; returns when it was saved."""
     saved_at = now or datetime.now(UTC)
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     with store.write() as db:
-        row = db.execute(select(DraftBuffer).where(col(DraftBuffer.owner) == owner)).scalar()
+        row = db.execute(select(DraftBuffer).where(
+            col(DraftBuffer.actor) == actor, col(DraftBuffer.owner) == owner)).scalar()
         if row is None:
-            db.add(DraftBuffer(owner=owner, disclosure_key=disclosure_key, payload=text,
-                               saved_at=saved_at))
+            db.add(DraftBuffer(actor=actor, owner=owner, disclosure_key=disclosure_key,
+                               payload=text, saved_at=saved_at))
         else:
             row.disclosure_key = disclosure_key
             row.payload = text
@@ -73,13 +86,22 @@ def save_buffer(
     return saved_at
 
 
-def load_buffer(store: Store, owner: str) -> tuple[dict[str, Any], datetime] | None:
-    """owner's buffer as (payload, saved_at in UTC), or None when there is none.
+def load_buffer(
+    store: Store, owner: str, *, actor: str
+) -> tuple[dict[str, Any], datetime] | None:
+    """actor's buffer for owner as (payload, saved_at in UTC), or None when there is none.
 
-    A payload that is not a JSON object (a damaged row) counts as no buffer.
+    Without one of actor's own, an unclaimed buffer from before buffers were kept per user
+    is claimed for actor and returned (once: it is actor's from then on). A payload that is
+    not a JSON object (a damaged row) counts as no buffer.
     """
     with store.read() as db:
-        row = db.execute(select(DraftBuffer).where(col(DraftBuffer.owner) == owner)).scalar()
+        rows = {row.actor: row for row in db.execute(select(DraftBuffer).where(
+            col(DraftBuffer.actor).in_((actor, UNCLAIMED)),
+            col(DraftBuffer.owner) == owner)).scalars()}
+    row = rows.get(actor)
+    if row is None and UNCLAIMED in rows:
+        row = _claim(store, owner, actor=actor)
     if row is None:
         return None
     try:
@@ -91,18 +113,36 @@ def load_buffer(store: Store, owner: str) -> tuple[dict[str, Any], datetime] | N
     return payload, as_utc(row.saved_at)
 
 
-def clear_buffer(store: Store, owner: str) -> None:
-    """Forget owner's buffer (after a real save, or when the user discards the changes)."""
+@retried
+def _claim(store: Store, owner: str, *, actor: str) -> DraftBuffer | None:
+    """Make the unclaimed buffer of owner actor's; None when there is none (or another user
+    claimed it first)."""
     with store.write() as db:
-        db.execute(delete(DraftBuffer).where(col(DraftBuffer.owner) == owner))
+        row = db.execute(select(DraftBuffer).where(
+            col(DraftBuffer.actor) == UNCLAIMED, col(DraftBuffer.owner) == owner)).scalar()
+        if row is None:
+            return None
+        row.actor = actor
+        db.flush()
+        db.expunge(row)
+        return row
 
 
-def pending_buffers(store: Store) -> list[PendingBuffer]:
-    """Every buffer still waiting, newest first."""
+def clear_buffer(store: Store, owner: str, *, actor: str) -> None:
+    """Forget actor's buffer for owner (after a real save, or when the user discards it)."""
+    with store.write() as db:
+        db.execute(delete(DraftBuffer).where(col(DraftBuffer.actor) == actor,
+                                             col(DraftBuffer.owner) == owner))
+
+
+def pending_buffers(store: Store, *, actor: str) -> list[PendingBuffer]:
+    """actor's buffers still waiting (and unclaimed ones from before buffers were kept per
+    user), newest first."""
     with store.read() as db:
         rows = db.execute(
             select(col(DraftBuffer.owner), col(DraftBuffer.disclosure_key),
                    col(DraftBuffer.saved_at))
+            .where(col(DraftBuffer.actor).in_((actor, UNCLAIMED)))
             .order_by(col(DraftBuffer.saved_at).desc())
         ).all()
     return [PendingBuffer(owner, key, as_utc(saved_at)) for owner, key, saved_at in rows]

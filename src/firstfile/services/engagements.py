@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from firstfile.domain.checklist import (
     Blocker,
     Checklist,
@@ -46,7 +48,9 @@ from firstfile.services.agreements import (
     vendor_checklist,
     vendor_checklist_document,
 )
+from firstfile.services.checklist_items import ItemLoad
 from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.races import retried
 from firstfile.services.vendors import (
     ContactView,
     VendorChanges,
@@ -64,7 +68,7 @@ from firstfile.services.vendors import (
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import EngagementStep
+from firstfile.storage.tables import Engagement, EngagementStep
 
 # --- views --------------------------------------------------------------------------------------
 
@@ -83,6 +87,7 @@ class EngagementOverview:
     flags: tuple[Flag, ...]
     blockers: tuple[Blocker, ...]  # critical items open: what a move to "during" would override
     problems: tuple[str, ...] = ()  # problems in checklist files (`path:line: what`)
+    version: int = 1  # the engagement record's version, to pass back when changing it
 
     def checklist_for(self, vendor_key: str) -> Checklist | None:
         return next((c for c in self.checklists if c.vendor.key == vendor_key), None)
@@ -105,7 +110,7 @@ class EngagementOverview:
                        "message": f.message} for f in self.flags],
             "blockers": [{"vendor": b.vendor_key, "item": b.item_id, "status": b.status}
                          for b in self.blockers],
-            "problems": list(self.problems),
+            "problems": list(self.problems), "version": self.version,
         }
 
 
@@ -139,34 +144,40 @@ def engagement_overview(
 ) -> EngagementOverview:
     """The engagement with its phase guide, vendors, checklists, cross-check flags and blockers."""
     load = checklist_items(templates_dir)
-    today = today or date.today()
     with store.read() as db:
         engagement = require_engagement(db=db, key=key)
-        vendors = q.engagement_vendors(db=db, engagement=engagement)
-        checklists = q.checklists(db=db, engagement=engagement, vendors=vendors, items=load.items)
-        by_vendor = {c.vendor.key: c for c in checklists}
-        joint = q.joint_disclosures(db=db, engagement=engagement)
-        joint_flags = joint_ip_flags(joint, by_vendor)
-        facts = EngagementFacts(
-            phase=engagement.phase,
-            vendor_names={v.key: v.name for v in vendors},
-            components=q.component_facts(db=db, engagement=engagement),
-            session_phases=q.session_phases(db=db, engagement=engagement),
-            disclosures=q.disclosure_facts(db=db, engagement=engagement),
-            checklists=checklists,
-            joint_ip_flag_count=len(joint_flags),
-            ticks=q.ticks(db=db, engagement=engagement),
-        )
-        return EngagementOverview(
-            key=engagement.key, name=engagement.name, product=engagement.product,
-            phase=engagement.phase, guide=phase_guide(facts, today), vendors=tuple(vendors),
-            checklists=tuple(checklists),
-            flags=tuple(joint_flags + competitor_flags(checklists)),
-            blockers=needs_override("during", checklists),
-            problems=tuple(load.problems),
-        )
+        return _overview(db=db, engagement=engagement, load=load, today=today or date.today())
 
 
+def _overview(
+    *, db: Session, engagement: Engagement, load: ItemLoad, today: date
+) -> EngagementOverview:
+    vendors = q.engagement_vendors(db=db, engagement=engagement)
+    checklists = q.checklists(db=db, engagement=engagement, vendors=vendors, items=load.items)
+    by_vendor = {c.vendor.key: c for c in checklists}
+    joint = q.joint_disclosures(db=db, engagement=engagement)
+    joint_flags = joint_ip_flags(joint, by_vendor)
+    facts = EngagementFacts(
+        phase=engagement.phase,
+        vendor_names={v.key: v.name for v in vendors},
+        components=q.component_facts(db=db, engagement=engagement),
+        session_phases=q.session_phases(db=db, engagement=engagement),
+        disclosures=q.disclosure_facts(db=db, engagement=engagement),
+        checklists=checklists,
+        joint_ip_flag_count=len(joint_flags),
+        ticks=q.ticks(db=db, engagement=engagement),
+    )
+    return EngagementOverview(
+        key=engagement.key, name=engagement.name, product=engagement.product,
+        phase=engagement.phase, guide=phase_guide(facts, today), vendors=tuple(vendors),
+        checklists=tuple(checklists),
+        flags=tuple(joint_flags + competitor_flags(checklists)),
+        blockers=needs_override("during", checklists),
+        problems=tuple(load.problems), version=engagement.version,
+    )
+
+
+@retried
 def tick_step(
     store: Store, engagement_key: str, step_id: str, *, actor: str, done_on: date | None = None,
     note: str = "", who: str | None = None,
@@ -200,6 +211,7 @@ def tick_step(
     return tick
 
 
+@retried
 def untick_step(store: Store, engagement_key: str, step_id: str, *, actor: str) -> bool:
     """Take a hand tick back; False when the step was not ticked."""
     with store.write() as db:
@@ -215,21 +227,30 @@ def untick_step(store: Store, engagement_key: str, step_id: str, *, actor: str) 
         return True
 
 
+@retried
 def change_phase(
     store: Store, engagement_key: str, phase: str, *, actor: str, override: bool = False,
-    reason: str = "", templates_dir: Path | None = None,
+    reason: str = "", templates_dir: Path | None = None, expected_version: int | None = None,
 ) -> PhaseChange:
     """Move an engagement to another phase.
 
     To "during" with open critical checklist items: refused (PhaseBlocked, listing them)
     unless override is True, in which case the move, the items overridden and the reason are
-    recorded in the audit trail as a "phase-override".
+    recorded in the audit trail as a "phase-override". expected_version is the
+    EngagementOverview.version the move was decided on: when the engagement was changed
+    since, nothing is written and Conflict carries the stored overview.
     """
     if phase not in ENGAGEMENT_PHASES:
         raise UserError(f"phase must be one of {', '.join(ENGAGEMENT_PHASES)}, not {phase!r}")
     load = checklist_items(templates_dir)
     with store.write() as db:
         engagement = require_engagement(db=db, key=engagement_key)
+        if expected_version is not None and engagement.version != expected_version:
+            raise Conflict(f"{engagement_key} was changed elsewhere since you opened it "
+                           f"(version {engagement.version}, yours {expected_version}); "
+                           "nothing was saved",
+                           current=_overview(db=db, engagement=engagement, load=load,
+                                             today=date.today()))
         old = engagement.phase
         if old == phase:
             return PhaseChange(engagement_key, old, phase)

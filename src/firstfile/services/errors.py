@@ -22,4 +22,13 @@ class ValidationFailed(UserError):
 
 
 class Conflict(UserError):
-    """The record changed since it was read (another user or window saved it)."""
+    """The record changed since it was read (another user or window saved it).
+
+    current is what is stored now (the service's own view of the record, e.g. a
+    DisclosureView), so the caller can show both versions; None when there is nothing to show
+    (the record was removed, or the clash was over a new key).
+    """
+
+    def __init__(self, message: str, *, current: object | None = None) -> None:
+        self.current = current
+        super().__init__(message)

@@ -56,6 +56,7 @@ from firstfile.interchange.document import (
 )
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import UserError, ValidationFailed
+from firstfile.services.races import retried
 from firstfile.storage import audit, upserts
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
@@ -139,6 +140,7 @@ class ImportReport:
         return f"{self.source}: " + (", ".join(parts) if parts else "nothing to import")
 
 
+@retried
 def import_document(
     store: Store,
     doc: InterchangeDocument,

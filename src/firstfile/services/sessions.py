@@ -26,8 +26,9 @@ from firstfile.domain.prompts import Prompt, order_for_session
 from firstfile.domain.sessions import IdeaView, SessionRow, SessionSetup, SessionView
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.services import disclosures as disclosure_service
-from firstfile.services.errors import NotFound, UserError, ValidationFailed
+from firstfile.services.errors import Conflict, NotFound, UserError, ValidationFailed
 from firstfile.services.prompt_decks import load_decks
+from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage import session_queries as queries
 from firstfile.storage.engagement_queries import find_engagement, find_engagement_id
@@ -48,6 +49,7 @@ def _now() -> datetime:
 # --- set-up --------------------------------------------------------------------------------
 
 
+@retried
 def create_session(store: Store, setup: SessionSetup, *, actor: str) -> SessionView:
     """Create a planned session with its room, components in focus, decks and time box.
 
@@ -162,6 +164,7 @@ def prompt_titles(prompts: list[Prompt]) -> dict[str, str]:
 # --- running -------------------------------------------------------------------------------
 
 
+@retried
 def start_session(
     store: Store, session_id: int, *, actor: str, now: datetime | None = None
 ) -> SessionView:
@@ -178,6 +181,7 @@ def start_session(
         return _view(db, row)
 
 
+@retried
 def move_to_prompt(store: Store, session_id: int, index: int, *, actor: str) -> None:
     """Remember which prompt the room is on, so a reopened session resumes there."""
     if index < 0:
@@ -190,6 +194,7 @@ def move_to_prompt(store: Store, session_id: int, index: int, *, actor: str) -> 
             row.current_prompt = index
 
 
+@retried
 def end_session(
     store: Store, session_id: int, *, actor: str, now: datetime | None = None
 ) -> SessionView:
@@ -204,6 +209,7 @@ def end_session(
         return _view(db, row)
 
 
+@retried
 def capture_idea(
     store: Store, *, session_id: int, text: str, author: str, actor: str,
     prompt_id: str = "", component: str = "",
@@ -222,6 +228,7 @@ def capture_idea(
         if found is None:
             raise NotFound(f"no session with id {session_id}")
         engagement_id, session_key, facilitator_id, engagement_key = found
+        _take_turn(_row(db, session_id))
         author_id = queries.person_id(db=db, key=author)
         in_room = author_id is not None and (author_id == facilitator_id or queries.in_room(
             db=db, session_id=session_id, person_id=author_id))
@@ -253,24 +260,35 @@ def capture_idea(
                         prompt_id=idea.prompt_id, component=component)
 
 
-def edit_idea(store: Store, idea_id: int, text: str, *, actor: str) -> SessionView:
-    """Replace an idea's text (say, to clarify it once the room has discussed it)."""
+@retried
+def edit_idea(
+    store: Store, idea_id: int, text: str, *, actor: str, expected_version: int | None = None
+) -> SessionView:
+    """Replace an idea's text (say, to clarify it once the room has discussed it).
+
+    expected_version (as for tag_idea and park_idea) is the IdeaView.version the change was
+    made on: when the idea was changed since, nothing is written and Conflict carries it.
+    """
     try:
         cleaned = rules.idea_text(text)
     except ValueError as error:
         raise UserError(str(error)) from None
     with store.write() as db:
-        idea, row = _idea_and_session(db, idea_id)
+        idea, row = _idea_and_session(db, idea_id, expected_version)
         if idea.text != cleaned:
             _audit_idea(db, row, idea, actor, "update", {"text": (idea.text, cleaned)})
             idea.text = cleaned
         return _view(db, row)
 
 
-def tag_idea(store: Store, idea_id: int, component: str, *, actor: str) -> SessionView:
+@retried
+def tag_idea(
+    store: Store, idea_id: int, component: str, *, actor: str,
+    expected_version: int | None = None,
+) -> SessionView:
     """Tag an idea with a component of the engagement ("" removes the tag)."""
     with store.write() as db:
-        idea, row = _idea_and_session(db, idea_id)
+        idea, row = _idea_and_session(db, idea_id, expected_version)
         component_id = None
         if component:
             component_id = queries.component_id(db=db, engagement_id=row.engagement_id,
@@ -284,10 +302,14 @@ def tag_idea(store: Store, idea_id: int, component: str, *, actor: str) -> Sessi
         return _view(db, row)
 
 
-def park_idea(store: Store, idea_id: int, *, actor: str, parked: bool = True) -> SessionView:
+@retried
+def park_idea(
+    store: Store, idea_id: int, *, actor: str, parked: bool = True,
+    expected_version: int | None = None,
+) -> SessionView:
     """Park an idea (kept in the minutes, not pursued now), or bring it back (parked=False)."""
     with store.write() as db:
-        idea, row = _idea_and_session(db, idea_id)
+        idea, row = _idea_and_session(db, idea_id, expected_version)
         if idea.merged_into_id is not None:
             raise UserError("this idea was merged into another; work on that one")
         if idea.status == rules.PROMOTED:
@@ -300,6 +322,7 @@ def park_idea(store: Store, idea_id: int, *, actor: str, parked: bool = True) ->
         return _view(db, row)
 
 
+@retried
 def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str) -> SessionView:
     """Merge a duplicate into an idea: the survivor keeps every author and every dot.
 
@@ -349,6 +372,7 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         return _view(db, row)
 
 
+@retried
 def vote(
     store: Store, idea_id: int, person: str, *, actor: str, delta: int = 1
 ) -> SessionView:
@@ -357,6 +381,7 @@ def vote(
         raise UserError("a vote moves one dot at a time")
     with store.write() as db:
         idea, row = _idea_and_session(db, idea_id)
+        _take_turn(row)
         view = _view(db, row)
         idea_view = view.idea(idea_id)
         assert idea_view is not None
@@ -387,6 +412,7 @@ def vote(
         return _view(db, row)
 
 
+@retried
 def promote_idea(
     store: Store, idea_id: int, *, actor: str, prompt_titles: Mapping[str, str] | None = None
 ) -> str:
@@ -401,6 +427,7 @@ def promote_idea(
         return _promote_in(db, _view(db, row), idea_id, actor, prompt_titles or {})
 
 
+@retried
 def promote_top(
     store: Store, session_id: int, n: int = rules.DEFAULT_TOP, *, actor: str,
     prompt_titles: Mapping[str, str] | None = None,
@@ -468,11 +495,30 @@ def _row(db: Session, session_id: int) -> ExtractionSession:
     return row
 
 
-def _idea_and_session(db: Session, idea_id: int) -> tuple[Idea, ExtractionSession]:
+def _idea_and_session(
+    db: Session, idea_id: int, expected_version: int | None = None
+) -> tuple[Idea, ExtractionSession]:
+    """The idea and its session; Conflict (carrying the stored idea) when expected_version is
+    given and the idea has changed since."""
     idea = queries.idea_row(db=db, idea_id=idea_id)
     if idea is None:
         raise NotFound(f"no idea with id {idea_id}")
-    return idea, _row(db, idea.session_id)
+    row = _row(db, idea.session_id)
+    if expected_version is not None and idea.version != expected_version:
+        raise Conflict(f"idea #{idea.position + 1} was changed elsewhere since you saw it "
+                       f"(version {idea.version}, yours {expected_version}); nothing was saved",
+                       current=_view(db, row).idea(idea_id))
+    return idea, row
+
+
+def _take_turn(row: ExtractionSession) -> None:
+    """Claim the session for this unit of work (its version goes up, storage/versions.py).
+
+    Two captures or votes in one session at once then take turns on PostgreSQL as they do
+    on SQLite: the loser runs again (services/races.py), so ideas keep distinct numbers and
+    nobody spends more dots than the session allows.
+    """
+    row.version += 1
 
 
 def _audit_session(db: Session, row: ExtractionSession, actor: str, action: str,

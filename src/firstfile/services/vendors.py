@@ -20,6 +20,7 @@ from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import VENDOR_KINDS
 from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
 from firstfile.storage.engagement_queries import ContactView, VendorView
@@ -58,6 +59,7 @@ def get_vendor(store: Store, key: str) -> VendorView:
         return q.vendor_views(db=db, vendors=[require_vendor(db=db, key=key)])[0]
 
 
+@retried
 def create_vendor(
     store: Store, *, key: str, name: str, kind: str = "contract-manufacturer",
     country: str = "", competitors: Sequence[str] = (), notes: str = "", actor: str,
@@ -78,10 +80,22 @@ def create_vendor(
         return q.vendor_views(db=db, vendors=[vendor])[0]
 
 
-def update_vendor(store: Store, key: str, changes: VendorChanges, *, actor: str) -> VendorView:
-    """Change a vendor's fields; only what differs is written and audited."""
+@retried
+def update_vendor(
+    store: Store, key: str, changes: VendorChanges, *, actor: str,
+    expected_version: int | None = None,
+) -> VendorView:
+    """Change a vendor's fields; only what differs is written and audited.
+
+    expected_version is the VendorView.version the change was made on: when the vendor was
+    changed since, nothing is written and Conflict carries the stored vendor.
+    """
     with store.write() as db:
         vendor = require_vendor(db=db, key=key)
+        if expected_version is not None and vendor.version != expected_version:
+            raise Conflict(f"vendor {key} was changed elsewhere since you opened it (version "
+                           f"{vendor.version}, yours {expected_version}); nothing was saved",
+                           current=q.vendor_views(db=db, vendors=[vendor])[0])
         values = _vendor_values(
             name=vendor.name if changes.name is None else changes.name,
             kind=vendor.kind if changes.kind is None else changes.kind,
@@ -100,6 +114,7 @@ def update_vendor(store: Store, key: str, changes: VendorChanges, *, actor: str)
         return q.vendor_views(db=db, vendors=[vendor])[0]
 
 
+@retried
 def set_vendor_nda(
     store: Store, key: str, *, signed_on: date | None, expires_on: date | None = None,
     term_months: int | None = None, actor: str,
@@ -138,6 +153,7 @@ def set_vendor_nda(
         return q.vendor_views(db=db, vendors=[vendor])[0]
 
 
+@retried
 def delete_vendor(store: Store, key: str, *, actor: str) -> None:
     """Remove a vendor nothing refers to; a vendor with history is kept (Conflict)."""
     with store.write() as db:
@@ -152,6 +168,7 @@ def delete_vendor(store: Store, key: str, *, actor: str) -> None:
                      changes={"name": (vendor.name, None)})
 
 
+@retried
 def attach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: str) -> bool:
     """Put a vendor on an engagement; False when it was already there."""
     with store.write() as db:
@@ -166,6 +183,7 @@ def attach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: 
         return True
 
 
+@retried
 def detach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: str) -> bool:
     """Take a vendor off an engagement (its checklist states are kept); False if not on it."""
     with store.write() as db:
@@ -180,6 +198,7 @@ def detach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: 
         return True
 
 
+@retried
 def set_firewalled(
     store: Store, engagement_key: str, component_key: str, firewalled: bool, *, actor: str
 ) -> bool:

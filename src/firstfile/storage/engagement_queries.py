@@ -62,6 +62,7 @@ class VendorView:
     engagements: tuple[str, ...] = ()
     nda_signed_on: date | None = None
     nda_expires_on: date | None = None
+    version: int = 1  # the vendor record's version, to pass back when changing it
 
     @property
     def facts(self) -> VendorFacts:
@@ -76,6 +77,7 @@ class VendorView:
             "engagements": list(self.engagements),
             "nda_signed_on": self.nda_signed_on.isoformat() if self.nda_signed_on else None,
             "nda_expires_on": self.nda_expires_on.isoformat() if self.nda_expires_on else None,
+            "version": self.version,
         }
 
 
@@ -191,7 +193,7 @@ def vendor_views(*, db: Session, vendors: list[Vendor]) -> list[VendorView]:
             competitors=tuple(c for c in v.competitors.split("\n") if c.strip()),
             notes=v.notes, contacts=tuple(contacts.get(v.id or 0, ())),
             engagements=tuple(engagements.get(v.id or 0, ())),
-            nda_signed_on=v.nda_signed_on, nda_expires_on=v.nda_expires_on,
+            nda_signed_on=v.nda_signed_on, nda_expires_on=v.nda_expires_on, version=v.version,
         )
         for v in vendors
     ]
@@ -213,7 +215,8 @@ def engagement_vendors(*, db: Session, engagement: Engagement) -> list[VendorVie
 def item_state(row: AgreementItem) -> ItemState:
     """A stored checklist item's state."""
     return ItemState(status=row.status, reason=row.reason, evidence=row.evidence,
-                     internal_note=row.internal_note, done_on=row.done_on, who=row.who)
+                     internal_note=row.internal_note, done_on=row.done_on, who=row.who,
+                     version=row.version)
 
 
 def find_agreement_item(

@@ -5,6 +5,10 @@ never block the writer, synchronous=FULL so a committed disclosure survives a po
 busy timeout, BEGIN IMMEDIATE for every write transaction so that two writers queue on
 the lock instead of failing half-way with "database is locked", and secure_delete so that
 what is deleted is overwritten.
+
+A unit of work the database cannot take right now (the lock still held after the busy
+timeout, a full disk, a PostgreSQL server gone) ends in a StoreUnavailable that says so in
+words; nothing of the unit was written, and the next one works once the cause is gone.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from firstfile.storage.private_files import (
@@ -38,7 +42,60 @@ ENV_BUSY_TIMEOUT = "FIRSTFILE_BUSY_TIMEOUT"
 
 
 class StoreError(Exception):
-    """A database that cannot be opened; the message says what to do about it."""
+    """A database that cannot be opened or written; the message says what to do about it."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot take a unit of work right now; nothing of it was written."""
+
+
+class DatabaseBusy(StoreUnavailable):
+    """Another program held the database's lock for longer than the busy timeout."""
+
+
+class DiskFull(StoreUnavailable):
+    """The disk (or the database's size limit) has no room for the change."""
+
+
+# SQLite result codes (the low byte of an extended code), and PostgreSQL SQLSTATEs.
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_FULL = 5, 6, 8, 13
+_PG_DISK_FULL = ("53100",)
+_PG_BUSY = ("55P03", "40P01", "40001", "57014")  # lock timeout, deadlock, serialisation, timeout
+
+
+def unavailable(exc: OperationalError, *, busy_seconds: float) -> StoreUnavailable | None:
+    """The words for an error that means "not now" rather than a fault in firstfile."""
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        primary = code & 0xFF
+        if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            # The same words as storage/errors.py gives the command line.
+            return DatabaseBusy(
+                "the database is busy: another program has been writing to it for more than "
+                f"{busy_seconds} seconds (a long import, or a program that stopped half-way); "
+                "try again when it is done (nothing was written)")
+        if primary == _SQLITE_FULL:
+            return DiskFull("the disk is full: free space, then try again (nothing was "
+                            "written)")
+        if primary == _SQLITE_READONLY:
+            return StoreUnavailable("the database file cannot be written (read-only): check "
+                                    "its permissions and the folder's (nothing was written)")
+        return None
+    if not hasattr(orig, "sqlstate"):
+        return None  # neither SQLite's nor psycopg's
+    state = orig.sqlstate
+    if state in _PG_DISK_FULL:
+        return DiskFull("the database server's disk is full: ask its administrator to free "
+                        "space, then try again (nothing was written)")
+    if state in _PG_BUSY:
+        return DatabaseBusy("another user holds the same records on the database server: "
+                            "try again (nothing was written)")
+    if state is None or state.startswith("08"):
+        reason = _first_line(orig or exc)
+        return StoreUnavailable(f"cannot reach the database server ({reason}): check the "
+                                "connection, then try again (nothing was written)")
+    return None
 
 
 def default_db_path() -> Path:
@@ -100,13 +157,12 @@ def database_label(url: str) -> str:
     return str(path) if path is not None else redacted_url(url)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _check_sqlite_file(path)
         create_private_database(path)
-    timeout = busy_timeout_seconds()
-    engine = create_engine(url, connect_args={"timeout": timeout})
+    engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -114,7 +170,7 @@ def _sqlite_engine(url: str) -> Engine:
         # would otherwise issue its own deferred BEGIN).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -139,6 +195,8 @@ class Store:
 
     engine: Engine
     url: str
+    # How long a writer waits for another one (SQLite busy timeout, PostgreSQL lock_timeout).
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS
     # Things the user should know about the database, e.g. that others can read the file.
     warnings: tuple[str, ...] = ()
     # The full page check was left for later (a large file closed cleanly).
@@ -161,7 +219,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work (a deferred transaction, rolled back at the end)."""
-        with self.engine.connect() as conn, Session(bind=conn) as db:
+        with self._in_words(), self.engine.connect() as conn, Session(bind=conn) as db:
             try:
                 yield db
             finally:
@@ -174,11 +232,12 @@ class Store:
         """A write unit of work: one transaction, committed on success, rolled back on error.
 
         On SQLite the transaction starts with BEGIN IMMEDIATE, taking the write lock up front.
-        Raises StoreError when writes are refused (refuse_writes).
+        Raises StoreError when writes are refused (refuse_writes), StoreUnavailable
+        (DatabaseBusy, DiskFull) when the database cannot take it.
         """
         if self.refused is not None:
             raise StoreError(self.refused)
-        with self.engine.connect() as conn:
+        with self._in_words(), self.engine.connect() as conn:
             conn.execution_options(firstfile_write=True)
             with Session(bind=conn, expire_on_commit=False) as db:
                 try:
@@ -188,29 +247,52 @@ class Store:
                     db.rollback()
                     raise
 
+    @contextmanager
+    def _in_words(self) -> Iterator[None]:
+        """Turn "not now" errors of the database into StoreUnavailable with words."""
+        try:
+            yield
+        except OperationalError as exc:
+            words = unavailable(exc, busy_seconds=self.busy_timeout)
+            if words is None:
+                raise
+            raise words from exc
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for url with firstfile's connection settings."""
+def create_store_engine(url: str, *, busy_timeout: float | None = None) -> Engine:
+    """An engine for url with firstfile's connection settings.
+
+    busy_timeout is how long a writer waits for another one to finish (SQLite's busy
+    timeout, PostgreSQL's lock_timeout); default busy_timeout_seconds().
+    """
+    if busy_timeout is None:
+        busy_timeout = busy_timeout_seconds()
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"{url!r} is not a database URL or path ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, busy_timeout)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True)
+        # A writer waits for another one's row locks as long as a SQLite writer would, then
+        # says so (DatabaseBusy) instead of hanging behind a forgotten transaction.
+        return create_engine(url, pool_pre_ping=True, connect_args={
+            "options": f"-c lock_timeout={int(busy_timeout * 1000)}"})
     raise StoreError(
         f"firstfile stores data in SQLite or PostgreSQL, not {parsed.get_backend_name()!r}; "
         "use a file path or postgresql+psycopg://user@host/dbname"
     )
 
 
-def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
+def open_store(
+    given: str | None = None, *, migrate: bool = True, busy_timeout: float | None = None
+) -> Store:
     """Open (creating or upgrading as needed) the database named by given, $FIRSTFILE_DB or
-    the default file.
+    the default file. busy_timeout: how long a writer waits for another one (default
+    $FIRSTFILE_BUSY_TIMEOUT seconds, else 30).
 
     An existing SQLite file is looked at read-only first (storage/inspection.py): another
     application's database, one made by a newer firstfile and a damaged file are refused
@@ -221,6 +303,8 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
     read is opened, with store.warnings saying so and how to fix it.
     """
     url = resolve_db_url(given)
+    if busy_timeout is None:
+        busy_timeout = busy_timeout_seconds()
     try:
         path = sqlite_path(url)
     except ArgumentError as exc:
@@ -231,8 +315,8 @@ def open_store(given: str | None = None, *, migrate: bool = True) -> Store:
         new_file = not path.exists() or path.stat().st_size == 0
         if not new_file:
             unchecked = _inspect_sqlite_file(path)
-    engine = create_store_engine(url)
-    store = Store(engine=engine, url=url, unchecked=unchecked)
+    engine = create_store_engine(url, busy_timeout=busy_timeout)
+    store = Store(engine=engine, url=url, busy_timeout=busy_timeout, unchecked=unchecked)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

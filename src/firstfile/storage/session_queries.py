@@ -291,7 +291,7 @@ def session_view(*, db: Session, session: ExtractionSession) -> SessionView:
                      prompt_id=i.prompt_id,
                      component=component_keys.get(i.component_id, "") if i.component_id else "",
                      votes=i.votes, stored_status=i.status, merged_into=i.merged_into_id,
-                     promoted_key=promoted.get(i.id or 0, ""))
+                     promoted_key=promoted.get(i.id or 0, ""), version=i.version)
             for i in ideas
         ),
         engagement_components=tuple((c.key, c.name, c.kind) for c in all_components),

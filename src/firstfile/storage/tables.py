@@ -3,6 +3,8 @@
 Names follow the domain. Deleting a disclosure sets `deleted_at` (it can be restored), and
 AuditEvent rows record every change with old and new values; only a purge by counsel
 (services/purge.py) removes a deleted disclosure's rows and the values in its audit rows.
+Every record a user edits is `Versioned` (storage/versions.py): its updates only apply to the
+version they were read at.
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from firstfile.storage.versions import Versioned
 
-class Engagement(SQLModel, table=True):
+
+class Engagement(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     product: str = Field(default="", max_length=200)
     phase: str = Field(default="pre", max_length=16)
     created_at: datetime
+    version: int = 1
 
 
-class Vendor(SQLModel, table=True):
+class Vendor(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
@@ -36,6 +41,7 @@ class Vendor(SQLModel, table=True):
     # vendor-nda-expiry). None when not recorded.
     nda_signed_on: date | None = None
     nda_expires_on: date | None = None
+    version: int = 1
 
 
 class EngagementVendor(SQLModel, table=True):
@@ -43,16 +49,17 @@ class EngagementVendor(SQLModel, table=True):
     vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
 
 
-class Person(SQLModel, table=True):
+class Person(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     email: str = Field(default="", max_length=254)
     # None means the company's own staff; otherwise the vendor the person works for.
     vendor_id: int | None = Field(default=None, foreign_key="vendor.id")
+    version: int = 1
 
 
-class Component(SQLModel, table=True):
+class Component(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", index=True)
     key: str = Field(max_length=64)
@@ -63,6 +70,7 @@ class Component(SQLModel, table=True):
     reverse_engineering_difficulty: int = 3
     # Kept in-house and away from every vendor (the article's first practice).
     firewalled: bool = False
+    version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
@@ -72,7 +80,7 @@ class ComponentVendor(SQLModel, table=True):
     vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
 
 
-class ExtractionSession(SQLModel, table=True):
+class ExtractionSession(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", index=True)
     key: str = Field(max_length=64)
@@ -89,6 +97,7 @@ class ExtractionSession(SQLModel, table=True):
     current_prompt: int = 0  # index into the session's prompt order
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
@@ -105,7 +114,7 @@ class SessionComponent(SQLModel, table=True):
     component_id: int = Field(foreign_key="component.id", primary_key=True)
 
 
-class Idea(SQLModel, table=True):
+class Idea(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="extractionsession.id", index=True)
     position: int = 0
@@ -118,6 +127,7 @@ class Idea(SQLModel, table=True):
     # A merged idea points at the idea it was merged into; the survivor keeps every author.
     merged_into_id: int | None = Field(default=None)
     created_at: datetime
+    version: int = 1
 
 
 class IdeaAuthor(SQLModel, table=True):
@@ -135,7 +145,7 @@ class IdeaVote(SQLModel, table=True):
     dots: int = 1
 
 
-class Disclosure(SQLModel, table=True):
+class Disclosure(Versioned, SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=32)
     title: str = Field(max_length=200)
@@ -222,7 +232,7 @@ class DisclosureComponent(SQLModel, table=True):
     component_id: int = Field(foreign_key="component.id", primary_key=True)
 
 
-class EngagementStep(SQLModel, table=True):
+class EngagementStep(Versioned, SQLModel, table=True):
     """A phase-guide step ticked by hand, with when, who and why."""
 
     engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
@@ -230,9 +240,10 @@ class EngagementStep(SQLModel, table=True):
     done_on: date
     who: str = Field(default="", max_length=200)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = 1
 
 
-class AgreementItem(SQLModel, table=True):
+class AgreementItem(Versioned, SQLModel, table=True):
     """Where one agreement-checklist item stands for one vendor in one engagement."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -245,6 +256,7 @@ class AgreementItem(SQLModel, table=True):
     internal_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     done_on: date | None = None
     who: str = Field(default="", max_length=200)
+    version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "vendor_id", "item_id"),)
 
@@ -271,14 +283,20 @@ class AuditEvent(SQLModel, table=True):
 class DraftBuffer(SQLModel, table=True):
     """Unsaved editor contents, written by autosave so a crash loses at most seconds.
 
-    One row per disclosure being edited (or per new disclosure, keyed by a client token).
+    One row per user and per thing being edited (a disclosure, quick capture, a session's
+    capture line): two people editing the same disclosure each keep their own text. Rows
+    written before buffers were kept per user have an empty actor (services/drafts.py).
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    owner: str = Field(unique=True, max_length=64)
+    # Who typed it: the audit trail's actor name.
+    actor: str = Field(default="", max_length=200)
+    owner: str = Field(max_length=64)
     disclosure_key: str = Field(default="", max_length=32)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     saved_at: datetime
+
+    __table_args__ = (UniqueConstraint("actor", "owner", name="uq_draftbuffer_actor_owner"),)
 
 
 class ActorRole(SQLModel, table=True):

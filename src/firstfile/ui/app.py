@@ -35,6 +35,7 @@ from firstfile.ui.commands import (
     palette_entries,
 )
 from firstfile.ui.dialogs.choice import DISCARD, SAVE, ConfirmDialog, FolderDialog, LeaveDialog
+from firstfile.ui.dialogs.conflict import ConflictDialog
 from firstfile.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -171,8 +172,14 @@ class FirstfileApp(App[None]):
         Worker state messages do not bubble, so each screen forwards its own here.
         """
         if event.state == WorkerState.ERROR and event.worker.error is not None:
+            from firstfile.storage.engine import StoreError  # loaded by the worker already
+
             error = event.worker.error
             self.log.error(event.worker, error)
+            if isinstance(error, StoreError):  # it says what happened and what to do
+                self.notify(str(error), title="Not done", severity="error", timeout=20,
+                            markup=False)
+                return
             self.notify(f"{type(error).__name__}: {error}", title="Something went wrong",
                         severity="error", timeout=20, markup=False)
 
@@ -194,7 +201,7 @@ class FirstfileApp(App[None]):
             # from home's footer so the rest fits in 80 columns.
             return False
         # No quitting while already asking something.
-        asking = isinstance(top, LeaveDialog | ConfirmDialog | FolderDialog)
+        asking = isinstance(top, LeaveDialog | ConfirmDialog | FolderDialog | ConflictDialog)
         return not (action == "quit" and asking)
 
     def action_quick_capture(self) -> None:

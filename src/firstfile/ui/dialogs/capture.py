@@ -76,7 +76,8 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         self._chosen: list[str] = []  # person keys, in the order they were picked
         self._vendors: list[tuple[str, str]] = []
         self._engagement_keys: list[str] = []
-        self._sync = BufferSync(CAPTURE_OWNER, delay=AUTOSAVE_DELAY,
+        # The actor is the app's, known once the dialog is mounted (on_mount sets it).
+        self._sync = BufferSync(CAPTURE_OWNER, actor="", delay=AUTOSAVE_DELAY,
                                 keeps_nothing=lambda payload: not _has_content(payload))
         self._saving = False
         self._ready = False
@@ -126,6 +127,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         self.app.report_failed_worker(event)
 
     def on_mount(self) -> None:
+        self._sync.actor = self.app.settings.actor
         self.query_one("#capture-title", Input).focus()
         self._load()
         self.set_interval(AUTOSAVE_CHECK, self._autosave_due, name="capture-autosave")
@@ -141,7 +143,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             people = directory.list_people(store)
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
             vendors = directory.list_vendors(store)
-            buffer = drafts.load_buffer(store, CAPTURE_OWNER)
+            buffer = drafts.load_buffer(store, CAPTURE_OWNER, actor=self.app.settings.actor)
         except Exception as exc:
             self.app.call_from_thread(self._show_form_message, f"Cannot load: {exc}", "error")
             return
@@ -437,10 +439,12 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             return
         from sqlalchemy.exc import SQLAlchemyError
 
+        from firstfile.storage.engine import StoreError
+
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
         if clear is not None:
-            with suppress(SQLAlchemyError):
+            with suppress(SQLAlchemyError, StoreError):
                 clear(store)
         self.app.call_from_thread(self._created, view.key, draft, after)
 

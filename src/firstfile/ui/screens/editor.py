@@ -2,9 +2,11 @@
 
 What is on screen is kept as a plain "form" dict (field name -> raw text), so the autosave
 buffer can hold exactly what was typed, including a half-typed or impossible date. A second
-or two after typing stops the form is written to the DraftBuffer table (owner "edit:<KEY>");
-ctrl+s turns the form into a DisclosureDraft, saves it with the version it was based on, and
-clears the buffer. Opening a disclosure whose buffer is newer than the record restores it.
+or two after typing stops the form is written to the user's own DraftBuffer row (owner
+"edit:<KEY>"); ctrl+s turns the form into a DisclosureDraft, saves it with the version it was
+based on, and clears the buffer. Opening a disclosure restores its buffer (one that names the
+version it was typed on is restored even when the record changed since: saving it then shows
+both versions, ui/dialogs/conflict.py).
 
 The inventor moves a disclosure between draft and submitted here; every later status is
 counsel's, moved through the review queue with the workflow's checks (services/counsel.py),
@@ -32,7 +34,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import (
     Button,
     Footer,
@@ -58,6 +60,8 @@ from firstfile.domain.vocabulary import PHASES, ROLES
 from firstfile.domain.workflow import decision_label, next_actor, status_label
 from firstfile.ui.commands import EDITOR_COMMANDS, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
+from firstfile.ui.dialogs.conflict import MERGE, TAKE_THEIRS, ConflictChoice, ConflictDialog
+from firstfile.ui.form_merge import differences, merged
 
 if TYPE_CHECKING:
     from firstfile.domain.checklist import Flag
@@ -114,6 +118,10 @@ SELECT_OPTIONS: dict[str, list[tuple[str, str]]] = {
 }
 FIELDS: tuple[tuple[str, str, str], ...] = tuple(f for _, group in SECTIONS for f in group)
 _MESSAGE_FIELDS = {name for name, _, _ in FIELDS} | {"inventors"}
+CONFLICT_FIELDS: tuple[tuple[str, str], ...] = (
+    *((name, label) for name, label, _ in FIELDS), ("inventors", "People"),
+    ("components", "Components"),
+)
 
 
 # --- the form: plain data, no widgets ---------------------------------------------------------
@@ -236,6 +244,7 @@ class EditorScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(EDITOR_COMMANDS)
     FIRSTFILE_COMMANDS = EDITOR_COMMANDS
+    AUTOSAVE_RETRY: ClassVar[float] = 5.0  # seconds between tries while autosave fails
 
     app: FirstfileApp  # type: ignore[assignment]
 
@@ -246,6 +255,9 @@ class EditorScreen(Screen[None]):
         self._view: DisclosureView | None = None
         self._expected_version: int | None = None
         self._clean_form: dict[str, Any] | None = None
+        # The form of the version the edits started from, kept in the autosave buffer: what
+        # a clash with another save is measured against (which side changed a field).
+        self._base_form: dict[str, Any] | None = None
         self._buffered_form: dict[str, Any] | None = None
         self._people: dict[str, PersonChoice] = {}
         self._engagement_options: list[tuple[Content, str]] = []
@@ -253,6 +265,8 @@ class EditorScreen(Screen[None]):
         self._timer: Timer | None = None
         self._saving = False
         self._discarded = False
+        self._autosave_failing = False  # the last buffer write failed; a retry is scheduled
+        self._save_problem = ""  # what the last failed save said, until a save works
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -313,14 +327,15 @@ class EditorScreen(Screen[None]):
     def _load(self) -> None:
         from firstfile.services import directory, disclosures, drafts
         from firstfile.services.errors import UserError
+        from firstfile.storage.engine import StoreError
 
         try:
             store = self.app.wait_store()
             view = disclosures.get_disclosure(store, self.disclosure_key)
             people = directory.list_people(store)
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
-            buffer = drafts.load_buffer(store, self.owner)
-        except (UserError, RuntimeError) as exc:
+            buffer = drafts.load_buffer(store, self.owner, actor=self.app.settings.actor)
+        except (UserError, StoreError, RuntimeError) as exc:
             self.app.call_from_thread(self._load_failed, str(exc))
             return
         self._load_context_in(store)
@@ -418,20 +433,27 @@ class EditorScreen(Screen[None]):
         )
         self._set_view(view)
         self._fill(draft_to_form(view_to_draft(view)))
-        self._clean_form = self._read_form()
+        self._clean_form = self._base_form = self._read_form()
         if buffer is not None:
             payload, saved_at = buffer
             form = payload.get("form")
             when = saved_at.astimezone().strftime("%H:%M")
             if not isinstance(form, dict) or form == self._clean_form:
                 self._clear_buffer()  # nothing in it that is not saved already
-            elif newer:
+            elif newer or isinstance(payload.get("base_version"), int):
+                # With the version it was typed on, a buffer is restored even when the
+                # record changed since: saving it then shows both versions side by side.
                 self._fill(form)
                 base = payload.get("base_version")
                 self._expected_version = base if isinstance(base, int) else view.version
+                if isinstance(payload.get("base_form"), dict):
+                    self._base_form = payload["base_form"]
                 self._buffered_form = self._read_form()
-                self._notice(f"Restored unsaved changes from {when}. ctrl+s saves them; "
-                             "leaving offers to discard them.", "info")
+                changed = ("" if self._expected_version == view.version else
+                           f" The record was changed since (now version {view.version}): "
+                           "ctrl+s shows both versions.")
+                self._notice(f"Restored unsaved changes from {when}.{changed} ctrl+s saves "
+                             "them; leaving offers to discard them.", "info")
             else:
                 self._notice(f"Unsaved changes from {when} are older than the saved record "
                              "and were not applied.", "info")
@@ -448,7 +470,13 @@ class EditorScreen(Screen[None]):
 
     # --- reading and filling the form ------------------------------------------------------
 
-    def _fill(self, form: dict[str, Any]) -> None:
+    async def _refill(self, form: dict[str, Any]) -> None:
+        """Fill the form with another version and wait until its people rows are in place
+        (read before that, the form would still hold the old rows)."""
+        await self.query_one("#inventor-rows", Vertical).remove_children()
+        await self._fill(form)
+
+    def _fill(self, form: dict[str, Any]) -> AwaitMount:
         for name, _, kind in FIELDS:
             value = form.get(name, "")
             value = value if isinstance(value, str) else str(value)
@@ -466,13 +494,14 @@ class EditorScreen(Screen[None]):
                     widget.clear()
         rows = self.query_one("#inventor-rows", Vertical)
         rows.remove_children()
-        rows.mount_all(
+        mounted = rows.mount_all(
             InventorRow(str(e.get("person", "")), self._who(str(e.get("person", ""))),
                         str(e.get("role", "inventor")), str(e.get("contribution", "")))
             for e in form.get("inventors", [])
         )
         self._components = [str(c) for c in form.get("components", [])]
         self._update_status()
+        return mounted
 
     def _status_to_show(self, value: str) -> str:
         """The record's own status once counsel holds it, or when a restored form names one
@@ -594,28 +623,51 @@ class EditorScreen(Screen[None]):
                 self._clear_buffer()
             return
         self._buffered_form = form
-        self._write_buffer(form, self._expected_version)
+        self._write_buffer(form, self._expected_version, self._base_form)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-autosave")
-    def _write_buffer(self, form: dict[str, Any], base_version: int | None) -> None:
+    def _write_buffer(self, form: dict[str, Any], base_version: int | None,
+                      base_form: dict[str, Any] | None) -> None:
         from firstfile.services import drafts
 
         try:
             drafts.save_buffer(self.app.wait_store(), self.owner, self.disclosure_key,
-                               {"form": form, "base_version": base_version})
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
-                                      severity="warning", markup=False)
+                               {"form": form, "base_version": base_version,
+                                "base_form": base_form},
+                               actor=self.app.settings.actor)
+        except Exception as exc:  # whatever it was, the text stays on screen and is retried
+            self.app.call_from_thread(self._autosave_failed, form, str(exc))
+            return
+        self.app.call_from_thread(self._autosave_works)
+
+    def _autosave_failed(self, form: dict[str, Any], message: str) -> None:
+        if self._buffered_form == form:
+            self._buffered_form = None  # not written: the retry writes it again
+        if not self._autosave_failing:  # said once, next to what a failed save said
+            self._autosave_failing = True
+            self._notice(" ".join(filter(None, (
+                self._save_problem,
+                f"Autosave failed: {message}. Your text is kept on screen; autosave tries "
+                f"again every {self.AUTOSAVE_RETRY:g} s."))), "error")
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.AUTOSAVE_RETRY, self._autosave)
+
+    def _autosave_works(self) -> None:
+        if self._autosave_failing:
+            self._autosave_failing = False
+            self._notice("Autosaved again: your text is safe from a crash"
+                         + ("; ctrl+s saves it." if self._save_problem else "."), "info")
 
     def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
         """Clear in an app-level worker: it must finish even when this screen is closing."""
-        app, owner = self.app, self.owner
+        app, owner, actor = self.app, self.owner, self.app.settings.actor
 
         def clear() -> None:
             from firstfile.services import drafts
 
             try:
-                drafts.clear_buffer(app.wait_store(), owner)
+                drafts.clear_buffer(app.wait_store(), owner, actor=actor)
             finally:
                 if then is not None:
                     app.call_from_thread(then)
@@ -661,7 +713,9 @@ class EditorScreen(Screen[None]):
     def action_save(self) -> None:
         self._save(None)
 
-    def _save(self, after: Callable[[], None] | None) -> None:
+    def _save(self, after: Callable[[], None] | None, settled: str = "") -> None:
+        """Save the form; settled says how a clash with another save was settled (the
+        audit record keeps it)."""
         if self._saving or self._view is None:
             return
         form = self._read_form()
@@ -676,48 +730,98 @@ class EditorScreen(Screen[None]):
             # counsel's status stays as it is; the editor never moves it
             draft = replace(draft, status=self._view.status)
         self._saving = True
-        self._save_worker(form, draft, self._expected_version, after)
+        self._save_worker(form, draft, self._expected_version, after, settled)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-save")
     def _save_worker(self, form: dict[str, Any], draft: DisclosureDraft,
-                     expected_version: int | None, after: Callable[[], None] | None) -> None:
+                     expected_version: int | None, after: Callable[[], None] | None,
+                     settled: str) -> None:
+        from firstfile.domain.views import DisclosureView
         from firstfile.services import disclosures, drafts
         from firstfile.services.errors import Conflict, UserError, ValidationFailed
+        from firstfile.storage.engine import StoreError
 
         try:
             store = self.app.wait_store()
             view = disclosures.update_disclosure(
                 store, self.disclosure_key, draft, actor=self.app.settings.actor,
-                expected_version=expected_version,
+                expected_version=expected_version, over_conflict=settled,
             )
         except ValidationFailed as exc:
             self.app.call_from_thread(self._save_failed, exc.problems, "")
             return
         except Conflict as exc:
-            self.app.call_from_thread(self._save_failed, [], str(exc))
+            if isinstance(exc.current, DisclosureView):
+                self.app.call_from_thread(self._conflicted, form, exc.current, after)
+            else:
+                self.app.call_from_thread(self._save_failed, [], f"Not saved: {exc}.")
             return
-        except (UserError, RuntimeError) as exc:
-            self.app.call_from_thread(self._save_failed, [], f"Not saved: {exc}")
+        except (UserError, StoreError, RuntimeError) as exc:
+            self.app.call_from_thread(self._save_failed, [], f"Not saved: {exc}.")
+            return
+        except Exception as exc:  # shown, and ctrl+s keeps working afterwards
+            self.log.error("save failed", exc)
+            self.app.call_from_thread(self._save_failed, [],
+                                      f"Not saved ({type(exc).__name__}: {exc}).")
             return
         from sqlalchemy.exc import SQLAlchemyError
 
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
-        with suppress(SQLAlchemyError):
-            drafts.clear_buffer(store, self.owner)
+        with suppress(SQLAlchemyError, StoreError):
+            drafts.clear_buffer(store, self.owner, actor=self.app.settings.actor)
         self.app.call_from_thread(self._saved, view, form, after)
 
     def _save_failed(self, problems: list[Problem], message: str) -> None:
         self._saving = False
         if problems:
             self._show_problems(problems)
-            message = "Not saved: fix the fields marked in red (your text is kept)."
-        self._notice(message + " Your changes are kept and autosaved.", "error")
+            message = "Not saved: fix the fields marked in red."
+        self._save_problem = message + " Your text is kept; ctrl+s saves it again."
+        self._notice(self._save_problem, "error")
+
+    def _conflicted(self, form: dict[str, Any], current: DisclosureView,
+                    after: Callable[[], None] | None) -> None:
+        """Someone else saved since this form was opened: show both and ask what to do."""
+        from firstfile.services.disclosures import view_to_draft  # loaded by the worker
+
+        self._saving = False
+        theirs = draft_to_form(view_to_draft(current))
+        rows = differences(self._base_form or theirs, form, theirs, CONFLICT_FIELDS)
+
+        async def settle(choice: ConflictChoice | None) -> None:
+            if choice is None:
+                self._save_problem = (f"Not saved: {self.disclosure_key} was changed "
+                                      f"elsewhere (now version {current.version}). Your text "
+                                      "is kept; ctrl+s asks again.")
+                self._notice(self._save_problem, "error")
+                return
+            self._set_view(current)
+            if choice.how == TAKE_THEIRS:
+                await self._refill(theirs)
+                self._clean_form = self._base_form = self._read_form()
+                self._buffered_form = None
+                self._clear_buffer()
+                self._notice(f"Took version {current.version} from the record; your "
+                             "changes were dropped.", "info")
+                if after is not None:
+                    after()
+                return
+            if choice.how == MERGE:
+                await self._refill(merged(form, theirs, choice.use))
+            self._base_form = theirs  # what is saved now is measured against their version
+            self._save(after, "merged" if choice.how == MERGE else "kept mine")
+
+        if not rows:  # the other save holds exactly this text: nothing to ask
+            self.call_next(settle, ConflictChoice(MERGE))
+            return
+        self.app.push_screen(ConflictDialog(self.disclosure_key, current.version, rows), settle)
 
     def _saved(self, view: DisclosureView, form: dict[str, Any],
                after: Callable[[], None] | None) -> None:
         self._saving = False
-        self._clean_form = form
+        self._save_problem = ""
+        self._clean_form = self._base_form = form
         self._buffered_form = None
         self._set_view(view)
         self._notice("", "")

@@ -268,8 +268,8 @@ class EngagementScreen(Screen[None]):
         if item_id is None or vendor_key is None or checklist is None:
             self.notify("Pick a vendor with a checklist first.", severity="warning")
             return
-        from_status = next((line.state.status for line in checklist.lines
-                            if line.item.id == item_id), "open")
+        shown = next((line.state for line in checklist.lines if line.item.id == item_id), None)
+        from_status, version = (shown.status, shown.version) if shown else ("open", 0)
         if status == "done" and from_status == "done":
             status = "open"  # the same key again undoes it
 
@@ -279,7 +279,7 @@ class EngagementScreen(Screen[None]):
             line = engagements.update_item(
                 store, self.engagement_key, vendor_key, item_id,
                 engagements.ItemUpdate(status=status, reason=reason), actor=settings.actor,
-                templates_dir=settings.templates_dir)
+                templates_dir=settings.templates_dir, expected_version=version)
             return f"{line.item.title}: {line.state.status}"
 
         self._change(change)
@@ -344,8 +344,10 @@ class EngagementScreen(Screen[None]):
         if target is None:
             self.notify("The engagement is closed.", severity="warning")
             return
+        version = overview.version
         if target != "during" or not overview.blockers:
-            self._change(lambda store, settings: self._move(store, settings, target, False, ""))
+            self._change(lambda store, settings: self._move(store, settings, target, False, "",
+                                                            version))
             return
         listed = "\n".join(f"  {b}" for b in overview.blockers[:8])
         more = f"\n  and {len(overview.blockers) - 8} more" if len(overview.blockers) > 8 else ""
@@ -360,16 +362,18 @@ class EngagementScreen(Screen[None]):
         def reasoned(reason: str | None) -> None:
             if reason:
                 self._change(lambda store, settings: self._move(store, settings, target, True,
-                                                                reason))
+                                                                reason, version))
 
         self.app.push_screen(ConfirmDialog(question, yes="Move anyway", no="Cancel"), confirmed)
 
-    def _move(self, store: Any, settings: Any, target: str, override: bool, reason: str) -> str:
+    def _move(self, store: Any, settings: Any, target: str, override: bool, reason: str,
+              version: int) -> str:
         from firstfile.services import engagements
 
         change = engagements.change_phase(store, self.engagement_key, target,
                                           actor=settings.actor, override=override,
-                                          reason=reason, templates_dir=settings.templates_dir)
+                                          reason=reason, templates_dir=settings.templates_dir,
+                                          expected_version=version)
         note = " (override recorded)" if change.overridden else ""
         return f"{self.engagement_key}: {change.old} -> {change.new}{note}"
 
@@ -424,8 +428,12 @@ class EngagementScreen(Screen[None]):
         try:
             message = change(self.app.wait_store(), self.app.settings)
         except Exception as exc:  # a user mistake or a refused change: shown, not raised
+            from firstfile.services.errors import Conflict
+
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False,
                                       timeout=10)
+            if isinstance(exc, Conflict) and reload:  # changed elsewhere: show it as it is
+                self.app.call_from_thread(self.action_refresh)
             return
         self.app.call_from_thread(self._status, message)
         if reload:

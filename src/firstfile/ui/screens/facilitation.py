@@ -188,7 +188,7 @@ class FacilitationScreen(IdeaActions):
             view = sessions_service().get_session(store, self.session_ref)
             prompts, problems = sessions_service().session_prompts(
                 view, self.firstfile_app.settings.template_dirs)
-            sync = idea_sync(view.ref)
+            sync = idea_sync(view.ref, actor=self.actor())
             buffer = buffered_idea(store, view, sync)
         except (UserError, RuntimeError) as error:
             self.post_message(LoadFailed(str(error)))

@@ -134,8 +134,8 @@ class HomeScreen(Screen[None]):
             store = self.app.wait_store()
             summary = directory.home_summary(store)
             session_rows = sessions.list_sessions(store)
-            waiting = [p.disclosure_key for p in drafts.pending_buffers(store)
-                       if p.disclosure_key]
+            waiting = [p.disclosure_key for p in drafts.pending_buffers(
+                store, actor=self.app.settings.actor) if p.disclosure_key]
         except Exception as exc:  # shown in place of the summary; the app stays usable
             self.app.call_from_thread(self._show_error, str(exc))
             return

@@ -235,16 +235,19 @@ class ReviewQueueScreen(Screen[None]):
     def action_start_review(self) -> None:
         item = self._current()
         if item is not None:
-            self._move(item.state.key, "in-review")
+            self._move(item.state.key, "in-review", item.state.version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
-    def _move(self, key: str, target: str) -> None:
+    def _move(self, key: str, target: str, version: int) -> None:
         from firstfile.services import counsel
-        from firstfile.services.errors import UserError
+        from firstfile.services.errors import Conflict, UserError
 
         try:
             state = counsel.move_status(self.app.wait_store(), key, target,
-                                        actor=self.app.settings.actor)
+                                        actor=self.app.settings.actor, expected_version=version)
+        except Conflict as exc:
+            self._changed_elsewhere(key, exc)
+            return
         except UserError as exc:
             self.post_message(ActionDone(f"{key}: {exc}", error=True))
             return
@@ -255,11 +258,11 @@ class ReviewQueueScreen(Screen[None]):
         if item is None:
             return
         suggestion = item.state.suggestion
-        key = item.state.key
+        key, version = item.state.key, item.state.version
 
         def chosen(result: DecisionInput | None) -> None:
             if result is not None:
-                self._decide(key, result)
+                self._decide(key, result, version)
 
         self.app.push_screen(
             DecisionDialog(key, suggestion.decision if suggestion else "",
@@ -268,17 +271,28 @@ class ReviewQueueScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
-    def _decide(self, key: str, result: DecisionInput) -> None:
+    def _decide(self, key: str, result: DecisionInput, version: int) -> None:
         from firstfile.services import counsel
-        from firstfile.services.errors import UserError
+        from firstfile.services.errors import Conflict, UserError
 
         try:
             counsel.record_decision(self.app.wait_store(), key, result.decision,
-                                    result.rationale, actor=self.app.settings.actor)
+                                    result.rationale, actor=self.app.settings.actor,
+                                    expected_version=version)
+        except Conflict as exc:
+            self._changed_elsewhere(key, exc)
+            return
         except UserError as exc:
             self.post_message(ActionDone(f"{key}: {exc}", error=True))
             return
         self.post_message(ActionDone(f"{key}: {decision_label(result.decision)}"))
+
+    def _changed_elsewhere(self, key: str, exc: Exception) -> None:
+        """Another user changed the disclosure since the queue was read: say so, show it as it
+        is now (nothing was written)."""
+        self.post_message(ActionDone(f"{key}: {exc}; the queue now shows it as it is",
+                                     error=True))
+        self.app.call_from_thread(self._load)
 
     def action_bundle(self) -> None:
         bar = self.query_one("#queue-progress", ProgressBar)

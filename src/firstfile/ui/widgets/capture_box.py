@@ -36,9 +36,9 @@ def buffer_owner(session_ref: str) -> str:
     return f"session:{session_ref}"
 
 
-def idea_sync(session_ref: str) -> BufferSync:
-    """The autosave of the idea typed in session ENGAGEMENT/SESSION."""
-    return BufferSync(buffer_owner(session_ref), delay=AUTOSAVE_DELAY,
+def idea_sync(session_ref: str, *, actor: str) -> BufferSync:
+    """The autosave of the idea actor types in session ENGAGEMENT/SESSION."""
+    return BufferSync(buffer_owner(session_ref), actor=actor, delay=AUTOSAVE_DELAY,
                       keeps_nothing=lambda payload: not str(payload.get("text", "")).strip())
 
 
@@ -53,9 +53,10 @@ def buffered_idea(store: Store, view: SessionView,
     from sqlalchemy.exc import SQLAlchemyError
 
     from firstfile.services import drafts
+    from firstfile.storage.engine import StoreError
 
     try:
-        buffer = drafts.load_buffer(store, sync.owner)
+        buffer = drafts.load_buffer(store, sync.owner, actor=sync.actor)
         if buffer is None:
             return None
         text = buffer[0].get("text")
@@ -63,7 +64,7 @@ def buffered_idea(store: Store, view: SessionView,
         if not isinstance(text, str) or not text.strip() or clean_text(text).strip() in entered:
             sync.clear_stale(store)
             return None
-    except SQLAlchemyError:
+    except (SQLAlchemyError, StoreError):
         return None
     return buffer
 

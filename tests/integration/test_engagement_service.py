@@ -15,7 +15,7 @@ from firstfile.services import engagements as svc
 from firstfile.services.errors import Conflict, NotFound, UserError
 from firstfile.services.importer import import_document
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import AuditEvent
+from firstfile.storage.tables import AuditEvent, Component, ComponentDecision
 
 BMS = "bms48-shenzhen"
 AQ7 = "aq7-second-cm"
@@ -184,7 +184,9 @@ def test_the_guide_is_derived_from_the_sample_data(samples: Store) -> None:
     assert steps["pre-extract"].done  # the sample holds a pre-engagement session
     assert not steps["during-session"].done
     assert not steps["pre-firewall"].done
-    svc.set_firewalled(samples, BMS, "soc-estimator", True, actor="t")
+    with samples.write() as db:
+        soc = db.execute(select(Component).where(Component.key == "soc-estimator")).scalar_one()
+        db.merge(ComponentDecision(component_id=soc.id, disposition="firewall", decided_by="t"))
     overview = svc.engagement_overview(samples, BMS, today=date(2026, 6, 1))
     assert next(s for p in overview.guide for s in p.steps if s.step.id == "pre-firewall").done
 

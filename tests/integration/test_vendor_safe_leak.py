@@ -24,7 +24,13 @@ from firstfile.rendering.safe_files import ExportError
 from firstfile.resources import shipped_templates
 from firstfile.services import engagements as svc
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import Component, Disclosure, Engagement, Person
+from firstfile.storage.tables import (
+    Component,
+    ComponentDecision,
+    Disclosure,
+    Engagement,
+    Person,
+)
 from tests.integration.test_engagement_service import import_samples
 
 BMS = "bms48-shenzhen"
@@ -47,7 +53,8 @@ def seed_sentinels(store: Store) -> dict[str, str]:
         for component in db.execute(select(Component).where(
                 Component.engagement_id == engagement.id)).scalars():
             if component.key == "soc-estimator":
-                component.firewalled = True
+                db.merge(ComponentDecision(component_id=component.id, disposition="firewall",
+                                           reason="", decided_by="seed"))
                 component.name = found["firewalled component"] = sentinel("firewalled")
             else:
                 component.name = found[f"component {component.key}"] = sentinel(

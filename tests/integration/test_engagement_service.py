@@ -12,10 +12,11 @@ from sqlalchemy import select
 from firstfile.interchange.reader import read_document
 from firstfile.resources import sample_sessions
 from firstfile.services import engagements as svc
+from firstfile.services import risk
 from firstfile.services.errors import Conflict, NotFound, UserError
 from firstfile.services.importer import import_document
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import AuditEvent, Component, ComponentDecision
+from firstfile.storage.tables import AuditEvent
 
 BMS = "bms48-shenzhen"
 AQ7 = "aq7-second-cm"
@@ -184,9 +185,8 @@ def test_the_guide_is_derived_from_the_sample_data(samples: Store) -> None:
     assert steps["pre-extract"].done  # the sample holds a pre-engagement session
     assert not steps["during-session"].done
     assert not steps["pre-firewall"].done
-    with samples.write() as db:
-        soc = db.execute(select(Component).where(Component.key == "soc-estimator")).scalar_one()
-        db.merge(ComponentDecision(component_id=soc.id, disposition="firewall", decided_by="t"))
+    risk.withdraw_decision(samples, BMS, "soc-estimator", actor="t")
+    risk.decide(samples, BMS, "soc-estimator", "firewall", actor="t")
     overview = svc.engagement_overview(samples, BMS, today=date(2026, 6, 1))
     assert next(s for p in overview.guide for s in p.steps if s.step.id == "pre-firewall").done
 

@@ -141,7 +141,7 @@ def show(
             decided += " (against)"
         rows.append(
             (
-                "  " * c.depth + c.key,
+                "· " * c.depth + c.key,  # a dot per level: print_rows trims leading spaces
                 "/".join(str(v) for v in c.assessment.values),
                 c.recommendation.disposition,
                 decided,

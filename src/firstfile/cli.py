@@ -144,7 +144,8 @@ def _import_files(settings: Settings, files: list[Path]) -> None:
         for path, document in documents:
             for warning in document.warnings:
                 typer.echo(f"warning: {warning}", err=True)
-            report = import_document(store, document, actor=settings.actor, source=path.name)
+            report = import_document(store, document, actor=settings.actor, source=path.name,
+                                     templates_dir=settings.templates_dir)
             typer.echo(report.summary())
 
 

@@ -12,19 +12,24 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from firstfile.domain.disclosure import Problem, errors, validate
+from firstfile.domain.risk.vendor_risk import safeguard_items
 from firstfile.domain.sessions import PARKED
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.interchange.document import InterchangeDocument, SessionDoc
 from firstfile.services import disclosures as disclosure_service
+from firstfile.services import interchange_risk
+from firstfile.services.agreements import checklist_items
 from firstfile.services.errors import ValidationFailed
 from firstfile.storage import audit, upserts
 from firstfile.storage.engine import Store
+from firstfile.storage.risk_queries import find_component_row
 from firstfile.storage.tables import (
     Component,
     ComponentVendor,
@@ -64,16 +69,23 @@ class ImportReport:
 
 
 def import_document(
-    store: Store, doc: InterchangeDocument, *, actor: str, source: str = ""
+    store: Store, doc: InterchangeDocument, *, actor: str, source: str = "",
+    templates_dir: Path | None = None,
 ) -> ImportReport:
-    """Write doc into the database in one transaction; see the module docstring."""
+    """Write doc into the database in one transaction; see the module docstring.
+
+    templates_dir is the user's template folder: its agreement checklist says which
+    safeguards are checklist terms (services/interchange_risk.py).
+    """
     report = ImportReport(source=source or doc.engagement.key)
+    term_items = safeguard_items(checklist_items(templates_dir).items)
     with store.write() as db:
-        _import(db=db, doc=doc, actor=actor, report=report)
+        _import(db=db, doc=doc, actor=actor, report=report, term_items=term_items)
     return report
 
 
-def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: ImportReport) -> None:
+def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: ImportReport,
+            term_items: dict[str, str]) -> None:
     e = doc.engagement
     engagement, outcome = upserts.upsert(
         db=db, model=Engagement, match={"key": e.key},
@@ -112,11 +124,13 @@ def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: Import
 
     component_ids: dict[str, int] = {}
     for c in doc.components:
+        stored = find_component_row(db=db, engagement_id=engagement.id or 0, key=c.key)
         component, outcome = upserts.upsert(
             db=db, model=Component, match={"engagement_id": engagement.id, "key": c.key},
             values={"name": c.name, "kind": c.kind, "value_add": c.value_add,
                     "differentiation": c.differentiation,
-                    "reverse_engineering_difficulty": c.reverse_engineering_difficulty},
+                    "reverse_engineering_difficulty": c.reverse_engineering_difficulty,
+                    **interchange_risk.assessment_values(stored, c)},
             actor=actor, entity="component", entity_key=f"{e.key}/{c.key}",
         )
         assert component.id is not None
@@ -126,6 +140,9 @@ def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: Import
                             vendor_id=_vendor_id(db, vendor_ids, vendor_key)):
                 outcome = "updated" if outcome == "unchanged" else outcome
         report.count("component", outcome)
+    interchange_risk.import_parts(db=db, engagement=engagement, doc=doc,
+                                  component_ids=component_ids, vendor_ids=vendor_ids,
+                                  term_items=term_items, actor=actor, report=report)
 
     for s in doc.sessions:
         _import_session(db=db, engagement=engagement, s=s, actor=actor, report=report,

@@ -124,21 +124,27 @@ def safeguards(
     """vendor key -> its recorded safeguards in the order of SAFEGUARD_KINDS: the terms from
     their checklist items, the others from their own table. A kind never recorded is left out
     (it is open)."""
+    return {vendor: [safeguard for safeguard, _who in recorded]
+            for vendor, recorded in safeguard_records(
+                db=db, engagement_id=engagement_id, term_items=term_items).items()}
+
+
+def safeguard_records(
+    *, db: Session, engagement_id: int, term_items: Mapping[str, str]
+) -> dict[str, list[tuple[Safeguard, str]]]:
+    """safeguards, each with who settled it (two queries)."""
     kind_of_item = {item: kind for kind, item in term_items.items()}
-    found: dict[str, dict[str, Safeguard]] = {}
+    found: dict[str, dict[str, tuple[Safeguard, str]]] = {}
     if kind_of_item:
         for row, vendor_key in db.execute(
             select(AgreementItem, col(Vendor.key))
             .join(Vendor, col(Vendor.id) == col(AgreementItem.vendor_id))
-            .where(
-                col(AgreementItem.engagement_id) == engagement_id,
-                col(AgreementItem.item_id).in_(list(kind_of_item)),
-            )
+            .where(col(AgreementItem.engagement_id) == engagement_id,
+                   col(AgreementItem.item_id).in_(list(kind_of_item)))
         ):
             kind = kind_of_item[row.item_id]
-            found.setdefault(vendor_key, {})[kind] = Safeguard(
-                kind, row.status, row.done_on, row.evidence, row.reason
-            )
+            found.setdefault(vendor_key, {})[kind] = (
+                Safeguard(kind, row.status, row.done_on, row.evidence, row.reason), row.who)
     for row, vendor_key in db.execute(
         select(VendorSafeguard, col(Vendor.key))
         .join(Vendor, col(Vendor.id) == col(VendorSafeguard.vendor_id))
@@ -146,12 +152,12 @@ def safeguards(
     ):
         if row.kind in term_items:
             continue  # the checklist item is the record of a term
-        found.setdefault(vendor_key, {})[row.kind] = Safeguard(
-            row.kind, row.status, row.done_on, row.evidence, row.reason
-        )
+        found.setdefault(vendor_key, {})[row.kind] = (
+            Safeguard(row.kind, row.status, row.done_on, row.evidence, row.reason), row.who)
     order = {kind: i for i, kind in enumerate(SAFEGUARD_KINDS)}
     return {
-        vendor: sorted(kinds.values(), key=lambda s: (order.get(s.kind, len(order)), s.kind))
+        vendor: sorted(kinds.values(),
+                       key=lambda r: (order.get(r[0].kind, len(order)), r[0].kind))
         for vendor, kinds in found.items()
     }
 
@@ -198,10 +204,14 @@ def critical_sets(*, db: Session, engagement_id: int) -> list[CriticalSet]:
 
 def tactic_states(*, db: Session, engagement_id: int) -> list[TacticState]:
     """The recorded design-tactic actions of the engagement's components."""
+    return [state for state, _who in tactic_records(db=db, engagement_id=engagement_id)]
+
+
+def tactic_records(*, db: Session, engagement_id: int) -> list[tuple[TacticState, str]]:
+    """tactic_states, each with who settled it, by component, vendor and tactic."""
     return [
-        TacticState(
-            component_key, vendor_key, row.tactic, row.status, row.done_on, row.evidence, row.reason
-        )
+        (TacticState(component_key, vendor_key, row.tactic, row.status, row.done_on,
+                     row.evidence, row.reason), row.who)
         for row, component_key, vendor_key in db.execute(
             select(TacticAction, col(Component.key), col(Vendor.key))
             .join(Component, col(Component.id) == col(TacticAction.component_id))

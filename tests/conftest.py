@@ -121,3 +121,22 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(str(tmp_path / "firstfile.db"))
     yield opened
     opened.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a database with nothing in it, not even the schema (db_url's PostgreSQL
+    databases are copies of a migrated one)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    server = request.getfixturevalue("pg_server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
+        pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
+    name = f"firstfile_old_{uuid.uuid4().hex[:12]}"
+    server._execute(f'CREATE DATABASE "{name}"')
+    server.created.append(name)
+    yield server.url_for(name)
+    server.drop(name)

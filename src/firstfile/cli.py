@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from firstfile.commands import counsel, engagements, roles, sessions
+from firstfile.commands import counsel, engagements, risk, roles, sessions
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
@@ -49,6 +49,33 @@ app.add_typer(export_app, name="export")
 # Commands of the later workflows live in firstfile/commands/, one module each.
 for _module in (sessions, counsel, engagements, roles):
     _module.register(app, export_app)
+
+# The outsourcing-risk analysis: `firstfile risk ENGAGEMENT` shows it, the rest record it.
+risk_app = typer.Typer(
+    cls=risk.RiskGroup,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Outsourcing risk: what to keep in-house, what each vendor sees, the best split. "
+    "`firstfile risk ENGAGEMENT` shows the picture.",
+)
+risk_components_app = typer.Typer(help="Add components to the tree, rename them.",
+                                  pretty_exceptions_enable=False)
+risk_sets_app = typer.Typer(help="Critical sets: components that together reveal a subsystem.",
+                            pretty_exceptions_enable=False)
+for _name, _command in (("show", risk.show), ("split", risk.split), ("score", risk.score),
+                        ("move", risk.move), ("decide", risk.decide), ("assign", risk.assign),
+                        ("unassign", risk.unassign), ("pin", risk.pin),
+                        ("safeguard", risk.safeguard), ("action", risk.action),
+                        ("history", risk.history)):
+    risk_app.command(_name)(_command)
+risk_components_app.command("add")(risk.component_add)
+risk_components_app.command("set")(risk.component_set)
+for _name, _command in (("create", risk.set_create), ("add", risk.set_add),
+                        ("remove", risk.set_remove), ("delete", risk.set_delete)):
+    risk_sets_app.command(_name)(_command)
+risk_app.add_typer(risk_components_app, name="component")
+risk_app.add_typer(risk_sets_app, name="set")
+app.add_typer(risk_app, name="risk")
 
 
 @app.callback(invoke_without_command=True)
@@ -170,7 +197,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                 report = import_document(store, document, actor=settings.actor,
                                          source=path.name, policy=policy,
                                          group_size=group_size, progress=_show_progress,
-                                         checked=True)
+                                         checked=True, templates_dir=settings.templates_dir)
             except (DBAPIError, OSError) as exc:
                 # The files before this one are written (their summaries are above): say
                 # exactly what of this one is not.

@@ -52,6 +52,12 @@ def test_phase_change_is_refused_then_overridden_with_a_reason(store: Store) -> 
 
 def test_checklist_set_show_and_the_guide(store: Store) -> None:
     import_samples(store)
+    # The sample's restriction of Bayan is reopened: the competitor flag comes back.
+    code, _, err = invoke(store, "checklist", "set", AQ7, "bayan-ems", "field-of-business",
+                          "open")
+    assert code == 0, err
+    code, out, _ = invoke(store, "engagements", "show", AQ7, "--json")
+    assert "competitor-not-restricted" in {f["kind"] for f in json.loads(out)["flags"]}
     code, _, err = invoke(store, "checklist", "set", AQ7, "bayan-ems", "field-of-business",
                           "done", "--evidence", "MSA schedule F", "--date", "2026-06-02")
     assert code == 0, err

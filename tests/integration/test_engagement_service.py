@@ -12,6 +12,7 @@ from sqlalchemy import select
 from firstfile.interchange.reader import read_document
 from firstfile.resources import sample_sessions
 from firstfile.services import engagements as svc
+from firstfile.services import risk
 from firstfile.services.errors import Conflict, NotFound, UserError
 from firstfile.services.importer import import_document
 from firstfile.storage.engine import Store
@@ -60,23 +61,41 @@ def test_competitor_terms_follow_the_imported_competitors(samples: Store) -> Non
 
 def test_the_sample_cross_checks(samples: Store) -> None:
     flags = svc.cross_checks(samples, engagement_key=BMS)
+    # Huaxin holds every part of cell balancing (afe-board, bms-firmware, eol-station): on the
+    # engagement and on each disclosure about a part of it.
     assert {(f.kind, f.vendor_key, f.disclosure_key) for f in flags} == {
         ("joint-ip-not-agreed", "huaxin-pcba", "FF-2026-0002"),
         ("competitor-not-restricted", "huaxin-pcba", ""),
+        ("could-reproduce", "huaxin-pcba", ""),
+        ("could-reproduce", "huaxin-pcba", "FF-2026-0002"),
+        ("could-reproduce", "huaxin-pcba", "FF-2026-0003"),
+        ("could-reproduce", "huaxin-pcba", "FF-2026-0004"),
     }
-    assert [f.disclosure_key for f in svc.disclosure_flags(samples, "FF-2026-0002")] == [
-        "FF-2026-0002"]
-    assert svc.disclosure_flags(samples, "FF-2026-0001") == []  # not joint
+    assert [f.kind for f in svc.disclosure_flags(samples, "FF-2026-0002")] == [
+        "could-reproduce", "joint-ip-not-agreed"]
+    # About the estimator only: not joint, not part of the set.
+    assert svc.disclosure_flags(samples, "FF-2026-0001") == []
 
 
 def test_completing_the_joint_ip_item_clears_the_disclosure_flag(samples: Store) -> None:
     svc.update_item(samples, BMS, "huaxin-pcba", "joint-ip-ownership",
                     svc.ItemUpdate(status="done", evidence="NNN of 2026-02-20, clause 7"),
                     actor="maria", today=date(2026, 3, 1))
-    assert svc.disclosure_flags(samples, "FF-2026-0002") == []
+    assert [f.kind for f in svc.disclosure_flags(samples, "FF-2026-0002")] == [
+        "could-reproduce"]
     svc.update_item(samples, BMS, "huaxin-pcba", "exclusivity", svc.ItemUpdate(status="done"),
                     actor="maria")
+    # What is left is the split: Huaxin still holds the whole of cell balancing.
+    assert {f.kind for f in svc.cross_checks(samples, engagement_key=BMS)} == {
+        "could-reproduce"}
+    risk.unassign(samples, BMS, "bms-firmware", "huaxin-pcba", actor="maria")
     assert svc.cross_checks(samples, engagement_key=BMS) == []
+
+
+def tlaquepaque_items(store: Store) -> list[AuditEvent]:
+    """The checklist records of Tlaquepaque (the sample's Bayan safeguards are others)."""
+    return [e for e in audit_rows(store, "agreement-item", AQ7)
+            if json.loads(e.changes)["vendor"][0] == "tlaquepaque-ems"]
 
 
 def test_an_item_update_keeps_status_evidence_date_and_who_with_an_audit_record(
@@ -91,7 +110,7 @@ def test_an_item_update_keeps_status_evidence_date_and_who_with_an_audit_record(
     stored = svc.vendor_checklist(samples, AQ7, "tlaquepaque-ems")
     tooling = next(x for x in stored.lines if x.item.id == "tooling")
     assert tooling.state == line.state
-    [event] = [e for e in audit_rows(samples, "agreement-item", AQ7)]
+    [event] = tlaquepaque_items(samples)
     changes = json.loads(event.changes)
     assert event.actor == "rfischer"
     assert changes["status"] == ["open", "done"]
@@ -101,7 +120,7 @@ def test_an_item_update_keeps_status_evidence_date_and_who_with_an_audit_record(
     # The same update again changes nothing and writes no audit record.
     svc.update_item(samples, AQ7, "tlaquepaque-ems", "tooling",
                     svc.ItemUpdate(status="done"), actor="rfischer")
-    assert len(audit_rows(samples, "agreement-item", AQ7)) == 1
+    assert len(tlaquepaque_items(samples)) == 1
     # Reopening clears the date.
     reopened = svc.update_item(samples, AQ7, "tlaquepaque-ems", "tooling",
                                svc.ItemUpdate(status="open"), actor="rfischer")
@@ -183,10 +202,15 @@ def test_the_guide_is_derived_from_the_sample_data(samples: Store) -> None:
     steps = {s.step.id: s for p in overview.guide for s in p.steps}
     assert steps["pre-extract"].done  # the sample holds a pre-engagement session
     assert not steps["during-session"].done
-    assert not steps["pre-firewall"].done
-    svc.set_firewalled(samples, BMS, "soc-estimator", True, actor="t")
+    # The estimator is decided to stay in-house and no vendor has it.
+    assert steps["pre-firewall"].done
+    assert steps["pre-firewall"].detail == "1 of 6 components kept in-house"
+    # Huaxin holding the whole of cell balancing keeps the split undone.
+    assert not steps["pre-split"].done and "cell balancing" in steps["pre-split"].detail
+    risk.withdraw_decision(samples, BMS, "soc-estimator", actor="t")
     overview = svc.engagement_overview(samples, BMS, today=date(2026, 6, 1))
-    assert next(s for p in overview.guide for s in p.steps if s.step.id == "pre-firewall").done
+    assert not next(s for p in overview.guide for s in p.steps
+                    if s.step.id == "pre-firewall").done
 
 
 def test_vendor_crud_is_audited(store: Store) -> None:

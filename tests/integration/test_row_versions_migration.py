@@ -35,9 +35,9 @@ def _old_database(db_url: str) -> None:
     old.dispose()
 
 
-def test_existing_records_start_at_version_1_and_are_guarded(db_url: str) -> None:
-    _old_database(db_url)
-    store = open_store(db_url)
+def test_existing_records_start_at_version_1_and_are_guarded(empty_db_url: str) -> None:
+    _old_database(empty_db_url)
+    store = open_store(empty_db_url)
     try:
         assert current_revision(store) == HEAD_REVISION
         with store.read() as db:

@@ -12,6 +12,7 @@ in an overriding items file in the user's template folder.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,17 @@ from firstfile.rendering.checklist_export import export_checklist, render_checkl
 from firstfile.rendering.safe_files import ExportError
 from firstfile.resources import shipped_templates
 from firstfile.services import engagements as svc
+from firstfile.services import risk, risk_safeguards, risk_sets
 from firstfile.services.checklist_items import load_items
+from firstfile.services.risk_safeguards import ActionUpdate
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import Component, Disclosure, Engagement, Person
+from firstfile.storage.tables import (
+    Component,
+    ComponentDecision,
+    Disclosure,
+    Engagement,
+    Person,
+)
 from tests.integration.test_engagement_service import import_samples
 
 BMS = "bms48-shenzhen"
@@ -50,7 +59,8 @@ def seed_sentinels(store: Store) -> dict[str, str]:
         for component in db.execute(select(Component).where(
                 Component.engagement_id == engagement.id)).scalars():
             if component.key == "soc-estimator":
-                component.firewalled = True
+                db.merge(ComponentDecision(component_id=component.id, disposition="firewall",
+                                           reason="", decided_by="seed"))
                 component.name = found["firewalled component"] = sentinel("firewalled")
             else:
                 component.name = found[f"component {component.key}"] = sentinel(
@@ -88,7 +98,66 @@ def seed_sentinels(store: Store) -> dict[str, str]:
                                    internal_note=sentinel("nanote")),
                     actor=found["actor"], today=TODAY)
     found["na note"] = sentinel("nanote")
+    found.update(seed_risk_sentinels(store))
     return found
+
+
+def seed_risk_sentinels(store: Store) -> dict[str, str]:
+    """A sentinel in every internal field of the outsourcing-risk analysis: score reasons and
+    assessor, a decision's reason and who made it, a critical set's key, name and note,
+    safeguard evidence and reasons (a checklist term and one recorded on its own), and
+    design-tactic evidence and reasons."""
+    found: dict[str, str] = {}
+    names = ("value add reason", "differentiation reason", "reverse engineering reason",
+             "assessor")
+    for name in names:
+        found[name] = sentinel(name.replace(" ", ""))
+    risk.rescore_component(store, BMS, "afe-board", risk.ScoreChange(
+        value_add=4, value_add_reason=found["value add reason"],
+        differentiation=4, differentiation_reason=found["differentiation reason"],
+        reverse_engineering_difficulty=3,
+        reverse_engineering_difficulty_reason=found["reverse engineering reason"],
+        assessor=found["assessor"]), actor="seed", today=TODAY)
+    found["decision reason"] = sentinel("decisionreason")
+    found["decided by"] = sentinel("decidedby")
+    risk.decide(store, BMS, "eol-station", "outsource-with-safeguards",
+                reason=found["decision reason"], decided_by=found["decided by"], actor="seed",
+                today=TODAY)
+    found["critical set key"] = sentinel("setkey").lower()
+    found["critical set name"] = sentinel("setname")
+    found["critical set note"] = sentinel("setnote")
+    risk_sets.create_critical_set(
+        store, BMS, found["critical set key"], name=found["critical set name"],
+        members=["afe-board", "bms-firmware", "eol-station"], note=found["critical set note"],
+        actor="seed")
+    for kind, name in (("premium-rate", "premium rate evidence"),
+                       ("exclusivity", "exclusivity evidence")):
+        found[name] = sentinel(name.replace(" ", ""))
+        risk_safeguards.record_safeguard(
+            store, BMS, TARGET, kind, ActionUpdate("done", evidence=found[name]), actor="seed",
+            today=TODAY)
+    found["safeguard reason"] = sentinel("safeguardreason")
+    risk_safeguards.record_safeguard(
+        store, BMS, "tamsui-embedded", "premium-rate",
+        ActionUpdate("not-applicable", reason=found["safeguard reason"]), actor="seed",
+        today=TODAY)
+    risk.assign(store, BMS, "soc-estimator", TARGET, actor="seed", pinned=True)
+    found["tactic evidence"] = sentinel("tacticevidence")
+    found["tactic reason"] = sentinel("tacticreason")
+    risk_safeguards.record_tactic(
+        store, BMS, "soc-estimator", TARGET, "tracer",
+        ActionUpdate("done", evidence=found["tactic evidence"]), actor="seed", today=TODAY)
+    risk_safeguards.record_tactic(
+        store, BMS, "soc-estimator", TARGET, "onshore-servers",
+        ActionUpdate("not-applicable", reason=found["tactic reason"]), actor="seed",
+        today=TODAY)
+    return found
+
+
+RISK_FIELDS = ("value add reason", "differentiation reason", "reverse engineering reason",
+               "assessor", "decision reason", "decided by", "critical set key",
+               "critical set name", "critical set note", "premium rate evidence",
+               "exclusivity evidence", "safeguard reason", "tactic evidence", "tactic reason")
 
 
 def zip_text(data: bytes) -> dict[str, str]:
@@ -125,6 +194,18 @@ def test_the_vendor_docx_and_markdown_leak_no_internal_field(store: Store) -> No
     assert "NNN - non-use" in body
     # The term ruled out (not applicable) is not put to the vendor.
     assert "Licensing incentives" not in body and "Licensing incentives" not in markdown
+
+
+def test_every_risk_sentinel_is_recorded_where_the_internal_analysis_reads_it(
+    store: Store,
+) -> None:
+    # The scan above looks for these; here they are shown to be in the data it was made from.
+    sentinels = seed_sentinels(store)
+    recorded = repr(risk.risk_inputs(store, BMS))
+    picture = json.dumps(risk.assessment(store, BMS).as_json(), ensure_ascii=False)
+    for field in RISK_FIELDS:
+        assert sentinels[field] in recorded, field
+        assert sentinels[field] in picture or field == "critical set note", field
 
 
 def test_the_internal_docx_carries_the_same_sentinels(store: Store) -> None:

@@ -57,6 +57,18 @@ def test_sample_has_what_a_demo_needs(path: Path) -> None:
         for score in (component.value_add, component.differentiation,
                       component.reverse_engineering_difficulty):
             assert 1 <= score <= 5
+        # Every score has its reason, and the assessment its assessor and date.
+        assert component.value_add_reason and component.differentiation_reason
+        assert component.reverse_engineering_difficulty_reason
+        assert component.assessor and component.assessed_on is not None
+    # The outsourcing-risk demo: a tree, a critical set, decisions, a pin, and a vendor
+    # serving a competitor whose safeguards are only partly in place.
+    assert any(c.parent for c in doc.components)
+    assert doc.critical_sets and all(len(s.members) >= 2 for s in doc.critical_sets)
+    assert any(c.decision for c in doc.components) and any(c.pinned for c in doc.components)
+    serving = [v for v in doc.vendors if v.competitors]
+    assert any(v.safeguards and any(s.status != "done" for s in v.safeguards)
+               for v in serving)
 
 
 def test_samples_do_not_share_disclosure_keys() -> None:

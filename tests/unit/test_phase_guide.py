@@ -23,6 +23,7 @@ from firstfile.domain.phase_guide import (
     step_definition,
     step_state,
 )
+from firstfile.domain.risk.exposure import CriticalSet
 
 TODAY = date(2026, 6, 30)
 ITEMS = (
@@ -63,25 +64,41 @@ def test_the_engagement_phase_is_the_current_one() -> None:
     assert not any(g.current for g in phase_guide(facts(phase="closed"), TODAY))
 
 
-def test_firewall_needs_a_firewalled_component_that_no_vendor_holds() -> None:
+def test_firewall_needs_a_component_decided_in_house_that_no_vendor_holds() -> None:
     assert state("pre-firewall", facts())[0] is False
-    open_parts = [ComponentFacts("afe", "AFE", False, ("a",))]
-    assert state("pre-firewall", facts(components=open_parts))[0] is False
-    walled = [*open_parts, ComponentFacts("soc", "SoC estimator", True)]
+    open_parts = [ComponentFacts("afe", "AFE", "", ("a",))]
+    done, detail = state("pre-firewall", facts(components=open_parts))
+    assert not done and detail == "none of 1 components is decided to be kept in-house"
+    # A decision to outsource is not one to keep in-house.
+    outsourced = [ComponentFacts("afe", "AFE", "outsource", ("a",))]
+    assert state("pre-firewall", facts(components=outsourced))[0] is False
+    walled = [*open_parts, ComponentFacts("soc", "SoC estimator", "firewall")]
     assert state("pre-firewall", facts(components=walled)) == (
-        True, "1 of 2 components firewalled")
-    leaked = [*open_parts, ComponentFacts("soc", "SoC estimator", True, ("b",))]
+        True, "1 of 2 components kept in-house")
+    leaked = [*open_parts, ComponentFacts("soc", "SoC estimator", "firewall", ("b",))]
     done, detail = state("pre-firewall", facts(components=leaked))
-    assert not done and "SoC estimator" in detail and "Beta" in detail
+    assert not done and detail == "SoC estimator is to be kept in-house but is assigned to Beta"
 
 
 def test_split_fails_when_one_vendor_sees_every_outsourced_component() -> None:
-    one_sees_all = [ComponentFacts("x", "X", False, ("a", "b")), ComponentFacts("y", "Y", False,
-                                                                                ("a",))]
+    one_sees_all = [ComponentFacts("x", "X", "", ("a", "b")), ComponentFacts("y", "Y", "",
+                                                                             ("a",))]
     done, detail = state("pre-split", facts(components=one_sees_all))
     assert not done and "Alpha" in detail
-    split = [ComponentFacts("x", "X", False, ("b",)), ComponentFacts("y", "Y", False, ("a",))]
+    split = [ComponentFacts("x", "X", "", ("b",)), ComponentFacts("y", "Y", "", ("a",))]
     assert state("pre-split", facts(components=split))[0] is True
+
+
+def test_split_fails_when_a_vendor_holds_a_whole_critical_set() -> None:
+    parts = [ComponentFacts("afe", "AFE", "", ("a",)), ComponentFacts("fw", "FW", "", ("a",)),
+             ComponentFacts("jig", "Jig", "", ("b",))]
+    balancing = CriticalSet("cb", "cell balancing", ("afe", "fw"))
+    done, detail = state("pre-split", facts(components=parts, critical_sets=[balancing]))
+    assert not done
+    assert detail == "Alpha holds every part of cell balancing (afe and fw) and could reproduce it"
+    # Seeing a member only through another vendor is not holding it.
+    apart = [ComponentFacts("afe", "AFE", "", ("a",)), ComponentFacts("fw", "FW", "", ("b",))]
+    assert state("pre-split", facts(components=apart, critical_sets=[balancing]))[0] is True
 
 
 def test_session_steps_follow_the_sessions_held_in_each_phase() -> None:

@@ -241,7 +241,8 @@ class JointDisclosure:
 class Flag:
     """A cross-check that failed, shown on the vendor and (for joint IP) on the disclosure."""
 
-    kind: str  # JOINT_IP_FLAG or COMPETITOR_FLAG
+    # JOINT_IP_FLAG, COMPETITOR_FLAG, or the risk cross-checks of domain/risk/cross_checks.py
+    kind: str
     vendor_key: str
     vendor_name: str
     disclosure_key: str

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from firstfile.domain.checklist import Checklist, competitor_flags
+from firstfile.domain.risk.exposure import (
+    Assignment,
+    CriticalSet,
+    assigned_by_vendor,
+    critical_set_sights,
+)
+from firstfile.domain.risk.policy import listing
+from firstfile.domain.risk.vocabulary import FIREWALL
 from firstfile.domain.vocabulary import ENGAGEMENT_PHASES, PHASES
 
 # A draft left longer than this is an invention that is not moving towards a filing.
@@ -41,7 +49,8 @@ STEPS: tuple[StepDefinition, ...] = (
                    "filing set that covers where the product is made, sold and used.",
                    derived=False),
     StepDefinition("pre-split", "pre", 6, "Split the work across vendors",
-                   "No single vendor should see every outsourced component.", derived=True),
+                   "No single vendor should see every outsourced component, nor every part "
+                   "of a critical set.", derived=True),
     StepDefinition("pre-extract", "pre", 3, "Extract and file before outsourcing",
                    "Run a pre-engagement extraction session and file what it finds before the "
                    "design package goes out.", derived=True),
@@ -79,10 +88,18 @@ def step_definition(step_id: str) -> StepDefinition | None:
 
 @dataclass(frozen=True, slots=True)
 class ComponentFacts:
+    """A component, the user's decision for it ("" while there is none: the firewall
+    policy's recommendation applies) and the vendors it is assigned to."""
+
     key: str
     name: str
-    firewalled: bool
+    decision: str = ""  # one of domain.risk.vocabulary.DISPOSITIONS, or ""
     vendor_keys: tuple[str, ...] = ()
+
+    @property
+    def kept_in_house(self) -> bool:
+        """True when the user decided to keep the component in-house (firewall)."""
+        return self.decision == FIREWALL
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +126,7 @@ class EngagementFacts:
     phase: str
     vendor_names: Mapping[str, str]  # key -> name of every vendor on the engagement
     components: Sequence[ComponentFacts] = ()
+    critical_sets: Sequence[CriticalSet] = ()
     session_phases: Mapping[str, int] = field(default_factory=dict)  # phase -> sessions held
     disclosures: Sequence[DisclosureFacts] = ()
     checklists: Sequence[Checklist] = ()
@@ -177,19 +195,39 @@ def next_phase(phase: str) -> str | None:
 def _firewall(facts: EngagementFacts, _today: date) -> tuple[bool, str]:
     if not facts.components:
         return False, "no components recorded: break the product into components first"
-    walled = [c for c in facts.components if c.firewalled]
+    walled = [c for c in facts.components if c.kept_in_house]
     leaked = [c for c in walled if c.vendor_keys]
     if leaked:
         first = leaked[0]
         names = ", ".join(facts.vendor_names.get(k, k) for k in first.vendor_keys)
-        return False, f"firewalled component {first.name} is assigned to {names}"
+        return False, f"{first.name} is to be kept in-house but is assigned to {names}"
     if not walled:
-        return False, f"none of {len(facts.components)} components is firewalled"
-    return True, f"{len(walled)} of {len(facts.components)} components firewalled"
+        return False, (f"none of {len(facts.components)} components is decided to be kept "
+                       "in-house")
+    return True, f"{len(walled)} of {len(facts.components)} components kept in-house"
+
+
+def could_reproduce(facts: EngagementFacts) -> list[tuple[CriticalSet, str]]:
+    """(critical set, vendor key) for every vendor assigned every member of a critical set."""
+    held = assigned_by_vendor(
+        Assignment(c.key, vendor) for c in facts.components for vendor in c.vendor_keys
+    )
+    sights = critical_set_sights(facts.critical_sets, held)
+    return [
+        (critical, vendor)
+        for critical, sight in zip(facts.critical_sets, sights, strict=True)
+        for vendor in sight.could_reproduce
+    ]
 
 
 def _split(facts: EngagementFacts, _today: date) -> tuple[bool, str]:
-    outsourced = [c for c in facts.components if c.vendor_keys and not c.firewalled]
+    whole = could_reproduce(facts)
+    if whole:
+        critical, vendor = whole[0]
+        name = facts.vendor_names.get(vendor, vendor)
+        return False, (f"{name} holds every part of {critical.name} "
+                       f"({listing(critical.members)}) and could reproduce it")
+    outsourced = [c for c in facts.components if c.vendor_keys and not c.kept_in_house]
     if len(outsourced) < 2:
         return False, "fewer than two components assigned to vendors"
     everything = {c.key for c in outsourced}

@@ -28,6 +28,19 @@ class EngagementDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class SafeguardDoc:
+    """Where one of the article's safeguards against competitor work stands for a vendor in
+    this engagement (docs/RISK.md, section 6)."""
+
+    kind: str  # field-of-business | exclusivity | premium-rate | licensing-incentive
+    status: str  # open | in-progress | done | not-applicable
+    date: date | None = None  # when it came into force, or was ruled out
+    evidence: str = ""  # where the signed clause, rate card or licence is
+    reason: str = ""  # why it does not apply
+    who: str = ""  # who settled it
+
+
+@dataclass(frozen=True, slots=True)
 class VendorDoc:
     """A contract manufacturer, design firm, ODM or test house."""
 
@@ -38,6 +51,7 @@ class VendorDoc:
     competitors: tuple[str, ...] = ()  # names of competitors the vendor also serves
     nda_signed_on: date | None = None  # the NDA's term: signed ...
     nda_expires_on: date | None = None  # ... and when its confidentiality duty ends
+    safeguards: tuple[SafeguardDoc, ...] = ()  # in this engagement
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +65,32 @@ class PersonDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionDoc:
+    """What the user decided for a component, beside the firewall policy's recommendation."""
+
+    disposition: str  # firewall | outsource-with-safeguards | outsource
+    reason: str = ""  # why, when it goes against the recommendation
+    decided_by: str = ""
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDoc:
+    """Where one design tactic stands for a component kept in-house that a vendor touches."""
+
+    vendor: str  # vendor key
+    tactic: str  # a tactic id of the firewall policy: sealed-module, onshore-servers, tracer
+    status: str  # open | in-progress | done | not-applicable
+    date: date | None = None
+    evidence: str = ""
+    reason: str = ""
+    who: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ComponentDoc:
-    """A part of the product or process, scored 1-5 to decide what to keep in-house."""
+    """A node of the component tree, scored 1-5 (each score with its one-line reason) to
+    decide what to keep in-house, with the decision, assignments, pins and design tactics."""
 
     key: str
     name: str
@@ -61,6 +99,26 @@ class ComponentDoc:
     reverse_engineering_difficulty: int
     kind: str = ""
     vendors: tuple[str, ...] = ()  # vendor keys that see this component
+    parent: str = ""  # the component key of the subsystem it belongs to
+    value_add_reason: str = ""
+    differentiation_reason: str = ""
+    reverse_engineering_difficulty_reason: str = ""
+    assessor: str = ""
+    assessed_on: date | None = None
+    decision: DecisionDoc | None = None
+    pinned: tuple[str, ...] = ()  # of vendors: the assignments the best split keeps
+    actions: tuple[ActionDoc, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CriticalSetDoc:
+    """Components that together reveal a subsystem: no vendor should hold all of them."""
+
+    key: str
+    name: str
+    members: tuple[str, ...]  # component keys, at least two
+    reveals: str = ""  # the component key of the subsystem it reveals
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +209,7 @@ class InterchangeDocument:
     components: tuple[ComponentDoc, ...] = ()
     sessions: tuple[SessionDoc, ...] = ()
     disclosures: tuple[DisclosureDoc, ...] = ()
+    critical_sets: tuple[CriticalSetDoc, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)

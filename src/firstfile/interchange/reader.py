@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -26,6 +26,14 @@ from firstfile.domain.limits import (
     REFERENCE_CHARS,
     VOTES_MAX,
 )
+from firstfile.domain.risk.assessment import TacticState, tactic_state_problems
+from firstfile.domain.risk.tree import ComponentNode, loop_problems, scored
+from firstfile.domain.risk.vocabulary import (
+    ACTION_STATUSES,
+    DISPOSITIONS,
+    RATIONALE_MAX_CHARS,
+    SAFEGUARD_KINDS,
+)
 from firstfile.domain.views import EventView
 from firstfile.domain.vocabulary import (
     DISCLOSURE_STATUSES,
@@ -39,12 +47,16 @@ from firstfile.domain.vocabulary import (
 from firstfile.interchange import schema
 from firstfile.interchange.document import (
     FORMAT_NAME,
+    ActionDoc,
     ComponentDoc,
+    CriticalSetDoc,
+    DecisionDoc,
     DisclosureDoc,
     EngagementDoc,
     IdeaDoc,
     InterchangeDocument,
     PersonDoc,
+    SafeguardDoc,
     SessionDoc,
     VendorDoc,
 )
@@ -57,7 +69,7 @@ from firstfile.interchange.yaml_nodes import yaml_nodes
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc)
+Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc, CriticalSetDoc)
 
 
 def read_document(path: Path, *, today: date | None = None) -> InterchangeDocument:
@@ -150,6 +162,8 @@ class _DocumentReader:
         vendors = self._records(fields, "vendors", self._vendor)
         people = self._records(fields, "people", self._person)
         components = self._records(fields, "components", self._component)
+        self._check_tree(components)
+        critical_sets = self._records(fields, "critical_sets", self._critical_set)
         sessions = self._records(fields, "sessions", self._session)
         disclosures = tuple(
             self._disclosure(node, path, engagement.key)
@@ -162,7 +176,7 @@ class _DocumentReader:
             "component": {c.key for c in components},
         })
         return InterchangeDocument(engagement, vendors, people, components, sessions,
-                                   disclosures)
+                                   disclosures, critical_sets)
 
     # -- records ---------------------------------------------------------------------------
 
@@ -212,6 +226,10 @@ class _DocumentReader:
             self.problems.error(self._line(where), where,
                                 f"the NDA expires ({expires.isoformat()}) before it was signed "
                                 f"({signed.isoformat()}): check both dates")
+        safeguards = tuple(self._safeguard(item, item_path)
+                           for item, item_path in self.check.items(own, "safeguards", path))
+        self._once(((s.kind, i) for i, s in enumerate(safeguards)), join(path, "safeguards"),
+                   "kind", "the safeguard is given twice: keep one record per safeguard")
         return VendorDoc(
             key=key,
             name=self.check.text(own, "name", path, required=True, limit=NAME_CHARS),
@@ -220,6 +238,20 @@ class _DocumentReader:
             competitors=self._text_list(own, "competitors", path),
             nda_signed_on=signed,
             nda_expires_on=expires,
+            safeguards=safeguards,
+        )
+
+    def _safeguard(self, node: Node, path: str) -> SafeguardDoc:
+        # Only the form is checked: a safeguard that is a checklist term may have been ticked
+        # done there without evidence, and the analysis flags that rather than refusing it.
+        own = self.check.mapping(node, path, *schema.SAFEGUARD) or {}
+        return SafeguardDoc(
+            kind=self.check.choice(own, "kind", path, SAFEGUARD_KINDS, ""),
+            status=self.check.choice(own, "status", path, ACTION_STATUSES, ""),
+            date=self.check.date(own, "date", path),
+            evidence=self.check.text(own, "evidence", path, multiline=True),
+            reason=self.check.text(own, "reason", path, multiline=True),
+            who=self.check.text(own, "who", path, limit=NAME_CHARS),
         )
 
     def _person(self, node: Node, path: str) -> PersonDoc:
@@ -247,6 +279,23 @@ class _DocumentReader:
             value = self.check.integer(own, name, path, schema.SCORE_MIN, schema.SCORE_MAX)
             return value if value is not None else 0
 
+        parent = self.check.key(own, "parent", path)
+        if parent:
+            self._refer("component", parent, join(path, "parent"))
+        vendors = self._key_list(own, "vendors", path, "vendor")
+        pinned = self._key_list(own, "pinned", path, None)
+        for index, vendor in enumerate(pinned):
+            if vendor and vendor not in vendors:
+                where = f"{join(path, 'pinned')}[{index}]"
+                self.problems.error(self._line(where), where,
+                                    f"{vendor!r} is pinned but not among the vendors: add it to "
+                                    "vendors, or leave the pin out")
+        reasons = self._rationale(own, path)
+        actions = tuple(self._action(item, item_path)
+                        for item, item_path in self.check.items(own, "actions", path))
+        self._once((((a.vendor, a.tactic), i) for i, a in enumerate(actions)),
+                   join(path, "actions"), "tactic",
+                   "the same vendor and tactic are given twice: keep one record")
         return ComponentDoc(
             key=self.check.key(own, "key", path),
             name=self.check.text(own, "name", path, required=True, limit=NAME_CHARS),
@@ -254,8 +303,105 @@ class _DocumentReader:
             differentiation=score("differentiation"),
             reverse_engineering_difficulty=score("reverse_engineering_difficulty"),
             kind=self.check.text(own, "kind", path, limit=KIND_CHARS),
-            vendors=self._key_list(own, "vendors", path, "vendor"),
+            vendors=vendors,
+            parent=parent,
+            value_add_reason=reasons["value_add"],
+            differentiation_reason=reasons["differentiation"],
+            reverse_engineering_difficulty_reason=reasons["reverse_engineering_difficulty"],
+            assessor=self.check.text(own, "assessor", path, limit=NAME_CHARS),
+            assessed_on=self.check.date(own, "assessed_on", path),
+            decision=self._decision(own, path),
+            pinned=pinned,
+            actions=actions,
         )
+
+    def _rationale(self, fields: Fields, path: str) -> dict[str, str]:
+        """The one-line reason of each score (empty when not given)."""
+        node = fields.get("rationale")
+        where = join(path, "rationale")
+        own = (self.check.mapping(node, where, *schema.RATIONALE) or {}) if node else {}
+        reasons = {}
+        for name in schema.RATIONALE[1]:
+            reason = self.check.text(own, name, where)
+            if len(reason) > RATIONALE_MAX_CHARS:
+                at = join(where, name)
+                self.problems.error(self._line(at), at,
+                                    f"the reason is {len(reason)} characters: keep it to one "
+                                    f"line of {RATIONALE_MAX_CHARS}")
+            reasons[name] = reason
+        return reasons
+
+    def _decision(self, fields: Fields, path: str) -> DecisionDoc | None:
+        node = fields.get("decision")
+        if node is None:
+            return None
+        where = join(path, "decision")
+        own = self.check.mapping(node, where, *schema.DECISION) or {}
+        return DecisionDoc(
+            disposition=self.check.choice(own, "disposition", where, DISPOSITIONS, ""),
+            reason=self.check.text(own, "reason", where, multiline=True),
+            decided_by=self.check.text(own, "decided_by", where),
+            decided_on=self.check.date(own, "decided_on", where),
+        )
+
+    def _action(self, node: Node, path: str) -> ActionDoc:
+        own = self.check.mapping(node, path, *schema.ACTION) or {}
+        vendor = self.check.key(own, "vendor", path)
+        if vendor:
+            self._refer("vendor", vendor, join(path, "vendor"))
+        action = ActionDoc(
+            vendor=vendor,
+            tactic=self.check.key(own, "tactic", path),
+            status=self.check.choice(own, "status", path, ACTION_STATUSES, ""),
+            date=self.check.date(own, "date", path),
+            evidence=self.check.text(own, "evidence", path, multiline=True),
+            reason=self.check.text(own, "reason", path, multiline=True),
+            who=self.check.text(own, "who", path),
+        )
+        if action.status in ACTION_STATUSES:
+            state = TacticState("", vendor, action.tactic, action.status, action.date,
+                                action.evidence, action.reason)
+            for problem in tactic_state_problems(state, path):
+                self.problems.error(self._line(path), path, problem.message)
+        return action
+
+    def _critical_set(self, node: Node, path: str) -> CriticalSetDoc:
+        own = self.check.mapping(node, path, *schema.CRITICAL_SET) or {}
+        reveals = self.check.key(own, "reveals", path)
+        if reveals:
+            self._refer("component", reveals, join(path, "reveals"))
+        members = self._key_list(own, "members", path, "component")
+        if "members" in own and len(set(members)) < 2:
+            where = join(path, "members")
+            self.problems.error(self._line(where), where,
+                                "name at least two components: a single component that "
+                                "reveals a subsystem on its own is one to keep in-house")
+        return CriticalSetDoc(
+            key=self.check.key(own, "key", path),
+            name=self.check.text(own, "name", path, required=True),
+            members=members,
+            reveals=reveals,
+            note=self.check.text(own, "note", path, multiline=True),
+        )
+
+    def _check_tree(self, components: tuple[ComponentDoc, ...]) -> None:
+        """No component may be its own ancestor; each loop reported once, spelled out."""
+        index = {c.key: i for i, c in enumerate(components)}
+        nodes = [ComponentNode(c.key, c.name, "", scored(1, 1, 1), c.parent) for c in components]
+        for problem in loop_problems(nodes):
+            key = problem.field.removeprefix("components[").split("]", 1)[0]
+            where = f"components[{index[key]}].parent"
+            self.problems.error(self._line(where), where, problem.message)
+
+    def _once(self, entries: Iterable[tuple[object, int]], path: str, field: str,
+              message: str) -> None:
+        """Report each entry whose identity was given before, at its own line."""
+        seen: set[object] = set()
+        for identity, index in entries:
+            if identity in seen:
+                where = f"{path}[{index}].{field}"
+                self.problems.error(self._line(where), where, message)
+            seen.add(identity)
 
     def _session(self, node: Node, path: str) -> SessionDoc:
         own = self.check.mapping(node, path, *schema.SESSION) or {}

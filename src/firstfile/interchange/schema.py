@@ -8,16 +8,23 @@ from __future__ import annotations
 
 Keys = tuple[tuple[str, ...], tuple[str, ...]]  # (required, optional)
 
-TOP: Keys = (("format", "engagement"), ("vendors", "people", "components", "sessions",
-                                        "disclosures"))
+TOP: Keys = (("format", "engagement"), ("vendors", "people", "components", "critical_sets",
+                                        "sessions", "disclosures"))
 ENGAGEMENT: Keys = (("key", "name"), ("product", "phase"))
 VENDOR: Keys = (("key", "name", "kind", "country"),
-                ("competitors", "nda_signed_on", "nda_expires_on"))
+                ("competitors", "nda_signed_on", "nda_expires_on", "safeguards"))
+SAFEGUARD: Keys = (("kind", "status"), ("date", "evidence", "reason", "who"))
 PERSON: Keys = (("key", "name"), ("email", "organization"))
 COMPONENT: Keys = (
     ("key", "name", "value_add", "differentiation", "reverse_engineering_difficulty"),
-    ("kind", "vendors"),
+    ("kind", "parent", "rationale", "assessor", "assessed_on", "decision", "vendors", "pinned",
+     "actions"),
 )
+# The reason for each score, by the score's name.
+RATIONALE: Keys = ((), ("value_add", "differentiation", "reverse_engineering_difficulty"))
+DECISION: Keys = (("disposition",), ("reason", "decided_by", "decided_on"))
+ACTION: Keys = (("vendor", "tactic", "status"), ("date", "evidence", "reason", "who"))
+CRITICAL_SET: Keys = (("key", "name", "members"), ("reveals", "note"))
 SESSION: Keys = (("key", "title", "phase", "date", "facilitator"),
                  ("goal", "participants", "components", "decks", "time_box_minutes",
                   "prompt_minutes", "dots_per_participant", "ideas"))

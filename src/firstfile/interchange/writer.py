@@ -18,12 +18,15 @@ from firstfile.domain.views import EventView
 from firstfile.interchange import schema
 from firstfile.interchange.document import (
     FORMAT_NAME,
+    ActionDoc,
     ComponentDoc,
+    CriticalSetDoc,
     DisclosureDoc,
     EngagementDoc,
     IdeaDoc,
     InterchangeDocument,
     PersonDoc,
+    SafeguardDoc,
     SessionDoc,
     VendorDoc,
 )
@@ -109,6 +112,7 @@ def document_data(doc: InterchangeDocument) -> dict[str, Any]:
         "vendors": [_vendor(v) for v in doc.vendors],
         "people": [_person(p) for p in doc.people],
         "components": [_component(c) for c in doc.components],
+        "critical_sets": [_critical_set(s) for s in doc.critical_sets],
         "sessions": [_session(s) for s in doc.sessions],
         "disclosures": [_disclosure(d) for d in doc.disclosures],
     }
@@ -140,9 +144,18 @@ def _engagement(e: EngagementDoc) -> dict[str, Any]:
 
 
 def _vendor(v: VendorDoc) -> dict[str, Any]:
-    return _fields({"key": v.key, "name": v.name, "kind": v.kind, "country": v.country},
+    data = _fields({"key": v.key, "name": v.name, "kind": v.kind, "country": v.country},
                    {"competitors": v.competitors, "nda_signed_on": v.nda_signed_on,
                     "nda_expires_on": v.nda_expires_on}, {})
+    if v.safeguards:
+        data["safeguards"] = [_safeguard(s) for s in v.safeguards]
+    return data
+
+
+def _safeguard(s: SafeguardDoc) -> dict[str, Any]:
+    return _fields({"kind": s.kind, "status": s.status},
+                   {"date": s.date, "evidence": s.evidence, "reason": s.reason, "who": s.who},
+                   {})
 
 
 def _person(p: PersonDoc) -> dict[str, Any]:
@@ -155,12 +168,41 @@ def _component(c: ComponentDoc) -> dict[str, Any]:
     data: dict[str, Any] = {"key": c.key, "name": c.name}
     if c.kind:
         data["kind"] = c.kind
+    if c.parent:
+        data["parent"] = c.parent
     data["value_add"] = c.value_add
     data["differentiation"] = c.differentiation
     data["reverse_engineering_difficulty"] = c.reverse_engineering_difficulty
+    rationale = _fields({}, {"value_add": c.value_add_reason,
+                             "differentiation": c.differentiation_reason,
+                             "reverse_engineering_difficulty":
+                                 c.reverse_engineering_difficulty_reason}, {})
+    if rationale:
+        data["rationale"] = rationale
+    data.update(_fields({}, {"assessor": c.assessor, "assessed_on": c.assessed_on}, {}))
+    if c.decision is not None:
+        d = c.decision
+        data["decision"] = _fields({"disposition": d.disposition},
+                                   {"reason": d.reason, "decided_by": d.decided_by,
+                                    "decided_on": d.decided_on}, {})
     if c.vendors:
         data["vendors"] = list(c.vendors)
+    if c.pinned:
+        data["pinned"] = list(c.pinned)
+    if c.actions:
+        data["actions"] = [_action(a) for a in c.actions]
     return data
+
+
+def _action(a: ActionDoc) -> dict[str, Any]:
+    return _fields({"vendor": a.vendor, "tactic": a.tactic, "status": a.status},
+                   {"date": a.date, "evidence": a.evidence, "reason": a.reason, "who": a.who},
+                   {})
+
+
+def _critical_set(s: CriticalSetDoc) -> dict[str, Any]:
+    return _fields({"key": s.key, "name": s.name, "members": list(s.members)},
+                   {"reveals": s.reveals, "note": s.note}, {})
 
 
 def _session(s: SessionDoc) -> dict[str, Any]:

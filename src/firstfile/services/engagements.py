@@ -38,6 +38,7 @@ from firstfile.domain.phase_guide import (
     phase_guide,
     step_definition,
 )
+from firstfile.domain.risk.cross_checks import disclosure_risk_flags, engagement_risk_flags
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import ENGAGEMENT_PHASES
 from firstfile.services.agreements import (
@@ -62,11 +63,11 @@ from firstfile.services.vendors import (
     get_vendor,
     list_vendors,
     require_engagement,
-    set_firewalled,
     update_vendor,
 )
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
+from firstfile.storage import risk_queries as rq
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import Engagement, EngagementStep
 
@@ -161,6 +162,7 @@ def _overview(
         phase=engagement.phase,
         vendor_names={v.key: v.name for v in vendors},
         components=q.component_facts(db=db, engagement=engagement),
+        critical_sets=rq.critical_sets(db=db, engagement_id=engagement.id or 0),
         session_phases=q.session_phases(db=db, engagement=engagement),
         disclosures=q.disclosure_facts(db=db, engagement=engagement),
         checklists=checklists,
@@ -171,7 +173,7 @@ def _overview(
         key=engagement.key, name=engagement.name, product=engagement.product,
         phase=engagement.phase, guide=phase_guide(facts, today), vendors=tuple(vendors),
         checklists=tuple(checklists),
-        flags=tuple(joint_flags + competitor_flags(checklists)),
+        flags=tuple(engagement_risk_flags(facts) + joint_flags + competitor_flags(checklists)),
         blockers=needs_override("during", checklists),
         problems=tuple(load.problems), version=engagement.version,
     )
@@ -273,7 +275,9 @@ def change_phase(
 def cross_checks(
     store: Store, *, engagement_key: str | None = None, templates_dir: Path | None = None
 ) -> list[Flag]:
-    """Cross-check flags of one engagement, or of every engagement."""
+    """Cross-check flags of one engagement, or of every engagement: what to keep in-house
+    that a vendor has, a vendor that could reproduce a critical set (on the engagement and on
+    every disclosure about a member), joint IP not agreed, competitors not restricted."""
     load = checklist_items(templates_dir)
     with store.read() as db:
         engagements = q.engagements_by_key(db=db, key=engagement_key)
@@ -281,9 +285,18 @@ def cross_checks(
             raise NotFound(f"no engagement {engagement_key!r}")
         flags: list[Flag] = []
         for engagement in engagements:
-            checklists = q.checklists(db=db, engagement=engagement,
-                                      vendors=q.engagement_vendors(db=db, engagement=engagement),
+            vendors = q.engagement_vendors(db=db, engagement=engagement)
+            checklists = q.checklists(db=db, engagement=engagement, vendors=vendors,
                                       items=load.items)
+            facts = EngagementFacts(
+                phase=engagement.phase,
+                vendor_names={v.key: v.name for v in vendors},
+                components=q.component_facts(db=db, engagement=engagement),
+                critical_sets=rq.critical_sets(db=db, engagement_id=engagement.id or 0),
+            )
+            flags += engagement_risk_flags(facts)
+            flags += disclosure_risk_flags(
+                facts, q.disclosure_components(db=db, engagement=engagement))
             flags += joint_ip_flags(q.joint_disclosures(db=db, engagement=engagement),
                                     {c.vendor.key: c for c in checklists})
             flags += competitor_flags(checklists)
@@ -293,7 +306,9 @@ def cross_checks(
 def disclosure_flags(
     store: Store, disclosure_key: str, *, templates_dir: Path | None = None
 ) -> list[Flag]:
-    """The joint-IP flags of one disclosure (shown on the disclosure)."""
+    """The flags of one disclosure, shown in its editor: joint IP not agreed, and a vendor
+    that could reproduce a critical set the disclosure's components belong to (or has one of
+    them although it is to be kept in-house)."""
     with store.read() as db:
         exists, engagement_key = q.find_disclosure_engagement(db=db,
                                                               disclosure_key=disclosure_key)
@@ -337,6 +352,6 @@ __all__ = [
     "VendorChanges", "VendorView", "attach_vendor", "change_phase", "checklist_items",
     "checklist_json", "create_vendor", "cross_checks", "delete_vendor", "detach_vendor",
     "disclosure_flags", "engagement_overview", "get_vendor", "internal_checklist_document",
-    "list_vendors", "set_firewalled", "tick_step", "untick_step", "update_item",
+    "list_vendors", "tick_step", "untick_step", "update_item",
     "update_vendor", "vendor_checklist", "vendor_checklist_document",
 ]

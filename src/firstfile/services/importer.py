@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -42,6 +43,7 @@ from firstfile.domain.merge import (
     shown_value,
     stage_move,
 )
+from firstfile.domain.risk.vendor_risk import safeguard_items
 from firstfile.domain.sessions import PARKED
 from firstfile.domain.views import DisclosureView, EventView
 from firstfile.domain.vocabulary import ENGAGEMENT_PHASES, INTERNAL
@@ -55,6 +57,8 @@ from firstfile.interchange.document import (
     VendorDoc,
 )
 from firstfile.services import disclosures as disclosure_service
+from firstfile.services import interchange_risk
+from firstfile.services.agreements import checklist_items
 from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.services.races import retried
 from firstfile.storage import audit, upserts
@@ -151,6 +155,7 @@ def import_document(
     group_size: int | None = None,
     progress: Callable[[GroupWritten], None] | None = None,
     checked: bool = False,
+    templates_dir: Path | None = None,
 ) -> ImportReport:
     """Check doc against the database, then write it in groups; see the module docstring.
 
@@ -159,11 +164,13 @@ def import_document(
     ImportStopped when writing fails after some groups were committed. progress is called
     after each group is committed, with what it held. checked=True skips the check pass for
     a caller that has just run check_document itself (each group is checked again as it is
-    written all the same).
+    written all the same). templates_dir is the user's template folder: its agreement
+    checklist says which safeguards are checklist terms (services/interchange_risk.py).
     """
     if not checked:
         check_document(store, doc, actor=actor, policy=policy)
     report = ImportReport(source=source or doc.source or doc.engagement.key)
+    term_items = safeguard_items(checklist_items(templates_dir).items)
     groups = plan_groups(doc, group_size or GROUP_SIZE)
     turns = _Turns(store)
     for number, group in enumerate(groups, start=1):
@@ -171,7 +178,7 @@ def import_document(
         try:
             with store.write() as db:
                 run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True,
-                           report=report)
+                           report=report, term_items=term_items)
                 run.merge(group.units)
                 run.raise_conflicts()
         except Exception as exc:
@@ -248,15 +255,15 @@ def documents_together(docs: list[InterchangeDocument]) -> list[str]:
 # seconds at worst (docs/PERFORMANCE.md); written with bulk statements, groups can be larger.
 GROUP_SIZE = 25
 _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
-            "disclosure": 1.0}
+            "risk analysis": 1.0, "disclosure": 1.0}
 # SQLite's busy handler lets a waiting writer look for the lock about every 100 ms, so a
 # writer that takes it straight back after each commit could keep the others out all along.
 # After holding it this long, an import leaves it free for a moment longer than that.
 YIELD_AFTER_SECONDS = 1.0
 YIELD_SECONDS = 0.15
 
-ENGAGEMENT, VENDOR, PERSON, COMPONENT, SESSION, DISCLOSURE = (
-    "engagement", "vendor", "person", "component", "session", "disclosure")
+ENGAGEMENT, VENDOR, PERSON, COMPONENT, RISK, SESSION, DISCLOSURE = (
+    "engagement", "vendor", "person", "component", "risk analysis", "session", "disclosure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +292,8 @@ class Group:
 
 
 _PLURALS = {ENGAGEMENT: "engagements", VENDOR: "vendors", PERSON: "people",
-            COMPONENT: "components", SESSION: "sessions", DISCLOSURE: "disclosures"}
+            COMPONENT: "components", RISK: "risk analyses", SESSION: "sessions",
+            DISCLOSURE: "disclosures"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +366,9 @@ def _units(doc: InterchangeDocument) -> list[Unit]:
         *(Unit(VENDOR, i) for i in range(len(doc.vendors))),
         *(Unit(PERSON, i) for i in range(len(doc.people))),
         *(Unit(COMPONENT, i) for i in range(len(doc.components))),
+        # The tree, decisions, pins, actions, safeguards and critical sets, once every
+        # component and vendor they name is written.
+        Unit(RISK),
         *(Unit(SESSION, i) for i in range(len(doc.sessions))),
         *(Unit(DISCLOSURE, i) for i in range(len(doc.disclosures))),
     ]
@@ -376,6 +387,7 @@ class _Run:
     policy: Policy
     write: bool
     report: ImportReport
+    term_items: dict[str, str] = field(default_factory=dict)
     conflicts: list[ImportConflict] = field(default_factory=list)
     vendor_ids: dict[str, int] = field(default_factory=dict)
     person_ids: dict[str, int] = field(default_factory=dict)
@@ -397,6 +409,7 @@ class _Run:
                 PERSON: lambda i: _person(self, self.doc.people[i], f"people[{i}]"),
                 COMPONENT: lambda i: _component(self, self.doc.components[i],
                                                 f"components[{i}]"),
+                RISK: lambda _: _risk(self),
                 SESSION: lambda i: _session(self, self.doc.sessions[i], f"sessions[{i}]"),
             }[unit.kind](unit.index)
         for start in range(0, len(batch), _READ_BATCH):
@@ -669,14 +682,42 @@ def _component(run: _Run, c: ComponentDoc, path: str) -> None:
             assert engagement is not None
             row = _create(run, model=Component,
                           match={"engagement_id": engagement.id, "key": c.key},
-                          values={"name": c.name, "kind": c.kind, **scores},
+                          values={"name": c.name, "kind": c.kind, **scores,
+                                  **interchange_risk.assessment_values(None, c)},
                           entity="component", entity_key=entity_key)
     else:
+        record = f"component {entity_key}"
         filled, overwritten = run.fields(
-            path=path, record=f"component {entity_key}",
+            path=path, record=record,
             stored={"name": row.name, "kind": row.kind,
                     **{name: getattr(row, name) for name in scores}},
             incoming={"name": c.name, "kind": c.kind, **scores}, blanks={"kind": ""})
+        # A score's reason, the assessor and the date belong to the scores: when the import
+        # writes a new score, they go with it (a reason not given for the new value is
+        # cleared, services/interchange_risk.py); otherwise they follow the merge rule of any
+        # field. A reason sits under `rationale` in the file, named by its score.
+        assessed = interchange_risk.assessment_values(row, c)
+        rescored = [name for name in scores if name in filled or name in overwritten]
+        if rescored:
+            target = overwritten if any(name in overwritten for name in rescored) else filled
+            for name in ("assessor", "assessed_on",
+                         *(f"{score}_reason" for score in rescored)):
+                if getattr(row, name) != assessed[name]:
+                    target[name] = (getattr(row, name), assessed[name])
+        kept = [name for name in scores if name not in rescored]
+        reasons = run.fields(
+            path=f"{path}.rationale", record=record,
+            stored={name: getattr(row, f"{name}_reason") for name in kept},
+            incoming={name: assessed[f"{name}_reason"] for name in kept},
+            blanks=dict.fromkeys(kept, ""))
+        by = ({}, {}) if rescored else run.fields(
+            path=path, record=record,
+            stored={"assessor": row.assessor, "assessed_on": row.assessed_on},
+            incoming={"assessor": assessed["assessor"], "assessed_on": assessed["assessed_on"]},
+            blanks={"assessor": "", "assessed_on": None})
+        for merged, part in ((filled, 0), (overwritten, 1)):
+            merged.update({f"{name}_reason": change for name, change in reasons[part].items()})
+            merged.update(by[part])
         changed = run.save(row=row, entity="component", entity_key=entity_key, filled=filled,
                            overwritten=overwritten)
         outcome = "updated" if changed else "unchanged"
@@ -690,6 +731,22 @@ def _component(run: _Run, c: ComponentDoc, path: str) -> None:
                             vendor_id=vendor_id) and outcome == "unchanged":
                 outcome = "updated"
     run.report.count("component", outcome)
+
+
+def _risk(run: _Run) -> None:
+    """The file's risk analysis (services/interchange_risk.py), in the writing pass only: it
+    needs every component and vendor of the file written, and checks the tree for loops
+    against what is stored."""
+    engagement = run.engagement()
+    if not run.write or engagement is None:
+        return
+    interchange_risk.import_parts(
+        db=run.db, engagement=engagement, doc=run.doc,
+        component_ids={c.key: _required(run.component_id(c.key), "component", c.key)
+                       for c in run.doc.components},
+        vendor_ids={v.key: _required(run.vendor_id(v.key), "vendor", v.key)
+                    for v in run.doc.vendors},
+        term_items=run.term_items, actor=run.actor, report=run.report)
 
 
 # --- sessions and their ideas ---------------------------------------------------------------

@@ -6,10 +6,13 @@ imported again, changes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlmodel import Session
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.domain.risk.vendor_risk import safeguard_items
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.interchange.document import (
@@ -22,6 +25,8 @@ from firstfile.interchange.document import (
     SessionDoc,
     VendorDoc,
 )
+from firstfile.services import interchange_risk
+from firstfile.services.agreements import checklist_items
 from firstfile.services.disclosures import view_to_draft
 from firstfile.services.errors import NotFound
 from firstfile.storage.disclosure_queries import build_views
@@ -43,18 +48,26 @@ from firstfile.storage.tables import (
 )
 
 
-def export_engagement(store: Store, engagement_key: str) -> InterchangeDocument:
-    """Everything recorded for one engagement, as a `firstfile/1` document."""
+def export_engagement(
+    store: Store, engagement_key: str, *, templates_dir: Path | None = None
+) -> InterchangeDocument:
+    """Everything recorded for one engagement, as a `firstfile/1` document.
+
+    templates_dir is the user's template folder: its agreement checklist says which
+    safeguards are checklist terms (services/interchange_risk.py).
+    """
+    term_items = safeguard_items(checklist_items(templates_dir).items)
     with store.read() as db:
         engagement = db.execute(
             select(Engagement).where(Engagement.key == engagement_key)
         ).scalar_one_or_none()
         if engagement is None:
             raise NotFound(f"no engagement {engagement_key!r}")
-        return _document(db=db, engagement=engagement)
+        return _document(db=db, engagement=engagement, term_items=term_items)
 
 
-def _document(*, db: Session, engagement: Engagement) -> InterchangeDocument:
+def _document(*, db: Session, engagement: Engagement,
+              term_items: dict[str, str]) -> InterchangeDocument:
     vendors = list(
         db.execute(
             select(Vendor)
@@ -99,13 +112,16 @@ def _document(*, db: Session, engagement: Engagement) -> InterchangeDocument:
             component_vendors.setdefault(link.component_id, []).append(
                 vendor_keys[link.vendor_id]
             )
+    risk = interchange_risk.export_parts(db=db, engagement_id=engagement.id or 0,
+                                         term_items=term_items)
     return InterchangeDocument(
         engagement=EngagementDoc(key=engagement.key, name=engagement.name,
                                  product=engagement.product, phase=engagement.phase),
         vendors=tuple(
             VendorDoc(key=v.key, name=v.name, kind=v.kind, country=v.country,
                       competitors=tuple(c for c in v.competitors.split("\n") if c),
-                      nda_signed_on=v.nda_signed_on, nda_expires_on=v.nda_expires_on)
+                      nda_signed_on=v.nda_signed_on, nda_expires_on=v.nda_expires_on,
+                      safeguards=risk.safeguards.get(v.key, ()))
             for v in vendors
         ),
         people=tuple(
@@ -117,9 +133,11 @@ def _document(*, db: Session, engagement: Engagement) -> InterchangeDocument:
             ComponentDoc(key=c.key, name=c.name, value_add=c.value_add,
                          differentiation=c.differentiation,
                          reverse_engineering_difficulty=c.reverse_engineering_difficulty,
-                         kind=c.kind, vendors=tuple(sorted(component_vendors.get(c.id or 0, []))))
+                         kind=c.kind, vendors=tuple(sorted(component_vendors.get(c.id or 0, []))),
+                         **risk.components.get(c.key, {}))
             for c in components
         ),
+        critical_sets=risk.critical_sets,
         sessions=tuple(
             _session(db=db, session=s, person_keys=person_keys, component_keys=component_keys)
             for s in sessions

@@ -1,5 +1,6 @@
-"""Use cases of the vendors: adding, changing and removing them, putting them on engagements,
-and keeping components in-house (firewalled) from them.
+"""Use cases of the vendors: adding, changing and removing them and putting them on
+engagements. What a vendor may be given of the product is the outsourcing-risk analysis's
+(services/risk.py).
 
 Each function is one unit of work; every change writes its audit record in the same
 transaction. The `require_*` lookups are for use inside another unit of work: they turn a key
@@ -198,25 +199,6 @@ def detach_vendor(store: Store, engagement_key: str, vendor_key: str, *, actor: 
         return True
 
 
-@retried
-def set_firewalled(
-    store: Store, engagement_key: str, component_key: str, firewalled: bool, *, actor: str
-) -> bool:
-    """Mark a component as kept in-house (practice 1) or not; True when it changed."""
-    with store.write() as db:
-        engagement = require_engagement(db=db, key=engagement_key)
-        component = q.find_component(db=db, engagement=engagement, key=component_key)
-        if component is None:
-            raise NotFound(f"no component {component_key!r} on {engagement_key}")
-        if component.firewalled == firewalled:
-            return False
-        audit.record(db=db, actor=actor, entity="component", entity_key=component_key,
-                     action="update", changes={"firewalled": (component.firewalled, firewalled),
-                                               "engagement": (engagement_key, engagement_key)})
-        component.firewalled = firewalled
-        return True
-
-
 # --- lookups shared by the engagement services ------------------------------------------------
 
 
@@ -269,6 +251,5 @@ def _vendor_values(*, name: str, kind: str, country: str, competitors: Sequence[
 __all__ = [
     "ContactView", "VendorChanges", "VendorView", "attach_vendor", "create_vendor",
     "delete_vendor", "detach_vendor", "get_vendor", "list_vendors", "require_engagement",
-    "require_engagement_vendor", "require_vendor", "set_firewalled", "set_vendor_nda",
-    "update_vendor",
+    "require_engagement_vendor", "require_vendor", "set_vendor_nda", "update_vendor",
 ]

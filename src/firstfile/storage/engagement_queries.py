@@ -27,8 +27,10 @@ from firstfile.domain.vocabulary import INTERNAL
 from firstfile.storage.tables import (
     AgreementItem,
     Component,
+    ComponentDecision,
     ComponentVendor,
     Disclosure,
+    DisclosureComponent,
     DisclosureInventor,
     Engagement,
     EngagementStep,
@@ -296,7 +298,8 @@ def joint_disclosures(*, db: Session, engagement: Engagement) -> list[JointDiscl
 
 
 def component_facts(*, db: Session, engagement: Engagement) -> list[ComponentFacts]:
-    """The engagement's components, whether firewalled, and the vendors each is assigned to."""
+    """The engagement's components, the user's decision for each, and the vendors each is
+    assigned to."""
     assigned: dict[int, list[str]] = {}
     for component_id, vendor_key in db.execute(
         select(col(ComponentVendor.component_id), col(Vendor.key))
@@ -307,10 +310,31 @@ def component_facts(*, db: Session, engagement: Engagement) -> list[ComponentFac
     ):
         assigned.setdefault(component_id, []).append(vendor_key)
     return [
-        ComponentFacts(c.key, c.name, c.firewalled, tuple(assigned.get(c.id or 0, ())))
-        for c in db.execute(select(Component).where(
-            col(Component.engagement_id) == engagement.id).order_by(col(Component.key))).scalars()
+        ComponentFacts(key, name, disposition or "", tuple(assigned.get(id_, ())))
+        for id_, key, name, disposition in db.execute(
+            select(col(Component.id), col(Component.key), col(Component.name),
+                   col(ComponentDecision.disposition))
+            .outerjoin(ComponentDecision,
+                       col(ComponentDecision.component_id) == col(Component.id))
+            .where(col(Component.engagement_id) == engagement.id)
+            .order_by(col(Component.key)))
     ]
+
+
+def disclosure_components(*, db: Session, engagement: Engagement) -> dict[str, tuple[str, ...]]:
+    """The engagement's live disclosures that are about components: disclosure key -> the
+    component keys, by disclosure key."""
+    about: dict[str, list[str]] = {}
+    for disclosure_key, component_key in db.execute(
+        select(col(Disclosure.key), col(Component.key))
+        .join(DisclosureComponent, col(DisclosureComponent.disclosure_id) == col(Disclosure.id))
+        .join(Component, col(Component.id) == col(DisclosureComponent.component_id))
+        .where(col(Disclosure.engagement_id) == engagement.id,
+               col(Disclosure.deleted_at).is_(None))
+        .order_by(col(Disclosure.key), col(Component.key))
+    ):
+        about.setdefault(disclosure_key, []).append(component_key)
+    return {key: tuple(keys) for key, keys in about.items()}
 
 
 def session_phases(*, db: Session, engagement: Engagement) -> dict[str, int]:

@@ -60,24 +60,105 @@ class Person(Versioned, SQLModel, table=True):
 
 
 class Component(Versioned, SQLModel, table=True):
+    """A node of an engagement's component tree (docs/RISK.md): product part, subsystem or
+    process step, with the article's three scores, each with its one-line reason, and who
+    assessed them when. Earlier scores and reasons are in the audit trail."""
     id: int | None = Field(default=None, primary_key=True)
     engagement_id: int = Field(foreign_key="engagement.id", index=True)
     key: str = Field(max_length=64)
     name: str = Field(max_length=200)
     kind: str = Field(default="", max_length=32)
+    # None hangs the node directly under the engagement's product.
+    parent_id: int | None = Field(default=None, foreign_key="component.id")
     value_add: int = 3
     differentiation: int = 3
     reverse_engineering_difficulty: int = 3
-    # Kept in-house and away from every vendor (the article's first practice).
-    firewalled: bool = False
+    value_add_reason: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                               default=""))
+    differentiation_reason: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                     default=""))
+    reverse_engineering_difficulty_reason: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default=""))
+    assessor: str = Field(default="", max_length=200)
+    assessed_on: date | None = None
     version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
 
 class ComponentVendor(SQLModel, table=True):
+    """A vendor assigned a component; a pinned assignment is kept by the best split."""
+
     component_id: int = Field(foreign_key="component.id", primary_key=True)
     vendor_id: int = Field(foreign_key="vendor.id", primary_key=True)
+    pinned: bool = False
+
+
+class ComponentDecision(SQLModel, table=True):
+    """The user's decision for a component (keep in-house, outsource with safeguards,
+    outsource), next to the policy's recommendation; earlier decisions are in the audit trail."""
+
+    component_id: int = Field(foreign_key="component.id", primary_key=True)
+    disposition: str = Field(max_length=32)
+    # Required when the decision goes against the recommendation.
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_by: str = Field(default="", max_length=200)
+    decided_on: date | None = None
+
+
+class CriticalSet(SQLModel, table=True):
+    """Components that together reveal a subsystem: no vendor should hold all of them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id")
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    # The subsystem the set reveals, when it is a node of the tree.
+    reveals_id: int | None = Field(default=None, foreign_key="component.id")
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+    __table_args__ = (UniqueConstraint("engagement_id", "key"),)
+
+
+class CriticalSetMember(SQLModel, table=True):
+    critical_set_id: int = Field(foreign_key="criticalset.id", primary_key=True)
+    component_id: int = Field(foreign_key="component.id", primary_key=True)
+    position: int = 0
+
+
+class VendorSafeguard(SQLModel, table=True):
+    """A safeguard against a vendor's competitor work that is not a term of the agreement
+    checklist in force (a premium rate, by default). The safeguards that are terms are the
+    checklist's own items (services/risk_safeguards.py), so each is recorded in one place."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id")
+    vendor_id: int = Field(foreign_key="vendor.id")
+    kind: str = Field(max_length=32)
+    status: str = Field(default="open", max_length=16)  # open|in-progress|done|not-applicable
+    done_on: date | None = None
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    who: str = Field(default="", max_length=200)
+
+    __table_args__ = (UniqueConstraint("engagement_id", "vendor_id", "kind"),)
+
+
+class TacticAction(SQLModel, table=True):
+    """Where one of the article's design tactics stands for a component kept in-house that a
+    vendor touches (a sealed module, on-shore servers, a tracer)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    component_id: int = Field(foreign_key="component.id")
+    vendor_id: int = Field(foreign_key="vendor.id")
+    tactic: str = Field(max_length=64)
+    status: str = Field(default="open", max_length=16)
+    done_on: date | None = None
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    who: str = Field(default="", max_length=200)
+
+    __table_args__ = (UniqueConstraint("component_id", "vendor_id", "tactic"),)
 
 
 class ExtractionSession(Versioned, SQLModel, table=True):

@@ -14,6 +14,8 @@ Flags (vocabulary.FLAG_KINDS):
 - competitor-unguarded: a vendor serves a known competitor and no safeguard is in place.
 - decision-unexplained: a decision goes against the recommendation without a reason (the
   policy changed after the decision, or the data came from elsewhere).
+- safeguard-unproven: a safeguard is marked done without its date or evidence (ticked on the
+  agreement checklist, which asks for neither); it still counts as in place.
 
 Design-tactic actions: for every node kept in-house and every vendor that touches it (assigned
 the node itself or one of its ancestors), one action per tactic of the policy that suits the
@@ -61,6 +63,7 @@ from firstfile.domain.risk.vendor_risk import (
     RiskVendor,
     Safeguard,
     competitors_served,
+    unproven,
     vendor_problems,
     vendor_risk,
 )
@@ -77,6 +80,7 @@ from firstfile.domain.risk.vocabulary import (
     FIREWALL_TOUCHED_FLAG,
     FLAG_KINDS,
     NOT_APPLICABLE,
+    SAFEGUARD_UNPROVEN_FLAG,
     SCORE_NAMES,
 )
 
@@ -123,7 +127,7 @@ def input_problems(inputs: RiskInputs, policy: FirewallPolicy) -> list[Problem]:
                     f"is not a decision: use one of {', '.join(DISPOSITIONS)}",
                 )
             )
-    problems += vendor_problems(inputs.vendors)
+    problems += vendor_problems(inputs.vendors, stored=True)
     nodes = {node.key for node in inputs.components}
     vendors = {vendor.key for vendor in inputs.vendors}
     pairs: set[tuple[str, str]] = set()
@@ -570,6 +574,18 @@ def _flags(
                     vendor=v.key,
                 )
             )
+    for v in vendors:
+        for safeguard in v.safeguards:
+            if unproven(safeguard):
+                flags.append(
+                    RiskFlag(
+                        SAFEGUARD_UNPROVEN_FLAG,
+                        f"{v.name}: {safeguard.kind} is marked done without "
+                        f"{'its date' if safeguard.on is None else 'its evidence'}: "
+                        "record when it came into force and where the signed term is",
+                        vendor=v.key,
+                    )
+                )
     order = {kind: index for index, kind in enumerate(FLAG_KINDS)}
     return tuple(sorted(flags, key=lambda f: order[f.kind]))
 

@@ -257,6 +257,16 @@ def tree_problems(
     return problems
 
 
+def loop_problems(nodes: Sequence[ComponentNode]) -> list[Problem]:
+    """Only the loops of tree_problems: each node that is its own ancestor, reported once per
+    loop at the first of its nodes in the given order, the loop spelled out (what a file
+    reader checks before it knows the policy's kinds)."""
+    by_key: dict[str, ComponentNode] = {}
+    for node in nodes:
+        by_key.setdefault(node.key, node)
+    return _cycle_problems(by_key)
+
+
 def _cycle_problems(by_key: Mapping[str, ComponentNode]) -> list[Problem]:
     problems = []
     reported: set[str] = set()

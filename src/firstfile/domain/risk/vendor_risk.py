@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from firstfile.domain.checklist import ItemDefinition
 from firstfile.domain.disclosure import Problem
 from firstfile.domain.risk.policy import FirewallPolicy
 from firstfile.domain.risk.vocabulary import ACTION_STATUSES, DONE, NOT_APPLICABLE, SAFEGUARD_KINDS
@@ -52,7 +53,12 @@ def vendor_where(key: str, field: str = "") -> str:
 
 def safeguard_problems(vendor_key: str, safeguard: Safeguard) -> list[Problem]:
     """A safeguard must be a known kind and status; one in place needs its date and evidence,
-    one ruled out needs the reason: each is what a reader in a dispute asks for."""
+    one ruled out needs the reason: each is what a reader in a dispute asks for. This is the
+    check for recording one; stored data is held to `vendor_problems(stored=True)`."""
+    return _form_problems(vendor_key, safeguard) + _proof_problems(vendor_key, safeguard)
+
+
+def _form_problems(vendor_key: str, safeguard: Safeguard) -> list[Problem]:
     where = vendor_where(vendor_key, f"safeguards[{safeguard.kind}]")
     problems = []
     if safeguard.kind not in SAFEGUARD_KINDS:
@@ -69,6 +75,12 @@ def safeguard_problems(vendor_key: str, safeguard: Safeguard) -> list[Problem]:
                 f"{safeguard.status!r} is not a status: use one of {', '.join(ACTION_STATUSES)}",
             )
         )
+    return problems
+
+
+def _proof_problems(vendor_key: str, safeguard: Safeguard) -> list[Problem]:
+    where = vendor_where(vendor_key, f"safeguards[{safeguard.kind}]")
+    problems = []
     if safeguard.status == DONE:
         if safeguard.on is None:
             problems.append(Problem(f"{where}.on", "give the date the safeguard came into force"))
@@ -84,8 +96,19 @@ def safeguard_problems(vendor_key: str, safeguard: Safeguard) -> list[Problem]:
     return problems
 
 
-def vendor_problems(vendors: Sequence[RiskVendor]) -> list[Problem]:
-    """Repeated vendor keys, safeguards recorded twice, and every safeguard's problems."""
+def unproven(safeguard: Safeguard) -> bool:
+    """True for a safeguard marked done without its date or evidence: it counts as in place
+    (someone said it is), and the analysis flags it until the evidence is recorded."""
+    return safeguard.status == DONE and (safeguard.on is None or not safeguard.evidence.strip())
+
+
+def vendor_problems(vendors: Sequence[RiskVendor], *, stored: bool = False) -> list[Problem]:
+    """Repeated vendor keys, safeguards recorded twice, and every safeguard's problems.
+
+    stored: the safeguards come from the database, where a safeguard that is an agreement
+    checklist term may have been ticked done on the checklist without evidence; only its kind
+    and status are checked then (the missing evidence is flagged, `safeguard-unproven`).
+    """
     problems = []
     keys: set[str] = set()
     for vendor in vendors:
@@ -102,8 +125,26 @@ def vendor_problems(vendors: Sequence[RiskVendor]) -> list[Problem]:
                     )
                 )
             kinds.add(safeguard.kind)
-            problems += safeguard_problems(vendor.key, safeguard)
+            if stored:
+                problems += _form_problems(vendor.key, safeguard)
+            else:
+                problems += safeguard_problems(vendor.key, safeguard)
     return problems
+
+
+def safeguard_items(items: Sequence[ItemDefinition]) -> dict[str, str]:
+    """safeguard kind -> the id of the agreement-checklist item that is that term (the first
+    item tagged with the kind), for the kinds the checklist carries.
+
+    A safeguard that is a term of the agreement is recorded once, as that checklist item; the
+    others (a premium rate, by default) are recorded on their own.
+    """
+    found: dict[str, str] = {}
+    for item in items:
+        for tag in item.tags:
+            if tag in SAFEGUARD_KINDS:
+                found.setdefault(tag, item.id)
+    return found
 
 
 def competitors_served(vendor: RiskVendor) -> tuple[str, ...]:

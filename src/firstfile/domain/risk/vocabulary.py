@@ -74,6 +74,7 @@ FIREWALL_TOUCHED_FLAG = "firewall-touched"
 COULD_REPRODUCE_FLAG = "could-reproduce"
 COMPETITOR_UNGUARDED_FLAG = "competitor-unguarded"
 DECISION_UNEXPLAINED_FLAG = "decision-unexplained"
+SAFEGUARD_UNPROVEN_FLAG = "safeguard-unproven"
 # In the order the flags are listed: the ones that mean knowledge is already leaving first.
 FLAG_KINDS: tuple[str, ...] = (
     FIREWALL_ASSIGNED_FLAG,
@@ -81,4 +82,5 @@ FLAG_KINDS: tuple[str, ...] = (
     FIREWALL_TOUCHED_FLAG,
     COMPETITOR_UNGUARDED_FLAG,
     DECISION_UNEXPLAINED_FLAG,
+    SAFEGUARD_UNPROVEN_FLAG,
 )

@@ -14,7 +14,7 @@ from firstfile.storage.engine import Store, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions; a unit test checks it matches Alembic's head.
-HEAD_REVISION = "0003_list_indexes"
+HEAD_REVISION = "0009_strategy_tracers"
 
 
 # Full-text search objects are made by hand in the first migration (FTS5 on SQLite, a

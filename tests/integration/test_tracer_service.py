@@ -1,0 +1,180 @@
+"""Tracers on real databases: issuing one marker per vendor, the register, lookups, the secret
+made once, the document canary, every issue audited and bad input writing nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+from firstfile.domain.tracers import (
+    ALTERED,
+    AUTHENTIC,
+    MISTYPED,
+    NOT_OURS,
+    UNREADABLE,
+    TracerIssue,
+    format_code,
+    issue_tracer,
+    parse_code,
+)
+from firstfile.services import engagements as engagement_svc
+from firstfile.services import tracers as svc
+from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.storage import tracer_queries as tq
+from firstfile.storage.engine import Store, open_store
+from firstfile.storage.tables import AuditEvent, Tracer, TracerSecret
+from tests.integration.test_engagement_service import audit_rows, import_samples
+
+BMS = "bms48-shenzhen"
+DAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def samples(store: Store) -> Store:
+    import_samples(store)
+    return store
+
+
+def tracer_audit(store: Store) -> list[AuditEvent]:
+    with store.read() as db:
+        return list(
+            db.execute(
+                select(AuditEvent)
+                .where(AuditEvent.entity.in_(("tracer", "tracer-secret")))  # type: ignore[attr-defined]
+                .order_by(AuditEvent.id)  # type: ignore[arg-type]
+            ).scalars()
+        )
+
+
+def counts(store: Store) -> tuple[int, int]:
+    """(tracers in the register, secret rows)."""
+    with store.read() as db:
+        tracers = db.execute(select(func.count()).select_from(Tracer)).scalar_one()
+        secrets = db.execute(select(func.count()).select_from(TracerSecret)).scalar_one()
+    return int(tracers), int(secrets)
+
+
+def test_one_distinct_marker_per_vendor_each_audited_and_the_secret_made_once(
+    samples: Store,
+) -> None:
+    issued = svc.issue_tracers(
+        samples, BMS, "afe-board", ["huaxin-pcba", "tamsui-embedded"], actor="maria", today=DAY
+    )
+    codes = [t.code for t in issued.tracers]
+    assert [t.vendor for t in issued.tracers] == ["huaxin-pcba", "tamsui-embedded"]
+    assert len(set(codes)) == 2 and issued.already_issued == ()
+    # Tamsui is not assigned the AFE board in the sample: the tracer would never reach it.
+    assert issued.warnings == (
+        "tamsui-embedded is not assigned afe-board: the tracer only helps once that vendor "
+        "receives it",
+    )
+    rows = tracer_audit(samples)
+    assert [(r.entity, r.action, r.actor) for r in rows] == [
+        ("tracer-secret", "create", "maria"),
+        ("tracer", "issue", "maria"),
+        ("tracer", "issue", "maria"),
+    ]
+    assert [r.entity_key for r in rows[1:]] == codes
+    first = json.loads(rows[1].changes)
+    assert first == {
+        "engagement": [None, BMS], "component": [None, "afe-board"],
+        "vendor": [None, "huaxin-pcba"], "kind": [None, "non-functional-part"],
+        "issued_on": [None, "2026-03-02"], "code": [None, codes[0]],
+    }
+    # The audit of the secret says it was made; it never holds the secret itself.
+    with samples.read() as db:
+        secret = tq.tracer_secret(db=db)
+    assert secret is not None and len(secret) == 32
+    assert secret.hex() not in rows[0].changes
+    # The register lists both; a second vendor later gets a third, different code.
+    assert [t.code for t in svc.list_tracers(samples, BMS)] == codes
+    third = svc.issue_tracers(samples, BMS, "afe-board", ["gd-battery-lab"], actor="m", today=DAY)
+    assert third.tracers[0].code not in codes
+    assert counts(samples) == (3, 1)
+
+
+def test_codes_are_derived_and_stable_across_runs(samples: Store) -> None:
+    issued = svc.issue_tracers(samples, BMS, "bms-firmware", ["tamsui-embedded"],
+                               kind="firmware-mark", actor="m", today=DAY)
+    tracer = issued.tracers[0]
+    with samples.read() as db:
+        secret = tq.tracer_secret(db=db)
+    assert secret is not None
+    # The code is the HMAC of the fields under the stored secret, nothing else.
+    issue = TracerIssue(BMS, "bms-firmware", "tamsui-embedded", DAY, "firmware-mark")
+    assert issue_tracer(secret, issue).code == tracer.code
+    # Issuing the same again, from another connection, gives the same tracer, not a new one.
+    again_store = open_store(samples.url)
+    try:
+        again = svc.issue_tracers(again_store, BMS, "bms-firmware", ["tamsui-embedded"],
+                                  kind="firmware-mark", actor="m", today=DAY)
+    finally:
+        again_store.dispose()
+    assert again.tracers == issued.tracers and again.already_issued == ("tamsui-embedded",)
+    assert len(tracer_audit(samples)) == 2  # the secret and the one issue: nothing more
+
+
+def test_lookup_names_the_vendor_and_catches_mistyped_foreign_and_altered_codes(
+    samples: Store,
+) -> None:
+    issued = svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba", "tamsui-embedded"],
+                               kind="pcb-mark", actor="m", today=DAY)
+    huaxin, tamsui = issued.tracers
+    found = svc.lookup_code(samples, huaxin.code)
+    assert found.status == AUTHENTIC and found.tracer == huaxin
+    assert "issued to vendor huaxin-pcba for component afe-board" in found.message
+    # Typed by hand off a board: lower case, no hyphens, O for 0 and I or L for 1 are read.
+    typed = huaxin.code.lower().replace("-", "").replace("0", "o").replace("1", "l")
+    assert svc.lookup_code(samples, typed).tracer == huaxin
+    assert svc.lookup_code(samples, tamsui.code).tracer == tamsui
+    # One symbol wrong: the check symbol catches it before anything is looked up.
+    body = huaxin.code.replace("-", "")
+    wrong = ("1" if body[0] != "1" else "2") + body[1:]
+    assert svc.lookup_code(samples, wrong).status == MISTYPED
+    # A well-formed code with a right check symbol that nobody issued.
+    foreign = format_code(parse_code(huaxin.code) ^ 1)
+    assert svc.lookup_code(samples, foreign).status == NOT_OURS
+    assert svc.lookup_code(samples, "not a code!").status == UNREADABLE
+    # Someone rewrites the register entry to blame another vendor: the HMAC no longer checks.
+    with samples.write() as db:
+        db.execute(
+            text(
+                "UPDATE tracer SET vendor_id = (SELECT id FROM vendor WHERE key = "
+                "'gd-battery-lab') WHERE code = :code"
+            ),
+            {"code": huaxin.code},
+        )
+    altered = svc.lookup_code(samples, huaxin.code)
+    assert altered.status == ALTERED and altered.tracer is not None
+    assert altered.tracer.vendor == "gd-battery-lab" and not altered.authentic
+
+
+def test_bad_input_is_refused_and_nothing_is_written(samples: Store) -> None:
+    before = tracer_audit(samples)
+    with pytest.raises(UserError, match="unknown tracer kind 'sticker'"):
+        svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba"], kind="sticker", actor="m")
+    with pytest.raises(UserError, match="issued by the first export"):
+        svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba"], kind="document-canary",
+                          actor="m")
+    with pytest.raises(NotFound, match="no component 'afe-boards' on bms48-shenzhen; its "
+                                       "components: afe-board, bms-firmware"):
+        svc.issue_tracers(samples, BMS, "afe-boards", ["huaxin-pcba"], actor="m")
+    with pytest.raises(NotFound, match="bayan-ems is not a vendor on bms48-shenzhen"):
+        svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba", "bayan-ems"], actor="m")
+    with pytest.raises(NotFound, match="no vendor 'nobody'"):
+        svc.issue_tracers(samples, BMS, "afe-board", ["nobody"], actor="m")
+    with pytest.raises(UserError, match="name at least one vendor"):
+        svc.issue_tracers(samples, BMS, "afe-board", [], actor="m")
+    assert counts(samples) == (0, 0) and tracer_audit(samples) == before == []
+
+
+def test_a_vendor_with_tracers_is_kept(samples: Store) -> None:
+    svc.issue_tracers(samples, BMS, "afe-board", ["gd-battery-lab"], actor="m", today=DAY)
+    engagement_svc.detach_vendor(samples, BMS, "gd-battery-lab", actor="m")
+    with pytest.raises(Conflict, match="1 tracers"):
+        engagement_svc.delete_vendor(samples, "gd-battery-lab", actor="m")
+    assert svc.lookup_code(samples, svc.list_tracers(samples, BMS)[0].code).authentic
+

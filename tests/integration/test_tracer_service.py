@@ -178,3 +178,28 @@ def test_a_vendor_with_tracers_is_kept(samples: Store) -> None:
         engagement_svc.delete_vendor(samples, "gd-battery-lab", actor="m")
     assert svc.lookup_code(samples, svc.list_tracers(samples, BMS)[0].code).authentic
 
+
+def test_the_document_canary_is_issued_on_the_first_vendor_document_only(
+    samples: Store,
+) -> None:
+    first = engagement_svc.vendor_checklist_document(samples, BMS, "huaxin-pcba", actor="maria",
+                                                      today=DAY)
+    later = engagement_svc.vendor_checklist_document(samples, BMS, "huaxin-pcba", actor="raj",
+                                                      today=date(2026, 4, 1))
+    other = engagement_svc.vendor_checklist_document(samples, BMS, "tamsui-embedded",
+                                                      actor="maria", today=DAY)
+    assert first.canary and later.canary == first.canary and other.canary != first.canary
+    register = {t.vendor: t for t in svc.list_tracers(samples, BMS)}
+    canary = register["huaxin-pcba"]
+    assert (canary.kind, canary.component, canary.issued_on, canary.code) == (
+        "document-canary", "vendor-documents", DAY, first.canary)
+    rows = [r for r in tracer_audit(samples) if r.entity == "tracer"]
+    assert [(r.entity_key, r.actor) for r in rows] == [
+        (first.canary, "maria"), (other.canary, "maria")]
+    assert json.loads(rows[0].changes)["reason"] == [
+        None, "first export of a document for the vendor"]
+    found = svc.lookup_code(samples, first.canary)
+    assert found.authentic and "a canary in the documents sent to the vendor issued to vendor " \
+        "huaxin-pcba" in found.message
+    # The engagement's own audit trail is untouched by a document being made.
+    assert audit_rows(samples, "engagement", BMS)[-1].action != "issue"

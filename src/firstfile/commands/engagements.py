@@ -247,7 +247,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             document: Any
             if audience == "vendor":
                 document = engagements.vendor_checklist_document(
-                    store, engagement, vendor, templates_dir=templates)
+                    store, engagement, vendor, actor=settings.actor, templates_dir=templates)
             else:
                 document = engagements.internal_checklist_document(
                     store, engagement, vendor, actor=settings.actor, templates_dir=templates)

@@ -95,9 +95,7 @@ def find_canary(
     return found[0] if found else None
 
 
-def add_tracer(
-    *, db: Session, tracer: IssuedTracer, engagement_id: int, vendor_id: int
-) -> Tracer:
+def add_tracer(*, db: Session, tracer: IssuedTracer, engagement_id: int, vendor_id: int) -> Tracer:
     """Add an issued tracer to the register (the caller audits it)."""
     row = Tracer(
         engagement_id=engagement_id,

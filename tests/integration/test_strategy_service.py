@@ -87,8 +87,12 @@ def stored_rows(store: Store) -> tuple[int, ...]:
     with store.read() as db:
         return tuple(
             int(db.execute(select(func.count()).select_from(table)).scalar_one())
-            for table in (EngagementStrategy, StrategyMarket, StrategyCompetitor,
-                          OutsourcingCostIndex)
+            for table in (
+                EngagementStrategy,
+                StrategyMarket,
+                StrategyCompetitor,
+                OutsourcingCostIndex,
+            )
         )
 
 
@@ -101,8 +105,9 @@ def test_recording_the_inputs_writes_one_audit_record_with_what_changed(
     example: Store, templates: Path
 ) -> None:
     assert svc.recorded_inputs(example, EXAMPLE).is_empty
-    recorded = svc.record_strategy_inputs(example, EXAMPLE, EXAMPLE_CHANGES, actor="maria",
-                                          templates_dir=templates)
+    recorded = svc.record_strategy_inputs(
+        example, EXAMPLE, EXAMPLE_CHANGES, actor="maria", templates_dir=templates
+    )
     # Lists come back in their stored order: markets by code.
     assert [m.code for m in recorded.markets] == ["DE", "JP", "TW", "US"]
     assert svc.recorded_inputs(example, EXAMPLE) == recorded
@@ -115,12 +120,18 @@ def test_recording_the_inputs_writes_one_audit_record_with_what_changed(
     assert changes["competitors"] == [[], [{"code": "VN", "competitor": "VoltCore Mobility"}]]
     # The same inputs again change nothing and write nothing.
     before = audit_count(example)
-    svc.record_strategy_inputs(example, EXAMPLE, EXAMPLE_CHANGES, actor="maria",
-                               templates_dir=templates)
+    svc.record_strategy_inputs(
+        example, EXAMPLE, EXAMPLE_CHANGES, actor="maria", templates_dir=templates
+    )
     assert audit_count(example) == before
     # A later change writes only what moved; a list given replaces the recorded one.
-    svc.record_strategy_inputs(example, EXAMPLE, svc.StrategyChanges(
-        markets=(Market("us", 0.6),), budget=150_000), actor="raj", templates_dir=templates)
+    svc.record_strategy_inputs(
+        example,
+        EXAMPLE,
+        svc.StrategyChanges(markets=(Market("us", 0.6),), budget=150_000),
+        actor="raj",
+        templates_dir=templates,
+    )
     latest = json.loads(audit_rows(example, "strategy", EXAMPLE)[-1].changes)
     assert set(latest) == {"markets", "budget"} and latest["budget"] == [None, 150_000]
     assert svc.recorded_inputs(example, EXAMPLE).markets == (Market("US", 0.6),)
@@ -128,8 +139,9 @@ def test_recording_the_inputs_writes_one_audit_record_with_what_changed(
 
 
 def test_the_strategy_is_the_worked_example(example: Store, templates: Path) -> None:
-    svc.record_strategy_inputs(example, EXAMPLE, EXAMPLE_CHANGES, actor="m",
-                               templates_dir=templates)
+    svc.record_strategy_inputs(
+        example, EXAMPLE, EXAMPLE_CHANGES, actor="m", templates_dir=templates
+    )
     report = svc.compute_strategy(example, EXAMPLE, templates_dir=templates, as_of=AS_OF)
     # x: the vendor sees one of two components scored alike.
     assert report.exposure.combined == pytest.approx(0.5)
@@ -151,9 +163,11 @@ def test_the_strategy_is_the_worked_example(example: Store, templates: Path) -> 
     # Sunday, so the next working day).
     cn_rows = report.deadlines_for("CN")
     assert [(r.disclosure, r.rule, r.state) for r in cn_rows] == [
-        ("FF-2026-0001", "cn-absolute-novelty", "lost")]
+        ("FF-2026-0001", "cn-absolute-novelty", "lost")
+    ]
     assert [(r.rule, r.due) for r in report.deadlines_for("US")] == [
-        ("us-grace-period", date(2027, 1, 11))]
+        ("us-grace-period", date(2027, 1, 11))
+    ]
     assert report.deadlines_for("JP") == ()
     data = report.as_json()
     assert data["strategy"]["recommended"] == ["CN", "US", "DE"]
@@ -164,29 +178,35 @@ def test_the_strategy_is_the_worked_example(example: Store, templates: Path) -> 
 
 
 def test_horizon_budget_and_what_if_for_one_computation(example: Store, templates: Path) -> None:
-    svc.record_strategy_inputs(example, EXAMPLE, EXAMPLE_CHANGES, actor="m",
-                               templates_dir=templates)
+    svc.record_strategy_inputs(
+        example, EXAMPLE, EXAMPLE_CHANGES, actor="m", templates_dir=templates
+    )
     before = audit_count(example)
-    budgeted = svc.compute_strategy(example, EXAMPLE, templates_dir=templates,
-                                    budget=120_000, as_of=AS_OF).strategy.budgeted
+    budgeted = svc.compute_strategy(
+        example, EXAMPLE, templates_dir=templates, budget=120_000, as_of=AS_OF
+    ).strategy.budgeted
     # CN takes 40,000 of 120,000; US (50,000) beats DE (60,000) for the 80,000 left.
     assert budgeted and budgeted.codes == ("CN", "US") and budgeted.left_out == ("DE",)
     with pytest.raises(UserError, match="a budget of 80,000 USD buys nothing beyond"):
         svc.compute_strategy(example, EXAMPLE, templates_dir=templates, budget=80_000)
     longer = svc.compute_strategy(example, EXAMPLE, templates_dir=templates, horizon_years=20)
     assert "JP" in longer.strategy.recommended
-    moved = svc.compute_strategy(example, EXAMPLE, templates_dir=templates,
-                                 change=Change(ENFORCEABILITY, 40, "DE")).what_if
+    moved = svc.compute_strategy(
+        example, EXAMPLE, templates_dir=templates, change=Change(ENFORCEABILITY, 40, "DE")
+    ).what_if
     assert moved and moved.removed == ("DE",) and moved.summary[1] == "DE leaves the filing set."
-    budget_if = svc.compute_strategy(example, EXAMPLE, templates_dir=templates,
-                                     change=Change(BUDGET, 120_000)).what_if
+    budget_if = svc.compute_strategy(
+        example, EXAMPLE, templates_dir=templates, change=Change(BUDGET, 120_000)
+    ).what_if
     assert budget_if and budget_if.removed == ("DE",)
     with pytest.raises(UserError, match="KR is not a country this strategy weighs"):
-        svc.compute_strategy(example, EXAMPLE, templates_dir=templates,
-                             change=Change(ENFORCEABILITY, 40, "KR"))
+        svc.compute_strategy(
+            example, EXAMPLE, templates_dir=templates, change=Change(ENFORCEABILITY, 40, "KR")
+        )
     with pytest.raises(UserError, match="outside the table's scale"):
-        svc.compute_strategy(example, EXAMPLE, templates_dir=templates,
-                             change=Change(ENFORCEABILITY, 140, "DE"))
+        svc.compute_strategy(
+            example, EXAMPLE, templates_dir=templates, change=Change(ENFORCEABILITY, 140, "DE")
+        )
     with pytest.raises(UserError, match="the horizon must be 1 to 20 years"):
         svc.compute_strategy(example, EXAMPLE, templates_dir=templates, horizon_years=30)
     # Computing writes nothing.
@@ -194,13 +214,18 @@ def test_horizon_budget_and_what_if_for_one_computation(example: Store, template
     assert svc.recorded_inputs(example, EXAMPLE).horizon_years == 5
 
 
-def test_where_to_outsource_from_the_recorded_cost_indexes(
-    example: Store, templates: Path
-) -> None:
-    indexes = tuple(CostIndex(code, index, "RFQ round 1, March 2026") for code, index in (
-        ("VN", 55), ("CN", 60), ("MX", 80), ("DE", 150), ("TH", 85)))
-    svc.record_strategy_inputs(example, EXAMPLE, svc.StrategyChanges(cost_indexes=indexes),
-                               actor="m", templates_dir=templates)
+def test_where_to_outsource_from_the_recorded_cost_indexes(example: Store, templates: Path) -> None:
+    indexes = tuple(
+        CostIndex(code, index, "RFQ round 1, March 2026")
+        for code, index in (("VN", 55), ("CN", 60), ("MX", 80), ("DE", 150), ("TH", 85))
+    )
+    svc.record_strategy_inputs(
+        example,
+        EXAMPLE,
+        svc.StrategyChanges(cost_indexes=indexes),
+        actor="m",
+        templates_dir=templates,
+    )
     report = svc.compute_strategy(example, EXAMPLE, templates_dir=templates)
     assert report.outsourcing is not None
     # The worked example: CN 0.458, VN 0.450, MX 0.413, DE 0.293 unbeaten; TH beaten by MX.
@@ -214,19 +239,24 @@ def test_where_to_outsource_from_the_recorded_cost_indexes(
     [
         (svc.StrategyChanges(markets=(Market("UK", 0.3),)), "the United Kingdom is GB"),
         (svc.StrategyChanges(markets=(Market("US", 1.2),)), "revenue share must be from 0 to 1"),
-        (svc.StrategyChanges(markets=(Market("US", 0.7), Market("DE", 0.6))),
-         "add up to 130%"),
+        (svc.StrategyChanges(markets=(Market("US", 0.7), Market("DE", 0.6))), "add up to 130%"),
         (svc.StrategyChanges(markets=(Market("WO", 0.3),)), "WO is an international application"),
         (svc.StrategyChanges(annual_revenue=-5, currency="USD"), "cannot be negative"),
         (svc.StrategyChanges(annual_revenue=5, currency="CHF"), "no exchange rate for CHF"),
         (svc.StrategyChanges(annual_revenue=5), "give the currency"),
         (svc.StrategyChanges(horizon_years=25), "the horizon must be 1 to 20 years"),
-        (svc.StrategyChanges(competitors=(CompetitorPresence("DE", "Acme Rival"),)),
-         "no vendor of this engagement is recorded as serving it"),
-        (svc.StrategyChanges(competitors=(CompetitorPresence("EP", "VoltCore Mobility"),)),
-         "EP is a patent office, not a country"),
-        (svc.StrategyChanges(cost_indexes=(CostIndex("CN", -5, "RFQ"),)),
-         "the cost index must be above 0"),
+        (
+            svc.StrategyChanges(competitors=(CompetitorPresence("DE", "Acme Rival"),)),
+            "no vendor of this engagement is recorded as serving it",
+        ),
+        (
+            svc.StrategyChanges(competitors=(CompetitorPresence("EP", "VoltCore Mobility"),)),
+            "EP is a patent office, not a country",
+        ),
+        (
+            svc.StrategyChanges(cost_indexes=(CostIndex("CN", -5, "RFQ"),)),
+            "the cost index must be above 0",
+        ),
         (svc.StrategyChanges(cost_indexes=(CostIndex("CN", 60, " "),)), "give its source"),
         (svc.StrategyChanges(cost_indexes=(CostIndex("EP", 60, "RFQ"),)), "a patent office"),
         (svc.StrategyChanges(annual_revenue=float("nan"), currency="USD"), "must be a number"),
@@ -245,12 +275,14 @@ def test_bad_input_is_refused_whole_and_nothing_is_written(
 def test_a_budget_that_buys_nothing_is_refused_with_what_it_would_take(
     example: Store, templates: Path
 ) -> None:
-    svc.record_strategy_inputs(example, EXAMPLE, EXAMPLE_CHANGES, actor="m",
-                               templates_dir=templates)
+    svc.record_strategy_inputs(
+        example, EXAMPLE, EXAMPLE_CHANGES, actor="m", templates_dir=templates
+    )
     before = audit_count(example)
     with pytest.raises(ValidationFailed, match="already cost 40,000 USD") as refused:
-        svc.record_strategy_inputs(example, EXAMPLE, svc.StrategyChanges(budget=30_000),
-                                   actor="m", templates_dir=templates)
+        svc.record_strategy_inputs(
+            example, EXAMPLE, svc.StrategyChanges(budget=30_000), actor="m", templates_dir=templates
+        )
     assert "raise the budget to at least that" in str(refused.value)
     assert audit_count(example) == before
     assert svc.recorded_inputs(example, EXAMPLE).budget is None
@@ -260,16 +292,28 @@ def test_with_the_shipped_table_costs_are_unknown_and_counsel_is_told_what_to_en
     store: Store,
 ) -> None:
     import_samples(store)
-    svc.record_strategy_inputs(store, BMS, svc.StrategyChanges(
-        annual_revenue=1_000_000, currency="USD", markets=(Market("DE", 0.4), Market("US", 0.3)),
-        competitors=(CompetitorPresence("DE", "Pedalion GmbH"),)), actor="m")
+    svc.record_strategy_inputs(
+        store,
+        BMS,
+        svc.StrategyChanges(
+            annual_revenue=1_000_000,
+            currency="USD",
+            markets=(Market("DE", 0.4), Market("US", 0.3)),
+            competitors=(CompetitorPresence("DE", "Pedalion GmbH"),),
+        ),
+        actor="m",
+    )
     report = svc.compute_strategy(store, BMS)
     strategy = report.strategy
     # Made in CN (Huaxin, the test house), designed in TW (Tamsui): both recommended; no
     # cost anywhere, so nothing else can be weighed, and nothing is guessed.
     assert strategy.recommended == ("CN", "TW") and strategy.unpriced == ("CN", "TW")
     assert {c.code: c.verdict for c in strategy.countries} == {
-        "CN": "file", "TW": "file", "DE": "unknown", "US": "unknown"}
+        "CN": "file",
+        "TW": "file",
+        "DE": "unknown",
+        "US": "unknown",
+    }
     assert all(c.cost is None for c in strategy.countries)
     de = strategy.get("DE")
     assert de and de.protected_value and de.protected_value > 0
@@ -277,8 +321,10 @@ def test_with_the_shipped_table_costs_are_unknown_and_counsel_is_told_what_to_en
     assert "no 10-year cost for CN, TW, DE, US" in notes and "never guesses" in notes
     assert "no cited enforceability score for CN, TW" in notes
     assert "Where to outsource: enter a manufacturing-cost index" in notes
-    with pytest.raises(ValidationFailed, match="cannot be weighed: the jurisdiction table has "
-                                               "no 10-year cost for any country"):
+    with pytest.raises(
+        ValidationFailed,
+        match="cannot be weighed: the jurisdiction table has no 10-year cost for any country",
+    ):
         svc.record_strategy_inputs(store, BMS, svc.StrategyChanges(budget=50_000), actor="m")
 
 

@@ -80,9 +80,12 @@ def test_one_distinct_marker_per_vendor_each_audited_and_the_secret_made_once(
     assert [r.entity_key for r in rows[1:]] == codes
     first = json.loads(rows[1].changes)
     assert first == {
-        "engagement": [None, BMS], "component": [None, "afe-board"],
-        "vendor": [None, "huaxin-pcba"], "kind": [None, "non-functional-part"],
-        "issued_on": [None, "2026-03-02"], "code": [None, codes[0]],
+        "engagement": [None, BMS],
+        "component": [None, "afe-board"],
+        "vendor": [None, "huaxin-pcba"],
+        "kind": [None, "non-functional-part"],
+        "issued_on": [None, "2026-03-02"],
+        "code": [None, codes[0]],
     }
     # The audit of the secret says it was made; it never holds the secret itself.
     with samples.read() as db:
@@ -97,8 +100,15 @@ def test_one_distinct_marker_per_vendor_each_audited_and_the_secret_made_once(
 
 
 def test_codes_are_derived_and_stable_across_runs(samples: Store) -> None:
-    issued = svc.issue_tracers(samples, BMS, "bms-firmware", ["tamsui-embedded"],
-                               kind="firmware-mark", actor="m", today=DAY)
+    issued = svc.issue_tracers(
+        samples,
+        BMS,
+        "bms-firmware",
+        ["tamsui-embedded"],
+        kind="firmware-mark",
+        actor="m",
+        today=DAY,
+    )
     tracer = issued.tracers[0]
     with samples.read() as db:
         secret = tq.tracer_secret(db=db)
@@ -109,8 +119,15 @@ def test_codes_are_derived_and_stable_across_runs(samples: Store) -> None:
     # Issuing the same again, from another connection, gives the same tracer, not a new one.
     again_store = open_store(samples.url)
     try:
-        again = svc.issue_tracers(again_store, BMS, "bms-firmware", ["tamsui-embedded"],
-                                  kind="firmware-mark", actor="m", today=DAY)
+        again = svc.issue_tracers(
+            again_store,
+            BMS,
+            "bms-firmware",
+            ["tamsui-embedded"],
+            kind="firmware-mark",
+            actor="m",
+            today=DAY,
+        )
     finally:
         again_store.dispose()
     assert again.tracers == issued.tracers and again.already_issued == ("tamsui-embedded",)
@@ -120,8 +137,15 @@ def test_codes_are_derived_and_stable_across_runs(samples: Store) -> None:
 def test_lookup_names_the_vendor_and_catches_mistyped_foreign_and_altered_codes(
     samples: Store,
 ) -> None:
-    issued = svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba", "tamsui-embedded"],
-                               kind="pcb-mark", actor="m", today=DAY)
+    issued = svc.issue_tracers(
+        samples,
+        BMS,
+        "afe-board",
+        ["huaxin-pcba", "tamsui-embedded"],
+        kind="pcb-mark",
+        actor="m",
+        today=DAY,
+    )
     huaxin, tamsui = issued.tracers
     found = svc.lookup_code(samples, huaxin.code)
     assert found.status == AUTHENTIC and found.tracer == huaxin
@@ -157,10 +181,14 @@ def test_bad_input_is_refused_and_nothing_is_written(samples: Store) -> None:
     with pytest.raises(UserError, match="unknown tracer kind 'sticker'"):
         svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba"], kind="sticker", actor="m")
     with pytest.raises(UserError, match="issued by the first export"):
-        svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba"], kind="document-canary",
-                          actor="m")
-    with pytest.raises(NotFound, match="no component 'afe-boards' on bms48-shenzhen; its "
-                                       "components: afe-board, bms-firmware"):
+        svc.issue_tracers(
+            samples, BMS, "afe-board", ["huaxin-pcba"], kind="document-canary", actor="m"
+        )
+    with pytest.raises(
+        NotFound,
+        match="no component 'afe-boards' on bms48-shenzhen; its "
+        "components: afe-board, bms-firmware",
+    ):
         svc.issue_tracers(samples, BMS, "afe-boards", ["huaxin-pcba"], actor="m")
     with pytest.raises(NotFound, match="bayan-ems is not a vendor on bms48-shenzhen"):
         svc.issue_tracers(samples, BMS, "afe-board", ["huaxin-pcba", "bayan-ems"], actor="m")
@@ -182,24 +210,38 @@ def test_a_vendor_with_tracers_is_kept(samples: Store) -> None:
 def test_the_document_canary_is_issued_on_the_first_vendor_document_only(
     samples: Store,
 ) -> None:
-    first = engagement_svc.vendor_checklist_document(samples, BMS, "huaxin-pcba", actor="maria",
-                                                      today=DAY)
-    later = engagement_svc.vendor_checklist_document(samples, BMS, "huaxin-pcba", actor="raj",
-                                                      today=date(2026, 4, 1))
-    other = engagement_svc.vendor_checklist_document(samples, BMS, "tamsui-embedded",
-                                                      actor="maria", today=DAY)
+    first = engagement_svc.vendor_checklist_document(
+        samples, BMS, "huaxin-pcba", actor="maria", today=DAY
+    )
+    later = engagement_svc.vendor_checklist_document(
+        samples, BMS, "huaxin-pcba", actor="raj", today=date(2026, 4, 1)
+    )
+    other = engagement_svc.vendor_checklist_document(
+        samples, BMS, "tamsui-embedded", actor="maria", today=DAY
+    )
     assert first.canary and later.canary == first.canary and other.canary != first.canary
     register = {t.vendor: t for t in svc.list_tracers(samples, BMS)}
     canary = register["huaxin-pcba"]
     assert (canary.kind, canary.component, canary.issued_on, canary.code) == (
-        "document-canary", "vendor-documents", DAY, first.canary)
+        "document-canary",
+        "vendor-documents",
+        DAY,
+        first.canary,
+    )
     rows = [r for r in tracer_audit(samples) if r.entity == "tracer"]
     assert [(r.entity_key, r.actor) for r in rows] == [
-        (first.canary, "maria"), (other.canary, "maria")]
+        (first.canary, "maria"),
+        (other.canary, "maria"),
+    ]
     assert json.loads(rows[0].changes)["reason"] == [
-        None, "first export of a document for the vendor"]
+        None,
+        "first export of a document for the vendor",
+    ]
     found = svc.lookup_code(samples, first.canary)
-    assert found.authentic and "a canary in the documents sent to the vendor issued to vendor " \
-        "huaxin-pcba" in found.message
+    assert (
+        found.authentic
+        and "a canary in the documents sent to the vendor issued to vendor huaxin-pcba"
+        in found.message
+    )
     # The engagement's own audit trail is untouched by a document being made.
     assert audit_rows(samples, "engagement", BMS)[-1].action != "issue"

@@ -75,8 +75,10 @@ from firstfile.storage.tables import Engagement
 class StrategyChanges:
     """What to change in an engagement's recorded inputs; None leaves a field as it is.
 
-    A list given replaces the recorded list whole (an empty tuple clears it). Shares are 0 to
-    1; codes and currencies are read in capitals.
+    A list given replaces the recorded list whole (an empty tuple clears it). Cost indexes can
+    also be changed one country at a time: set_cost_indexes adds or replaces each country's
+    index, drop_cost_indexes removes countries' indexes. Shares are 0 to 1; codes and
+    currencies are read in capitals.
     """
 
     annual_revenue: float | None = None
@@ -87,6 +89,8 @@ class StrategyChanges:
     markets: tuple[Market, ...] | None = None
     competitors: tuple[CompetitorPresence, ...] | None = None
     cost_indexes: tuple[CostIndex, ...] | None = None
+    set_cost_indexes: tuple[CostIndex, ...] = ()
+    drop_cost_indexes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +277,12 @@ def record_strategy_inputs(
         new = normalised(_merged(old, changes))
         facts = _facts(db, engagement)
         problems = _record_problems(new, facts, table)
+        recorded_codes = {index.code for index in old.cost_indexes}
+        problems += [
+            f"cost index {code.strip().upper()}: none is recorded, so there is none to remove"
+            for code in changes.drop_cost_indexes
+            if code.strip().upper() not in recorded_codes
+        ]
         if not problems and new.budget is not None:
             exposure = knowledge_exposure(
                 ComponentTree(facts.exposure.nodes),
@@ -479,15 +489,25 @@ def _merged(old: RecordedStrategy, changes: StrategyChanges) -> RecordedStrategy
                 for c in changes.competitors
             )
         ),
-        cost_indexes=(
-            old.cost_indexes
-            if changes.cost_indexes is None
-            else tuple(
-                CostIndex(c.code.strip().upper(), c.cost_index, clean_line(c.source).strip())
-                for c in changes.cost_indexes
-            )
-        ),
+        cost_indexes=_cost_indexes(old, changes),
     )
+
+
+def _cost_indexes(old: RecordedStrategy, changes: StrategyChanges) -> tuple[CostIndex, ...]:
+    """The cost indexes after changes: replaced whole, then dropped and set by country."""
+
+    def cleaned(index: CostIndex) -> CostIndex:
+        return CostIndex(
+            index.code.strip().upper(), index.cost_index, clean_line(index.source).strip()
+        )
+
+    indexes = list(old.cost_indexes if changes.cost_indexes is None else changes.cost_indexes)
+    indexes = [cleaned(index) for index in indexes]
+    dropped = {code.strip().upper() for code in changes.drop_cost_indexes}
+    replaced = [cleaned(index) for index in changes.set_cost_indexes]
+    replaced_codes = {index.code for index in replaced}
+    kept = [i for i in indexes if i.code not in dropped and i.code not in replaced_codes]
+    return tuple(kept + replaced)
 
 
 def _record_problems(
@@ -630,7 +650,7 @@ def _table_notes(
     if outsourcing is None:
         notes.append(
             "Where to outsource: enter a manufacturing-cost index for each candidate vendor "
-            "country, with its source (firstfile strategy set ENGAGEMENT --cost-index CODE:INDEX "
-            "--index-source TEXT)."
+            "country, with its source (firstfile strategy cost-index ENGAGEMENT CODE INDEX "
+            "--source TEXT)."
         )
     return notes

@@ -70,3 +70,14 @@ def normalised(record: RecordedStrategy) -> RecordedStrategy:
         competitors=tuple(sorted(record.competitors, key=lambda c: (c.competitor, c.code))),
         cost_indexes=tuple(sorted(record.cost_indexes, key=lambda c: c.code)),
     )
+
+
+def changes_between(old: RecordedStrategy, new: RecordedStrategy) -> dict[str, tuple[Any, Any]]:
+    """{field: (old, new)} of every recorded input that differs, as JSON-ready values, for the
+    audit trail."""
+    before, after = old.as_json(), new.as_json()
+    return {
+        name: (before[name], after[name])
+        for name in after
+        if name != "engagement" and before[name] != after[name]
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,11 +19,13 @@ from sqlmodel import Session
 
 from firstfile.domain.disclosure import Problem, errors, validate
 from firstfile.domain.sessions import PARKED
+from firstfile.domain.strategy_record import RecordedStrategy, changes_between
+from firstfile.domain.tracers import Tracer
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.interchange.document import InterchangeDocument, SessionDoc
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
-from firstfile.storage import audit, upserts
+from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
     Component,
@@ -150,6 +152,60 @@ def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: Import
             )
             report.count("disclosure", "updated" if changed else "unchanged")
             report.disclosure_keys.append(existing.key)
+
+    if doc.strategy is not None:
+        _import_strategy(db=db, engagement=engagement, strategy=doc.strategy, actor=actor,
+                         report=report)
+    for tracer in doc.tracers:
+        _import_tracer(db=db, engagement=engagement, tracer=tracer, actor=actor, report=report,
+                       vendor_id=_vendor_id(db, vendor_ids, tracer.vendor))
+
+
+def _import_strategy(
+    *, db: Session, engagement: Engagement, strategy: RecordedStrategy, actor: str,
+    report: ImportReport,
+) -> None:
+    """Make the engagement's recorded strategy inputs exactly the file's."""
+    old = strategy_queries.recorded_strategy(db=db, engagement=engagement)
+    new = replace(strategy, engagement=engagement.key)
+    changes = changes_between(old, new)
+    if not changes:
+        report.count("strategy", "unchanged")
+        return
+    strategy_queries.store_strategy(db=db, engagement=engagement, record=new)
+    audit.record(db=db, actor=actor, entity="strategy", entity_key=engagement.key,
+                 action="import", changes=changes)
+    report.count("strategy", "created" if old.is_empty else "updated")
+
+
+def _import_tracer(
+    *, db: Session, engagement: Engagement, tracer: Tracer, actor: str, report: ImportReport,
+    vendor_id: int,
+) -> None:
+    """Add a register entry the database does not hold; one it holds must match it exactly.
+
+    An entry is evidence: an import never changes or removes one.
+    """
+    tracer = replace(tracer, engagement=engagement.key)
+    existing = tracer_queries.tracer_by_code(db=db, code=tracer.code)
+    if existing == tracer:
+        report.count("tracer", "unchanged")
+        return
+    if existing is not None:
+        raise ValidationFailed([Problem(
+            "tracers", f"the register already holds {tracer.code} for vendor {existing.vendor}, "
+                       f"component {existing.component} of {existing.engagement} on "
+                       f"{existing.issued_on.isoformat()}; the file gives it to vendor "
+                       f"{tracer.vendor}, component {tracer.component}: a register entry is "
+                       "never changed by an import")])
+    tracer_queries.add_tracer(db=db, tracer=tracer, engagement_id=engagement.id or 0,
+                              vendor_id=vendor_id)
+    audit.record(db=db, actor=actor, entity="tracer", entity_key=tracer.code, action="import",
+                 changes={"engagement": (None, tracer.engagement),
+                          "component": (None, tracer.component),
+                          "vendor": (None, tracer.vendor), "kind": (None, tracer.kind),
+                          "issued_on": (None, tracer.issued_on), "code": (None, tracer.code)})
+    report.count("tracer", "created")
 
 
 def _vendor_id(db: Session, known: dict[str, int], key: str) -> int:

@@ -57,6 +57,7 @@ from firstfile.domain.strategy_record import (
     SOURCE_MAX_CHARS,
     CostIndex,
     RecordedStrategy,
+    changes_between,
     normalised,
 )
 from firstfile.domain.text import clean_line
@@ -296,7 +297,7 @@ def record_strategy_inputs(
                 problems.append(refused)
         if problems:
             raise ValidationFailed([Problem("strategy", p) for p in problems])
-        diff = _diff(old, new)
+        diff = changes_between(old, new)
         if diff:
             sq.store_strategy(db=db, engagement=engagement, record=new)
             audit.record(
@@ -579,15 +580,6 @@ def _record_problems(
                 f"cost index {index.code}: the source is at most {SOURCE_MAX_CHARS} characters"
             )
     return problems
-
-
-def _diff(old: RecordedStrategy, new: RecordedStrategy) -> dict[str, tuple[Any, Any]]:
-    before, after = old.as_json(), new.as_json()
-    return {
-        name: (before[name], after[name])
-        for name in after
-        if name != "engagement" and before[name] != after[name]
-    }
 
 
 def _table_notes(

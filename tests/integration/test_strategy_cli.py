@@ -119,7 +119,8 @@ def test_set_then_show_the_strategy_of_the_sample(samples: Store) -> None:
         "competitors": [{"code": "DE", "competitor": "Pedalion GmbH"}],
         "cost_indexes": [],
     }
-    assert [r.actor for r in audit_rows(samples, "strategy", BMS)] == ["tester"]
+    # The sample's own inputs were imported by "seed"; the command's change is the tester's.
+    assert [r.actor for r in audit_rows(samples, "strategy", BMS)] == ["seed", "tester"]
     code, out, err = invoke(samples, "strategy", BMS, "--json")
     assert code == 0, err
     data = json.loads(out)
@@ -214,7 +215,7 @@ def test_horizon_budget_and_what_if_options(store: Store, example_templates: Pat
         (("--sold", "XX:10"), "is not an ISO 3166-1 alpha-2 country code"),
         (("--revenue", "-5", "--currency", "USD"), "cannot be negative"),
         (("--revenue", "5", "--currency", "EUR"), "no exchange rate for EUR"),
-        (("--revenue", "5"), "give the currency"),
+        (("--revenue", "5", "--currency", ""), "give the currency"),
         (("--horizon", "40"), "the horizon must be 1 to 20 years"),
         (("--competitor", "DE:Acme Rival"), "no vendor of this engagement is recorded"),
         (("--competitor", "DE"), "--competitor takes CODE:NAME"),
@@ -226,10 +227,11 @@ def test_horizon_budget_and_what_if_options(store: Store, example_templates: Pat
 def test_bad_input_to_strategy_set_writes_nothing(
     samples: Store, args: tuple[str, ...], message: str
 ) -> None:
+    before = svc.recorded_inputs(samples, BMS)
     code, out, err = invoke(samples, "strategy", "set", BMS, *args)
     assert code == 1 and message in err and "Traceback" not in err
-    assert svc.recorded_inputs(samples, BMS).is_empty
-    assert audit_rows(samples, "strategy", BMS) == []
+    assert svc.recorded_inputs(samples, BMS) == before
+    assert [r.action for r in audit_rows(samples, "strategy", BMS)] == ["import"]
 
 
 @pytest.mark.parametrize(
@@ -247,10 +249,11 @@ def test_bad_input_to_strategy_set_writes_nothing(
 def test_bad_cost_indexes_write_nothing(
     samples: Store, args: tuple[str, ...], message: str
 ) -> None:
+    before = svc.recorded_inputs(samples, BMS)
     code, _, err = invoke(samples, "strategy", "cost-index", BMS, *args)
     assert code == 1 and message in err
-    assert svc.recorded_inputs(samples, BMS).is_empty
-    assert audit_rows(samples, "strategy", BMS) == []
+    assert svc.recorded_inputs(samples, BMS) == before
+    assert [r.action for r in audit_rows(samples, "strategy", BMS)] == ["import"]
 
 
 def test_an_unknown_engagement_is_named(samples: Store) -> None:

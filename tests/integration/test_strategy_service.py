@@ -347,3 +347,16 @@ def test_unknown_engagement_and_nothing_recorded(example: Store) -> None:
     assert report.strategy.recommended == ("CN",)
     assert report.strategy.currency == "USD"  # the table's base until one is recorded
     assert any(note.startswith("No markets recorded") for note in report.notes)
+
+
+def test_a_table_edited_between_two_computations_is_read_again(
+    example: Store, templates: Path
+) -> None:
+    svc.record_strategy_inputs(example, EXAMPLE, EXAMPLE_CHANGES, actor="m",
+                               templates_dir=templates)
+    first = svc.compute_strategy(example, EXAMPLE, templates_dir=templates).strategy.get("US")
+    assert first and first.cost == pytest.approx(50_000)
+    table = templates / "jurisdictions.yaml"
+    table.write_text(table.read_text().replace("amount: 50000", "amount: 500000"))
+    second = svc.compute_strategy(example, EXAMPLE, templates_dir=templates).strategy.get("US")
+    assert second and second.cost == pytest.approx(500_000) and second.verdict == "skip"

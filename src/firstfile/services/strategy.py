@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,10 @@ from firstfile.domain.strategy_record import (
 )
 from firstfile.domain.text import clean_line
 from firstfile.domain.what_if import ENFORCEABILITY, Change, WhatIf, what_if
+from firstfile.resources import shipped_templates
 from firstfile.services.counsel import docket
 from firstfile.services.errors import UserError, ValidationFailed
-from firstfile.services.jurisdiction_table import TableLoad, load_table
+from firstfile.services.jurisdiction_table import TABLE_FILE, TableLoad, load_table
 from firstfile.services.vendors import require_engagement
 from firstfile.storage import audit
 from firstfile.storage import strategy_queries as sq
@@ -158,8 +160,43 @@ class StrategyReport:
 def jurisdiction_table(
     templates_dir: Path | None = None, *, today: date | None = None
 ) -> TableLoad:
-    """The jurisdiction table in use (the user's copy first), with its problems and warnings."""
-    return load_table([templates_dir] if templates_dir is not None else [], today=today)
+    """The jurisdiction table in use (the user's copy first), with its problems and warnings.
+
+    A file is read again only when it changed (its size or modification time): a screen that
+    recomputes the strategy for every what-if does not parse the same YAML each time.
+    """
+    folders = (templates_dir,) if templates_dir is not None else ()
+    candidates = [Path(folder) / TABLE_FILE for folder in folders]
+    candidates.append(shipped_templates() / TABLE_FILE)
+    return _table_of(folders, _stamps(candidates), today or date.today())
+
+
+@lru_cache(maxsize=8)
+def _table_of(
+    folders: tuple[Path, ...], stamps: tuple[tuple[str, int, int], ...], today: date
+) -> TableLoad:
+    # stamps is only part of the key: a changed file is a new key, so it is read again.
+    return load_table(list(folders), today=today)
+
+
+@lru_cache(maxsize=8)
+def _policy_of(path: Path, stamp: tuple[str, int, int]) -> Any:
+    from firstfile.services.firewall_policy import read_policy
+
+    return read_policy(path)
+
+
+def _stamps(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Each path with its size and modification time (-1 for a file that is not there)."""
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            found.append((str(path), -1, -1))
+        else:
+            found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def recorded_inputs(store: Store, engagement_key: str) -> RecordedStrategy:
@@ -338,9 +375,12 @@ def _usable_table(templates_dir: Path | None, today: date) -> TableLoad:
 
 
 def _policy(templates_dir: Path | None) -> Any:
-    from firstfile.services.firewall_policy import load_policy
+    """The firewall policy in force (PolicyError when it is broken), read again only when
+    its file changed."""
+    from firstfile.services.firewall_policy import policy_path
 
-    return load_policy([templates_dir] if templates_dir is not None else [])
+    path = policy_path([templates_dir] if templates_dir is not None else [])
+    return _policy_of(path, _stamps([path])[0])
 
 
 def _assess(inputs: StrategyInputs, table: JurisdictionTable) -> FilingStrategy:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -18,13 +19,12 @@ from firstfile.domain.tracers import Tracer as IssuedTracer
 from firstfile.storage.tables import Engagement, Tracer, TracerSecret, Vendor
 
 SECRET_ROW = 1  # the table holds one row
+_SECRET = select(col(TracerSecret.secret)).where(col(TracerSecret.id) == SECRET_ROW)
 
 
 def tracer_secret(*, db: Session) -> bytes | None:
     """The database's tracer secret, or None while no tracer was ever issued here."""
-    found = db.execute(
-        select(col(TracerSecret.secret)).where(col(TracerSecret.id) == SECRET_ROW)
-    ).scalar()
+    found = db.execute(_SECRET).scalar()
     return bytes(found) if found is not None else None
 
 
@@ -44,35 +44,41 @@ def ensure_tracer_secret(*, db: Session, secret: bytes) -> tuple[bytes, bool]:
     return current, stored
 
 
-def _issued(rows: Iterable[tuple[Tracer, str, str]]) -> list[IssuedTracer]:
-    return [
-        IssuedTracer(engagement, row.component, vendor, row.issued_on, row.kind, row.code)
-        for row, engagement, vendor in rows
-    ]
+# The register's columns with the engagement's and the vendor's keys, as one statement built
+# once: a lookup is then one cached, compiled probe of the code's index.
+_REGISTER_COLUMNS = (
+    col(Engagement.key),
+    col(Tracer.component),
+    col(Vendor.key),
+    col(Tracer.issued_on),
+    col(Tracer.kind),
+    col(Tracer.code),
+)
+_REGISTER = (
+    select(*_REGISTER_COLUMNS)
+    .join(Engagement, col(Engagement.id) == col(Tracer.engagement_id))
+    .join(Vendor, col(Vendor.id) == col(Tracer.vendor_id))
+)
+_BY_CODE = _REGISTER.where(col(Tracer.code) == bindparam("code"))
 
 
-def _register_select():  # type: ignore[no-untyped-def]
-    return (
-        select(Tracer, col(Engagement.key), col(Vendor.key))
-        .join(Engagement, col(Engagement.id) == col(Tracer.engagement_id))
-        .join(Vendor, col(Vendor.id) == col(Tracer.vendor_id))
-    )
+def _issued(rows: Iterable[Any]) -> list[IssuedTracer]:
+    return [IssuedTracer(*row) for row in rows]
 
 
 def engagement_tracers(*, db: Session, engagement: Engagement) -> list[IssuedTracer]:
     """The engagement's register: every tracer issued for it, oldest first."""
     rows = db.execute(
-        _register_select()
-        .where(col(Tracer.engagement_id) == engagement.id)
-        .order_by(col(Tracer.issued_on), col(Tracer.component), col(Vendor.key), col(Tracer.id))
-    ).all()
-    return _issued(rows)  # type: ignore[arg-type]
+        _REGISTER.where(col(Tracer.engagement_id) == engagement.id).order_by(
+            col(Tracer.issued_on), col(Tracer.component), col(Vendor.key), col(Tracer.id)
+        )
+    )
+    return _issued(rows)
 
 
 def tracer_by_code(*, db: Session, code: str) -> IssuedTracer | None:
     """The tracer carrying code (in its canonical printed form), or None: one index probe."""
-    rows = db.execute(_register_select().where(col(Tracer.code) == code)).all()
-    found = _issued(rows)  # type: ignore[arg-type]
+    found = _issued(db.execute(_BY_CODE, {"code": code}))
     return found[0] if found else None
 
 
@@ -81,8 +87,7 @@ def find_canary(
 ) -> IssuedTracer | None:
     """The vendor's document canary in the engagement, issued on its first export, or None."""
     rows = db.execute(
-        _register_select()
-        .where(
+        _REGISTER.where(
             col(Tracer.engagement_id) == engagement_id,
             col(Tracer.vendor_id) == vendor_id,
             col(Tracer.component) == component,
@@ -90,8 +95,8 @@ def find_canary(
         )
         .order_by(col(Tracer.issued_on), col(Tracer.id))
         .limit(1)
-    ).all()
-    found = _issued(rows)  # type: ignore[arg-type]
+    )
+    found = _issued(rows)
     return found[0] if found else None
 
 

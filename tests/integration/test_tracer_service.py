@@ -245,3 +245,63 @@ def test_the_document_canary_is_issued_on_the_first_vendor_document_only(
     )
     # The engagement's own audit trail is untouched by a document being made.
     assert audit_rows(samples, "engagement", BMS)[-1].action != "issue"
+
+
+def _issue_many(url: str, who: str, count: int) -> None:
+    """count distinct tracers (kind, component and day vary), then the vendor's document."""
+    kinds = sorted(svc_kinds())
+    store = open_store(url)
+    try:
+        for n in range(count):
+            component = ("afe-board", "bms-firmware")[(n // 4) % 2]
+            svc.issue_tracers(
+                store,
+                BMS,
+                component,
+                ["huaxin-pcba"],
+                kind=kinds[n % 4],
+                actor=who,
+                today=date(2026, 3, 1 + n // 8),
+            )
+            engagement_svc.vendor_checklist_document(
+                store, BMS, "tamsui-embedded", actor=who, today=DAY
+            )
+    finally:
+        store.dispose()
+
+
+def svc_kinds() -> set[str]:
+    from firstfile.domain.tracers import TRACER_KINDS
+
+    return set(TRACER_KINDS) - {"document-canary"}
+
+
+def test_two_processes_issuing_the_same_tracers_at_once_agree(samples: Store) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_issue_many, args=(samples.url, who, 24)) for who in "ab"]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(180)
+    assert [w.exitcode for w in workers] == [0, 0]
+    # One secret, one entry per distinct tracer (24 issues of 24 distinct tracers each, the
+    # same 24 in both), one canary, and an audit row for each entry and for the secret alone.
+    register = svc.list_tracers(samples, BMS)
+    assert len(register) == 25 and len({t.code for t in register}) == 25
+    assert counts(samples) == (25, 1)
+    assert [r.entity for r in tracer_audit(samples)].count("tracer") == 25
+    assert [r.entity for r in tracer_audit(samples)].count("tracer-secret") == 1
+    assert all(svc.lookup_code(samples, t.code).authentic for t in register)
+
+
+def test_the_secret_is_stored_once_and_a_second_store_says_it_stored_nothing(
+    store: Store,
+) -> None:
+    first, second = b"1" * 32, b"2" * 32
+    with store.write() as db:
+        assert tq.ensure_tracer_secret(db=db, secret=first) == (first, True)
+    with store.write() as db:
+        assert tq.ensure_tracer_secret(db=db, secret=second) == (first, False)
+    assert counts(store) == (0, 1)

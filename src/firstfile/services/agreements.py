@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from firstfile.domain.checklist import (
     ITEM_STATUSES,
     Checklist,
@@ -157,10 +159,19 @@ def vendor_checklist_document(
         canary = find_document_canary(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
     if canary is None:
-        with store.write() as db:
-            canary = document_canary_in(
-                db=db, engagement_id=engagement_id, engagement_key=engagement_key,
-                vendor_id=found.vendor_id, vendor_key=vendor_key, actor=actor, today=issued_on)
+        try:
+            with store.write() as db:
+                canary = document_canary_in(
+                    db=db, engagement_id=engagement_id, engagement_key=engagement_key,
+                    vendor_id=found.vendor_id, vendor_key=vendor_key, actor=actor,
+                    today=issued_on)
+        except IntegrityError:
+            # A colleague's first export issued it at the same moment: use theirs.
+            with store.read() as db:
+                canary = find_document_canary(db=db, engagement_id=engagement_id,
+                                              vendor_id=found.vendor_id)
+            if canary is None:
+                raise
     facts = VendorFacts(vendor_key, found.name, found.kind, found.country,
                         serves_competitor=found.serves_competitor)
     return VendorChecklistDocument(vendor_name=found.name, issued_on=issued_on,

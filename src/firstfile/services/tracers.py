@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from firstfile.domain import crockford
@@ -88,6 +89,23 @@ def issue_tracers(
     if problems:
         raise UserError("; ".join(problems))
     issued_on = today or date.today()
+    try:
+        return _issue(store, engagement_key, component_key, vendor_keys, kind, actor, issued_on)
+    except IntegrityError:
+        # Someone issued the same tracer at the same moment (its code is unique): the same
+        # fields give the same code, so the second attempt finds it and returns it.
+        return _issue(store, engagement_key, component_key, vendor_keys, kind, actor, issued_on)
+
+
+def _issue(
+    store: Store,
+    engagement_key: str,
+    component_key: str,
+    vendor_keys: Sequence[str],
+    kind: str,
+    actor: str,
+    issued_on: date,
+) -> IssuedTracers:
     with store.write() as db:
         engagement = require_engagement(db=db, key=engagement_key)
         component = q.find_component(db=db, engagement=engagement, key=component_key)

@@ -37,8 +37,10 @@ def ensure_tracer_secret(*, db: Session, secret: bytes) -> tuple[bytes, bool]:
     dialect = db.get_bind().dialect.name
     insert = (sqlite if dialect == "sqlite" else postgresql).insert(TracerSecret)
     stmt = insert.values(id=SECRET_ROW, secret=secret, created_at=datetime.now(UTC))
-    result = db.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
-    stored = bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING gives a row only when this insert stored one (a driver's rowcount does not say
+    # so reliably for DO NOTHING).
+    stmt = stmt.on_conflict_do_nothing(index_elements=["id"]).returning(col(TracerSecret.id))
+    stored = db.execute(stmt).first() is not None
     current = tracer_secret(db=db)
     assert current is not None
     return current, stored

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from firstfile.commands import counsel, engagements, risk, roles, sessions
+from firstfile.commands import counsel, engagements, risk, roles, sessions, strategy, tracers
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
@@ -47,7 +47,7 @@ export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
 # Commands of the later workflows live in firstfile/commands/, one module each.
-for _module in (sessions, counsel, engagements, roles):
+for _module in (sessions, counsel, engagements, roles, strategy, tracers):
     _module.register(app, export_app)
 
 # The outsourcing-risk analysis: `firstfile risk ENGAGEMENT` shows it, the rest record it.

@@ -64,7 +64,7 @@ def test_the_internal_docx_round_trips(samples: Store, tmp_path: Path) -> None:
 
 
 def test_the_vendor_docx_round_trips_with_terms_only(samples: Store, tmp_path: Path) -> None:
-    document = svc.vendor_checklist_document(samples, AQ7, "bayan-ems", today=TODAY)
+    document = svc.vendor_checklist_document(samples, AQ7, "bayan-ems", actor="tester", today=TODAY)
     path = export_checklist(document, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems")
     reopened = docx.Document(str(path))
     text = all_text(reopened)
@@ -85,7 +85,7 @@ def test_the_vendor_docx_round_trips_with_terms_only(samples: Store, tmp_path: P
 
 def test_markdown_of_both_audiences(samples: Store, tmp_path: Path) -> None:
     internal = svc.internal_checklist_document(samples, AQ7, "bayan-ems", actor="r", today=TODAY)
-    vendor = svc.vendor_checklist_document(samples, AQ7, "bayan-ems", today=TODAY)
+    vendor = svc.vendor_checklist_document(samples, AQ7, "bayan-ems", actor="tester", today=TODAY)
     inside = export_checklist(internal, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems",
                               fmt="md").read_text(encoding="utf-8")
     outside = export_checklist(vendor, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems",
@@ -99,7 +99,8 @@ def test_markdown_escapes_user_text(sqlite_store: Store, tmp_path: Path) -> None
     import_samples(sqlite_store)
     svc.update_vendor(sqlite_store, "bayan-ems",
                       svc.VendorChanges(name="# Bayan | [x](http://evil) \x1b"), actor="t")
-    vendor = svc.vendor_checklist_document(sqlite_store, AQ7, "bayan-ems", today=TODAY)
+    vendor = svc.vendor_checklist_document(sqlite_store, AQ7, "bayan-ems",
+                                           actor="tester", today=TODAY)
     text = export_checklist(vendor, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems",
                             fmt="md").read_text(encoding="utf-8")
     assert "## \\# Bayan \\| \\[x\\]\\(http://evil\\) \u241b" in text
@@ -109,7 +110,7 @@ def test_markdown_escapes_user_text(sqlite_store: Store, tmp_path: Path) -> None
 
 
 def test_bad_formats_and_keys_are_refused_before_writing(samples: Store, tmp_path: Path) -> None:
-    vendor = svc.vendor_checklist_document(samples, AQ7, "bayan-ems", today=TODAY)
+    vendor = svc.vendor_checklist_document(samples, AQ7, "bayan-ems", actor="tester", today=TODAY)
     with pytest.raises(ExportError, match="docx or md"):
         export_checklist(vendor, tmp_path / "out", engagement_key=AQ7, vendor_key="bayan-ems",
                          fmt="pdf")
@@ -122,8 +123,8 @@ def test_an_unknown_vendor_or_one_not_on_the_engagement_is_refused(samples: Stor
     from firstfile.services.errors import NotFound
 
     with pytest.raises(NotFound, match="no vendor"):
-        svc.vendor_checklist_document(samples, AQ7, "nobody")
+        svc.vendor_checklist_document(samples, AQ7, "nobody", actor="tester")
     with pytest.raises(NotFound, match="not a vendor on"):
-        svc.vendor_checklist_document(samples, AQ7, "huaxin-pcba")
+        svc.vendor_checklist_document(samples, AQ7, "huaxin-pcba", actor="tester")
     with pytest.raises(NotFound, match="not a vendor on"):
         svc.internal_checklist_document(samples, AQ7, "huaxin-pcba", actor="t")

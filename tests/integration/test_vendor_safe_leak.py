@@ -6,7 +6,9 @@ document is built through the same service and renderer as `firstfile export che
 extended and custom properties: every entry, decoded) and the Markdown are scanned for each.
 The internal version of the same data must contain its sentinels, which shows the scan finds
 what is there. The items' internal guidance comes from a file, not the database: it is planted
-in an overriding items file in the user's template folder.
+in an overriding items file in the user's template folder. The vendor's document canary is
+added, and is the only vendor-specific thing added: two vendors alike in everything the
+document may show get documents that differ in their canaries alone.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from firstfile.services import engagements as svc
 from firstfile.services import risk, risk_safeguards, risk_sets
 from firstfile.services.checklist_items import load_items
 from firstfile.services.risk_safeguards import ActionUpdate
+from firstfile.services.tracers import lookup_code
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
     Component,
@@ -177,7 +180,7 @@ def test_the_vendor_docx_and_markdown_leak_no_internal_field(store: Store) -> No
     sentinels["engagement key"] = BMS
     sentinels["other competitor"] = "VoltCore Mobility"
     sentinels["vendor key"] = TARGET
-    document = svc.vendor_checklist_document(store, BMS, TARGET, today=TODAY)
+    document = svc.vendor_checklist_document(store, BMS, TARGET, actor="tester", today=TODAY)
     data = render_checklist(document, "docx")
     parts = zip_text(data)
     # Every kind of part is present and scanned, not only the body.
@@ -194,6 +197,40 @@ def test_the_vendor_docx_and_markdown_leak_no_internal_field(store: Store) -> No
     assert "NNN - non-use" in body
     # The term ruled out (not applicable) is not put to the vendor.
     assert "Licensing incentives" not in body and "Licensing incentives" not in markdown
+    # The vendor's document canary is in the text, the footer, the properties and the Markdown.
+    canary = document.canary
+    assert canary and f"Document reference: {canary}" in body
+    assert any(canary in text for name, text in parts.items() if name.startswith("word/footer"))
+    assert docx.Document(io.BytesIO(data)).core_properties.identifier == canary
+    assert f"Document reference: `{canary}`" in markdown
+
+
+def test_the_canary_is_the_only_vendor_specific_thing_added(store: Store) -> None:
+    """Two vendors alike in all the document may show (name, kind, country, no competitor)
+    get documents that differ in their canaries and in nothing else, byte for byte."""
+    import_samples(store)
+    twins = ("twin-east", "twin-west")
+    for key in twins:
+        svc.create_vendor(store, key=key, name="Twin Assembly Ltd.", kind="contract-manufacturer",
+                          country="CN", actor="seed")
+        svc.attach_vendor(store, BMS, key, actor="seed")
+    documents = [svc.vendor_checklist_document(store, BMS, key, actor="tester", today=TODAY)
+                 for key in twins]
+    codes = [d.canary for d in documents]
+    assert all(codes) and codes[0] != codes[1]
+    for fmt in ("docx", "md"):
+        rendered = [render_checklist(d, fmt) for d in documents]
+        parts = [zip_text(data) if fmt == "docx" else {"markdown": data.decode()}
+                 for data in rendered]
+        for own, code in zip(parts, codes, strict=True):
+            assert any(code in text for text in own.values())
+        masked = [{name: text.replace(code, "CANARY") for name, text in own.items()}
+                  for own, code in zip(parts, codes, strict=True)]
+        assert masked[0] == masked[1], fmt
+    # Each canary, looked up, names its own vendor.
+    found = [lookup_code(store, code) for code in codes]
+    assert [(f.authentic, f.tracer.vendor if f.tracer else "") for f in found] == [
+        (True, "twin-east"), (True, "twin-west")]
 
 
 def test_every_risk_sentinel_is_recorded_where_the_internal_analysis_reads_it(
@@ -219,7 +256,7 @@ def test_the_internal_docx_carries_the_same_sentinels(store: Store) -> None:
 
 def test_the_vendor_file_name_does_not_name_the_engagement(store: Store, tmp_path: Path) -> None:
     import_samples(store)
-    document = svc.vendor_checklist_document(store, BMS, TARGET, today=TODAY)
+    document = svc.vendor_checklist_document(store, BMS, TARGET, actor="tester", today=TODAY)
     path = export_checklist(document, tmp_path, engagement_key=BMS, vendor_key=TARGET)
     assert path.name == "huaxin-pcba-agreement-terms.docx"
     assert BMS not in path.name
@@ -233,7 +270,7 @@ def test_an_organisation_base_with_properties_leaks_none_of_them(
     base = templates / "disclosure" / "base.docx"
     base.parent.mkdir(parents=True)
     base.write_bytes(_base_with_properties(sentinel("custom"), sentinel("company")))
-    document = svc.vendor_checklist_document(sqlite_store, BMS, TARGET, today=TODAY)
+    document = svc.vendor_checklist_document(sqlite_store, BMS, TARGET, actor="tester", today=TODAY)
     data = render_checklist(document, "docx", templates_dir=templates)
     parts = zip_text(data)
     assert leaks(parts, {"custom": sentinel("custom"), "company": sentinel("company")}) == []
@@ -257,7 +294,7 @@ def test_a_vendor_wording_template_cannot_reach_internal_fields(
     shipped = (shipped_templates() / "checklists" / "wording" / "vendor.j2").read_text()
     (own / "vendor.j2").write_text(
         shipped + '{% set title = "Terms for " ~ document.engagement_name %}\n')
-    document = svc.vendor_checklist_document(sqlite_store, BMS, TARGET, today=TODAY)
+    document = svc.vendor_checklist_document(sqlite_store, BMS, TARGET, actor="tester", today=TODAY)
     with pytest.raises(ExportError, match="vendor.j2"):
         render_checklist(document, "docx", templates_dir=tmp_path / "templates")
 

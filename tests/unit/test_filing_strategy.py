@@ -240,3 +240,12 @@ def test_the_deadline_engines_rows_sit_next_to_their_country() -> None:
         "US": ["us-grace-period"],
     }
     assert by_country["US"][0].due == date(2027, 1, 11)  # 10 Jan 2027 is a Sunday
+
+
+def test_a_name_ending_in_a_full_stop_ends_its_sentence_once() -> None:
+    sites = (Site("CN", "made", "Shenzhen Huaxin Precision Electronics Co., Ltd."),)
+    cn = assess(replace(EXAMPLE_INPUTS, sites=sites), TABLE).get("CN")
+    assert cn and "Made here by Shenzhen Huaxin Precision Electronics Co., Ltd. Protects" in (
+        cn.reason
+    )
+    assert ".." not in cn.reason

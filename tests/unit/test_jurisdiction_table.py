@@ -282,3 +282,25 @@ def test_codes_are_the_249_assigned_iso_codes_and_the_regional_offices() -> None
     assert not ISO_3166_ALPHA_2 & set(OFFICES)  # ST.3 office codes never clash with a country
     assert is_jurisdiction_code("EP") and is_jurisdiction_code("WO")
     assert not is_jurisdiction_code("UK") and not is_jurisdiction_code("EU")
+
+
+def test_the_illustrative_example_is_the_shipped_table_with_labelled_made_up_costs() -> None:
+    folder = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    path = folder / "illustrative-jurisdictions" / TABLE_FILE
+    assert path.read_text(encoding="utf-8").startswith(
+        "# ILLUSTRATIVE ONLY: NOT REAL DATA. DO NOT USE FOR A FILING DECISION."
+    )
+    load = load_table([path.parent], include_shipped=False, today=TODAY)
+    shipped = load_table([], today=TODAY).table
+    assert load.problems == () and load.table is not None and shipped is not None
+    costs = [o.cost_10y for o in load.table.offices if o.cost_10y is not None]
+    assert costs and all(c.source.startswith("ILLUSTRATIVE ONLY, made up") for c in costs)
+    # Apart from those costs it says exactly what the shipped table says, citations included.
+    without = [
+        (o.code, o.name, o.enforceability, o.grace_period, o.utility_model, o.deadline_rules)
+        for o in load.table.offices
+    ]
+    assert without == [
+        (o.code, o.name, o.enforceability, o.grace_period, o.utility_model, o.deadline_rules)
+        for o in shipped.offices
+    ]

@@ -311,7 +311,7 @@ def export_checklist(
         document: Any
         if audience == "vendor":
             document = engagements.vendor_checklist_document(
-                store, engagement, vendor, templates_dir=templates)
+                store, engagement, vendor, actor=settings.actor, templates_dir=templates)
         else:
             document = engagements.internal_checklist_document(
                 store, engagement, vendor, actor=settings.actor, templates_dir=templates)

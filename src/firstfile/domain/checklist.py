@@ -321,11 +321,17 @@ def vendor_terms(items: Sequence[ItemDefinition], vendor: VendorFacts,
 @dataclass(frozen=True, slots=True)
 class VendorChecklistDocument:
     """Everything the vendor's version of the checklist shows: its own name, the date of
-    issue, and the terms. There is deliberately no field for anything else."""
+    issue, the terms, and the vendor's document canary. There is deliberately no field for
+    anything else.
+
+    canary is the code of the vendor's document-canary tracer (domain/tracers.py): a
+    leaked copy names the vendor it was sent to, and only this database can tell which.
+    """
 
     vendor_name: str
     issued_on: date
     terms: tuple[VendorTerm, ...]
+    canary: str = ""
 
 
 @dataclass(frozen=True, slots=True)

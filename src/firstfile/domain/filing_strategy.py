@@ -440,7 +440,10 @@ def _reason(c: CountryAssessment, inputs: StrategyInputs, *, in_table: bool) -> 
     parts = ["; ".join(why)] if why else []
     parts += [text for text in (weighed, missing) if text]
     sentences = [verdict, *parts]
-    return " ".join(f"{text[0].upper()}{text[1:]}." for text in sentences)
+    # A vendor's name may end the sentence with its own full stop ("Co., Ltd."): not twice.
+    return " ".join(
+        f"{text[0].upper()}{text[1:]}{'' if text.endswith('.') else '.'}" for text in sentences
+    )
 
 
 def _missing(c: CountryAssessment, in_table: bool) -> str:

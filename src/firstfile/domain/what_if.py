@@ -151,7 +151,7 @@ def _summary(
             f"{', '.join(removed)} {'leaves' if len(removed) == 1 else 'leave'} the filing set."
         )
     if not added and not removed:
-        lines.append("the filing set does not change.")
+        lines.append("The filing set does not change.")
     value_before, cost_before = _set_totals(before)
     value_after, cost_after = _set_totals(after)
     lines.append(

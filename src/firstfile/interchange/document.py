@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from firstfile.domain.disclosure import DisclosureDraft
+from firstfile.domain.strategy_record import RecordedStrategy
+from firstfile.domain.tracers import Tracer
 from firstfile.domain.views import EventView
 
 FORMAT_NAME = "firstfile/1"
@@ -210,6 +212,12 @@ class InterchangeDocument:
     sessions: tuple[SessionDoc, ...] = ()
     disclosures: tuple[DisclosureDoc, ...] = ()
     critical_sets: tuple[CriticalSetDoc, ...] = ()
+    # The filing-strategy inputs recorded for the engagement (None: the file says nothing
+    # about them, and an import leaves what is recorded alone), its lists in stored order.
+    strategy: RecordedStrategy | None = None
+    # The engagement's tracer register. Never the secret the codes were derived with: a
+    # register imported into another database cannot be checked there (docs/FORMAT.md).
+    tracers: tuple[Tracer, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)

@@ -14,6 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+from firstfile.domain import crockford
+from firstfile.domain.country_codes import (
+    OFFICES,
+    ROUTE_ONLY,
+    describe_code_problem,
+    is_jurisdiction_code,
+)
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, validate
 from firstfile.domain.filings import FILING_KINDS, claim_problems, event_problems
 from firstfile.domain.keys import parse_disclosure_key
@@ -34,6 +41,14 @@ from firstfile.domain.risk.vocabulary import (
     RATIONALE_MAX_CHARS,
     SAFEGUARD_KINDS,
 )
+from firstfile.domain.strategy_inputs import CompetitorPresence, Market
+from firstfile.domain.strategy_record import (
+    SOURCE_MAX_CHARS,
+    CostIndex,
+    RecordedStrategy,
+    normalised,
+)
+from firstfile.domain.tracers import TRACER_KINDS, Tracer, format_code, parse_code
 from firstfile.domain.views import EventView
 from firstfile.domain.vocabulary import (
     DISCLOSURE_STATUSES,
@@ -68,6 +83,8 @@ from firstfile.interchange.raw_text import make_readable
 from firstfile.interchange.yaml_nodes import yaml_nodes
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SHARE_SLACK = 1e-9  # shares written 0.3 and 0.7 must not fail on binary rounding
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc, CriticalSetDoc)
 
@@ -169,6 +186,10 @@ class _DocumentReader:
             self._disclosure(node, path, engagement.key)
             for node, path in self.check.items(fields, "disclosures", "")
         )
+        strategy = None
+        if "strategy" in fields:
+            strategy = self._strategy(fields["strategy"], engagement.key, vendors)
+        tracers = self._tracers(fields, engagement.key)
         self._check_disclosure_identity(disclosures)
         self._check_references({
             "person": {p.key for p in people},
@@ -176,7 +197,8 @@ class _DocumentReader:
             "component": {c.key for c in components},
         })
         return InterchangeDocument(engagement, vendors, people, components, sessions,
-                                   disclosures, critical_sets)
+                                   disclosures, critical_sets, strategy=strategy,
+                                   tracers=tracers)
 
     # -- records ---------------------------------------------------------------------------
 
@@ -605,6 +627,137 @@ class _DocumentReader:
             for problem in claim_problems(event, events):
                 where = join(f"{path}[{index}]", problem.field)
                 self.problems.error(self._line(where), where, problem.message)
+
+    # -- the filing strategy and the tracer register ---------------------------------------
+
+    def _strategy(self, node: Node, engagement_key: str,
+                  vendors: tuple[VendorDoc, ...]) -> RecordedStrategy:
+        """The recorded strategy inputs; the checks that need no jurisdiction table.
+
+        Whether the table has a rate for the currency depends on the table of the database
+        the file goes into, so it is checked when the strategy is computed there.
+        """
+        path = "strategy"
+        own = self.check.mapping(node, path, *schema.STRATEGY) or {}
+        revenue = self._amount(own, "annual_revenue", path)
+        budget = self._amount(own, "budget", path)
+        currency = self.check.text(own, "currency", path)
+        if currency and not _CURRENCY.match(currency):
+            self._error(join(path, "currency"), f"{currency!r} is not an ISO 4217 currency "
+                                                "code: three capital letters, such as USD")
+        if not currency and (revenue or budget is not None):
+            self._error(join(path, "currency"), "is required with an annual revenue or a budget")
+        horizon = self.check.integer(own, "horizon_years", path, *schema.HORIZON_YEARS[:2])
+        markets = self._markets(own, path)
+        served = {name for vendor in vendors for name in vendor.competitors}
+        competitors: list[CompetitorPresence] = []
+        for item, where in self.check.items(own, "competitors", path):
+            fields = self.check.mapping(item, where, *schema.COMPETITOR) or {}
+            code = self._place(fields, where)
+            name = self.check.text(fields, "competitor", where, required=True)
+            if name and name not in served:
+                self._error(join(where, "competitor"),
+                            f"{name!r} is not a competitor of this file's vendors: add it to the "
+                            "competitors of the vendor that serves it")
+            presence = CompetitorPresence(code, name)
+            if presence in competitors:
+                self._error(where, f"{name} in {code} is listed twice")
+            competitors.append(presence)
+        indexes: list[CostIndex] = []
+        for item, where in self.check.items(own, "cost_indexes", path):
+            fields = self.check.mapping(item, where, *schema.COST_INDEX) or {}
+            code = self._place(fields, where)
+            value = self.check.number(fields, "cost_index", where)
+            if value is not None and not value > 0:
+                self._error(join(where, "cost_index"), f"{value:g} is not above 0: a cost "
+                                                       "index is above 0, lower is cheaper")
+            source = self.check.text(fields, "source", where, required=True)
+            if len(source) > SOURCE_MAX_CHARS:
+                self._error(join(where, "source"), f"at most {SOURCE_MAX_CHARS} characters")
+            if code and code in {index.code for index in indexes}:
+                self._error(join(where, "code"), f"{code} is listed twice")
+            indexes.append(CostIndex(code, value or 0.0, source))
+        return normalised(RecordedStrategy(
+            engagement=engagement_key,
+            annual_revenue=revenue or 0.0,
+            currency=currency,
+            horizon_years=schema.HORIZON_YEARS[2] if horizon is None else horizon,
+            budget=budget,
+            markets=tuple(markets),
+            competitors=tuple(competitors),
+            cost_indexes=tuple(indexes),
+        ))
+
+    def _amount(self, fields: Fields, name: str, path: str) -> float | None:
+        value = self.check.number(fields, name, path)
+        if value is not None and value < 0:
+            self._error(join(path, name), f"{value:g} is negative: give an amount of 0 or more")
+        return value
+
+    def _markets(self, fields: Fields, path: str) -> list[Market]:
+        markets: list[Market] = []
+        for item, where in self.check.items(fields, "markets", path):
+            own = self.check.mapping(item, where, *schema.MARKET) or {}
+            code = self.check.text(own, "code", where)
+            if code and not is_jurisdiction_code(code):
+                self._error(join(where, "code"), describe_code_problem(code))
+            elif code in ROUTE_ONLY:
+                self._error(join(where, "code"), f"{code} is an international application, a "
+                                                 "route rather than a place: name the countries "
+                                                 "or regional offices")
+            elif code and code in {m.code for m in markets}:
+                self._error(join(where, "code"), f"{code} is listed twice: give one share per "
+                                                 "country")
+            share = self.check.number(own, "revenue_share", where)
+            if share is not None and not 0 <= share <= 1:
+                self._error(join(where, "revenue_share"),
+                            f"{share:g} is not a share from 0 to 1 (0.3 for 30%)")
+            markets.append(Market(code, share or 0.0))
+        total = sum(m.revenue_share for m in markets)
+        if total > 1 + _SHARE_SLACK:
+            self._error(join(path, "markets"), f"the revenue shares add up to {total:.0%}: they "
+                                               "cannot exceed 100%")
+        return markets
+
+    def _place(self, fields: Fields, where: str) -> str:
+        """A country code (a competitor or a vendor works in a country, not at an office)."""
+        code = self.check.text(fields, "code", where)
+        if code in OFFICES:
+            self._error(join(where, "code"), f"{code} is a patent office, not a country: name "
+                                             "the country")
+        elif code and not is_jurisdiction_code(code):
+            self._error(join(where, "code"), describe_code_problem(code))
+        return code
+
+    def _tracers(self, fields: Fields, engagement_key: str) -> tuple[Tracer, ...]:
+        tracers: list[Tracer] = []
+        first: dict[str, str] = {}
+        for node, path in self.check.items(fields, "tracers", ""):
+            own = self.check.mapping(node, path, *schema.TRACER) or {}
+            vendor = self.check.key(own, "vendor", path)
+            if vendor:
+                self._refer("vendor", vendor, join(path, "vendor"))
+            code = self.check.text(own, "code", path)
+            if code:
+                try:
+                    code = format_code(parse_code(code))
+                except crockford.CodeError as exc:
+                    self._error(join(path, "code"), f"{code!r} is not a tracer code: {exc}")
+            if code in first:
+                self._error(join(path, "code"), f"{code} is given twice (also {first[code]})")
+            first.setdefault(code, path)
+            tracers.append(Tracer(
+                engagement=engagement_key,
+                component=self.check.key(own, "component", path),
+                vendor=vendor,
+                issued_on=self.check.date(own, "issued_on", path) or date.min,
+                kind=self.check.choice(own, "kind", path, tuple(TRACER_KINDS), ""),
+                code=code,
+            ))
+        return tuple(tracers)
+
+    def _error(self, path: str, message: str) -> None:
+        self.problems.error(self._line(path), path, message)
 
     # -- lists of keys and names -----------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 Keys = tuple[tuple[str, ...], tuple[str, ...]]  # (required, optional)
 
 TOP: Keys = (("format", "engagement"), ("vendors", "people", "components", "critical_sets",
-                                        "sessions", "disclosures"))
+                                        "sessions", "disclosures", "strategy", "tracers"))
 ENGAGEMENT: Keys = (("key", "name"), ("product", "phase"))
 VENDOR: Keys = (("key", "name", "kind", "country"),
                 ("competitors", "nda_signed_on", "nda_expires_on", "safeguards"))
@@ -60,6 +60,14 @@ DISCLOSURE: Keys = (
     ),
 )
 INVENTOR: Keys = (("person",), ("role", "contribution"))
+# The filing-strategy inputs (docs/RISK.md, "Inputs"); where it is made and designed is not
+# written: it follows from the vendors.
+STRATEGY: Keys = ((), ("annual_revenue", "currency", "horizon_years", "budget", "markets",
+                       "competitors", "cost_indexes"))
+MARKET: Keys = (("code", "revenue_share"), ())
+COMPETITOR: Keys = (("code", "competitor"), ())
+COST_INDEX: Keys = (("code", "cost_index", "source"), ())
+TRACER: Keys = (("kind", "component", "vendor", "issued_on", "code"), ())
 EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note", "claims_priority_of",
                                   "restored"))
 
@@ -72,3 +80,4 @@ DOTS_PER_PARTICIPANT = (1, 20, 3)
 DECKS_MAX_CHARS = 400  # the database keeps deck names comma-separated in 400 characters
 SCORE_MIN = 1
 SCORE_MAX = 5
+HORIZON_YEARS = (1, 20, 10)  # domain.strategy_inputs.MAX_HORIZON_YEARS; the default

@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.domain.strategy_record import RecordedStrategy
+from firstfile.domain.tracers import Tracer
 from firstfile.domain.views import EventView
 from firstfile.interchange import schema
 from firstfile.interchange.document import (
@@ -108,17 +110,21 @@ def dump_document(doc: InterchangeDocument, fmt: str = "yaml") -> str:
 def document_data(doc: InterchangeDocument) -> dict[str, Any]:
     """doc as plain dicts and lists in the file's key order, ready for any serialiser."""
     data: dict[str, Any] = {"format": FORMAT_NAME, "engagement": _engagement(doc.engagement)}
-    lists: dict[str, list[dict[str, Any]]] = {
+    sections: dict[str, Any] = {
         "vendors": [_vendor(v) for v in doc.vendors],
         "people": [_person(p) for p in doc.people],
         "components": [_component(c) for c in doc.components],
         "critical_sets": [_critical_set(s) for s in doc.critical_sets],
         "sessions": [_session(s) for s in doc.sessions],
         "disclosures": [_disclosure(d) for d in doc.disclosures],
+        # Written whenever the document has it, even empty: an empty `strategy: {}` says the
+        # engagement has no inputs, where a missing one says nothing about them.
+        "strategy": _strategy(doc.strategy) if doc.strategy is not None else None,
+        "tracers": [_tracer(t) for t in doc.tracers],
     }
     for name in schema.TOP[1]:
-        if lists[name]:
-            data[name] = lists[name]
+        if sections[name] not in ([], None):
+            data[name] = sections[name]
     return data
 
 
@@ -291,3 +297,33 @@ def _event(e: EventView) -> dict[str, Any]:
                    {"jurisdiction": e.jurisdiction, "reference": e.reference, "note": e.note,
                     "claims_priority_of": e.claims_priority_of, "restored": e.restored},
                    {"restored": False})
+
+
+def _strategy(s: RecordedStrategy) -> dict[str, Any]:
+    # Amounts that are whole are written whole (1200000, not 1200000.0); both read back alike.
+    return _fields(
+        {},
+        {
+            "annual_revenue": _number(s.annual_revenue) or None,
+            "currency": s.currency,
+            "horizon_years": s.horizon_years,
+            "budget": _number(s.budget) if s.budget is not None else None,
+            "markets": [{"code": m.code, "revenue_share": _number(m.revenue_share)}
+                        for m in s.markets],
+            "competitors": [{"code": c.code, "competitor": c.competitor}
+                            for c in s.competitors],
+            "cost_indexes": [{"code": c.code, "cost_index": _number(c.cost_index),
+                              "source": c.source} for c in s.cost_indexes],
+        },
+        {"horizon_years": schema.HORIZON_YEARS[2], "markets": [], "competitors": [],
+         "cost_indexes": []},
+    )
+
+
+def _tracer(t: Tracer) -> dict[str, Any]:
+    return {"kind": t.kind, "component": t.component, "vendor": t.vendor,
+            "issued_on": t.issued_on, "code": t.code}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

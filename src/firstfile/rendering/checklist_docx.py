@@ -37,6 +37,7 @@ _PLAIN_APP_XML = (
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
     b'extended-properties"><Application>firstfile</Application></Properties>'
 )
+DEFAULT_REFERENCE_LABEL = "Document reference"
 _TEXT_PROPERTIES = ("author", "category", "comments", "content_status", "identifier",
                     "keywords", "language", "last_modified_by", "subject", "title", "version")
 
@@ -44,6 +45,17 @@ _TEXT_PROPERTIES = ("author", "category", "comments", "content_status", "identif
 def vendor_wording_context(document: VendorChecklistDocument) -> dict[str, Any]:
     """All a vendor wording template may use: the vendor's own name and the date of issue."""
     return {"vendor_name": clean_line(document.vendor_name), "issued_on": document.issued_on}
+
+
+def canary_line(w: ChecklistWording, document: VendorChecklistDocument) -> str:
+    """The line that carries the vendor's document canary ("" for a document without one).
+
+    Its label comes from the wording; a copy of the wording made before canaries existed
+    gets the shipped label, so the canary is never left out.
+    """
+    if not document.canary:
+        return ""
+    return f"{w.get('reference', DEFAULT_REFERENCE_LABEL)}: {clean_line(document.canary)}"
 
 
 def internal_wording_context(document: InternalChecklistDocument) -> dict[str, Any]:
@@ -62,6 +74,9 @@ def render_vendor_checklist_docx(
     page.paragraph(w("title"), "Title")
     page.paragraph(vendor, "Heading 2")
     page.paragraph(f"{w('issued')}: {document.issued_on.isoformat()}", "Normal")
+    reference = canary_line(w, document)
+    if reference:
+        page.paragraph(reference, "Normal")
     page.paragraph(w("introduction"), "Guidance")
     if document.terms:
         rows = [(str(t.number), f"{clean_line(t.title)}\n{clean_text(t.text)}", "")
@@ -74,8 +89,11 @@ def render_vendor_checklist_docx(
     page.table([w("for_vendor"), w("for_us")],
                [(f"{w('name')}:", f"{w('name')}:"), (f"{w('signature')}:", f"{w('signature')}:"),
                 (f"{w('date')}:", f"{w('date')}:")], widths=(0.5, 0.5))
-    _header_footer(docx, w("header"), w("marking"))
+    _header_footer(docx, w("header"), " ".join(t for t in (w("marking"), reference) if t))
     _vendor_safe_properties(docx, w, document.issued_on)
+    # The canary is the document's identifier: a leaked file names its vendor even when the
+    # text was cut away.
+    docx.core_properties.identifier = clean_line(document.canary)[:255]
     return _save(docx)
 
 

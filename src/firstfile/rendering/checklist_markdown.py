@@ -12,7 +12,11 @@ from pathlib import Path
 
 from firstfile.domain.checklist import InternalChecklistDocument, VendorChecklistDocument
 from firstfile.domain.text import clean_line, clean_text
-from firstfile.rendering.checklist_docx import internal_wording_context, vendor_wording_context
+from firstfile.rendering.checklist_docx import (
+    DEFAULT_REFERENCE_LABEL,
+    internal_wording_context,
+    vendor_wording_context,
+)
 from firstfile.rendering.checklist_wording import load_checklist_wording
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -40,8 +44,12 @@ def render_vendor_checklist_markdown(
     w = load_checklist_wording("vendor", vendor_wording_context(document), templates_dir)
     out = [f"# {md(w('title'))}", "", f"**{md(w('marking'))}**", "",
            f"## {md(document.vendor_name)}", "",
-           f"{md(w('issued'))}: {document.issued_on.isoformat()}", "",
-           md(w("introduction")), ""]
+           f"{md(w('issued'))}: {document.issued_on.isoformat()}", ""]
+    if document.canary:
+        # In a code span: the code is written exactly as printed, so a search finds it.
+        label = w.get("reference", DEFAULT_REFERENCE_LABEL)
+        out += [f"{md(label)}: `{clean_line(document.canary)}`", ""]
+    out += [md(w("introduction")), ""]
     if not document.terms:
         out += [f"_{md(w('no_terms'))}_", ""]
     for term in document.terms:

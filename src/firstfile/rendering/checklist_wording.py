@@ -38,6 +38,12 @@ class ChecklistWording:
                 f'`{{% set {name} = "..." %}}` to it (see the shipped file for all names)'
             ) from None
 
+    def get(self, name: str, default: str) -> str:
+        """The text the template set for name, or default when it sets none (a name added
+        after the organisation copied the template)."""
+        value = self.names.get(name)
+        return default if value is None else str(value)
+
     def label(self, table: str, value: str) -> str:
         """The display name of a vocabulary value (a status, a phase)."""
         names = self.names.get(table)

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from firstfile.domain.checklist import (
     ITEM_STATUSES,
     Checklist,
@@ -27,6 +29,7 @@ from firstfile.domain.text import clean_line, clean_text
 from firstfile.services.checklist_items import ItemLoad, load_items
 from firstfile.services.errors import Conflict, NotFound, UserError
 from firstfile.services.races import retried
+from firstfile.services.tracers import document_canary_in, find_document_canary
 from firstfile.services.vendors import (
     require_engagement,
     require_engagement_vendor,
@@ -137,17 +140,22 @@ def update_item(
 
 
 def vendor_checklist_document(
-    store: Store, engagement_key: str, vendor_key: str, *, templates_dir: Path | None = None,
-    today: date | None = None,
+    store: Store, engagement_key: str, vendor_key: str, *, actor: str,
+    templates_dir: Path | None = None, today: date | None = None,
 ) -> VendorChecklistDocument:
-    """The checklist to send to the vendor, built from an allowlist of fields.
+    """The checklist to send to the vendor, built from an allowlist of fields, with the
+    vendor's document canary.
 
     It reads only what the vendor may see or what decides which terms apply: the vendor's
     name, kind and country, whether it serves any competitor (never whom), and which items
     were ruled out. Nothing from the internal checklist (status, evidence, notes, dates,
     names), no other vendor, component or disclosure is read at all, so none can leak.
+
+    The first document made for a vendor in an engagement issues the vendor's document
+    canary (a tracer, audited as issued by actor); later ones carry the same canary.
     """
     items = checklist_items(templates_dir).items
+    issued_on = today or date.today()
     with store.read() as db:
         engagement_id = q.find_engagement_id(db=db, key=engagement_key)
         if engagement_id is None:
@@ -159,10 +167,27 @@ def vendor_checklist_document(
             raise NotFound(f"{vendor_key} is not a vendor on {engagement_key}")
         ruled_out = q.ruled_out_items(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
+        canary = find_document_canary(db=db, engagement_id=engagement_id,
+                                      vendor_id=found.vendor_id)
+    if canary is None:
+        try:
+            with store.write() as db:
+                canary = document_canary_in(
+                    db=db, engagement_id=engagement_id, engagement_key=engagement_key,
+                    vendor_id=found.vendor_id, vendor_key=vendor_key, actor=actor,
+                    today=issued_on)
+        except IntegrityError:
+            # A colleague's first export issued it at the same moment: use theirs.
+            with store.read() as db:
+                canary = find_document_canary(db=db, engagement_id=engagement_id,
+                                              vendor_id=found.vendor_id)
+            if canary is None:
+                raise
     facts = VendorFacts(vendor_key, found.name, found.kind, found.country,
                         serves_competitor=found.serves_competitor)
-    return VendorChecklistDocument(vendor_name=found.name, issued_on=today or date.today(),
-                                   terms=vendor_terms(items, facts, ruled_out))
+    return VendorChecklistDocument(vendor_name=found.name, issued_on=issued_on,
+                                   terms=vendor_terms(items, facts, ruled_out),
+                                   canary=canary.code)
 
 
 def _merge(old: ItemState, update: ItemUpdate, *, actor: str, today: date) -> ItemState:

@@ -45,6 +45,8 @@ from firstfile.domain.merge import (
 )
 from firstfile.domain.risk.vendor_risk import safeguard_items
 from firstfile.domain.sessions import PARKED
+from firstfile.domain.strategy_record import RecordedStrategy, changes_between
+from firstfile.domain.tracers import Tracer
 from firstfile.domain.views import DisclosureView, EventView
 from firstfile.domain.vocabulary import ENGAGEMENT_PHASES, INTERNAL
 from firstfile.interchange.document import (
@@ -61,7 +63,7 @@ from firstfile.services import interchange_risk
 from firstfile.services.agreements import checklist_items
 from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.services.races import retried
-from firstfile.storage import audit, upserts
+from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
@@ -255,15 +257,16 @@ def documents_together(docs: list[InterchangeDocument]) -> list[str]:
 # seconds at worst (docs/PERFORMANCE.md); written with bulk statements, groups can be larger.
 GROUP_SIZE = 25
 _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
-            "risk analysis": 1.0, "disclosure": 1.0}
+            "risk analysis": 1.0, "strategy": 1.0, "disclosure": 1.0}
 # SQLite's busy handler lets a waiting writer look for the lock about every 100 ms, so a
 # writer that takes it straight back after each commit could keep the others out all along.
 # After holding it this long, an import leaves it free for a moment longer than that.
 YIELD_AFTER_SECONDS = 1.0
 YIELD_SECONDS = 0.15
 
-ENGAGEMENT, VENDOR, PERSON, COMPONENT, RISK, SESSION, DISCLOSURE = (
-    "engagement", "vendor", "person", "component", "risk analysis", "session", "disclosure")
+ENGAGEMENT, VENDOR, PERSON, COMPONENT, RISK, STRATEGY, SESSION, DISCLOSURE = (
+    "engagement", "vendor", "person", "component", "risk analysis", "strategy", "session",
+    "disclosure")
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +295,8 @@ class Group:
 
 
 _PLURALS = {ENGAGEMENT: "engagements", VENDOR: "vendors", PERSON: "people",
-            COMPONENT: "components", RISK: "risk analyses", SESSION: "sessions",
+            COMPONENT: "components", RISK: "risk analyses", STRATEGY: "strategies",
+            SESSION: "sessions",
             DISCLOSURE: "disclosures"}
 
 
@@ -342,6 +346,77 @@ def plan_groups(doc: InterchangeDocument, size: int = GROUP_SIZE) -> list[Group]
     groups.append(Group(tuple(current)))
     return groups
 
+def _strategy_and_tracers(run: _Run) -> None:
+    """The engagement's filing-strategy inputs and its tracer register, once the vendors
+    they name are written."""
+    engagement = run.engagement()
+    if run.doc.strategy is not None:
+        _import_strategy(run, engagement, run.doc.strategy)
+    for index, tracer in enumerate(run.doc.tracers):
+        _import_tracer(run, tracer, f"tracers[{index}]")
+
+
+def _import_strategy(run: _Run, engagement: Engagement | None,
+                     strategy: RecordedStrategy) -> None:
+    """Record the file's strategy inputs where none are recorded; different ones recorded are
+    a conflict like any other (they are one record: written whole with --overwrite)."""
+    key = run.doc.engagement.key
+    if engagement is None:  # a new engagement, in the check pass
+        run.report.count("strategy", "created")
+        return
+    old = strategy_queries.recorded_strategy(db=run.db, engagement=engagement)
+    new = replace(strategy, engagement=key)
+    changes = changes_between(old, new)
+    if not changes:
+        run.report.count("strategy", "unchanged")
+        return
+    action = "import"
+    if not old.is_empty:
+        differ = ", ".join(sorted(changes))
+        if not run.refuse("strategy", f"the filing strategy of {key}",
+                          f"the database records other inputs ({differ})", overridable=True):
+            return
+        action = "overwrite"
+    if run.write:
+        strategy_queries.store_strategy(db=run.db, engagement=engagement, record=new)
+        audit.record(db=run.db, actor=run.actor, entity="strategy", entity_key=key,
+                     action=action, changes=changes)
+    run.report.count("strategy", "created" if old.is_empty else "updated")
+
+
+def _import_tracer(run: _Run, tracer: Tracer, path: str) -> None:
+    """Add a register entry the database does not hold; one it holds must match it exactly.
+
+    An entry is evidence: an import never changes or removes one.
+    """
+    tracer = replace(tracer, engagement=run.doc.engagement.key)
+    existing = tracer_queries.tracer_by_code(db=run.db, code=tracer.code)
+    if existing == tracer:
+        run.report.count("tracer", "unchanged")
+        return
+    if existing is not None:
+        run.refuse(path, f"tracer {tracer.code}",
+                   f"the register already holds it for vendor {existing.vendor}, component "
+                   f"{existing.component} of {existing.engagement} on "
+                   f"{existing.issued_on.isoformat()}; the file gives it to vendor "
+                   f"{tracer.vendor}, component {tracer.component}: a register entry is never "
+                   "changed by an import")
+        return
+    if run.write:
+        engagement = run.engagement()
+        assert engagement is not None
+        vendor_id = _required(run.vendor_id(tracer.vendor), "vendor", tracer.vendor)
+        tracer_queries.add_tracer(db=run.db, tracer=tracer, engagement_id=engagement.id or 0,
+                                  vendor_id=vendor_id)
+        audit.record(db=run.db, actor=run.actor, entity="tracer", entity_key=tracer.code,
+                     action="import",
+                     changes={"engagement": (None, tracer.engagement),
+                              "component": (None, tracer.component),
+                              "vendor": (None, tracer.vendor), "kind": (None, tracer.kind),
+                              "issued_on": (None, tracer.issued_on),
+                              "code": (None, tracer.code)})
+    run.report.count("tracer", "created")
+
 
 class _Turns:
     """Lets other writers in between groups: see YIELD_AFTER_SECONDS."""
@@ -369,6 +444,8 @@ def _units(doc: InterchangeDocument) -> list[Unit]:
         # The tree, decisions, pins, actions, safeguards and critical sets, once every
         # component and vendor they name is written.
         Unit(RISK),
+        # The filing-strategy inputs and the tracer register, which name vendors.
+        Unit(STRATEGY),
         *(Unit(SESSION, i) for i in range(len(doc.sessions))),
         *(Unit(DISCLOSURE, i) for i in range(len(doc.disclosures))),
     ]
@@ -410,6 +487,7 @@ class _Run:
                 COMPONENT: lambda i: _component(self, self.doc.components[i],
                                                 f"components[{i}]"),
                 RISK: lambda _: _risk(self),
+                STRATEGY: lambda _: _strategy_and_tracers(self),
                 SESSION: lambda i: _session(self, self.doc.sessions[i], f"sessions[{i}]"),
             }[unit.kind](unit.index)
         for start in range(0, len(batch), _READ_BATCH):

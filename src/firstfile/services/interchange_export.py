@@ -29,6 +29,7 @@ from firstfile.services import interchange_risk
 from firstfile.services.agreements import checklist_items
 from firstfile.services.disclosures import view_to_draft
 from firstfile.services.errors import NotFound
+from firstfile.storage import strategy_queries, tracer_queries
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
@@ -68,14 +69,21 @@ def export_engagement(
 
 def _document(*, db: Session, engagement: Engagement,
               term_items: dict[str, str]) -> InterchangeDocument:
+    tracers = tracer_queries.engagement_tracers(db=db, engagement=engagement)
+    # A vendor taken off the engagement keeps its tracers (they are evidence), so the file
+    # names it too: every vendor a tracer names must be defined in the file.
+    tracer_vendors = sorted({t.vendor for t in tracers})
     vendors = list(
         db.execute(
             select(Vendor)
-            .join(EngagementVendor, EngagementVendor.vendor_id == Vendor.id)
-            .where(EngagementVendor.engagement_id == engagement.id)
+            .outerjoin(EngagementVendor, (EngagementVendor.vendor_id == Vendor.id)
+                       & (EngagementVendor.engagement_id == engagement.id))
+            .where(EngagementVendor.engagement_id.is_not(None)  # type: ignore[union-attr]
+                   | Vendor.key.in_(tracer_vendors))  # type: ignore[attr-defined]
             .order_by(Vendor.key)
         ).scalars()
     )
+    strategy = strategy_queries.recorded_strategy(db=db, engagement=engagement)
     disclosures = list(
         db.execute(
             select(Disclosure)
@@ -143,6 +151,8 @@ def _document(*, db: Session, engagement: Engagement,
             for s in sessions
         ),
         disclosures=tuple(disclosure_doc(v) for v in build_views(db=db, disclosures=disclosures)),
+        strategy=None if strategy.is_empty else strategy,
+        tracers=tuple(tracers),
     )
 
 

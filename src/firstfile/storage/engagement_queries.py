@@ -37,6 +37,7 @@ from firstfile.storage.tables import (
     EngagementVendor,
     ExtractionSession,
     Person,
+    Tracer,
     Vendor,
 )
 
@@ -131,12 +132,14 @@ def vendor_id(*, db: Session, key: str) -> int:
 
 
 def vendor_uses(*, db: Session, vendor: Vendor) -> dict[str, int]:
-    """How many engagements, contacts, components and checklist items refer to a vendor."""
+    """How many engagements, contacts, components, checklist items and tracers refer to a
+    vendor."""
     counted: dict[str, tuple[Any, Any]] = {
         "engagements": (EngagementVendor, col(EngagementVendor.vendor_id)),
         "contacts": (Person, col(Person.vendor_id)),
         "components": (ComponentVendor, col(ComponentVendor.vendor_id)),
         "checklist items": (AgreementItem, col(AgreementItem.vendor_id)),
+        "tracers": (Tracer, col(Tracer.vendor_id)),
     }
     return {
         what: int(db.execute(select(func.count()).select_from(table)

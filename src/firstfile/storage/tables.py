@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from firstfile.storage.versions import Versioned
@@ -340,6 +340,74 @@ class AgreementItem(Versioned, SQLModel, table=True):
     version: int = 1
 
     __table_args__ = (UniqueConstraint("engagement_id", "vendor_id", "item_id"),)
+
+
+class EngagementStrategy(SQLModel, table=True):
+    """The filing-strategy inputs of an engagement (practice 2): its product's annual revenue,
+    the horizon and an optional budget. Markets, competitor countries and cost indexes are
+    rows of their own; where the product is made and designed is never stored: it follows
+    from the engagement's vendors, so it cannot go stale."""
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True,
+                               sa_column_kwargs={"autoincrement": False})
+    annual_revenue: float = 0.0
+    currency: str = Field(default="USD", max_length=3)
+    horizon_years: int = 10
+    budget: float | None = None
+
+
+class StrategyMarket(SQLModel, table=True):
+    """Where the engagement's product is sold and used, with its rough share of revenue."""
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    code: str = Field(primary_key=True, max_length=2)
+    revenue_share: float  # 0 to 1
+
+
+class StrategyCompetitor(SQLModel, table=True):
+    """A country where a competitor that one of the engagement's vendors serves operates."""
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    competitor: str = Field(primary_key=True, max_length=200)
+    code: str = Field(primary_key=True, max_length=2)
+
+
+class OutsourcingCostIndex(SQLModel, table=True):
+    """The user's manufacturing-cost index for a candidate vendor country, with its source."""
+
+    engagement_id: int = Field(foreign_key="engagement.id", primary_key=True)
+    code: str = Field(primary_key=True, max_length=2)
+    cost_index: float  # above 0; lower is cheaper
+    source: str = Field(max_length=200)
+
+
+class Tracer(SQLModel, table=True):
+    """One issued tracer (practice 1): the marker one vendor's copy of a component carries.
+
+    The code is derived from the other fields with the database's secret (domain/tracers.py)
+    and is never typed; the component is kept as the key it was issued for (for a document
+    canary, the documents it goes into), so the entry stays evidence whatever later happens
+    to the component itself. Tracers are never deleted.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    vendor_id: int = Field(foreign_key="vendor.id", index=True)
+    component: str = Field(max_length=64)
+    kind: str = Field(max_length=32)
+    issued_on: date
+    code: str = Field(unique=True, max_length=16)
+
+
+class TracerSecret(SQLModel, table=True):
+    """The per-database key tracer codes are derived with: one row, made on first use.
+
+    It never leaves the database: no export, document, bundle or command output reads it.
+    """
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
 
 
 class KeySequence(SQLModel, table=True):

@@ -400,7 +400,8 @@ class EngagementScreen(Screen[None]):
         out = Path(folder).expanduser()
         written = [
             export_checklist(engagements.vendor_checklist_document(
-                store, self.engagement_key, vendor_key, templates_dir=templates), out,
+                store, self.engagement_key, vendor_key, actor=settings.actor,
+                templates_dir=templates), out,
                 engagement_key=self.engagement_key, vendor_key=vendor_key,
                 templates_dir=templates),
             export_checklist(engagements.internal_checklist_document(

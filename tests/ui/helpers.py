@@ -66,3 +66,9 @@ async def open_editor(pilot: Pilot[None], key: str) -> EditorScreen:
     screen = pilot.app.screen
     assert isinstance(screen, EditorScreen)
     return screen
+
+
+def editor_ready(pilot: Pilot[None]) -> bool:
+    """The editor is the screen and shows its form: loaded, every widget of it mounted."""
+    screen = pilot.app.screen
+    return isinstance(screen, EditorScreen) and bool(screen.query_one("#editor-form").display)

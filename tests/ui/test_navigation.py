@@ -22,7 +22,7 @@ from firstfile.ui.screens.facilitation import FacilitationScreen
 from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.review_queue import ReviewQueueScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
-from tests.ui.helpers import make_app, run_palette, until
+from tests.ui.helpers import editor_ready, make_app, run_palette, until
 
 
 def table_keys(table: DataTable[object]) -> list[str]:
@@ -91,7 +91,8 @@ async def test_palette_opens_the_review_queue_and_the_deadlines(
         # enter on a row opens the disclosure over the queue; escape comes back to it
         key = queue.items[0].state.key
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor")
+        # Escape is the editor's once its form is there; pressed earlier it may go nowhere.
+        await until(pilot, lambda: editor_ready(pilot), "the editor's form")
         assert isinstance(app.screen, EditorScreen) and app.screen.disclosure_key == key
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is queue, "the queue again")

@@ -26,7 +26,7 @@ from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.review_queue import DecisionDialog, DecisionInput, ReviewQueueScreen
 from firstfile.ui.screens.session_setup import SessionSetupScreen
 from tests.factories import seed_basics
-from tests.ui.helpers import make_app, run_palette, until
+from tests.ui.helpers import editor_ready, make_app, run_palette, until
 
 AS_OF = date(2026, 3, 1)
 ACME = "ACME-2026"
@@ -182,7 +182,8 @@ async def test_enter_on_a_queue_row_opens_that_disclosure(loaded: Store, tmp_pat
         assert app.focused is table
         table.move_cursor(row=1)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, EditorScreen), "the editor")
+        # Waiting for the form, not just the screen: leaving while it mounts races Textual.
+        await until(pilot, lambda: editor_ready(pilot), "the editor's form")
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.disclosure_key == queue.items[1].state.key
         assert app.screen.disclosure_key != queue.items[0].state.key

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -64,9 +64,11 @@ class PostgresServer:
     def url_for(self, name: str) -> str:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
-    def new_database(self) -> str:
+    def new_database(self, *, empty: bool = False) -> str:
+        """A fresh database: a copy of the migrated template, or empty (for migrations)."""
         name = f"firstfile_t_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        template = "template0" if empty else self.template
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self.created.append(name)
         return self.url_for(name)
 
@@ -96,15 +98,77 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'firstfile.db'}"
         return
+    yield from _fresh_postgresql(request)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a database of each kind with no tables at all (the PostgreSQL one is not
+    cloned from the migrated template), for tests that migrate step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'firstfile.db'}"
+        return
+    yield from _fresh_postgresql(request, empty=True)
+
+
+def _fresh_postgresql(request: pytest.FixtureRequest, *, empty: bool = False) -> Iterator[str]:
     server = request.getfixturevalue("pg_server")
     if server is None:
         if os.environ.get("CI"):
             # CI always starts a server: there, a missing one is a failure, never a skip.
             pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
         pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
-    url = server.new_database()
+    url = server.new_database(empty=empty)
     yield url
     server.drop(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def pg_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An open, migrated store on a fresh PostgreSQL database, for tests about PostgreSQL
+    itself (mark them `postgres`)."""
+    for url in _fresh_postgresql(request):
+        opened = open_store(url)
+        yield opened
+        opened.dispose()
+
+
+@pytest.fixture
+def other_login(pg_server: PostgresServer | None) -> Iterator[Callable[[Store, str], Store]]:
+    """Makes a second real login on a PostgreSQL store's database: other_login(store, name)
+    creates the database role ff_<name>_<random> with rights on every table, and returns a
+    store connected as it. The roles are dropped afterwards."""
+    made: list[tuple[str, str]] = []  # (role, database url)
+    stores: list[Store] = []
+
+    def make(store: Store, name: str) -> Store:
+        from sqlalchemy.engine import make_url
+
+        assert pg_server is not None and not store.is_sqlite
+        role = f"ff_{name}_{uuid.uuid4().hex[:8]}"
+        pg_server._execute(f'CREATE ROLE "{role}" LOGIN')
+        made.append((role, store.url))
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+            conn.exec_driver_sql(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+            conn.commit()
+        url = make_url(store.url).set(username=role, password=None)
+        opened = open_store(url.render_as_string(hide_password=False))
+        stores.append(opened)
+        return opened
+
+    yield make
+    for opened in stores:
+        opened.dispose()
+    from sqlalchemy import create_engine
+
+    for role, url in made:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+        engine.dispose()
+        assert pg_server is not None
+        pg_server._execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 @pytest.fixture

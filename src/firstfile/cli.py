@@ -14,10 +14,12 @@ from typing import Annotated, Any
 
 import typer
 
-from firstfile.commands import counsel, engagements, roles, sessions
+from firstfile.commands import counsel, engagements, evidence, roles, sessions
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    TsaCaOption,
+    TsaOption,
     fail,
     open_store,
     opened_store,
@@ -41,14 +43,15 @@ export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
 # Commands of the later workflows live in firstfile/commands/, one module each.
-for _module in (sessions, counsel, engagements, roles):
+for _module in (sessions, counsel, engagements, roles, evidence):
     _module.register(app, export_app)
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: DbOption = None) -> None:
+def root(ctx: typer.Context, db: DbOption = None, tsa: TsaOption = None,
+         tsa_ca: TsaCaOption = None) -> None:
     """Open the TUI (when no command is given)."""
-    ctx.obj = Settings.build(db)
+    ctx.obj = Settings.build(db, tsa=tsa, tsa_ca_file=tsa_ca)
     if ctx.invoked_subcommand is None:
         with user_errors():
             open_store(ctx.obj).dispose()  # fail here, plainly, if the database can't be used

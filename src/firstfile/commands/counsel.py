@@ -20,6 +20,8 @@ import typer
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    TsaCaOption,
+    TsaOption,
     fail,
     opened_store,
     print_json,
@@ -205,14 +207,20 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         print_rows(rows)
 
     @review_app.command("move")
-    def move(ctx: typer.Context, key: str, status: str, db: DbOption = None) -> None:
-        """Move a disclosure to STATUS (submitted, in-review, filed, closed, withdrawn...)."""
+    def move(ctx: typer.Context, key: str, status: str, db: DbOption = None,
+             tsa: TsaOption = None, tsa_ca: TsaCaOption = None) -> None:
+        """Move a disclosure to STATUS (submitted, in-review, filed, closed, withdrawn...).
+        Submitting timestamps its content when a timestamp authority is configured."""
         from firstfile.services import counsel
 
-        settings = settings_for(ctx, db)
+        settings = settings_for(ctx, db, tsa=tsa, tsa_ca=tsa_ca)
         with user_errors(), opened_store(settings) as store:
             state = counsel.move_status(store, key, status, actor=settings.actor)
-        typer.echo(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+            typer.echo(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+            if status == "submitted":
+                from firstfile.commands.evidence import stamp_and_say
+
+                stamp_and_say(store, settings, key, reason="submission")
 
     @review_app.command("decide")
     def decide(

@@ -433,7 +433,7 @@ def _touch(
     disclosure.version += 1
     db.add(disclosure)
     audit.record(db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
-                 action=action, changes=changes, at=now)
+                 action=action, changes=changes)
     db.flush()
 
 

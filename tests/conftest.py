@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from firstfile.storage.engine import Store, open_store
+from tests.local_tsa import LocalTsa, Served, serve
 
 # Tests never assert on wall-clock time: a loaded machine makes the first example (which loads
 # the holiday calendars, the YAML tables, ...) slow, and hypothesis would call that a failure.
@@ -185,3 +186,23 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(str(tmp_path / "firstfile.db"))
     yield opened
     opened.dispose()
+
+
+@pytest.fixture(scope="session")
+def tsa_files(tmp_path_factory: pytest.TempPathFactory) -> LocalTsa:
+    """A timestamp authority's CA, certificate and key (made once per test run)."""
+    return LocalTsa.create(tmp_path_factory.mktemp("tsa"))
+
+
+@pytest.fixture
+def local_tsa(tsa_files: LocalTsa) -> Iterator[Served]:
+    """A real RFC 3161 authority (openssl ts -reply) on 127.0.0.1 for this test."""
+    with serve(tsa_files) as served:
+        yield served
+
+
+@pytest.fixture
+def broken_tsa() -> Iterator[Served]:
+    """An authority that answers every request with HTTP 500."""
+    with serve(None) as served:
+        yield served

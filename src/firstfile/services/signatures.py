@@ -217,17 +217,19 @@ def _check_rules(db: Session, disclosure: Disclosure, person: Person, meaning: s
     if meaning == "inventor" and role != "inventor":
         raise UserError(f"{person.key!r} is not named as an inventor of {disclosure.key}; "
                         "only its inventors sign as inventor")
-    if meaning == "witness":
-        if role is not None:
-            raise UserError(f"{person.key!r} is named on {disclosure.key} as {role}; a witness "
-                            "is someone who is not one of its inventors or contributors")
-        signed_as_inventor = db.execute(select(DisclosureSignature.id).where(
-            col(DisclosureSignature.disclosure_id) == disclosure.id,
-            col(DisclosureSignature.meaning) == "inventor",
-            col(DisclosureSignature.actor) == who)).first()
-        if signed_as_inventor is not None:
-            raise UserError(f"you signed {disclosure.key} as an inventor, so you cannot "
-                            "witness it")
+    if meaning == "witness" and role is not None:
+        raise UserError(f"{person.key!r} is named on {disclosure.key} as {role}; a witness is "
+                        "someone who is not one of its inventors or contributors")
+    # One login is one person: whoever signed as inventor may not also witness, and the
+    # other way round, whatever key or person they use.
+    other = "witness" if meaning == "inventor" else "inventor"
+    signed_otherwise = db.execute(select(DisclosureSignature.id).where(
+        col(DisclosureSignature.disclosure_id) == disclosure.id,
+        col(DisclosureSignature.meaning) == other,
+        col(DisclosureSignature.actor) == who)).first()
+    if signed_otherwise is not None:
+        raise UserError(f"{who!r} signed {disclosure.key} as {other}; a witness is never one "
+                        "of the inventors, so the same login cannot sign it as both")
 
 
 def _check_not_signed(db: Session, disclosure: Disclosure, person_key: str, meaning: str,

@@ -112,15 +112,16 @@ class TokenCheck:
     ok: bool
     message: str  # why not, or what was proven
     stamped_at: datetime | None = None
-    anchored: bool = False  # checked against a CA certificate, not only the one it carries
+    anchored: bool = False  # the signature was checked up to a CA certificate
     authority: str = ""  # the signing certificate's subject
 
 
 def check_token(response: bytes, subject_sha256: str, ca_pem: str) -> TokenCheck:
     """Check a stored token: it is a granted response, its imprint is subject_sha256, and
-    its signature verifies up to the CA in ca_pem (PEM). With no CA, the signature is
-    checked against the certificate the token carries: that proves the token is intact, not
-    who issued it, and `anchored` is False."""
+    its signature verifies up to the CA in ca_pem (PEM). With no CA the imprint is checked
+    and the signature is not: an authority's certificate is issued by a CA that a token does
+    not carry, so nothing in the token alone can be trusted to check it (a forger would carry
+    a certificate of their own). `anchored` is then False and the message says so."""
     from cryptography import x509
     from rfc3161_client import VerificationError, VerifierBuilder
 
@@ -133,20 +134,17 @@ def check_token(response: bytes, subject_sha256: str, ca_pem: str) -> TokenCheck
         return TokenCheck(False, "the token is for other content (its imprint is "
                                  f"{info.message_imprint.message.hex()[:16]}..., not "
                                  f"{subject_sha256[:16]}...)", info.gen_time)
-    carried = [x509.load_der_x509_certificate(c) for c in parsed.signed_data.certificates]
     authority = signer_subject(parsed)
-    roots = x509.load_pem_x509_certificates(ca_pem.encode("ascii")) if ca_pem else carried
-    if not roots:
-        return TokenCheck(False, "the token carries no certificate and no CA is configured "
-                                 "(--tsa-ca)", info.gen_time, False, authority)
+    if not ca_pem:
+        return TokenCheck(True, "its imprint matches; its signature was not checked: no CA was "
+                                "given to trust (--tsa-ca)", info.gen_time, False, authority)
+    roots = x509.load_pem_x509_certificates(ca_pem.encode("ascii"))
     try:
         VerifierBuilder(roots=list(roots)).build().verify(parsed, bytes.fromhex(subject_sha256))
     except (VerificationError, ValueError) as error:
         return TokenCheck(False, f"the token's signature does not verify ({error})",
-                          info.gen_time, bool(ca_pem), authority)
-    return TokenCheck(True, "signature verifies" + (" up to the CA" if ca_pem else
-                                                     " against the certificate it carries"),
-                      info.gen_time, bool(ca_pem), authority)
+                          info.gen_time, True, authority)
+    return TokenCheck(True, "signature verifies up to the CA", info.gen_time, True, authority)
 
 
 def signer_subject(parsed: Any) -> str:

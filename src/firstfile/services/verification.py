@@ -116,7 +116,7 @@ def verify(store: Store, *, tsa_ca: Path | None = None) -> VerifyReport:
         walk = ChainWalk(anchored=frozenset(a.seq for a in anchors if a.seq is not None))
         rows_by_seq: dict[int, tuple[str, str, str]] = {}
         last_content: dict[str, tuple[int, str]] = {}
-        audited_tokens: set[str] = set()
+        audited_tokens: set[tuple[str, str]] = set()
         audited_signatures: set[str] = set()
         for row in audit_rows(db):
             walk.add(row)
@@ -149,30 +149,37 @@ def verify(store: Store, *, tsa_ca: Path | None = None) -> VerifyReport:
     return report
 
 
-def _collect(changes: str, tokens: set[str], signed: set[str]) -> None:
-    """The token hashes and signatures that audit rows record (a token or signature in the
-    database with no audit row of its own was put there behind firstfile's back)."""
+def _collect(changes: str, tokens: set[tuple[str, str]], signed: set[str]) -> None:
+    """The (subject hash, token hash) pairs and the signatures that audit rows record (a
+    token or signature in the database with no audit row of its own, or a token moved to
+    another subject, was put there behind firstfile's back)."""
     try:
         data = json.loads(changes)
     except ValueError:
         return
-    for name, target in (("timestamp", tokens), ("anchor", tokens), ("signature", signed)):
-        value = data.get(name) if isinstance(data, dict) else None
-        if isinstance(value, list) and len(value) == 2 and isinstance(value[1], dict):
-            found = value[1].get("token_sha256" if target is tokens else "signature")
-            if found:
-                target.add(found)
+    if not isinstance(data, dict):
+        return
+    for name in ("timestamp", "anchor", "signature"):
+        value = data.get(name)
+        if not (isinstance(value, list) and len(value) == 2 and isinstance(value[1], dict)):
+            continue
+        said = value[1]
+        if name == "signature":
+            if said.get("signature"):
+                signed.add(said["signature"])
+        elif said.get("token_sha256"):
+            tokens.add((str(said.get("subject_sha256")), said["token_sha256"]))
 
 
-def _check_token(row: TrustedTimestamp, where: str, kind: str, ca: str, audited: set[str],
-                 report: VerifyReport) -> bool:
+def _check_token(row: TrustedTimestamp, where: str, kind: str, ca: str,
+                 audited: set[tuple[str, str]], report: VerifyReport) -> bool:
     if sha256_hex(row.subject.encode("utf-8")) != row.subject_sha256:
         report.problems.append(Finding(kind, where, "what was stamped was changed afterwards "
                                                     "(it does not match its hash)", row.seq or 0))
         return False
     if row.token is None:
         return row.status != "stamped" or _bad(report, kind, where, "its token is missing")
-    if sha256_hex(row.token) not in audited:
+    if (row.subject_sha256, sha256_hex(row.token)) not in audited:
         report.problems.append(Finding(kind, where, "its token is not the one its audit "
                                                     "record names (swapped or added later)"))
     checked = check_token(row.token, row.subject_sha256, ca or row.tsa_ca)
@@ -180,8 +187,7 @@ def _check_token(row: TrustedTimestamp, where: str, kind: str, ca: str, audited:
         report.problems.append(Finding(kind, where, checked.message, row.seq or 0))
         return False
     if not checked.anchored:
-        report.notes.append(f"{where}: the token verifies against the certificate it "
-                            "carries, but no CA was given to trust (--tsa-ca)")
+        report.notes.append(f"{where}: {checked.message}")
     return True
 
 
@@ -191,7 +197,7 @@ def _bad(report: VerifyReport, kind: str, where: str, what: str) -> bool:
 
 
 def _check_anchors(anchors: list[TrustedTimestamp], walk: ChainWalk, ca: str,
-                   audited: set[str], report: VerifyReport) -> None:
+                   audited: set[tuple[str, str]], report: VerifyReport) -> None:
     report.anchors = len(anchors)
     for anchor in anchors:
         when = anchor.stamped_at or anchor.requested_at
@@ -217,7 +223,7 @@ def _check_anchors(anchors: list[TrustedTimestamp], walk: ChainWalk, ca: str,
                 "now does not reach the hash it stamped)", named[0]))
 
 
-def _check_timestamps(stamps: list[TrustedTimestamp], ca: str, audited: set[str],
+def _check_timestamps(stamps: list[TrustedTimestamp], ca: str, audited: set[tuple[str, str]],
                       report: VerifyReport) -> None:
     report.timestamps = len(stamps)
     for stamp in stamps:

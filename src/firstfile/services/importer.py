@@ -95,8 +95,10 @@ def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: Import
         report.count("vendor", outcome)
         assert vendor.id is not None
         vendor_ids[v.key] = vendor.id
-        upserts.link(db=db, model=EngagementVendor, engagement_id=engagement.id,
-                     vendor_id=vendor.id)
+        upserts.link(db=db, model=EngagementVendor,
+                     keys={"engagement_id": engagement.id, "vendor_id": vendor.id},
+                     actor=actor, entity="engagement", entity_key=e.key, field="vendors",
+                     linked=v.key)
 
     person_ids: dict[str, int] = {}
     for p in doc.people:
@@ -123,8 +125,11 @@ def _import(*, db: Session, doc: InterchangeDocument, actor: str, report: Import
         assert component.id is not None
         component_ids[c.key] = component.id
         for vendor_key in c.vendors:
-            if upserts.link(db=db, model=ComponentVendor, component_id=component.id,
-                            vendor_id=_vendor_id(db, vendor_ids, vendor_key)):
+            if upserts.link(db=db, model=ComponentVendor,
+                            keys={"component_id": component.id,
+                                  "vendor_id": _vendor_id(db, vendor_ids, vendor_key)},
+                            actor=actor, entity="component", entity_key=f"{e.key}/{c.key}",
+                            field="vendors", linked=vendor_key):
                 outcome = "updated" if outcome == "unchanged" else outcome
         report.count("component", outcome)
 
@@ -197,8 +202,11 @@ def _import_session(
     assert session_row.id is not None
     changed = outcome != "unchanged"
     for person_key in s.participants:
-        changed |= upserts.link(db=db, model=SessionParticipant, session_id=session_row.id,
-                                person_id=person(person_key))
+        changed |= upserts.link(db=db, model=SessionParticipant,
+                                keys={"session_id": session_row.id,
+                                      "person_id": person(person_key)},
+                                actor=actor, entity="session", entity_key=entity_key,
+                                field="participants", linked=person_key)
     changed |= _set_focus(db=db, session_id=session_row.id, wanted=s.components,
                           component_ids=component_ids, actor=actor, entity_key=entity_key)
     changed |= _import_ideas(db=db, session_id=session_row.id, s=s, actor=actor,

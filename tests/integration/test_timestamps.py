@@ -25,10 +25,17 @@ from tests.local_tsa import LocalTsa, Served
 
 def _submitted(store: Store, title: str = "Cell balancing by temperature") -> str:
     seed_basics(store)
-    made = disclosures.create_disclosure(store, DisclosureDraft(
-        title=title, summary="Balance by temperature.", engagement_key="ACME-2026",
-        conception_date=date(2026, 1, 12),
-        inventors=(InventorEntry("jdoe", "inventor", 100),)), actor="jdoe")
+    made = disclosures.create_disclosure(
+        store,
+        DisclosureDraft(
+            title=title,
+            summary="Balance by temperature.",
+            engagement_key="ACME-2026",
+            conception_date=date(2026, 1, 12),
+            inventors=(InventorEntry("jdoe", "inventor", 100),),
+        ),
+        actor="jdoe",
+    )
     counsel.move_status(store, made.key, "submitted", actor="jdoe")
     return made.key
 
@@ -37,8 +44,12 @@ def _openssl_verify(tmp_path: Path, subject: str, token: bytes, ca: Path) -> str
     data, reply = tmp_path / "subject.bin", tmp_path / "token.tsr"
     data.write_bytes(subject.encode("utf-8"))
     reply.write_bytes(token)
-    done = subprocess.run(["openssl", "ts", "-verify", "-data", str(data), "-in", str(reply),
-                           "-CAfile", str(ca)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["openssl", "ts", "-verify", "-data", str(data), "-in", str(reply), "-CAfile", str(ca)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return done.stdout.strip() + done.stderr.strip()
 
 
@@ -48,21 +59,28 @@ def test_a_submission_is_stamped_and_openssl_verifies_the_token(
     key = _submitted(store)
     with store.read() as db:
         head = chain_head(db)
-    outcome = timestamps.stamp_disclosure(store, key, actor="jdoe", tsa_url=local_tsa.url,
-                                          tsa_ca=tsa_files.ca_pem, reason="submission")
+    outcome = timestamps.stamp_disclosure(
+        store,
+        key,
+        actor="jdoe",
+        tsa_url=local_tsa.url,
+        tsa_ca=tsa_files.ca_pem,
+        reason="submission",
+    )
     assert outcome.stamped and outcome.stamped_at is not None
     assert outcome.describe(key).startswith(f"{key} timestamped at ")
     assert len(local_tsa.requests) == 2  # the content and the anchor
     with store.read() as db:
         (content,) = stored(db, kind="disclosure")
         (anchor,) = stored(db, kind="anchor")
-    assert content.subject_sha256 == outcome.subject_sha256 == sha256_hex(
-        content.subject.encode())
+    assert content.subject_sha256 == outcome.subject_sha256 == sha256_hex(content.subject.encode())
     assert content.token is not None and anchor.token is not None
-    assert "Verification: OK" in _openssl_verify(tmp_path, content.subject, content.token,
-                                                 tsa_files.ca_pem)
-    assert "Verification: OK" in _openssl_verify(tmp_path, anchor.subject, anchor.token,
-                                                 tsa_files.ca_pem)
+    assert "Verification: OK" in _openssl_verify(
+        tmp_path, content.subject, content.token, tsa_files.ca_pem
+    )
+    assert "Verification: OK" in _openssl_verify(
+        tmp_path, anchor.subject, anchor.token, tsa_files.ca_pem
+    )
     assert head is not None and parse_anchor(anchor.subject.encode()) == head
     evidence = disclosure_evidence(store, disclosures.get_disclosure(store, key))
     assert evidence.timestamp is not None
@@ -78,8 +96,10 @@ def test_without_an_authority_it_says_not_timestamped(store: Store) -> None:
     key = _submitted(store)
     outcome = timestamps.stamp_disclosure(store, key, actor="jdoe", tsa_url=None)
     assert outcome.status == "not-timestamped"
-    assert outcome.describe(key) == (f"{key} is not timestamped: no timestamp authority is "
-                                     "configured: give --tsa URL or set $FIRSTFILE_TSA_URL")
+    assert outcome.describe(key) == (
+        f"{key} is not timestamped: no timestamp authority is "
+        "configured: give --tsa URL or set $FIRSTFILE_TSA_URL"
+    )
     evidence = disclosure_evidence(store, disclosures.get_disclosure(store, key))
     assert evidence.timestamp is not None and evidence.timestamp.status == "not-timestamped"
     assert verify(store).ok
@@ -112,32 +132,50 @@ def test_an_unreachable_authority_is_said(store: Store) -> None:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     key = _submitted(store)
-    outcome = timestamps.stamp_disclosure(store, key, actor="jdoe",
-                                          tsa_url=f"http://127.0.0.1:{port}/tsa")
+    outcome = timestamps.stamp_disclosure(
+        store, key, actor="jdoe", tsa_url=f"http://127.0.0.1:{port}/tsa"
+    )
     assert outcome.status == "failed"
-    assert outcome.message.startswith(f"cannot reach the timestamp authority at "
-                                      f"http://127.0.0.1:{port}/tsa")
+    assert outcome.message.startswith(
+        f"cannot reach the timestamp authority at http://127.0.0.1:{port}/tsa"
+    )
 
 
-def test_a_swapped_token_is_caught(store: Store, local_tsa: Served, tsa_files: LocalTsa
-                                   ) -> None:
+def test_a_swapped_token_is_caught(store: Store, local_tsa: Served, tsa_files: LocalTsa) -> None:
     first = _submitted(store)
-    made = disclosures.create_disclosure(store, DisclosureDraft(
-        title="Busbar clamp", summary="Clamp.", engagement_key="ACME-2026"), actor="jdoe")
+    made = disclosures.create_disclosure(
+        store,
+        DisclosureDraft(title="Busbar clamp", summary="Clamp.", engagement_key="ACME-2026"),
+        actor="jdoe",
+    )
     for key in (first, made.key):
-        assert timestamps.stamp_disclosure(store, key, actor="jdoe", tsa_url=local_tsa.url,
-                                           tsa_ca=tsa_files.ca_pem).stamped
+        assert timestamps.stamp_disclosure(
+            store, key, actor="jdoe", tsa_url=local_tsa.url, tsa_ca=tsa_files.ca_pem
+        ).stamped
     with store.engine.begin() as conn:
-        ids = conn.execute(text("SELECT id FROM trustedtimestamp WHERE kind = 'disclosure' "
-                                "ORDER BY id")).scalars().all()
-        conn.execute(text("UPDATE trustedtimestamp SET token = (SELECT token FROM "
-                          "trustedtimestamp WHERE id = :b) WHERE id = :a"),
-                     {"a": ids[0], "b": ids[1]})
+        ids = (
+            conn.execute(
+                text("SELECT id FROM trustedtimestamp WHERE kind = 'disclosure' ORDER BY id")
+            )
+            .scalars()
+            .all()
+        )
+        conn.execute(
+            text(
+                "UPDATE trustedtimestamp SET token = (SELECT token FROM "
+                "trustedtimestamp WHERE id = :b) WHERE id = :a"
+            ),
+            {"a": ids[0], "b": ids[1]},
+        )
     report = verify(store, tsa_ca=tsa_files.ca_pem)
     assert [(p.kind, p.where.split(" (")[0]) for p in report.problems] == [
-        ("timestamp", f"timestamp of {first}"), ("timestamp", f"timestamp of {first}")]
+        ("timestamp", f"timestamp of {first}"),
+        ("timestamp", f"timestamp of {first}"),
+    ]
     assert [p.what.split(" (")[0] for p in report.problems] == [
-        "its token is not the one its audit record names", "the token is for other content"]
+        "its token is not the one its audit record names",
+        "the token is for other content",
+    ]
 
 
 def test_a_token_from_another_authority_does_not_verify_against_the_ca(
@@ -157,11 +195,18 @@ def test_a_recomputed_chain_is_caught_by_its_timestamped_anchor(
     from tests.integration.test_audit_chain import _rewrite_chain_from
 
     key = _submitted(store)
-    timestamps.stamp_disclosure(store, key, actor="jdoe", tsa_url=local_tsa.url,
-                                tsa_ca=tsa_files.ca_pem, reason="submission")
+    timestamps.stamp_disclosure(
+        store,
+        key,
+        actor="jdoe",
+        tsa_url=local_tsa.url,
+        tsa_ca=tsa_files.ca_pem,
+        reason="submission",
+    )
     with store.engine.begin() as conn:
-        conn.execute(text("UPDATE auditevent SET at = :at WHERE seq = 2"),
-                     {"at": "2025-01-01 00:00:00"})
+        conn.execute(
+            text("UPDATE auditevent SET at = :at WHERE seq = 2"), {"at": "2025-01-01 00:00:00"}
+        )
     _rewrite_chain_from(store, 2)
     report = verify(store, tsa_ca=tsa_files.ca_pem)
     assert [p.kind for p in report.problems] == ["anchor"]

@@ -24,7 +24,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from firstfile.domain.evidence import MEANINGS, sha256_hex, signature_statement
+from firstfile.domain.evidence import (
+    MEANINGS,
+    content_sha256,
+    sha256_hex,
+    signature_statement,
+)
 from firstfile.domain.text import clean_line
 from firstfile.services.errors import NotFound, UserError
 from firstfile.storage import audit
@@ -146,16 +151,15 @@ def sign(
                             ).scalar_one_or_none()
         if person is None:
             raise UserError(f"no person {signer.person_key!r}; the key signs as that person")
-        _check_rules(db, disclosure, person, meaning, who)
-        view = build_view(db=db, disclosure=disclosure)
-        from firstfile.domain.evidence import content_sha256
-
-        digest = content_sha256(view)
+        # Content changed behind firstfile's back is said first: whoever signs must not
+        # sign it, whatever else would refuse them.
+        digest = content_sha256(build_view(db=db, disclosure=disclosure))
         audited = last_record_hashes(db, [key]).get(key)
         if audited is not None and audited != digest:
             raise UserError(f"{key}'s content is not what its audit trail last recorded: it "
                             "was changed outside firstfile. Run `firstfile verify`; nothing "
                             "was signed")
+        _check_rules(db, disclosure, person, meaning, who)
         _check_not_signed(db, disclosure, person.key, meaning, digest)
         name = clean_line(person.name)[:200]
         statement = signature_statement(

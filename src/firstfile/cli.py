@@ -265,14 +265,14 @@ def export_disclosure(
 ) -> None:
     """Write one disclosure as a DOCX (or Markdown) file named after its key."""
     from firstfile.rendering.export import export_disclosure as render
-    from firstfile.services import disclosures
+    from firstfile.services.evidence import disclosure_for_document
 
     if fmt not in ("docx", "md"):
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
     with user_errors():
         with opened_store(settings) as store:
-            view = disclosures.get_disclosure(store, key)
+            view = disclosure_for_document(store, key)
         path = render(view, out, fmt, templates_dir=settings.templates_dir)
     typer.echo(str(path))
 

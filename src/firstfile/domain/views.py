@@ -78,6 +78,9 @@ class DisclosureView:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    # Signatures, timestamp and content hash, attached by services/evidence.py for the
+    # documents that show them; None when the view was read without them.
+    evidence: DisclosureEvidence | None = None
 
     @property
     def joint_vendors(self) -> tuple[str, ...]:
@@ -113,6 +116,8 @@ class DisclosureView:
             for p in self.inventors
         ]
         data["components"] = list(self.components)
+        if self.evidence is None:
+            data.pop("evidence")
         return _jsonable(data)
 
 

@@ -65,9 +65,12 @@ def gather(
     if status is not None and status not in DISCLOSURE_STATUSES:
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
+    from firstfile.services.evidence import with_evidence
+
     with store.read() as db:
         rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
-    views, decisions = rows.views, rows.counsel
+        views = with_evidence(db, rows.views)
+    decisions = rows.counsel
     closures = closures if closures is not None else load_closures().table
     # The views already hold the events: the deadlines need no second query.
     deadlines = {

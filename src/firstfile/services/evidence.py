@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -23,6 +24,24 @@ def disclosure_evidence(store: Store, view: DisclosureView) -> DisclosureEvidenc
     """The evidence of one disclosure (read in one unit of work)."""
     with store.read() as db:
         return evidence_in(db, [view])[view.key]
+
+
+def with_evidence(db: Session, views: Sequence[DisclosureView]) -> list[DisclosureView]:
+    """The views with their evidence attached, for documents that show it."""
+    found = evidence_in(db, views)
+    return [replace(view, evidence=found[view.key]) for view in views]
+
+
+def disclosure_for_document(store: Store, key: str) -> DisclosureView:
+    """One disclosure with its evidence, read in one unit of work (raises NotFound)."""
+    from firstfile.services.errors import NotFound
+    from firstfile.storage.disclosure_queries import build_view, find_disclosure
+
+    with store.read() as db:
+        disclosure = find_disclosure(db=db, key=key)
+        if disclosure is None:
+            raise NotFound(f"no disclosure {key!r}; `firstfile disclosures list` shows the keys")
+        return with_evidence(db, [build_view(db=db, disclosure=disclosure)])[0]
 
 
 def evidence_in(db: Session, views: Sequence[DisclosureView]) -> dict[str, DisclosureEvidence]:

@@ -747,13 +747,13 @@ class EditorScreen(Screen[None]):
     def _export(self, folder: str) -> None:
         from firstfile.rendering.export import export_disclosure
         from firstfile.rendering.safe_files import ExportError
-        from firstfile.services import disclosures
         from firstfile.services.errors import UserError
+        from firstfile.services.evidence import disclosure_for_document
 
         try:
             out_dir = Path(folder).expanduser()
             out_dir.mkdir(parents=True, exist_ok=True)
-            view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
+            view = disclosure_for_document(self.app.wait_store(), self.disclosure_key)
             written = [
                 export_disclosure(view, out_dir, fmt,
                                   templates_dir=self.app.settings.templates_dir)

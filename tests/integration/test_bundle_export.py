@@ -75,7 +75,9 @@ def test_the_bundle_reopens_and_matches_the_database(portfolio: Store, tmp_path:
     assert seen == [(n, len(views)) for n in range(1, len(views) + 1)]
     members = _members(out)
     assert set(members) == {f"docx/{v.key}.docx" for v in views} | {
-        "index.xlsx", "disclosures.json", "manifest.json"}
+        f"evidence/content/{v.key}.json" for v in views} | {
+        "index.xlsx", "disclosures.json", "manifest.json", "evidence/VERIFY.md",
+        "evidence/audit.json", "evidence/chain.txt", "evidence/envelopes.txt"}
 
     for view in views:
         data = members[f"docx/{view.key}.docx"]

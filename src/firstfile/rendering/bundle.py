@@ -5,6 +5,8 @@ and the zip that holds them all.
       docx/FF-2026-0001.docx ...   one document per disclosure
       index.xlsx                    one row per disclosure
       disclosures.json              the disclosures in the firstfile/1 interchange shape
+      evidence/                     audit chain, anchors, timestamps, signatures, VERIFY.md
+                                    (rendering/evidence_files.py)
       manifest.json                 SHA-256 and size of every other file
 
 Everything here works on plain rows and bytes; services/bundle.py gathers them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -18,6 +19,9 @@ from firstfile.domain.views import (
 from firstfile.storage.engine import Store
 from firstfile.storage.evidence_queries import signatures, timestamps
 from firstfile.storage.tables import TrustedTimestamp
+
+if TYPE_CHECKING:
+    from firstfile.rendering.evidence_files import EvidenceInput
 
 
 def disclosure_evidence(store: Store, view: DisclosureView) -> DisclosureEvidence:
@@ -85,3 +89,46 @@ def timestamp_view(row: TrustedTimestamp, current: str) -> TimestampView:
         status=row.status, subject_sha256=row.subject_sha256, requested_at=row.requested_at,
         stamped_at=row.stamped_at, authority=authority, serial=serial, message=row.message,
         covers_current=row.subject_sha256 == current)
+
+
+def bundle_evidence(db: Session, views: Sequence[DisclosureView], ca_pem: str
+                    ) -> EvidenceInput:
+    """What a counsel bundle carries to be checked offline (rendering/evidence_files.py):
+    the whole chain and its head, the bundled disclosures' content, their stamped
+    timestamps and signatures with the signers' keys, every stamped anchor, and the
+    authority's CA (configured now, else as recorded with a token)."""
+    from firstfile.domain.evidence import disclosure_content
+    from firstfile.rendering.evidence_files import EvidenceInput, SignatureFile, StampFile
+    from firstfile.services.signatures import fingerprint
+    from firstfile.storage.evidence_queries import audit_rows, chain_head
+
+    keys = [v.key for v in views]
+    stamps: list[StampFile] = []
+    counts: dict[str, int] = {}
+    recorded_ca = ""
+    for row in timestamps(db, kind="disclosure", keys=keys):
+        if row.status == "stamped" and row.token:
+            counts[row.disclosure_key] = counts.get(row.disclosure_key, 0) + 1
+            stamps.append(StampFile(f"{row.disclosure_key}-{counts[row.disclosure_key]}",
+                                    row.subject.encode("utf-8"), row.token, row.stamped_at))
+            recorded_ca = recorded_ca or row.tsa_ca
+    anchors: list[StampFile] = []
+    for row in timestamps(db, kind="anchor"):
+        if row.status == "stamped" and row.token:
+            counts[f"anchor-{row.seq}"] = counts.get(f"anchor-{row.seq}", 0) + 1
+            anchors.append(StampFile(f"anchor-{row.seq}-{counts[f'anchor-{row.seq}']}",
+                                     row.subject.encode("utf-8"), row.token, row.stamped_at))
+            recorded_ca = recorded_ca or row.tsa_ca
+    signed: list[SignatureFile] = []
+    for key, row, signer in signatures(db, keys=keys):
+        counts[f"sig-{key}"] = counts.get(f"sig-{key}", 0) + 1
+        signed.append(SignatureFile(
+            stem=f"{key}-{counts[f'sig-{key}']}", key=key, meaning=row.meaning,
+            signer_name=row.signer_name, statement=row.statement.encode("utf-8"),
+            signature=bytes.fromhex(row.signature),
+            public_key=bytes.fromhex(signer.public_key),
+            fingerprint=fingerprint(signer.public_key)))
+    return EvidenceInput(
+        rows=list(audit_rows(db)), head=chain_head(db), keys=frozenset(keys),
+        contents={v.key: disclosure_content(v) for v in views}, stamps=stamps,
+        anchors=anchors, signatures=signed, ca_pem=ca_pem or recorded_ca)

@@ -676,11 +676,13 @@ class EditorScreen(Screen[None]):
             # counsel's status stays as it is; the editor never moves it
             draft = replace(draft, status=self._view.status)
         self._saving = True
-        self._save_worker(form, draft, self._expected_version, after)
+        submitting = draft.status == "submitted" and self._view.status != "submitted"
+        self._save_worker(form, draft, self._expected_version, after, submitting)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-save")
     def _save_worker(self, form: dict[str, Any], draft: DisclosureDraft,
-                     expected_version: int | None, after: Callable[[], None] | None) -> None:
+                     expected_version: int | None, after: Callable[[], None] | None,
+                     submitting: bool = False) -> None:
         from firstfile.services import disclosures, drafts
         from firstfile.services.errors import Conflict, UserError, ValidationFailed
 
@@ -706,6 +708,27 @@ class EditorScreen(Screen[None]):
         with suppress(SQLAlchemyError):
             drafts.clear_buffer(store, self.owner)
         self.app.call_from_thread(self._saved, view, form, after)
+        if submitting:
+            self._stamp_submission(store)
+
+    def _stamp_submission(self, store: Any) -> None:
+        """Timestamp the content just submitted and anchor the chain (in the save worker's
+        thread, after the save committed); say what became of it, never silently."""
+        from firstfile.services.errors import UserError
+        from firstfile.services.timestamps import stamp_disclosure
+
+        settings = self.app.settings
+        try:
+            outcome = stamp_disclosure(store, self.disclosure_key, actor=settings.actor,
+                                       tsa_url=settings.tsa_url, tsa_ca=settings.tsa_ca,
+                                       reason="submission")
+        except (UserError, RuntimeError) as exc:
+            message, stamped = f"{self.disclosure_key} is not timestamped: {exc}", False
+        else:
+            message, stamped = outcome.describe(self.disclosure_key), outcome.stamped
+        self.app.call_from_thread(self.notify, message, markup=False,
+                                  severity="information" if stamped else "warning",
+                                  timeout=10)
 
     def _save_failed(self, problems: list[Problem], message: str) -> None:
         self._saving = False

@@ -54,8 +54,8 @@ def tsa_url(given: str | None = None) -> str | None:
 
 def tsa_ca(given: str | None = None) -> Path | None:
     """The PEM file of the timestamp authority's CA certificate(s): --tsa-ca, else
-    $FIRSTFILE_TSA_CA, else None (tokens are then checked against the certificate the
-    authority sent, which proves they are intact but not who made them)."""
+    $FIRSTFILE_TSA_CA, else None (a token's imprint is then checked but not its signature,
+    unless a CA was recorded when it was made)."""
     value = given or os.environ.get(ENV_TSA_CA)
     return Path(value).expanduser() if value else None
 

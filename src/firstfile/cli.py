@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from firstfile.commands import counsel, engagements, evidence, roles, sessions
+from firstfile.commands import counsel, engagements, evidence, roles, sessions, transfers
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
@@ -43,7 +43,7 @@ export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
 # Commands of the later workflows live in firstfile/commands/, one module each.
-for _module in (sessions, counsel, engagements, roles, evidence):
+for _module in (sessions, counsel, engagements, roles, evidence, transfers):
     _module.register(app, export_app)
 
 

@@ -94,7 +94,8 @@ def docx_name(key: str) -> str:
     return f"{DOCX_FOLDER}/{key}.docx"
 
 
-def _cell_text(value: Any) -> Any:
+def cell_text(value: Any) -> Any:
+    """A value for a workbook cell: text cleaned, and never read as a formula."""
     # A cell starting with = + - @ would be read as a formula by Excel: user text is data.
     if isinstance(value, str):
         value = clean_line(value)
@@ -135,7 +136,7 @@ def index_xlsx(rows: Iterable[IndexRow]) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
                 values.append(cell)
             else:
-                values.append(_cell_text(value))
+                values.append(cell_text(value))
         sheet.append(values)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(INDEX_COLUMNS))}{count + 1}"

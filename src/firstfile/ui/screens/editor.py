@@ -644,7 +644,7 @@ class EditorScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "export", "delete", "restore") and self._view is None:
+        if action in ("save", "export", "delete", "restore", "history") and self._view is None:
             return False
         if action == "delete":
             return self._view is not None and not self._view.deleted
@@ -749,6 +749,11 @@ class EditorScreen(Screen[None]):
         self._load_context()
         if after is not None:
             after()
+
+    def action_history(self) -> None:
+        from firstfile.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.disclosure_key))
 
     def action_export(self) -> None:
         if self.has_unsaved_changes():

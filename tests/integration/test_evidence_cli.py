@@ -114,3 +114,28 @@ def test_timestamp_and_sign_from_the_command_line(
     checked = _cli("verify", "--tsa-ca", str(tsa_files.ca_pem), "--db", db, home=tmp_path)
     assert checked.returncode == 0, checked.stdout
     assert "signatures: 1" in checked.stdout and "timestamps: 2" in checked.stdout
+
+
+def test_an_unreadable_ca_file_is_said_and_nothing_is_asked(
+    tmp_path: Path, local_tsa: Served
+) -> None:
+    db, key = _database(tmp_path)
+    missing = tmp_path / "no-such-ca.pem"
+    done = _cli(
+        "timestamp",
+        key,
+        "--tsa",
+        local_tsa.url,
+        "--tsa-ca",
+        str(missing),
+        "--db",
+        db,
+        home=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        f"firstfile: cannot read the timestamp authority's CA file {missing}"
+    )
+    assert "Traceback" not in done.stderr and local_tsa.requests == []
+    checked = _cli("verify", "--tsa-ca", str(missing), "--db", db, home=tmp_path)
+    assert checked.returncode == 1 and "cannot read the timestamp authority's CA" in checked.stderr

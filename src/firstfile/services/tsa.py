@@ -21,12 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from firstfile.services.errors import UserError
+
 TIMEOUT_SECONDS = 15
 MAX_RESPONSE_BYTES = 1024 * 1024  # a token is a few kilobytes; anything far larger is wrong
 
 
-class TimestampError(Exception):
-    """The authority could not be reached or gave no usable token; the message says why."""
+class TimestampError(UserError):
+    """The authority could not be reached or gave no usable token, or its CA file cannot be
+    read; the message says why and what to do."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,3 +211,60 @@ def test_the_cli_records_lists_and_exports_the_register(tmp_path: Path) -> None:
         db,
     )
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("sql", "what"),
+    [
+        ("UPDATE transfer SET sent_on = '2026-03-30'", "changed outside firstfile"),
+        ("UPDATE transfer SET nda_status = 'done'", "changed outside firstfile"),
+        (
+            "UPDATE transferfile SET sha256 = '" + "0" * 64 + "' WHERE name = 'bom.csv'",
+            "changed outside firstfile",
+        ),
+        ("DELETE FROM transferfile WHERE name = 'bom.csv'", "changed outside firstfile"),
+        (
+            "UPDATE auditevent SET entity_key = 'x' WHERE entity = 'transfer'",
+            "no audit record of its own",
+        ),
+    ],
+    ids=["back-dated", "nda-status", "file-hash", "file-removed", "audit-unlinked"],
+)
+def test_verify_catches_a_register_changed_behind_firstfiles_back(
+    store: Store, tmp_path: Path, sql: str, what: str
+) -> None:
+    seed_basics(store)
+    entry = record_transfer(
+        store,
+        engagement_key="ACME-2026",
+        vendor_key="sz-pcba",
+        sent_on=date(2026, 2, 23),
+        files=_files(tmp_path),
+        actor="jdoe",
+    )
+    before = verify(store)
+    assert before.ok and before.transfers == 1
+    with store.engine.begin() as conn:
+        conn.execute(text(sql))
+    report = verify(store)
+    about = [p for p in report.problems if p.where.startswith(f"transfer {entry.id} (")]
+    assert [p.kind for p in about] == ["transfer"], report.problems
+    assert what in about[0].what
+
+
+def test_verify_catches_a_deleted_entry(store: Store, tmp_path: Path) -> None:
+    seed_basics(store)
+    entry = record_transfer(
+        store,
+        engagement_key="ACME-2026",
+        vendor_key="sz-pcba",
+        sent_on=date(2026, 2, 23),
+        files=_files(tmp_path),
+        actor="jdoe",
+    )
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM transferfile"))
+        conn.execute(text("DELETE FROM transfer"))
+    (problem,) = verify(store).problems
+    assert (problem.kind, problem.where) == ("transfer", f"transfer {entry.id}")
+    assert "recorded it, but it is missing (deleted)" in problem.what

@@ -71,7 +71,7 @@ def verify(
     typer.echo(f"audit chain: {report.rows} rows, head at {head}{purged}")
     typer.echo(f"anchors: {report.anchors} ({report.anchors_stamped} timestamped); "
                f"timestamps: {report.timestamps}; signatures: {report.signatures}; "
-               f"disclosures: {report.disclosures}")
+               f"disclosures: {report.disclosures}; transfers: {report.transfers}")
     for note in report.notes:
         typer.echo(f"note: {clean_line(note)}")
     first = report.first_problem

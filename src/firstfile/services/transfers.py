@@ -190,31 +190,51 @@ def list_transfers(store: Store, *, engagement_key: str | None = None,
                    vendor_key: str | None = None) -> list[TransferView]:
     """The register, oldest first; only one engagement's or vendor's when given."""
     with store.read() as db:
-        stmt = (select(Transfer, Engagement.key, Vendor)
-                .join(Engagement, col(Engagement.id) == Transfer.engagement_id)
-                .join(Vendor, col(Vendor.id) == Transfer.vendor_id))
         if engagement_key is not None:
             require_engagement(db=db, key=engagement_key)
-            stmt = stmt.where(col(Engagement.key) == engagement_key)
-        if vendor_key is not None:
-            stmt = stmt.where(col(Vendor.key) == vendor_key)
-        rows = list(db.execute(stmt.order_by(col(Transfer.sent_on), col(Transfer.id))))
-        ids = [row.id for row, _, _ in rows]
-        files: dict[int, list[FileFact]] = {}
-        components: dict[int, list[str]] = {}
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            for tid, name, size, sha, kept in db.execute(
-                select(TransferFile.transfer_id, TransferFile.name, TransferFile.size,
-                       TransferFile.sha256, col(TransferFile.content).is_not(None))
-                .where(col(TransferFile.transfer_id).in_(chunk))
-                .order_by(col(TransferFile.id))):
-                files.setdefault(tid, []).append(FileFact(name, size, sha, bool(kept)))
-            for tid, key in db.execute(
-                select(TransferComponent.transfer_id, Component.key)
-                .join(Component, col(Component.id) == TransferComponent.component_id)
-                .where(col(TransferComponent.transfer_id).in_(chunk))
-                .order_by(col(Component.key))):
-                components.setdefault(tid, []).append(key)
-        return [_view(row, key, vendor, files.get(row.id or 0, []),
-                      components.get(row.id or 0, [])) for row, key, vendor in rows]
+        return transfers_in(db, engagement_key=engagement_key, vendor_key=vendor_key)
+
+
+def transfers_in(db: Session, *, engagement_key: str | None = None,
+                 vendor_key: str | None = None) -> list[TransferView]:
+    """The register in db's unit of work, oldest first, with a fixed number of queries per
+    900 entries."""
+    stmt = (select(Transfer, Engagement.key, Vendor)
+            .join(Engagement, col(Engagement.id) == Transfer.engagement_id)
+            .join(Vendor, col(Vendor.id) == Transfer.vendor_id))
+    if engagement_key is not None:
+        stmt = stmt.where(col(Engagement.key) == engagement_key)
+    if vendor_key is not None:
+        stmt = stmt.where(col(Vendor.key) == vendor_key)
+    rows = list(db.execute(stmt.order_by(col(Transfer.sent_on), col(Transfer.id))))
+    ids = [row.id for row, _, _ in rows]
+    files: dict[int, list[FileFact]] = {}
+    components: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        for tid, name, size, sha, kept in db.execute(
+            select(TransferFile.transfer_id, TransferFile.name, TransferFile.size,
+                   TransferFile.sha256, col(TransferFile.content).is_not(None))
+            .where(col(TransferFile.transfer_id).in_(chunk))
+            .order_by(col(TransferFile.id))):
+            files.setdefault(tid, []).append(FileFact(name, size, sha, bool(kept)))
+        for tid, key in db.execute(
+            select(TransferComponent.transfer_id, Component.key)
+            .join(Component, col(Component.id) == TransferComponent.component_id)
+            .where(col(TransferComponent.transfer_id).in_(chunk))
+            .order_by(col(Component.key))):
+            components.setdefault(tid, []).append(key)
+    return [_view(row, key, vendor, files.get(row.id or 0, []),
+                  components.get(row.id or 0, [])) for row, key, vendor in rows]
+
+
+def audited_form(entry: TransferView) -> dict[str, Any]:
+    """The entry as its audit row records it (after the JSON round trip), so `verify` can
+    find an entry changed behind firstfile's back."""
+    return {
+        "vendor": entry.vendor_key, "sent_on": entry.sent_on.isoformat(),
+        "agreement": entry.agreement, "nda_item": entry.nda_item,
+        "nda_status": entry.nda_status, "description": entry.description,
+        "files": [[f.name, f.size, f.sha256] for f in entry.files],
+        "components": sorted(entry.components),
+    }

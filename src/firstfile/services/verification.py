@@ -12,7 +12,9 @@ What is checked (docs/EVIDENCE.md says what each proves and what it does not):
 - every signature against its public key, its statement against its record, and whether
   the content it covers is the disclosure's content now;
 - every disclosure's content against the hash its newest audit row recorded, which finds
-  content changed outside firstfile.
+  content changed outside firstfile;
+- every entry of the transfer register against what its audit row recorded (files and their
+  hashes, vendor, day, agreement, the NDA item's status), and entries deleted or added.
 
 Reads only, in one unit of work; the chain is streamed, so memory stays flat.
 """
@@ -46,7 +48,8 @@ from firstfile.storage.evidence_queries import (
 from firstfile.storage.tables import Disclosure, TrustedTimestamp
 
 _BATCH = 500
-_ORDER = ("audit-row", "chain-head", "anchor", "disclosure", "timestamp", "signature")
+_ORDER = ("audit-row", "chain-head", "anchor", "disclosure", "timestamp", "signature",
+          "transfer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class VerifyReport:
     timestamps: int = 0
     signatures: int = 0
     disclosures: int = 0
+    transfers: int = 0
     ca_configured: bool = False
     problems: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -99,6 +103,7 @@ class VerifyReport:
             "timestamps": self.timestamps,
             "signatures": self.signatures,
             "disclosures": self.disclosures,
+            "transfers": self.transfers,
             "tsa_ca_configured": self.ca_configured,
             "problems": [{"kind": p.kind, "where": p.where, "what": p.what, "seq": p.seq}
                          for p in self.problems],
@@ -118,6 +123,7 @@ def verify(store: Store, *, tsa_ca: Path | None = None) -> VerifyReport:
         last_content: dict[str, tuple[int, str]] = {}
         audited_tokens: set[tuple[str, str]] = set()
         audited_signatures: set[str] = set()
+        audited_transfers: dict[str, tuple[int, Any]] = {}
         for row in audit_rows(db):
             walk.add(row)
             rows_by_seq[row.seq] = (row.entity, row.entity_key, row.action)
@@ -127,6 +133,9 @@ def verify(store: Store, *, tsa_ca: Path | None = None) -> VerifyReport:
                 _collect(row.changes, audited_tokens, audited_signatures)
             elif row.entity == "audit-chain":
                 _collect(row.changes, audited_tokens, audited_signatures)
+            elif row.entity == "transfer" and row.action == "create":
+                audited_transfers[row.entity_key.rsplit("/", 1)[-1]] = (
+                    row.seq, _value(row.changes, "transfer"))
         report.head = chain_head(db)
         walk.finish(*(report.head or (None, None)))
         report.rows, report.purged_rows = walk.rows, walk.purged
@@ -143,6 +152,7 @@ def verify(store: Store, *, tsa_ca: Path | None = None) -> VerifyReport:
         _check_timestamps(timestamps(db, kind="disclosure"), ca, audited_tokens, report)
         current = _check_disclosures(db, last_content, report)
         _check_signatures(db, current, audited_signatures, report)
+        _check_transfers(db, audited_transfers, report)
     # The chain first (a content mismatch can follow from a deleted row), each kind in chain
     # order.
     report.problems.sort(key=lambda p: (_ORDER.index(p.kind), p.seq == 0, p.seq))
@@ -292,3 +302,34 @@ def _check_signatures(db: Session, current: dict[str, str], audited: set[str],
         if current.get(key) != row.content_sha256:
             report.notes.append(f"{where}: no longer covers the current text (the content "
                                 "changed after it was signed)")
+
+
+def _value(changes: str, name: str) -> Any:
+    """The new value of one field of an audit row's changes (None when unreadable)."""
+    try:
+        data = json.loads(changes)
+        return data[name][1]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _check_transfers(db: Session, audited: dict[str, tuple[int, Any]],
+                     report: VerifyReport) -> None:
+    """Each entry of the transfer register against what its audit row recorded."""
+    from firstfile.services.transfers import audited_form, transfers_in
+
+    for entry in transfers_in(db):
+        report.transfers += 1
+        where = f"transfer {entry.id} ({entry.vendor_key}, {entry.sent_on.isoformat()})"
+        recorded = audited.pop(str(entry.id), None)
+        if recorded is None:
+            report.problems.append(Finding("transfer", where, "it has no audit record of its "
+                                                              "own (added behind firstfile's "
+                                                              "back)"))
+        elif recorded[1] != audited_form(entry):
+            report.problems.append(Finding(
+                "transfer", where, f"it differs from what audit row {recorded[0]} recorded: "
+                "it was changed outside firstfile", recorded[0]))
+    for entry_id, (seq, _recorded) in sorted(audited.items(), key=lambda item: item[1][0]):
+        report.problems.append(Finding("transfer", f"transfer {entry_id}", f"audit row {seq} "
+                                       "recorded it, but it is missing (deleted)", seq))

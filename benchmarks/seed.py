@@ -182,8 +182,11 @@ def _reference_records(store: Store) -> tuple[dict[str, int], dict[str, tuple[in
             )
             engagements[key] = int(engagement.id)  # type: ignore[arg-type]
             for vendor_key in ENGAGEMENT_VENDORS[key]:
-                upserts.link(db=db, model=EngagementVendor, engagement_id=engagement.id,
-                             vendor_id=vendors[vendor_key][0])
+                upserts.link(db=db, model=EngagementVendor,
+                             keys={"engagement_id": engagement.id,
+                                   "vendor_id": vendors[vendor_key][0]},
+                             actor="seed", entity="engagement", entity_key=key,
+                             field="vendors", linked=vendor_key)
         people: dict[str, tuple[int, str, str]] = {}
         for key, name, organization in PEOPLE:
             vendor_id = vendors[organization][0] if organization != INTERNAL else None

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from firstfile.storage.engine import Store, open_store
+from tests.local_tsa import LocalTsa, Served, serve
 
 # Tests never assert on wall-clock time: a loaded machine makes the first example (which loads
 # the holiday calendars, the YAML tables, ...) slow, and hypothesis would call that a failure.
@@ -64,9 +65,11 @@ class PostgresServer:
     def url_for(self, name: str) -> str:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
 
-    def new_database(self) -> str:
+    def new_database(self, *, empty: bool = False) -> str:
+        """A fresh database: a copy of the migrated template, or empty (for migrations)."""
         name = f"firstfile_t_{uuid.uuid4().hex[:12]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        template = "template0" if empty else self.template
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self.created.append(name)
         return self.url_for(name)
 
@@ -96,15 +99,77 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'firstfile.db'}"
         return
+    yield from _fresh_postgresql(request)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a database of each kind with no tables at all (the PostgreSQL one is not
+    cloned from the migrated template), for tests that migrate step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'firstfile.db'}"
+        return
+    yield from _fresh_postgresql(request, empty=True)
+
+
+def _fresh_postgresql(request: pytest.FixtureRequest, *, empty: bool = False) -> Iterator[str]:
     server = request.getfixturevalue("pg_server")
     if server is None:
         if os.environ.get("CI"):
             # CI always starts a server: there, a missing one is a failure, never a skip.
             pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
         pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
-    url = server.new_database()
+    url = server.new_database(empty=empty)
     yield url
     server.drop(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def pg_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An open, migrated store on a fresh PostgreSQL database, for tests about PostgreSQL
+    itself (mark them `postgres`)."""
+    for url in _fresh_postgresql(request):
+        opened = open_store(url)
+        yield opened
+        opened.dispose()
+
+
+@pytest.fixture
+def other_login(pg_server: PostgresServer | None) -> Iterator[Callable[[Store, str], Store]]:
+    """Makes a second real login on a PostgreSQL store's database: other_login(store, name)
+    creates the database role ff_<name>_<random> with rights on every table, and returns a
+    store connected as it. The roles are dropped afterwards."""
+    made: list[tuple[str, str]] = []  # (role, database url)
+    stores: list[Store] = []
+
+    def make(store: Store, name: str) -> Store:
+        from sqlalchemy.engine import make_url
+
+        assert pg_server is not None and not store.is_sqlite
+        role = f"ff_{name}_{uuid.uuid4().hex[:8]}"
+        pg_server._execute(f'CREATE ROLE "{role}" LOGIN')
+        made.append((role, store.url))
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+            conn.exec_driver_sql(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+            conn.commit()
+        url = make_url(store.url).set(username=role, password=None)
+        opened = open_store(url.render_as_string(hide_password=False))
+        stores.append(opened)
+        return opened
+
+    yield make
+    for opened in stores:
+        opened.dispose()
+    from sqlalchemy import create_engine
+
+    for role, url in made:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+        engine.dispose()
+        assert pg_server is not None
+        pg_server._execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 @pytest.fixture
@@ -121,22 +186,21 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(str(tmp_path / "firstfile.db"))
     yield opened
     opened.dispose()
+@pytest.fixture(scope="session")
+def tsa_files(tmp_path_factory: pytest.TempPathFactory) -> LocalTsa:
+    """A timestamp authority's CA, certificate and key (made once per test run)."""
+    return LocalTsa.create(tmp_path_factory.mktemp("tsa"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of a database with nothing in it, not even the schema (db_url's PostgreSQL
-    databases are copies of a migrated one)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    server = request.getfixturevalue("pg_server")
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
-        pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
-    name = f"firstfile_old_{uuid.uuid4().hex[:12]}"
-    server._execute(f'CREATE DATABASE "{name}"')
-    server.created.append(name)
-    yield server.url_for(name)
-    server.drop(name)
+@pytest.fixture
+def local_tsa(tsa_files: LocalTsa) -> Iterator[Served]:
+    """A real RFC 3161 authority (openssl ts -reply) on 127.0.0.1 for this test."""
+    with serve(tsa_files) as served:
+        yield served
+
+
+@pytest.fixture
+def broken_tsa() -> Iterator[Served]:
+    """An authority that answers every request with HTTP 500."""
+    with serve(None) as served:
+        yield served

@@ -23,8 +23,10 @@ def seed_basics(store: Store) -> None:
                     "country": "CN"},
             actor="seed", entity="vendor", entity_key="sz-pcba",
         )
-        upserts.link(db=db, model=EngagementVendor, engagement_id=engagement.id,
-                     vendor_id=vendor.id)
+        upserts.link(db=db, model=EngagementVendor,
+                     keys={"engagement_id": engagement.id, "vendor_id": vendor.id},
+                     actor="seed", entity="engagement", entity_key="ACME-2026",
+                     field="vendors", linked="sz-pcba")
         for key, name, vendor_id in (
             ("jdoe", "Jane Doe", None),
             ("rsmith", "Raj Smith", None),

@@ -14,10 +14,22 @@ from typing import Annotated, Any
 
 import typer
 
-from firstfile.commands import counsel, engagements, risk, roles, sessions, strategy, tracers
+from firstfile.commands import (
+    counsel,
+    engagements,
+    evidence,
+    risk,
+    roles,
+    sessions,
+    strategy,
+    tracers,
+    transfers,
+)
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    TsaCaOption,
+    TsaOption,
     fail,
     is_file,
     open_store,
@@ -47,7 +59,7 @@ export_app = typer.Typer(help="Write documents for counsel.", pretty_exceptions_
 app.add_typer(disclosures_app, name="disclosures")
 app.add_typer(export_app, name="export")
 # Commands of the later workflows live in firstfile/commands/, one module each.
-for _module in (sessions, counsel, engagements, roles, strategy, tracers):
+for _module in (sessions, counsel, engagements, roles, strategy, tracers, evidence, transfers):
     _module.register(app, export_app)
 
 # The outsourcing-risk analysis: `firstfile risk ENGAGEMENT` shows it, the rest record it.
@@ -79,9 +91,10 @@ app.add_typer(risk_app, name="risk")
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: DbOption = None) -> None:
+def root(ctx: typer.Context, db: DbOption = None, tsa: TsaOption = None,
+         tsa_ca: TsaCaOption = None) -> None:
     """Open the TUI (when no command is given)."""
-    ctx.obj = Settings.build(db)
+    ctx.obj = Settings.build(db, tsa=tsa, tsa_ca_file=tsa_ca)
     if ctx.invoked_subcommand is None:
         with user_errors():
             open_store(ctx.obj).dispose()  # fail here, plainly, if the database can't be used
@@ -355,14 +368,14 @@ def export_disclosure(
 ) -> None:
     """Write one disclosure as a DOCX (or Markdown) file named after its key."""
     from firstfile.rendering.export import export_disclosure as render
-    from firstfile.services import disclosures
+    from firstfile.services.evidence import disclosure_for_document
 
     if fmt not in ("docx", "md"):
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
     with user_errors():
         with opened_store(settings) as store:
-            view = disclosures.get_disclosure(store, key)
+            view = disclosure_for_document(store, key)
         path = render(view, out, fmt, templates_dir=settings.templates_dir)
     say(str(path))
 

@@ -12,10 +12,15 @@ from pathlib import Path
 
 ENV_USER = "FIRSTFILE_USER"
 ENV_TEMPLATES = "FIRSTFILE_TEMPLATES"
+ENV_TSA_URL = "FIRSTFILE_TSA_URL"
+ENV_TSA_CA = "FIRSTFILE_TSA_CA"
 
 
 def current_actor() -> str:
-    """Who is acting, for the audit trail: $FIRSTFILE_USER, else the login name."""
+    """The name the audit trail shows beside who acts: $FIRSTFILE_USER, else the login name.
+
+    Who acts is not this name: it is the database role on PostgreSQL and the login on SQLite
+    (storage/identity.py), which no environment variable changes."""
     name = os.environ.get(ENV_USER)
     if name:
         return name
@@ -41,11 +46,27 @@ def user_templates_dir() -> Path | None:
     return default if default.is_dir() else None
 
 
+def tsa_url(given: str | None = None) -> str | None:
+    """The RFC 3161 timestamp authority's URL: --tsa, else $FIRSTFILE_TSA_URL, else None
+    (nothing is timestamped, and documents say so)."""
+    return given or os.environ.get(ENV_TSA_URL) or None
+
+
+def tsa_ca(given: str | None = None) -> Path | None:
+    """The PEM file of the timestamp authority's CA certificate(s): --tsa-ca, else
+    $FIRSTFILE_TSA_CA, else None (a token's imprint is then checked but not its signature,
+    unless a CA was recorded when it was made)."""
+    value = given or os.environ.get(ENV_TSA_CA)
+    return Path(value).expanduser() if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str | None  # --db as given; None means $FIRSTFILE_DB or the default file
-    actor: str
+    actor: str  # the display name (current_actor)
     templates_dir: Path | None  # the user's template folder; None: shipped templates only
+    tsa_url: str | None = None  # the timestamp authority (tsa_url)
+    tsa_ca: Path | None = None  # its CA certificate(s) (tsa_ca)
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -53,5 +74,7 @@ class Settings:
         return [self.templates_dir] if self.templates_dir is not None else []
 
     @classmethod
-    def build(cls, db: str | None = None) -> Settings:
-        return cls(db=db, actor=current_actor(), templates_dir=user_templates_dir())
+    def build(cls, db: str | None = None, *, tsa: str | None = None,
+              tsa_ca_file: str | None = None) -> Settings:
+        return cls(db=db, actor=current_actor(), templates_dir=user_templates_dir(),
+                   tsa_url=tsa_url(tsa), tsa_ca=tsa_ca(tsa_ca_file))

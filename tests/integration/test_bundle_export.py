@@ -23,6 +23,7 @@ from firstfile.services import counsel
 from firstfile.services.bundle import build_bundle
 from firstfile.services.disclosures import all_views, delete_disclosure
 from firstfile.services.errors import UserError
+from firstfile.services.evidence import disclosure_for_document
 from firstfile.services.importer import import_document
 from firstfile.storage.bundle_queries import bundle_rows
 from firstfile.storage.disclosure_queries import ListFilter
@@ -74,7 +75,9 @@ def test_the_bundle_reopens_and_matches_the_database(portfolio: Store, tmp_path:
     assert seen == [(n, len(views)) for n in range(1, len(views) + 1)]
     members = _members(out)
     assert set(members) == {f"docx/{v.key}.docx" for v in views} | {
-        "index.xlsx", "disclosures.json", "manifest.json"}
+        f"evidence/content/{v.key}.json" for v in views} | {
+        "index.xlsx", "disclosures.json", "manifest.json", "evidence/VERIFY.md",
+        "evidence/audit.json", "evidence/chain.txt", "evidence/envelopes.txt"}
 
     for view in views:
         data = members[f"docx/{view.key}.docx"]
@@ -83,8 +86,10 @@ def test_the_bundle_reopens_and_matches_the_database(portfolio: Store, tmp_path:
             assert value in text, (view.key, value)
         if view.joint:
             assert ", ".join(view.joint_vendors) in text
-        # The skeleton writes exactly the builder's document.
-        with zipfile.ZipFile(BytesIO(render_disclosure_docx(view))) as built, \
+        # The skeleton writes exactly the builder's document, evidence section included.
+        documented = disclosure_for_document(portfolio, view.key)
+        assert "Not timestamped" in text and documented.evidence is not None
+        with zipfile.ZipFile(BytesIO(render_disclosure_docx(documented))) as built, \
                 zipfile.ZipFile(BytesIO(data)) as filled:
             assert {n: built.read(n) for n in built.namelist()} == {
                 n: filled.read(n) for n in filled.namelist()}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.views import EventView
-from firstfile.services import disclosures
+from firstfile.services import disclosures, roles
 from firstfile.services.errors import Conflict, NotFound, ValidationFailed
 from firstfile.storage.disclosure_queries import ListFilter, cursor_for
 from firstfile.storage.engine import Store, open_store
@@ -87,7 +87,9 @@ def test_update_writes_an_audit_event_with_old_and_new_values(store: Store) -> N
     assert updated.version == created.version + 1
     trail = _audit(store, created.key)
     assert [e.action for e in trail] == ["create", "update"]
-    assert trail[1].actor == "rsmith"
+    # Who acted is the login (or database role); "rsmith" is only the name they chose.
+    assert (trail[1].actor, trail[1].actor_name) == (roles.whoami(store), "rsmith")
+    assert trail[1].actor != "rsmith"
     assert json.loads(trail[1].changes) == {
         "title": ["Adaptive cell balancing threshold", "Temperature-tracking balancing"]
     }

@@ -112,7 +112,7 @@ def test_an_item_update_keeps_status_evidence_date_and_who_with_an_audit_record(
     assert tooling.state == line.state
     [event] = tlaquepaque_items(samples)
     changes = json.loads(event.changes)
-    assert event.actor == "rfischer"
+    assert event.actor_name == "rfischer"
     assert changes["status"] == ["open", "done"]
     assert changes["evidence"] == ["", "MSA schedule C"]
     assert changes["item"] == ["tooling", "tooling"]
@@ -157,7 +157,7 @@ def test_moving_to_during_with_open_critical_items_needs_a_recorded_override(
                               reason="pilot build cannot wait")
     assert change.new == "during" and change.overridden
     event = audit_rows(samples, "engagement", AQ7)[-1]
-    assert event.action == "phase-override" and event.actor == "rfischer"
+    assert event.action == "phase-override" and event.actor_name == "rfischer"
     changes = json.loads(event.changes)
     assert changes["phase"] == ["pre", "during"]
     assert "bayan-ems:nda" in changes["open_critical_items"][1]

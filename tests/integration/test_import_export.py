@@ -95,3 +95,34 @@ def test_a_bad_file_is_rejected_whole_and_nothing_is_written(store: Store,
                for p in raised.value.problems)
     assert disclosures.count(store) == 0
     assert _audit_count(store) == 0
+
+
+def test_links_an_import_adds_are_audited(store: Store) -> None:
+    """A vendor added to a component and a person added to a session are changes a
+    derivation case asks about: each new link writes its own audit row in the chain."""
+    from firstfile.services.audit_trail import read_trail
+    from firstfile.services.verification import verify
+
+    doc = read_document(sample_sessions() / "bms-shenzhen.yaml")
+    import_document(store, doc, actor="tester")
+    component = next(c for c in doc.components if c.key == "afe-board")
+    new_vendor = next(v.key for v in doc.vendors if v.key not in component.vendors)
+    session = doc.sessions[0]
+    new_person = next(p.key for p in doc.people if p.key not in session.participants
+                      and p.key != session.facilitator)
+    changed = replace(
+        doc,
+        components=tuple(replace(c, vendors=(*c.vendors, new_vendor)) if c is component else c
+                         for c in doc.components),
+        sessions=(replace(session, participants=(*session.participants, new_person)),
+                  *doc.sessions[1:]),
+    )
+    before = _audit_count(store)
+    assert import_document(store, changed, actor="tester").changed
+    links = [e for e in read_trail(store).entries if e.seq > before]
+    assert [(e.action, e.entity, e.entity_key, e.changes) for e in links] == [
+        ("link", "component", f"{doc.engagement.key}/afe-board", {"vendors": [None, new_vendor]}),
+        ("link", "session", f"{doc.engagement.key}/{session.key}",
+         {"participants": [None, new_person]}),
+    ]
+    assert verify(store).ok

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.views import EventView
@@ -54,8 +55,9 @@ def _secret_disclosure(store: Store) -> str:
     return made.key
 
 
-def _make_counsel(store: Store, name: str = "counsel") -> None:
-    roles.grant(store, name, "counsel", actor=name)
+def _make_counsel(store: Store) -> None:
+    """Give counsel to whoever this store acts as (the login, or the database role)."""
+    roles.grant(store, roles.whoami(store), "counsel", actor="counsel")
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -134,27 +136,59 @@ def test_the_audit_trail_keeps_who_and_when_but_not_what(store: Store) -> None:
     *earlier, purge = after
     assert [(r.id, r.actor, r.action) for r in earlier] == \
         [(r.id, r.actor, r.action) for r in before]
+    assert {r.actor for r in earlier} == {roles.whoami(store)}
     for old, new in zip(before, earlier, strict=True):
         fields = json.loads(new.changes)
         assert sorted(fields) == sorted(json.loads(old.changes))
         assert all(value == [PURGED, PURGED] for value in fields.values())
-    assert (purge.actor, purge.action) == ("counsel", "purge")
+    assert (purge.actor, purge.action) == (roles.whoami(store), "purge")
     removed = json.loads(purge.changes)["removed"][1]
+    with store.read() as db:
+        seqs = db.execute(text("SELECT seq FROM auditevent WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)), {"ids": [r.id for r in before]}).scalars()
+        emptied = sorted(seqs)
     assert removed == {"inventors": 1, "events": 1, "components": 0, "autosave_buffers": 1,
-                       "audit_records_cleared": len(before)}
+                       "signatures": 0, "timestamps": 0,
+                       "audit_records_cleared": len(before), "emptied_rows": emptied}
 
 
 def test_only_counsel_may_purge(store: Store) -> None:
     key = _secret_disclosure(store)
     with pytest.raises(NotAllowed, match="only counsel may purge a disclosure"):
         purge_disclosure(store, key, actor="engineer")
-    _make_counsel(store)
-    with pytest.raises(NotAllowed, match="'engineer' does not hold the counsel role"):
-        purge_disclosure(store, key, actor="engineer")
     assert disclosures.get_disclosure(store, key).deleted  # still there, untouched
-    purge_disclosure(store, key, actor="counsel")
+    _make_counsel(store)
+    purge_disclosure(store, key, actor="engineer")
     with pytest.raises(NotFound):
         disclosures.get_disclosure(store, key)
+
+
+def test_a_display_name_gives_no_role(store: Store) -> None:
+    """Counsel granted to the name "counsel" does not let someone who only calls themselves
+    that purge: roles belong to who acts (the login, or the database role)."""
+    key = _secret_disclosure(store)
+    roles.grant(store, "counsel", "counsel", actor="counsel")
+    who = roles.whoami(store)
+    with pytest.raises(NotAllowed, match=f"{who} \\(acting as 'counsel'\\) does not hold"):
+        purge_disclosure(store, key, actor="counsel")
+    assert disclosures.get_disclosure(store, key).deleted
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_database_role_decides(
+    pg_store: Store, other_login: Callable[[Store, str], Store]
+) -> None:
+    """Two real logins: the one granted counsel may purge, the other may not, whatever name
+    either gives itself."""
+    key = _secret_disclosure(pg_store)
+    _make_counsel(pg_store)
+    engineer = other_login(pg_store, "engineer")
+    assert roles.whoami(engineer).startswith("ff_engineer_")
+    with pytest.raises(NotAllowed, match="does not hold the counsel role"):
+        purge_disclosure(engineer, key, actor=roles.whoami(pg_store))
+    purge_disclosure(pg_store, key, actor="counsel")
+    with pytest.raises(NotFound):
+        disclosures.get_disclosure(pg_store, key)
 
 
 def test_a_disclosure_must_be_deleted_before_it_is_purged(store: Store) -> None:

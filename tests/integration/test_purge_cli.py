@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +36,10 @@ def _exists(db: str, key: str) -> bool:
         store.dispose()
 
 
+def _whoami(db: str) -> str:
+    return str(json.loads(run("whoami", "--json", "--db", db).stdout)["actor"])
+
+
 def test_delete_restore_and_purge_with_the_typed_key(db_url: str) -> None:
     db = db_url.removeprefix("sqlite:///")
     key = _one_disclosure(db)
@@ -44,11 +49,12 @@ def test_delete_restore_and_purge_with_the_typed_key(db_url: str) -> None:
     assert key in run("disclosures", "list", "--db", db).stdout
     run("disclosures", "delete", key, "--db", db)
 
+    who = _whoami(db)
     refused = run("disclosures", "purge", key, "--db", db)
     assert refused.returncode == 1
     assert "only counsel may purge a disclosure" in refused.stderr
-    assert "firstfile roles grant counsel counsel" in refused.stderr
-    assert run("roles", "grant", "counsel", "counsel", "--db", db).returncode == 0
+    assert f"firstfile roles grant {who} counsel" in refused.stderr
+    assert run("roles", "grant", who, "counsel", "--db", db).returncode == 0
 
     mistyped = run("disclosures", "purge", key, "--db", db, typed="FF-2026-9999\n")
     assert mistyped.returncode == 1
@@ -62,21 +68,34 @@ def test_delete_restore_and_purge_with_the_typed_key(db_url: str) -> None:
     assert not _exists(db, key)
 
 
-def test_purge_with_yes_asks_nothing_and_others_are_refused(db_url: str) -> None:
+def test_purge_with_yes_asks_nothing(db_url: str) -> None:
+    db = db_url.removeprefix("sqlite:///")
+    key = _one_disclosure(db)
+    run("disclosures", "delete", key, "--db", db)
+    who = _whoami(db)
+    assert run("whoami", "--db", db).stdout == f"{who} (shown as counsel)\n"
+    assert run("roles", "grant", who, "counsel", "--db", db).returncode == 0
+    done = run("disclosures", "purge", key, "--yes", "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert not _exists(db, key)
+    assert f"{who}  counsel  granted by {who}" in run("roles", "list", "--db", db).stdout
+
+
+def test_a_chosen_name_gives_no_role(db_url: str) -> None:
+    """$FIRSTFILE_USER only chooses the name shown: granting counsel to "counsel" does not let
+    a login that calls itself counsel purge, or grant."""
     db = db_url.removeprefix("sqlite:///")
     key = _one_disclosure(db)
     run("disclosures", "delete", key, "--db", db)
     assert run("roles", "grant", "counsel", "counsel", "--db", db).returncode == 0
-    other = run("roles", "grant", "engineer", "counsel", "--db", db, user="engineer")
+    who = _whoami(db)
+    other = run("roles", "grant", who, "counsel", "--db", db, user="counsel")
     assert other.returncode == 1
-    assert "only counsel or admin may grant counsel" in other.stderr
-    assert run("disclosures", "purge", key, "--db", db, user="engineer",
-               typed=f"{key}\n").returncode == 1
+    assert f"only counsel or admin may grant counsel, and '{who}' holds neither" in other.stderr
+    refused = run("disclosures", "purge", key, "--yes", "--db", db, user="counsel")
+    assert refused.returncode == 1
+    assert f"{who} (acting as 'counsel') does not hold the counsel role" in refused.stderr
     assert _exists(db, key)
-    done = run("disclosures", "purge", key, "--yes", "--db", db)
-    assert done.returncode == 0, done.stderr
-    assert not _exists(db, key)
-    assert "counsel  counsel  granted by counsel" in run("roles", "list", "--db", db).stdout
 
 
 def test_a_deleted_disclosure_is_not_exported(db_url: str, tmp_path: object) -> None:

@@ -242,12 +242,12 @@ def test_prompts_follow_the_session_decks_and_skip_a_broken_one(
 
 
 def idea_trail(store: Store, number: int) -> list[tuple[str, str, dict[str, Any]]]:
-    """(action, actor, changes) of every audit record of idea #number, oldest first."""
+    """(action, actor's name, changes) of every audit record of idea #number, oldest first."""
     with store.read() as db:
         rows = db.execute(select(AuditEvent).where(
             AuditEvent.entity == "idea", AuditEvent.entity_key == f"ACME-2026/pre-1#{number}")
             .order_by(AuditEvent.id)).scalars().all()
-    return [(row.action, row.actor, json.loads(row.changes)) for row in rows]
+    return [(row.action, row.actor_name, json.loads(row.changes)) for row in rows]
 
 
 def test_every_change_to_an_idea_is_in_its_audit_trail(store: Store) -> None:

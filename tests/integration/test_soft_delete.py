@@ -50,7 +50,7 @@ def test_a_deleted_disclosure_leaves_the_index_and_restoring_puts_it_back(store:
     assert [r.key for r in disclosures.search(store, WORD)] == [made.key]
     assert _indexed(store, made.key)
     with store.read() as db:
-        trail = db.execute(text("SELECT actor, action FROM auditevent WHERE entity_key = :k "
+        trail = db.execute(text("SELECT actor_name, action FROM auditevent WHERE entity_key = :k "
                                 "ORDER BY id"), {"k": made.key}).all()
     assert [tuple(r) for r in trail] == [("a", "create"), ("a", "delete"), ("b", "restore")]
 

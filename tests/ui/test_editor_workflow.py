@@ -12,6 +12,7 @@ from textual.widgets import Input, Select, Static
 from firstfile.services import counsel, disclosures
 from firstfile.storage.engine import Store
 from firstfile.ui.screens.editor import EditorScreen
+from tests.local_tsa import LocalTsa, Served
 from tests.ui.helpers import make_app
 
 JOINT = "FF-2026-0006"  # joint with the Tlaquepaque contract manufacturer, nothing agreed
@@ -118,3 +119,28 @@ async def test_cross_check_flags_show_on_the_disclosure(loaded: Store, tmp_path:
         await settle(pilot)
         screen = await open_editor(pilot, OWN)
         assert shown(screen, "#editor-flags") == ""
+
+
+async def test_submitting_in_the_editor_timestamps_the_content(
+    loaded: Store, tmp_path: Path, local_tsa: Served, tsa_files: LocalTsa
+) -> None:
+    from firstfile.settings import Settings
+    from firstfile.storage.evidence_queries import timestamps
+    from firstfile.ui.app import FirstfileApp
+
+    settings = Settings(db=None, actor="tester", templates_dir=tmp_path,
+                        tsa_url=local_tsa.url, tsa_ca=tsa_files.ca_pem)
+    app = FirstfileApp(settings, store=loaded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_editor(pilot, JOINT)
+        screen.query_one("#f-status", Select).value = "submitted"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    assert disclosures.get_disclosure(loaded, JOINT).status == "submitted"
+    with loaded.read() as db:
+        stamps = [(t.status, t.reason) for t in timestamps(db, kind="disclosure", keys=[JOINT])]
+        anchors = [(t.status, t.reason) for t in timestamps(db, kind="anchor")]
+    assert stamps == [("stamped", "submission")]
+    assert anchors == [("stamped", f"submission {JOINT}")]
+    assert any(m.startswith(f"{JOINT} timestamped at ") for m in said), said

@@ -133,7 +133,7 @@ async def test_moving_to_during_with_open_critical_items_asks_and_records_the_ov
         event = db.execute(select(AuditEvent).where(AuditEvent.entity == "engagement",
                                                     AuditEvent.entity_key == ACME)
                            .order_by(AuditEvent.id.desc())).scalars().first()  # type: ignore[union-attr]
-    assert event is not None and event.action == "phase-override" and event.actor == "tester"
+    assert event is not None and event.action == "phase-override" and event.actor_name == "tester"
     assert json.loads(event.changes)["reason"] == [None, "prototype run booked"]
 
 

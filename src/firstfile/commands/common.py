@@ -27,6 +27,16 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
+TsaOption = Annotated[
+    str | None,
+    typer.Option("--tsa", help="URL of an RFC 3161 timestamp authority (default: "
+                 "$FIRSTFILE_TSA_URL; none: nothing is timestamped).", show_default=False),
+]
+TsaCaOption = Annotated[
+    str | None,
+    typer.Option("--tsa-ca", help="PEM file of the timestamp authority's CA certificate "
+                 "(default: $FIRSTFILE_TSA_CA).", show_default=False),
+]
 
 
 def say(message: str, *, err: bool = False) -> None:
@@ -97,9 +107,14 @@ def is_file(path: Path) -> bool:
         return False
 
 
-def settings_for(ctx: typer.Context, db: str | None) -> Settings:
+def settings_for(ctx: typer.Context, db: str | None, *, tsa: str | None = None,
+                 tsa_ca: str | None = None) -> Settings:
+    """The command's settings: its own options first, then the root command's."""
     parent: Settings | None = ctx.find_root().obj
-    return Settings.build(db or (parent.db if parent else None))
+    if parent is not None:
+        tsa = tsa or parent.tsa_url
+        tsa_ca = tsa_ca or (str(parent.tsa_ca) if parent.tsa_ca else None)
+    return Settings.build(db or (parent.db if parent else None), tsa=tsa, tsa_ca_file=tsa_ca)
 
 
 def open_store(settings: Settings) -> Store:

@@ -20,6 +20,8 @@ import typer
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    TsaCaOption,
+    TsaOption,
     fail,
     is_file,
     opened_store,
@@ -118,16 +120,19 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             "--template", help="Your own Word form with Jinja tags (docs/TEMPLATES.md).",
             show_default=False)] = None,
         as_of: AsOfOption = None,
+        tsa: TsaOption = None,
+        tsa_ca: TsaCaOption = None,
     ) -> None:
-        """One zip for counsel: a DOCX per disclosure, index.xlsx, disclosures.json and a
-        manifest of SHA-256 hashes."""
+        """One zip for counsel: a DOCX per disclosure, index.xlsx, disclosures.json, the
+        evidence to check offline (evidence/VERIFY.md) and a manifest of SHA-256 hashes.
+        The audit chain's head is anchored (timestamped when an authority is configured)."""
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         from firstfile.services.bundle import build_bundle
 
         today = _as_of(as_of)
-        settings = settings_for(ctx, db)
+        settings = settings_for(ctx, db, tsa=tsa, tsa_ca=tsa_ca)
         if template is not None and not is_file(template):
             fail(f"--template {template} is not a file; give the path of a .docx form")
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -141,9 +146,12 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             result = build_bundle(
                 store, out, engagement_key=engagement, status=status,
                 template=template, templates_dir=settings.templates_dir,
-                as_of=today, progress=advance,
+                as_of=today, progress=advance, actor=settings.actor,
+                tsa_url=settings.tsa_url, tsa_ca=settings.tsa_ca,
             )
         say(f"wrote {result.path} ({result.disclosures} disclosures)")
+        stamped = result.anchor_status == "stamped"
+        say(("" if stamped else "firstfile: note: ") + result.anchor, err=not stamped)
 
     @review_app.command("queue")
     def queue(
@@ -207,14 +215,20 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         print_rows(rows)
 
     @review_app.command("move")
-    def move(ctx: typer.Context, key: str, status: str, db: DbOption = None) -> None:
-        """Move a disclosure to STATUS (submitted, in-review, filed, closed, withdrawn...)."""
+    def move(ctx: typer.Context, key: str, status: str, db: DbOption = None,
+             tsa: TsaOption = None, tsa_ca: TsaCaOption = None) -> None:
+        """Move a disclosure to STATUS (submitted, in-review, filed, closed, withdrawn...).
+        Submitting timestamps its content when a timestamp authority is configured."""
         from firstfile.services import counsel
 
-        settings = settings_for(ctx, db)
+        settings = settings_for(ctx, db, tsa=tsa, tsa_ca=tsa_ca)
         with user_errors(), opened_store(settings) as store:
             state = counsel.move_status(store, key, status, actor=settings.actor)
-        say(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+            say(f"{key} is {state.status}; next: {state.next_actor or 'nobody'}")
+            if status == "submitted":
+                from firstfile.commands.evidence import stamp_and_say
+
+                stamp_and_say(store, settings, key, reason="submission")
 
     @review_app.command("decide")
     def decide(

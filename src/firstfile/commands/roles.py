@@ -3,9 +3,11 @@
     firstfile roles list [--json]
     firstfile roles grant NAME ROLE
     firstfile roles revoke NAME ROLE
+    firstfile whoami
 
-NAME is an actor as the audit trail records it ($FIRSTFILE_USER, else the login name).
-Purging a disclosure needs the counsel role; services/roles.py says who may grant.
+NAME is an actor as the audit trail records it: a database role on PostgreSQL, a login on
+this computer for a SQLite file (`firstfile whoami` says which one you are). Purging a
+disclosure needs the counsel role; services/roles.py says who may grant.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from firstfile.commands.common import (
     user_errors,
 )
 
-NameArgument = Annotated[str, typer.Argument(help="Who, as the audit trail names them.")]
+NameArgument = Annotated[str, typer.Argument(
+    help="Who: a database role (PostgreSQL) or a login (SQLite), as `firstfile whoami` says.")]
 RoleArgument = Annotated[str, typer.Argument(help="engineer, facilitator, counsel or admin.")]
 
 
@@ -34,6 +37,22 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     roles_app = typer.Typer(help="Team roles: who holds which (purging needs counsel).",
                             pretty_exceptions_enable=False)
     app.add_typer(roles_app, name="roles")
+
+    @app.command("whoami")
+    def whoami(ctx: typer.Context, as_json: Annotated[bool, typer.Option(
+            "--json", help="Print a JSON object.")] = False, db: DbOption = None) -> None:
+        """Who the audit trail records you as (and the name shown beside it)."""
+        from firstfile.domain.text import clean_line
+        from firstfile.services import roles
+
+        settings = settings_for(ctx, db)
+        with user_errors(), opened_store(settings) as store:
+            who = roles.whoami(store)
+        if as_json:
+            print_json({"actor": who, "name": settings.actor})
+            return
+        typer.echo(who if settings.actor == who
+                   else f"{who} (shown as {clean_line(settings.actor)})")
 
     @roles_app.command("list")
     def list_roles(ctx: typer.Context, as_json: JsonOption = False,

@@ -78,6 +78,9 @@ class DisclosureView:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    # Signatures, timestamp and content hash, attached by services/evidence.py for the
+    # documents that show them; None when the view was read without them.
+    evidence: DisclosureEvidence | None = None
 
     @property
     def joint_vendors(self) -> tuple[str, ...]:
@@ -113,7 +116,50 @@ class DisclosureView:
             for p in self.inventors
         ]
         data["components"] = list(self.components)
+        if self.evidence is None:
+            data.pop("evidence")
         return _jsonable(data)
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureView:
+    """An electronic signature on a disclosure: who, as what, when, and whether it still
+    covers the current text (docs/EVIDENCE.md)."""
+
+    meaning: str  # inventor | witness
+    statement: str  # the meaning in words, as signed
+    signer_name: str
+    person_key: str
+    actor: str  # the login or database role that signed
+    signed_at: datetime
+    content_sha256: str  # what was signed
+    fingerprint: str  # SHA-256 of the public key, hex
+    valid: bool  # the signature verifies against the public key
+    covers_current: bool  # the signed content is the disclosure's content now
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampView:
+    """A trusted timestamp on a disclosure's content, or the record that none was made."""
+
+    status: str  # stamped | not-timestamped | failed
+    subject_sha256: str
+    requested_at: datetime
+    stamped_at: datetime | None = None
+    authority: str = ""  # the signing certificate's subject, or the URL asked
+    serial: str = ""
+    message: str = ""
+    covers_current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureEvidence:
+    """What a document shows as evidence: the content hash now, the signatures, and the
+    newest timestamp (None: never asked for one)."""
+
+    content_sha256: str
+    signatures: tuple[SignatureView, ...] = ()
+    timestamp: TimestampView | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ and the zip that holds them all.
       docx/FF-2026-0001.docx ...   one document per disclosure
       index.xlsx                    one row per disclosure
       disclosures.json              the disclosures in the firstfile/1 interchange shape
+      evidence/                     audit chain, anchors, timestamps, signatures, VERIFY.md
+                                    (rendering/evidence_files.py)
       manifest.json                 SHA-256 and size of every other file
 
 Everything here works on plain rows and bytes; services/bundle.py gathers them.
@@ -92,7 +94,8 @@ def docx_name(key: str) -> str:
     return f"{DOCX_FOLDER}/{key}.docx"
 
 
-def _cell_text(value: Any) -> Any:
+def cell_text(value: Any) -> Any:
+    """A value for a workbook cell: text cleaned, and never read as a formula."""
     # A cell starting with = + - @ would be read as a formula by Excel: user text is data.
     if isinstance(value, str):
         value = clean_line(value)
@@ -133,7 +136,7 @@ def index_xlsx(rows: Iterable[IndexRow]) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
                 values.append(cell)
             else:
-                values.append(_cell_text(value))
+                values.append(cell_text(value))
         sheet.append(values)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(INDEX_COLUMNS))}{count + 1}"

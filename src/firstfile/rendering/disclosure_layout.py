@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from firstfile.domain.views import DisclosureView
+from firstfile.domain.text import clean_line
+from firstfile.domain.views import DisclosureView, SignatureView
 from firstfile.rendering.disclosure_values import (
     format_contribution,
     format_date,
     format_engagement,
+    format_moment,
     format_yes_no,
     given,
     lines,
@@ -131,6 +133,7 @@ class DisclosureWriter:
         self.filing()
         self.components()
         self.signatures()
+        self.evidence()
 
     def heading(self, section: str) -> None:
         """The section's heading and, when its wording has one, its guidance."""
@@ -274,10 +277,72 @@ class DisclosureWriter:
             self.b.paragraph(component, "List Paragraph")
 
     def signatures(self) -> None:
+        """A row per inventor and one for a witness, for handwritten signatures; a row that
+        an electronic signature of this very text fills says so (signed, key, date)."""
         w = self.w
         self.heading("signatures")
         header = [w("signatures", key) for key in ("role", "name", "signature", "date")]
         inventor, witness = str(w("signatures", "inventor")), str(w("signatures", "witness"))
-        rows = [(inventor, p.name, "", "") for p in self.view.inventors if p.role == "inventor"]
-        rows.append((witness, "", "", ""))
+        current = self.current_signatures()
+        rows = []
+        for p in self.view.inventors:
+            if p.role == "inventor":
+                signed = current.get(("inventor", p.person_key))
+                rows.append((inventor, p.name, *self.signed_cells(signed)))
+        witnesses = [s for (meaning, _), s in current.items() if meaning == "witness"]
+        for signed in witnesses:
+            rows.append((witness, clean_line(signed.signer_name), *self.signed_cells(signed)))
+        if not witnesses:
+            rows.append((witness, "", "", ""))
         self.b.table(SIGNATURE_TABLE, _strings([header])[0], rows)
+
+    def current_signatures(self) -> dict[tuple[str, str], SignatureView]:
+        """The newest valid signature of this very text per (meaning, person)."""
+        evidence = self.view.evidence
+        found: dict[tuple[str, str], SignatureView] = {}
+        for signed in evidence.signatures if evidence else ():
+            if signed.valid and signed.covers_current:
+                found[(signed.meaning, signed.person_key)] = signed
+        return found
+
+    def signed_cells(self, signed: SignatureView | None) -> tuple[str, str]:
+        """The signature and date cells of an electronic signature (empty when none)."""
+        if signed is None:
+            return "", ""
+        w = self.w
+        return (f"{w('evidence', 'signed')} ({w('evidence', 'key')} "
+                f"{signed.fingerprint[:16]})", format_moment(signed.signed_at))
+
+    def evidence(self) -> None:
+        """The content hash that signatures and timestamp cover, the timestamp (or that
+        there is none) and every electronic signature, current or not."""
+        evidence = self.view.evidence
+        if evidence is None:
+            return
+        w = self.w
+        self.heading("evidence")
+        rows: list[tuple[Any, str]] = [(w("evidence", "content_sha256"),
+                                        evidence.content_sha256)]
+        stamp = evidence.timestamp
+        if stamp is not None and stamp.status == "stamped" and stamp.stamped_at is not None:
+            said = (f"{w('evidence', 'stamped')} {format_moment(stamp.stamped_at)} "
+                    f"{w('evidence', 'by')} {clean_line(stamp.authority)}")
+            if stamp.serial:
+                said += f", {w('evidence', 'serial')} {clean_line(stamp.serial)}"
+            if not stamp.covers_current:
+                said += f"; {w('evidence', 'earlier_version')}"
+        else:
+            said = str(w("evidence", "not_timestamped"))
+            if stamp is not None and stamp.message:
+                said += f": {clean_line(stamp.message)}"
+        rows.append((w("evidence", "timestamp"), said))
+        for signed in evidence.signatures:
+            status = ("invalid" if not signed.valid else
+                      "covers" if signed.covers_current else "stale")
+            label = f"{w('signatures', signed.meaning)}: {clean_line(signed.signer_name)}"
+            rows.append((label, f"\u201c{clean_line(signed.statement)}\u201d, "
+                                f"{format_moment(signed.signed_at)}, {w('evidence', 'key')} "
+                                f"{signed.fingerprint[:16]}: {w('evidence', status)}"))
+        self.facts(rows)
+        if not evidence.signatures:
+            self.b.paragraph(str(w("evidence", "no_signatures")), "Guidance")

@@ -28,8 +28,16 @@ from io import BytesIO
 from pathlib import Path
 
 from firstfile.domain.disclosure import TEXT_FIELDS
+from firstfile.domain.evidence import MEANINGS
 from firstfile.domain.text import has_unstorable
-from firstfile.domain.views import DisclosureView, EventView, InventorView
+from firstfile.domain.views import (
+    DisclosureEvidence,
+    DisclosureView,
+    EventView,
+    InventorView,
+    SignatureView,
+    TimestampView,
+)
 from firstfile.rendering.disclosure_docx import (
     base_document_path,
     load_base,
@@ -548,4 +556,23 @@ def _probes() -> list[DisclosureView]:
                     deleted=False, version=1)
     later = datetime(2026, 3, 2, 17, 5, tzinfo=UTC)
     return [rich, plain, replace(rich, key="FF-2026-0042", inventors=inventors[:1],
-                                 deleted=False, created_at=later, updated_at=later)]
+                                 deleted=False, created_at=later, updated_at=later),
+            replace(rich, key="FF-2026-0043", deleted=False, evidence=_probe_evidence(moment)),
+            replace(plain, key="FF-2026-0044", evidence=DisclosureEvidence(
+                "0" * 64, timestamp=TimestampView("failed", "1" * 64, moment,
+                                                  message="answered HTTP 500 <&>")))]
+
+
+def _probe_evidence(moment: datetime) -> DisclosureEvidence:
+    """Evidence that uses every branch: current, stale and broken signatures, a witness, a
+    timestamp of an earlier version."""
+    def signed(meaning: str, person: str, valid: bool, current: bool) -> SignatureView:
+        return SignatureView(meaning, MEANINGS[meaning], f"{person} <&>", person, "login",
+                             moment, "2" * 64, "3" * 64, valid, current)
+
+    return DisclosureEvidence(
+        "4" * 64,
+        signatures=(signed("inventor", "a", True, True), signed("inventor", "b", True, False),
+                    signed("witness", "w", True, True), signed("witness", "x", False, True)),
+        timestamp=TimestampView("stamped", "5" * 64, moment, moment, "CN=Test & TSA", "7",
+                                covers_current=False))

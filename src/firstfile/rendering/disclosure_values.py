@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.text import clean_line, clean_text
@@ -61,6 +61,14 @@ def _map_event(event: EventView, line: Callable[[str], str]) -> EventView:
 def given(value: str) -> bool:
     """True when a text field holds more than white space."""
     return bool(value and value.strip())
+
+
+def format_moment(value: datetime) -> str:
+    """A moment in UTC to the second (`2026-03-01 09:30:00 UTC`); a naive one is UTC already
+    (SQLite hands stored UTC moments back without their zone)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def format_date(value: date | None, not_given: str) -> str:

@@ -44,6 +44,7 @@ DISCLOSURE_SECTIONS: tuple[str, ...] = (
     "filing",
     "components",
     "signatures",
+    "evidence",
 )
 
 

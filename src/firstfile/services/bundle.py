@@ -45,6 +45,8 @@ class BundleResult:
     files: tuple[str, ...]
     template: Path | None
     fast: bool  # documents were filled from the builder's skeleton
+    anchor: str = ""  # what became of the chain's anchor, for the user to see
+    anchor_status: str = ""  # stamped | not-timestamped | failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +67,12 @@ def gather(
     if status is not None and status not in DISCLOSURE_STATUSES:
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
+    from firstfile.services.evidence import with_evidence
+
     with store.read() as db:
         rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
-    views, decisions = rows.views, rows.counsel
+        views = with_evidence(db, rows.views)
+    decisions = rows.counsel
     closures = closures if closures is not None else load_closures().table
     # The views already hold the events: the deadlines need no second query.
     deadlines = {
@@ -96,13 +101,24 @@ def build_bundle(
     as_of: date | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    actor: str = "",
+    tsa_url: str | None = None,
+    tsa_ca: Path | None = None,
 ) -> BundleResult:
     """Write the bundle to out (a .zip) and say what is in it.
 
+    The audit chain's head is anchored first (timestamped by the authority at tsa_url when
+    one is configured), and the bundle carries the chain, the anchors, the disclosures'
+    timestamps and signatures, and VERIFY.md (rendering/evidence_files.py).
+
     Raises UserError when nothing matches, ExportError when the form or the output path
-    cannot be used; in both cases nothing is written.
+    cannot be used; in both cases no bundle is written and nothing is anchored.
     """
+    from firstfile.rendering.evidence_files import evidence_files
     from firstfile.rendering.org_template import find_org_template
+    from firstfile.services.evidence import bundle_evidence
+    from firstfile.services.timestamps import anchor_chain
+    from firstfile.services.tsa import read_ca
 
     if out.suffix.lower() != ".zip":
         raise ExportError(f"{out} must end in .zip; for example -o bundle.zip")
@@ -117,8 +133,16 @@ def build_bundle(
         what = " ".join(filter(None, (f"in {engagement_key}" if engagement_key else "",
                                       f"with status {status}" if status else "")))
         raise UserError(f"no disclosures {what}".strip() + "; nothing to bundle")
+    ca = read_ca(tsa_ca) if tsa_url else ""
     files, fast = _documents(data, form=form, templates_dir=templates_dir, as_of=as_of,
                              progress=progress)
+    # The head is anchored once the documents are made (a form that fails anchors nothing),
+    # and the chain is read after it, so the bundle holds the anchor and its audit row.
+    _seq, _chain, anchored = anchor_chain(store, actor=actor, tsa_url=tsa_url, tsa_ca=tsa_ca,
+                                          reason="bundle")
+    with store.read() as db:
+        evidence = bundle_evidence(db, data.views, ca)
+    files.extend(evidence_files(evidence))
     files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data))))
     files.append((parts.JSON_NAME, parts.disclosures_json(_records(data.views))))
     made = now or datetime.now(UTC)
@@ -128,6 +152,8 @@ def build_bundle(
         "status": status,
         "template": form.name if form else None,
         "disclosures": len(data.views),
+        "chain_head": ({"seq": evidence.head[0], "chain_sha256": evidence.head[1]}
+                       if evidence.head else None),
     })))
     archive = parts.zip_bundle(files)
     try:
@@ -135,7 +161,8 @@ def build_bundle(
     except OSError as error:
         raise ExportError(f"cannot write {out} ({error.strerror}); check the folder's "
                           "permissions and free space") from None
-    return BundleResult(out, len(data.views), tuple(name for name, _ in files), form, fast)
+    return BundleResult(out, len(data.views), tuple(name for name, _ in files), form, fast,
+                        anchored.describe("the audit chain's head"), anchored.status)
 
 
 def _documents(

@@ -443,7 +443,7 @@ def _touch(
     disclosure.updated_at = now
     db.add(disclosure)
     audit.record(db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
-                 action=action, changes=changes, at=now)
+                 action=action, changes=changes)
     db.flush()
 
 

@@ -31,6 +31,7 @@ from firstfile.storage.disclosure_queries import (
     ListFilter,
     build_view,
     build_views,
+    content_hash,
     count_rows,
     event_row,
     find_disclosure,
@@ -118,7 +119,7 @@ def _insert(
         entity_key=key,
         action="create",
         changes={name: (None, value) for name, value in _snapshot(draft, events).items() if value},
-        at=now,
+        record_sha256=content_hash(db=db, disclosure=disclosure),
     )
     return disclosure
 
@@ -148,7 +149,8 @@ def apply_in(
     if changed:
         audit.record(
             db=db, actor=actor, entity="disclosure", entity_key=disclosure.key,
-            action=action, changes={**changed, **(also or {})}, at=disclosure.updated_at,
+            action=action, changes={**changed, **(also or {})},
+            record_sha256=content_hash(db=db, disclosure=disclosure),
         )
     return bool(changed)
 
@@ -235,7 +237,7 @@ def _set_deleted(store: Store, key: str, *, actor: str, deleted: bool) -> Disclo
             audit.record(
                 db=db, actor=actor, entity="disclosure", entity_key=key,
                 action="delete" if deleted else "restore",
-                changes={"deleted_at": (was, disclosure.deleted_at)}, at=now,
+                changes={"deleted_at": (was, disclosure.deleted_at)},
             )
         return build_view(db=db, disclosure=disclosure)
 

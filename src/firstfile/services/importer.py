@@ -708,8 +708,10 @@ def _vendor(run: _Run, v: VendorDoc, path: str) -> None:
         run.vendor_ids[v.key] = row.id
         engagement = run.engagement()
         assert engagement is not None
-        upserts.link(db=run.db, model=EngagementVendor, engagement_id=engagement.id,
-                     vendor_id=row.id)
+        upserts.link(db=run.db, model=EngagementVendor,
+                     keys={"engagement_id": engagement.id, "vendor_id": row.id},
+                     actor=run.actor, entity="engagement", entity_key=engagement.key,
+                     field="vendors", linked=v.key)
 
 
 def _person(run: _Run, p: PersonDoc, path: str) -> None:
@@ -805,8 +807,10 @@ def _component(run: _Run, c: ComponentDoc, path: str) -> None:
         # Vendors are only added: an import does not take a vendor off a component.
         for vendor_key in c.vendors:
             vendor_id = _required(run.vendor_id(vendor_key), "vendor", vendor_key)
-            if upserts.link(db=run.db, model=ComponentVendor, component_id=row.id,
-                            vendor_id=vendor_id) and outcome == "unchanged":
+            if upserts.link(db=run.db, model=ComponentVendor,
+                            keys={"component_id": row.id, "vendor_id": vendor_id},
+                            actor=run.actor, entity="component", entity_key=entity_key,
+                            field="vendors", linked=vendor_key) and outcome == "unchanged":
                 outcome = "updated"
     run.report.count("component", outcome)
 
@@ -860,8 +864,12 @@ def _session(run: _Run, s: SessionDoc, path: str) -> None:
             # Participants are only added: an import takes nobody out of a room they were in.
             for person_key in s.participants:
                 changed |= upserts.link(
-                    db=run.db, model=SessionParticipant, session_id=row.id,
-                    person_id=_required(run.person_id(person_key), "person", person_key))
+                    db=run.db, model=SessionParticipant,
+                    keys={"session_id": row.id,
+                          "person_id": _required(run.person_id(person_key), "person",
+                                                 person_key)},
+                    actor=run.actor, entity="session", entity_key=entity_key,
+                    field="participants", linked=person_key)
         changed |= _ideas(run, row.id, s, path, entity_key)
         if changed and outcome == "unchanged":
             outcome = "updated"

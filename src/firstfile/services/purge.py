@@ -17,14 +17,12 @@ write-ahead log until it reuses them (docs/ARCHITECTURE.md).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
+from firstfile.domain.evidence import PURGED, field_names, purged_changes
 from firstfile.domain.views import DisclosureView
 from firstfile.services.errors import NotFound, UserError
 from firstfile.services.roles import require_in
@@ -37,10 +35,12 @@ from firstfile.storage.tables import (
     DisclosureComponent,
     DisclosureEvent,
     DisclosureInventor,
+    DisclosureSignature,
     DraftBuffer,
+    TrustedTimestamp,
 )
 
-PURGED = "(purged)"
+__all__ = ["PURGED", "PurgeResult", "purge_disclosure", "purgeable"]
 # Tables a purge deletes from or rewrites, vacuumed afterwards on PostgreSQL.
 _TOUCHED = ("disclosure", "disclosureinventor", "disclosureevent", "disclosurecomponent",
             "draftbuffer", "auditevent")
@@ -76,10 +76,13 @@ def purge_disclosure(store: Store, key: str, *, actor: str, rewrite: bool = True
     with store.write() as db:
         disclosure = _purgeable(db, key, actor)
         counts = _remove(db, disclosure)
-        cleared = _clear_audit(db, key)
+        emptied = _clear_audit(db, key)
+        cleared = len(emptied)
+        # The purge row names the rows it emptied, so that `firstfile verify` can tell them
+        # from rows whose values were changed behind firstfile's back (docs/EVIDENCE.md).
         audit.record(db=db, actor=actor, entity="disclosure", entity_key=key, action="purge",
-                     changes={"removed": (None, {**counts, "audit_records_cleared": cleared})},
-                     at=datetime.now(UTC))
+                     changes={"removed": (None, {**counts, "audit_records_cleared": cleared,
+                                                 "emptied_rows": emptied})})
         if store.is_sqlite:
             _tidy_sqlite_indexes(db)
     if store.is_sqlite:
@@ -114,31 +117,30 @@ def _remove(db: Session, disclosure: Disclosure) -> dict[str, int]:
         counts[name] = db.execute(delete(table).where(col(column) == disclosure.id)).rowcount
     counts["autosave_buffers"] = db.execute(
         delete(DraftBuffer).where(col(DraftBuffer.disclosure_key) == disclosure.key)).rowcount
+    # Signatures name the signers and timestamps keep the content stamped: both go.
+    counts["signatures"] = db.execute(delete(DisclosureSignature).where(
+        col(DisclosureSignature.disclosure_id) == disclosure.id)).rowcount
+    counts["timestamps"] = db.execute(delete(TrustedTimestamp).where(
+        col(TrustedTimestamp.kind) == "disclosure",
+        col(TrustedTimestamp.disclosure_key) == disclosure.key)).rowcount
     db.delete(disclosure)
     db.flush()
     return counts
 
 
-def _clear_audit(db: Session, key: str) -> int:
+def _clear_audit(db: Session, key: str) -> list[int]:
     """Keep who, when, what action and which fields of every audit record of key; drop the
-    values. Returns how many records were changed."""
+    values (each row keeps the hash of its values, so the chain stays checkable). Returns the
+    chain positions (seq) of the records changed."""
     rows = db.execute(select(AuditEvent).where(
-        col(AuditEvent.entity) == "disclosure", col(AuditEvent.entity_key) == key)).scalars()
-    count = 0
+        col(AuditEvent.entity) == "disclosure", col(AuditEvent.entity_key) == key)
+        .order_by(col(AuditEvent.seq))).scalars()
+    emptied = []
     for row in rows:
-        row.changes = json.dumps({name: [PURGED, PURGED] for name in _fields(row.changes)},
-                                 sort_keys=True)
-        count += 1
+        row.changes = purged_changes(field_names(row.changes))
+        emptied.append(row.seq)
     db.flush()
-    return count
-
-
-def _fields(changes: str) -> list[str]:
-    try:
-        data: Any = json.loads(changes)
-    except ValueError:
-        return []
-    return sorted(data) if isinstance(data, dict) else []
+    return emptied
 
 
 def _tidy_sqlite_indexes(db: Session) -> None:

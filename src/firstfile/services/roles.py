@@ -1,9 +1,11 @@
 """Team roles held by actors: grant, revoke, list, and the check a use case makes.
 
-An actor is the name the audit trail records (`$FIRSTFILE_USER`, else the login name), so a
-role can be no stronger than that name: on a single-user SQLite file this guards against a
-mistake, not against the file's owner, who can change the file directly. Enforcing roles in
-the database itself (PostgreSQL roles and grants for team mode) is later work.
+An actor is who the audit trail records as acting (storage/identity.py): the database role
+on PostgreSQL, the operating-system account on SQLite. `$FIRSTFILE_USER` only chooses a
+display name, so it gives no role. On a single-user SQLite file a role guards against a
+mistake, not against the file's owner, who can change the file directly; on PostgreSQL it is
+as strong as the logins (each person needs a database role of their own). Enforcing roles in
+the database itself (grants per table) is later work.
 
 The first grant in a database may be made by anyone (someone has to be first, and it is
 audited); after that, only an actor holding counsel or admin may grant or revoke.
@@ -21,6 +23,7 @@ from firstfile.domain.vocabulary import TEAM_ROLES
 from firstfile.services.errors import NotFound, UserError
 from firstfile.storage import audit
 from firstfile.storage.engine import Store
+from firstfile.storage.identity import current_actor
 from firstfile.storage.tables import ActorRole
 
 # Roles that may grant and revoke roles.
@@ -40,12 +43,15 @@ class RoleView:
 
 
 def require_in(*, db: Session, actor: str, role: str, doing: str) -> None:
-    """Raise NotAllowed unless actor holds role (within the caller's transaction)."""
-    if not _holds(db, actor, (role,)):
+    """Raise NotAllowed unless whoever acts in db's transaction holds role. actor is the
+    display name they act under; it gives no role (see the module docstring)."""
+    who = current_actor(db)
+    if not _holds(db, who, (role,)):
+        shown = who if actor in ("", who) else f"{who} (acting as {actor!r})"
         raise NotAllowed(
-            f"only {role} may {doing}, and {actor!r} does not hold the {role} role; "
+            f"only {role} may {doing}, and {shown} does not hold the {role} role; "
             f"someone who holds counsel or admin can grant it with "
-            f"`firstfile roles grant {actor} {role}`"
+            f"`firstfile roles grant {who} {role}`"
         )
 
 
@@ -54,17 +60,17 @@ def grant(store: Store, name: str, role: str, *, actor: str) -> RoleView:
     actor may not grant."""
     _check_role(role)
     if not name.strip():
-        raise UserError("give the name of who gets the role (as the audit trail records it)")
+        raise UserError("give who gets the role: their database role on PostgreSQL, their "
+                        "login on this computer for a SQLite file (`firstfile whoami`)")
     with store.write() as db:
-        _require_granter(db, actor, f"grant {role}")
+        granter = _require_granter(db, actor, f"grant {role}")
         found = db.get(ActorRole, (name, role))
         if found is not None:
             return _view(found)
-        now = datetime.now(UTC)
-        row = ActorRole(actor=name, role=role, granted_at=now, granted_by=actor)
+        row = ActorRole(actor=name, role=role, granted_at=datetime.now(UTC), granted_by=granter)
         db.add(row)
         audit.record(db=db, actor=actor, entity="role", entity_key=name, action="grant",
-                     changes={"role": (None, role)}, at=now)
+                     changes={"role": (None, role)})
         db.flush()
         return _view(row)
 
@@ -91,11 +97,20 @@ def list_roles(store: Store) -> list[RoleView]:
         return [_view(r) for r in rows]
 
 
-def _require_granter(db: Session, actor: str, doing: str) -> None:
+def _require_granter(db: Session, actor: str, doing: str) -> str:
+    """Who grants (the acting identity), or NotAllowed."""
+    who = current_actor(db)
     anyone = db.execute(select(func.count()).select_from(ActorRole)
                         .where(col(ActorRole.role).in_(GRANTING_ROLES))).scalar_one()
-    if anyone and not _holds(db, actor, GRANTING_ROLES):
-        raise NotAllowed(f"only counsel or admin may {doing}, and {actor!r} holds neither")
+    if anyone and not _holds(db, who, GRANTING_ROLES):
+        raise NotAllowed(f"only counsel or admin may {doing}, and {who!r} holds neither")
+    return who
+
+
+def whoami(store: Store) -> str:
+    """Who acts when this store writes: the database role, or the operating-system account."""
+    with store.read() as db:
+        return current_actor(db)
 
 
 def _holds(db: Session, actor: str, roles: tuple[str, ...]) -> bool:

@@ -254,7 +254,6 @@ def capture_idea(
             entity_key=f"{engagement_key}/{session_key}#{position + 1}", action="create",
             changes={"text": (None, cleaned), "author": (None, author),
                      "prompt": (None, idea.prompt_id), "component": (None, component or None)},
-            at=now,
         )
         return IdeaView(id=idea.id or 0, position=position, text=cleaned, authors=(author,),
                         prompt_id=idea.prompt_id, component=component)

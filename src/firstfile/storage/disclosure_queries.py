@@ -180,6 +180,15 @@ def build_view(*, db: Session, disclosure: Disclosure) -> DisclosureView:
     return build_views(db=db, disclosures=[disclosure])[0]
 
 
+def content_hash(*, db: Session, disclosure: Disclosure) -> str:
+    """The SHA-256 of the disclosure's canonical content as it stands in db's transaction
+    (domain/evidence.disclosure_content)."""
+    from firstfile.domain.evidence import content_sha256
+
+    db.flush()
+    return content_sha256(build_view(db=db, disclosure=disclosure))
+
+
 def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[DisclosureView]:
     """Full views of many disclosures with one query per related table (not one per row),
     so exporting or listing thousands stays fast."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from firstfile.storage.versions import Versioned
@@ -418,15 +418,125 @@ class KeySequence(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
+    """One change, in a hash chain (domain/evidence.py, docs/EVIDENCE.md): `seq` is the row's
+    place in the chain, `content_sha256` the hash of everything about it (its values through
+    `values_sha256`, so a purge can remove them), `chain_sha256` links it to the row before."""
+
     id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(sa_column=Column(Integer, nullable=False, unique=True, index=True,
+                                      server_default="0"))
     at: datetime = Field(index=True)
+    # Who: the database role on PostgreSQL, the operating-system account on SQLite.
     actor: str = Field(max_length=200)
+    # The display name they chose ($FIRSTFILE_USER); the same as actor when none was given.
+    actor_name: str = Field(default="", max_length=200)
     entity: str = Field(max_length=32)
     # A record's key, or ENGAGEMENT/KEY (#N for an idea) for records inside an engagement.
     entity_key: str = Field(max_length=200, index=True)
     action: str = Field(max_length=32)
     # JSON object {field: [old, new]}; text, so it reads the same on SQLite and PostgreSQL.
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    # The hash of the record's content after the change (disclosures), or "".
+    record_sha256: str = Field(default="", max_length=64)
+    values_sha256: str = Field(default="", max_length=64)
+    content_sha256: str = Field(default="", max_length=64)
+    chain_sha256: str = Field(default="", max_length=64)
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The last row of the audit chain: one row (id 1), locked by every transaction that
+    appends to the chain, so that no two transactions link to the same predecessor."""
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = 0
+    chain_sha256: str = Field(max_length=64)
+
+
+class TrustedTimestamp(SQLModel, table=True):
+    """An RFC 3161 timestamp (or the attempt at one) on a disclosure's content or on an anchor
+    of the audit chain. `subject` holds the exact bytes stamped, as text; the token is the
+    authority's whole response (DER), as `openssl ts -verify -in` reads it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # disclosure | anchor
+    disclosure_key: str = Field(default="", max_length=32, index=True)
+    # Anchors: the chain position and hash stamped (also inside the subject).
+    seq: int | None = None
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    subject_sha256: str = Field(max_length=64)
+    reason: str = Field(default="", max_length=64)
+    status: str = Field(max_length=16)  # stamped | not-timestamped | failed
+    message: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    tsa_url: str = Field(default="", max_length=500)
+    # The authority's CA certificate(s) as configured when stamping (PEM), or "".
+    tsa_ca: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    token: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    stamped_at: datetime | None = None  # the authority's time, from the token
+    requested_at: datetime
+    actor: str = Field(max_length=200)
+
+
+class SignerKey(SQLModel, table=True):
+    """An Ed25519 public key, who holds it (actor) and the person it signs as."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=200, index=True)
+    person_key: str = Field(max_length=64)
+    public_key: str = Field(unique=True, max_length=64)  # raw key, hex
+    registered_at: datetime
+
+
+class DisclosureSignature(SQLModel, table=True):
+    """A signature with meaning: `statement` holds the exact bytes signed
+    (domain/evidence.signature_statement), `signature` the Ed25519 signature, hex."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    key_id: int = Field(foreign_key="signerkey.id")
+    meaning: str = Field(max_length=16)
+    person_key: str = Field(max_length=64)
+    signer_name: str = Field(max_length=200)
+    actor: str = Field(max_length=200)
+    signed_at: datetime
+    content_sha256: str = Field(max_length=64)
+    statement: str = Field(sa_column=Column(Text, nullable=False))
+    signature: str = Field(max_length=128)
+
+
+class Transfer(SQLModel, table=True):
+    """Confidential material that went to a vendor: when, under which agreement, and where
+    the checklist's NDA item stood at that moment. Entries are never changed: a correction is
+    a new entry."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", index=True)
+    vendor_id: int = Field(foreign_key="vendor.id", index=True)
+    sent_on: date
+    agreement: str = Field(default="", max_length=200)
+    # The checklist's NDA item for the vendor (nda, or nnn-non-disclosure in China) and its
+    # status when the entry was recorded.
+    nda_item: str = Field(default="", max_length=64)
+    nda_status: str = Field(default="", max_length=16)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    recorded_at: datetime
+    actor: str = Field(max_length=200)
+    actor_name: str = Field(default="", max_length=200)
+
+
+class TransferFile(SQLModel, table=True):
+    """A file of a transfer: its name, size and SHA-256; its bytes only when asked to keep."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    transfer_id: int = Field(foreign_key="transfer.id", index=True)
+    name: str = Field(max_length=255)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class TransferComponent(SQLModel, table=True):
+    transfer_id: int = Field(foreign_key="transfer.id", primary_key=True)
+    component_id: int = Field(foreign_key="component.id", primary_key=True)
 
 
 class DraftBuffer(SQLModel, table=True):

@@ -63,8 +63,15 @@ def upsert(
     return row, "updated"
 
 
-def link(*, db: Session, model: type[Row], **keys: Any) -> bool:
-    """Make sure a link row exists; True when it was added."""
+def link(
+    *, db: Session, model: type[Row], keys: dict[str, Any], actor: str, entity: str,
+    entity_key: str, field: str, linked: str,
+) -> bool:
+    """Make sure a link row exists; True when it was added.
+
+    A new link is a change like any other (a vendor added to a component is what a
+    derivation case asks about), so it is audited as a "link" of entity_key: `{field: [null,
+    linked]}`."""
     stmt = select(model)
     for name, value in keys.items():
         stmt = stmt.where(getattr(model, name) == value)
@@ -72,6 +79,8 @@ def link(*, db: Session, model: type[Row], **keys: Any) -> bool:
         return False
     db.add(model(**keys))
     db.flush()
+    audit.record(db=db, actor=actor, entity=entity, entity_key=entity_key, action="link",
+                 changes={field: (None, linked)})
     return True
 
 

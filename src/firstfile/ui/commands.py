@@ -83,8 +83,12 @@ DELETE = Command("delete", "f8", "delete", "Delete disclosure",
 RESTORE = Command("restore", "f9", "restore", "Restore disclosure",
                   "Undo the deletion of this disclosure", "Restore")
 BACK = Command("back", "escape", "back", "Back", "Leave the editor (asks when unsaved)", "Back")
+# Not in the footer (it is full at 80 columns); in the palette and on f7.
+HISTORY = Command("history", "f7", "history", "Disclosure history",
+                  "Every change to this disclosure, its signatures and timestamp", "History",
+                  show=False)
 
-EDITOR_COMMANDS: tuple[Command, ...] = (SAVE, EXPORT, DELETE, RESTORE, BACK)
+EDITOR_COMMANDS: tuple[Command, ...] = (SAVE, EXPORT, DELETE, RESTORE, HISTORY, BACK)
 
 # Home reloads itself whenever it comes back to the front, so f5 stays out of its footer.
 REFRESH = Command("refresh", "f5", "refresh", "Refresh home", "Reload the home summary",

@@ -696,7 +696,7 @@ class EditorScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "export", "delete", "restore") and self._view is None:
+        if action in ("save", "export", "delete", "restore", "history") and self._view is None:
             return False
         if action == "delete":
             return self._view is not None and not self._view.deleted
@@ -730,12 +730,13 @@ class EditorScreen(Screen[None]):
             # counsel's status stays as it is; the editor never moves it
             draft = replace(draft, status=self._view.status)
         self._saving = True
-        self._save_worker(form, draft, self._expected_version, after, settled)
+        submitting = draft.status == "submitted" and self._view.status != "submitted"
+        self._save_worker(form, draft, self._expected_version, after, settled, submitting)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-save")
     def _save_worker(self, form: dict[str, Any], draft: DisclosureDraft,
                      expected_version: int | None, after: Callable[[], None] | None,
-                     settled: str) -> None:
+                     settled: str, submitting: bool = False) -> None:
         from firstfile.domain.views import DisclosureView
         from firstfile.services import disclosures, drafts
         from firstfile.services.errors import Conflict, UserError, ValidationFailed
@@ -771,6 +772,27 @@ class EditorScreen(Screen[None]):
         with suppress(SQLAlchemyError, StoreError):
             drafts.clear_buffer(store, self.owner, actor=self.app.settings.actor)
         self.app.call_from_thread(self._saved, view, form, after)
+        if submitting:
+            self._stamp_submission(store)
+
+    def _stamp_submission(self, store: Any) -> None:
+        """Timestamp the content just submitted and anchor the chain (in the save worker's
+        thread, after the save committed); say what became of it, never silently."""
+        from firstfile.services.errors import UserError
+        from firstfile.services.timestamps import stamp_disclosure
+
+        settings = self.app.settings
+        try:
+            outcome = stamp_disclosure(store, self.disclosure_key, actor=settings.actor,
+                                       tsa_url=settings.tsa_url, tsa_ca=settings.tsa_ca,
+                                       reason="submission")
+        except (UserError, RuntimeError) as exc:
+            message, stamped = f"{self.disclosure_key} is not timestamped: {exc}", False
+        else:
+            message, stamped = outcome.describe(self.disclosure_key), outcome.stamped
+        self.app.call_from_thread(self.notify, message, markup=False,
+                                  severity="information" if stamped else "warning",
+                                  timeout=10)
 
     def _save_failed(self, problems: list[Problem], message: str) -> None:
         self._saving = False
@@ -831,6 +853,11 @@ class EditorScreen(Screen[None]):
         if after is not None:
             after()
 
+    def action_history(self) -> None:
+        from firstfile.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.disclosure_key))
+
     def action_export(self) -> None:
         if self.has_unsaved_changes():
             self.notify("Exporting the last saved version; save (ctrl+s) to include your "
@@ -851,13 +878,13 @@ class EditorScreen(Screen[None]):
     def _export(self, folder: str) -> None:
         from firstfile.rendering.export import export_disclosure
         from firstfile.rendering.safe_files import ExportError
-        from firstfile.services import disclosures
         from firstfile.services.errors import UserError
+        from firstfile.services.evidence import disclosure_for_document
 
         try:
             out_dir = Path(folder).expanduser()
             out_dir.mkdir(parents=True, exist_ok=True)
-            view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
+            view = disclosure_for_document(self.app.wait_store(), self.disclosure_key)
             written = [
                 export_disclosure(view, out_dir, fmt,
                                   templates_dir=self.app.settings.templates_dir)

@@ -310,16 +310,20 @@ class ReviewQueueScreen(Screen[None]):
             self.post_message(BundleProgress(done, total))
 
         try:
+            settings = self.app.settings
             result = build_bundle(self.app.wait_store(), out, as_of=self.as_of,
-                                  templates_dir=self.app.settings.templates_dir,
-                                  progress=progress)
+                                  templates_dir=settings.templates_dir, progress=progress,
+                                  actor=settings.actor, tsa_url=settings.tsa_url,
+                                  tsa_ca=settings.tsa_ca)
         except (UserError, ExportError) as exc:
             self.post_message(BundleProgress(0, 0))
             self.post_message(ActionDone(f"No bundle written: {exc}", error=True))
             return
         self.last_bundle = result.path
         self.post_message(BundleProgress(0, 0))
-        self.post_message(ActionDone(f"Wrote {result.path} ({result.disclosures} disclosures)"))
+        self.post_message(ActionDone(f"Wrote {result.path} ({result.disclosures} disclosures); "
+                                     f"{result.anchor}",
+                                     error=result.anchor_status == "failed"))
 
     def on_bundle_progress(self, message: BundleProgress) -> None:
         bar = self.query_one("#queue-progress", ProgressBar)

@@ -146,10 +146,13 @@ def test_a_file_without_them_leaves_the_recorded_inputs_alone(recorded: Store) -
     import_document(recorded, doc, actor="m")
     assert strategy_svc.recorded_inputs(recorded, BMS) == before
     assert len(tracer_svc.list_tracers(recorded, BMS)) == 3
-    # The sample itself, imported again, puts its own inputs back (the cost index goes).
-    import_document(recorded, read_document(BMS_FILE), actor="m")
+    # The sample itself records other inputs: a conflict, which --overwrite settles by
+    # putting the file's back (the cost index goes), audited as an overwrite.
+    with pytest.raises(ImportRefused, match="the database records other inputs"):
+        import_document(recorded, read_document(BMS_FILE), actor="m")
+    import_document(recorded, read_document(BMS_FILE), actor="m", policy=Policy.OVERWRITE)
     assert strategy_svc.recorded_inputs(recorded, BMS).cost_indexes == ()
-    assert audit_of(recorded, ("strategy",))[-1].action == "import"
+    assert audit_of(recorded, ("strategy",))[-1].action == "overwrite"
 
 
 def test_a_vendor_taken_off_the_engagement_travels_with_its_tracers(

@@ -141,6 +141,14 @@ def test_the_secret_is_in_no_export_document_or_command_output(
         "tracers list": ("tracers", "list", BMS, "--json"),
         "tracers issue": ("tracers", "issue", BMS, "bms-firmware", "huaxin-pcba", "--json"),
         "tracers lookup": ("tracers", "lookup", code, "--json"),
+        "risk show": ("risk", "show", BMS, "--json"),
+        "risk history": ("risk", "history", BMS, "afe-board", "--json"),
+        "risk split": ("risk", "split", BMS, "--json"),
+        "roles list": ("roles", "list", "--json"),
+        "audit": ("audit", "--json"),
+        "verify": ("verify", "--json"),
+        "whoami": ("whoami", "--json"),
+        "transfers list": ("transfers", "list", "--json"),
     }
     assert set(ran) == json_commands(), "a command with --json is not scanned here"
     for args in ran.values():

@@ -361,8 +361,8 @@ def test_guidance_from_an_overriding_items_file_stays_out_of_the_vendor_version(
     templates = tmp_path / "templates"
     guidance = override_guidance(templates)
     sentinels.update(guidance)
-    document = svc.vendor_checklist_document(store, BMS, TARGET, templates_dir=templates,
-                                             today=TODAY)
+    document = svc.vendor_checklist_document(store, BMS, TARGET, actor="tester",
+                                             templates_dir=templates, today=TODAY)
     assert document.terms  # the terms are there, only the guidance is not
     parts = zip_text(render_checklist(document, "docx", templates_dir=templates))
     assert leaks(parts, sentinels) == []

@@ -190,7 +190,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             from firstfile.services.disclosures import get_disclosure
 
             view = get_disclosure(store, key)
-        rows = [("status", status_label(state.status)),
+        rows: list[tuple[str, ...]] = [("status", status_label(state.status)),
                 ("next", state.next_actor or "nobody"),
                 ("moves", ", ".join(state.moves) or "-"),
                 ("decision", decision_label(state.decision) or "-"),

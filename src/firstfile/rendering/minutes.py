@@ -172,7 +172,7 @@ def _held(s: SessionView) -> str:
 def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],
           w: Mapping[str, Any]) -> _Idea:
     status = _label(w, "statuses", i.status)
-    if i.status == MERGED and i.merged_into in numbers:
+    if i.status == MERGED and i.merged_into is not None and i.merged_into in numbers:
         status = f"{status} ({_word(w, 'merged_into')}{numbers[i.merged_into]})"
     if i.status == PROMOTED and i.promoted_key:
         status = f"{status}: {i.promoted_key}"

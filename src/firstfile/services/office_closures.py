@@ -116,7 +116,7 @@ class _Mapping(dict[Any, Any]):
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_SafeBase):  # type: ignore[misc]  # a base chosen at run time
+class _Loader(_SafeBase):  # type: ignore[misc, valid-type]  # a base chosen at run time
     """SafeLoader that records lines and refuses duplicate keys (PyYAML keeps the last)."""
 
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlmodel import Session, col
 
 from firstfile.domain.views import DisclosureView
@@ -111,9 +111,9 @@ def _remove(db: Session, disclosure: Disclosure) -> dict[str, int]:
         ("events", DisclosureEvent, DisclosureEvent.disclosure_id),
         ("components", DisclosureComponent, DisclosureComponent.disclosure_id),
     ):
-        counts[name] = db.execute(delete(table).where(col(column) == disclosure.id)).rowcount
-    counts["autosave_buffers"] = db.execute(
-        delete(DraftBuffer).where(col(DraftBuffer.disclosure_key) == disclosure.key)).rowcount
+        counts[name] = _deleted(db.execute(delete(table).where(col(column) == disclosure.id)))
+    counts["autosave_buffers"] = _deleted(db.execute(
+        delete(DraftBuffer).where(col(DraftBuffer.disclosure_key) == disclosure.key)))
     db.delete(disclosure)
     db.flush()
     return counts
@@ -176,3 +176,8 @@ def _vacuum_postgresql(store: Store) -> bool:
     except SQLAlchemyError:
         return False
     return True
+
+
+def _deleted(result: object) -> int:
+    """Rows a DELETE removed (a DELETE always returns a cursor result)."""
+    return cast(CursorResult[Any], result).rowcount

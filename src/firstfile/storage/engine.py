@@ -82,7 +82,7 @@ def unavailable(exc: OperationalError, *, busy_seconds: float) -> StoreUnavailab
             return StoreUnavailable("the database file cannot be written (read-only): check "
                                     "its permissions and the folder's (nothing was written)")
         return None
-    if not hasattr(orig, "sqlstate"):
+    if orig is None or not hasattr(orig, "sqlstate"):
         return None  # neither SQLite's nor psycopg's
     state = orig.sqlstate
     if state in _PG_DISK_FULL:

@@ -68,7 +68,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="firstfile.capture.cancel"),
     ]
 
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")

@@ -54,7 +54,7 @@ class DeadlinesScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(DEADLINE_COMMANDS)
     FIRSTFILE_COMMANDS = DEADLINE_COMMANDS
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, *, as_of: date | None = None, window: int | None = 90) -> None:
         super().__init__()

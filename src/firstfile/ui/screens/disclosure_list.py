@@ -37,6 +37,7 @@ from firstfile.ui.widgets.disclosure_table import DisclosureTable
 if TYPE_CHECKING:
     from firstfile.storage.disclosure_queries import ListFilter
     from firstfile.storage.engine import Store
+    from firstfile.ui.app import FirstfileApp
 
 PAGE_SIZE = 100
 SEARCH_LIMIT = 100
@@ -154,6 +155,8 @@ LIST_COMMANDS: tuple[Command, ...] = (
 class DisclosureListScreen(Screen[None]):
     """All disclosures, one page at a time."""
 
+    app: FirstfileApp
+
     TITLE = "Disclosures"
     DEFAULT_CSS = """
     DisclosureListScreen #bar { height: 1; }
@@ -222,7 +225,7 @@ class DisclosureListScreen(Screen[None]):
     # --- the store, from worker threads ------------------------------------------------
 
     def _store(self) -> Store:
-        return self.app.wait_store()  # type: ignore[attr-defined, no-any-return]
+        return self.app.wait_store()
 
     @work(thread=True, exclusive=True, group="engagements", exit_on_error=False)
     def _load_engagements(self) -> None:
@@ -617,7 +620,7 @@ class DisclosureListScreen(Screen[None]):
     def action_open(self) -> None:
         row = self.table.current
         if row is not None:
-            self.app.open_disclosure(row.key)  # type: ignore[attr-defined]
+            self.app.open_disclosure(row.key)
 
     @on(DisclosureTable.Selected, "#disclosures")
     def _row_selected(self, event: DisclosureTable.Selected) -> None:

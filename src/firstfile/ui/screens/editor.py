@@ -246,7 +246,7 @@ class EditorScreen(Screen[None]):
     FIRSTFILE_COMMANDS = EDITOR_COMMANDS
     AUTOSAVE_RETRY: ClassVar[float] = 5.0  # seconds between tries while autosave fails
 
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, key: str) -> None:
         super().__init__()

@@ -109,7 +109,7 @@ class EngagementScreen(Screen[None]):
     EngagementScreen #engagement-status { height: 1; padding: 0 1; }
     """
 
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, engagement_key: str) -> None:
         super().__init__()

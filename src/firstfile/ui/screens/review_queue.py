@@ -137,7 +137,7 @@ class ReviewQueueScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(QUEUE_COMMANDS)
     FIRSTFILE_COMMANDS = QUEUE_COMMANDS
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, *, as_of: date | None = None, bundle_dir: Path | None = None) -> None:
         super().__init__()

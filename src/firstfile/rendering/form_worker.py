@@ -136,7 +136,7 @@ def _fill_one(template: bytes, context: dict[str, Any], name: str,
         return LIMIT, str(error).encode()
     except OrgTemplateError as error:
         return ERROR, str(error).encode()
-    except Exception as error:  # anything else docxtpl or lxml raise: said, not hidden
+    except Exception as error:  # any failure is reported to the parent, never a silent end
         message = f"{name} cannot be filled in for {key}: {type(error).__name__}: {error}"
         return ERROR, message.encode()
 

@@ -223,13 +223,14 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
     from docx.shared import Cm
 
     from firstfile.rendering.disclosure_docx import base_document_path
+    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
 
     w = load_wording(templates_dir)
     v = _values(minutes, w)
     base = base_document_path(templates_dir)
     try:
         document = docx.Document(str(base))
-    except Exception as error:  # python-docx raises several kinds for a broken package
+    except BROKEN_PACKAGE as error:
         raise ExportError(f"the base document {base} cannot be opened ({error}); "
                           "restore it") from None
     styles = {style.name for style in document.styles}

@@ -368,12 +368,14 @@ def fill_form(
     from jinja2 import TemplateError
     from jinja2.sandbox import SecurityError
 
+    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
+
     label = name
     check_package(data, label, limits)
     try:
         document = _template_class(limits)(BytesIO(data))
         document.init_docx()  # docxtpl opens lazily; a broken file must fail here
-    except Exception as error:  # docx raises several kinds for a broken package
+    except BROKEN_PACKAGE as error:
         raise OrgTemplateError(f"{label} is not a Word document ({error}); save the form "
                                "from Word as .docx") from None
     try:

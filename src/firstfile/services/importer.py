@@ -174,7 +174,7 @@ def import_document(
                            report=report)
                 run.merge(group.units)
                 run.raise_conflicts()
-        except Exception as exc:
+        except Exception as exc:  # whatever stopped it, say which groups are already written
             if number == 1:
                 raise
             raise ImportStopped(report.source, number - 1, len(groups), exc) from exc

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from firstfile.storage.private_files import (
@@ -243,7 +243,7 @@ class Store:
                 try:
                     yield db
                     db.commit()
-                except BaseException:
+                except BaseException:  # any way out, an interrupt too, rolls back; re-raised
                     db.rollback()
                     raise
 
@@ -320,7 +320,7 @@ def open_store(
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:
+    except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise StoreError(
             f"cannot open the database {redacted_url(url)}: {_first_line(exc)}"

@@ -144,7 +144,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
             vendors = directory.list_vendors(store)
             buffer = drafts.load_buffer(store, CAPTURE_OWNER, actor=self.app.settings.actor)
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._show_form_message, f"Cannot load: {exc}", "error")
             return
         self.app.call_from_thread(self._loaded, people, engagements, vendors, buffer)
@@ -365,7 +365,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
     def _write_buffer(self, change: BufferChange) -> None:
         try:
             change(self.app.wait_store())
-        except Exception as exc:
+        except Exception as exc:  # any failure: the text stays in the dialog and is retried
             self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
                                       severity="warning", markup=False)
 

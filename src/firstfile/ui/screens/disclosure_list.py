@@ -233,7 +233,7 @@ class DisclosureListScreen(Screen[None]):
 
         try:
             engagements = directory.list_engagements(self._store())
-        except Exception as exc:  # shown to the user; the list still works without them
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("engagements", str(exc)))
             return
         self.post_message(EngagementsLoaded([(e.key, e.name) for e in engagements]))
@@ -265,7 +265,7 @@ class DisclosureListScreen(Screen[None]):
             else:
                 rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
                                              limit=PAGE_SIZE)
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("the list", str(exc)))
             return
         self.post_message(PageLoaded(token, kind, rows))
@@ -276,7 +276,7 @@ class DisclosureListScreen(Screen[None]):
 
         try:
             total = disclosures.count(self._store(), filters.to_list_filter())
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("the count", str(exc)))
             return
         self.post_message(Counted(generation, total))
@@ -290,7 +290,7 @@ class DisclosureListScreen(Screen[None]):
         try:
             rows = disclosures.search(self._store(), query, filters.to_list_filter(),
                                       limit=SEARCH_LIMIT)
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("the search", str(exc)))
             return
         if not get_current_worker().is_cancelled:  # a newer keystroke took over

@@ -366,7 +366,7 @@ class EditorScreen(Screen[None]):
         try:
             flags: list[Flag] | str = engagements.disclosure_flags(
                 store, self.disclosure_key, templates_dir=self.app.settings.templates_dir)
-        except Exception as exc:  # a broken checklist file must not stop the editing
+        except Exception as exc:  # any failure: the checks are advice, the editing goes on
             flags = f"Cannot run the engagement's cross-checks: {exc}"
         self.app.call_from_thread(self._show_context, state, flags)
 
@@ -635,7 +635,7 @@ class EditorScreen(Screen[None]):
                                {"form": form, "base_version": base_version,
                                 "base_form": base_form},
                                actor=self.app.settings.actor)
-        except Exception as exc:  # whatever it was, the text stays on screen and is retried
+        except Exception as exc:  # any failure: the text stays on screen and is retried
             self.app.call_from_thread(self._autosave_failed, form, str(exc))
             return
         self.app.call_from_thread(self._autosave_works)
@@ -759,7 +759,7 @@ class EditorScreen(Screen[None]):
         except (UserError, StoreError, RuntimeError) as exc:
             self.app.call_from_thread(self._save_failed, [], f"Not saved: {exc}.")
             return
-        except Exception as exc:  # shown, and ctrl+s keeps working afterwards
+        except Exception as exc:  # anything else is shown too; ctrl+s keeps working
             self.log.error("save failed", exc)
             self.app.call_from_thread(self._save_failed, [],
                                       f"Not saved ({type(exc).__name__}: {exc}).")

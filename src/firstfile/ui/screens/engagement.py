@@ -161,7 +161,7 @@ class EngagementScreen(Screen[None]):
             overview = engagements.engagement_overview(
                 self.app.wait_store(), self.engagement_key,
                 templates_dir=self.app.settings.templates_dir)
-        except Exception as exc:  # shown on the screen; the app stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._status, f"Cannot load: {exc}", error=True)
             return
         self.app.call_from_thread(self._show, overview)
@@ -427,7 +427,7 @@ class EngagementScreen(Screen[None]):
     def _run_change(self, change: Callable[[Any, Any], str], reload: bool) -> None:
         try:
             message = change(self.app.wait_store(), self.app.settings)
-        except Exception as exc:  # a user mistake or a refused change: shown, not raised
+        except Exception as exc:  # any failure is shown; a worker's own error would end it unseen
             from firstfile.services.errors import Conflict
 
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False,

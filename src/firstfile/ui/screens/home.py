@@ -139,7 +139,7 @@ class HomeScreen(Screen[None]):
             session_rows = sessions.list_sessions(store)
             waiting = [p.disclosure_key for p in drafts.pending_buffers(
                 store, actor=self.app.settings.actor) if p.disclosure_key]
-        except Exception as exc:  # shown in place of the summary; the app stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._show_error, str(exc))
             return
         self.app.call_from_thread(self._show, summary, waiting, session_rows)

@@ -172,7 +172,7 @@ class ReviewQueueScreen(Screen[None]):
             closures = load_closures(self.app.settings.templates_dir).table
             items = counsel.review_queue(self.app.wait_store(), as_of=self.as_of,
                                          closures=closures)
-        except Exception as exc:  # shown to the user; the screen stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(ActionDone(f"Cannot load the queue: {exc}", error=True))
             return
         self.post_message(QueueLoaded(items))

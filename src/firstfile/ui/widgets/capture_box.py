@@ -137,6 +137,6 @@ class CaptureBox(Input):
         """Write or clear the buffer off the event loop and outside the writer's queue."""
         try:
             change(self.app.wait_store())  # type: ignore[attr-defined]
-        except Exception as error:  # the room goes on; the text is still in the box
+        except Exception as error:  # any failure: the room goes on, the text stays in the box
             self.app.call_from_thread(self.app.notify, f"Autosave failed: {error}",
                                       severity="warning", markup=False)

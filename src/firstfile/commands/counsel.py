@@ -124,7 +124,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        from firstfile.services.bundle import build_bundle
+        from firstfile.services.exports import export_bundle
 
         today = _as_of(as_of)
         settings = settings_for(ctx, db)
@@ -138,7 +138,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             def advance(done: int, total: int, key: str) -> None:
                 bar.update(task, completed=done, total=total, description=key)
 
-            result = build_bundle(
+            result = export_bundle(
                 store, out, engagement_key=engagement, status=status,
                 template=template, templates_dir=settings.templates_dir,
                 as_of=today, progress=advance,

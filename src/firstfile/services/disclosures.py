@@ -32,6 +32,7 @@ from firstfile.storage.disclosure_queries import (
     build_view,
     build_views,
     count_rows,
+    cursor_for,
     event_row,
     find_disclosure,
     page_rows,
@@ -253,8 +254,19 @@ def list_page(
     descending: bool = True,
     after: Cursor | None = None,
     before: Cursor | None = None,
+    after_row: DisclosureRow | None = None,
+    before_row: DisclosureRow | None = None,
     limit: int = 100,
 ) -> list[DisclosureRow]:
+    """One page of the list in the sort order; after/before (or the rows at a page's edge,
+    after_row/before_row) walk it by keyset, so a page costs the same anywhere in the list.
+
+    ListFilter is part of this function's interface: screens build it from here.
+    """
+    if after_row is not None:
+        after = cursor_for(after_row, sort)
+    if before_row is not None:
+        before = cursor_for(before_row, sort)
     with store.read() as db:
         return page_rows(
             db=db, filt=filt or ListFilter(), sort=sort, descending=descending,

@@ -437,14 +437,12 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         except (UserError, RuntimeError) as exc:
             self.app.call_from_thread(self._save_failed, [Problem("form", str(exc))])
             return
-        from sqlalchemy.exc import SQLAlchemyError
-
         from firstfile.storage.engine import StoreError
 
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
         if clear is not None:
-            with suppress(SQLAlchemyError, StoreError):
+            with suppress(StoreError):
                 clear(store)
         self.app.call_from_thread(self._created, view.key, draft, after)
 

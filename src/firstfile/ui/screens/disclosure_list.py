@@ -35,7 +35,7 @@ from firstfile.ui.commands import Command, bindings
 from firstfile.ui.widgets.disclosure_table import DisclosureTable
 
 if TYPE_CHECKING:
-    from firstfile.storage.disclosure_queries import ListFilter
+    from firstfile.services.disclosures import ListFilter
     from firstfile.storage.engine import Store
     from firstfile.ui.app import FirstfileApp
 
@@ -54,7 +54,7 @@ class Filters:
     status: str | None = None
 
     def to_list_filter(self) -> ListFilter:
-        from firstfile.storage.disclosure_queries import ListFilter
+        from firstfile.services.disclosures import ListFilter
 
         return ListFilter(engagement_key=self.engagement, status=self.status)
 
@@ -244,7 +244,6 @@ class DisclosureListScreen(Screen[None]):
         edge: DisclosureRow | None,
     ) -> None:
         from firstfile.services import disclosures
-        from firstfile.storage.disclosure_queries import cursor_for
 
         filt = filters.to_list_filter()
         try:
@@ -252,11 +251,11 @@ class DisclosureListScreen(Screen[None]):
             if kind == "next":
                 assert edge is not None
                 rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
-                                             after=cursor_for(edge, sort), limit=PAGE_SIZE)
+                                             after_row=edge, limit=PAGE_SIZE)
             elif kind == "prev":
                 assert edge is not None
                 rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
-                                             before=cursor_for(edge, sort), limit=PAGE_SIZE)
+                                             before_row=edge, limit=PAGE_SIZE)
             elif kind == "last":
                 # The last page is the first page of the reversed order, turned around.
                 rows = disclosures.list_page(store, filt, sort=sort,

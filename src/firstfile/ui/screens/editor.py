@@ -764,11 +764,9 @@ class EditorScreen(Screen[None]):
             self.app.call_from_thread(self._save_failed, [],
                                       f"Not saved ({type(exc).__name__}: {exc}).")
             return
-        from sqlalchemy.exc import SQLAlchemyError
-
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
-        with suppress(SQLAlchemyError, StoreError):
+        with suppress(StoreError):
             drafts.clear_buffer(store, self.owner, actor=self.app.settings.actor)
         self.app.call_from_thread(self._saved, view, form, after)
 
@@ -849,21 +847,14 @@ class EditorScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-export")
     def _export(self, folder: str) -> None:
-        from firstfile.rendering.export import export_disclosure
-        from firstfile.rendering.safe_files import ExportError
-        from firstfile.services import disclosures
+        from firstfile.services import exports
         from firstfile.services.errors import UserError
 
         try:
-            out_dir = Path(folder).expanduser()
-            out_dir.mkdir(parents=True, exist_ok=True)
-            view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
-            written = [
-                export_disclosure(view, out_dir, fmt,
-                                  templates_dir=self.app.settings.templates_dir)
-                for fmt in ("docx", "md")
-            ]
-        except (ExportError, UserError, OSError, RuntimeError) as exc:
+            written = exports.export_disclosure(
+                self.app.wait_store(), self.disclosure_key, Path(folder).expanduser(),
+                ("docx", "md"), templates_dir=self.app.settings.templates_dir)
+        except (exports.ExportError, UserError, OSError, RuntimeError) as exc:
             self.app.call_from_thread(self.notify, str(exc), title="Export failed",
                                       severity="error", markup=False, timeout=15)
             return

@@ -393,21 +393,12 @@ class EngagementScreen(Screen[None]):
     def _export(self, store: Any, settings: Any, vendor_key: str, folder: str) -> str:
         from pathlib import Path
 
-        from firstfile.rendering.checklist_export import export_checklist
-        from firstfile.services import engagements
+        from firstfile.services import exports
 
-        templates = settings.templates_dir
-        out = Path(folder).expanduser()
-        written = [
-            export_checklist(engagements.vendor_checklist_document(
-                store, self.engagement_key, vendor_key, templates_dir=templates), out,
-                engagement_key=self.engagement_key, vendor_key=vendor_key,
-                templates_dir=templates),
-            export_checklist(engagements.internal_checklist_document(
-                store, self.engagement_key, vendor_key, actor=settings.actor,
-                templates_dir=templates), out, engagement_key=self.engagement_key,
-                vendor_key=vendor_key, templates_dir=templates),
-        ]
+        written = exports.export_checklist(
+            store, self.engagement_key, vendor_key, Path(folder).expanduser(),
+            audiences=("vendor", "internal"), actor=settings.actor,
+            templates_dir=settings.templates_dir)
         return "Wrote " + ", ".join(str(path) for path in written)
 
     def action_start_session(self) -> None:

@@ -302,17 +302,16 @@ class ReviewQueueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-bundle")
     def _bundle(self, out: Path) -> None:
-        from firstfile.rendering.safe_files import ExportError
-        from firstfile.services.bundle import build_bundle
         from firstfile.services.errors import UserError
+        from firstfile.services.exports import ExportError, export_bundle
 
         def progress(done: int, total: int, _key: str) -> None:
             self.post_message(BundleProgress(done, total))
 
         try:
-            result = build_bundle(self.app.wait_store(), out, as_of=self.as_of,
-                                  templates_dir=self.app.settings.templates_dir,
-                                  progress=progress)
+            result = export_bundle(self.app.wait_store(), out, as_of=self.as_of,
+                                   templates_dir=self.app.settings.templates_dir,
+                                   progress=progress)
         except (UserError, ExportError) as exc:
             self.post_message(BundleProgress(0, 0))
             self.post_message(ActionDone(f"No bundle written: {exc}", error=True))

@@ -50,8 +50,6 @@ def buffered_idea(store: Store, view: SessionView,
     them leaves a buffer whose text is already an idea: it is dropped, not offered again as a
     duplicate. A buffer that cannot be read is not offered either: the session still opens.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from firstfile.services import drafts
     from firstfile.storage.engine import StoreError
 
@@ -64,7 +62,7 @@ def buffered_idea(store: Store, view: SessionView,
         if not isinstance(text, str) or not text.strip() or clean_text(text).strip() in entered:
             sync.clear_stale(store)
             return None
-    except (SQLAlchemyError, StoreError):
+    except StoreError:
         return None
     return buffer
 

@@ -58,6 +58,7 @@ from firstfile.domain.disclosure import (
 )
 from firstfile.domain.vocabulary import PHASES, ROLES
 from firstfile.domain.workflow import decision_label, next_actor, status_label
+from firstfile.services.buffer_sync import BufferChange, BufferSync, Payload
 from firstfile.ui.commands import EDITOR_COMMANDS, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
 from firstfile.ui.dialogs.conflict import MERGE, TAKE_THEIRS, ConflictChoice, ConflictDialog
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from firstfile.domain.views import DisclosureView
     from firstfile.domain.workflow import ReviewState
     from firstfile.services.directory import PersonChoice
+    from firstfile.storage.engine import Store
     from firstfile.ui.app import FirstfileApp
 
 AUTOSAVE_DELAY = 1.5  # seconds after the last keystroke; at most ~3 s of typing can be lost
@@ -258,7 +260,10 @@ class EditorScreen(Screen[None]):
         # The form of the version the edits started from, kept in the autosave buffer: what
         # a clash with another save is measured against (which side changed a field).
         self._base_form: dict[str, Any] | None = None
-        self._buffered_form: dict[str, Any] | None = None
+        # The autosave buffer: numbered writes, so a slow one never lands after the clear
+        # that follows a save (services/buffer_sync.py).
+        self._sync = BufferSync(self.owner, actor="", delay=AUTOSAVE_DELAY, disclosure_key=key,
+                                keeps_nothing=self._keeps_nothing)
         self._people: dict[str, PersonChoice] = {}
         self._engagement_options: list[tuple[Content, str]] = []
         self._affiliations: dict[str, tuple[str, str, bool]] = {}  # key -> name, org, vendor
@@ -312,6 +317,7 @@ class EditorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.disclosure_key
+        self._sync.actor = self.app.settings.actor
         self._load()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -439,7 +445,7 @@ class EditorScreen(Screen[None]):
             form = payload.get("form")
             when = saved_at.astimezone().strftime("%H:%M")
             if not isinstance(form, dict) or form == self._clean_form:
-                self._clear_buffer()  # nothing in it that is not saved already
+                self._clear_buffer(self._sync.clear_stale)  # nothing in it not saved already
             elif newer or isinstance(payload.get("base_version"), int):
                 # With the version it was typed on, a buffer is restored even when the
                 # record changed since: saving it then shows both versions side by side.
@@ -448,7 +454,7 @@ class EditorScreen(Screen[None]):
                 self._expected_version = base if isinstance(base, int) else view.version
                 if isinstance(payload.get("base_form"), dict):
                     self._base_form = payload["base_form"]
-                self._buffered_form = self._read_form()
+                self._sync.restored(self._payload(self._read_form()))
                 changed = ("" if self._expected_version == view.version else
                            f" The record was changed since (now version {view.version}): "
                            "ctrl+s shows both versions.")
@@ -610,39 +616,38 @@ class EditorScreen(Screen[None]):
             self._timer.stop()
         self._timer = self.set_timer(AUTOSAVE_DELAY, self._autosave)
 
+    def _payload(self, form: dict[str, Any]) -> Payload:
+        """What the buffer keeps: the form and the version (and its form) it was typed on."""
+        return {"form": form, "base_version": self._expected_version,
+                "base_form": self._base_form}
+
+    def _keeps_nothing(self, payload: Payload) -> bool:
+        return not payload or payload.get("form") == self._clean_form
+
     def _autosave(self) -> None:
         if self._clean_form is None or self._discarded:
             return
-        form = self._read_form()
         self._show_problems(self._problems())
-        if form == self._buffered_form:
+        self._sync.changed(self._payload(self._read_form()))
+        change = self._sync.change()
+        if change is None:
             return
-        if form == self._clean_form:
-            if self._buffered_form is not None:
-                self._buffered_form = None
-                self._clear_buffer()
-            return
-        self._buffered_form = form
-        self._write_buffer(form, self._expected_version, self._base_form)
+        if change.payload is None:  # typed back to what is saved
+            self._clear_buffer(change)
+        else:
+            self._write_buffer(change)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-autosave")
-    def _write_buffer(self, form: dict[str, Any], base_version: int | None,
-                      base_form: dict[str, Any] | None) -> None:
-        from firstfile.services import drafts
-
+    @work(thread=True, exit_on_error=False, group="editor-autosave")
+    def _write_buffer(self, change: BufferChange) -> None:
         try:
-            drafts.save_buffer(self.app.wait_store(), self.owner, self.disclosure_key,
-                               {"form": form, "base_version": base_version,
-                                "base_form": base_form},
-                               actor=self.app.settings.actor)
+            change(self.app.wait_store())
         except Exception as exc:  # any failure: the text stays on screen and is retried
-            self.app.call_from_thread(self._autosave_failed, form, str(exc))
+            self.app.call_from_thread(self._autosave_failed, change, str(exc))
             return
         self.app.call_from_thread(self._autosave_works)
 
-    def _autosave_failed(self, form: dict[str, Any], message: str) -> None:
-        if self._buffered_form == form:
-            self._buffered_form = None  # not written: the retry writes it again
+    def _autosave_failed(self, change: BufferChange, message: str) -> None:
+        self._sync.failed(change)  # not written: the retry writes it again
         if not self._autosave_failing:  # said once, next to what a failed save said
             self._autosave_failing = True
             self._notice(" ".join(filter(None, (
@@ -659,15 +664,15 @@ class EditorScreen(Screen[None]):
             self._notice("Autosaved again: your text is safe from a crash"
                          + ("; ctrl+s saves it." if self._save_problem else "."), "info")
 
-    def _clear_buffer(self, then: Callable[[], None] | None = None) -> None:
+    def _clear_buffer(self, clear_with: Callable[[Store], object] | None,
+                      then: Callable[[], None] | None = None) -> None:
         """Clear in an app-level worker: it must finish even when this screen is closing."""
-        app, owner, actor = self.app, self.owner, self.app.settings.actor
+        app = self.app
 
         def clear() -> None:
-            from firstfile.services import drafts
-
             try:
-                drafts.clear_buffer(app.wait_store(), owner, actor=actor)
+                if clear_with is not None:
+                    clear_with(app.wait_store())
             finally:
                 if then is not None:
                     app.call_from_thread(then)
@@ -691,7 +696,7 @@ class EditorScreen(Screen[None]):
         self._discarded = True
         if self._timer is not None:
             self._timer.stop()
-        self._clear_buffer(after)
+        self._clear_buffer(self._sync.entered() or self._sync.clear_stale, after)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -737,7 +742,7 @@ class EditorScreen(Screen[None]):
                      expected_version: int | None, after: Callable[[], None] | None,
                      settled: str) -> None:
         from firstfile.domain.views import DisclosureView
-        from firstfile.services import disclosures, drafts
+        from firstfile.services import disclosures
         from firstfile.services.errors import Conflict, UserError, ValidationFailed
         from firstfile.storage.engine import StoreError
 
@@ -765,9 +770,11 @@ class EditorScreen(Screen[None]):
                                       f"Not saved ({type(exc).__name__}: {exc}).")
             return
         # The record is saved; a buffer left behind holds the same text and is dropped
-        # when it is next found, so failing to clear it is not worth an error.
+        # when it is next found, so failing to clear it is not worth an error. The clear is
+        # numbered after every autosave issued before it, so none of them can land after it.
+        clear = self.app.call_from_thread(self._sync.entered) or self._sync.clear_stale
         with suppress(StoreError):
-            drafts.clear_buffer(store, self.owner, actor=self.app.settings.actor)
+            clear(store)
         self.app.call_from_thread(self._saved, view, form, after)
 
     def _save_failed(self, problems: list[Problem], message: str) -> None:
@@ -798,8 +805,7 @@ class EditorScreen(Screen[None]):
             if choice.how == TAKE_THEIRS:
                 await self._refill(theirs)
                 self._clean_form = self._base_form = self._read_form()
-                self._buffered_form = None
-                self._clear_buffer()
+                self._clear_buffer(self._sync.entered())
                 self._notice(f"Took version {current.version} from the record; your "
                              "changes were dropped.", "info")
                 if after is not None:
@@ -820,7 +826,6 @@ class EditorScreen(Screen[None]):
         self._saving = False
         self._save_problem = ""
         self._clean_form = self._base_form = form
-        self._buffered_form = None
         self._set_view(view)
         self._notice("", "")
         self.notify(f"Saved {view.key} (version {view.version})", markup=False)

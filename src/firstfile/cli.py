@@ -166,8 +166,6 @@ def import_files(
 
 def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                   show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
-    from sqlalchemy.exc import DBAPIError
-
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document
     from firstfile.services.importer import (
@@ -178,6 +176,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
         import_document,
         plan_groups,
     )
+    from firstfile.storage.engine import StoreRefused
 
     # Every file is read and checked in full before anything is written, so one bad file
     # stops the lot: first the files themselves, then each against the database.
@@ -211,7 +210,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                                          source=path.name, policy=policy,
                                          group_size=group_size, progress=_show_progress,
                                          checked=True, templates_dir=settings.templates_dir)
-            except (DBAPIError, OSError) as exc:
+            except (StoreRefused, OSError) as exc:
                 # The files before this one are written (their summaries are above): say
                 # exactly what of this one is not.
                 total = len(plan_groups(document, group_size))
@@ -367,16 +366,14 @@ def export_disclosure(
     db: DbOption = None,
 ) -> None:
     """Write one disclosure as a DOCX (or Markdown) file named after its key."""
-    from firstfile.rendering.export import export_disclosure as render
-    from firstfile.services.evidence import disclosure_for_document
+    from firstfile.services import exports
 
-    if fmt not in ("docx", "md"):
+    if fmt not in exports.FORMATS:
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
-    with user_errors():
-        with opened_store(settings) as store:
-            view = disclosure_for_document(store, key)
-        path = render(view, out, fmt, templates_dir=settings.templates_dir)
+    with user_errors(), opened_store(settings) as store:
+        [path] = exports.export_disclosure(store, key, out, [fmt],
+                                           templates_dir=settings.templates_dir)
     say(str(path))
 
 

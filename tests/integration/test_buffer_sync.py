@@ -138,3 +138,39 @@ def test_the_editor_shape_clean_form_keeps_nothing(store: Store) -> None:
     clear = sync.change()
     assert clear is not None and clear.payload is None and clear(store)
     assert drafts.load_buffer(store, "edit:FF-2026-0001", actor=ACTOR) is None
+
+
+def test_after_a_failed_write_the_next_change_writes_again_and_a_clear_still_runs(
+    store: Store,
+) -> None:
+    clock = Clock()
+    sync = sync_with(clock)
+    sync.changed({"text": "first"})
+    first = sync.change()
+    assert first is not None and first(store)
+    sync.changed({"text": "second"})
+    lost = sync.change()
+    assert lost is not None
+    sync.failed(lost)  # say the disk was full: "second" never reached the buffer
+    assert stored(store) == {"text": "first"}
+    sync.changed({"text": "second"})  # the retry, with the same text on screen
+    again = sync.change()
+    assert again is not None and again.payload == {"text": "second"} and again(store)
+    assert stored(store) == {"text": "second"}
+    sync.failed(again)  # a failure reported late still never skips the clear below
+    clear = sync.entered()
+    assert clear is not None and clear(store)
+    assert stored(store) is None
+
+
+def test_a_failure_of_an_outdated_write_changes_nothing(store: Store) -> None:
+    sync = sync_with(Clock())
+    sync.changed({"text": "one"})
+    one = sync.change()
+    sync.changed({"text": "two"})
+    two = sync.change()
+    assert one is not None and two is not None
+    sync.failed(one)  # a newer write is already on its way
+    assert sync.buffered == {"text": "two"}
+    sync.changed({"text": "two"})
+    assert sync.change() is None

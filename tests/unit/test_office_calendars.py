@@ -138,7 +138,7 @@ def test_closure_file_problems_are_reported_with_their_lines() -> None:
 
 def test_closure_file_refuses_python_tags() -> None:
     table, problems = parse_closures("offices: !!python/object/apply:os.system [ls]\n", "x")
-    assert table is None and "YAML error" in problems[0]
+    assert table is None and "is not allowed" in problems[0]
 
 
 def test_a_users_closure_file_replaces_the_shipped_one(tmp_path: Path) -> None:
@@ -155,7 +155,17 @@ def test_a_users_closure_file_replaces_the_shipped_one(tmp_path: Path) -> None:
     (folder / "closures.yaml").write_text("offices: [", encoding="utf-8")
     broken = load_closures(tmp_path)
     assert broken.table.covers("EP", 2026)
-    assert broken.problems and "YAML error" in broken.problems[0]
+    assert broken.problems and "not valid YAML" in broken.problems[0]
+
+
+def test_a_day_given_twice_is_refused_at_its_line() -> None:
+    text = (
+        "offices:\n  EP:\n    years:\n      2026:\n        source: OJ EPO\n"
+        "        days:\n          2026-01-01: New Year\n          2026-01-01: again\n"
+    )
+    table, problems = parse_closures(text, "closures.yaml")
+    assert table is None
+    assert problems == ["closures.yaml:8: duplicate key 2026-01-01"]
 
 
 def test_no_closures_table_is_empty() -> None:

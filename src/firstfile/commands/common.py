@@ -61,7 +61,7 @@ def user_errors() -> Iterator[None]:
     from firstfile.rendering.safe_files import ExportError
     from firstfile.services.errors import UserError, ValidationFailed
     from firstfile.services.importer import ImportRefused, ImportStopped
-    from firstfile.storage.engine import StoreError
+    from firstfile.storage.engine import StoreError, StoreRefused
     from firstfile.storage.errors import explain
 
     try:
@@ -90,6 +90,8 @@ def user_errors() -> Iterator[None]:
         fail(f"{exc.source}: the import stopped after {exc.written} of {exc.total} groups "
              f"were written: {cause}\nthe groups written are whole; run the same import "
              "again to complete it (it finds them unchanged and writes the rest)")
+    except StoreRefused as exc:
+        fail(f"{exc}; nothing was written")
     except (UserError, StoreError, ExportError) as exc:
         fail(str(exc))
     except (DBAPIError, OSError) as exc:

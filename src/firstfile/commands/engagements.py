@@ -298,24 +298,17 @@ def export_checklist(
     db: DbOption = None,
 ) -> None:
     """Write a vendor's agreement checklist: the internal version or the vendor's."""
-    from firstfile.rendering.checklist_export import export_checklist as write
-    from firstfile.services import engagements
+    from firstfile.services import exports
 
-    if fmt not in ("docx", "md"):
+    if fmt not in exports.FORMATS:
         fail(f"--format must be docx or md, not {fmt!r}")
-    if audience not in ("internal", "vendor"):
+    if audience not in exports.AUDIENCES:
         fail(f"--audience must be internal or vendor, not {audience!r}")
 
     def work(store: Any, settings: Any) -> Path:
-        templates = settings.templates_dir
-        document: Any
-        if audience == "vendor":
-            document = engagements.vendor_checklist_document(
-                store, engagement, vendor, actor=settings.actor, templates_dir=templates)
-        else:
-            document = engagements.internal_checklist_document(
-                store, engagement, vendor, actor=settings.actor, templates_dir=templates)
-        return write(document, out, engagement_key=engagement, vendor_key=vendor, fmt=fmt,
-                     templates_dir=templates)
+        [path] = exports.export_checklist(store, engagement, vendor, out, audiences=[audience],
+                                          fmt=fmt, actor=settings.actor,
+                                          templates_dir=settings.templates_dir)
+        return path
 
     say(str(_with_store(ctx, db, work)))

@@ -81,21 +81,18 @@ def export_minutes(
     db: DbOption = None,
 ) -> None:
     """Write the minutes of a session (attendance, prompts, ideas, promoted disclosures)."""
-    from firstfile.rendering.minutes import export_minutes as write
-    from firstfile.rendering.minutes import minutes_for
-    from firstfile.services import sessions
+    from firstfile.services import exports
 
-    if fmt not in ("docx", "md"):
+    if fmt not in exports.FORMATS:
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
-    with user_errors():
-        with opened_store(settings) as store:
-            view = sessions.get_session(store, session)
-        prompts, problems = sessions.session_prompts(view, settings.template_dirs)
-        for problem in problems:
-            say(f"firstfile: warning: {problem}", err=True)
-        path = write(minutes_for(view, prompts), out, fmt,
-                     templates_dir=settings.templates_dir)
+    with user_errors(), opened_store(settings) as store:
+        exported = exports.export_minutes(store, session, out, [fmt],
+                                          template_dirs=settings.template_dirs,
+                                          templates_dir=settings.templates_dir)
+    for problem in exported.warnings:
+        say(f"firstfile: warning: {problem}", err=True)
+    [path] = exported.paths
     say(str(path))
 
 

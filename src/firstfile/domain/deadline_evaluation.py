@@ -768,21 +768,21 @@ def _vendor_clock(rule: Rule, facts: Facts, earlier: list[Deadline]) -> list[Dea
         return [_row(rule, due.day, published, state, note)]
     # EP counts to the actual filing date (G 3/98); CN to the priority date (Rule 11). Neither
     # is a procedural time limit, so the date is not moved for closed days.
-    due = add_months(published.date, rule.months)
+    day = add_months(published.date, rule.months)
     note = _text(rule, "note", basis=published.date)
     for app in facts.made_filings():
         if not _protects_in(app, office):
             continue
         counted = app.event.date if office == "EP" else app.priority_date
-        if counted > due:
+        if counted > day:
             continue
         counts, words = _through_pct(facts, app, office)
         if counts:
-            return [_row(rule, due, published, "met", _join(note, _met_words(app), words))]
-    state = state_for(due, facts.as_of)
+            return [_row(rule, day, published, "met", _join(note, _met_words(app), words))]
+    state = state_for(day, facts.as_of)
     if state == "overdue":
-        return [_row(rule, due, published, "lost", _join(note, _text(rule, "late", due=due)))]
-    return [_row(rule, due, published, state, note)]
+        return [_row(rule, day, published, "lost", _join(note, _text(rule, "late", due=day)))]
+    return [_row(rule, day, published, state, note)]
 
 
 def _period(rule: Rule, facts: Facts, earlier: list[Deadline]) -> list[Deadline]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from firstfile.domain.limits import LINE_CHARS, NAME_CHARS, too_long
 from firstfile.domain.text import clean_line, clean_text
@@ -70,7 +71,7 @@ class DisclosureDraft:
 
     def cleaned(self) -> DisclosureDraft:
         """The same draft with every text field cleaned for storage (visible replacements)."""
-        changes: dict[str, str] = {}
+        changes: dict[str, Any] = {}
         for name in LINE_FIELDS:
             changes[name] = clean_line(getattr(self, name))
         for name in TEXT_FIELDS:

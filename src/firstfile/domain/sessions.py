@@ -19,11 +19,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import PHASES
+
+# Whoever holds the dots: a person key in the domain, a person id in storage.
+_Voter = TypeVar("_Voter")
 
 OPEN = "open"
 PARKED = "parked"
@@ -256,7 +260,9 @@ def merged_authors(survivor: Sequence[str], absorbed: Sequence[str]) -> tuple[st
     return tuple(dict.fromkeys([*survivor, *absorbed]))
 
 
-def merged_dots(survivor: Mapping[str, int], absorbed: Mapping[str, int]) -> dict[str, int]:
+def merged_dots(
+    survivor: Mapping[_Voter, int], absorbed: Mapping[_Voter, int]
+) -> dict[_Voter, int]:
     """The dots on the merged idea: each person's dots on both ideas, added.
 
     Nobody gets dots back or loses any: a person who voted for both duplicates has spent two

@@ -145,7 +145,7 @@ class _Builder:
             raise TooLarge(f"the file nests deeper than {MAX_DEPTH} levels")
         self.stack.append((Node(kind, self.line, []), []))
 
-    def _refuse_anchor(self, anchor: str, sigil: str) -> None:
+    def _refuse_anchor(self, anchor: str | None, sigil: str) -> None:
         self.problems.error(
             self.line, "",
             f"anchors and aliases ({sigil}{anchor}) are not supported: write each value out "

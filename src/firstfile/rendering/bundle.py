@@ -132,7 +132,8 @@ def index_xlsx(rows: Iterable[IndexRow]) -> bytes:
         values: list[Any] = []
         for value in row.cells():
             if isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
+                # openpyxl writes dates; its stubs list datetime only.
+                cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
                 cell.number_format = "yyyy-mm-dd"
                 values.append(cell)
             else:

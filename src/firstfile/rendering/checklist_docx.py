@@ -219,10 +219,12 @@ class _Page:
 def _open_base(templates_dir: Path | None) -> Any:
     import docx
 
+    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
+
     path = base_document_path(templates_dir)
     try:
         return docx.Document(BytesIO(path.read_bytes()))
-    except Exception as error:  # python-docx raises several kinds for a broken package
+    except BROKEN_PACKAGE as error:
         raise ExportError(f"the base document {path} cannot be opened ({error}); restore it, "
                           "or remove your own to use the shipped one") from None
 

@@ -105,10 +105,12 @@ def load_base(path: Path) -> BaseDocument:
 def _read_base(path: str, _mtime_ns: int, _size: int) -> BaseDocument:
     import docx
 
+    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
+
     data = Path(path).read_bytes()
     try:
         document = docx.Document(BytesIO(data))
-    except Exception as error:  # python-docx raises several kinds for a broken package
+    except BROKEN_PACKAGE as error:
         raise ExportError(
             f"the base document {path} is not a Word document python-docx can open ({error}); "
             "save it again from Word as .docx, or remove it to use the shipped one"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.text import clean_line, clean_text
@@ -37,7 +38,7 @@ def map_strings(
     view: DisclosureView, line: Callable[[str], str], text: Callable[[str], str]
 ) -> DisclosureView:
     """A copy of view with `line` applied to every one-line string and `text` to the others."""
-    changes: dict[str, object] = {name: line(getattr(view, name)) for name in LINE_FIELDS}
+    changes: dict[str, Any] = {name: line(getattr(view, name)) for name in LINE_FIELDS}
     changes.update({name: text(getattr(view, name)) for name in TEXT_FIELDS})
     changes["inventors"] = tuple(_map_inventor(p, line) for p in view.inventors)
     changes["events"] = tuple(_map_event(e, line) for e in view.events)
@@ -51,11 +52,13 @@ def clean_view(view: DisclosureView) -> DisclosureView:
 
 
 def _map_inventor(person: InventorView, line: Callable[[str], str]) -> InventorView:
-    return replace(person, **{name: line(getattr(person, name)) for name in _INVENTOR_FIELDS})
+    changes: dict[str, Any] = {name: line(getattr(person, name)) for name in _INVENTOR_FIELDS}
+    return replace(person, **changes)
 
 
 def _map_event(event: EventView, line: Callable[[str], str]) -> EventView:
-    return replace(event, **{name: line(getattr(event, name)) for name in _EVENT_FIELDS})
+    changes: dict[str, Any] = {name: line(getattr(event, name)) for name in _EVENT_FIELDS}
+    return replace(event, **changes)
 
 
 def given(value: str) -> bool:

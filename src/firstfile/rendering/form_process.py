@@ -98,8 +98,8 @@ def _talk(
     # The child reads the whole job before it writes anything, so writing it all first can
     # never wait on a full pipe. A child that died at once shows up below as an early end.
     try:
-        for frame in job:
-            write_frame(child.stdin, frame)
+        for request in job:
+            write_frame(child.stdin, request)
         child.stdin.close()
     except BrokenPipeError:
         pass

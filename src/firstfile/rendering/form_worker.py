@@ -26,7 +26,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from firstfile.rendering.org_template import (
     FormLimitError,
@@ -52,7 +52,7 @@ class _OutOfTime(BaseException):
     docxtpl or jinja2 can swallow it."""
 
 
-def write_frame(stream: BinaryIO, data: bytes) -> None:
+def write_frame(stream: IO[bytes], data: bytes) -> None:
     """One frame: its length, then data."""
     stream.write(len(data).to_bytes(_LENGTH, "big"))
     stream.write(data)
@@ -136,7 +136,7 @@ def _fill_one(template: bytes, context: dict[str, Any], name: str,
         return LIMIT, str(error).encode()
     except OrgTemplateError as error:
         return ERROR, str(error).encode()
-    except Exception as error:  # anything else docxtpl or lxml raise: said, not hidden
+    except Exception as error:  # any failure is reported to the parent, never a silent end
         message = f"{name} cannot be filled in for {key}: {type(error).__name__}: {error}"
         return ERROR, message.encode()
 

@@ -172,7 +172,7 @@ def _held(s: SessionView) -> str:
 def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],
           w: Mapping[str, Any]) -> _Idea:
     status = _label(w, "statuses", i.status)
-    if i.status == MERGED and i.merged_into in numbers:
+    if i.status == MERGED and i.merged_into is not None and i.merged_into in numbers:
         status = f"{status} ({_word(w, 'merged_into')}{numbers[i.merged_into]})"
     if i.status == PROMOTED and i.promoted_key:
         status = f"{status}: {i.promoted_key}"
@@ -223,13 +223,14 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
     from docx.shared import Cm
 
     from firstfile.rendering.disclosure_docx import base_document_path
+    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
 
     w = load_wording(templates_dir)
     v = _values(minutes, w)
     base = base_document_path(templates_dir)
     try:
         document = docx.Document(str(base))
-    except Exception as error:  # python-docx raises several kinds for a broken package
+    except BROKEN_PACKAGE as error:
         raise ExportError(f"the base document {base} cannot be opened ({error}); "
                           "restore it") from None
     styles = {style.name for style in document.styles}

@@ -280,7 +280,7 @@ def sandbox(*, autoescape: bool, limits: FormLimits = DEFAULT_LIMITS
             _check_binop(operator, left, right, limits)
             return super().call_binop(context, operator, left, right)
 
-        def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+        def concat(self, parts: Iterable[str]) -> str:
             # Rendering streams its pieces through here: a runaway loop is stopped as soon
             # as its output passes the limit, before docxtpl parses megabytes of XML.
             pieces: list[str] = []
@@ -322,7 +322,7 @@ def _check_binop(operator: str, left: Any, right: Any, limits: FormLimits) -> No
 def _template_class(limits: FormLimits) -> type:
     from docxtpl import DocxTemplate
 
-    class _SandboxedDocxTemplate(DocxTemplate):  # type: ignore[misc]
+    class _SandboxedDocxTemplate(DocxTemplate):
         """docxtpl with document properties rendered as text, not as escaped XML."""
 
         def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
@@ -368,12 +368,14 @@ def fill_form(
     from jinja2 import TemplateError
     from jinja2.sandbox import SecurityError
 
+    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
+
     label = name
     check_package(data, label, limits)
     try:
         document = _template_class(limits)(BytesIO(data))
         document.init_docx()  # docxtpl opens lazily; a broken file must fail here
-    except Exception as error:  # docx raises several kinds for a broken package
+    except BROKEN_PACKAGE as error:
         raise OrgTemplateError(f"{label} is not a Word document ({error}); save the form "
                                "from Word as .docx") from None
     try:
@@ -388,7 +390,8 @@ def fill_form(
             "the fields listed in docs/TEMPLATES.md"
         ) from None
     except TemplateError as error:
-        where = f" (line {error.lineno})" if getattr(error, "lineno", None) else ""
+        lineno = getattr(error, "lineno", None)  # only syntax errors carry a line
+        where = f" (line {lineno})" if lineno else ""
         raise OrgTemplateError(
             f"{label} cannot be filled in{where}: {error.message or error}; use only the fields "
             "and filters listed in docs/TEMPLATES.md"

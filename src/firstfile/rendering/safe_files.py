@@ -90,7 +90,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(temp, path.stat().st_mode & 0o7777)
         os.replace(temp, path)
-    except BaseException:
+    except BaseException:  # an interrupt too must not leave the temporary file; re-raised
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise

@@ -35,6 +35,11 @@ def _empty(payload: Payload) -> bool:
     return not payload
 
 
+# What the buffer holds after a write that failed: not known. A payload no form shows (its
+# own identity), so the next change writes again and a clear is never skipped as needless.
+_UNKNOWN: Payload = {"": object()}
+
+
 @dataclass(frozen=True, slots=True)
 class BufferChange:
     """One numbered write (payload) or clear (payload None) of the buffer."""
@@ -119,10 +124,17 @@ class BufferSync:
         self._buffered = payload
         self._changed_at = None
 
+    def failed(self, change: BufferChange) -> None:
+        """change could not be applied (a full disk, a lost server): the buffer may hold an
+        older write or nothing, so the next change() writes again, and a clear (entered(),
+        or emptying the form) is still issued."""
+        if change.seq == self._issued and change.payload is not None:
+            self._buffered = _UNKNOWN
+
     @property
     def buffered(self) -> Payload | None:
         """The payload last sent to the buffer, or None when it is (to be) cleared."""
-        return self._buffered
+        return None if self._buffered is _UNKNOWN else self._buffered
 
     def _clear(self) -> BufferChange | None:
         if self._buffered is None:

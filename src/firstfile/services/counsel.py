@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from firstfile.domain import workflow
 from firstfile.domain.deadline_rules import VendorNda
@@ -109,8 +109,8 @@ def review_queue(
     with store.read() as db:
         rows = list(
             db.execute(
-                select(Disclosure, Engagement.key)
-                .outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+                select(Disclosure, col(Engagement.key))
+                .outerjoin(Engagement, col(Engagement.id) == col(Disclosure.engagement_id))
                 .where(
                     Disclosure.deleted_at.is_(None),  # type: ignore[union-attr]
                     Disclosure.status.in_(workflow.AWAITING_COUNSEL),  # type: ignore[attr-defined]
@@ -168,12 +168,12 @@ def docket(
     with store.read() as db:
         stmt = (
             select(Disclosure)
-            .outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+            .outerjoin(Engagement, col(Engagement.id) == col(Disclosure.engagement_id))
             .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
             .order_by(Disclosure.id)  # type: ignore[arg-type]
         )
         if engagement_key:
-            stmt = stmt.where(Engagement.key == engagement_key)
+            stmt = stmt.where(col(Engagement.key) == engagement_key)
         if keys is not None:
             stmt = stmt.where(Disclosure.key.in_(list(keys)))  # type: ignore[attr-defined]
         if not include_inactive:
@@ -366,11 +366,11 @@ def remove_event(store: Store, key: str, event: EventView, *, actor: str) -> Dis
         found = db.execute(
             select(DisclosureEvent)
             .where(
-                DisclosureEvent.disclosure_id == disclosure.id,
-                DisclosureEvent.kind == event.kind,
-                DisclosureEvent.happened_on == event.date,
-                DisclosureEvent.jurisdiction == event.jurisdiction,
-                DisclosureEvent.reference == event.reference,
+                col(DisclosureEvent.disclosure_id) == disclosure.id,
+                col(DisclosureEvent.kind) == event.kind,
+                col(DisclosureEvent.happened_on) == event.date,
+                col(DisclosureEvent.jurisdiction) == event.jurisdiction,
+                col(DisclosureEvent.reference) == event.reference,
             )
             .order_by(DisclosureEvent.id)  # type: ignore[arg-type]
         ).scalars().first()
@@ -413,8 +413,8 @@ def _ndas_by_engagement(
     found: dict[int, list[VendorNda]] = defaultdict(list)
     for chunk in _chunks(engagement_ids):
         for engagement_id, vendor in db.execute(
-            select(EngagementVendor.engagement_id, Vendor)
-            .join(Vendor, Vendor.id == EngagementVendor.vendor_id)
+            select(col(EngagementVendor.engagement_id), Vendor)
+            .join(Vendor, col(Vendor.id) == col(EngagementVendor.vendor_id))
             .where(EngagementVendor.engagement_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(Vendor.key)
         ):
@@ -474,11 +474,11 @@ def _states(*, db: Session, disclosures: list[Disclosure]) -> list[ReviewState]:
                 select(DisclosureInventor)
                 .where(
                     DisclosureInventor.disclosure_id.in_(chunk),  # type: ignore[attr-defined]
-                    DisclosureInventor.role == "inventor",
-                    DisclosureInventor.organization_key != INTERNAL,
+                    col(DisclosureInventor.role) == "inventor",
+                    col(DisclosureInventor.organization_key) != INTERNAL,
                 )
                 .order_by(DisclosureInventor.disclosure_id,  # type: ignore[arg-type]
-                          DisclosureInventor.position)
+                          col(DisclosureInventor.position))
             ).scalars()
             for link in links:
                 name = link.organization_name or link.organization_key

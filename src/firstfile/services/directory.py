@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.limits import EMAIL_CHARS, NAME_CHARS, too_long
@@ -45,17 +46,17 @@ class HomeSummary:
 
 def list_engagements(store: Store) -> list[EngagementView]:
     with store.read() as db:
-        counts = dict(
+        counts: dict[int, int] = dict(
             db.execute(
-                select(Disclosure.engagement_id, func.count())
+                select(col(Disclosure.engagement_id), func.count())
                 .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-                .group_by(Disclosure.engagement_id)
+                .group_by(col(Disclosure.engagement_id))
             ).all()
         )
         vendors: dict[int, list[str]] = {}
         for engagement_id, name in db.execute(
-            select(EngagementVendor.engagement_id, Vendor.name)
-            .join(Vendor, Vendor.id == EngagementVendor.vendor_id)
+            select(col(EngagementVendor.engagement_id), col(Vendor.name))
+            .join(Vendor, col(Vendor.id) == col(EngagementVendor.vendor_id))
             .order_by(Vendor.name)
         ):
             vendors.setdefault(engagement_id, []).append(name)
@@ -72,7 +73,7 @@ def list_engagements(store: Store) -> list[EngagementView]:
 def list_people(store: Store) -> list[PersonChoice]:
     with store.read() as db:
         rows = db.execute(
-            select(Person, Vendor).outerjoin(Vendor, Vendor.id == Person.vendor_id)
+            select(Person, Vendor).outerjoin(Vendor, col(Vendor.id) == col(Person.vendor_id))
             .order_by(Person.name)
         ).all()
         return [
@@ -123,10 +124,10 @@ def add_person(
     with store.write() as db:
         vendor = None
         if organization != INTERNAL:
-            vendor = db.execute(select(Vendor).where(Vendor.key == organization)).scalar()
+            vendor = db.execute(select(Vendor).where(col(Vendor.key) == organization)).scalar()
             if vendor is None:
                 raise UserError(f"unknown vendor {organization!r}; use internal or a vendor key")
-        taken = set(db.execute(select(Person.key)).scalars())
+        taken = set(db.execute(select(col(Person.key))).scalars())
         if key is None:
             key = suggest_person_key(name, taken)
         elif key in taken:
@@ -146,9 +147,9 @@ def add_person(
 def home_summary(store: Store, *, recent: int = 10) -> HomeSummary:
     engagements = list_engagements(store)
     with store.read() as db:
-        counts = dict(
+        counts: dict[str, int] = dict(
             db.execute(
-                select(Disclosure.status, func.count())
+                select(col(Disclosure.status), func.count())
                 .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
                 .group_by(Disclosure.status)
             ).all()

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from firstfile.domain.disclosure import (
     DisclosureDraft,
@@ -33,6 +33,7 @@ from firstfile.storage.disclosure_queries import (
     build_views,
     content_hash,
     count_rows,
+    cursor_for,
     event_row,
     find_disclosure,
     page_rows,
@@ -255,8 +256,19 @@ def list_page(
     descending: bool = True,
     after: Cursor | None = None,
     before: Cursor | None = None,
+    after_row: DisclosureRow | None = None,
+    before_row: DisclosureRow | None = None,
     limit: int = 100,
 ) -> list[DisclosureRow]:
+    """One page of the list in the sort order; after/before (or the rows at a page's edge,
+    after_row/before_row) walk it by keyset, so a page costs the same anywhere in the list.
+
+    ListFilter is part of this function's interface: screens build it from here.
+    """
+    if after_row is not None:
+        after = cursor_for(after_row, sort)
+    if before_row is not None:
+        before = cursor_for(before_row, sort)
     with store.read() as db:
         return page_rows(
             db=db, filt=filt or ListFilter(), sort=sort, descending=descending,
@@ -286,13 +298,14 @@ def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureVi
     """Every disclosure matching filt, oldest first, as full views (for exports and --json)."""
     filt = filt or ListFilter()
     with store.read() as db:
-        stmt = select(Disclosure).outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
+        stmt = select(Disclosure).outerjoin(
+            Engagement, col(Engagement.id) == col(Disclosure.engagement_id))
         if not filt.include_deleted:
             stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
         if filt.engagement_key:
-            stmt = stmt.where(Engagement.key == filt.engagement_key)
+            stmt = stmt.where(col(Engagement.key) == filt.engagement_key)
         if filt.status:
-            stmt = stmt.where(Disclosure.status == filt.status)
+            stmt = stmt.where(col(Disclosure.status) == filt.status)
         rows = db.execute(stmt.order_by(Disclosure.id)).scalars().all()  # type: ignore[arg-type]
         return build_views(db=db, disclosures=list(rows))
 
@@ -330,7 +343,7 @@ def _require(*, db: Session, key: str) -> Disclosure:
 def _engagement_id(*, db: Session, key: str) -> int | None:
     if not key:
         return None
-    found = db.execute(select(Engagement.id).where(Engagement.key == key)).scalar()
+    found = db.execute(select(col(Engagement.id)).where(col(Engagement.key) == key)).scalar()
     if found is None:
         raise ValidationFailed([Problem("engagement", f"unknown engagement {key!r}")])
     return int(found)
@@ -365,21 +378,22 @@ def _replace_links(
     previous = {
         link.person_id: link
         for link in db.execute(
-            select(DisclosureInventor).where(DisclosureInventor.disclosure_id == disclosure.id)
+            select(DisclosureInventor).where(col(DisclosureInventor.disclosure_id) == disclosure.id)
         ).scalars()
     }
-    db.execute(delete(DisclosureInventor).where(DisclosureInventor.disclosure_id == disclosure.id))
-    db.execute(delete(DisclosureEvent).where(DisclosureEvent.disclosure_id == disclosure.id))
     db.execute(
-        delete(DisclosureComponent).where(DisclosureComponent.disclosure_id == disclosure.id)
+        delete(DisclosureInventor).where(col(DisclosureInventor.disclosure_id) == disclosure.id))
+    db.execute(delete(DisclosureEvent).where(col(DisclosureEvent.disclosure_id) == disclosure.id))
+    db.execute(
+        delete(DisclosureComponent).where(col(DisclosureComponent.disclosure_id) == disclosure.id)
     )
     problems: list[Problem] = []
     joint = False
     for position, entry in enumerate(draft.inventors):
         found = db.execute(
             select(Person, Vendor)
-            .outerjoin(Vendor, Vendor.id == Person.vendor_id)
-            .where(Person.key == entry.person_key)
+            .outerjoin(Vendor, col(Vendor.id) == col(Person.vendor_id))
+            .where(col(Person.key) == entry.person_key)
         ).first()
         if found is None:
             problems.append(
@@ -415,9 +429,9 @@ def _replace_links(
         db.add(event_row(disclosure.id, event))
     for index, component_key in enumerate(dict.fromkeys(draft.components)):
         component_id = db.execute(
-            select(Component.id).where(
-                Component.key == component_key,
-                Component.engagement_id == disclosure.engagement_id,
+            select(col(Component.id)).where(
+                col(Component.key) == component_key,
+                col(Component.engagement_id) == disclosure.engagement_id,
             )
         ).scalar()
         if component_id is None:

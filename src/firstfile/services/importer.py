@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from firstfile.domain import workflow
 from firstfile.domain.disclosure import DisclosureDraft, Problem, errors, validate
@@ -183,7 +183,7 @@ def import_document(
                            report=report, term_items=term_items)
                 run.merge(group.units)
                 run.raise_conflicts()
-        except Exception as exc:
+        except Exception as exc:  # whatever stopped it, say which groups are already written
             if number == 1:
                 raise
             raise ImportStopped(report.source, number - 1, len(groups), exc) from exc
@@ -235,7 +235,9 @@ def documents_together(docs: list[InterchangeDocument]) -> list[str]:
             if seen[0] is not doc:
                 problems.append(f"{doc.where(path)}: {d.key} is also in "
                                 f"{seen[0].where(seen[1])}: a key names one disclosure")
-        for kind, records in (("vendor", doc.vendors), ("person", doc.people)):
+        groups: tuple[tuple[str, tuple[VendorDoc | PersonDoc, ...]], ...] = (
+            ("vendor", doc.vendors), ("person", doc.people))
+        for kind, records in groups:
             plural = "vendors" if kind == "vendor" else "people"
             for index, record in enumerate(records):
                 path = f"{plural}[{index}]"
@@ -588,7 +590,7 @@ class _Run:
         """The file's engagement as stored (None while it is still to be created)."""
         if self._engagement is None:
             self._engagement = self.db.execute(
-                select(Engagement).where(Engagement.key == self.doc.engagement.key)
+                select(Engagement).where(col(Engagement.key) == self.doc.engagement.key)
             ).scalar_one_or_none()
         return self._engagement
 
@@ -676,7 +678,7 @@ def _engagement(run: _Run) -> None:
 
 
 def _vendor(run: _Run, v: VendorDoc, path: str) -> None:
-    row = run.db.execute(select(Vendor).where(Vendor.key == v.key)).scalar_one_or_none()
+    row = run.db.execute(select(Vendor).where(col(Vendor.key) == v.key)).scalar_one_or_none()
     competitors = "\n".join(v.competitors)
     if row is None:
         if run.write:
@@ -715,7 +717,7 @@ def _vendor(run: _Run, v: VendorDoc, path: str) -> None:
 
 
 def _person(run: _Run, p: PersonDoc, path: str) -> None:
-    row = run.db.execute(select(Person).where(Person.key == p.key)).scalar_one_or_none()
+    row = run.db.execute(select(Person).where(col(Person.key) == p.key)).scalar_one_or_none()
 
     def vendor_id(organization: str) -> int | None:
         if organization == INTERNAL:
@@ -731,7 +733,7 @@ def _person(run: _Run, p: PersonDoc, path: str) -> None:
         run.report.count("person", "created")
     else:
         organization = INTERNAL if row.vendor_id is None else str(run.db.execute(
-            select(Vendor.key).where(Vendor.id == row.vendor_id)).scalar())
+            select(col(Vendor.key)).where(col(Vendor.id) == row.vendor_id)).scalar())
         filled, overwritten = run.fields(
             path=path, record=f"person {p.key}",
             stored={"name": row.name, "email": row.email, "organization": organization},
@@ -751,8 +753,8 @@ def _person(run: _Run, p: PersonDoc, path: str) -> None:
 def _component(run: _Run, c: ComponentDoc, path: str) -> None:
     engagement = run.engagement()
     row = None if engagement is None else run.db.execute(
-        select(Component).where(Component.engagement_id == engagement.id,
-                                Component.key == c.key)).scalar_one_or_none()
+        select(Component).where(col(Component.engagement_id) == engagement.id,
+                                col(Component.key) == c.key)).scalar_one_or_none()
     entity_key = f"{run.doc.engagement.key}/{c.key}"
     scores = {"value_add": c.value_add, "differentiation": c.differentiation,
               "reverse_engineering_difficulty": c.reverse_engineering_difficulty}
@@ -838,8 +840,8 @@ def _session(run: _Run, s: SessionDoc, path: str) -> None:
     engagement = run.engagement()
     entity_key = f"{run.doc.engagement.key}/{s.key}"
     row = None if engagement is None else run.db.execute(
-        select(ExtractionSession).where(ExtractionSession.engagement_id == engagement.id,
-                                        ExtractionSession.key == s.key)).scalar_one_or_none()
+        select(ExtractionSession).where(col(ExtractionSession.engagement_id) == engagement.id,
+                                        col(ExtractionSession.key) == s.key)).scalar_one_or_none()
     settings = {"time_box_minutes": s.time_box_minutes, "prompt_minutes": s.prompt_minutes,
                 "dots_per_participant": s.dots_per_participant}
     if row is None:
@@ -879,11 +881,11 @@ def _session(run: _Run, s: SessionDoc, path: str) -> None:
 def _update_session(run: _Run, row: ExtractionSession, s: SessionDoc, path: str,
                     entity_key: str) -> str:
     facilitator = run.db.execute(
-        select(Person.key).where(Person.id == row.facilitator_id)).scalar() or ""
+        select(col(Person.key)).where(col(Person.id) == row.facilitator_id)).scalar() or ""
     focus = tuple(sorted(run.db.execute(
-        select(Component.key).join(SessionComponent,
-                                   SessionComponent.component_id == Component.id)
-        .where(SessionComponent.session_id == row.id)).scalars()))
+        select(col(Component.key)).join(SessionComponent,
+                                   col(SessionComponent.component_id) == col(Component.id))
+        .where(col(SessionComponent.session_id) == row.id)).scalars()))
     stored = {"title": row.title, "phase": row.phase, "date": row.held_on,
               "facilitator": facilitator, "goal": row.goal,
               "time_box_minutes": row.time_box_minutes, "prompt_minutes": row.prompt_minutes,
@@ -927,7 +929,7 @@ def _add_focus(run: _Run, row: ExtractionSession, keys: Iterable[str]) -> None:
 
 def _replace_focus(run: _Run, row: ExtractionSession, keys: tuple[str, ...]) -> None:
     for link in run.db.execute(select(SessionComponent).where(
-            SessionComponent.session_id == row.id)).scalars():
+            col(SessionComponent.session_id) == row.id)).scalars():
         run.db.delete(link)
     run.db.flush()
     _add_focus(run, row, keys)
@@ -941,16 +943,17 @@ def _ideas(run: _Run, session_id: int, s: SessionDoc, path: str, entity_key: str
     and a merge is never undone: dropping either would lose who contributed to an invention.
     """
     stored = {idea.position: idea for idea in run.db.execute(
-        select(Idea).where(Idea.session_id == session_id)).scalars()}
+        select(Idea).where(col(Idea.session_id) == session_id)).scalars()}
     people = _keys_by_id(run, Person, {i.author_id for i in stored.values() if i.author_id})
     components = _keys_by_id(run, Component,
                              {i.component_id for i in stored.values() if i.component_id})
     place = {idea.id: idea.position for idea in stored.values()}
     recorded: dict[int, dict[int, str]] = {}
     for idea_id, person_id, key in run.db.execute(
-        select(IdeaAuthor.idea_id, IdeaAuthor.person_id, Person.key)
-        .join(Person, Person.id == IdeaAuthor.person_id)
-        .join(Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session_id)
+        select(col(IdeaAuthor.idea_id), col(IdeaAuthor.person_id), col(Person.key))
+        .join(Person, col(Person.id) == col(IdeaAuthor.person_id))
+        .join(Idea, col(Idea.id) == col(IdeaAuthor.idea_id))
+        .where(col(Idea.session_id) == session_id)
     ).all():
         recorded.setdefault(int(idea_id), {})[int(person_id)] = key
     # Where each idea ends up merged (0-based place), file and database together.
@@ -1137,7 +1140,7 @@ def _by_title(run: _Run, title: str) -> Disclosure | None:
         return None
     return run.db.execute(
         select(Disclosure)
-        .where(Disclosure.engagement_id == engagement.id, Disclosure.title == title,
+        .where(col(Disclosure.engagement_id) == engagement.id, col(Disclosure.title) == title,
                Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
         .order_by(Disclosure.id)  # type: ignore[arg-type]
         .limit(1)

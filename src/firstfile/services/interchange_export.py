@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.risk.vendor_risk import safeguard_items
@@ -60,7 +60,7 @@ def export_engagement(
     term_items = safeguard_items(checklist_items(templates_dir).items)
     with store.read() as db:
         engagement = db.execute(
-            select(Engagement).where(Engagement.key == engagement_key)
+            select(Engagement).where(col(Engagement.key) == engagement_key)
         ).scalar_one_or_none()
         if engagement is None:
             raise NotFound(f"no engagement {engagement_key!r}")
@@ -76,10 +76,10 @@ def _document(*, db: Session, engagement: Engagement,
     vendors = list(
         db.execute(
             select(Vendor)
-            .outerjoin(EngagementVendor, (EngagementVendor.vendor_id == Vendor.id)
-                       & (EngagementVendor.engagement_id == engagement.id))
-            .where(EngagementVendor.engagement_id.is_not(None)  # type: ignore[union-attr]
-                   | Vendor.key.in_(tracer_vendors))  # type: ignore[attr-defined]
+            .outerjoin(EngagementVendor, (col(EngagementVendor.vendor_id) == col(Vendor.id))
+                       & (col(EngagementVendor.engagement_id) == engagement.id))
+            .where(col(EngagementVendor.engagement_id).is_not(None)
+                   | col(Vendor.key).in_(tracer_vendors))
             .order_by(Vendor.key)
         ).scalars()
     )
@@ -87,7 +87,7 @@ def _document(*, db: Session, engagement: Engagement,
     disclosures = list(
         db.execute(
             select(Disclosure)
-            .where(Disclosure.engagement_id == engagement.id,
+            .where(col(Disclosure.engagement_id) == engagement.id,
                    Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
             .order_by(Disclosure.id)  # type: ignore[arg-type]
         ).scalars()
@@ -95,13 +95,13 @@ def _document(*, db: Session, engagement: Engagement,
     sessions = list(
         db.execute(
             select(ExtractionSession)
-            .where(ExtractionSession.engagement_id == engagement.id)
+            .where(col(ExtractionSession.engagement_id) == engagement.id)
             .order_by(ExtractionSession.key)
         ).scalars()
     )
     components = list(
         db.execute(
-            select(Component).where(Component.engagement_id == engagement.id)
+            select(Component).where(col(Component.engagement_id) == engagement.id)
             .order_by(Component.key)
         ).scalars()
     )
@@ -170,47 +170,50 @@ def disclosure_doc(view: DisclosureView) -> DisclosureDoc:
 def _organization(db: Session, person: Person) -> str:
     if person.vendor_id is None:
         return INTERNAL
-    return str(db.execute(select(Vendor.key).where(Vendor.id == person.vendor_id)).scalar())
+    return str(db.execute(
+        select(col(Vendor.key)).where(col(Vendor.id) == person.vendor_id)).scalar())
 
 
-def _people(*, db, engagement, vendors, sessions, disclosures) -> list[Person]:  # type: ignore[no-untyped-def]
+def _people(*, db, engagement, vendors, sessions, disclosures) -> list[Person]:
     """The people the engagement's records name, plus the staff of its vendors."""
     ids: set[int] = set()
     vendor_ids = [v.id for v in vendors]
     if vendor_ids:
-        ids.update(db.execute(select(Person.id).where(Person.vendor_id.in_(vendor_ids))).scalars())
+        ids.update(db.execute(select(col(Person.id)).where(col(Person.vendor_id).in_(vendor_ids))).scalars())
     session_ids = [s.id for s in sessions]
     if session_ids:
-        ids.update(db.execute(select(SessionParticipant.person_id).where(
-            SessionParticipant.session_id.in_(session_ids))).scalars())
+        ids.update(db.execute(select(col(SessionParticipant.person_id)).where(
+            col(SessionParticipant.session_id).in_(session_ids))).scalars())
         ids.update(s.facilitator_id for s in sessions if s.facilitator_id)
-        ids.update(a for a in db.execute(select(Idea.author_id).where(
-            Idea.session_id.in_(session_ids))).scalars() if a)
-        ids.update(db.execute(select(IdeaAuthor.person_id).join(
-            Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id.in_(session_ids))
+        ids.update(a for a in db.execute(select(col(Idea.author_id)).where(
+            col(Idea.session_id).in_(session_ids))).scalars() if a)
+        ids.update(db.execute(select(col(IdeaAuthor.person_id)).join(
+            Idea, col(Idea.id) == col(IdeaAuthor.idea_id)
+        ).where(col(Idea.session_id).in_(session_ids))
         ).scalars())
     disclosure_ids = [d.id for d in disclosures]
     if disclosure_ids:
-        ids.update(db.execute(select(DisclosureInventor.person_id).where(
-            DisclosureInventor.disclosure_id.in_(disclosure_ids))).scalars())
+        ids.update(db.execute(select(col(DisclosureInventor.person_id)).where(
+            col(DisclosureInventor.disclosure_id).in_(disclosure_ids))).scalars())
         submitters = [d.submitter for d in disclosures if d.submitter]
         if submitters:
-            ids.update(db.execute(select(Person.id).where(Person.key.in_(submitters))).scalars())
+            ids.update(db.execute(select(col(Person.id)).where(col(Person.key).in_(submitters))).scalars())
     if not ids:
         return []
-    return list(db.execute(select(Person).where(Person.id.in_(ids)).order_by(Person.key))
+    return list(db.execute(select(Person).where(col(Person.id).in_(ids)).order_by(col(Person.key)))
                 .scalars())
 
 
-def _session(*, db, session, person_keys, component_keys) -> SessionDoc:  # type: ignore[no-untyped-def]
+def _session(*, db, session, person_keys, component_keys) -> SessionDoc:
     participants = db.execute(
-        select(Person.key)
-        .join(SessionParticipant, SessionParticipant.person_id == Person.id)
+        select(col(Person.key))
+        .join(SessionParticipant, col(SessionParticipant.person_id) == col(Person.id))
         .where(SessionParticipant.session_id == session.id)
         .order_by(Person.key)
     ).scalars()
     focus = sorted(component_keys[c] for c in db.execute(
-        select(SessionComponent.component_id).where(SessionComponent.session_id == session.id)
+        select(col(SessionComponent.component_id))
+        .where(col(SessionComponent.session_id) == session.id)
     ).scalars() if c in component_keys)
     ideas = list(db.execute(
         select(Idea).where(Idea.session_id == session.id)
@@ -220,8 +223,9 @@ def _session(*, db, session, person_keys, component_keys) -> SessionDoc:  # type
     # place in the list the file writes (1-based), not a database id.
     co_authors: dict[int, list[str]] = {}
     for idea_id, person_id in db.execute(
-        select(IdeaAuthor.idea_id, IdeaAuthor.person_id)
-        .join(Idea, Idea.id == IdeaAuthor.idea_id).where(Idea.session_id == session.id)
+        select(col(IdeaAuthor.idea_id), col(IdeaAuthor.person_id))
+        .join(Idea, col(Idea.id) == col(IdeaAuthor.idea_id))
+        .where(col(Idea.session_id) == session.id)
     ).all():
         if person_id in person_keys:
             co_authors.setdefault(idea_id, []).append(person_keys[person_id])

@@ -303,7 +303,7 @@ class _TableReader:
 
     def _cited(
         self, fields: Fields, name: str, path: str, values: tuple[str, ...]
-    ) -> tuple[Fields, str] | None:
+    ) -> tuple[Fields, str, str] | None:
         """The fields of a cited value, checked for its source: None when absent or wrong.
 
         A value without a source is refused: the table is evidence of why counsel filed

@@ -4,28 +4,24 @@ The file lives in the `calendars/` folder of a template folder (see the shipped
 `templates/calendars/closures.yaml` for its shape and sources). A file in the user's folder
 replaces the shipped one, so an organisation can add next year's EPO closing days without
 touching the installation. A file with anything wrong is reported as `path:line: problem` and
-the next one (in the end the shipped file) is used instead. Files are read with a safe loader
-only: a `!!python/...` tag is an error, never code.
+the next one (in the end the shipped file) is used instead. Files are read by the one YAML
+reader (services/yaml_data.py over interchange/yaml_nodes.py): a `!!python/...` tag is an
+error, never code.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode
 
 from firstfile.domain.office_calendars import Closure, ClosureTable
 from firstfile.domain.text import clean_line
 from firstfile.resources import shipped_templates
+from firstfile.services.yaml_data import LocatedMapping, read_data_text
 
 CALENDARS_FOLDER = "calendars"
 CLOSURES_FILE = "closures.yaml"
@@ -88,62 +84,14 @@ def read_closures(path: Path) -> tuple[ClosureTable | None, list[str]]:
 
 def parse_closures(text: str, source: str) -> tuple[ClosureTable | None, list[str]]:
     """The table held by text (the file's content); source names it in problems."""
-    try:
-        data = _parse(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = ": ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [f"{source}:{mark.line + 1 if mark else 1}: YAML error: {clean_line(what)}"]
-    except yaml.YAMLError as exc:
-        return None, [f"{source}:1: YAML error: {clean_line(str(exc))}"]
-    except RecursionError:
-        return None, [f"{source}:1: YAML nests too deeply"]
+    data, problems = read_data_text(text, source, what="one closure table", scalar_keys=True)
+    if problems:
+        return None, problems
     reader = _Reader(source)
     table = reader.table(data)
     if reader.found:
         return None, reader.problems()
     return table, []
-
-
-# --- a safe loader that keeps line numbers ----------------------------------------------------
-
-
-class _Mapping(dict[Any, Any]):
-    line: int = 1
-    lines: dict[Any, int]
-
-
-_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_SafeBase):  # type: ignore[misc]  # a base chosen at run time
-    """SafeLoader that records lines and refuses duplicate keys (PyYAML keeps the last)."""
-
-
-def _mapping(loader: _Loader, node: MappingNode) -> Iterator[_Mapping]:
-    mapping = _Mapping()
-    mapping.line, mapping.lines = node.start_mark.line + 1, {}
-    yield mapping
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, list | dict):
-            raise ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
-        if key in mapping:
-            raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.lines[key] = key_node.start_mark.line + 1
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
-
-
-def _parse(text: str) -> object:
-    loader = _Loader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
 
 
 # --- checking the shape -------------------------------------------------------------------------
@@ -163,22 +111,23 @@ class _Reader:
 
     @staticmethod
     def line(container: object, key: object) -> int:
-        lines = getattr(container, "lines", {})
-        return int(lines.get(key, getattr(container, "line", 1)))
+        if isinstance(container, LocatedMapping):
+            return container.line_of(key)
+        return int(getattr(container, "line", 1))
 
-    def unknown(self, mapping: _Mapping, allowed: set[str], where: str) -> None:
+    def unknown(self, mapping: LocatedMapping, allowed: set[str], where: str) -> None:
         for key in mapping:
             if key not in allowed:
                 self.report(self.line(mapping, key), f"{where}unknown key {key!r} (expected "
                                                      f"{', '.join(sorted(allowed))})")
 
     def table(self, data: object) -> ClosureTable:
-        if not isinstance(data, _Mapping) or set(data) != {"offices"}:
+        if not isinstance(data, LocatedMapping) or set(data) != {"offices"}:
             self.report(getattr(data, "line", 1), "the file is a mapping with one key, "
                                                   "'offices'")
             return ClosureTable()
         offices = data["offices"]
-        if not isinstance(offices, _Mapping):
+        if not isinstance(offices, LocatedMapping):
             self.report(self.line(data, "offices"), "'offices' maps office codes (EP, WO, US) "
                                                     "to their closed days")
             return ClosureTable()
@@ -190,12 +139,12 @@ class _Reader:
                 self.report(self.line(offices, code), f"{code!r} is not an office code: use two "
                                                       "capital letters such as EP, WO or US")
                 continue
-            if not isinstance(entry, _Mapping):
+            if not isinstance(entry, LocatedMapping):
                 self.report(self.line(offices, code), f"{where}expected name, rule and years")
                 continue
             self.unknown(entry, _OFFICE_KEYS, where)
             years = entry.get("years")
-            if not isinstance(years, _Mapping):
+            if not isinstance(years, LocatedMapping):
                 self.report(self.line(entry, "years"), f"{where}'years' maps each year to its "
                                                        "source and days")
                 continue
@@ -215,7 +164,7 @@ class _Reader:
             self.report(line, f"{where}{year!r} is not a year")
             return None
         where = f"{where}{year}: "
-        if not isinstance(listing, _Mapping):
+        if not isinstance(listing, LocatedMapping):
             self.report(line, f"{where}expected source, days and (optionally) complete")
             return None
         self.unknown(listing, _YEAR_KEYS, where)
@@ -231,7 +180,7 @@ class _Reader:
                                                         "false")
             is_complete = False
         days = listing.get("days")
-        if not isinstance(days, _Mapping):
+        if not isinstance(days, LocatedMapping):
             self.report(self.line(listing, "days") if "days" in listing else line,
                         f"{where}'days' maps each date to why the office is closed")
             return None

@@ -18,8 +18,9 @@ write-ahead log until it reuses them (docs/ARCHITECTURE.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlmodel import Session, col
 
 from firstfile.domain.evidence import PURGED, field_names, purged_changes
@@ -114,15 +115,15 @@ def _remove(db: Session, disclosure: Disclosure) -> dict[str, int]:
         ("events", DisclosureEvent, DisclosureEvent.disclosure_id),
         ("components", DisclosureComponent, DisclosureComponent.disclosure_id),
     ):
-        counts[name] = db.execute(delete(table).where(col(column) == disclosure.id)).rowcount
-    counts["autosave_buffers"] = db.execute(
-        delete(DraftBuffer).where(col(DraftBuffer.disclosure_key) == disclosure.key)).rowcount
+        counts[name] = _deleted(db.execute(delete(table).where(col(column) == disclosure.id)))
+    counts["autosave_buffers"] = _deleted(db.execute(
+        delete(DraftBuffer).where(col(DraftBuffer.disclosure_key) == disclosure.key)))
     # Signatures name the signers and timestamps keep the content stamped: both go.
-    counts["signatures"] = db.execute(delete(DisclosureSignature).where(
-        col(DisclosureSignature.disclosure_id) == disclosure.id)).rowcount
-    counts["timestamps"] = db.execute(delete(TrustedTimestamp).where(
+    counts["signatures"] = _deleted(db.execute(delete(DisclosureSignature).where(
+        col(DisclosureSignature.disclosure_id) == disclosure.id)))
+    counts["timestamps"] = _deleted(db.execute(delete(TrustedTimestamp).where(
         col(TrustedTimestamp.kind) == "disclosure",
-        col(TrustedTimestamp.disclosure_key) == disclosure.key)).rowcount
+        col(TrustedTimestamp.disclosure_key) == disclosure.key)))
     db.delete(disclosure)
     db.flush()
     return counts
@@ -178,3 +179,8 @@ def _vacuum_postgresql(store: Store) -> bool:
     except SQLAlchemyError:
         return False
     return True
+
+
+def _deleted(result: object) -> int:
+    """Rows a DELETE removed (a DELETE always returns a cursor result)."""
+    return cast(CursorResult[Any], result).rowcount

@@ -19,19 +19,15 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from firstfile.services.errors import Conflict
+from firstfile.storage.engine import DuplicateKey
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 ATTEMPTS = 4  # each lost race means another writer committed; more in a row is very unlikely
-
-# A duplicate key: sqlite3's extended error names, PostgreSQL's SQLSTATE unique_violation.
-_SQLITE_DUPLICATES = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
-_PG_UNIQUE_VIOLATION = "23505"
 
 
 def retried(unit: Callable[P, R]) -> Callable[P, R]:
@@ -46,11 +42,9 @@ def retried(unit: Callable[P, R]) -> Callable[P, R]:
                 return unit(*args, **kwargs)
             except StaleDataError as exc:
                 lost = exc
-            except IntegrityError as exc:
-                if not is_duplicate_key(exc):
-                    raise
+            except DuplicateKey as exc:
                 lost = exc
-        if isinstance(lost, IntegrityError):
+        if isinstance(lost, DuplicateKey):
             raise lost  # the same key every time: not a race, the key is taken
         raise Conflict(
             "other users kept changing the same record while this change was being saved; "
@@ -59,11 +53,3 @@ def retried(unit: Callable[P, R]) -> Callable[P, R]:
 
     return run
 
-
-def is_duplicate_key(exc: IntegrityError) -> bool:
-    """True when exc is a unique or primary-key violation (another row has that key)."""
-    orig = exc.orig
-    name = getattr(orig, "sqlite_errorname", None)
-    if name is not None:
-        return name in _SQLITE_DUPLICATES
-    return getattr(orig, "sqlstate", None) == _PG_UNIQUE_VIOLATION

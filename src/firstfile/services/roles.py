@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlmodel import Session, col
 
 from firstfile.domain.vocabulary import TEAM_ROLES
@@ -80,8 +81,8 @@ def revoke(store: Store, name: str, role: str, *, actor: str) -> None:
     _check_role(role)
     with store.write() as db:
         _require_granter(db, actor, f"revoke {role}")
-        gone = db.execute(delete(ActorRole).where(col(ActorRole.actor) == name,
-                                                  col(ActorRole.role) == role))
+        gone = cast(CursorResult[Any], db.execute(
+            delete(ActorRole).where(col(ActorRole.actor) == name, col(ActorRole.role) == role)))
         if not gone.rowcount:
             raise NotFound(f"{name!r} does not hold the {role} role; `firstfile roles list` "
                            "shows who holds which")
@@ -114,7 +115,7 @@ def whoami(store: Store) -> str:
 
 
 def _holds(db: Session, actor: str, roles: tuple[str, ...]) -> bool:
-    return db.execute(select(ActorRole.actor).where(
+    return db.execute(select(col(ActorRole.actor)).where(
         col(ActorRole.actor) == actor, col(ActorRole.role).in_(roles))).first() is not None
 
 

@@ -141,7 +141,7 @@ class SerialWriter(Generic[R]):
             if self._resource is None:
                 self._resource = self._open_resource()
             result = job.call(self._resource)
-        except Exception as error:  # delivered to the caller; the writer keeps serving
+        except Exception as error:  # any failure goes to the caller; the writer keeps serving
             outcome = Outcome(job.token, job.kind, None, error, time.perf_counter())
         else:
             outcome = Outcome(job.token, job.kind, result, None, time.perf_counter())

@@ -46,7 +46,7 @@ class Located:
         return self.entry_lines.get(key, self.line)
 
 
-class LocatedMapping(dict[str, Any], Located):
+class LocatedMapping(dict[Any, Any], Located):
     pass
 
 
@@ -75,11 +75,23 @@ def read_data_file(
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [f"{source}:{line}: not UTF-8 text (byte {exc.start})"]
+    return read_data_text(text, source, what=what)
+
+
+def read_data_text(
+    text: str, source: str, *, what: str, scalar_keys: bool = False
+) -> tuple[object | None, list[str]]:
+    """The contents of text (a file's, decoded) as located values, or None and every problem;
+    source names the file in the problems.
+
+    Keys are plain text; with scalar_keys a key may also be a number or a date, as YAML reads
+    it (a closure table's years and days are).
+    """
     problems = Problems(source)
     root = yaml_nodes(text, problems, empty=None,
                       second_document=f"a file holds {what}: found a second YAML document "
                                       "('---')")
-    data = None if root is None else _plain(root, problems)
+    data = None if root is None else _plain(root, problems, scalar_keys)
     if problems.errors:
         return None, [clean_line(problem) for problem in problems.format_errors()]
     return data, []
@@ -88,7 +100,11 @@ def read_data_file(
 _constructor = SafeConstructor()
 
 
-def _plain(node: Node, problems: Problems) -> object:
+_KEY_TAGS = (STR,)
+_SCALAR_KEY_TAGS = (STR, INT, TIMESTAMP)
+
+
+def _plain(node: Node, problems: Problems, scalar_keys: bool = False) -> object:
     """The node as plain located values; problems with keys are recorded as found."""
     if node.kind == MAP:
         mapping = LocatedMapping()
@@ -96,21 +112,24 @@ def _plain(node: Node, problems: Problems) -> object:
         for key_node, value_node in node.value:
             if key_node.tag == INVALID:
                 continue  # reported already (a refused tag or alias)
-            if key_node.kind != SCALAR or key_node.tag != STR:
-                problems.error(key_node.line, "", "a key must be plain text")
+            allowed = _SCALAR_KEY_TAGS if scalar_keys else _KEY_TAGS
+            if key_node.kind != SCALAR or key_node.tag not in allowed:
+                problems.error(key_node.line, "", "a key must be plain text" + (
+                    ", a number or a date" if scalar_keys else ""))
                 continue
-            key = key_node.value
+            key = _plain(key_node, problems)
             if key in mapping:
-                problems.error(key_node.line, "", f"duplicate key {key!r}")
+                shown = repr(key) if isinstance(key, str) else str(key)  # 2026-01-01, not date()
+                problems.error(key_node.line, "", f"duplicate key {shown}")
                 continue
-            mapping[key] = _plain(value_node, problems)
+            mapping[key] = _plain(value_node, problems, scalar_keys)
             mapping.entry_lines[key] = key_node.line
         return mapping
     if node.kind == SEQ:
         sequence = LocatedList()
         sequence.line, sequence.entry_lines = node.line, {}
         for index, item in enumerate(node.value):
-            sequence.append(_plain(item, problems))
+            sequence.append(_plain(item, problems, scalar_keys))
             sequence.entry_lines[index] = item.line
         return sequence
     if node.tag == TIMESTAMP:

@@ -117,7 +117,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
         _select(*_INVENTOR_COLUMNS)
         .join(Person, Person.id == DisclosureInventor.person_id)
         .where(DisclosureInventor.disclosure_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
+        .order_by(DisclosureInventor.position, DisclosureInventor.id)
     ):
         people.setdefault(row[0], []).append(
             InventorView(row[1], row[2], row[3], row[4], row[5], row[4] != "internal",
@@ -127,7 +127,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     for row in db.execute(
         _select(*_EVENT_COLUMNS)
         .where(DisclosureEvent.disclosure_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
+        .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)
     ):
         events.setdefault(row[0], []).append(EventView(row[1], row[2], row[3], row[4], row[5],
                                                        split_references(row[6]), row[7]))
@@ -146,7 +146,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     views: list[DisclosureView] = []
     counsel: dict[str, CounselFields] = {}
     fields = len(_VIEW_COLUMNS)
-    for row in db.execute(stmt.order_by(Disclosure.id)):  # type: ignore[arg-type]
+    for row in db.execute(stmt.order_by(Disclosure.id)):
         identity, key = row[0], row[1]
         own = row[6:6 + fields]
         rest = row[6 + fields:]

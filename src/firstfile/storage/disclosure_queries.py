@@ -10,8 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Integer, column, func, literal_column, select, text, tuple_
-from sqlmodel import Session
+from sqlalchemy import (
+    ColumnClause,
+    Float,
+    Integer,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+    tuple_,
+)
+from sqlmodel import Session, col
 
 from firstfile.domain.search_query import fts5_match, parse_query, pg_tsquery
 from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, InventorView
@@ -73,7 +83,8 @@ def _filtered(stmt: Any, filt: ListFilter, *, join: bool = True) -> Any:
         stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
     if filt.engagement_key:
         engagement_id = (
-            select(Engagement.id).where(Engagement.key == filt.engagement_key).scalar_subquery()
+            select(col(Engagement.id))
+            .where(col(Engagement.key) == filt.engagement_key).scalar_subquery()
         )
         stmt = stmt.where(Disclosure.engagement_id == engagement_id)
     if filt.status:
@@ -141,7 +152,7 @@ def search_rows(
         score = sub.c.score.asc()
     else:
         tsq = func.to_tsquery("simple", pg_tsquery(terms))
-        vector = literal_column("disclosure.search_vector")
+        vector: ColumnClause[Any] = literal_column("disclosure.search_vector")
         sub = (
             select(
                 Disclosure.id.label("id"),  # type: ignore[union-attr]
@@ -172,7 +183,7 @@ def _row(r: Any, rank: float | None = None) -> DisclosureRow:
 
 
 def find_disclosure(*, db: Session, key: str) -> Disclosure | None:
-    return db.execute(select(Disclosure).where(Disclosure.key == key)).scalar_one_or_none()
+    return db.execute(select(Disclosure).where(col(Disclosure.key) == key)).scalar_one_or_none()
 
 
 def build_view(*, db: Session, disclosure: Disclosure) -> DisclosureView:
@@ -208,7 +219,7 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
     for chunk in _chunks(ids):
         for link, person in db.execute(
             select(DisclosureInventor, Person)
-            .join(Person, Person.id == DisclosureInventor.person_id)
+            .join(Person, col(Person.id) == col(DisclosureInventor.person_id))
             .where(DisclosureInventor.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
         ):
@@ -231,8 +242,8 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
         ).scalars():
             events.setdefault(e.disclosure_id, []).append(event_view(e))
         for disclosure_id, component_key in db.execute(
-            select(DisclosureComponent.disclosure_id, Component.key)
-            .join(Component, Component.id == DisclosureComponent.component_id)
+            select(col(DisclosureComponent.disclosure_id), col(Component.key))
+            .join(Component, col(Component.id) == col(DisclosureComponent.component_id))
             .where(DisclosureComponent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(Component.key)
         ):

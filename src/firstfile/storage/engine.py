@@ -22,7 +22,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session
 
 from firstfile.storage.private_files import (
@@ -57,6 +63,39 @@ class DiskFull(StoreUnavailable):
     """The disk (or the database's size limit) has no room for the change."""
 
 
+class StoreRefused(StoreError):
+    """The database refused a statement (a constraint, a value it cannot keep, a fault);
+    the unit of work was rolled back. The message is storage/errors.py's sentence for it."""
+
+
+class DuplicateKey(StoreRefused):
+    """Another row already holds the key: a unique or primary-key violation."""
+
+
+# A duplicate key: sqlite3's extended error names, PostgreSQL's SQLSTATE unique_violation.
+_SQLITE_DUPLICATES = ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+_PG_UNIQUE_VIOLATION = "23505"
+
+
+def is_duplicate_key(exc: IntegrityError) -> bool:
+    """True when exc is a unique or primary-key violation (another row has that key)."""
+    orig = exc.orig
+    name = getattr(orig, "sqlite_errorname", None)
+    if name is not None:
+        return name in _SQLITE_DUPLICATES
+    return getattr(orig, "sqlstate", None) == _PG_UNIQUE_VIOLATION
+
+
+def refused(exc: DBAPIError) -> StoreRefused:
+    """The driver's error as StoreRefused (DuplicateKey for a taken key), in words."""
+    from firstfile.storage.errors import explain
+
+    words = explain(exc) or "the database refused the change"
+    if isinstance(exc, IntegrityError) and is_duplicate_key(exc):
+        return DuplicateKey(words)
+    return StoreRefused(words)
+
+
 # SQLite result codes (the low byte of an extended code), and PostgreSQL SQLSTATEs.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_FULL = 5, 6, 8, 13
 _PG_DISK_FULL = ("53100",)
@@ -82,7 +121,7 @@ def unavailable(exc: OperationalError, *, busy_seconds: float) -> StoreUnavailab
             return StoreUnavailable("the database file cannot be written (read-only): check "
                                     "its permissions and the folder's (nothing was written)")
         return None
-    if not hasattr(orig, "sqlstate"):
+    if orig is None or not hasattr(orig, "sqlstate"):
         return None  # neither SQLite's nor psycopg's
     state = orig.sqlstate
     if state in _PG_DISK_FULL:
@@ -243,20 +282,22 @@ class Store:
                 try:
                     yield db
                     db.commit()
-                except BaseException:
+                except BaseException:  # any way out, an interrupt too, rolls back; re-raised
                     db.rollback()
                     raise
 
     @contextmanager
     def _in_words(self) -> Iterator[None]:
-        """Turn "not now" errors of the database into StoreUnavailable with words."""
+        """Turn the database's errors into StoreError with words: "not now" into
+        StoreUnavailable, anything else the driver raises into StoreRefused, so that no
+        driver exception reaches the services' callers (screens, commands)."""
         try:
             yield
         except OperationalError as exc:
             words = unavailable(exc, busy_seconds=self.busy_timeout)
-            if words is None:
-                raise
-            raise words from exc
+            raise (words if words is not None else refused(exc)) from exc
+        except DBAPIError as exc:
+            raise refused(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -320,7 +361,7 @@ def open_store(
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:
+    except (SQLAlchemyError, OSError) as exc:
         engine.dispose()
         raise StoreError(
             f"cannot open the database {redacted_url(url)}: {_first_line(exc)}"

@@ -24,7 +24,7 @@ HEAD_REVISION = "0010_evidence"
 SEARCH_OBJECTS = ("disclosure_fts", "search_vector", "ix_disclosure_search")
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj, name, type_, reflected, compare_to):
     """Alembic filter: leave the hand-made search objects out of comparisons."""
     return not (name or "").startswith(SEARCH_OBJECTS)
 
@@ -78,7 +78,7 @@ def known_revisions() -> set[str]:
     return {revision.revision for revision in script.walk_revisions()}
 
 
-def alembic_config(store: Store):  # type: ignore[no-untyped-def]
+def alembic_config(store: Store):
     from alembic.config import Config
 
     config = Config()

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from firstfile.storage.tables import KeySequence
 
 
-def _upsert(db: Session):  # type: ignore[no-untyped-def]
+def _upsert(db: Session):
     dialect = db.get_bind().dialect.name
     return (sqlite if dialect == "sqlite" else postgresql).insert(KeySequence)
 
@@ -34,7 +34,7 @@ def reserve_at_least(*, db: Session, year: int, number: int) -> None:
     db.execute(stmt)
 
 
-def _greatest(db: Session, a, b):  # type: ignore[no-untyped-def]
+def _greatest(db: Session, a, b):
     from sqlalchemy import func
 
     # SQLite's two-argument max() is its scalar GREATEST.

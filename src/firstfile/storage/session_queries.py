@@ -38,7 +38,7 @@ def sessions_named(
     *, db: Session, key: str, engagement_key: str | None = None
 ) -> list[tuple[ExtractionSession, str]]:
     """Every session with key (in engagement_key only, when given), with its engagement key."""
-    stmt = (select(ExtractionSession, Engagement.key)
+    stmt = (select(ExtractionSession, col(Engagement.key))
             .join(Engagement, col(Engagement.id) == col(ExtractionSession.engagement_id))
             .where(col(ExtractionSession.key) == key))
     if engagement_key is not None:
@@ -47,7 +47,7 @@ def sessions_named(
 
 
 def session_key_taken(*, db: Session, engagement_id: int, key: str) -> bool:
-    return db.execute(select(ExtractionSession.id).where(
+    return db.execute(select(col(ExtractionSession.id)).where(
         col(ExtractionSession.engagement_id) == engagement_id,
         col(ExtractionSession.key) == key)).first() is not None
 
@@ -63,8 +63,8 @@ def idea_row(*, db: Session, idea_id: int) -> Idea | None:
 def capture_context(*, db: Session, session_id: int) -> tuple[int, str, int | None, str] | None:
     """(engagement id, session key, facilitator id, engagement key) of a session, or None."""
     found = db.execute(
-        select(ExtractionSession.engagement_id, ExtractionSession.key,
-               ExtractionSession.facilitator_id, Engagement.key)
+        select(col(ExtractionSession.engagement_id), col(ExtractionSession.key),
+               col(ExtractionSession.facilitator_id), col(Engagement.key))
         .join(Engagement, col(Engagement.id) == col(ExtractionSession.engagement_id))
         .where(col(ExtractionSession.id) == session_id)
     ).first()
@@ -75,7 +75,7 @@ def capture_context(*, db: Session, session_id: int) -> tuple[int, str, int | No
 
 
 def person_id(*, db: Session, key: str) -> int | None:
-    return db.execute(select(Person.id).where(col(Person.key) == key)).scalar()
+    return db.execute(select(col(Person.id)).where(col(Person.key) == key)).scalar()
 
 
 def person_ids(*, db: Session, keys: Iterable[str]) -> dict[str, int]:
@@ -84,12 +84,12 @@ def person_ids(*, db: Session, keys: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     return {k: int(i) for k, i in db.execute(
-        select(Person.key, Person.id).where(col(Person.key).in_(wanted))).all()}
+        select(col(Person.key), col(Person.id)).where(col(Person.key).in_(wanted))).all()}
 
 
 def in_room(*, db: Session, session_id: int, person_id: int) -> bool:
     """Whether the person is one of the session's participants."""
-    return db.execute(select(SessionParticipant.person_id).where(
+    return db.execute(select(col(SessionParticipant.person_id)).where(
         col(SessionParticipant.session_id) == session_id,
         col(SessionParticipant.person_id) == person_id)).first() is not None
 
@@ -97,19 +97,20 @@ def in_room(*, db: Session, session_id: int, person_id: int) -> bool:
 def component_ids(*, db: Session, engagement_id: int) -> dict[str, int]:
     """key -> id of every component of an engagement."""
     return {k: int(i) for k, i in db.execute(
-        select(Component.key, Component.id).where(col(Component.engagement_id) == engagement_id)
+        select(col(Component.key), col(Component.id))
+        .where(col(Component.engagement_id) == engagement_id)
     ).all()}
 
 
 def component_id(*, db: Session, engagement_id: int, key: str) -> int | None:
-    return db.execute(select(Component.id).where(
+    return db.execute(select(col(Component.id)).where(
         col(Component.engagement_id) == engagement_id, col(Component.key) == key)).scalar()
 
 
 def component_key(*, db: Session, component_id: int | None) -> str | None:
     if component_id is None:
         return None
-    return db.execute(select(Component.key).where(col(Component.id) == component_id)).scalar()
+    return db.execute(select(col(Component.key)).where(col(Component.id) == component_id)).scalar()
 
 
 def components_of(*, db: Session, engagement_key: str) -> list[tuple[str, str, str]]:
@@ -139,13 +140,13 @@ def vote_row(*, db: Session, idea_id: int, person_id: int) -> IdeaVote | None:
 def dots_by_person(*, db: Session, idea_id: int) -> dict[int, int]:
     """person id -> dots each put on the idea."""
     return {int(p): int(d) for p, d in db.execute(
-        select(IdeaVote.person_id, IdeaVote.dots).where(col(IdeaVote.idea_id) == idea_id)
+        select(col(IdeaVote.person_id), col(IdeaVote.dots)).where(col(IdeaVote.idea_id) == idea_id)
     ).all()}
 
 
 def session_ref(*, db: Session, session: ExtractionSession) -> str:
     """ENGAGEMENT/SESSION, as the audit trail names a session."""
-    engagement = db.execute(select(Engagement.key).where(
+    engagement = db.execute(select(col(Engagement.key)).where(
         col(Engagement.id) == session.engagement_id)).scalar()
     return f"{engagement}/{session.key}"
 
@@ -172,20 +173,20 @@ def move_votes(*, db: Session, from_ids: list[int], to_id: int, dots: dict[int, 
 
 def session_rows(*, db: Session, engagement_key: str | None = None) -> list[SessionRow]:
     """Every session (of one engagement), newest first, with its counts."""
-    stmt = (select(ExtractionSession, Engagement.key, Person.key)
+    stmt = (select(ExtractionSession, col(Engagement.key), col(Person.key))
             .join(Engagement, col(Engagement.id) == col(ExtractionSession.engagement_id))
             .outerjoin(Person, col(Person.id) == col(ExtractionSession.facilitator_id)))
     if engagement_key:
         stmt = stmt.where(col(Engagement.key) == engagement_key)
     rows = db.execute(stmt).all()
     ids = [s.id for s, _e, _f in rows]
-    people = _counts(db, select(SessionParticipant.session_id, func.count())
+    people = _counts(db, select(col(SessionParticipant.session_id), func.count())
                      .where(col(SessionParticipant.session_id).in_(ids))
                      .group_by(col(SessionParticipant.session_id)))
-    ideas = _counts(db, select(Idea.session_id, func.count())
+    ideas = _counts(db, select(col(Idea.session_id), func.count())
                     .where(col(Idea.session_id).in_(ids), col(Idea.merged_into_id).is_(None))
                     .group_by(col(Idea.session_id)))
-    promoted = _counts(db, select(Idea.session_id, func.count())
+    promoted = _counts(db, select(col(Idea.session_id), func.count())
                        .where(col(Idea.session_id).in_(ids), col(Idea.status) == rules.PROMOTED)
                        .group_by(col(Idea.session_id)))
     result = [
@@ -231,31 +232,31 @@ def session_view(*, db: Session, session: ExtractionSession) -> SessionView:
         .order_by(col(Component.key))).scalars())
     component_keys = {c.id: c.key for c in all_components}
     focus = [component_keys[c] for c in db.execute(
-        select(SessionComponent.component_id)
+        select(col(SessionComponent.component_id))
         .where(col(SessionComponent.session_id) == session_id)
     ).scalars() if c in component_keys]
 
     ideas = list(db.execute(select(Idea).where(col(Idea.session_id) == session_id)
                             .order_by(col(Idea.position), col(Idea.id))).scalars())
     ids = [i.id for i in ideas]
-    people = {int(i): k for i, k in db.execute(select(Person.id, Person.key).where(
+    people = {int(i): k for i, k in db.execute(select(col(Person.id), col(Person.key)).where(
         col(Person.id).in_(union(
-            select(Idea.author_id).where(col(Idea.session_id) == session_id),
-            select(IdeaAuthor.person_id).join(Idea, col(Idea.id) == col(IdeaAuthor.idea_id))
+            select(col(Idea.author_id)).where(col(Idea.session_id) == session_id),
+            select(col(IdeaAuthor.person_id)).join(Idea, col(Idea.id) == col(IdeaAuthor.idea_id))
             .where(col(Idea.session_id) == session_id),
-            select(IdeaVote.person_id).join(Idea, col(Idea.id) == col(IdeaVote.idea_id))
+            select(col(IdeaVote.person_id)).join(Idea, col(Idea.id) == col(IdeaVote.idea_id))
             .where(col(Idea.session_id) == session_id),
         )))).all()}
     extra_authors: dict[int, list[str]] = {}
     for idea_id, person in db.execute(
-        select(IdeaAuthor.idea_id, IdeaAuthor.person_id).join(
+        select(col(IdeaAuthor.idea_id), col(IdeaAuthor.person_id)).join(
             Idea, col(Idea.id) == col(IdeaAuthor.idea_id))
         .where(col(Idea.session_id) == session_id)
     ).all():
         extra_authors.setdefault(int(idea_id), []).append(people[int(person)])
     spent: dict[str, int] = {}
     for person, dots in db.execute(
-        select(IdeaVote.person_id, func.sum(IdeaVote.dots)).join(
+        select(col(IdeaVote.person_id), func.sum(col(IdeaVote.dots))).join(
             Idea, col(Idea.id) == col(IdeaVote.idea_id))
         .where(col(Idea.session_id) == session_id)
         .group_by(col(IdeaVote.person_id))
@@ -264,7 +265,7 @@ def session_view(*, db: Session, session: ExtractionSession) -> SessionView:
     promoted: dict[int, str] = {}
     if ids:
         for idea_id, key in db.execute(
-            select(Disclosure.source_idea_id, Disclosure.key).where(
+            select(col(Disclosure.source_idea_id), col(Disclosure.key)).where(
                 col(Disclosure.source_idea_id).in_(ids), col(Disclosure.deleted_at).is_(None))
             .order_by(col(Disclosure.id))
         ).all():

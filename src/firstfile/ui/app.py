@@ -115,7 +115,7 @@ class FirstfileApp(App[None]):
             # needs them doesn't pay for the import (~130 ms) while the user waits.
             import firstfile.services.directory
             import firstfile.services.disclosures  # noqa: F401
-        except BaseException as exc:  # shown to the user; the app stays up
+        except Exception as exc:  # any failure is shown: every screen waits on this one
             self._store_error = exc
             self.call_from_thread(self.notify, str(exc), title="Cannot open the database",
                                   severity="error", timeout=30, markup=False)

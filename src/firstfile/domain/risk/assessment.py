@@ -480,6 +480,7 @@ def _actions(
             continue
         for vendor, keys in assigned.items():
             held = set(keys)
+            via: str | None
             if c.key in held:
                 via = ""
             else:

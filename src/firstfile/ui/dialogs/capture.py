@@ -68,7 +68,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="firstfile.capture.cancel"),
     ]
 
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
@@ -144,7 +144,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
             vendors = directory.list_vendors(store)
             buffer = drafts.load_buffer(store, CAPTURE_OWNER, actor=self.app.settings.actor)
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._show_form_message, f"Cannot load: {exc}", "error")
             return
         self.app.call_from_thread(self._loaded, people, engagements, vendors, buffer)
@@ -365,7 +365,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
     def _write_buffer(self, change: BufferChange) -> None:
         try:
             change(self.app.wait_store())
-        except Exception as exc:
+        except Exception as exc:  # any failure: the text stays in the dialog and is retried
             self.app.call_from_thread(self.notify, f"Autosave failed: {exc}",
                                       severity="warning", markup=False)
 
@@ -437,14 +437,12 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         except (UserError, RuntimeError) as exc:
             self.app.call_from_thread(self._save_failed, [Problem("form", str(exc))])
             return
-        from sqlalchemy.exc import SQLAlchemyError
-
         from firstfile.storage.engine import StoreError
 
         # The record is saved; a buffer left behind holds the same text and is dropped
         # when it is next found, so failing to clear it is not worth an error.
         if clear is not None:
-            with suppress(SQLAlchemyError, StoreError):
+            with suppress(StoreError):
                 clear(store)
         self.app.call_from_thread(self._created, view.key, draft, after)
 

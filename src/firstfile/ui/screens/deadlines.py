@@ -54,7 +54,7 @@ class DeadlinesScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(DEADLINE_COMMANDS)
     FIRSTFILE_COMMANDS = DEADLINE_COMMANDS
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, *, as_of: date | None = None, window: int | None = 90) -> None:
         super().__init__()
@@ -88,7 +88,7 @@ class DeadlinesScreen(Screen[None]):
             closures = load_closures(self.app.settings.templates_dir)
             rows = counsel.docket(self.app.wait_store(), as_of=self.as_of,
                                   closures=closures.table)
-        except Exception as exc:  # shown to the user; the screen stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._loaded, rows, closures.problems)

@@ -35,8 +35,9 @@ from firstfile.ui.commands import Command, bindings
 from firstfile.ui.widgets.disclosure_table import DisclosureTable
 
 if TYPE_CHECKING:
-    from firstfile.storage.disclosure_queries import ListFilter
+    from firstfile.services.disclosures import ListFilter
     from firstfile.storage.engine import Store
+    from firstfile.ui.app import FirstfileApp
 
 PAGE_SIZE = 100
 SEARCH_LIMIT = 100
@@ -53,7 +54,7 @@ class Filters:
     status: str | None = None
 
     def to_list_filter(self) -> ListFilter:
-        from firstfile.storage.disclosure_queries import ListFilter
+        from firstfile.services.disclosures import ListFilter
 
         return ListFilter(engagement_key=self.engagement, status=self.status)
 
@@ -154,6 +155,8 @@ LIST_COMMANDS: tuple[Command, ...] = (
 class DisclosureListScreen(Screen[None]):
     """All disclosures, one page at a time."""
 
+    app: FirstfileApp
+
     TITLE = "Disclosures"
     DEFAULT_CSS = """
     DisclosureListScreen #bar { height: 1; }
@@ -222,7 +225,7 @@ class DisclosureListScreen(Screen[None]):
     # --- the store, from worker threads ------------------------------------------------
 
     def _store(self) -> Store:
-        return self.app.wait_store()  # type: ignore[attr-defined, no-any-return]
+        return self.app.wait_store()
 
     @work(thread=True, exclusive=True, group="engagements", exit_on_error=False)
     def _load_engagements(self) -> None:
@@ -230,7 +233,7 @@ class DisclosureListScreen(Screen[None]):
 
         try:
             engagements = directory.list_engagements(self._store())
-        except Exception as exc:  # shown to the user; the list still works without them
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("engagements", str(exc)))
             return
         self.post_message(EngagementsLoaded([(e.key, e.name) for e in engagements]))
@@ -241,7 +244,6 @@ class DisclosureListScreen(Screen[None]):
         edge: DisclosureRow | None,
     ) -> None:
         from firstfile.services import disclosures
-        from firstfile.storage.disclosure_queries import cursor_for
 
         filt = filters.to_list_filter()
         try:
@@ -249,11 +251,11 @@ class DisclosureListScreen(Screen[None]):
             if kind == "next":
                 assert edge is not None
                 rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
-                                             after=cursor_for(edge, sort), limit=PAGE_SIZE)
+                                             after_row=edge, limit=PAGE_SIZE)
             elif kind == "prev":
                 assert edge is not None
                 rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
-                                             before=cursor_for(edge, sort), limit=PAGE_SIZE)
+                                             before_row=edge, limit=PAGE_SIZE)
             elif kind == "last":
                 # The last page is the first page of the reversed order, turned around.
                 rows = disclosures.list_page(store, filt, sort=sort,
@@ -262,7 +264,7 @@ class DisclosureListScreen(Screen[None]):
             else:
                 rows = disclosures.list_page(store, filt, sort=sort, descending=descending,
                                              limit=PAGE_SIZE)
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("the list", str(exc)))
             return
         self.post_message(PageLoaded(token, kind, rows))
@@ -273,7 +275,7 @@ class DisclosureListScreen(Screen[None]):
 
         try:
             total = disclosures.count(self._store(), filters.to_list_filter())
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("the count", str(exc)))
             return
         self.post_message(Counted(generation, total))
@@ -287,7 +289,7 @@ class DisclosureListScreen(Screen[None]):
         try:
             rows = disclosures.search(self._store(), query, filters.to_list_filter(),
                                       limit=SEARCH_LIMIT)
-        except Exception as exc:
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(LoadFailed("the search", str(exc)))
             return
         if not get_current_worker().is_cancelled:  # a newer keystroke took over
@@ -617,7 +619,7 @@ class DisclosureListScreen(Screen[None]):
     def action_open(self) -> None:
         row = self.table.current
         if row is not None:
-            self.app.open_disclosure(row.key)  # type: ignore[attr-defined]
+            self.app.open_disclosure(row.key)
 
     @on(DisclosureTable.Selected, "#disclosures")
     def _row_selected(self, event: DisclosureTable.Selected) -> None:

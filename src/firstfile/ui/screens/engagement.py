@@ -109,7 +109,7 @@ class EngagementScreen(Screen[None]):
     EngagementScreen #engagement-status { height: 1; padding: 0 1; }
     """
 
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, engagement_key: str) -> None:
         super().__init__()
@@ -161,7 +161,7 @@ class EngagementScreen(Screen[None]):
             overview = engagements.engagement_overview(
                 self.app.wait_store(), self.engagement_key,
                 templates_dir=self.app.settings.templates_dir)
-        except Exception as exc:  # shown on the screen; the app stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._status, f"Cannot load: {exc}", error=True)
             return
         self.app.call_from_thread(self._show, overview)
@@ -393,22 +393,12 @@ class EngagementScreen(Screen[None]):
     def _export(self, store: Any, settings: Any, vendor_key: str, folder: str) -> str:
         from pathlib import Path
 
-        from firstfile.rendering.checklist_export import export_checklist
-        from firstfile.services import engagements
+        from firstfile.services import exports
 
-        templates = settings.templates_dir
-        out = Path(folder).expanduser()
-        written = [
-            export_checklist(engagements.vendor_checklist_document(
-                store, self.engagement_key, vendor_key, actor=settings.actor,
-                templates_dir=templates), out,
-                engagement_key=self.engagement_key, vendor_key=vendor_key,
-                templates_dir=templates),
-            export_checklist(engagements.internal_checklist_document(
-                store, self.engagement_key, vendor_key, actor=settings.actor,
-                templates_dir=templates), out, engagement_key=self.engagement_key,
-                vendor_key=vendor_key, templates_dir=templates),
-        ]
+        written = exports.export_checklist(
+            store, self.engagement_key, vendor_key, Path(folder).expanduser(),
+            audiences=("vendor", "internal"), actor=settings.actor,
+            templates_dir=settings.templates_dir)
         return "Wrote " + ", ".join(str(path) for path in written)
 
     def action_start_session(self) -> None:
@@ -428,7 +418,7 @@ class EngagementScreen(Screen[None]):
     def _run_change(self, change: Callable[[Any, Any], str], reload: bool) -> None:
         try:
             message = change(self.app.wait_store(), self.app.settings)
-        except Exception as exc:  # a user mistake or a refused change: shown, not raised
+        except Exception as exc:  # any failure is shown; a worker's own error would end it unseen
             from firstfile.services.errors import Conflict
 
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False,

@@ -60,12 +60,11 @@ def minutes_job(session_id: int, prompts: list[Prompt], folder: str,
     The session is read when the job runs, so the minutes hold every change queued before it.
     """
     def write(store: Store) -> list[Path]:
-        from firstfile.rendering.minutes import export_minutes, minutes_for
+        from firstfile.services import exports
 
-        minutes = minutes_for(sessions_service().session_by_id(store, session_id), prompts)
-        out = Path(folder).expanduser()
-        return [export_minutes(minutes, out, fmt, templates_dir=templates_dir)
-                for fmt in ("docx", "md")]
+        return exports.export_minutes(store, session_id, Path(folder).expanduser(),
+                                      ("docx", "md"), prompts=prompts,
+                                      templates_dir=templates_dir).paths
 
     return write
 

@@ -44,7 +44,7 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings((*HOME_COMMANDS, *HOME_FOCUS_BINDINGS))
     FIRSTFILE_COMMANDS = HOME_COMMANDS
 
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,9 +68,12 @@ class HomeScreen(Screen[None]):
         if self._body_built:
             return
         self._body_built = True
-        engagements = DataTable(id="home-engagements", cursor_type="row", zebra_stripes=True)
-        sessions = DataTable(id="home-sessions", cursor_type="row", zebra_stripes=True)
-        recent = DataTable(id="home-recent", cursor_type="row", zebra_stripes=True)
+        engagements: DataTable[str | Text] = DataTable(
+            id="home-engagements", cursor_type="row", zebra_stripes=True)
+        sessions: DataTable[str | Text] = DataTable(
+            id="home-sessions", cursor_type="row", zebra_stripes=True)
+        recent: DataTable[str | Text] = DataTable(
+            id="home-recent", cursor_type="row", zebra_stripes=True)
         self.query_one("#home-body").mount_all([
             Static("Engagements  (enter opens)", classes="section-title"),
             engagements,
@@ -136,7 +139,7 @@ class HomeScreen(Screen[None]):
             session_rows = sessions.list_sessions(store)
             waiting = [p.disclosure_key for p in drafts.pending_buffers(
                 store, actor=self.app.settings.actor) if p.disclosure_key]
-        except Exception as exc:  # shown in place of the summary; the app stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._show_error, str(exc))
             return
         self.app.call_from_thread(self._show, summary, waiting, session_rows)

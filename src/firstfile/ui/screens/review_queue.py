@@ -137,7 +137,7 @@ class ReviewQueueScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(QUEUE_COMMANDS)
     FIRSTFILE_COMMANDS = QUEUE_COMMANDS
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, *, as_of: date | None = None, bundle_dir: Path | None = None) -> None:
         super().__init__()
@@ -172,7 +172,7 @@ class ReviewQueueScreen(Screen[None]):
             closures = load_closures(self.app.settings.templates_dir).table
             items = counsel.review_queue(self.app.wait_store(), as_of=self.as_of,
                                          closures=closures)
-        except Exception as exc:  # shown to the user; the screen stays usable
+        except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.post_message(ActionDone(f"Cannot load the queue: {exc}", error=True))
             return
         self.post_message(QueueLoaded(items))
@@ -302,19 +302,18 @@ class ReviewQueueScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-bundle")
     def _bundle(self, out: Path) -> None:
-        from firstfile.rendering.safe_files import ExportError
-        from firstfile.services.bundle import build_bundle
         from firstfile.services.errors import UserError
+        from firstfile.services.exports import ExportError, export_bundle
 
         def progress(done: int, total: int, _key: str) -> None:
             self.post_message(BundleProgress(done, total))
 
         try:
             settings = self.app.settings
-            result = build_bundle(self.app.wait_store(), out, as_of=self.as_of,
-                                  templates_dir=settings.templates_dir, progress=progress,
-                                  actor=settings.actor, tsa_url=settings.tsa_url,
-                                  tsa_ca=settings.tsa_ca)
+            result = export_bundle(self.app.wait_store(), out, as_of=self.as_of,
+                                   templates_dir=settings.templates_dir, progress=progress,
+                                   actor=settings.actor, tsa_url=settings.tsa_url,
+                                   tsa_ca=settings.tsa_ca)
         except (UserError, ExportError) as exc:
             self.post_message(BundleProgress(0, 0))
             self.post_message(ActionDone(f"No bundle written: {exc}", error=True))

@@ -50,8 +50,6 @@ def buffered_idea(store: Store, view: SessionView,
     them leaves a buffer whose text is already an idea: it is dropped, not offered again as a
     duplicate. A buffer that cannot be read is not offered either: the session still opens.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
     from firstfile.services import drafts
     from firstfile.storage.engine import StoreError
 
@@ -64,7 +62,7 @@ def buffered_idea(store: Store, view: SessionView,
         if not isinstance(text, str) or not text.strip() or clean_text(text).strip() in entered:
             sync.clear_stale(store)
             return None
-    except (SQLAlchemyError, StoreError):
+    except StoreError:
         return None
     return buffer
 
@@ -137,6 +135,6 @@ class CaptureBox(Input):
         """Write or clear the buffer off the event loop and outside the writer's queue."""
         try:
             change(self.app.wait_store())  # type: ignore[attr-defined]
-        except Exception as error:  # the room goes on; the text is still in the box
+        except Exception as error:  # any failure: the room goes on, the text stays in the box
             self.app.call_from_thread(self.app.notify, f"Autosave failed: {error}",
                                       severity="warning", markup=False)

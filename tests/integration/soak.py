@@ -93,7 +93,12 @@ def _change(
         return {"op": kind, "key": view.key, "title": view.title}
     if kind in ("edit", "decide"):
         key = rng.choice(plan["hot"])
-        seen = disclosures.get_disclosure(store, key)
+        # What each user looks at first: the editor's disclosure, counsel's review state.
+        seen = (
+            disclosures.get_disclosure(store, key)
+            if kind == "edit"
+            else counsel.review_state(store, key)
+        )
         plan["reading"] = {"key": key, "expected": seen.version}
         if kind == "edit":
             made = disclosures.update_disclosure(

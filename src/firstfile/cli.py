@@ -102,15 +102,36 @@ def root(ctx: typer.Context, db: DbOption = None, tsa: TsaOption = None,
 
 
 @app.command()
-def init(ctx: typer.Context, db: DbOption = None) -> None:
-    """Create the database, or upgrade it to the current schema."""
+def init(
+    ctx: typer.Context,
+    db: DbOption = None,
+    team: Annotated[bool, typer.Option(
+        "--team", help="PostgreSQL only: create the team's group roles, grants and guards "
+        "(docs/TEAM.md).")] = False,
+    role_prefix: Annotated[str | None, typer.Option(
+        "--role-prefix", help="With --team: the group roles' prefix (default: the database's "
+        "name).")] = None,
+) -> None:
+    """Create the database, or upgrade it to the current schema; with --team, make a
+    PostgreSQL database a team database whose roles the database itself enforces."""
     settings = settings_for(ctx, db)
     with user_errors():
         from firstfile.storage.engine import resolve_db_url
 
+        if role_prefix is not None and not team:
+            fail("--role-prefix goes with --team")
         store = open_store(settings)
-        store.dispose()
+        try:
+            if team:
+                from firstfile.services.roles import set_up_team
+
+                setup = set_up_team(store, actor=settings.actor, prefix=role_prefix)
+        finally:
+            store.dispose()
         say(f"database ready: {shown_url(resolve_db_url(settings.db))}")
+        if team:
+            say("team roles: " + ", ".join(setup.groups.values()) + "; add members with "
+                "`firstfile roles grant LOGIN ROLE`")
 
 
 @app.command()

@@ -4,7 +4,10 @@ audited."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -73,3 +76,17 @@ def test_an_unknown_role_is_refused(store: Store) -> None:
     with pytest.raises(UserError, match="engineer, facilitator, counsel, admin, not 'boss'"):
         roles.grant(store, "ada", "boss", actor="ada")
     assert roles.list_roles(store) == []
+
+
+def test_init_team_refuses_a_sqlite_file_in_words(tmp_path: Path) -> None:
+    db = tmp_path / "firstfile.db"
+    done = subprocess.run([sys.executable, "-m", "firstfile", "init", "--team", "--db", str(db)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert "team roles need PostgreSQL: a SQLite file has one user" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "firstfile", "init", "--role-prefix", "acme",
+                           "--db", str(tmp_path / "other.db")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "--role-prefix goes with --team" in done.stderr
+    assert not (tmp_path / "other.db").exists()

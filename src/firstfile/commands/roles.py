@@ -6,7 +6,9 @@
     firstfile whoami
 
 NAME is an actor as the audit trail records it: a database role on PostgreSQL, a login on
-this computer for a SQLite file (`firstfile whoami` says which one you are). Purging a
+this computer for a SQLite file (`firstfile whoami` says which one you are). In a team
+database on PostgreSQL (`firstfile init --team`, docs/TEAM.md) NAME is a PostgreSQL login:
+granting creates it when new and makes it a member of the role's group role. Purging a
 disclosure needs the counsel role; services/roles.py says who may grant.
 """
 
@@ -65,16 +67,19 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
             held = roles.list_roles(store)
         if as_json:
             print_json([{"name": r.actor, "role": r.role, "granted_by": r.granted_by,
-                         "granted_at": r.granted_at.isoformat()} for r in held])
+                         "granted_at": r.granted_at.isoformat() if r.granted_at else None}
+                        for r in held])
             return
         print_rows([(r.actor, r.role, f"granted by {r.granted_by}",
-                     r.granted_at.date().isoformat()) for r in held])
+                     r.granted_at.date().isoformat() if r.granted_at else "(outside firstfile)")
+                    for r in held])
 
     @roles_app.command("grant")
     def grant(ctx: typer.Context, name: NameArgument, role: RoleArgument,
               db: DbOption = None) -> None:
-        """Give NAME a role. The first grant in a database may be made by anyone; after that,
-        only counsel or admin may grant."""
+        """Give NAME a role. In a team database NAME is a PostgreSQL login (created when new;
+        needs CREATEROLE). Elsewhere the first grant may be made by anyone; after that, only
+        counsel or admin may grant."""
         from firstfile.domain.text import clean_line
         from firstfile.services import roles
 

@@ -212,7 +212,11 @@ def _apply(
     if draft.status == "submitted" and before.status != "submitted":
         disclosure.submitted_on = _now().date()
     disclosure.updated_at = _now()  # the version goes up with it (storage/versions.py)
-    _replace_links(db=db, disclosure=disclosure, draft=draft, events=keep_events)
+    # Events are rewritten only when they changed: they are mostly counsel's record, and an
+    # inventor's save of the text leaves them alone (a team database refuses anyone else's
+    # change to a filing event, storage/team_roles.py).
+    _replace_links(db=db, disclosure=disclosure, draft=draft,
+                   events=keep_events if "events" in changed else None)
     return changed
 
 
@@ -371,9 +375,10 @@ def _replace_links(
     db: Session,
     disclosure: Disclosure,
     draft: DisclosureDraft,
-    events: tuple[EventView, ...],
+    events: tuple[EventView, ...] | None,
 ) -> None:
-    """Write the inventors, events and components; they are replaced as a whole."""
+    """Write the inventors, events and components; they are replaced as a whole (events=None
+    leaves the stored events as they are)."""
     assert disclosure.id is not None
     previous = {
         link.person_id: link
@@ -383,7 +388,9 @@ def _replace_links(
     }
     db.execute(
         delete(DisclosureInventor).where(col(DisclosureInventor.disclosure_id) == disclosure.id))
-    db.execute(delete(DisclosureEvent).where(col(DisclosureEvent.disclosure_id) == disclosure.id))
+    if events is not None:
+        db.execute(
+            delete(DisclosureEvent).where(col(DisclosureEvent.disclosure_id) == disclosure.id))
     db.execute(
         delete(DisclosureComponent).where(col(DisclosureComponent.disclosure_id) == disclosure.id)
     )
@@ -422,7 +429,7 @@ def _replace_links(
                 organization_name=org_name,
             )
         )
-    for index, event in enumerate(events):
+    for index, event in enumerate(events or ()):
         if event.kind not in EVENT_KINDS:
             problems.append(Problem(f"events[{index}].kind", f"unknown event kind {event.kind!r}"))
             continue

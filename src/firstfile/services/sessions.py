@@ -228,7 +228,7 @@ def capture_idea(
         if found is None:
             raise NotFound(f"no session with id {session_id}")
         engagement_id, session_key, facilitator_id, engagement_key = found
-        _take_turn(_row(db, session_id))
+        _take_turn(_row(db, session_id, lock=True))
         author_id = queries.person_id(db=db, key=author)
         in_room = author_id is not None and (author_id == facilitator_id or queries.in_room(
             db=db, session_id=session_id, person_id=author_id))
@@ -379,7 +379,7 @@ def vote(
     if delta not in (1, -1):
         raise UserError("a vote moves one dot at a time")
     with store.write() as db:
-        idea, row = _idea_and_session(db, idea_id)
+        idea, row = _idea_and_session(db, idea_id, lock=True)
         _take_turn(row)
         view = _view(db, row)
         idea_view = view.idea(idea_id)
@@ -487,22 +487,25 @@ def _find(db: Session, ref: str) -> ExtractionSession:
     return found[0][0]
 
 
-def _row(db: Session, session_id: int) -> ExtractionSession:
-    row = queries.session_row(db=db, session_id=session_id)
+def _row(db: Session, session_id: int, *, lock: bool = False) -> ExtractionSession:
+    row = queries.session_row(db=db, session_id=session_id, lock=lock)
     if row is None:
         raise NotFound(f"no session with id {session_id}")
     return row
 
 
 def _idea_and_session(
-    db: Session, idea_id: int, expected_version: int | None = None
+    db: Session, idea_id: int, expected_version: int | None = None, *, lock: bool = False
 ) -> tuple[Idea, ExtractionSession]:
     """The idea and its session; Conflict (carrying the stored idea) when expected_version is
-    given and the idea has changed since."""
+    given and the idea has changed since. lock=True takes the session's row lock first (see
+    queries.session_row) and reads the idea again under it."""
     idea = queries.idea_row(db=db, idea_id=idea_id)
     if idea is None:
         raise NotFound(f"no idea with id {idea_id}")
-    row = _row(db, idea.session_id)
+    row = _row(db, idea.session_id, lock=lock)
+    if lock:
+        db.refresh(idea)
     if expected_version is not None and idea.version != expected_version:
         raise Conflict(f"idea #{idea.position + 1} was changed elsewhere since you saw it "
                        f"(version {idea.version}, yours {expected_version}); nothing was saved",

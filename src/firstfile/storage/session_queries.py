@@ -52,8 +52,12 @@ def session_key_taken(*, db: Session, engagement_id: int, key: str) -> bool:
         col(ExtractionSession.key) == key)).first() is not None
 
 
-def session_row(*, db: Session, session_id: int) -> ExtractionSession | None:
-    return db.get(ExtractionSession, session_id)
+def session_row(*, db: Session, session_id: int, lock: bool = False) -> ExtractionSession | None:
+    """The session's row; lock=True waits for (and takes) its row lock on PostgreSQL and reads
+    it as committed then, so a unit that takes its turn on the session queues behind another
+    one instead of losing the race (SQLite's BEGIN IMMEDIATE already queues every writer)."""
+    return db.get(ExtractionSession, session_id, with_for_update=lock or None,
+                  populate_existing=lock)
 
 
 def idea_row(*, db: Session, idea_id: int) -> Idea | None:

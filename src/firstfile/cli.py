@@ -74,6 +74,7 @@ risk_components_app = typer.Typer(help="Add components to the tree, rename them.
                                   pretty_exceptions_enable=False)
 risk_sets_app = typer.Typer(help="Critical sets: components that together reveal a subsystem.",
                             pretty_exceptions_enable=False)
+_command: Callable[..., None]  # the commands below, each with parameters of its own
 for _name, _command in (("show", risk.show), ("split", risk.split), ("score", risk.score),
                         ("move", risk.move), ("decide", risk.decide), ("assign", risk.assign),
                         ("unassign", risk.unassign), ("pin", risk.pin),

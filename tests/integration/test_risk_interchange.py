@@ -215,4 +215,5 @@ def test_a_decision_from_a_file_is_audited(example: Store) -> None:
             .scalars()
             .first()
         )  # type: ignore[union-attr]
-    assert last is not None and last.actor == "importer" and "kept for the tuning" in last.changes
+    assert (last is not None and last.actor_name == "importer"
+            and "kept for the tuning" in last.changes)

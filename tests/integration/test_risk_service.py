@@ -64,7 +64,8 @@ def counts(store: Store) -> dict[str, int]:
 def audits(store: Store, entity: str, key: str) -> list[tuple[str, str, dict[str, Any]]]:
     with store.read() as db:
         return [
-            (e.actor, e.action, json.loads(e.changes))
+            # The name the change was made under (the identity acting is e.actor).
+            (e.actor_name, e.action, json.loads(e.changes))
             for e in db.execute(
                 select(AuditEvent)
                 .where(AuditEvent.entity == entity, AuditEvent.entity_key == key)

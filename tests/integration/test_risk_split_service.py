@@ -75,7 +75,7 @@ def test_the_best_split_is_the_worked_example_and_applying_it_is_audited(example
         step = db.execute(select(AuditEvent).where(AuditEvent.action == "apply-split")).scalar_one()
         moved = db.execute(select(AuditEvent).where(AuditEvent.action == "split-move")).scalar_one()
     changes = json.loads(step.changes)
-    assert (step.actor, step.entity, step.entity_key) == ("maria", "engagement", E)
+    assert (step.actor_name, step.entity, step.entity_key) == ("maria", "engagement", E)
     assert changes["assignment:cal-fixture"] == [["huaxin"], ["gdlab"]]
     assert changes["max_exposure"] == pytest.approx([19 / 42, 12 / 42])
     assert json.loads(moved.changes)["vendors"] == [["huaxin"], ["gdlab"]]

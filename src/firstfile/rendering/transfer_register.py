@@ -59,7 +59,10 @@ def register_xlsx(entries: Sequence[Any]) -> bytes:
                           entry.description.replace("\n", " "),
                           _utc(entry.recorded_at), who):
                 if isinstance(value, date | datetime):
-                    cell = WriteOnlyCell(sheet, value=value)
+                    # Set apart from the constructor, whose typing leaves out date (the
+                    # cell's value takes it, and the constructor only passes it on).
+                    cell = WriteOnlyCell(sheet)
+                    cell.value = value
                     cell.number_format = ("yyyy-mm-dd hh:mm:ss" if isinstance(value, datetime)
                                           else "yyyy-mm-dd")
                     values.append(cell)

@@ -120,12 +120,12 @@ def bundle_evidence(db: Session, views: Sequence[DisclosureView], ca_pem: str
                                      row.subject.encode("utf-8"), row.token, row.stamped_at))
             recorded_ca = recorded_ca or row.tsa_ca
     signed: list[SignatureFile] = []
-    for key, row, signer in signatures(db, keys=keys):
+    for key, signature, signer in signatures(db, keys=keys):
         counts[f"sig-{key}"] = counts.get(f"sig-{key}", 0) + 1
         signed.append(SignatureFile(
-            stem=f"{key}-{counts[f'sig-{key}']}", key=key, meaning=row.meaning,
-            signer_name=row.signer_name, statement=row.statement.encode("utf-8"),
-            signature=bytes.fromhex(row.signature),
+            stem=f"{key}-{counts[f'sig-{key}']}", key=key, meaning=signature.meaning,
+            signer_name=signature.signer_name, statement=signature.statement.encode("utf-8"),
+            signature=bytes.fromhex(signature.signature),
             public_key=bytes.fromhex(signer.public_key),
             fingerprint=fingerprint(signer.public_key)))
     return EvidenceInput(

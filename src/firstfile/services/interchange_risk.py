@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from firstfile.domain.disclosure import Problem
 from firstfile.domain.risk.tree import ComponentNode, loop_problems, scored
@@ -71,9 +71,9 @@ class RiskParts:
 def export_parts(*, db: Session, engagement_id: int, term_items: Mapping[str, str]) -> RiskParts:
     """The engagement's risk data as ComponentDoc fields, SafeguardDocs and CriticalSetDocs."""
     pinned: dict[str, list[str]] = {}
-    for a in rq.assignments(db=db, engagement_id=engagement_id):
-        if a.pinned:
-            pinned.setdefault(a.component, []).append(a.vendor)
+    for assignment in rq.assignments(db=db, engagement_id=engagement_id):
+        if assignment.pinned:
+            pinned.setdefault(assignment.component, []).append(assignment.vendor)
     actions: dict[str, list[ActionDoc]] = {}
     for state, who in rq.tactic_records(db=db, engagement_id=engagement_id):
         actions.setdefault(state.component, []).append(
@@ -382,14 +382,16 @@ def _import_critical_set(
     stored = [
         key
         for (key,) in db.execute(
-            select(Component.key)
-            .join(CriticalSetMember, CriticalSetMember.component_id == Component.id)
-            .where(CriticalSetMember.critical_set_id == row.id)
-            .order_by(CriticalSetMember.position)
+            select(col(Component.key))
+            .join(CriticalSetMember, col(CriticalSetMember.component_id) == Component.id)
+            .where(col(CriticalSetMember.critical_set_id) == row.id)
+            .order_by(col(CriticalSetMember.position))
         )
     ]
     if stored != list(critical.members):
-        db.execute(delete(CriticalSetMember).where(CriticalSetMember.critical_set_id == row.id))
+        db.execute(
+            delete(CriticalSetMember).where(col(CriticalSetMember.critical_set_id) == row.id)
+        )
         for position, member in enumerate(critical.members):
             db.add(
                 CriticalSetMember(

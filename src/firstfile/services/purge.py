@@ -77,13 +77,13 @@ def purge_disclosure(store: Store, key: str, *, actor: str, rewrite: bool = True
     with store.write() as db:
         disclosure = _purgeable(db, key, actor)
         counts = _remove(db, disclosure)
-        emptied = _clear_audit(db, key)
-        cleared = len(emptied)
+        emptied_rows = _clear_audit(db, key)
+        cleared = len(emptied_rows)
         # The purge row names the rows it emptied, so that `firstfile verify` can tell them
         # from rows whose values were changed behind firstfile's back (docs/EVIDENCE.md).
         audit.record(db=db, actor=actor, entity="disclosure", entity_key=key, action="purge",
                      changes={"removed": (None, {**counts, "audit_records_cleared": cleared,
-                                                 "emptied_rows": emptied})})
+                                                 "emptied_rows": emptied_rows})})
         if store.is_sqlite:
             _tidy_sqlite_indexes(db)
     if store.is_sqlite:

@@ -293,7 +293,10 @@ def update_component(
             "kind": row.kind if kind is None else clean_line(kind),
         }
         nodes = rq.components(db=db, engagement_id=engagement.id or 0)
-        changed = [replace(n, **values) if n.key == key else n for n in nodes]
+        changed = [
+            replace(n, name=values["name"], kind=values["kind"]) if n.key == key else n
+            for n in nodes
+        ]
         problems = [p for p in tree_problems(changed, aliases) if p.field.startswith(where(key))]
         if problems:
             raise ValidationFailed(problems)

@@ -194,7 +194,7 @@ def _signer_key(db: Session, public: str, who: str, person_key: str | None, acto
     if not person_key:
         raise UserError("this is your key's first signature here: say which person you are "
                         "with --person KEY (as on the disclosure's inventors)")
-    if db.execute(select(Person.id).where(col(Person.key) == person_key)).first() is None:
+    if db.execute(select(col(Person.id)).where(col(Person.key) == person_key)).first() is None:
         raise UserError(f"no person {person_key!r}; give the key of a person on record "
                         "(as the disclosure's inventors name them)")
     other = db.execute(select(SignerKey).where(col(SignerKey.person_key) == person_key,
@@ -215,7 +215,7 @@ def _signer_key(db: Session, public: str, who: str, person_key: str | None, acto
 def _check_rules(db: Session, disclosure: Disclosure, person: Person, meaning: str, who: str
                  ) -> None:
     named = {p: role for p, role in db.execute(
-        select(DisclosureInventor.person_id, DisclosureInventor.role)
+        select(col(DisclosureInventor.person_id), col(DisclosureInventor.role))
         .where(col(DisclosureInventor.disclosure_id) == disclosure.id))}
     role = named.get(person.id or 0)
     if meaning == "inventor" and role != "inventor":
@@ -227,7 +227,7 @@ def _check_rules(db: Session, disclosure: Disclosure, person: Person, meaning: s
     # One login is one person: whoever signed as inventor may not also witness, and the
     # other way round, whatever key or person they use.
     other = "witness" if meaning == "inventor" else "inventor"
-    signed_otherwise = db.execute(select(DisclosureSignature.id).where(
+    signed_otherwise = db.execute(select(col(DisclosureSignature.id)).where(
         col(DisclosureSignature.disclosure_id) == disclosure.id,
         col(DisclosureSignature.meaning) == other,
         col(DisclosureSignature.actor) == who)).first()
@@ -238,7 +238,7 @@ def _check_rules(db: Session, disclosure: Disclosure, person: Person, meaning: s
 
 def _check_not_signed(db: Session, disclosure: Disclosure, person_key: str, meaning: str,
                       digest: str) -> None:
-    again = db.execute(select(DisclosureSignature.signed_at).where(
+    again = db.execute(select(col(DisclosureSignature.signed_at)).where(
         col(DisclosureSignature.disclosure_id) == disclosure.id,
         col(DisclosureSignature.person_key) == person_key,
         col(DisclosureSignature.meaning) == meaning,

@@ -132,7 +132,7 @@ def record_transfer(
         vendor = db.execute(select(Vendor).where(col(Vendor.key) == vendor_key)).scalar_one()
         component_ids = _component_ids(db, engagement, components)
         nda_item = NNN_ITEM if vendor_view.country == "CN" else NDA_ITEM
-        nda_status = db.execute(select(AgreementItem.status).where(
+        nda_status = db.execute(select(col(AgreementItem.status)).where(
             col(AgreementItem.engagement_id) == engagement.id,
             col(AgreementItem.vendor_id) == vendor.id,
             col(AgreementItem.item_id) == nda_item)).scalar_one_or_none() or "open"
@@ -166,8 +166,8 @@ def record_transfer(
 
 def _component_ids(db: Session, engagement: Engagement, keys: Sequence[str]) -> dict[str, int]:
     found = {key: cid for key, cid in db.execute(
-        select(Component.key, Component.id).where(col(Component.engagement_id) == engagement.id,
-                                                  col(Component.key).in_(list(keys))))}
+        select(col(Component.key), col(Component.id))
+        .where(col(Component.engagement_id) == engagement.id, col(Component.key).in_(list(keys))))}
     missing = [key for key in keys if key not in found]
     if missing:
         raise NotFound(f"no component {', '.join(map(repr, missing))} in {engagement.key}; "
@@ -199,7 +199,7 @@ def transfers_in(db: Session, *, engagement_key: str | None = None,
                  vendor_key: str | None = None) -> list[TransferView]:
     """The register in db's unit of work, oldest first, with a fixed number of queries per
     900 entries."""
-    stmt = (select(Transfer, Engagement.key, Vendor)
+    stmt = (select(Transfer, col(Engagement.key), Vendor)
             .join(Engagement, col(Engagement.id) == Transfer.engagement_id)
             .join(Vendor, col(Vendor.id) == Transfer.vendor_id))
     if engagement_key is not None:
@@ -213,13 +213,13 @@ def transfers_in(db: Session, *, engagement_key: str | None = None,
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
         for tid, name, size, sha, kept in db.execute(
-            select(TransferFile.transfer_id, TransferFile.name, TransferFile.size,
-                   TransferFile.sha256, col(TransferFile.content).is_not(None))
+            select(col(TransferFile.transfer_id), col(TransferFile.name), col(TransferFile.size),
+                   col(TransferFile.sha256), col(TransferFile.content).is_not(None))
             .where(col(TransferFile.transfer_id).in_(chunk))
             .order_by(col(TransferFile.id))):
             files.setdefault(tid, []).append(FileFact(name, size, sha, bool(kept)))
         for tid, key in db.execute(
-            select(TransferComponent.transfer_id, Component.key)
+            select(col(TransferComponent.transfer_id), col(Component.key))
             .join(Component, col(Component.id) == TransferComponent.component_id)
             .where(col(TransferComponent.transfer_id).in_(chunk))
             .order_by(col(Component.key))):

@@ -19,9 +19,12 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from firstfile.services.errors import UserError
+
+if TYPE_CHECKING:
+    from rfc3161_client import TimeStampResponse
 
 TIMEOUT_SECONDS = 15
 MAX_RESPONSE_BYTES = 1024 * 1024  # a token is a few kilobytes; anything far larger is wrong
@@ -98,7 +101,7 @@ def request_token(url: str, data: bytes, *, timeout: float = TIMEOUT_SECONDS) ->
     return Token(response=body, stamped_at=info.gen_time, serial=info.serial_number)
 
 
-def _decode(body: bytes, url: str):  # type: ignore[no-untyped-def]
+def _decode(body: bytes, url: str) -> TimeStampResponse:
     from rfc3161_client import decode_timestamp_response
 
     try:

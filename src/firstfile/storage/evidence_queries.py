@@ -80,16 +80,16 @@ def signatures(db: Session, *, keys: Sequence[str] | None = None
                ) -> list[tuple[str, DisclosureSignature, SignerKey]]:
     """(disclosure key, signature, its key) in the order signed; only these disclosures'
     when keys are given."""
-    stmt = (select(Disclosure.key, DisclosureSignature, SignerKey)
+    stmt = (select(col(Disclosure.key), DisclosureSignature, SignerKey)
             .join(DisclosureSignature, col(DisclosureSignature.disclosure_id) == Disclosure.id)
             .join(SignerKey, col(SignerKey.id) == DisclosureSignature.key_id))
     rows: list[tuple[str, DisclosureSignature, SignerKey]] = []
     if keys is None:
-        rows = [tuple(r) for r in db.execute(stmt)]  # type: ignore[misc]
+        rows = [tuple(r) for r in db.execute(stmt)]
     else:
         for start in range(0, len(keys), 900):
             chunk = list(keys[start:start + 900])
-            rows.extend(tuple(r) for r in db.execute(  # type: ignore[misc]
+            rows.extend(tuple(r) for r in db.execute(
                 stmt.where(col(Disclosure.key).in_(chunk))))
     return sorted(rows, key=lambda r: r[1].id or 0)
 
@@ -100,7 +100,7 @@ def last_record_hashes(db: Session, keys: Sequence[str]) -> dict[str, str]:
     for start in range(0, len(keys), 900):
         chunk = list(keys[start:start + 900])
         for key, seq, digest in db.execute(
-            select(AuditEvent.entity_key, AuditEvent.seq, AuditEvent.record_sha256)
+            select(col(AuditEvent.entity_key), col(AuditEvent.seq), col(AuditEvent.record_sha256))
             .where(col(AuditEvent.entity) == "disclosure",
                    col(AuditEvent.entity_key).in_(chunk),
                    col(AuditEvent.record_sha256) != "")

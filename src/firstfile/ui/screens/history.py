@@ -44,7 +44,7 @@ class HistoryScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(HISTORY_COMMANDS)
     FIRSTFILE_COMMANDS = HISTORY_COMMANDS
-    app: FirstfileApp  # type: ignore[assignment]
+    app: FirstfileApp
 
     def __init__(self, key: str) -> None:
         super().__init__()

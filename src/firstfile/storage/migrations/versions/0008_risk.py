@@ -178,14 +178,15 @@ def _migrate_data(bind: sa.Connection) -> None:
             changes["assessor"] = ["", actor[:200]]
             changes["assessed_on"] = [None, day.isoformat()]
         if firewalled:
-            actor, day = last_walled.get(where, ("", None))
+            # No audit row set the flag: who and when stay empty.
+            walled_by, walled_on = last_walled.get(where, ("", None))
             bind.execute(sa.insert(_decision).values(
                 component_id=component_id, disposition="firewall", reason="",
-                decided_by=actor[:200], decided_on=day))
+                decided_by=walled_by[:200], decided_on=walled_on))
             changes["firewalled"] = [True, None]
             changes["decision"] = [None, "firewall"]
-            changes["decided_by"] = [None, actor[:200]]
-            changes["decided_on"] = [None, day.isoformat() if day else None]
+            changes["decided_by"] = [None, walled_by[:200]]
+            changes["decided_on"] = [None, walled_on.isoformat() if walled_on else None]
         if len(changes) > 1:
             bind.execute(sa.insert(_audit).values(
                 at=now, actor=ACTOR, entity="component", entity_key=key, action="migrate",

@@ -17,7 +17,7 @@ Revises: 0009_strategy_tracers
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -161,7 +161,7 @@ def _canonical(data: object) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-def _utc(moment) -> str:  # type: ignore[no-untyped-def]
+def _utc(moment: datetime) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -190,8 +190,6 @@ def _chain_existing_rows(conn: sa.Connection) -> tuple[int, str]:
             seq += 1
             at = row.at
             if isinstance(at, str):  # SQLite, read without the model's type
-                from datetime import datetime
-
                 at = datetime.fromisoformat(at)
             values = hashlib.sha256(row.changes.encode("utf-8")).hexdigest()
             envelope = _canonical({

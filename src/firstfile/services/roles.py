@@ -152,12 +152,12 @@ def set_up_team(store: Store, *, actor: str, prefix: str | None = None) -> TeamS
         raise UserError(str(error)) from None
     except (DBAPIError, StoreRefused) as refused:
         # The unit of work hands a driver error on as StoreRefused, the driver's error its cause.
-        error = refused if isinstance(refused, DBAPIError) else refused.__cause__
-        if (isinstance(error, DBAPIError)
-                and getattr(error.orig, "sqlstate", None) == _PG_NOT_ALLOWED):
+        driver = refused if isinstance(refused, DBAPIError) else refused.__cause__
+        if (isinstance(driver, DBAPIError)
+                and getattr(driver.orig, "sqlstate", None) == _PG_NOT_ALLOWED):
             raise NotAllowed(
                 "setting up team roles needs the database's owner or a superuser, with "
-                f"CREATEROLE ({_first_line(error)})") from None
+                f"CREATEROLE ({_first_line(driver)})") from None
         raise
     return setup
 
@@ -219,7 +219,7 @@ def _members(db: Session, prefix: str) -> list[RoleView]:
     for member, group, grantor in rows:
         role = by_group[group]
         granted = db.execute(
-            select(AuditEvent.at, AuditEvent.actor).where(
+            select(col(AuditEvent.at), col(AuditEvent.actor)).where(
                 col(AuditEvent.entity) == "role", col(AuditEvent.entity_key) == member,
                 col(AuditEvent.action) == "grant",
                 col(AuditEvent.changes).contains(f'"{role}"'))

@@ -120,7 +120,7 @@ def test_set_then_show_the_strategy_of_the_sample(samples: Store) -> None:
         "cost_indexes": [],
     }
     # The sample's own inputs were imported by "seed"; the command's change is the tester's.
-    assert [r.actor for r in audit_rows(samples, "strategy", BMS)] == ["seed", "tester"]
+    assert [r.actor_name for r in audit_rows(samples, "strategy", BMS)] == ["seed", "tester"]
     code, out, err = invoke(samples, "strategy", BMS, "--json")
     assert code == 0, err
     data = json.loads(out)

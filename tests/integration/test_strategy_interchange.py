@@ -76,7 +76,8 @@ def test_the_sample_carries_strategy_inputs_and_the_demo_shows_a_recommended_set
     report = strategy_svc.compute_strategy(store, BMS)
     assert report.strategy.recommended == ("CN", "TW")
     assert all(c.cost is None for c in report.strategy.countries)  # and no cost
-    assert [(r.action, r.actor) for r in audit_of(store, ("strategy",))] == [("import", "seed")]
+    rows = audit_of(store, ("strategy",))
+    assert [(r.action, r.actor_name) for r in rows] == [("import", "seed")]
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])

@@ -112,7 +112,7 @@ def test_recording_the_inputs_writes_one_audit_record_with_what_changed(
     assert [m.code for m in recorded.markets] == ["DE", "JP", "TW", "US"]
     assert svc.recorded_inputs(example, EXAMPLE) == recorded
     rows = audit_rows(example, "strategy", EXAMPLE)
-    assert [(r.action, r.actor) for r in rows] == [("update", "maria")]
+    assert [(r.action, r.actor_name) for r in rows] == [("update", "maria")]
     changes = json.loads(rows[0].changes)
     assert changes["annual_revenue"] == [0.0, 200_000]
     assert changes["horizon_years"] == [10, 5]

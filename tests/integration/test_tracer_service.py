@@ -72,7 +72,7 @@ def test_one_distinct_marker_per_vendor_each_audited_and_the_secret_made_once(
         "receives it",
     )
     rows = tracer_audit(samples)
-    assert [(r.entity, r.action, r.actor) for r in rows] == [
+    assert [(r.entity, r.action, r.actor_name) for r in rows] == [
         ("tracer-secret", "create", "maria"),
         ("tracer", "issue", "maria"),
         ("tracer", "issue", "maria"),
@@ -229,7 +229,7 @@ def test_the_document_canary_is_issued_on_the_first_vendor_document_only(
         first.canary,
     )
     rows = [r for r in tracer_audit(samples) if r.entity == "tracer"]
-    assert [(r.entity_key, r.actor) for r in rows] == [
+    assert [(r.entity_key, r.actor_name) for r in rows] == [
         (first.canary, "maria"),
         (other.canary, "maria"),
     ]

@@ -62,7 +62,7 @@ def last_update(store: Store, key: str) -> tuple[str, dict[str, list[object]]]:
                                                   AuditEvent.action == "update")
                          .order_by(AuditEvent.id.desc())).scalars().first()  # type: ignore[union-attr]
     assert row is not None
-    return row.actor, json.loads(row.changes)
+    return row.actor_name, json.loads(row.changes)
 
 
 async def conflict_shown(pilot: object, app: FirstfileApp) -> ConflictDialog:

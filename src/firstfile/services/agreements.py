@@ -37,7 +37,7 @@ from firstfile.services.vendors import (
 )
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
-from firstfile.storage.engine import Store
+from firstfile.storage.engine import DuplicateKey, Store
 from firstfile.storage.tables import AgreementItem
 
 _STATE_FIELDS = ("status", "reason", "evidence", "internal_note", "done_on", "who")
@@ -176,7 +176,7 @@ def vendor_checklist_document(
                     db=db, engagement_id=engagement_id, engagement_key=engagement_key,
                     vendor_id=found.vendor_id, vendor_key=vendor_key, actor=actor,
                     today=issued_on)
-        except IntegrityError:
+        except (IntegrityError, DuplicateKey):  # the unit of work hands it on as DuplicateKey
             # A colleague's first export issued it at the same moment: use theirs.
             with store.read() as db:
                 canary = find_document_canary(db=db, engagement_id=engagement_id,

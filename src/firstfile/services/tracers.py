@@ -40,7 +40,7 @@ from firstfile.services.vendors import require_engagement, require_engagement_ve
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
 from firstfile.storage import tracer_queries as tq
-from firstfile.storage.engine import Store
+from firstfile.storage.engine import DuplicateKey, Store
 from firstfile.storage.tables import Component, ComponentDecision, ComponentVendor, Engagement
 
 DOCUMENT_CANARY = "document-canary"
@@ -92,7 +92,7 @@ def issue_tracers(
     issued_on = today or date.today()
     try:
         return _issue(store, engagement_key, component_key, vendor_keys, kind, actor, issued_on)
-    except IntegrityError:
+    except (IntegrityError, DuplicateKey):  # the unit of work hands it on as DuplicateKey
         # Someone issued the same tracer at the same moment (its code is unique): the same
         # fields give the same code, so the second attempt finds it and returns it.
         return _issue(store, engagement_key, component_key, vendor_keys, kind, actor, issued_on)

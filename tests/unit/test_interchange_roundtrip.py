@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firstfile.domain.disclosure import TITLE_MAX_CHARS
+from firstfile.domain.limits import NAME_CHARS
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.interchange import InterchangeDocument, dump_document, parse_document
 from tests.unit.interchange_cases import BASE, TODAY, parse
@@ -46,7 +47,8 @@ def test_any_text_round_trips(title: str, summary: str, description: str, name: 
                               note: str) -> None:
     # What the reader would have stored: cleaned text; a title and a name must say something.
     title = clean_line(title)[:TITLE_MAX_CHARS].strip() or "Untitled"
-    name = clean_line(name) or "Jane Doe"
+    # The reader refuses a name longer than the database keeps (domain/limits.py).
+    name = clean_line(name)[:NAME_CHARS].strip() or "Jane Doe"
     doc = _document(title, clean_text(summary), clean_text(description), name,
                     clean_text(note))
     for fmt in ("yaml", "json"):

@@ -112,13 +112,19 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield from _fresh_postgresql(request, empty=True)
 
 
-def _fresh_postgresql(request: pytest.FixtureRequest, *, empty: bool = False) -> Iterator[str]:
+def require_pg_server(request: pytest.FixtureRequest) -> PostgresServer:
+    """The test PostgreSQL server; without one a PostgreSQL test cannot run here."""
     server = request.getfixturevalue("pg_server")
     if server is None:
         if os.environ.get("CI"):
             # CI always starts a server: there, a missing one is a failure, never a skip.
             pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
         pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
+    return server
+
+
+def _fresh_postgresql(request: pytest.FixtureRequest, *, empty: bool = False) -> Iterator[str]:
+    server = require_pg_server(request)
     url = server.new_database(empty=empty)
     yield url
     server.drop(url.rsplit("/", 1)[1])

@@ -28,7 +28,7 @@ from firstfile.domain.vocabulary import TEAM_ROLES
 from firstfile.services import counsel, disclosures, purge, roles
 from firstfile.services.roles import NotAllowed
 from firstfile.storage.engine import Store, open_store
-from tests.conftest import PG_ENV, PostgresServer
+from tests.conftest import require_pg_server
 from tests.factories import seed_basics
 
 pytestmark = pytest.mark.postgres
@@ -52,18 +52,9 @@ class Team:
         return make_url(self.url).set(username=login).render_as_string(hide_password=False)
 
 
-def _server(request: pytest.FixtureRequest) -> PostgresServer:
-    server = request.getfixturevalue("pg_server")
-    if server is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{PG_ENV} is not set; .ci/run starts PostgreSQL and sets it")
-        pytest.skip(f"set {PG_ENV} to a PostgreSQL URL (see .ci/start-postgres) to run this")
-    return server
-
-
 @pytest.fixture
 def team(request: pytest.FixtureRequest) -> Iterator[Team]:
-    server = _server(request)
+    server = require_pg_server(request)
     url = server.new_database()
     database = url.rsplit("/", 1)[1]
     owner = open_store(url)
@@ -362,7 +353,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_commands_set_up_a_team_and_add_a_member(request: pytest.FixtureRequest) -> None:
-    server = _server(request)
+    server = require_pg_server(request)
     url = server.new_database()
     database = url.rsplit("/", 1)[1]
     prefix = f"ff_{uuid.uuid4().hex[:8]}"

@@ -89,6 +89,7 @@ for _name, _command in (("create", risk.set_create), ("add", risk.set_add),
 risk_app.add_typer(risk_components_app, name="component")
 risk_app.add_typer(risk_sets_app, name="set")
 app.add_typer(risk_app, name="risk")
+export_app.command("risk")(risk.export_report)
 
 
 @app.callback(invoke_without_command=True)

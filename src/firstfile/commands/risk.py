@@ -13,6 +13,7 @@
     firstfile risk safeguard ENGAGEMENT VENDOR KIND STATUS [--evidence] [--reason] [--date]
     firstfile risk action ENGAGEMENT COMPONENT VENDOR TACTIC STATUS [--evidence] [--reason]
     firstfile risk history ENGAGEMENT COMPONENT [--json]
+    firstfile export risk ENGAGEMENT -o DIR [--format docx|md]   the internal risk report
 
 SCORES: --value-add N, --differentiation N, --reverse-engineering N, each with its own
 --...-reason TEXT, or one --reason for all the scores given. Every command that writes checks
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -34,6 +36,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    say,
     settings_for,
     user_errors,
 )
@@ -192,6 +195,34 @@ def history(
             for e in events
         ]
     )
+
+
+def export_report(
+    ctx: typer.Context,
+    engagement: Engagement,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
+    db: DbOption = None,
+) -> None:
+    """Write the internal risk report for executives and counsel (confidential).
+
+    The firewall table, what each vendor sees (per vendor and as a shaded matrix), critical
+    sets and who could reproduce them, safeguards, open design-tactic actions and the tracer
+    register. There is no vendor version: it never leaves the company.
+    """
+    from firstfile.services import exports
+
+    if fmt not in exports.FORMATS:
+        fail(f"--format must be docx or md, not {fmt!r}")
+
+    def work(store: Any, settings: Any) -> Path:
+        [path] = exports.export_risk(
+            store, engagement, out, [fmt], actor=settings.actor,
+            templates_dir=settings.templates_dir,
+        )
+        return path
+
+    say(str(_with_store(ctx, db, work)))
 
 
 # --- the best split -----------------------------------------------------------------------------

@@ -33,6 +33,7 @@ __all__ = [
     "export_checklist",
     "export_disclosure",
     "export_minutes",
+    "export_risk",
 ]
 
 FORMATS: tuple[str, ...] = ("docx", "md")
@@ -183,3 +184,28 @@ def export_bundle(
         tsa_url=tsa_url,
         tsa_ca=tsa_ca,
     )
+
+
+def export_risk(
+    store: Store,
+    engagement_key: str,
+    out_dir: Path,
+    formats: Sequence[str] = ("docx",),
+    *,
+    actor: str,
+    templates_dir: Path | None = None,
+    today: date | None = None,
+) -> list[Path]:
+    """Write the engagement's internal risk report once per format into out_dir
+    (`<ENGAGEMENT>-risk-report-internal.docx`, `.md`).
+
+    Internal only, on purpose: it has no audience, because there is no version of it a vendor
+    may see (it says what each vendor sees and where the tracers are).
+    """
+    from firstfile.rendering.risk_report import export_risk_report as write
+    from firstfile.services.risk_report import risk_report
+
+    _check_formats(formats)
+    report = risk_report(store, engagement_key, prepared_by=actor,
+                         templates_dir=templates_dir, today=today)
+    return [write(report, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]

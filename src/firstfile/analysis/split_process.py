@@ -18,6 +18,7 @@ and is reported, not the caller.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Collection
 from typing import Any
 
@@ -26,6 +27,8 @@ from firstfile.domain.risk.assessment import RiskInputs
 from firstfile.domain.risk.policy import FirewallPolicy
 from firstfile.domain.risk.split import SplitResult
 from firstfile.domain.risk.tree import RiskInputError
+
+_TRACKER_LOCK = threading.Lock()
 
 
 class SolverFailed(RuntimeError):
@@ -43,6 +46,47 @@ def silence_stdout() -> None:
     os.close(null)
 
 
+class _NoDescriptor:
+    """A stand-in for sys.stderr that writes where it does but has no file descriptor."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def fileno(self) -> int:
+        raise OSError("no file descriptor")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, which every "spawn" child needs, even when
+    sys.stderr has no real descriptor.
+
+    The tracker is handed sys.stderr's descriptor; a Textual app replaces sys.stderr with a
+    capture whose fileno() is -1 (instead of raising), and starting the child then fails with
+    "bad value(s) in fds_to_keep". For the moment the tracker starts, sys.stderr is shown
+    without a descriptor, so none is handed over; what is printed meanwhile still goes to the
+    capture. Once started, the tracker serves the rest of the process.
+    """
+    import sys
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr.fileno() >= 0
+    except Exception:  # no descriptor at all: the tracker copes with that itself
+        usable = True
+    if usable:
+        return
+    with _TRACKER_LOCK:
+        current = sys.stderr
+        sys.stderr = _NoDescriptor(current)
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = current
+
+
 def run_quietly(function: Any, *args: Any, **kwargs: Any) -> Any:
     """function(*args, **kwargs) in a fresh child process with its standard output silenced;
     its return value, or the exception it raised (which must pickle)."""
@@ -50,6 +94,7 @@ def run_quietly(function: Any, *args: Any, **kwargs: Any) -> Any:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    _start_resource_tracker()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=silence_stdout) as pool:
         try:

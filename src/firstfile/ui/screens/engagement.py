@@ -54,13 +54,16 @@ START_SESSION = Command("engagement-session", "s", "start_session",
                        "Start an extraction session for this engagement",
                        "Set up a new extraction session for this engagement, then run it",
                        "New session")
+OPEN_RISK = Command("engagement-risk", "r", "open_risk", "Outsourcing risk",
+                    "What to keep in-house and why, what each vendor sees, the best split",
+                    "Risk")
 REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
                   "Load the engagement again", "Refresh")
 BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
     ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, EXPORT_CHECKLIST, START_SESSION,
-    REFRESH, BACK)
+    OPEN_RISK, REFRESH, BACK)
 
 STATUS_STYLES = {"done": "green", "not-applicable": "dim", "in-progress": "yellow",
                  "open": "bold red"}
@@ -405,6 +408,13 @@ class EngagementScreen(Screen[None]):
         """Set up a new extraction session with this engagement chosen (the app leaves this
         screen for the set-up form; creating the session opens the room)."""
         self.app.start_session(self.engagement_key)
+
+    def action_open_risk(self) -> None:
+        """The engagement's outsourcing-risk screen, over this one; back here, the overview is
+        loaded again (a decision or a split there changes the flags shown here)."""
+        from firstfile.ui.screens.risk import RiskScreen
+
+        self.app.push_screen(RiskScreen(self.engagement_key), lambda _: self.action_refresh())
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -122,6 +122,10 @@ def test_the_secret_is_in_no_export_document_or_command_output(
         for fmt in ("docx", "md"):
             run("export", "disclosure", key, "-o", str(out), "--format", fmt)
     run("export", "minutes", f"{BMS}/pre-1", "-o", str(out))
+    # The internal risk report carries the tracer register: its codes, never the secret.
+    for engagement in (BMS, AQ7):
+        for fmt in ("docx", "md"):
+            run("export", "risk", engagement, "-o", str(out), "--format", fmt)
     run("export", "bundle", "-o", str(tmp_path / "bundle.zip"))
     # Every command that prints JSON.
     ran = {

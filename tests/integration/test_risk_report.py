@@ -47,7 +47,7 @@ def test_the_docx_has_every_table_under_its_heading_and_the_marking(
     assert facts[-1] == ["Prepared", "2026-03-02, rf"]
     # Firewall table: every component, its scores, recommendation, reason and decision.
     firewall = rows(parts["Firewall assessment"].tables[0])
-    assert firewall[0] == ["Component", "Scores", "Recommendation", "Reason", "Decision"]
+    assert firewall[0] == ["Component", "V/D/R", "Recommended", "Reason", "Decision"]
     by_key = {r[0].split("\n")[-1].strip(): r for r in firewall[1:]}
     assert len(by_key) == 6
     assert by_key["soc-estimator"][1:4] == [

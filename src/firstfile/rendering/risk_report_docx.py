@@ -89,7 +89,7 @@ def render_risk_report_docx(
     page.table(
         [w("component"), w("scores"), w("recommendation"), w("reason"), w("decision")],
         rows,
-        widths=(0.24, 0.09, 0.18, 0.29, 0.2),
+        widths=(0.2, 0.08, 0.23, 0.27, 0.22),
         titled_column=0,
     )
 
@@ -110,7 +110,7 @@ def render_risk_report_docx(
         page,
         [w("vendor"), w("exposure"), w("risk"), w("competitors"), w("reproduces")],
         vendor_rows,
-        widths=(0.32, 0.12, 0.12, 0.24, 0.2),
+        widths=(0.3, 0.14, 0.1, 0.24, 0.22),
     )
     for index, v in enumerate(picture.vendors, start=1):
         _shade_cell(table.cell(index, 1), shade(v.exposure, largest))
@@ -259,6 +259,7 @@ def _matrix_page(docx: Any, page: _Page, report: RiskReport, w: ChecklistWording
         ]
         rows.append([f"{indent}{row.component}", *cells])
     table = page_table(page, header, rows, widths=widths, titled_column=None)
+    _fit_to(table, section, widths)
     largest = report.largest_cell_share()
     top = max(matrix.exposures, default=0.0)
     for r, row in enumerate(table.rows):
@@ -275,6 +276,22 @@ def _matrix_page(docx: Any, page: _Page, report: RiskReport, w: ChecklistWording
                 _shade_cell(cell, shade(matrix.rows[r - 2].cells[c - 1].share, largest))
     legend = "  ".join(f"{v}: {clean_line(report.vendor_name(v))}" for v in vendors)
     page.paragraph(legend, "Guidance")
+
+
+def _fit_to(table: Any, section: Any, widths: Sequence[float]) -> None:
+    """Spread a table over the text width of section (the builder sizes tables for the
+    first, portrait, page)."""
+    from docx.shared import Emu
+
+    text_width = (
+        (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    )
+    if text_width <= 0:
+        return
+    for column, share in zip(table.columns, widths, strict=True):
+        column.width = Emu(int(text_width * share))
+        for cell in column.cells:
+            cell.width = Emu(int(text_width * share))
 
 
 def _shade_cell(cell: Any, level: int) -> None:

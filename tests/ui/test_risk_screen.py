@@ -105,8 +105,12 @@ async def test_r_on_the_engagement_screen_shows_the_tree_the_reasons_and_the_war
         text = shown_text(warning)
         assert "COULD REPRODUCE: Manufactura Electrónica Tlaquepaque" in text.plain
         assert any("red" in str(span.style) for span in text.spans)
-        # The matrix has the vendors as columns and the exposure row first.
+        # The matrix (filled when its tab is shown) has the vendors as columns and the
+        # exposure row first.
         matrix = screen.query_one("#risk-matrix", DataTable)
+        assert matrix.row_count == 0
+        await pilot.press("2")
+        await pilot.pause()
         assert [str(c.label) for c in matrix.columns.values()][1:] == list(
             screen.assessment.matrix.vendors
         )

@@ -145,6 +145,7 @@ class RiskScreen(Screen[None]):
         self.assessment: RiskAssessment | None = None
         self.message = ""  # the last status line, for whoever reads it after a change
         self._component_keys: list[str] = []
+        self._stale_tabs: set[str] = set()  # tabs not yet filled from the latest load
         self._splitting = False
 
     def compose(self) -> ComposeResult:
@@ -218,8 +219,24 @@ class RiskScreen(Screen[None]):
         self.query_one("#risk-title", Static).update(title)
         self._show_warning(picture)
         self._show_components(picture)
-        self._show_matrix(picture)
-        self.query_one("#risk-vendors", Static).update(vendors_text(picture))
+        # The matrix and the bars are filled when their tab is first shown after a load: with
+        # hundreds of components they cost as much as the tree, and most visits never look.
+        self._stale_tabs = {"risk-tab-matrix", "risk-tab-vendors"}
+        self._fill_tab(self.query_one("#risk-tabs", TabbedContent).active)
+
+    def _fill_tab(self, tab: str) -> None:
+        picture = self.assessment
+        if picture is None or tab not in self._stale_tabs:
+            return
+        self._stale_tabs.discard(tab)
+        if tab == "risk-tab-matrix":
+            self._show_matrix(picture)
+        elif tab == "risk-tab-vendors":
+            self.query_one("#risk-vendors", Static).update(vendors_text(picture))
+
+    @on(TabbedContent.TabActivated, "#risk-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._fill_tab(event.pane.id or "")
 
     def _show_warning(self, picture: RiskAssessment) -> None:
         warning = Text()
@@ -327,6 +344,7 @@ class RiskScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#risk-tabs", TabbedContent).active = tab
+        self._fill_tab(tab)
         focus = {"risk-tab-components": "#risk-components", "risk-tab-matrix": "#risk-matrix"}
         if tab in focus:
             self.query_one(focus[tab], DataTable).focus()

@@ -131,7 +131,7 @@ class RiskScreen(Screen[None]):
     RiskScreen #risk-warning { height: auto; max-height: 3; padding: 0 1; }
     RiskScreen #risk-tabs { height: 1fr; }
     RiskScreen #risk-components { height: 1fr; min-height: 4; }
-    RiskScreen #risk-detail-box { height: 6; border-top: solid $panel; }
+    RiskScreen #risk-detail-box { height: 40%; min-height: 5; border-top: solid $panel; }
     RiskScreen #risk-detail { padding: 0 1; }
     RiskScreen #risk-matrix { height: 1fr; }
     RiskScreen #risk-vendors { padding: 0 1; }

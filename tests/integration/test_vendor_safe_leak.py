@@ -254,6 +254,26 @@ def test_the_internal_docx_carries_the_same_sentinels(store: Store) -> None:
         assert sentinels[field] in text, field
 
 
+def test_the_risk_report_is_internal_only(store: Store, tmp_path: Path) -> None:
+    """The risk report holds what the vendor's checklist must not (what each vendor sees, the
+    in-house components, the evidence of safeguards): it is written for the internal audience
+    only, says so in its name, and cannot be asked for in a vendor version."""
+    import inspect
+
+    from firstfile.services import exports
+
+    sentinels = seed_sentinels(store)
+    assert "audience" not in inspect.signature(exports.export_risk).parameters
+    [path] = exports.export_risk(store, BMS, tmp_path, actor="maria", today=TODAY)
+    assert path.name == f"{BMS}-risk-report-internal.docx"
+    parts = zip_text(path.read_bytes())
+    text = "\n".join(parts.values())
+    assert "CONFIDENTIAL - INTERNAL" in parts["word/document.xml"]
+    for field in ("engagement name", "firewalled component", "decision reason",
+                  "premium rate evidence", "exclusivity evidence", "critical set name"):
+        assert sentinels[field] in text, field
+
+
 def test_the_vendor_file_name_does_not_name_the_engagement(store: Store, tmp_path: Path) -> None:
     import_samples(store)
     document = svc.vendor_checklist_document(store, BMS, TARGET, actor="tester", today=TODAY)

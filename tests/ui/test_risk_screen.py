@@ -233,3 +233,31 @@ async def test_the_report_is_exported_from_the_screen(loaded: Store, tmp_path: P
     assert written == [f"{AQ7}-risk-report-internal.docx", f"{AQ7}-risk-report-internal.md"]
     body = "\n".join(p.text for p in docx.Document(str(out / written[0])).paragraphs)
     assert "CONFIDENTIAL - INTERNAL" in body
+
+
+async def test_a_broken_policy_is_shown_with_its_line_and_nothing_is_offered(
+    loaded: Store, tmp_path: Path
+) -> None:
+    from firstfile.resources import shipped_templates
+
+    own = tmp_path / "policies"
+    own.mkdir()
+    text = (shipped_templates() / "policies" / "firewall.yaml").read_text()
+    (own / "firewall.yaml").write_text(text.replace("  safeguards: 2", "  safegards: 2"))
+    app = make_app(loaded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_engagement(pilot, app)
+        await pilot.press("r")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, RiskScreen)
+            and "Cannot show" in plain(app.screen.query_one("#risk-title", Static)),
+            "the failure",
+        )
+        screen = app.screen
+        assert isinstance(screen, RiskScreen)
+        assert "firewall.yaml:" in plain(screen.query_one("#risk-title", Static))
+        assert screen.assessment is None
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is screen  # no decision dialog without a picture

@@ -127,7 +127,7 @@ class RiskScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(RISK_COMMANDS)
     FIRSTFILE_COMMANDS = RISK_COMMANDS
     DEFAULT_CSS = """
-    RiskScreen #risk-title { height: 1; padding: 0 1; }
+    RiskScreen #risk-title { height: auto; max-height: 6; padding: 0 1; }
     RiskScreen #risk-warning { height: auto; max-height: 3; padding: 0 1; }
     RiskScreen #risk-tabs { height: 1fr; }
     RiskScreen #risk-components { height: 1fr; min-height: 4; }
@@ -409,6 +409,8 @@ class RiskScreen(Screen[None]):
 
     def _offer_split(self, proposal: SplitProposal) -> None:
         self._splitting = False
+        if self not in self.app.screen_stack:
+            return  # left while it was computed: nothing to offer it over
         result = proposal.result
         self._status(
             f"Best split: largest exposure {percent(result.current.max_exposure).strip()} "

@@ -88,3 +88,16 @@ def test_editor(snap_compare: SnapCompare, sqlite_store: Store, tmp_path: Path) 
 
     assert snap_compare(seeded_app(sqlite_store, tmp_path), terminal_size=(80, 24),
                         run_before=run_before)
+
+
+def test_risk_screen(snap_compare: SnapCompare, loaded: Store, tmp_path: Path) -> None:
+    from firstfile.ui.screens.risk import RiskScreen
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(RiskScreen("aq7-second-cm"))
+        await settle(pilot)
+        await settle(pilot)
+
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=loaded)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -73,20 +73,33 @@ def build(path: Path) -> None:
     store = open_store(str(path))
     with store.write() as db:
         upserts.upsert(
-            db=db, model=Engagement, match={"key": ENGAGEMENT},
-            values={"name": "Risk screen benchmark", "product": "300-part product",
-                    "phase": "pre"},
-            create_only={"created_at": upserts.now()}, actor="bench", entity="engagement",
+            db=db,
+            model=Engagement,
+            match={"key": ENGAGEMENT},
+            values={"name": "Risk screen benchmark", "product": "300-part product", "phase": "pre"},
+            create_only={"created_at": upserts.now()},
+            actor="bench",
+            entity="engagement",
             entity_key=ENGAGEMENT,
         )
     for key, kind in VENDORS:
-        vendors.create_vendor(store, key=key, name=f"Vendor {key}", kind=kind, actor="bench",
-                              competitors=["Rival Ltd"] if key == "cm-b" else [])
+        vendors.create_vendor(
+            store,
+            key=key,
+            name=f"Vendor {key}",
+            kind=kind,
+            actor="bench",
+            competitors=["Rival Ltd"] if key == "cm-b" else [],
+        )
         vendors.attach_vendor(store, ENGAGEMENT, key, actor="bench")
     with store.write() as db:
-        engagement_id = db.exec(  # type: ignore[call-overload]
-            Engagement.__table__.select().where(Engagement.__table__.c.key == ENGAGEMENT)
-        ).one().id
+        engagement_id = (
+            db.exec(  # type: ignore[call-overload]
+                Engagement.__table__.select().where(Engagement.__table__.c.key == ENGAGEMENT)
+            )
+            .one()
+            .id
+        )
         from firstfile.storage import engagement_queries as q
 
         vendor_ids = {key: q.vendor_id(db=db, key=key) for key, _ in VENDORS}
@@ -94,12 +107,18 @@ def build(path: Path) -> None:
         def node(key: str, kind: str, parent: int | None, high: bool) -> Component:
             low, top = (3, 5) if high else (1, 5)
             row = Component(
-                engagement_id=engagement_id, key=key, name=f"Part {key}", kind=kind,
-                parent_id=parent, value_add=rng.randint(low, top),
-                value_add_reason="bench", differentiation=rng.randint(low, top),
+                engagement_id=engagement_id,
+                key=key,
+                name=f"Part {key}",
+                kind=kind,
+                parent_id=parent,
+                value_add=rng.randint(low, top),
+                value_add_reason="bench",
+                differentiation=rng.randint(low, top),
                 differentiation_reason="bench",
                 reverse_engineering_difficulty=rng.choice((1, 1, 2, 2, 3, 4, 5)),
-                reverse_engineering_difficulty_reason="bench", assessor="bench",
+                reverse_engineering_difficulty_reason="bench",
+                assessor="bench",
                 assessed_on=date(2026, 1, 5),
             )
             db.add(row)
@@ -113,17 +132,24 @@ def build(path: Path) -> None:
                 leaves.append((node(f"s{s:02d}-c{i:02d}", rng.choice(KINDS), sub.id, False), s))
         for row, _ in leaves:
             able = [k for k, kind in VENDORS if policy.can_make(kind, row.kind)]
-            db.add(ComponentVendor(component_id=row.id or 0,
-                                   vendor_id=vendor_ids[rng.choice(able)]))
+            db.add(
+                ComponentVendor(component_id=row.id or 0, vendor_id=vendor_ids[rng.choice(able)])
+            )
         for c in range(5):
             members = [row for row, s in leaves if s == c][:3]
-            critical = CriticalSet(engagement_id=engagement_id, key=f"cs{c}",
-                                   name=f"critical set {c}")
+            critical = CriticalSet(
+                engagement_id=engagement_id, key=f"cs{c}", name=f"critical set {c}"
+            )
             db.add(critical)
             db.flush()
             for position, row in enumerate(members):
-                db.add(CriticalSetMember(critical_set_id=critical.id or 0,
-                                         component_id=row.id or 0, position=position))
+                db.add(
+                    CriticalSetMember(
+                        critical_set_id=critical.id or 0,
+                        component_id=row.id or 0,
+                        position=position,
+                    )
+                )
     store.dispose()
 
 
@@ -238,20 +264,32 @@ def main() -> int:
             empty.clear()
             bare.clear()
     load_after = os.getloadavg()
-    print(f"{len(picture.components)} components, {len(picture.vendors)} vendors, "
-          f"{len(picture.critical_sets)} critical sets; {args.rounds} rounds (ms, medians)")
+    print(
+        f"{len(picture.components)} components, {len(picture.vendors)} vendors, "
+        f"{len(picture.critical_sets)} critical sets; {args.rounds} rounds (ms, medians)"
+    )
     print(f"  risk.assessment (read + analysis)  {statistics.median(service):7.1f}")
-    print(f"  risk screen, push to painted       {statistics.median(screen):7.1f}  "
-          f"(min {min(screen):.1f}, max {max(screen):.1f})")
-    print(f"  risk screen, nothing to show       {statistics.median(empty):7.1f}  "
-          f"(min {min(empty):.1f}, max {max(empty):.1f})")
-    print(f"  bare screen, 300-row table         {statistics.median(bare):7.1f}  "
-          f"(min {min(bare):.1f}, max {max(bare):.1f})")
-    print(f"  what 300 components add: {statistics.median(screen) - statistics.median(empty):.1f}"
-          " ms (risk screen minus the same screen with nothing to show)")
+    print(
+        f"  risk screen, push to painted       {statistics.median(screen):7.1f}  "
+        f"(min {min(screen):.1f}, max {max(screen):.1f})"
+    )
+    print(
+        f"  risk screen, nothing to show       {statistics.median(empty):7.1f}  "
+        f"(min {min(empty):.1f}, max {max(empty):.1f})"
+    )
+    print(
+        f"  bare screen, 300-row table         {statistics.median(bare):7.1f}  "
+        f"(min {min(bare):.1f}, max {max(bare):.1f})"
+    )
+    print(
+        f"  what 300 components add: {statistics.median(screen) - statistics.median(empty):.1f}"
+        " ms (risk screen minus the same screen with nothing to show)"
+    )
     print(f"  ratio risk / bare: {statistics.median(screen) / statistics.median(bare):.2f}x")
-    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
-          f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    print(
+        f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
+        f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}"
+    )
     return 0
 
 

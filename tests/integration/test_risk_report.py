@@ -102,9 +102,15 @@ def test_the_markdown_has_the_same_tables(samples: Store, tmp_path: Path) -> Non
     assert path.name == f"{AQ7}-risk-report-internal.md"
     text = path.read_text(encoding="utf-8")
     assert text.count(MARK.replace("-", "\\-")) == 2  # first and last
-    for heading in ("Firewall assessment", "Exposure per vendor", "Exposure matrix",
-                    "Critical sets", "Safeguards", "Open design\\-tactic actions",
-                    "Tracer register"):
+    for heading in (
+        "Firewall assessment",
+        "Exposure per vendor",
+        "Exposure matrix",
+        "Critical sets",
+        "Safeguards",
+        "Open design\\-tactic actions",
+        "Tracer register",
+    ):
         assert f"\n## {heading}\n" in text
     assert "| **All \\(exposure\\)** | **67.5%** | **13.2%** | **0.0%** |" in text
     assert "**COULD REPRODUCE: Manufactura Electrónica Tlaquepaque S\\.A\\. de C\\.V\\.**" in text

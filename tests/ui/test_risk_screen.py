@@ -47,8 +47,9 @@ async def risk_screen(pilot: Pilot[None]) -> RiskScreen:
     """Wait for the risk screen to be on top with its picture loaded."""
     await until(
         pilot,
-        lambda: isinstance(pilot.app.screen, RiskScreen) and pilot.app.screen.assessment
-        is not None,
+        lambda: (
+            isinstance(pilot.app.screen, RiskScreen) and pilot.app.screen.assessment is not None
+        ),
         "the risk screen with its picture",
     )
     screen = pilot.app.screen
@@ -135,8 +136,13 @@ async def test_the_palette_opens_the_risk_screen_and_lists_its_actions(
         await run_palette(pilot, "outsourcing risk", "Outsourcing risk")
         screen = await risk_screen(pilot)
         titles = {c.title for c in app.get_system_commands(screen)}
-        assert {"Record a decision", "Best split across vendors", "Export the risk report",
-                "Show the exposure matrix", "Show exposure per vendor"} <= titles
+        assert {
+            "Record a decision",
+            "Best split across vendors",
+            "Export the risk report",
+            "Show the exposure matrix",
+            "Show exposure per vendor",
+        } <= titles
         await run_palette(pilot, "exposure matrix", "Show the exposure matrix")
         await until(
             pilot,
@@ -154,9 +160,15 @@ async def test_the_best_split_is_shown_beside_today_and_applied_in_one_audited_s
         await pilot.press("r")
         screen = await risk_screen(pilot)
         await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, SplitDialog) and bool(
-            app.screen.query_one("#split-vendors", DataTable).row_count), "the split dialog",
-                    timeout=60)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SplitDialog)
+                and bool(app.screen.query_one("#split-vendors", DataTable).row_count)
+            ),
+            "the split dialog",
+            timeout=60,
+        )
         dialog = app.screen
         assert isinstance(dialog, SplitDialog)
         vendors = dialog.query_one("#split-vendors", DataTable)
@@ -188,8 +200,14 @@ async def test_a_decision_against_the_recommendation_needs_its_reason(
         keys = [c.key for c in screen.assessment.components]  # type: ignore[union-attr]
         screen.query_one("#risk-components", DataTable).move_cursor(row=keys.index("enclosure"))
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, DecisionDialog) and bool(
-            app.screen.query("#decision-choice")), "the dialog")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DecisionDialog)
+                and bool(app.screen.query("#decision-choice"))
+            ),
+            "the dialog",
+        )
         dialog = app.screen
         choice = dialog.query_one("#decision-choice", OptionList)
         choice.highlighted = 0  # keep in-house: against "outsource"
@@ -250,8 +268,10 @@ async def test_a_broken_policy_is_shown_with_its_line_and_nothing_is_offered(
         await pilot.press("r")
         await until(
             pilot,
-            lambda: isinstance(app.screen, RiskScreen)
-            and "Cannot show" in plain(app.screen.query_one("#risk-title", Static)),
+            lambda: (
+                isinstance(app.screen, RiskScreen)
+                and "Cannot show" in plain(app.screen.query_one("#risk-title", Static))
+            ),
             "the failure",
         )
         screen = app.screen

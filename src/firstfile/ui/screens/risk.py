@@ -28,7 +28,9 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from firstfile.domain.risk.vocabulary import (
     COULD_REPRODUCE_FLAG,
+    DONE,
     FIREWALL,
+    NOT_APPLICABLE,
     OUTSOURCE,
     OUTSOURCE_WITH_SAFEGUARDS,
     SCORE_LABELS,
@@ -557,7 +559,7 @@ def vendors_text(picture: RiskAssessment) -> Text:
     for flag in picture.flags:
         text.append(f"{flag.kind}: ", "bold red")
         text.append(f"{clean_line(flag.message)}\n")
-    open_actions = [a for a in picture.actions if a.status not in ("done", "not-applicable")]
+    open_actions = [a for a in picture.actions if a.status not in (DONE, NOT_APPLICABLE)]
     text.append("\nOpen design-tactic actions\n", style="bold")
     if not open_actions:
         text.append("none\n", "dim")

@@ -54,13 +54,20 @@ START_SESSION = Command("engagement-session", "s", "start_session",
                        "Start an extraction session for this engagement",
                        "Set up a new extraction session for this engagement, then run it",
                        "New session")
+# Over the engagement: its filing strategy and its tracer register (in the palette too).
+STRATEGY = Command("engagement-strategy", "j", "strategy", "Jurisdictions / filing strategy",
+                   "Where to file and what it costs against what it protects, with a what-if",
+                   "Strategy")
+TRACERS = Command("engagement-tracers", "r", "tracers", "Tracers",
+                  "The tracer register: issue a distinct code per vendor, look a found one up",
+                  "Tracers")
 REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
                   "Load the engagement again", "Refresh")
 BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
     ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, EXPORT_CHECKLIST, START_SESSION,
-    REFRESH, BACK)
+    STRATEGY, TRACERS, REFRESH, BACK)
 
 STATUS_STYLES = {"done": "green", "not-applicable": "dim", "in-progress": "yellow",
                  "open": "bold red"}
@@ -405,6 +412,16 @@ class EngagementScreen(Screen[None]):
         """Set up a new extraction session with this engagement chosen (the app leaves this
         screen for the set-up form; creating the session opens the room)."""
         self.app.start_session(self.engagement_key)
+
+    def action_strategy(self) -> None:
+        from firstfile.ui.screens.strategy import StrategyScreen
+
+        self.app.push_screen(StrategyScreen(self.engagement_key))
+
+    def action_tracers(self) -> None:
+        from firstfile.ui.screens.tracers import TracersScreen
+
+        self.app.push_screen(TracersScreen(self.engagement_key))
 
     def action_back(self) -> None:
         self.app.pop_screen()

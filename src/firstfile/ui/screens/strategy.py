@@ -282,9 +282,9 @@ class StrategyScreen(Screen[None]):
         for country in strategy.countries:
             verdict = country.verdict + (" (req.)" if country.required else "")
             if what_if is not None and country.code in what_if.added:
-                verdict += " +"
+                verdict += " (joins)"
             if what_if is not None and country.code in what_if.removed:
-                verdict += " -"
+                verdict += " (leaves)"
             rows = report.deadlines_for(country.code)
             states = sorted({row.state for row in rows})
             table.add_row(

@@ -168,9 +168,11 @@ async def test_a_horizon_what_if_is_saved_through_the_service_with_its_audit_rec
         )
         await until(
             pilot,
-            lambda: screen.report is not None
-            and screen.report.what_if is None
-            and screen.report.strategy.horizon_years == 12,
+            lambda: (
+                screen.report is not None
+                and screen.report.what_if is None
+                and screen.report.strategy.horizon_years == 12
+            ),
             "the strategy with the recorded horizon",
         )
     assert strategy_svc.recorded_inputs(loaded, BMS).horizon_years == 12
@@ -179,9 +181,7 @@ async def test_a_horizon_what_if_is_saved_through_the_service_with_its_audit_rec
     assert row.action == "update" and "horizon" in row.changes
 
 
-async def test_the_memo_is_exported_from_the_strategy_screen(
-    loaded: Store, tmp_path: Path
-) -> None:
+async def test_the_memo_is_exported_from_the_strategy_screen(loaded: Store, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
     out = tmp_path / "out"

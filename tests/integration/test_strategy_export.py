@@ -105,7 +105,7 @@ def test_the_docx_memo_holds_every_table(samples: Store, costed: Path, tmp_path:
     assert cost_rows[0] == [
         "Country",
         "Verdict",
-        "Revenue share",
+        "Share",
         "Exposure",
         "Enforceability",
         "Protected value",

@@ -138,7 +138,26 @@ async def test_costs_the_table_lacks_are_unknown_and_say_what_counsel_must_enter
         detail = static_text(screen.query_one("#strategy-detail", Static))
         assert "counsel must enter cost_10y for DE" in detail
         assert "never guesses" in detail
-        assert "Table reviewed" in static_text(screen.query_one("#strategy-summary", Static))
+        assert "table reviewed 2026-11-30" in static_text(
+            screen.query_one("#strategy-summary", Static)
+        )
+
+
+async def test_a_table_reviewed_over_a_year_ago_is_warned_about(
+    loaded: Store, tmp_path: Path
+) -> None:
+    table = with_costs(tmp_path) / "jurisdictions.yaml"
+    text = table.read_text()
+    assert "\nreviewed: 2026-11-30\n" in text
+    # Reviewed (with its rates and cost estimates) long ago.
+    table.write_text(text.replace("2026-11-30", "2025-01-15"))
+    app = make_app(loaded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_strategy(pilot)
+        summary = static_text(screen.query_one("#strategy-summary", Static))
+        assert "table reviewed 2025-01-15" in summary
+        assert "Warning: " in summary
+        assert "last reviewed on 2025-01-15, more than 12 months ago" in summary.replace("\n", " ")
 
 
 async def test_a_horizon_what_if_is_saved_through_the_service_with_its_audit_record(

@@ -303,15 +303,18 @@ def render_memo_docx(memo: Memo, *, templates_dir: Path | None = None) -> bytes:
     for line in memo.totals:
         page.paragraph(line, "Normal")
     page.paragraph("Cost table", "Heading 2")
+    # The columns that fit a portrait page; the workbook and the Markdown carry them all.
     shown = (0, 2, 4, 5, 6, 8, 9, 10)
+    header = [COST_COLUMNS[i] for i in shown]
+    header[2] = "Share"  # "Revenue share" would break over four lines in its column
     page.table(
-        [COST_COLUMNS[i] for i in shown],
+        header,
         [[row[i] for i in shown] for row in memo.costs],
-        widths=(0.08, 0.16, 0.08, 0.1, 0.12, 0.17, 0.17, 0.12),
+        widths=(0.1, 0.15, 0.08, 0.1, 0.13, 0.16, 0.16, 0.12),
     )
     page.paragraph("Deadlines beside each country", "Heading 1")
     if memo.deadlines:
-        page.table(list(DEADLINE_COLUMNS), memo.deadlines, widths=(0.1, 0.2, 0.35, 0.15, 0.2))
+        page.table(list(DEADLINE_COLUMNS), memo.deadlines, widths=(0.12, 0.2, 0.33, 0.15, 0.2))
     else:
         page.paragraph("The deadline engine has no rows for these countries' offices.", "Normal")
     page.paragraph("Where to outsource", "Heading 1")
@@ -324,7 +327,7 @@ def render_memo_docx(memo: Memo, *, templates_dir: Path | None = None) -> bytes:
     for line in memo.outsourcing_notes:
         page.paragraph(line, "Normal")
     page.paragraph("Sources of the jurisdiction table", "Heading 1")
-    page.table(list(SOURCE_COLUMNS), memo.sources, widths=(0.08, 0.22, 0.18, 0.18, 0.18, 0.16))
+    page.table(list(SOURCE_COLUMNS), memo.sources, widths=(0.09, 0.21, 0.18, 0.18, 0.18, 0.16))
     page.paragraph("Costs: the sources of each figure", "Heading 2")
     page.table(
         ["Country", "Cost source"],

@@ -133,10 +133,10 @@ class StrategyScreen(Screen[None]):
 
     TITLE = "Jurisdictions / filing strategy"
     DEFAULT_CSS = """
-    StrategyScreen #strategy-summary { height: auto; max-height: 4; padding: 0 1;
+    StrategyScreen #strategy-summary { height: auto; max-height: 6; padding: 0 1;
                                        background: $panel; }
     StrategyScreen #strategy-table { height: 1fr; }
-    StrategyScreen #strategy-detail-box { height: 9; border-top: solid $panel; }
+    StrategyScreen #strategy-detail-box { height: 7; border-top: solid $panel; }
     StrategyScreen #strategy-detail { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings(STRATEGY_COMMANDS)
@@ -243,10 +243,10 @@ class StrategyScreen(Screen[None]):
         text.append(f"{report.engagement}: ", style="bold")
         text.append(report.engagement_name)
         text.append(
-            f"  horizon {strategy.horizon_years} y, revenue "
-            f"{money(strategy.annual_revenue, currency)}/y"
+            f"\nHorizon {strategy.horizon_years} y, revenue "
+            f"{money(strategy.annual_revenue, currency)}/y; table reviewed "
+            f"{report.table_reviewed.isoformat()} ({age} months ago)"
         )
-        text.append(f"\nTable reviewed {report.table_reviewed.isoformat()} ({age} months ago)")
         for warning in report.table_warnings:
             text.append(f"\nWarning: {warning}", style="bold red")
         for problem in report.table_problems[:1]:
@@ -275,7 +275,7 @@ class StrategyScreen(Screen[None]):
             ("Enforce.", "enf"),
             ("Protects", "value"),
             ("Cost", "cost"),
-            ("Deadlines", "deadlines"),
+            ("Dates", "deadlines"),
         ):
             table.add_column(label, key=key)
         self._keys = []

@@ -153,7 +153,7 @@ class IssueDialog(ModalScreen[tuple[str, tuple[str, ...], str] | None]):
                 id="issue-kind",
             )
             yield Static(
-                "tab: next   space: tick a vendor   ctrl+s: issue   esc: cancel",
+                "tab: next  space: tick a vendor  ctrl+s: issue  esc: cancel",
                 classes="dialog-hint",
             )
 

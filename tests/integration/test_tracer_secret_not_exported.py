@@ -73,6 +73,12 @@ def json_commands() -> set[str]:
     return found
 
 
+def export_commands() -> set[str]:
+    """Every document `firstfile export` writes, by its command name."""
+    group = typer.main.get_command(app)
+    return set(group.commands["export"].commands)  # type: ignore[attr-defined]
+
+
 def test_the_secret_is_in_no_export_document_or_command_output(
     store: Store, tmp_path: Path
 ) -> None:
@@ -126,7 +132,13 @@ def test_the_secret_is_in_no_export_document_or_command_output(
     for engagement in (BMS, AQ7):
         for fmt in ("docx", "md"):
             run("export", "risk", engagement, "-o", str(out), "--format", fmt)
+    # The filing-strategy memo for counsel and its cost table.
+    for engagement in (BMS, AQ7):
+        for fmt in ("docx", "md", "xlsx"):
+            run("export", "strategy", engagement, "-o", str(out), "--format", fmt)
     run("export", "bundle", "-o", str(tmp_path / "bundle.zip"))
+    exported = {name.split()[1] for name in outputs if name.startswith("export ")}
+    assert exported == export_commands(), "an export command is not scanned here"
     # Every command that prints JSON.
     ran = {
         "deadlines": ("deadlines", "--json"),
@@ -164,6 +176,8 @@ def test_the_secret_is_in_no_export_document_or_command_output(
     for path in written:
         outputs[str(path.relative_to(tmp_path))] = path.read_bytes()
     assert any(name.endswith(".docx") for name in outputs)
+    assert any(name.endswith("-filing-strategy.xlsx") for name in outputs)
+    assert any(name.endswith("-filing-strategy.docx") for name in outputs)
     assert any("bundle.zip" in name for name in outputs)
     everything = {n: d for name, data in outputs.items() for n, d in unpacked(name, data).items()}
     # The scan sees what is there: the codes and canaries that were issued with the secret.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -67,6 +68,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     strategy_app.command("show")(show_strategy)
     strategy_app.command("set")(set_inputs)
     strategy_app.command("cost-index")(set_cost_index)
+    export_app.command("strategy")(export_strategy)
 
 
 # --- the jurisdiction table -------------------------------------------------------------------
@@ -200,6 +202,38 @@ def show_strategy(
         return
     for line in strategy_lines(report):
         typer.echo(line)
+
+
+def export_strategy(
+    ctx: typer.Context,
+    engagement: EngagementArgument,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="docx or md (the memo), or xlsx (the cost table).")
+    ] = "docx",
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Reckon deadlines and the table's age from this date (YYYY-MM-DD).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the filing-strategy memo for counsel (privileged, internal only), or its cost
+    table as a workbook, named after the engagement's key."""
+    from firstfile.services import exports
+
+    if fmt not in exports.STRATEGY_FORMATS:
+        fail(f"--format must be docx, md or xlsx, not {fmt!r}")
+    day = _parse_date(as_of, "--as-of") if as_of is not None else None
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        [path] = exports.export_strategy(
+            store, engagement, out, [fmt], templates_dir=settings.templates_dir, as_of=day
+        )
+    typer.echo(str(path))
 
 
 def set_inputs(

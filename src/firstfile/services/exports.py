@@ -34,6 +34,7 @@ __all__ = [
     "export_disclosure",
     "export_minutes",
     "export_risk",
+    "export_strategy",
 ]
 
 FORMATS: tuple[str, ...] = ("docx", "md")
@@ -209,3 +210,33 @@ def export_risk(
     report = risk_report(store, engagement_key, prepared_by=actor,
                          templates_dir=templates_dir, today=today)
     return [write(report, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]
+
+
+STRATEGY_FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
+
+
+def export_strategy(
+    store: Store,
+    engagement_key: str,
+    out_dir: Path,
+    formats: Sequence[str] = ("docx",),
+    *,
+    templates_dir: Path | None = None,
+    as_of: date | None = None,
+) -> list[Path]:
+    """Write the engagement's filing-strategy memo for counsel (docx, md) and its cost table
+    (xlsx) into out_dir, as computed now from the recorded inputs. Internal only."""
+    from firstfile.rendering.strategy_memo import export_memo, memo_for
+    from firstfile.services import strategy
+
+    for fmt in formats:
+        if fmt not in STRATEGY_FORMATS:
+            raise ExportError(f"unknown format {fmt!r}: use docx, md or xlsx")
+    today = as_of or date.today()
+    report = strategy.compute_strategy(
+        store, engagement_key, templates_dir=templates_dir, as_of=today
+    )
+    table = strategy.jurisdiction_table(templates_dir, today=today).table
+    assert table is not None  # compute_strategy refuses a missing table first
+    memo = memo_for(report, table, as_of=today)
+    return [export_memo(memo, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]

@@ -193,8 +193,8 @@ class FirstfileApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         top = self.screen
-        if (action == "quick_capture" or action in NAVIGATION_ACTIONS) and isinstance(
-                top, ModalScreen):
+        if (action in ("quick_capture", "tracer_lookup") or action in NAVIGATION_ACTIONS) and (
+                isinstance(top, ModalScreen)):
             return False  # finish or cancel the dialog first
         if action in ("home", "sessions", "engagements") and isinstance(top, HomeScreen):
             # Already there (home binds its own keys to move between its tables); hidden
@@ -224,6 +224,11 @@ class FirstfileApp(App[None]):
 
     def action_engagements(self) -> None:
         self.show_on_home("engagements")
+
+    def action_tracer_lookup(self) -> None:
+        from firstfile.ui.screens.tracers import LookupDialog
+
+        self.push_screen(LookupDialog())
 
     async def action_quit(self) -> None:
         """Quit, asking first about every screen with unsaved changes."""

@@ -63,11 +63,16 @@ SESSIONS = Command("sessions", "ctrl+f", "app.sessions", "Extraction sessions",
 ENGAGEMENTS = Command("engagements", "ctrl+b", "app.engagements", "Engagements",
                       "Pick an engagement: phase guide, vendors and checklists", "Engagements",
                       priority=True)
+# Anywhere: a code found on a copy is looked up without first finding its engagement.
+TRACER_LOOKUP = Command("tracer-lookup", "f12", "app.tracer_lookup", "Look up a tracer code",
+                        "Which vendor, component, engagement and date a found code names",
+                        "Lookup", priority=True, show=False)
 QUIT = Command("quit", "ctrl+q", "app.quit", "Quit",
                "Quit firstfile (asks first when something is unsaved)", "Quit", priority=True)
 
 APP_COMMANDS: tuple[Command, ...] = (
-    QUICK_CAPTURE, OPEN_LIST, GO_HOME, REVIEW_QUEUE, DEADLINES, SESSIONS, ENGAGEMENTS, QUIT)
+    QUICK_CAPTURE, OPEN_LIST, GO_HOME, REVIEW_QUEUE, DEADLINES, SESSIONS, ENGAGEMENTS,
+    TRACER_LOOKUP, QUIT)
 # The app commands that leave the current screen (each asks about unsaved work first).
 NAVIGATION_ACTIONS: frozenset[str] = frozenset(
     c.action.removeprefix("app.") for c in (OPEN_LIST, GO_HOME, REVIEW_QUEUE, DEADLINES,

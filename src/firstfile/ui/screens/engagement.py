@@ -57,13 +57,20 @@ START_SESSION = Command("engagement-session", "s", "start_session",
 OPEN_RISK = Command("engagement-risk", "r", "open_risk", "Outsourcing risk",
                     "What to keep in-house and why, what each vendor sees, the best split",
                     "Risk")
+# Over the engagement: its filing strategy and its tracer register (in the palette too).
+STRATEGY = Command("engagement-strategy", "j", "strategy", "Jurisdictions / filing strategy",
+                   "Where to file and what it costs against what it protects, with a what-if",
+                   "Strategy")
+TRACERS = Command("engagement-tracers", "c", "tracers", "Tracers",
+                  "The tracer register: issue a distinct code per vendor, look a found one up",
+                  "Tracers")
 REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
                   "Load the engagement again", "Refresh")
 BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
     ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, EXPORT_CHECKLIST, START_SESSION,
-    OPEN_RISK, REFRESH, BACK)
+    OPEN_RISK, STRATEGY, TRACERS, REFRESH, BACK)
 
 STATUS_STYLES = {"done": "green", "not-applicable": "dim", "in-progress": "yellow",
                  "open": "bold red"}
@@ -415,6 +422,16 @@ class EngagementScreen(Screen[None]):
         from firstfile.ui.screens.risk import RiskScreen
 
         self.app.push_screen(RiskScreen(self.engagement_key), lambda _: self.action_refresh())
+
+    def action_strategy(self) -> None:
+        from firstfile.ui.screens.strategy import StrategyScreen
+
+        self.app.push_screen(StrategyScreen(self.engagement_key))
+
+    def action_tracers(self) -> None:
+        from firstfile.ui.screens.tracers import TracersScreen
+
+        self.app.push_screen(TracersScreen(self.engagement_key))
 
     def action_back(self) -> None:
         self.app.pop_screen()

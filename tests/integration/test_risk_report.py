@@ -89,6 +89,8 @@ def test_the_docx_has_every_table_under_its_heading_and_the_marking(
     ]
     assert "B71C1C" in fills  # the cell that shows the most is the darkest
     assert document.sections[-1].page_width > document.sections[-1].page_height
+    # A long matrix names its vendors again on every page it runs onto.
+    assert matrix.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     # Marked in every header and footer and in the properties.
     for section in document.sections:
         assert MARK in section.header.paragraphs[0].text.upper()

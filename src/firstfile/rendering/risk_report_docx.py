@@ -86,7 +86,8 @@ def render_risk_report_docx(
                 decided,
             )
         )
-    page.table(
+    page_table(
+        page,
         [w("component"), w("scores"), w("recommendation"), w("reason"), w("decision")],
         rows,
         widths=(0.2, 0.08, 0.23, 0.27, 0.22),
@@ -226,9 +227,17 @@ def page_table(
     widths: Sequence[float],
     titled_column: int | None = 0,
 ) -> Any:
-    """A table like _Page.table, returned so its cells can be shaded."""
+    """A table like _Page.table, its header row repeated on every page it runs onto,
+    returned so its cells can be shaded."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     page.table(header, rows, widths=widths, titled_column=titled_column)
-    return page.docx.tables[-1]
+    table = page.docx.tables[-1]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    return table
 
 
 def _matrix_page(docx: Any, page: _Page, report: RiskReport, w: ChecklistWording) -> None:

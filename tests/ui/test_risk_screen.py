@@ -179,7 +179,9 @@ async def test_the_best_split_is_shown_beside_today_and_applied_in_one_audited_s
         # Nothing is written before the user says so.
         assert "apply-split" not in audit_actions(loaded, AQ7)
         await pilot.press("y")
-        await until(pilot, lambda: screen.message.startswith("Split applied"), "the apply")
+        # Applying re-reads the inputs and checks the fingerprint in the writing transaction.
+        await until(pilot, lambda: screen.message.startswith("Split applied"), "the apply",
+                    timeout=60)
         await settle(pilot)
         assert not screen.query_one("#risk-warning", Static).display
     picture = risk.assessment(loaded, AQ7)

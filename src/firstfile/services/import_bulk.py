@@ -10,7 +10,8 @@ components) are looked up once per file (FileKeys), not once per disclosure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +26,6 @@ from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
 from firstfile.storage import audit, sequences
-from firstfile.storage.disclosure_queries import event_row
 from firstfile.storage.tables import (
     AuditEvent,
     Component,
@@ -103,16 +103,6 @@ class FileKeys:
         return self.components[engagement_id].get(key)
 
 
-class _AuditRows:
-    """Collects what audit.record adds, so bulk rows carry exactly its content."""
-
-    def __init__(self) -> None:
-        self.events: list[AuditEvent] = []
-
-    def add(self, event: AuditEvent) -> None:
-        self.events.append(event)
-
-
 def insert_disclosures(
     *, db: Session, new: Sequence[NewDisclosure], actor: str, keys: FileKeys
 ) -> list[str]:
@@ -130,28 +120,23 @@ def insert_disclosures(
     numbered = _keys(db, new, now.year)
     rows: list[dict[str, Any]] = []
     links: list[tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]] = []
-    recorder = _AuditRows()
+    audit_rows: list[dict[str, Any]] = []
+    defaults = _defaults(Disclosure, key="", title="", created_at=now, updated_at=now)
     for item, key in zip(new, numbered, strict=True):
         # The field list and audit snapshot are the per-row insert's own, so the two paths
         # cannot drift apart.
         engagement_id = keys.engagement_id(db, item.draft.engagement_key)
         inventors, joint, events, components = _links(db, item, engagement_id, keys)
-        disclosure = Disclosure(
-            key=key, created_at=now, updated_at=now, engagement_id=engagement_id,
-            **{name: getattr(item.draft, name) for name in disclosure_service._SCALARS},
-        )
+        row = {**defaults, "key": key, "engagement_id": engagement_id, "joint": joint,
+               **{name: getattr(item.draft, name) for name in disclosure_service._SCALARS}}
         if item.draft.status == "submitted":
-            disclosure.submitted_on = now.date()
-        disclosure.joint = joint
-        rows.append(_values(disclosure))
+            row["submitted_on"] = now.date()
+        rows.append(row)
         links.append((inventors, events, components))
-        audit.record(
-            db=recorder,  # type: ignore[arg-type]
-            actor=actor, entity="disclosure", entity_key=key, action="create",
+        audit_rows.append(_audit_row(
+            at=now, actor=actor, entity_key=key,
             changes={name: (None, value) for name, value
-                     in disclosure_service._snapshot(item.draft, item.events).items() if value},
-            at=now,
-        )
+                     in disclosure_service._snapshot(item.draft, item.events).items() if value}))
     conn = db.connection()
     # Plain executemany statements: with RETURNING, SQLAlchemy would send the rows apart.
     conn.execute(insert(_table(Disclosure)), rows)
@@ -159,15 +144,19 @@ def insert_disclosures(
     inventor_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     component_rows: list[dict[str, Any]] = []
+    inventor_defaults = _defaults(DisclosureInventor, disclosure_id=0, person_id=0)
+    event_defaults = _defaults(DisclosureEvent, disclosure_id=0, kind="", happened_on=now.date())
     for key, (inventors, events, components) in zip(numbered, links, strict=True):
         disclosure_id = ids[key]
-        inventor_rows.extend({**row, "disclosure_id": disclosure_id} for row in inventors)
-        event_rows.extend({**row, "disclosure_id": disclosure_id} for row in events)
+        inventor_rows.extend({**inventor_defaults, **row, "disclosure_id": disclosure_id}
+                             for row in inventors)
+        event_rows.extend({**event_defaults, **row, "disclosure_id": disclosure_id}
+                          for row in events)
         component_rows.extend({"disclosure_id": disclosure_id, "component_id": component_id}
                               for component_id in components)
     for model, values in ((DisclosureInventor, inventor_rows), (DisclosureEvent, event_rows),
                           (DisclosureComponent, component_rows),
-                          (AuditEvent, [_values(event) for event in recorder.events])):
+                          (AuditEvent, audit_rows)):
         if values:
             conn.execute(insert(_table(model)), values)
     return numbered
@@ -224,16 +213,20 @@ def _links(
             continue
         person_id, org_key, org_name = found
         joint = joint or (entry.role == "inventor" and org_key != INTERNAL)
-        inventors.append(_values(DisclosureInventor(
-            disclosure_id=0, person_id=person_id, position=position, role=entry.role,
-            contribution=entry.contribution, organization_key=org_key,
-            organization_name=org_name)))
+        inventors.append({"person_id": person_id, "position": position, "role": entry.role,
+                          "contribution": entry.contribution, "organization_key": org_key,
+                          "organization_name": org_name})
     events: list[dict[str, Any]] = []
     for index, event in enumerate(item.events):
         if event.kind not in EVENT_KINDS:
             problems.append(Problem(f"events[{index}].kind", f"unknown event kind {event.kind!r}"))
             continue
-        events.append(_values(event_row(0, event)))
+        # As storage/disclosure_queries.event_row stores an event.
+        events.append({"kind": event.kind, "happened_on": event.date,
+                       "jurisdiction": event.jurisdiction, "reference": event.reference,
+                       "note": event.note,
+                       "claims_priority_of": "\n".join(event.claims_priority_of),
+                       "restored": event.restored})
     components: list[int] = []
     for index, component_key in enumerate(dict.fromkeys(item.draft.components)):
         component_id = keys.component_id(db, engagement_id, component_key)
@@ -261,11 +254,20 @@ def _table(model: Any) -> Any:
     return model.__table__
 
 
-def _values(row: Any) -> dict[str, Any]:
-    """The column values of an ORM row not yet added to a session: what an insert of it
-    would write, the model's defaults included; the id is left to the database."""
-    return {column.name: getattr(row, column.name) for column in _columns(type(row))}
+def _defaults(model: Any, **required: Any) -> dict[str, Any]:
+    """What an insert of a new model(**required) would write in each column (the model's
+    own defaults), the id left to the database. Built once per batch: constructing an ORM
+    object per row costs more than the insert itself."""
+    template = model(**required)
+    return {column.name: getattr(template, column.name)
+            for column in _table(model).columns if column.name != "id"}
 
 
-def _columns(model: Any) -> Iterable[Any]:
-    return [column for column in _table(model).columns if column.name != "id"]
+def _audit_row(*, at: datetime, actor: str, entity_key: str,
+               changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """The "create" audit row of a disclosure, as storage/audit.record writes it."""
+    return {"at": at, "actor": actor, "entity": "disclosure", "entity_key": entity_key,
+            "action": "create",
+            "changes": json.dumps({k: [audit._plain(old), audit._plain(new)]
+                                   for k, (old, new) in changes.items()},
+                                  ensure_ascii=False, sort_keys=True)}

@@ -251,11 +251,11 @@ def documents_together(docs: list[InterchangeDocument]) -> list[str]:
 
 # How much one write transaction holds, in disclosures' worth of writing: an engagement,
 # vendor, person or component counts a fifth, a session one plus a tenth per idea. New
-# disclosures written with bulk statements take about 1 ms each with their full-text index
-# (a few on a loaded machine), so a group holds the write lock for about half a second and
-# under two seconds at a load of 6 on 2 cores (docs/PERFORMANCE.md, "Imports"). Written
-# record by record through the ORM (15-25 ms each), groups are ROW_GROUP_SIZE.
-GROUP_SIZE = 500
+# disclosures written with bulk statements take 1-2 ms each with their checks and full-text
+# index (several on a loaded machine), so a group holds the write lock for well under a
+# second, and under two at a load of 8 on 2 cores (docs/PERFORMANCE.md, "Portfolio scale").
+# Written record by record through the ORM (15-25 ms each), groups are ROW_GROUP_SIZE.
+GROUP_SIZE = 250
 ROW_GROUP_SIZE = 25
 _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
             "disclosure": 1.0}

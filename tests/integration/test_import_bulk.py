@@ -28,8 +28,9 @@ from tests.integration.big_files import big_document
 
 
 @pytest.fixture
-def two_stores(request: pytest.FixtureRequest, db_url: str, tmp_path: Path
-               ) -> Iterator[tuple[Store, Store]]:
+def two_stores(
+    request: pytest.FixtureRequest, db_url: str, tmp_path: Path
+) -> Iterator[tuple[Store, Store]]:
     """Two fresh databases of the same kind: one for each way of writing."""
     if db_url.startswith("sqlite"):
         other = f"sqlite:///{tmp_path / 'other.db'}"
@@ -63,11 +64,20 @@ def _second_file() -> InterchangeDocument:
             d = replace(d, key=None)
         if n == 50:
             d = replace(
-                d, draft=replace(d.draft, inventors=(InventorEntry("p11", contribution=100.0),)),
-                events=(*d.events,
-                        EventView("provisional-filed", date(2025, 6, 2), "US", "US 63/000,050"),
-                        EventView("nonprovisional-filed", date(2026, 5, 29), "US", "US 19/1",
-                                  claims_priority_of=("US 63/000,050",))))
+                d,
+                draft=replace(d.draft, inventors=(InventorEntry("p11", contribution=100.0),)),
+                events=(
+                    *d.events,
+                    EventView("provisional-filed", date(2025, 6, 2), "US", "US 63/000,050"),
+                    EventView(
+                        "nonprovisional-filed",
+                        date(2026, 5, 29),
+                        "US",
+                        "US 19/1",
+                        claims_priority_of=("US 63/000,050",),
+                    ),
+                ),
+            )
         changed.append(d)
     return _as_file(replace(doc, disclosures=tuple(changed)))
 
@@ -88,8 +98,9 @@ def _timestamp(column: Any) -> bool:
     return isinstance(getattr(kind, "impl", kind), DateTime)
 
 
-def _import_both(stores: tuple[Store, Store], doc: InterchangeDocument, **options: Any
-                 ) -> tuple[ImportReport, ImportReport]:
+def _import_both(
+    stores: tuple[Store, Store], doc: InterchangeDocument, **options: Any
+) -> tuple[ImportReport, ImportReport]:
     reports = []
     for store, bulk in zip(stores, (False, True), strict=True):
         reports.append(import_document(store, doc, actor="importer", bulk=bulk, **options))
@@ -104,14 +115,18 @@ def _same(stores: tuple[Store, Store]) -> None:
 
 
 def test_the_bulk_path_writes_what_the_per_record_path_writes(
-        two_stores: tuple[Store, Store]) -> None:
+    two_stores: tuple[Store, Store],
+) -> None:
     # Disclosures logged by hand first: new numbers come after theirs, and an imported key
     # below the counter leaves it alone.
     for store in two_stores:
         for key in (None, "FF-2025-0100"):
             disclosures.create_disclosure(
-                store, DisclosureDraft(title=f"Logged by hand {key}", summary="Before."),
-                actor="jdoe", key=key)
+                store,
+                DisclosureDraft(title=f"Logged by hand {key}", summary="Before."),
+                actor="jdoe",
+                key=key,
+            )
     first = _import_both(two_stores, _first_file(), group_size=7)
     assert first[0] == first[1]
     assert first[1].outcomes["disclosure created"] == 30
@@ -138,9 +153,12 @@ def test_the_bulk_path_writes_the_same_audit_records(two_stores: tuple[Store, St
     trails = []
     for store in two_stores:
         with store.read() as db:
-            trails.append([(e.id, e.actor, e.entity, e.entity_key, e.action, e.changes)
-                           for e in db.execute(select(AuditEvent).order_by(AuditEvent.id))
-                           .scalars()])
+            trails.append(
+                [
+                    (e.id, e.actor, e.entity, e.entity_key, e.action, e.changes)
+                    for e in db.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+                ]
+            )
     assert trails[1] == trails[0]
     creates = [row for row in trails[1] if row[2] == "disclosure"]
     assert len(creates) == 60
@@ -150,10 +168,15 @@ def test_the_bulk_path_writes_the_same_audit_records(two_stores: tuple[Store, St
 
 
 def test_a_group_with_an_unknown_person_writes_nothing_on_either_path(
-        two_stores: tuple[Store, Store]) -> None:
+    two_stores: tuple[Store, Store],
+) -> None:
     doc = big_document(12, ideas=2)
-    bad = replace(doc.disclosures[10], draft=replace(
-        doc.disclosures[10].draft, inventors=(InventorEntry("nobody", contribution=100.0),)))
+    bad = replace(
+        doc.disclosures[10],
+        draft=replace(
+            doc.disclosures[10].draft, inventors=(InventorEntry("nobody", contribution=100.0),)
+        ),
+    )
     doc = replace(doc, disclosures=(*doc.disclosures[:10], bad, doc.disclosures[11]))
     messages = []
     for store, bulk in zip(two_stores, (False, True), strict=True):

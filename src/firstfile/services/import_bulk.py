@@ -71,7 +71,8 @@ class FileKeys:
             return None
         if key not in self.engagements:
             self.engagements[key] = db.execute(
-                select(Engagement.id).where(Engagement.key == key)).scalar()
+                select(Engagement.id).where(Engagement.key == key)
+            ).scalar()
         found = self.engagements[key]
         if found is None:
             raise ValidationFailed([Problem("engagement", f"unknown engagement {key!r}")])
@@ -83,8 +84,9 @@ class FileKeys:
             self.people = {
                 person_key: (int(person_id), vendor_key or INTERNAL, vendor_name or "")
                 for person_key, person_id, vendor_key, vendor_name in db.execute(
-                    select(Person.key, Person.id, Vendor.key, Vendor.name)
-                    .outerjoin(Vendor, Vendor.id == Person.vendor_id)  # type: ignore[arg-type]
+                    select(Person.key, Person.id, Vendor.key, Vendor.name).outerjoin(
+                        Vendor, Vendor.id == Person.vendor_id
+                    )  # type: ignore[arg-type]
                 ).all()
             }
         return self.people.get(key)
@@ -97,8 +99,10 @@ class FileKeys:
             self.components[engagement_id] = {
                 component_key: int(component_id)
                 for component_key, component_id in db.execute(
-                    select(Component.key, Component.id)
-                    .where(Component.engagement_id == engagement_id)).all()
+                    select(Component.key, Component.id).where(
+                        Component.engagement_id == engagement_id
+                    )
+                ).all()
             }
         return self.components[engagement_id].get(key)
 
@@ -127,16 +131,29 @@ def insert_disclosures(
         # cannot drift apart.
         engagement_id = keys.engagement_id(db, item.draft.engagement_key)
         inventors, joint, events, components = _links(db, item, engagement_id, keys)
-        row = {**defaults, "key": key, "engagement_id": engagement_id, "joint": joint,
-               **{name: getattr(item.draft, name) for name in disclosure_service._SCALARS}}
+        row = {
+            **defaults,
+            "key": key,
+            "engagement_id": engagement_id,
+            "joint": joint,
+            **{name: getattr(item.draft, name) for name in disclosure_service._SCALARS},
+        }
         if item.draft.status == "submitted":
             row["submitted_on"] = now.date()
         rows.append(row)
         links.append((inventors, events, components))
-        audit_rows.append(_audit_row(
-            at=now, actor=actor, entity_key=key,
-            changes={name: (None, value) for name, value
-                     in disclosure_service._snapshot(item.draft, item.events).items() if value}))
+        audit_rows.append(
+            _audit_row(
+                at=now,
+                actor=actor,
+                entity_key=key,
+                changes={
+                    name: (None, value)
+                    for name, value in disclosure_service._snapshot(item.draft, item.events).items()
+                    if value
+                },
+            )
+        )
     conn = db.connection()
     # Plain executemany statements: with RETURNING, SQLAlchemy would send the rows apart.
     conn.execute(insert(_table(Disclosure)), rows)
@@ -148,15 +165,22 @@ def insert_disclosures(
     event_defaults = _defaults(DisclosureEvent, disclosure_id=0, kind="", happened_on=now.date())
     for key, (inventors, events, components) in zip(numbered, links, strict=True):
         disclosure_id = ids[key]
-        inventor_rows.extend({**inventor_defaults, **row, "disclosure_id": disclosure_id}
-                             for row in inventors)
-        event_rows.extend({**event_defaults, **row, "disclosure_id": disclosure_id}
-                          for row in events)
-        component_rows.extend({"disclosure_id": disclosure_id, "component_id": component_id}
-                              for component_id in components)
-    for model, values in ((DisclosureInventor, inventor_rows), (DisclosureEvent, event_rows),
-                          (DisclosureComponent, component_rows),
-                          (AuditEvent, audit_rows)):
+        inventor_rows.extend(
+            {**inventor_defaults, **row, "disclosure_id": disclosure_id} for row in inventors
+        )
+        event_rows.extend(
+            {**event_defaults, **row, "disclosure_id": disclosure_id} for row in events
+        )
+        component_rows.extend(
+            {"disclosure_id": disclosure_id, "component_id": component_id}
+            for component_id in components
+        )
+    for model, values in (
+        (DisclosureInventor, inventor_rows),
+        (DisclosureEvent, event_rows),
+        (DisclosureComponent, component_rows),
+        (AuditEvent, audit_rows),
+    ):
         if values:
             conn.execute(insert(_table(model)), values)
     return numbered
@@ -173,17 +197,21 @@ def _keys(db: Session, new: Sequence[NewDisclosure], year_now: int) -> list[str]
             continue
         found = parse_disclosure_key(item.key)
         if found is None:
-            raise ValidationFailed([Problem("key", f"{item.key!r} is not a key like "
-                                                   "FF-2026-0001")])
+            raise ValidationFailed([Problem("key", f"{item.key!r} is not a key like FF-2026-0001")])
         parsed.append(found)
     years = {year_now if p is None else p[0] for p in parsed}
     table = _table(KeySequence)
     for year in sorted(years):
         # Makes the counter row exist without moving it, so that it can be locked.
         sequences.reserve_at_least(db=db, year=year, number=0)
-    last = {int(year): int(value) for year, value in db.execute(
-        select(table.c.year, table.c.last).where(table.c.year.in_(sorted(years)))
-        .with_for_update()).all()}
+    last = {
+        int(year): int(value)
+        for year, value in db.execute(
+            select(table.c.year, table.c.last)
+            .where(table.c.year.in_(sorted(years)))
+            .with_for_update()
+        ).all()
+    }
     keys: list[str] = []
     for item, found in zip(new, parsed, strict=True):
         if found is None:
@@ -208,31 +236,49 @@ def _links(
     for position, entry in enumerate(item.draft.inventors):
         found = keys.person(db, entry.person_key)
         if found is None:
-            problems.append(Problem(f"inventors[{position}].person",
-                                    f"unknown person {entry.person_key!r}"))
+            problems.append(
+                Problem(f"inventors[{position}].person", f"unknown person {entry.person_key!r}")
+            )
             continue
         person_id, org_key, org_name = found
         joint = joint or (entry.role == "inventor" and org_key != INTERNAL)
-        inventors.append({"person_id": person_id, "position": position, "role": entry.role,
-                          "contribution": entry.contribution, "organization_key": org_key,
-                          "organization_name": org_name})
+        inventors.append(
+            {
+                "person_id": person_id,
+                "position": position,
+                "role": entry.role,
+                "contribution": entry.contribution,
+                "organization_key": org_key,
+                "organization_name": org_name,
+            }
+        )
     events: list[dict[str, Any]] = []
     for index, event in enumerate(item.events):
         if event.kind not in EVENT_KINDS:
             problems.append(Problem(f"events[{index}].kind", f"unknown event kind {event.kind!r}"))
             continue
         # As storage/disclosure_queries.event_row stores an event.
-        events.append({"kind": event.kind, "happened_on": event.date,
-                       "jurisdiction": event.jurisdiction, "reference": event.reference,
-                       "note": event.note,
-                       "claims_priority_of": "\n".join(event.claims_priority_of),
-                       "restored": event.restored})
+        events.append(
+            {
+                "kind": event.kind,
+                "happened_on": event.date,
+                "jurisdiction": event.jurisdiction,
+                "reference": event.reference,
+                "note": event.note,
+                "claims_priority_of": "\n".join(event.claims_priority_of),
+                "restored": event.restored,
+            }
+        )
     components: list[int] = []
     for index, component_key in enumerate(dict.fromkeys(item.draft.components)):
         component_id = keys.component_id(db, engagement_id, component_key)
         if component_id is None:
-            problems.append(Problem(f"components[{index}]", f"unknown component "
-                                    f"{component_key!r} in this disclosure's engagement"))
+            problems.append(
+                Problem(
+                    f"components[{index}]",
+                    f"unknown component {component_key!r} in this disclosure's engagement",
+                )
+            )
             continue
         components.append(component_id)
     if problems:
@@ -244,9 +290,14 @@ def _ids_by_key(db: Session, keys: list[str]) -> dict[str, int]:
     table = _table(Disclosure)
     found: dict[str, int] = {}
     for start in range(0, len(keys), _IN_CHUNK):
-        found.update((key, int(disclosure_id)) for key, disclosure_id in db.execute(
-            select(table.c.key, table.c.id)
-            .where(table.c.key.in_(keys[start:start + _IN_CHUNK]))).all())
+        found.update(
+            (key, int(disclosure_id))
+            for key, disclosure_id in db.execute(
+                select(table.c.key, table.c.id).where(
+                    table.c.key.in_(keys[start : start + _IN_CHUNK])
+                )
+            ).all()
+        )
     return found
 
 
@@ -259,15 +310,26 @@ def _defaults(model: Any, **required: Any) -> dict[str, Any]:
     own defaults), the id left to the database. Built once per batch: constructing an ORM
     object per row costs more than the insert itself."""
     template = model(**required)
-    return {column.name: getattr(template, column.name)
-            for column in _table(model).columns if column.name != "id"}
+    return {
+        column.name: getattr(template, column.name)
+        for column in _table(model).columns
+        if column.name != "id"
+    }
 
 
-def _audit_row(*, at: datetime, actor: str, entity_key: str,
-               changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+def _audit_row(
+    *, at: datetime, actor: str, entity_key: str, changes: dict[str, tuple[Any, Any]]
+) -> dict[str, Any]:
     """The "create" audit row of a disclosure, as storage/audit.record writes it."""
-    return {"at": at, "actor": actor, "entity": "disclosure", "entity_key": entity_key,
-            "action": "create",
-            "changes": json.dumps({k: [audit._plain(old), audit._plain(new)]
-                                   for k, (old, new) in changes.items()},
-                                  ensure_ascii=False, sort_keys=True)}
+    return {
+        "at": at,
+        "actor": actor,
+        "entity": "disclosure",
+        "entity_key": entity_key,
+        "action": "create",
+        "changes": json.dumps(
+            {k: [audit._plain(old), audit._plain(new)] for k, (old, new) in changes.items()},
+            ensure_ascii=False,
+            sort_keys=True,
+        ),
+    }

@@ -1010,7 +1010,8 @@ def _disclosures(run: _Run, indexes: list[int]) -> None:
             select(Disclosure).where(
                 Disclosure.key.in_(keyed[start:start + 900]))  # type: ignore[attr-defined]
         ).scalars())
-    rows = [stored.get(d.key) if d.key else _by_title(run, d.title) for d in docs]
+    titled = _by_titles(run, [d.title for d in docs if not d.key])
+    rows = [stored.get(d.key) if d.key else titled.get(d.title) for d in docs]
     live = [row for row in rows if row is not None and row.deleted_at is None]
     views = {view.key: view for view in build_views(db=run.db, disclosures=live)}
     for index, d, row in zip(indexes, docs, rows, strict=True):
@@ -1021,17 +1022,24 @@ def _disclosures(run: _Run, indexes: list[int]) -> None:
     run.write_queued()
 
 
-def _by_title(run: _Run, title: str) -> Disclosure | None:
+def _by_titles(run: _Run, titles: list[str]) -> dict[str, Disclosure]:
+    """The live disclosures of the file's engagement with these titles, the first logged of
+    each title, read together (a disclosure without a key is matched by its title)."""
     engagement = run.engagement()
-    if engagement is None:
-        return None
-    return run.db.execute(
-        select(Disclosure)
-        .where(Disclosure.engagement_id == engagement.id, Disclosure.title == title,
-               Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Disclosure.id)  # type: ignore[arg-type]
-        .limit(1)
-    ).scalar_one_or_none()
+    if engagement is None or not titles:
+        return {}
+    unique = list(dict.fromkeys(titles))
+    found: dict[str, Disclosure] = {}
+    for start in range(0, len(unique), 900):
+        for row in run.db.execute(
+            select(Disclosure)
+            .where(Disclosure.engagement_id == engagement.id,
+                   Disclosure.title.in_(unique[start:start + 900]),  # type: ignore[attr-defined]
+                   Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Disclosure.id)  # type: ignore[arg-type]
+        ).scalars():
+            found.setdefault(row.title, row)
+    return found
 
 
 def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,

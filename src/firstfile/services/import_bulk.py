@@ -127,8 +127,8 @@ def insert_disclosures(
     audit_rows: list[dict[str, Any]] = []
     defaults = _defaults(Disclosure, key="", title="", created_at=now, updated_at=now)
     for item, key in zip(new, numbered, strict=True):
-        # The field list and audit snapshot are the per-row insert's own, so the two paths
-        # cannot drift apart.
+        # The field list and the audit snapshot are the per-record insert's own (private to
+        # services/disclosures.py), so the two paths cannot drift apart.
         engagement_id = keys.engagement_id(db, item.draft.engagement_key)
         inventors, joint, events, components = _links(db, item, engagement_id, keys)
         row = {
@@ -155,7 +155,7 @@ def insert_disclosures(
             )
         )
     conn = db.connection()
-    # Plain executemany statements: with RETURNING, SQLAlchemy would send the rows apart.
+    # Plain executemany statements without RETURNING; the new ids are read back by key.
     conn.execute(insert(_table(Disclosure)), rows)
     ids = _ids_by_key(db, numbered)
     inventor_rows: list[dict[str, Any]] = []

@@ -4,8 +4,8 @@ SQLite is tuned for a desktop tool that several processes may write at once: WAL
 never block the writer, synchronous=FULL so a committed disclosure survives a power cut, a
 busy timeout, BEGIN IMMEDIATE for every write transaction so that two writers queue on
 the lock instead of failing half-way with "database is locked", and secure_delete so that
-what is deleted is overwritten. Each connection's page cache and memory map are sized for
-the file it opens (sqlite_memory), and the planner's statistics follow a table that grows
+what is deleted is overwritten. Each connection's page cache is sized for the file it opens
+(sqlite_cache_bytes; no memory map), and the planner's statistics follow a table that grows
 (refresh_statistics_after_growth), so large writes do not thrash (docs/PERFORMANCE.md).
 
 A unit of work the database cannot take right now (the lock still held after the busy
@@ -45,15 +45,13 @@ BUSY_TIMEOUT_SECONDS = 30
 # costs some 4 ms per MB on a loaded 2-core machine, docs/PERFORMANCE.md). A larger file
 # that was closed cleanly is checked later, off the critical path.
 FULL_CHECK_UP_TO = 32 * 1024 * 1024
-# SQLite's page cache and memory map per connection. SQLite's default cache (2 MB) is far
-# smaller than what one transaction of a few thousand disclosures touches (the full-text
-# segments and nine indexes): seeding 100,000 ran at 4,700 rows/s for the first 10,000 and
-# 35 rows/s past 75,000. Both are upper bounds: SQLite takes cache pages as it uses them and
-# maps no more than the file, so a small database costs no more memory. Measured in
-# docs/PERFORMANCE.md ("Big writes"); the ceilings keep a process under 200 MB at 100,000.
+# SQLite's page cache per connection. SQLite's default cache (2 MB) is far smaller than what
+# one transaction of a few thousand disclosures touches (the full-text segments and nine
+# indexes): seeding 100,000 ran at 4,700 rows/s for the first 10,000 and 35 rows/s past
+# 75,000. The ceiling is an upper bound: SQLite takes cache pages as it uses them, so a small
+# database costs no more memory. Measured in docs/PERFORMANCE.md ("Portfolio scale").
 CACHE_FLOOR = 32 * 1024 * 1024
 CACHE_CEILING = 96 * 1024 * 1024
-MMAP_CEILING = 256 * 1024 * 1024
 ENV_DB = "FIRSTFILE_DB"
 ENV_BUSY_TIMEOUT = "FIRSTFILE_BUSY_TIMEOUT"
 
@@ -175,21 +173,15 @@ def busy_timeout_seconds() -> float:
     return value if 0 < value <= 3600 else BUSY_TIMEOUT_SECONDS
 
 
-def sqlite_memory(path: Path | None) -> tuple[int, int]:
-    """(cache bytes, memory-map bytes) for a connection to the SQLite file at path.
-
-    The cache is the size of the file (at least CACHE_FLOOR, which one bounded write
-    transaction needs, at most CACHE_CEILING); the map covers the file and its growth up to
-    MMAP_CEILING (SQLite maps no more than the file). An in-memory database gets the floor
-    and no map.
-    """
+def sqlite_cache_bytes(path: Path | None) -> int:
+    """The page cache for a connection to the SQLite file at path: the size of the file, at
+    least CACHE_FLOOR (what one bounded write transaction needs), at most CACHE_CEILING. An
+    in-memory database gets the floor."""
     try:
         size = path.stat().st_size if path is not None else 0
     except OSError:
         size = 0
-    cache = min(CACHE_CEILING, max(CACHE_FLOOR, size))
-    mmap = 0 if path is None else MMAP_CEILING
-    return cache, mmap
+    return min(CACHE_CEILING, max(CACHE_FLOOR, size))
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -244,10 +236,12 @@ def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
         # Deleted and overwritten text is zeroed in the file, not left in its free space, so
         # a purged disclosure leaves no trace (many builds default to this; not all do).
         cursor.execute("PRAGMA secure_delete = ON")
-        cache, mmap = sqlite_memory(path)
         # A negative cache_size is in KiB rather than pages.
-        cursor.execute(f"PRAGMA cache_size = {-(cache // 1024)}")
-        cursor.execute(f"PRAGMA mmap_size = {mmap}")
+        cursor.execute(f"PRAGMA cache_size = {-(sqlite_cache_bytes(path) // 1024)}")
+        # No memory map, whatever the build's default: an I/O error on a mapped page kills
+        # the process (SIGBUS) where a read() error is an exception the user gets in words,
+        # and a map bought nothing measurable here (docs/PERFORMANCE.md, "Portfolio scale").
+        cursor.execute("PRAGMA mmap_size = 0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -17,6 +17,7 @@ from firstfile.storage.engine import (
     Store,
     StoreError,
     open_store,
+    refresh_statistics_after_growth,
     resolve_db_url,
 )
 from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
@@ -185,3 +186,25 @@ def test_upgrading_an_old_database_keeps_its_disclosures_searchable(db_url: str)
         assert [r.key for r in disclosures.search(store, "conformal")] == [made.key]
     finally:
         store.dispose()
+
+
+def test_statistics_are_taken_again_once_the_disclosures_double(sqlite_store: Store) -> None:
+    """A bulk writer's statistics follow the table (sampled, so the write lock is held
+    briefly), and nothing is taken again until the disclosures have doubled."""
+    for n in range(3):
+        disclosures.create_disclosure(sqlite_store, DisclosureDraft(title=f"Clamp {n}"),
+                                      actor="jdoe")
+    assert refresh_statistics_after_growth(sqlite_store) is True
+    with sqlite_store.read() as db:
+        conn = db.connection()
+        stats = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'disclosure' AND idx IS NOT NULL"
+        ).scalars().all()
+        # The sample limit is set for that ANALYZE only.
+        assert conn.exec_driver_sql("PRAGMA analysis_limit").scalar() == 0
+    assert stats and all(int(str(stat).split()[0]) == 3 for stat in stats)
+    assert refresh_statistics_after_growth(sqlite_store) is False
+    for n in range(4):
+        disclosures.create_disclosure(sqlite_store, DisclosureDraft(title=f"Mask {n}"),
+                                      actor="jdoe")
+    assert refresh_statistics_after_growth(sqlite_store) is True

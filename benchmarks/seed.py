@@ -18,7 +18,7 @@ import argparse
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate, islice
@@ -102,6 +102,12 @@ _SYLLABLES = (
     "ka", "zo", "ri", "tan", "vel", "mor", "qui", "lex", "dra", "ph", "ost", "un", "ber",
     "cy", "nth", "ea", "lo", "mi", "tor", "gra", "xe", "ul", "vo", "sta", "ne", "pri", "quo",
 )
+
+
+# Rows per write transaction: small enough that one transaction's pages fit the page cache
+# (storage/engine.py) and the write lock is held about a second at a time, large enough that
+# commits (two fsyncs each) cost little (docs/PERFORMANCE.md, "Big writes").
+BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,18 +235,22 @@ def seed(
     store: Store,
     n: int,
     *,
-    batch: int = 5000,
+    batch: int = BATCH,
     rng_seed: int = 2026,
     now: datetime | None = None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> SeedResult:
     """Insert n disclosures (with engagements, vendors, people and inventors) into store.
 
     Creation times spread evenly over the three years before `now`, updates fall at random
     after creation, 40% are submitted, and about one in six names a vendor's engineer as an
-    inventor (a joint invention). Each batch is one transaction.
+    inventor (a joint invention). Each batch is one transaction; after each, the planner's
+    statistics are refreshed once the table has doubled (storage/engine.py). progress is
+    called after each batch with the rows added so far and the seconds since the start.
     """
     from sqlalchemy import insert, select
 
+    from firstfile.storage.engine import refresh_statistics_after_growth
     from firstfile.storage.tables import Disclosure, DisclosureInventor
 
     started = time.perf_counter()
@@ -341,6 +351,9 @@ def seed(
                         "organization_name": org_name,
                     })
             conn.execute(insert(inventor_table), links)
+        refresh_statistics_after_growth(store)
+        if progress is not None:
+            progress(len(keys), time.perf_counter() - started)
     return SeedResult(n, keys[0], keys[-1], time.perf_counter() - started)
 
 
@@ -349,19 +362,37 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", help="database file or URL (created and migrated if new)")
     parser.add_argument("n", type=int, help="how many disclosures to add")
-    parser.add_argument("--batch", type=int, default=5000, help="rows per transaction")
+    parser.add_argument("--batch", type=int, default=BATCH, help="rows per transaction")
     args = parser.parse_args(argv)
     from firstfile.storage.engine import open_store
 
+    marks: list[tuple[int, float]] = [(0, 0.0)]
+
+    def progress(done: int, seconds: float) -> None:
+        marks.append((done, seconds))
+
     store = open_store(args.db)
     try:
-        result = seed(store, args.n, batch=args.batch)
+        result = seed(store, args.n, batch=args.batch, progress=progress)
     finally:
         store.dispose()
     rate = result.count / result.seconds if result.seconds else 0.0
     print(f"added {result.count:,} disclosures ({result.first_key} .. {result.last_key}) "
           f"in {result.seconds:.1f} s, {rate:,.0f} rows/s")
+    first, last = _rate_between(marks, 0, 10_000), _rate_between(marks, args.n - 10_000, args.n)
+    if args.n >= 20_000 and first and last:
+        print(f"first 10,000 rows {first:,.0f} rows/s, last 10,000 {last:,.0f} rows/s "
+              f"({last / first:.2f}x)")
     return 0
+
+
+def _rate_between(marks: list[tuple[int, float]], start: int, end: int) -> float:
+    """Rows per second from the batch ending nearest start to the one ending nearest end."""
+    def nearest(count: int) -> tuple[int, float]:
+        return min(marks, key=lambda mark: abs(mark[0] - count))
+
+    (a, t_a), (b, t_b) = nearest(start), nearest(end)
+    return (b - a) / (t_b - t_a) if t_b > t_a else 0.0
 
 
 if __name__ == "__main__":

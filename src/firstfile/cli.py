@@ -46,7 +46,7 @@ from firstfile.settings import Settings
 
 # services.importer.GROUP_SIZE, repeated so that `firstfile --help` needs no SQLAlchemy;
 # tests/integration/test_import_groups.py checks the two agree.
-GROUP_SIZE_DEFAULT = 25
+GROUP_SIZE_DEFAULT = 250
 
 app = typer.Typer(
     add_completion=False,

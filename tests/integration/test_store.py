@@ -12,7 +12,14 @@ from sqlalchemy import text
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures
-from firstfile.storage.engine import Store, StoreError, open_store, resolve_db_url
+from firstfile.storage.engine import (
+    CACHE_FLOOR,
+    Store,
+    StoreError,
+    open_store,
+    refresh_statistics_after_growth,
+    resolve_db_url,
+)
 from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
 from tests.factories import seed_basics
 
@@ -36,6 +43,15 @@ def test_sqlite_runs_in_wal_with_full_sync_foreign_keys_secure_delete(
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_sqlite_sizes_its_page_cache_and_maps_no_memory(sqlite_store: Store) -> None:
+    """The cache holds a bounded write transaction's pages; reads never go through a memory
+    map, where an I/O error would kill the process instead of raising an error."""
+    with sqlite_store.read() as db:
+        conn = db.connection()
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -(CACHE_FLOOR // 1024)
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -170,3 +186,25 @@ def test_upgrading_an_old_database_keeps_its_disclosures_searchable(db_url: str)
         assert [r.key for r in disclosures.search(store, "conformal")] == [made.key]
     finally:
         store.dispose()
+
+
+def test_statistics_are_taken_again_once_the_disclosures_double(sqlite_store: Store) -> None:
+    """A bulk writer's statistics follow the table (sampled, so the write lock is held
+    briefly), and nothing is taken again until the disclosures have doubled."""
+    for n in range(3):
+        disclosures.create_disclosure(sqlite_store, DisclosureDraft(title=f"Clamp {n}"),
+                                      actor="jdoe")
+    assert refresh_statistics_after_growth(sqlite_store) is True
+    with sqlite_store.read() as db:
+        conn = db.connection()
+        stats = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'disclosure' AND idx IS NOT NULL"
+        ).scalars().all()
+        # The sample limit is set for that ANALYZE only.
+        assert conn.exec_driver_sql("PRAGMA analysis_limit").scalar() == 0
+    assert stats and all(int(str(stat).split()[0]) == 3 for stat in stats)
+    assert refresh_statistics_after_growth(sqlite_store) is False
+    for n in range(4):
+        disclosures.create_disclosure(sqlite_store, DisclosureDraft(title=f"Mask {n}"),
+                                      actor="jdoe")
+    assert refresh_statistics_after_growth(sqlite_store) is True

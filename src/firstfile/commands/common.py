@@ -55,26 +55,37 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the errors a user can act on into one-line messages and an exit code."""
-    from sqlalchemy.exc import DBAPIError
-
-    from firstfile.interchange.problems import InterchangeError
-    from firstfile.rendering.safe_files import ExportError
-    from firstfile.services.errors import UserError, ValidationFailed
-    from firstfile.services.importer import ImportRefused, ImportStopped
-    from firstfile.storage.engine import StoreError, StoreRefused
-    from firstfile.storage.errors import explain
-
     try:
         yield
-    except ValidationFailed as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
+    except Exception as exc:  # noqa: BLE001 - anything not recognised below is re-raised
+        _explain_or_raise(exc)
+
+
+def _loaded(module: str, name: str) -> type:
+    """The exception class module.name if the module was imported, else a class nothing
+    raises: an error can only come from a module the command loaded, so the modules of
+    other commands (the importer, the interchange reader, export) are not imported just to
+    recognise their errors, and a command starts sooner."""
+    found = getattr(sys.modules.get(module), name, None)
+    return found if isinstance(found, type) else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    """Stands for an exception class whose module this command never imported."""
+
+
+def _explain_or_raise(exc: Exception) -> NoReturn:
+    from firstfile.storage.errors import explain
+
+    if isinstance(exc, _loaded("firstfile.services.errors", "ValidationFailed")):
+        lines = "\n".join(f"  {p}" for p in exc.problems)  # type: ignore[attr-defined]
         fail(f"nothing was written; fix these and try again:\n{lines}")
-    except InterchangeError as exc:
-        lines = "\n".join(f"  {p}" for p in exc.problems)
+    if isinstance(exc, _loaded("firstfile.interchange.problems", "InterchangeError")):
+        lines = "\n".join(f"  {p}" for p in exc.problems)  # type: ignore[attr-defined]
         fail(f"nothing was imported; fix these and try again:\n{lines}")
-    except ImportRefused as exc:
-        lines = "\n".join(f"  {line}" for line in exc.lines)
-        if exc.overridable:
+    if isinstance(exc, _loaded("firstfile.services.importer", "ImportRefused")):
+        lines = "\n".join(f"  {line}" for line in exc.lines)  # type: ignore[attr-defined]
+        if exc.overridable:  # type: ignore[attr-defined]
             advice = ("keep the database's values by leaving these fields out of the file, "
                       "or import with --overwrite to write the file's (docs/FORMAT.md)")
         else:
@@ -83,22 +94,24 @@ def user_errors() -> Iterator[None]:
                       "engagement's phase, or a disclosure to another engagement")
         fail(f"nothing was imported: the database holds other values, recorded since the file "
              f"was written:\n{lines}\n{advice}")
-    except ImportStopped as exc:
-        cause = explain(exc.cause) or str(exc.cause)
-        if not exc.written:
-            fail(f"{exc.source}: {cause}; nothing was written from this file")
-        fail(f"{exc.source}: the import stopped after {exc.written} of {exc.total} groups "
+    if isinstance(exc, _loaded("firstfile.services.importer", "ImportStopped")):
+        cause = explain(exc.cause) or str(exc.cause)  # type: ignore[attr-defined]
+        if not exc.written:  # type: ignore[attr-defined]
+            fail(f"{exc.source}: {cause}; nothing was written from this file")  # type: ignore[attr-defined]
+        fail(f"{exc.source}: the import stopped after {exc.written} of {exc.total} groups "  # type: ignore[attr-defined]
              f"were written: {cause}\nthe groups written are whole; run the same import "
              "again to complete it (it finds them unchanged and writes the rest)")
-    except StoreRefused as exc:
+    if isinstance(exc, _loaded("firstfile.storage.engine", "StoreRefused")):
         fail(f"{exc}; nothing was written")
-    except (UserError, StoreError, ExportError) as exc:
+    if isinstance(exc, (_loaded("firstfile.services.errors", "UserError"),
+                        _loaded("firstfile.storage.engine", "StoreError"),
+                        _loaded("firstfile.rendering.safe_files", "ExportError"))):
         fail(str(exc))
-    except (DBAPIError, OSError) as exc:
+    if isinstance(exc, (_loaded("sqlalchemy.exc", "DBAPIError"), OSError)):
         words = explain(exc)
-        if words is None:
-            raise
-        fail(f"{words}; nothing was written")
+        if words is not None:
+            fail(f"{words}; nothing was written")
+    raise exc
 
 
 def is_file(path: Path) -> bool:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from json import JSONDecodeError
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public at run time, not in typeshed
 from json.scanner import NUMBER_RE
+from typing import cast
 
 from firstfile.interchange.nodes import (
     BOOL,
@@ -43,13 +45,15 @@ _CONSTANTS: dict[str, tuple[object, str]] = {
 }
 
 
-_SPACE = re.compile(r"[ \t\n\r]+")
+# Matches at any position (possibly nothing), so never None: one call finds the end of the
+# spaces there.
+_SPACE = cast(Callable[[str, int], "re.Match[str]"], re.compile(r"[ \t\n\r]*").match)
 
 
 def _skip(text: str, pos: int) -> int:
     """The position of the first non-space character at or after pos."""
-    match = _SPACE.match(text, pos)
-    return match.end() if match else pos
+    return _SPACE(text, pos).end()
+
 
 
 def json_nodes(text: str, problems: Problems) -> Node | None:
@@ -86,20 +90,17 @@ class _JsonReader:
 
     def value(self, pos: int, depth: int) -> tuple[Node, int]:
         text = self.text
-        pos = _skip(text, pos)
-        self.last = pos
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise TooLarge(f"the file holds more than {MAX_NODES:,} values: split it into "
-                           "one file per engagement")
+        pos = _SPACE(text, pos).end()
+        self._count(pos)
         char = text[pos:pos + 1]
+        # Strings first: most values of a file are text.
+        if char == '"':
+            value, end = scanstring(text, pos + 1, True)
+            return Node(SCALAR, bisect_right(self.line_starts, pos), value, STR, value), end
         if char == "{":
             return self._object(pos, depth + 1)
         if char == "[":
             return self._array(pos, depth + 1)
-        if char == '"':
-            value, end = scanstring(text, pos + 1, True)
-            return Node(SCALAR, self.line(pos), value, STR, value), end
         number = NUMBER_RE.match(text, pos)
         if number is not None:
             integer, fraction, exponent = number.groups()
@@ -117,6 +118,14 @@ class _JsonReader:
                 return Node(SCALAR, self.line(pos), constant, tag, word), pos + len(word)
         raise JSONDecodeError("Expecting value", text, pos)
 
+    def _count(self, pos: int) -> None:
+        """Count the value at pos against MAX_NODES (and remember it for messages)."""
+        self.last = pos
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise TooLarge(f"the file holds more than {MAX_NODES:,} values: split it into "
+                           "one file per engagement")
+
     def _check_depth(self, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise TooLarge(f"the file nests deeper than {MAX_DEPTH} levels")
@@ -124,42 +133,49 @@ class _JsonReader:
     def _object(self, pos: int, depth: int) -> tuple[Node, int]:
         self._check_depth(depth)
         text = self.text
-        node = Node(MAP, self.line(pos), [])
-        pos = _skip(text, pos + 1)
+        line_starts = self.line_starts
+        node = Node(MAP, bisect_right(line_starts, pos), [])
+        pairs = node.value
+        pos = _SPACE(text, pos + 1).end()
         if text[pos:pos + 1] == "}":
             return node, pos + 1
         while True:
             if text[pos:pos + 1] != '"':
                 raise JSONDecodeError("Expecting property name enclosed in double quotes",
                                       text, pos)
-            key, pos = self.value(pos, depth)
-            pos = _skip(text, pos)
+            # The key is read here rather than through value(), which it would reach only
+            # to take the string branch: a file has as many keys as values.
+            self._count(pos)
+            name, end = scanstring(text, pos + 1, True)
+            key = Node(SCALAR, bisect_right(line_starts, pos), name, STR, name)
+            pos = _SPACE(text, end).end()
             if text[pos:pos + 1] != ":":
                 raise JSONDecodeError("Expecting ':' delimiter", text, pos)
             item, pos = self.value(pos + 1, depth)
-            node.value.append((key, item))
-            pos = _skip(text, pos)
+            pairs.append((key, item))
+            pos = _SPACE(text, pos).end()
             char = text[pos:pos + 1]
             if char == "}":
                 return node, pos + 1
             if char != ",":
                 raise JSONDecodeError("Expecting ',' delimiter", text, pos)
-            pos = _skip(text, pos + 1)
+            pos = _SPACE(text, pos + 1).end()
 
     def _array(self, pos: int, depth: int) -> tuple[Node, int]:
         self._check_depth(depth)
         text = self.text
         node = Node(SEQ, self.line(pos), [])
-        pos = _skip(text, pos + 1)
+        items = node.value
+        pos = _SPACE(text, pos + 1).end()
         if text[pos:pos + 1] == "]":
             return node, pos + 1
         while True:
             item, pos = self.value(pos, depth)
-            node.value.append(item)
-            pos = _skip(text, pos)
+            items.append(item)
+            pos = _SPACE(text, pos).end()
             char = text[pos:pos + 1]
             if char == "]":
                 return node, pos + 1
             if char != ",":
                 raise JSONDecodeError("Expecting ',' delimiter", text, pos)
-            pos = _skip(text, pos + 1)
+            pos = _SPACE(text, pos + 1).end()

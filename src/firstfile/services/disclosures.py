@@ -103,13 +103,9 @@ def _insert(
         sequences.reserve_at_least(db=db, year=parsed[0], number=parsed[1])
     disclosure = Disclosure(
         key=key,
-        created_at=now,
-        updated_at=now,
         engagement_id=_engagement_id(db=db, key=draft.engagement_key),
-        **{name: getattr(draft, name) for name in _SCALARS},
+        **new_disclosure_values(draft, now=now),
     )
-    if draft.status == "submitted":
-        disclosure.submitted_on = now.date()
     db.add(disclosure)
     db.flush()
     _replace_links(db=db, disclosure=disclosure, draft=draft, events=events)
@@ -123,6 +119,27 @@ def _insert(
         record_sha256=content_hash(db=db, disclosure=disclosure),
     )
     return disclosure
+
+
+def new_disclosure_values(draft: DisclosureDraft, *, now: datetime) -> dict[str, Any]:
+    """The columns of a new disclosure taken from its draft and the moment it is logged
+    (all but its key, engagement and joint flag). The per-record insert and the import's bulk
+    insert (services/import_bulk.py) both build their rows here, so a new field of the draft
+    is stored the same way by both."""
+    values: dict[str, Any] = {name: getattr(draft, name) for name in _SCALARS}
+    values.update(created_at=now, updated_at=now)
+    if draft.status == "submitted":
+        values["submitted_on"] = now.date()
+    return values
+
+
+def inventor_values(
+    entry: InventorEntry, *, position: int, organization_key: str, organization_name: str
+) -> dict[str, Any]:
+    """The columns of a disclosure's inventor link from the draft's entry (all but the
+    disclosure and person ids); shared with the import's bulk insert, as above."""
+    return {"position": position, "role": entry.role, "contribution": entry.contribution,
+            "organization_key": organization_key, "organization_name": organization_name}
 
 
 def insert_in(
@@ -422,11 +439,8 @@ def _replace_links(
             DisclosureInventor(
                 disclosure_id=disclosure.id,
                 person_id=person.id,
-                position=position,
-                role=entry.role,
-                contribution=entry.contribution,
-                organization_key=org_key,
-                organization_name=org_name,
+                **inventor_values(entry, position=position, organization_key=org_key,
+                                  organization_name=org_name),
             )
         )
     for index, event in enumerate(events or ()):

@@ -12,10 +12,14 @@ audit record, so importing the same file twice changes nothing.
 
 The write pass commits groups of records (plan_groups: about GROUP_SIZE disclosures' worth
 each, in dependency order), each in its own short transaction, so a long import never keeps
-other writers waiting for more than a group. "All or nothing" then means: nothing is written
-unless every file is valid and agrees with the database; each group is committed whole or
-not at all; and since the import is idempotent, running it again after a crash or an error
-part-way finds the committed groups unchanged and writes the rest.
+other writers waiting for more than a group. New disclosures are written with bulk
+statements per table (services/import_bulk.py), which write exactly what the per-record
+path (services/disclosures.py, still used with bulk=False) writes.
+
+"All or nothing" then means: nothing is written unless every file is valid and agrees with
+the database; each group is committed whole or not at all; and since the import is
+idempotent, running it again after a crash or an error part-way finds the committed groups
+unchanged and writes the rest.
 """
 
 from __future__ import annotations
@@ -62,10 +66,11 @@ from firstfile.services import disclosures as disclosure_service
 from firstfile.services import interchange_risk
 from firstfile.services.agreements import checklist_items
 from firstfile.services.errors import UserError, ValidationFailed
+from firstfile.services.import_bulk import FileKeys, NewDisclosure, insert_disclosures
 from firstfile.services.races import retried
 from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
 from firstfile.storage.disclosure_queries import build_views
-from firstfile.storage.engine import Store
+from firstfile.storage.engine import Store, refresh_statistics_after_growth
 from firstfile.storage.tables import (
     Component,
     ComponentVendor,
@@ -158,6 +163,7 @@ def import_document(
     progress: Callable[[GroupWritten], None] | None = None,
     checked: bool = False,
     templates_dir: Path | None = None,
+    bulk: bool = True,
 ) -> ImportReport:
     """Check doc against the database, then write it in groups; see the module docstring.
 
@@ -168,21 +174,27 @@ def import_document(
     a caller that has just run check_document itself (each group is checked again as it is
     written all the same). templates_dir is the user's template folder: its agreement
     checklist says which safeguards are checklist terms (services/interchange_risk.py).
+    bulk=False writes new disclosures one by one through services/disclosures.py, in groups
+    of ROW_GROUP_SIZE unless group_size is given (the reference the bulk path is tested
+    against).
     """
     if not checked:
         check_document(store, doc, actor=actor, policy=policy)
     report = ImportReport(source=source or doc.source or doc.engagement.key)
     term_items = safeguard_items(checklist_items(templates_dir).items)
-    groups = plan_groups(doc, group_size or GROUP_SIZE)
+    groups = plan_groups(doc, group_size or (GROUP_SIZE if bulk else ROW_GROUP_SIZE))
     turns = _Turns(store)
+    file_keys = FileKeys()
     for number, group in enumerate(groups, start=1):
         started = time.monotonic()
         try:
             with store.write() as db:
                 run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True,
-                           report=report, term_items=term_items)
+                           report=report, term_items=term_items, bulk=bulk,
+                           file_keys=file_keys)
                 run.merge(group.units)
                 run.raise_conflicts()
+            refresh_statistics_after_growth(store)
         except Exception as exc:  # whatever stopped it, say which groups are already written
             if number == 1:
                 raise
@@ -253,11 +265,13 @@ def documents_together(docs: list[InterchangeDocument]) -> list[str]:
 # --- the records of a document, in the order they depend on each other, and in groups -------
 
 # How much one write transaction holds, in disclosures' worth of writing: an engagement,
-# vendor, person or component counts a fifth, a session one plus a tenth per idea. A
-# disclosure is written record by record through the ORM at 15-25 ms (several times that on
-# a loaded machine), so a group holds the write lock for about half a second, a couple of
-# seconds at worst (docs/PERFORMANCE.md); written with bulk statements, groups can be larger.
-GROUP_SIZE = 25
+# vendor, person or component counts a fifth, a session one plus a tenth per idea. New
+# disclosures written with bulk statements take 1-2 ms each with their checks and full-text
+# index (several on a loaded machine), so a group holds the write lock for well under a
+# second, and under two at a load of 8 on 2 cores (docs/PERFORMANCE.md, "Portfolio scale").
+# Written record by record through the ORM (15-25 ms each), groups are ROW_GROUP_SIZE.
+GROUP_SIZE = 250
+ROW_GROUP_SIZE = 25
 _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
             "risk analysis": 1.0, "strategy": 1.0, "disclosure": 1.0}
 # SQLite's busy handler lets a waiting writer look for the lock about every 100 ms, so a
@@ -472,6 +486,11 @@ class _Run:
     person_ids: dict[str, int] = field(default_factory=dict)
     component_ids: dict[str, int] = field(default_factory=dict)
     _engagement: Engagement | None = None
+    # New disclosures go in with bulk statements (write pass): queued in document order
+    # and written before the next stored disclosure is merged, so rows keep their order.
+    bulk: bool = False
+    file_keys: FileKeys = field(default_factory=FileKeys)
+    queued: list[tuple[int, NewDisclosure]] = field(default_factory=list)
 
     # -- the pass ----------------------------------------------------------------------------
 
@@ -494,6 +513,21 @@ class _Run:
             }[unit.kind](unit.index)
         for start in range(0, len(batch), _READ_BATCH):
             _disclosures(self, batch[start:start + _READ_BATCH])
+
+    def queue(self, new: NewDisclosure) -> None:
+        """Hold a new disclosure for write_queued; its key takes its place in the report."""
+        self.queued.append((len(self.report.disclosure_keys), new))
+        self.report.disclosure_keys.append("")
+
+    def write_queued(self) -> None:
+        """Write the queued new disclosures with bulk statements."""
+        if not self.queued:
+            return
+        keys = insert_disclosures(db=self.db, new=[new for _, new in self.queued],
+                                  actor=self.actor, keys=self.file_keys)
+        for (place, _), key in zip(self.queued, keys, strict=True):
+            self.report.disclosure_keys[place] = key
+        self.queued.clear()
 
     def raise_conflicts(self) -> None:
         """Stop with every conflict found, before anything of this pass is committed."""
@@ -1126,25 +1160,36 @@ def _disclosures(run: _Run, indexes: list[int]) -> None:
             select(Disclosure).where(
                 Disclosure.key.in_(keyed[start:start + 900]))  # type: ignore[attr-defined]
         ).scalars())
-    rows = [stored.get(d.key) if d.key else _by_title(run, d.title) for d in docs]
+    titled = _by_titles(run, [d.title for d in docs if not d.key])
+    rows = [stored.get(d.key) if d.key else titled.get(d.title) for d in docs]
     live = [row for row in rows if row is not None and row.deleted_at is None]
     views = {view.key: view for view in build_views(db=run.db, disclosures=live)}
     for index, d, row in zip(indexes, docs, rows, strict=True):
+        if row is not None:
+            run.write_queued()
         _disclosure(run, d, f"disclosures[{index}]", row,
                     views.get(row.key) if row is not None else None)
+    run.write_queued()
 
 
-def _by_title(run: _Run, title: str) -> Disclosure | None:
+def _by_titles(run: _Run, titles: list[str]) -> dict[str, Disclosure]:
+    """The live disclosures of the file's engagement with these titles, the first logged of
+    each title, read together (a disclosure without a key is matched by its title)."""
     engagement = run.engagement()
-    if engagement is None:
-        return None
-    return run.db.execute(
-        select(Disclosure)
-        .where(col(Disclosure.engagement_id) == engagement.id, col(Disclosure.title) == title,
-               Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Disclosure.id)  # type: ignore[arg-type]
-        .limit(1)
-    ).scalar_one_or_none()
+    if engagement is None or not titles:
+        return {}
+    unique = list(dict.fromkeys(titles))
+    found: dict[str, Disclosure] = {}
+    for start in range(0, len(unique), 900):
+        for row in run.db.execute(
+            select(Disclosure)
+            .where(col(Disclosure.engagement_id) == engagement.id,
+                   col(Disclosure.title).in_(unique[start:start + 900]),
+                   Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
+            .order_by(Disclosure.id)  # type: ignore[arg-type]
+        ).scalars():
+            found.setdefault(row.title, row)
+    return found
 
 
 def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
@@ -1154,7 +1199,9 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
     if problems:
         raise ValidationFailed(problems)
     if row is None:
-        if run.write:
+        if run.write and run.bulk:
+            run.queue(NewDisclosure(draft=draft, key=d.key, events=d.events))
+        elif run.write:
             made = disclosure_service.insert_in(db=run.db, draft=draft, actor=run.actor,
                                                 key=d.key, events=d.events)
             run.report.disclosure_keys.append(made.key)

@@ -11,9 +11,11 @@ first audited change of a transaction to its end.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import insert, text, update
 from sqlmodel import Session
 
 from firstfile.domain.evidence import seal
@@ -25,6 +27,17 @@ _HEAD_FOR_UPDATE = text(
     "SELECT seq, chain_sha256, current_user, clock_timestamp() FROM auditchainhead "
     "WHERE id = 1 FOR UPDATE")
 _HEAD = text("SELECT seq, chain_sha256 FROM auditchainhead WHERE id = 1")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One change to record with record_many: what changed, as record takes it."""
+
+    entity: str
+    entity_key: str
+    action: str
+    changes: dict[str, tuple[Any, Any]] | None = None
+    record_sha256: str = ""
 
 
 def record(
@@ -43,27 +56,66 @@ def record(
     taken from the database connection (storage/identity.py). record_sha256 is the hash of the
     record's content after the change, where one is kept (a disclosure's).
     """
-    text_changes = json.dumps(
+    entry = Entry(entity=entity, entity_key=entity_key, action=action, changes=changes,
+                  record_sha256=record_sha256)
+    values = _sealed(db, actor, [entry])[0]
+    event = AuditEvent(**values)
+    db.add(event)
+    _move_head(db, values)
+    return event
+
+
+def record_many(*, db: Session, actor: str, entries: Sequence[Entry]) -> None:
+    """Record many changes in db's transaction, in order, with one insert: the rows are
+    exactly what one record call after another would write (each sealed onto the one before
+    it, by the same code), except that they share one moment, the moment the head was taken.
+
+    For writers of many records at once (an import's new disclosures); the head is taken and
+    locked as record takes it, so the rows join the chain between other writers' rows.
+    """
+    if not entries:
+        return
+    # Rows recorded earlier in this transaction go in first, so ids follow the chain.
+    db.flush()
+    rows = _sealed(db, actor, entries)
+    db.connection().execute(insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
+    _move_head(db, rows[-1])
+
+
+def changes_text(changes: dict[str, tuple[Any, Any]] | None) -> str:
+    """The changes as the audit row stores them: JSON {field: [old, new]}, keys sorted."""
+    return json.dumps(
         {k: [_plain(old), _plain(new)] for k, (old, new) in (changes or {}).items()},
         ensure_ascii=False,
         sort_keys=True,
     )
+
+
+def _sealed(db: Session, actor: str, entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """The column values of an audit row for each entry, chained in order after the head
+    (taken and locked here), each sealed by domain/evidence.seal."""
     seq, previous, who, at = _take_head(db)
-    seq += 1
     name = actor or who
-    sealed = seal(previous=previous, seq=seq, at=at, actor=who, actor_name=name,
-                  entity=entity, entity_key=entity_key, action=action, changes=text_changes,
-                  record_sha256=record_sha256)
-    event = AuditEvent(
-        seq=seq, at=at, actor=who, actor_name=name, entity=entity, entity_key=entity_key,
-        action=action, changes=text_changes, record_sha256=record_sha256,
-        values_sha256=sealed.values_sha256, content_sha256=sealed.content_sha256,
-        chain_sha256=sealed.chain_sha256,
-    )
-    db.add(event)
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        seq += 1
+        text_changes = changes_text(entry.changes)
+        sealed = seal(previous=previous, seq=seq, at=at, actor=who, actor_name=name,
+                      entity=entry.entity, entity_key=entry.entity_key, action=entry.action,
+                      changes=text_changes, record_sha256=entry.record_sha256)
+        rows.append({
+            "seq": seq, "at": at, "actor": who, "actor_name": name, "entity": entry.entity,
+            "entity_key": entry.entity_key, "action": entry.action, "changes": text_changes,
+            "record_sha256": entry.record_sha256, "values_sha256": sealed.values_sha256,
+            "content_sha256": sealed.content_sha256, "chain_sha256": sealed.chain_sha256,
+        })
+        previous = sealed.chain_sha256
+    return rows
+
+
+def _move_head(db: Session, last: dict[str, Any]) -> None:
     db.execute(update(AuditChainHead).where(AuditChainHead.id == 1)  # type: ignore[arg-type]
-               .values(seq=seq, chain_sha256=sealed.chain_sha256))
-    return event
+               .values(seq=last["seq"], chain_sha256=last["chain_sha256"]))
 
 
 def _take_head(db: Session) -> tuple[int, str, str, Any]:

@@ -270,11 +270,15 @@ def event_view(row: DisclosureEvent) -> EventView:
 
 def event_row(disclosure_id: int, event: EventView) -> DisclosureEvent:
     """The row that stores event on the disclosure with disclosure_id."""
-    return DisclosureEvent(disclosure_id=disclosure_id, kind=event.kind, happened_on=event.date,
-                           jurisdiction=event.jurisdiction, reference=event.reference,
-                           note=event.note,
-                           claims_priority_of="\n".join(event.claims_priority_of),
-                           restored=event.restored)
+    return DisclosureEvent(disclosure_id=disclosure_id, **event_values(event))
+
+
+def event_values(event: EventView) -> dict[str, Any]:
+    """The columns that store event (all but its disclosure), for a row or a bulk insert."""
+    return {"kind": event.kind, "happened_on": event.date, "jurisdiction": event.jurisdiction,
+            "reference": event.reference, "note": event.note,
+            "claims_priority_of": "\n".join(event.claims_priority_of),
+            "restored": event.restored}
 
 
 def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:

@@ -4,7 +4,9 @@ SQLite is tuned for a desktop tool that several processes may write at once: WAL
 never block the writer, synchronous=FULL so a committed disclosure survives a power cut, a
 busy timeout, BEGIN IMMEDIATE for every write transaction so that two writers queue on
 the lock instead of failing half-way with "database is locked", and secure_delete so that
-what is deleted is overwritten.
+what is deleted is overwritten. Each connection's page cache is sized for the file it opens
+(sqlite_cache_bytes; no memory map), and the planner's statistics follow a table that grows
+(refresh_statistics_after_growth), so large writes do not thrash (docs/PERFORMANCE.md).
 
 A unit of work the database cannot take right now (the lock still held after the busy
 timeout, a full disk, a PostgreSQL server gone) ends in a StoreUnavailable that says so in
@@ -43,6 +45,16 @@ BUSY_TIMEOUT_SECONDS = 30
 # costs some 4 ms per MB on a loaded 2-core machine, docs/PERFORMANCE.md). A larger file
 # that was closed cleanly is checked later, off the critical path.
 FULL_CHECK_UP_TO = 32 * 1024 * 1024
+# SQLite's page cache per connection. SQLite's default cache (2 MB) is far smaller than what
+# one transaction of a few thousand disclosures touches (the full-text segments and nine
+# indexes): seeding 100,000 ran at 4,700 rows/s for the first 10,000 and 35 rows/s past
+# 75,000. The ceiling is an upper bound: SQLite takes cache pages as it uses them, so a small
+# database costs no more memory. Measured in docs/PERFORMANCE.md ("Portfolio scale").
+CACHE_FLOOR = 32 * 1024 * 1024
+CACHE_CEILING = 96 * 1024 * 1024
+# Rows of each index that refresh_statistics_after_growth's ANALYZE reads (SQLite's own
+# suggestion for PRAGMA optimize is a few hundred).
+ANALYSIS_LIMIT = 1000
 ENV_DB = "FIRSTFILE_DB"
 ENV_BUSY_TIMEOUT = "FIRSTFILE_BUSY_TIMEOUT"
 
@@ -164,6 +176,17 @@ def busy_timeout_seconds() -> float:
     return value if 0 < value <= 3600 else BUSY_TIMEOUT_SECONDS
 
 
+def sqlite_cache_bytes(path: Path | None) -> int:
+    """The page cache for a connection to the SQLite file at path: the size of the file, at
+    least CACHE_FLOOR (what one bounded write transaction needs), at most CACHE_CEILING. An
+    in-memory database gets the floor."""
+    try:
+        size = path.stat().st_size if path is not None else 0
+    except OSError:
+        size = 0
+    return min(CACHE_CEILING, max(CACHE_FLOOR, size))
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a SQLite database, so it is never overwritten."""
     if path.is_dir():
@@ -216,6 +239,12 @@ def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
         # Deleted and overwritten text is zeroed in the file, not left in its free space, so
         # a purged disclosure leaves no trace (many builds default to this; not all do).
         cursor.execute("PRAGMA secure_delete = ON")
+        # A negative cache_size is in KiB rather than pages.
+        cursor.execute(f"PRAGMA cache_size = {-(sqlite_cache_bytes(path) // 1024)}")
+        # No memory map, whatever the build's default: an I/O error on a mapped page kills
+        # the process (SIGBUS) where a read() error is an exception the user gets in words,
+        # and a map bought nothing measurable here (docs/PERFORMANCE.md, "Portfolio scale").
+        cursor.execute("PRAGMA mmap_size = 0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -452,6 +481,42 @@ def _refresh_statistics(store: Store) -> None:
     if not has_stats:
         with store.write() as db:
             db.connection().exec_driver_sql("ANALYZE")
+
+
+def refresh_statistics_after_growth(store: Store) -> bool:
+    """Re-run ANALYZE when the disclosures have more than doubled since it last ran (SQLite).
+
+    For writers that add many rows in one run (an import, benchmarks/seed.py): statistics
+    taken while the table was small (or empty, on a new file) lead SQLite to plans that
+    get slower with every row added (seeding fell from 1,100 to 130 rows/s by 35,000 with
+    the cache sized; each batch after a fresh ANALYZE stayed at 1,100). Doubling bounds the
+    total cost at about twice one ANALYZE of the final table. Returns True when it ran.
+    """
+    if not store.is_sqlite:
+        return False
+    with store.engine.connect() as conn:
+        has_table = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+        stat = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'disclosure' AND idx IS NOT NULL "
+            "LIMIT 1").first() if has_table else None
+        # The highest id stands for the row count: one index probe, not a count.
+        rows = int(conn.exec_driver_sql("SELECT max(id) FROM disclosure").scalar() or 0)
+        conn.rollback()
+    recorded = int(str(stat[0]).split()[0]) if stat else 0
+    if rows <= 2 * recorded or rows == 0:
+        return False
+    with store.write() as db:
+        conn = db.connection()
+        # Statistics from a sample of each index: a full ANALYZE of 100,000 disclosures took
+        # 13.5 s under the write lock (load 5), this 0.3 s, and the planner needs the
+        # proportions, not exact counts (docs/PERFORMANCE.md, "Portfolio scale").
+        conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+        try:
+            conn.exec_driver_sql("ANALYZE")
+        finally:
+            conn.exec_driver_sql("PRAGMA analysis_limit = 0")
+    return True
 
 
 def _first_line(exc: BaseException) -> str:

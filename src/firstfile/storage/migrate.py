@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from firstfile.storage import inspection
 from firstfile.storage.engine import Store, StoreError, database_label
@@ -78,6 +79,18 @@ def known_revisions() -> set[str]:
     return {revision.revision for revision in script.walk_revisions()}
 
 
+def _stored_revision(store: Store) -> str | None:
+    """The one revision alembic_version records, or None when it records none, several, or
+    has no such table (a new or foreign database: upgrade_to_head then looks closer)."""
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+            conn.rollback()
+    except DBAPIError:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def alembic_config(store: Store):
     from alembic.config import Config
 
@@ -91,8 +104,11 @@ def upgrade_to_head(store: Store) -> bool:
     """Bring the database to the newest schema. Returns True when anything was applied.
 
     Raises StoreError, with nothing written, for a database that is not firstfile's or that a
-    newer firstfile made.
+    newer firstfile made. An up-to-date database costs one query; the catalogue is only read
+    when it is not.
     """
+    if _stored_revision(store) == HEAD_REVISION:
+        return False
     with store.engine.connect() as conn:
         contents = database_contents(conn)
     where = database_label(store.url)

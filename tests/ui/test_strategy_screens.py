@@ -304,3 +304,47 @@ async def test_the_lookup_is_in_the_palette_anywhere_and_catches_a_mistyped_code
         assert lookup.result.tracer.vendor == "tamsui-embedded"
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, LookupDialog), "the dialog shut")
+
+
+async def test_the_views_show_the_table_with_its_sources_and_where_to_outsource(
+    loaded: Store, tmp_path: Path
+) -> None:
+    from firstfile.domain.strategy_record import CostIndex
+
+    templates = with_costs(tmp_path)
+    strategy_svc.record_strategy_inputs(
+        loaded,
+        BMS,
+        strategy_svc.StrategyChanges(
+            cost_indexes=(
+                CostIndex("CN", 100, "supplier quotes, 2026"),
+                CostIndex("TW", 140, "supplier quotes, 2026"),
+            )
+        ),
+        actor="m",
+        templates_dir=templates,
+    )
+    app = make_app(loaded, templates)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_strategy(pilot)
+        table = screen.query_one("#strategy-table", DataTable)
+        await pilot.press("v")
+        await pilot.pause()
+        assert cell(table, "JP", "cost") == "55,000 USD"
+        assert cell(table, "KR", "enf") == "uncited"
+        table.move_cursor(row=screen._keys.index("JP"))
+        await pilot.pause()
+        detail = static_text(screen.query_one("#strategy-detail", Static))
+        assert "Enforceability: U.S. Chamber International IP Index" in detail
+        assert "ILLUSTRATIVE ONLY" in detail
+        await pilot.press("v")
+        await pilot.pause()
+        assert sorted(screen._keys) == ["CN", "TW"]
+        assert cell(table, "CN", "index") == "100"
+        assert cell(table, "TW", "relative") == "1.40x"
+        await pilot.press("e")  # a what-if needs a country of the strategy's view
+        await pilot.pause()
+        assert not isinstance(app.screen, TextDialog)
+        await pilot.press("v")
+        await pilot.pause()
+        assert "JP" in screen._keys

@@ -24,6 +24,7 @@ from firstfile.commands.common import (
     opened_store,
     print_json,
     print_rows,
+    print_table,
     run_tui,
     say,
     settings_for,
@@ -291,6 +292,94 @@ def purge_disclosure(
 
 
 @app.command()
+def attach(
+    ctx: typer.Context,
+    key: KeyArgument,
+    files: Annotated[list[Path], typer.Argument(
+        help="Drawings, photos, schematics or data: PNG and JPEG become numbered figures in "
+        "the document; PDF, text, CSV, spreadsheets, CAD and the like are listed.")],
+    caption: Annotated[list[str] | None, typer.Option(
+        "--caption", help="What a file shows, printed under its figure; give it once per "
+        "file, in the order of the files.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Attach files to a disclosure, kept in the database by their SHA-256.
+
+    Attaching the same file again changes nothing. firstfile never opens or runs a file.
+    """
+    from firstfile.domain.attachments import MAX_FILE_BYTES, size_words
+    from firstfile.services import attachments
+
+    captions = list(caption or [])
+    if len(captions) > len(files):
+        fail(f"{len(captions)} captions for {len(files)} files; give at most one --caption "
+             "per file, in the order of the files")
+    problems = []
+    new_files = []
+    for index, path in enumerate(files):
+        if not is_file(path):
+            problems.append(f"{path}: no such file")
+            continue
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                # Refused before it is read: a file this large never enters memory.
+                problems.append(f"{path.name} is {size_words(size)}; a file may be at most "
+                                f"{size_words(MAX_FILE_BYTES)}: reduce the image or split the "
+                                "data")
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror})")
+            continue
+        text = captions[index] if index < len(captions) else ""
+        new_files.append(attachments.NewFile(path.name, data, text))
+    if problems:
+        fail("nothing was attached:\n" + "\n".join(f"  {p}" for p in problems))
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        result = attachments.attach_files(store, key, new_files, actor=settings.actor)
+    for name in result.already:
+        say(f"{name}: already attached to {key}; left as it was", err=True)
+    _print_attachments(result.view)
+
+
+@disclosures_app.command("attachments")
+def list_attachments(ctx: typer.Context, key: KeyArgument, as_json: JsonOption = False,
+                     db: DbOption = None) -> None:
+    """List a disclosure's attached files: number, caption, name, size and SHA-256."""
+    from firstfile.services import disclosures
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.get_disclosure(store, key)
+    if as_json:
+        print_json(view.as_json()["attachments"])
+        return
+    if not view.attachments:
+        say(f"{key} has no attachments; `firstfile attach {key} FILE` adds one", err=True)
+        return
+    _print_attachments(view)
+
+
+def _print_attachments(view: Any) -> None:
+    """One line per attachment: figures numbered as in the document, the rest as files."""
+    from firstfile.domain.attachments import size_words
+
+    rows = []
+    figure = 0
+    for item in view.attachments:
+        if item.is_figure:
+            figure += 1
+            label = f"Figure {figure}"
+        else:
+            label = "File"
+        rows.append((label, item.file_name, size_words(item.size), item.sha256,
+                     item.caption))
+    print_table(rows)
+
+
+@app.command()
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to find; end a word with * for a prefix.")],
@@ -328,7 +417,7 @@ def export_disclosure(
 ) -> None:
     """Write one disclosure as a DOCX (or Markdown) file named after its key."""
     from firstfile.rendering.export import export_disclosure as render
-    from firstfile.services import disclosures
+    from firstfile.services import attachments, disclosures
 
     if fmt not in ("docx", "md"):
         fail(f"--format must be docx or md, not {fmt!r}")
@@ -336,8 +425,31 @@ def export_disclosure(
     with user_errors():
         with opened_store(settings) as store:
             view = disclosures.get_disclosure(store, key)
-        path = render(view, out, fmt, templates_dir=settings.templates_dir)
+            files = attachments.figure_contents(store, [view]) if fmt == "docx" else {}
+        path = render(view, out, fmt, templates_dir=settings.templates_dir, files=files)
     say(str(path))
+
+
+@export_app.command("engagement")
+def export_engagement(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The engagement's key.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The file to write: .yaml or .json; "
+                                      "attached files go in an attachments folder beside it.")],
+    db: DbOption = None,
+) -> None:
+    """Write one engagement in the firstfile/1 interchange format, with its attached files.
+
+    `firstfile import` reads the file back with the files beside it (docs/FORMAT.md).
+    """
+    from firstfile.services.interchange_export import write_engagement
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        written = write_engagement(store, key, out)
+    if len(written) > 1:
+        say(f"{len(written) - 1} attached files written beside it", err=True)
+    say(str(written[-1]))
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

@@ -140,7 +140,8 @@ def test_the_audit_trail_keeps_who_and_when_but_not_what(store: Store) -> None:
         assert all(value == [PURGED, PURGED] for value in fields.values())
     assert (purge.actor, purge.action) == ("counsel", "purge")
     removed = json.loads(purge.changes)["removed"][1]
-    assert removed == {"inventors": 1, "events": 1, "components": 0, "autosave_buffers": 1,
+    assert removed == {"inventors": 1, "events": 1, "components": 0, "attachments": 0,
+                       "autosave_buffers": 1,
                        "audit_records_cleared": len(before)}
 
 

@@ -152,6 +152,21 @@ def print_rows(rows: list[tuple[str, ...]]) -> None:
         typer.echo("  ".join(clean_line(cell) for cell in row))
 
 
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    """Rows as aligned columns (each as wide as its widest cell); the last column is left
+    ragged. Control characters are shown, never sent to the terminal."""
+    from firstfile.domain.text import clean_line
+
+    cleaned = [[clean_line(cell) for cell in row] for row in rows]
+    if not cleaned:
+        return
+    widths = [max(len(row[i]) for row in cleaned) for i in range(len(cleaned[0]) - 1)]
+    for row in cleaned:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells.append(row[-1])
+        typer.echo("  ".join(cells).rstrip())
+
+
 def shown_url(url: str) -> str:
     """A database URL with any password hidden."""
     from sqlalchemy.engine import make_url

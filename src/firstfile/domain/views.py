@@ -44,6 +44,24 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentView:
+    """A file attached to a disclosure: what it is called and holds, never its bytes."""
+
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    caption: str = ""
+
+    @property
+    def is_figure(self) -> bool:
+        """Embedded in documents as a numbered figure (PNG and JPEG)."""
+        from firstfile.domain.attachments import is_figure
+
+        return is_figure(self.media_type)
+
+
+@dataclass(frozen=True, slots=True)
 class DisclosureView:
     """Every field of an invention disclosure (REFERENCE.md section 2), as plain data."""
 
@@ -74,6 +92,7 @@ class DisclosureView:
     inventors: tuple[InventorView, ...] = ()
     events: tuple[EventView, ...] = ()
     components: tuple[str, ...] = ()
+    attachments: tuple[AttachmentView, ...] = ()
     deleted: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -113,6 +132,7 @@ class DisclosureView:
             for p in self.inventors
         ]
         data["components"] = list(self.components)
+        data["attachments"] = [asdict(a) for a in self.attachments]
         return _jsonable(data)
 
 

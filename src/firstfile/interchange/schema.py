@@ -50,8 +50,12 @@ DISCLOSURE: Keys = (
         "inventors",
         "events",
         "components",
+        "attachments",
     ),
 )
+# path: where the file lies, relative to the interchange file's folder (attachments/KEY/...);
+# name: the file's own name as attached (the path's last part when left out).
+ATTACHMENT: Keys = (("path",), ("name", "caption", "sha256"))
 INVENTOR: Keys = (("person",), ("role", "contribution"))
 EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note", "claims_priority_of",
                                   "restored"))

@@ -232,6 +232,12 @@ def _disclosure(d: DisclosureDoc) -> dict[str, Any]:
         data["events"] = [_event(e) for e in d.events]
     if draft.components:
         data["components"] = list(draft.components)
+    if d.attachments:
+        data["attachments"] = [
+            _fields({"path": a.path}, {"name": a.name, "caption": a.caption,
+                                       "sha256": a.sha256}, {})
+            for a in d.attachments
+        ]
     return data
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from firstfile.domain.views import DisclosureView
+from firstfile.domain.views import AttachmentView, DisclosureView
 from firstfile.rendering.disclosure_values import (
     format_contribution,
     format_date,
@@ -34,6 +34,7 @@ STYLE_NAMES = (
     "Guidance",
     "Notice",
     "List Paragraph",
+    "Caption",
     "Header",
     "Footer",
     "Table Grid",
@@ -54,6 +55,8 @@ class TableLayout:
 PEOPLE_TABLE = TableLayout((0.22, 0.28, 0.26, 0.13, 0.11))
 EVENT_TABLE = TableLayout((0.22, 0.17, 0.17, 0.17, 0.27))
 FACT_TABLE = TableLayout((0.34, 0.66), label_column=True)
+# Number (Figure 1 or File), name, size, SHA-256 (64 hex digits wrap in two lines), caption.
+ATTACHMENT_TABLE = TableLayout((0.13, 0.2, 0.12, 0.3, 0.25))
 SIGNATURE_ROW_HEIGHT = 737  # twips: 1.3 cm, room for a handwritten signature
 SIGNATURE_TABLE = TableLayout((0.14, 0.3, 0.36, 0.2), min_row_height=SIGNATURE_ROW_HEIGHT)
 LABEL_FILL = "EEF1F7"  # the tint behind header cells and row labels
@@ -100,6 +103,10 @@ class Blocks(Protocol):
         """A bordered table of fixed column widths; the header row (when given) is bold on a
         tint and repeated on every page; each table is followed by an empty paragraph."""
 
+    def figure(self, attachment: AttachmentView, caption: str) -> None:
+        """The attached picture, as wide as the text at most, kept on the page of its
+        caption, which follows it in its own paragraph."""
+
 
 def _strings(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
     return [[str(value) for value in row] for row in rows]
@@ -123,7 +130,11 @@ class DisclosureWriter:
         self.text_section("summary", self.view.summary)
         self.record()
         self.people()
-        for name in ("problem", "description", "variants", "advantages", "prior_art"):
+        for name in ("problem", "description"):
+            self.text_section(name, getattr(self.view, name))
+        # Drawings follow the description they illustrate, as in a patent application.
+        self.attachments()
+        for name in ("variants", "advantages", "prior_art"):
             self.text_section(name, getattr(self.view, name))
         self.dates()
         self.events()
@@ -266,6 +277,33 @@ class DisclosureWriter:
         ])
         if view.completed_in_china:
             self.b.paragraph(str(w("filing", "china_note")), "Notice", bold=True)
+
+    def attachments(self) -> None:
+        """Pictures as numbered, captioned figures, then every attached file in a table
+        with its size and SHA-256, so counsel can match each copy to the record."""
+        from firstfile.domain.attachments import size_words
+
+        w = self.w
+        files = self.view.attachments
+        if not self.list_heading("attachments", files, "nothing"):
+            return
+        label = str(w("attachments", "figure"))
+        numbers: list[str] = []
+        figure = 0
+        for item in files:
+            if item.is_figure:
+                figure += 1
+                number = f"{label} {figure}"
+                caption = item.caption or item.file_name
+                self.b.figure(item, f"{number}: {caption}")
+                numbers.append(number)
+            else:
+                numbers.append(str(w("attachments", "file")))
+        header = [w("attachments", key)
+                  for key in ("number", "name", "size", "sha256", "caption")]
+        rows = [(number, item.file_name, size_words(item.size), item.sha256, item.caption)
+                for number, item in zip(numbers, files, strict=True)]
+        self.b.table(ATTACHMENT_TABLE, _strings([header])[0], _strings(rows))
 
     def components(self) -> None:
         if not self.list_heading("components", self.view.components, "nothing"):

@@ -42,6 +42,10 @@ def map_strings(
     changes["inventors"] = tuple(_map_inventor(p, line) for p in view.inventors)
     changes["events"] = tuple(_map_event(e, line) for e in view.events)
     changes["components"] = tuple(line(c) for c in view.components)
+    changes["attachments"] = tuple(
+        replace(a, file_name=line(a.file_name), caption=line(a.caption))
+        for a in view.attachments
+    )
     return replace(view, **changes)
 
 

@@ -26,6 +26,7 @@ from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
 from firstfile.rendering import bundle as parts
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
 from firstfile.services import counsel
+from firstfile.services.attachments import figure_contents
 from firstfile.services.errors import UserError
 from firstfile.services.office_closures import load_closures
 from firstfile.storage.bundle_queries import CounselFields, bundle_rows
@@ -117,8 +118,11 @@ def build_bundle(
         what = " ".join(filter(None, (f"in {engagement_key}" if engagement_key else "",
                                       f"with status {status}" if status else "")))
         raise UserError(f"no disclosures {what}".strip() + "; nothing to bundle")
+    # The attached files' bytes, read once: embedded as figures and carried as files.
+    attached = figure_contents(store, data.views)
     files, fast = _documents(data, form=form, templates_dir=templates_dir, as_of=as_of,
-                             progress=progress)
+                             progress=progress, attached=attached)
+    files.extend(_attachment_files(data.views, attached))
     files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data))))
     files.append((parts.JSON_NAME, parts.disclosures_json(_records(data.views))))
     made = now or datetime.now(UTC)
@@ -145,6 +149,7 @@ def _documents(
     templates_dir: Path | None,
     as_of: date,
     progress: Progress | None,
+    attached: dict[str, bytes],
 ) -> tuple[list[tuple[str, bytes]], bool]:
     total = len(data.views)
     names = [parts.docx_name(view.key) for view in data.views]
@@ -172,14 +177,25 @@ def _documents(
 
     skeleton = DisclosureSkeleton.build(templates_dir)
     if skeleton is not None:
-        documents = skeleton.render_all(data.views, report)
+        documents = skeleton.render_all(data.views, report, attached)
         return list(zip(names, documents, strict=True)), True
     files: list[tuple[str, bytes]] = []
     for done, (name, view) in enumerate(zip(names, data.views, strict=True), start=1):
-        files.append((name, render_disclosure_docx(view, templates_dir=templates_dir)))
+        files.append((name, render_disclosure_docx(view, templates_dir=templates_dir,
+                                                   files=attached)))
         if progress is not None:
             progress(done, total, view.key)
     return files, False
+
+
+def _attachment_files(views: list[DisclosureView], attached: dict[str, bytes]
+                      ) -> list[tuple[str, bytes]]:
+    """Every attached file at the path disclosures.json names for it, next to that file."""
+    from firstfile.domain.attachments import attachment_path
+
+    return [(attachment_path(view.key, number, item.file_name), attached[item.sha256])
+            for view in views
+            for number, item in enumerate(view.attachments, start=1)]
 
 
 def _index_rows(data: BundleInput) -> list[parts.IndexRow]:

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from firstfile.domain import workflow
+from firstfile.domain.attachments import AttachmentRefused, check_file, check_totals
 from firstfile.domain.disclosure import DisclosureDraft, Problem, errors, validate
 from firstfile.domain.merge import (
     CLEARS,
@@ -55,8 +56,10 @@ from firstfile.interchange.document import (
     VendorDoc,
 )
 from firstfile.services import disclosures as disclosure_service
+from firstfile.services.attachments import NewFile, attach_in
 from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.storage import audit, upserts
+from firstfile.storage.attachment_queries import attached
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
@@ -1006,11 +1009,13 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
     if problems:
         raise ValidationFailed(problems)
     if row is None:
+        made = None
         if run.write:
             made = disclosure_service.insert_in(db=run.db, draft=draft, actor=run.actor,
                                                 key=d.key, events=d.events)
             run.report.disclosure_keys.append(made.key)
         run.report.count("disclosure", "created")
+        _attachments(run, d, path, made)
         return
     record = row.key
     if row.deleted_at is not None:
@@ -1030,6 +1035,48 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
     changed = _update_disclosure(run, d, draft, path, row, view)
     run.report.disclosure_keys.append(row.key)
     run.report.count("disclosure", "updated" if changed else "unchanged")
+    _attachments(run, d, path, row)
+
+
+def _attachments(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None) -> None:
+    """Add the file's attachments the disclosure does not hold yet (attachments are only
+    added, like events). row is None in the check pass for a disclosure still to be made."""
+    if not d.attachments:
+        return
+    record = row.key if row is not None else (d.key or d.title)
+    held = set()
+    if row is not None and row.id is not None:
+        held = {a.sha256 for a in attached(db=run.db, disclosure_id=row.id)}
+    files = []
+    for number, attachment in enumerate(d.attachments):
+        if attachment.sha256 in held:
+            continue
+        if attachment.data is None:
+            run.refuse(f"{path}.attachments[{number}].path", record,
+                       f"{attachment.path} is not in the database, and the file was not read "
+                       "from beside the document; import the file itself, with its "
+                       "attachments folder next to it")
+            continue
+        try:
+            checked = check_file(attachment.file_name, attachment.data)
+        except AttachmentRefused as exc:
+            run.refuse(f"{path}.attachments[{number}].path", record, str(exc))
+            continue
+        files.append((checked, NewFile(checked.file_name, attachment.data, attachment.caption)))
+    if row is None:
+        try:
+            check_totals(len(files), sum(c.size for c, _ in files))
+        except AttachmentRefused as exc:
+            run.refuse(f"{path}.attachments", record, str(exc))
+        return
+    try:
+        added, _ = attach_in(db=run.db, disclosure=row, files=files, actor=run.actor,
+                             write=run.write)
+    except UserError as exc:
+        run.refuse(f"{path}.attachments", record, str(exc))
+        return
+    for _ in added:
+        run.report.count("attachment", "added")
 
 
 def _update_disclosure(run: _Run, d: DisclosureDoc, draft: DisclosureDraft, path: str,

@@ -6,13 +6,17 @@ imported again, changes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlmodel import Session
 
+from firstfile.domain.attachments import attachment_path
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.interchange.document import (
+    AttachmentDoc,
     ComponentDoc,
     DisclosureDoc,
     EngagementDoc,
@@ -136,7 +140,12 @@ def disclosure_doc(view: DisclosureView) -> DisclosureDoc:
            "inventors": tuple(InventorEntry(i.person_key, i.role, i.contribution)
                               for i in draft.inventors)}
     )
-    return DisclosureDoc(draft=draft, key=view.key, events=view.events)
+    return DisclosureDoc(draft=draft, key=view.key, events=view.events,
+                         attachments=tuple(
+                             AttachmentDoc(path=attachment_path(view.key, number, a.file_name),
+                                           name=a.file_name, caption=a.caption,
+                                           sha256=a.sha256)
+                             for number, a in enumerate(view.attachments, start=1)))
 
 
 def _organization(db: Session, person: Person) -> str:
@@ -220,3 +229,37 @@ def _session(*, db, session, person_keys, component_keys) -> SessionDoc:  # type
         decks=tuple(d for d in session.decks.split(",") if d),
         components=tuple(focus),
     )
+
+
+def write_engagement(store: Store, engagement_key: str, out: Path) -> list[Path]:
+    """Write the engagement as a `firstfile/1` file at out (YAML, or JSON for a .json name)
+    with every attached file beside it at the relative path the file names; returns the
+    paths written, the interchange file last. Each file is written atomically, and the
+    interchange file only after every attached file is in place, so it never names a file
+    that is missing."""
+    from firstfile.interchange.writer import dump_document
+    from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
+    from firstfile.services.attachments import contents
+
+    if out.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise ExportError(f"{out} must end in .yaml or .json; for example -o engagement.yaml")
+    if not out.parent.is_dir():
+        raise ExportError(f"the folder {out.parent} does not exist; create it or choose "
+                          "another -o path")
+    doc = export_engagement(store, engagement_key)
+    by_path = {a.path: a.sha256 for d in doc.disclosures for a in d.attachments}
+    data = contents(store, set(by_path.values()))
+    written: list[Path] = []
+    try:
+        for relative, sha256 in by_path.items():
+            target = out.parent / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data[sha256])
+            written.append(target)
+        fmt = "json" if out.suffix.lower() == ".json" else "yaml"
+        atomic_write_bytes(out, dump_document(doc, fmt).encode("utf-8"))
+    except OSError as error:
+        raise ExportError(f"cannot write into {out.parent} ({error.strerror}); check the "
+                          "folder's permissions and free space") from None
+    written.append(out)
+    return written

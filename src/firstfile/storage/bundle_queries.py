@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from firstfile.domain.views import DisclosureView, EventView, InventorView
+from firstfile.storage.attachment_queries import attachment_views
 from firstfile.storage.disclosure_queries import ListFilter, split_references
 from firstfile.storage.tables import (
     Component,
@@ -140,6 +141,8 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     ):
         components.setdefault(disclosure_id, []).append(component_key)
 
+    attachments = attachment_views(db=db, disclosure_ids=ids)
+
     stmt = _select(*_DISCLOSURE_COLUMNS).outerjoin(
         Engagement, Engagement.id == Disclosure.engagement_id)
     stmt = stmt.where(Disclosure.id.in_(ids))  # type: ignore[union-attr]
@@ -157,6 +160,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
             inventors=tuple(people.get(identity, ())),
             events=tuple(events.get(identity, ())),
             components=tuple(components.get(identity, ())),
+            attachments=tuple(attachments.get(identity, ())),
             deleted=rest[0] is not None,
             created_at=rest[1],
             updated_at=rest[2],

@@ -14,7 +14,14 @@ from sqlalchemy import Float, Integer, column, func, literal_column, select, tex
 from sqlmodel import Session
 
 from firstfile.domain.search_query import fts5_match, parse_query, pg_tsquery
-from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, InventorView
+from firstfile.domain.views import (
+    AttachmentView,
+    DisclosureRow,
+    DisclosureView,
+    EventView,
+    InventorView,
+)
+from firstfile.storage.attachment_queries import attachment_views
 from firstfile.storage.tables import (
     Component,
     Disclosure,
@@ -196,7 +203,9 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
     people: dict[int, list[InventorView]] = {}
     events: dict[int, list[EventView]] = {}
     components: dict[int, list[str]] = {}
+    attachments: dict[int, list[AttachmentView]] = {}
     for chunk in _chunks(ids):
+        attachments.update(attachment_views(db=db, disclosure_ids=chunk))
         for link, person in db.execute(
             select(DisclosureInventor, Person)
             .join(Person, Person.id == DisclosureInventor.person_id)
@@ -230,7 +239,8 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
             components.setdefault(disclosure_id, []).append(component_key)
     return [
         _view(d, engagements.get(d.engagement_id), people.get(d.id, []),  # type: ignore[arg-type]
-              events.get(d.id, []), components.get(d.id, []))  # type: ignore[arg-type]
+              events.get(d.id, []), components.get(d.id, []),  # type: ignore[arg-type]
+              attachments.get(d.id, []))  # type: ignore[arg-type]
         for d in disclosures
     ]
 
@@ -268,6 +278,7 @@ def _view(
     inventors: list[InventorView],
     events: list[EventView],
     components: list[str],
+    attachments: list[AttachmentView] | None = None,
 ) -> DisclosureView:
     return DisclosureView(
         key=disclosure.key,
@@ -297,6 +308,7 @@ def _view(
         inventors=tuple(inventors),
         events=tuple(events),
         components=tuple(components),
+        attachments=tuple(attachments or ()),
         deleted=disclosure.deleted_at is not None,
         created_at=disclosure.created_at,
         updated_at=disclosure.updated_at,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -220,6 +220,33 @@ class DisclosureEvent(SQLModel, table=True):
 class DisclosureComponent(SQLModel, table=True):
     disclosure_id: int = Field(foreign_key="disclosure.id", primary_key=True)
     component_id: int = Field(foreign_key="component.id", primary_key=True)
+
+
+class AttachmentBlob(SQLModel, table=True):
+    """The bytes of an attached file, stored once by their SHA-256 however often attached.
+
+    Kept in the database, not beside it (docs/ARCHITECTURE.md, "Attachments")."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class DisclosureAttachment(SQLModel, table=True):
+    """A file attached to a disclosure: its name and caption, who attached it and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    sha256: str = Field(foreign_key="attachmentblob.sha256", max_length=64)
+    position: int = 0
+    file_name: str = Field(max_length=200)
+    media_type: str = Field(max_length=100)
+    size: int
+    caption: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    added_at: datetime
+    added_by: str = Field(default="", max_length=200)
+
+    __table_args__ = (UniqueConstraint("disclosure_id", "sha256"),)
 
 
 class EngagementStep(SQLModel, table=True):

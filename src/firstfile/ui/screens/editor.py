@@ -747,16 +747,18 @@ class EditorScreen(Screen[None]):
     def _export(self, folder: str) -> None:
         from firstfile.rendering.export import export_disclosure
         from firstfile.rendering.safe_files import ExportError
-        from firstfile.services import disclosures
+        from firstfile.services import attachments, disclosures
         from firstfile.services.errors import UserError
 
         try:
             out_dir = Path(folder).expanduser()
             out_dir.mkdir(parents=True, exist_ok=True)
-            view = disclosures.get_disclosure(self.app.wait_store(), self.disclosure_key)
+            store = self.app.wait_store()
+            view = disclosures.get_disclosure(store, self.disclosure_key)
+            files = attachments.figure_contents(store, [view])
             written = [
                 export_disclosure(view, out_dir, fmt,
-                                  templates_dir=self.app.settings.templates_dir)
+                                  templates_dir=self.app.settings.templates_dir, files=files)
                 for fmt in ("docx", "md")
             ]
         except (ExportError, UserError, OSError, RuntimeError) as exc:

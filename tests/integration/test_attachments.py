@@ -307,3 +307,40 @@ def test_purging_removes_files_no_other_disclosure_holds(
     assert [a.file_name for a in disclosures.get_disclosure(store, other).attachments] == [
         "curve.png"
     ]
+
+
+def test_upgrading_a_0006_database_with_data_keeps_it_and_takes_attachments(
+    db_url: str,
+) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from firstfile.storage.engine import create_store_engine
+    from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
+
+    old = Store(create_store_engine(db_url), db_url)
+    command.upgrade(alembic_config(old), "0006_import_merge")
+    with old.write() as db:
+        db.execute(
+            text(
+                "INSERT INTO disclosure (key, title, status, phase, submitter, business_unit, "
+                "summary, problem, description, variants, advantages, prior_art, "
+                "prototype_exists, records_location, third_parties, jurisdictions, "
+                "completed_in_china, made_in_us, joint, source_prompt_id, "
+                "german_employee_invention, decision, decision_rationale, reviewer_notes, "
+                "created_at, updated_at, version) VALUES ('FF-2025-0001', 'Potting', 'draft', "
+                "'', '', '', '', '', '', '', '', '', false, '', '', '', false, false, false, "
+                "'', false, '', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            )
+        )
+    old.dispose()
+    store = open_store(db_url)
+    try:
+        assert current_revision(store) == HEAD_REVISION
+        assert disclosures.get_disclosure(store, "FF-2025-0001").attachments == ()
+        result = attachments.attach_files(
+            store, "FF-2025-0001", [NewFile("scan.pdf", b"%PDF-1.7\n%%EOF\n")], actor="tester"
+        )
+        assert [a.media_type for a in result.view.attachments] == ["application/pdf"]
+    finally:
+        store.dispose()

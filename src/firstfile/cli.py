@@ -23,7 +23,6 @@ from firstfile.commands.common import (
     open_store,
     opened_store,
     print_json,
-    print_rows,
     print_table,
     run_tui,
     say,
@@ -212,8 +211,13 @@ def list_disclosures(
     if as_json:
         print_json([v.as_json() for v in views])
         return
-    print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
-                 for v in views])
+    print_table([(v.key, v.status, _flag(v.vendor_invention, v.joint),
+                  v.engagement_key, v.title) for v in views])
+
+
+def _flag(vendor_invention: bool, joint: bool) -> str:
+    """Who may own it, as the lists show it: a vendor invention, a joint one, or nothing."""
+    return "vendor invention" if vendor_invention else "joint" if joint else ""
 
 
 KeyArgument = Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")]
@@ -403,8 +407,8 @@ def search(
     if not rows:
         say("no disclosures match", err=True)
         raise typer.Exit(1)
-    print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
-                 for r in rows])
+    print_table([(r.key, r.status, _flag(r.vendor_invention, r.joint),
+                  r.engagement_key, r.title) for r in rows])
 
 
 @export_app.command("disclosure")

@@ -23,6 +23,7 @@ class InventorView:
     is_vendor: bool
     role: str  # inventor | contributor
     contribution: float | None  # percent, inventors only
+    organization_country: str = ""  # the vendor's country (ISO 3166), "" for own staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +110,38 @@ class DisclosureView:
         return tuple(seen)
 
     @property
+    def inventor_organizations(self) -> tuple[str, ...]:
+        """The organisations (at conception) the inventors came from, each once, in order."""
+        return tuple(dict.fromkeys(p.organization for p in self.inventors
+                                   if p.role == "inventor"))
+
+    @property
     def joint(self) -> bool:
-        """A disclosure is joint when any inventor belongs to a vendor."""
-        return bool(self.joint_vendors)
+        """Joint: the inventors come from more than one organisation, a vendor among them."""
+        return len(self.inventor_organizations) > 1
+
+    @property
+    def vendor_invention(self) -> bool:
+        """Every inventor works for one vendor: the vendor may own the invention outright,
+        the biggest risk of all (REFERENCE.md), so it is flagged apart from joint ones."""
+        return ownership(self.inventor_organizations) == "vendor"
+
+    @property
+    def china_doubt(self) -> tuple[str, ...]:
+        """The vendors in China whose staff are inventors while the disclosure says it was
+        not completed in China: a claim counsel must check (CN confidentiality exam)."""
+        if self.completed_in_china:
+            return ()
+        return tuple(dict.fromkeys(
+            p.organization_name or p.organization for p in self.inventors
+            if p.role == "inventor" and p.is_vendor and p.organization_country == "CN"))
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON shape: dates as ISO strings, inventors as small dicts."""
         data = asdict(self)
         data["engagement"] = data.pop("engagement_key")
         data["joint"] = self.joint
+        data["vendor_invention"] = self.vendor_invention
         data["joint_vendors"] = list(self.joint_vendors)
         data["inventors"] = [
             {
@@ -148,6 +172,12 @@ class DisclosureRow:
     joint: bool
     updated_at: datetime
     rank: float | None = None
+    vendor_invention: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The list's ownership flag: VENDOR, JOINT or nothing."""
+        return "VENDOR" if self.vendor_invention else "JOINT" if self.joint else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +188,18 @@ class EngagementView:
     phase: str
     disclosure_count: int = 0
     vendors: tuple[str, ...] = field(default=())
+
+
+def ownership(organizations: tuple[str, ...] | list[str]) -> str:
+    """Who may own an invention, from its inventors' organisations at conception: "own"
+    (only our staff, or nobody named yet), "vendor" (every inventor from one vendor) or
+    "joint" (more than one organisation)."""
+    distinct = set(organizations)
+    if len(distinct) > 1:
+        return "joint"
+    if distinct and distinct != {"internal"}:
+        return "vendor"
+    return "own"
 
 
 def _jsonable(value: Any) -> Any:

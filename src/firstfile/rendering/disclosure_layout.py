@@ -157,7 +157,9 @@ class DisclosureWriter:
         self.b.paragraph(str(w("document", "introduction")), "Guidance")
         if view.deleted:
             self.b.paragraph(str(w("document", "deleted_notice")), "Notice", bold=True)
-        if view.joint:
+        if view.vendor_invention:
+            self.b.paragraph(str(w("joint", "vendor_notice")), "Notice", bold=True)
+        elif view.joint:
             self.b.paragraph(str(w("joint", "notice")), "Notice", bold=True)
 
     def text_section(self, section: str, text: str) -> None:
@@ -204,6 +206,9 @@ class DisclosureWriter:
         joint = self.yes_no(view.joint)
         if view.joint:
             joint = f"{joint}: {', '.join(view.joint_vendors)}"
+        vendor = self.yes_no(view.vendor_invention)
+        if view.vendor_invention:
+            vendor = f"{vendor}: {', '.join(view.joint_vendors)}"
         rows = [
             (w("record", "submitter"), self.or_not_given(view.submitter)),
             (w("record", "business_unit"), self.or_not_given(view.business_unit)),
@@ -212,6 +217,7 @@ class DisclosureWriter:
             (w("record", "submitted_on"), format_date(view.submitted_on, self.not_given)),
             (w("record", "status"), w.label("record", "statuses", view.status)),
             (w("record", "joint"), joint),
+            (w("record", "vendor_invention"), vendor),
             (w("record", "version"), str(view.version)),
         ]
         self.b.paragraph(str(w("record", "heading")), "Heading 1")
@@ -223,13 +229,15 @@ class DisclosureWriter:
             return
         header = [w("people", key) for key in ("name", "email", "affiliation", "role")]
         header.append(w("people", "contribution"))
+        inventors = sum(1 for person in self.view.inventors if person.role == "inventor")
         rows = [
             (
                 person.name,
                 person.email,
                 affiliation(person.is_vendor, person.organization_name, w),
                 w.label("people", "roles", person.role),
-                format_contribution(person.contribution, self.not_given)
+                format_contribution(person.contribution, self.not_given,
+                                    sole=inventors == 1)
                 if person.role == "inventor"
                 else "",
             )
@@ -273,7 +281,7 @@ class DisclosureWriter:
         self.facts([
             (w("filing", "jurisdictions"), self.or_not_given(view.jurisdictions)),
             (w("filing", "reverse_engineerable"), self.yes_no(view.reverse_engineerable)),
-            (w("filing", "completed_in_china"), self.yes_no(view.completed_in_china)),
+            (w("filing", "completed_in_china"), self.china_answer()),
         ])
         if view.completed_in_china:
             self.b.paragraph(str(w("filing", "china_note")), "Notice", bold=True)
@@ -304,6 +312,14 @@ class DisclosureWriter:
         rows = [(number, item.file_name, size_words(item.size), item.sha256, item.caption)
                 for number, item in zip(numbers, files, strict=True)]
         self.b.table(ATTACHMENT_TABLE, _strings([header])[0], _strings(rows))
+
+    def china_answer(self) -> str:
+        """Yes or No; a No is questioned when an inventor works for a vendor in China."""
+        answer = self.yes_no(self.view.completed_in_china)
+        doubt = self.view.china_doubt
+        if doubt:
+            answer = f"{answer} ({self.w('filing', 'china_doubt')}: {', '.join(doubt)})"
+        return answer
 
     def components(self) -> None:
         if not self.list_heading("components", self.view.components, "nothing"):

@@ -558,5 +558,9 @@ def _probes() -> list[DisclosureView]:
                     completed_in_china=False, inventors=(), events=(), components=(),
                     attachments=(), deleted=False, version=1)
     later = datetime(2026, 3, 2, 17, 5, tzinfo=UTC)
+    vendor_only = (InventorView("d", "Wei Li", "", "v3", "Shenzhen & Co", True, "inventor",
+                                None, "CN"),)
     return [rich, plain, replace(rich, key="FF-2026-0042", inventors=inventors[:1],
-                                 deleted=False, created_at=later, updated_at=later)]
+                                 deleted=False, created_at=later, updated_at=later),
+            replace(rich, key="FF-2026-0043", inventors=vendor_only, completed_in_china=False,
+                    deleted=False, created_at=later, updated_at=later)]

@@ -79,10 +79,11 @@ def format_yes_no(value: bool | None, yes: str, no: str, unknown: str) -> str:
     return yes if value else no
 
 
-def format_contribution(value: float | None, not_given: str) -> str:
-    """A contribution share as `40 %`, or `12.5 %`; not_given for contributors."""
+def format_contribution(value: float | None, not_given: str, *, sole: bool = False) -> str:
+    """A contribution share as `40 %`, or `12.5 %`; a sole inventor without one holds 100 %
+    (domain/disclosure: a lone inventor counts as 100); not_given otherwise."""
     if value is None:
-        return not_given
+        return "100 %" if sole else not_given
     return f"{value:g} %"
 
 

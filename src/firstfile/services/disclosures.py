@@ -21,7 +21,7 @@ from firstfile.domain.disclosure import (
     validate,
 )
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
-from firstfile.domain.views import DisclosureRow, DisclosureView, EventView
+from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services.errors import Conflict, NotFound, ValidationFailed
 from firstfile.storage import audit, sequences
@@ -361,7 +361,7 @@ def _replace_links(
         delete(DisclosureComponent).where(DisclosureComponent.disclosure_id == disclosure.id)
     )
     problems: list[Problem] = []
-    joint = False
+    organizations: list[str] = []
     for position, entry in enumerate(draft.inventors):
         found = db.execute(
             select(Person, Vendor)
@@ -383,7 +383,8 @@ def _replace_links(
             org_key, org_name = vendor.key, vendor.name
         else:
             org_key, org_name = INTERNAL, ""
-        joint = joint or (entry.role == "inventor" and org_key != INTERNAL)
+        if entry.role == "inventor":
+            organizations.append(org_key)
         db.add(
             DisclosureInventor(
                 disclosure_id=disclosure.id,
@@ -416,7 +417,9 @@ def _replace_links(
         db.add(DisclosureComponent(disclosure_id=disclosure.id, component_id=component_id))
     if problems:
         raise ValidationFailed(problems)
-    disclosure.joint = joint
+    owner = ownership(organizations)
+    disclosure.joint = owner == "joint"
+    disclosure.vendor_invention = owner == "vendor"
     db.flush()
 
 

@@ -30,6 +30,7 @@ from firstfile.storage.tables import (
     DisclosureInventor,
     Engagement,
     Person,
+    Vendor,
 )
 
 # Columns copied into the DisclosureView field of the same name.
@@ -64,7 +65,7 @@ _DISCLOSURE_COLUMNS: tuple[Any, ...] = (
 _INVENTOR_COLUMNS: tuple[Any, ...] = (
     DisclosureInventor.disclosure_id, Person.key, Person.name, Person.email,
     DisclosureInventor.organization_key, DisclosureInventor.organization_name,
-    DisclosureInventor.role, DisclosureInventor.contribution,
+    DisclosureInventor.role, DisclosureInventor.contribution, Vendor.country,
 )
 _EVENT_COLUMNS: tuple[Any, ...] = (
     DisclosureEvent.disclosure_id, DisclosureEvent.kind, DisclosureEvent.happened_on,
@@ -117,12 +118,13 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     for row in db.execute(
         _select(*_INVENTOR_COLUMNS)
         .join(Person, Person.id == DisclosureInventor.person_id)
+        .outerjoin(Vendor, Vendor.key == DisclosureInventor.organization_key)
         .where(DisclosureInventor.disclosure_id.in_(ids))  # type: ignore[attr-defined]
         .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
     ):
         people.setdefault(row[0], []).append(
             InventorView(row[1], row[2], row[3], row[4], row[5], row[4] != "internal",
-                         row[6], row[7])
+                         row[6], row[7], row[8] or "")
         )
     events: dict[int, list[EventView]] = {}
     for row in db.execute(

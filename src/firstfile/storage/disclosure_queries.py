@@ -30,6 +30,7 @@ from firstfile.storage.tables import (
     DisclosureInventor,
     Engagement,
     Person,
+    Vendor,
 )
 
 # Sort orders the list offers: name -> the column to order by (the id breaks ties).
@@ -68,6 +69,7 @@ def _row_columns() -> tuple[Any, ...]:
         Engagement.key,
         Disclosure.joint,
         Disclosure.updated_at,
+        Disclosure.vendor_invention,
     )
 
 
@@ -174,6 +176,7 @@ def _row(r: Any, rank: float | None = None) -> DisclosureRow:
         engagement_key=r[4] or "",
         joint=bool(r[5]),
         updated_at=r[6],
+        vendor_invention=bool(r[7]),
         rank=rank,
     )
 
@@ -206,9 +209,10 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
     attachments: dict[int, list[AttachmentView]] = {}
     for chunk in _chunks(ids):
         attachments.update(attachment_views(db=db, disclosure_ids=chunk))
-        for link, person in db.execute(
-            select(DisclosureInventor, Person)
+        for link, person, country in db.execute(
+            select(DisclosureInventor, Person, Vendor.country)
             .join(Person, Person.id == DisclosureInventor.person_id)
+            .outerjoin(Vendor, Vendor.key == DisclosureInventor.organization_key)
             .where(DisclosureInventor.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
         ):
@@ -222,6 +226,7 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
                     is_vendor=link.organization_key != "internal",
                     role=link.role,
                     contribution=link.contribution,
+                    organization_country=country or "",
                 )
             )
         for e in db.execute(

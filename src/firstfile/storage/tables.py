@@ -161,8 +161,11 @@ class Disclosure(SQLModel, table=True):
     completed_in_china: bool = False
     # Any part made in the US: filing abroad needs the foreign filing licence (35 USC 184).
     made_in_us: bool = False
-    # Denormalised from the inventors so the list can show and filter it without a join.
+    # Denormalised from the inventors so the list can show and filter them without a join:
+    # joint when the inventors come from more than one organisation, a vendor invention when
+    # they all come from one vendor (domain/views.ownership; migration 0011).
     joint: bool = False
+    vendor_invention: bool = False
     source_idea_id: int | None = Field(default=None, foreign_key="idea.id")
     # Where a promoted idea came from (the session and the prompt it answered).
     source_session_id: int | None = Field(default=None)

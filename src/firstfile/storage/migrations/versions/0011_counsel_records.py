@@ -1,9 +1,13 @@
-"""Files attached to disclosures, stored once by their SHA-256.
+"""Files attached to disclosures, stored once by their SHA-256; vendor inventions.
 
 `attachmentblob` holds each file's bytes under its hash (the same drawing attached to two
 disclosures is stored once); `disclosureattachment` names a blob on a disclosure with its
 file name, media type, caption, who attached it and when. Both live in the database, on
 SQLite and PostgreSQL alike (docs/ARCHITECTURE.md, "Attachments").
+
+A disclosure whose inventors all come from one vendor is a vendor invention, no longer
+"joint": `disclosure.vendor_invention` is added and, with `joint`, recomputed from the
+inventors' organisations at conception (joint: more than one organisation).
 
 Revision ID: 0011_counsel_records
 Revises: 0006_import_merge
@@ -47,8 +51,29 @@ def upgrade() -> None:
         "ix_disclosureattachment_disclosure_id", "disclosureattachment", ["disclosure_id"]
     )
 
+    # A plain ADD COLUMN on both: SQLite's batch mode would copy the table and lose the
+    # full-text triggers on it.
+    op.add_column(
+        "disclosure",
+        sa.Column("vendor_invention", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    organizations = (
+        "(SELECT COUNT(DISTINCT i.organization_key) FROM disclosureinventor i "
+        "WHERE i.disclosure_id = disclosure.id AND i.role = 'inventor')"
+    )
+    outside = (
+        "EXISTS (SELECT 1 FROM disclosureinventor i WHERE i.disclosure_id = disclosure.id "
+        "AND i.role = 'inventor' AND i.organization_key <> 'internal')"
+    )
+    op.execute(
+        f"UPDATE disclosure SET joint = ({organizations} > 1), "
+        f"vendor_invention = ({organizations} = 1 AND {outside})"
+    )
+
 
 def downgrade() -> None:
+    op.execute("UPDATE disclosure SET joint = (joint OR vendor_invention)")
+    op.drop_column("disclosure", "vendor_invention")
     op.drop_index("ix_disclosureattachment_disclosure_id", table_name="disclosureattachment")
     op.drop_table("disclosureattachment")
     op.drop_table("attachmentblob")

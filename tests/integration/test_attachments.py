@@ -319,7 +319,9 @@ def test_upgrading_a_0006_database_with_data_keeps_it_and_takes_attachments(
     from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
 
     old = Store(create_store_engine(db_url), db_url)
+    # The PostgreSQL test databases are copies of a migrated one: step back to 0006 first.
     command.upgrade(alembic_config(old), "0006_import_merge")
+    command.downgrade(alembic_config(old), "0006_import_merge")
     with old.write() as db:
         db.execute(
             text(

@@ -73,7 +73,7 @@ class DisclosureView:
     engagement_key: str = ""
     engagement_name: str = ""
     phase: str = ""
-    submitter: str = ""
+    submitter: str = ""  # a person's key, or a name typed in
     business_unit: str = ""
     submitted_on: date | None = None
     problem: str = ""
@@ -98,6 +98,12 @@ class DisclosureView:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    submitter_name: str = ""  # the person's name when submitter is a person's key
+
+    @property
+    def submitted_by(self) -> str:
+        """Who submitted it, as a person reads it: the person's name, else what was typed."""
+        return self.submitter_name or self.submitter
 
     @property
     def joint_vendors(self) -> tuple[str, ...]:

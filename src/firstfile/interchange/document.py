@@ -142,6 +142,9 @@ class DisclosureDoc:
     key: str | None = None  # FF-YYYY-NNNN; None until the importer assigns one
     events: tuple[EventView, ...] = ()
     attachments: tuple[AttachmentDoc, ...] = ()
+    # The day it was submitted, as the database that wrote the file recorded it; an import
+    # keeps it rather than stamping the import's own date.
+    submitted_on: date | None = None
 
     @property
     def title(self) -> str:

@@ -485,7 +485,17 @@ class _DocumentReader:
         self._domain_rules(draft, path)
         attachments = tuple(self._attachment(item, item_path)
                             for item, item_path in check.items(own, "attachments", path))
-        return DisclosureDoc(draft=draft, key=key, events=events, attachments=attachments)
+        submitted_on = check.date(own, "submitted_on", path)
+        if submitted_on is not None and submitted_on > self.today:
+            at = join(path, "submitted_on")
+            self.problems.error(self._line(at), at, f"{submitted_on} is in the future: give "
+                                                    "the day it was submitted")
+        if submitted_on is not None and draft.status == "draft":
+            at = join(path, "submitted_on")
+            self.problems.error(self._line(at), at, "a draft has not been submitted: leave "
+                                                    "submitted_on out, or give its status")
+        return DisclosureDoc(draft=draft, key=key, events=events, attachments=attachments,
+                             submitted_on=submitted_on)
 
     def _attachment(self, node: Node, path: str) -> AttachmentDoc:
         own = self.check.mapping(node, path, *schema.ATTACHMENT) or {}

@@ -38,6 +38,7 @@ DISCLOSURE: Keys = (
         "reduction_to_practice_date",
         "phase",
         "status",
+        "submitted_on",
         "submitter",
         "business_unit",
         "prototype_exists",

@@ -211,6 +211,8 @@ def _disclosure(d: DisclosureDoc) -> dict[str, Any]:
         {},
     ))
     data["status"] = draft.status
+    if d.submitted_on is not None:
+        data["submitted_on"] = d.submitted_on
     data.update(_fields(
         {},
         {

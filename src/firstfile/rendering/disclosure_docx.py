@@ -309,7 +309,7 @@ def _set_properties(document: Any, view: DisclosureView, w: Wording) -> None:
     props.title = f"{view.key} {view.title}".strip()[:255]
     props.subject = str(w("document", "kind"))[:255]
     props.keywords = view.key[:255]
-    props.author = view.submitter[:255]
+    props.author = view.submitted_by[:255]
     props.comments = ""
     props.last_modified_by = ""
     props.revision = max(1, view.version)

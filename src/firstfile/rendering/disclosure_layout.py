@@ -210,7 +210,7 @@ class DisclosureWriter:
         if view.vendor_invention:
             vendor = f"{vendor}: {', '.join(view.joint_vendors)}"
         rows = [
-            (w("record", "submitter"), self.or_not_given(view.submitter)),
+            (w("record", "submitter"), self.or_not_given(view.submitted_by)),
             (w("record", "business_unit"), self.or_not_given(view.business_unit)),
             (w("record", "engagement"), format_engagement(view, self.not_given)),
             (w("record", "phase"), w.label("record", "phases", view.phase) or self.not_given),

@@ -427,7 +427,7 @@ class DisclosureSkeleton:
         assert view.created_at is not None and view.updated_at is not None
         values = {
             "title": f"<dc:title>{_escape(f'{view.key} {view.title}'.strip()[:255])}</dc:title>",
-            "creator": f"<dc:creator>{_escape(view.submitter[:255])}</dc:creator>",
+            "creator": f"<dc:creator>{_escape(view.submitted_by[:255])}</dc:creator>",
             "keywords": f"<cp:keywords>{_escape(view.key[:255])}</cp:keywords>",
             "revision": f"<cp:revision>{max(1, view.version)}</cp:revision>",
             "created": '<dcterms:created xsi:type="dcterms:W3CDTF">'
@@ -532,7 +532,8 @@ def _probes() -> list[DisclosureView]:
         engagement_key="ENG-1",
         engagement_name="Engagement & more",
         phase="during",
-        submitter="Sub Mitter",
+        submitter="smitter",
+        submitter_name="Sub & Mitter",
         submitted_on=date(2028, 2, 29),
         description="a\nb\n\nc",
         conception_date=date(2025, 12, 31),
@@ -552,7 +553,8 @@ def _probes() -> list[DisclosureView]:
         updated_at=moment,
         version=4,
     )
-    plain = replace(rich, title="", summary="", submitter="", engagement_key="",
+    plain = replace(rich, title="", summary="", submitter="", submitter_name="",
+                    engagement_key="",
                     engagement_name="", phase="", submitted_on=None, description="",
                     records_location="", jurisdictions="", reverse_engineerable=None,
                     completed_in_china=False, inventors=(), events=(), components=(),

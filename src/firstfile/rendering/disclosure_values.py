@@ -26,6 +26,7 @@ LINE_FIELDS: tuple[str, ...] = (
     "engagement_name",
     "phase",
     "submitter",
+    "submitter_name",
     "business_unit",
     "jurisdictions",
 )

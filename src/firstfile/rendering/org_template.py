@@ -208,7 +208,7 @@ def template_context(
             "summary": v.summary,
             "engagement": {"key": v.engagement_key, "name": v.engagement_name},
             "phase": v.phase,
-            "submitter": v.submitter,
+            "submitter": v.submitted_by,
             "business_unit": v.business_unit,
             "submitted_on": _iso(v.submitted_on),
             "problem": v.problem,

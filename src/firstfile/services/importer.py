@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -1013,6 +1013,9 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
         if run.write:
             made = disclosure_service.insert_in(db=run.db, draft=draft, actor=run.actor,
                                                 key=d.key, events=d.events)
+            if d.submitted_on is not None and made.submitted_on is not None:
+                # The day it was submitted, not the day it was imported.
+                made.submitted_on = d.submitted_on
             run.report.disclosure_keys.append(made.key)
         run.report.count("disclosure", "created")
         _attachments(run, d, path, made)
@@ -1032,10 +1035,29 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
                                  "it as a new disclosure")
         run.report.count("disclosure", "skipped")
         return
+    stored_submitted_on = row.submitted_on
     changed = _update_disclosure(run, d, draft, path, row, view)
+    changed = _submitted_on(run, d, path, row, stored_submitted_on) or changed
     run.report.disclosure_keys.append(row.key)
     run.report.count("disclosure", "updated" if changed else "unchanged")
     _attachments(run, d, path, row)
+
+
+def _submitted_on(run: _Run, d: DisclosureDoc, path: str, row: Disclosure,
+                  stored: date | None) -> bool:
+    """Fill the day it was submitted from the file (stored: the database's day before this
+    import), or replace it on --overwrite; True when it is (or would be) written."""
+    if d.submitted_on is None or stored == d.submitted_on:
+        return False
+    if stored is not None and not run.conflict(f"{path}.submitted_on", row.key, stored,
+                                               d.submitted_on):
+        return False
+    if run.write:
+        audit.record(db=run.db, actor=run.actor, entity="disclosure", entity_key=row.key,
+                     action="update" if stored is None else "overwrite",
+                     changes={"submitted_on": (row.submitted_on, d.submitted_on)})
+        row.submitted_on = d.submitted_on
+    return True
 
 
 def _attachments(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None) -> None:

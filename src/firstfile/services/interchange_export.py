@@ -141,6 +141,7 @@ def disclosure_doc(view: DisclosureView) -> DisclosureDoc:
                               for i in draft.inventors)}
     )
     return DisclosureDoc(draft=draft, key=view.key, events=view.events,
+                         submitted_on=view.submitted_on,
                          attachments=tuple(
                              AttachmentDoc(path=attachment_path(view.key, number, a.file_name),
                                            name=a.file_name, caption=a.caption,

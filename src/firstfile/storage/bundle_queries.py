@@ -60,7 +60,7 @@ _DISCLOSURE_COLUMNS: tuple[Any, ...] = (
     Disclosure.id, Disclosure.key, Disclosure.title, Disclosure.status, Engagement.key,
     Engagement.name, *_VIEW_COLUMNS, Disclosure.deleted_at, Disclosure.created_at,
     Disclosure.updated_at, Disclosure.version, Disclosure.decision, Disclosure.decided_on,
-    Disclosure.german_employee_invention,
+    Disclosure.german_employee_invention, Person.name,
 )
 _INVENTOR_COLUMNS: tuple[Any, ...] = (
     DisclosureInventor.disclosure_id, Person.key, Person.name, Person.email,
@@ -146,7 +146,8 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     attachments = attachment_views(db=db, disclosure_ids=ids)
 
     stmt = _select(*_DISCLOSURE_COLUMNS).outerjoin(
-        Engagement, Engagement.id == Disclosure.engagement_id)
+        Engagement, Engagement.id == Disclosure.engagement_id).outerjoin(
+        Person, Person.key == Disclosure.submitter)
     stmt = stmt.where(Disclosure.id.in_(ids))  # type: ignore[union-attr]
     views: list[DisclosureView] = []
     counsel: dict[str, CounselFields] = {}
@@ -167,6 +168,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
             created_at=rest[1],
             updated_at=rest[2],
             version=rest[3],
+            submitter_name=rest[7] or "",
         ))
         counsel[key] = CounselFields(rest[4], rest[5], rest[6])
     return BundleRows(views, counsel)

@@ -203,6 +203,11 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
             select(Engagement).where(Engagement.id.in_(engagement_ids))  # type: ignore[union-attr]
         ).scalars()
     } if engagement_ids else {}
+    submitter_keys = {d.submitter for d in disclosures if d.submitter}
+    # The submitter is a person's key when it came from a file or the directory: shown by name.
+    names = dict(db.execute(
+        select(Person.key, Person.name).where(Person.key.in_(submitter_keys))  # type: ignore[attr-defined]
+    ).all()) if submitter_keys else {}
     people: dict[int, list[InventorView]] = {}
     events: dict[int, list[EventView]] = {}
     components: dict[int, list[str]] = {}
@@ -245,7 +250,7 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
     return [
         _view(d, engagements.get(d.engagement_id), people.get(d.id, []),  # type: ignore[arg-type]
               events.get(d.id, []), components.get(d.id, []),  # type: ignore[arg-type]
-              attachments.get(d.id, []))  # type: ignore[arg-type]
+              attachments.get(d.id, []), names.get(d.submitter, ""))  # type: ignore[arg-type]
         for d in disclosures
     ]
 
@@ -284,6 +289,7 @@ def _view(
     events: list[EventView],
     components: list[str],
     attachments: list[AttachmentView] | None = None,
+    submitter_name: str = "",
 ) -> DisclosureView:
     return DisclosureView(
         key=disclosure.key,
@@ -294,6 +300,7 @@ def _view(
         engagement_name=engagement.name if engagement else "",
         phase=disclosure.phase,
         submitter=disclosure.submitter,
+        submitter_name=submitter_name,
         business_unit=disclosure.business_unit,
         submitted_on=disclosure.submitted_on,
         problem=disclosure.problem,

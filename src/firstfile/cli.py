@@ -35,6 +35,8 @@ from firstfile.settings import Settings
 # services.importer.GROUP_SIZE, repeated so that `firstfile --help` needs no SQLAlchemy;
 # tests/integration/test_import_groups.py checks the two agree.
 GROUP_SIZE_DEFAULT = 25
+# `disclosures list --status deleted`: not a status but the state a delete leaves.
+DELETED = "deleted"
 
 app = typer.Typer(
     add_completion=False,
@@ -68,7 +70,7 @@ def init(ctx: typer.Context, db: DbOption = None) -> None:
     with user_errors():
         from firstfile.storage.engine import resolve_db_url
 
-        store = open_store(settings)
+        store = open_store(settings, create=True)
         store.dispose()
         say(f"database ready: {shown_url(resolve_db_url(settings.db))}")
 
@@ -154,7 +156,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
     problems.extend(documents_together([doc for _, doc in documents]))
     if problems:
         raise InterchangeError(problems)
-    with opened_store(settings) as store:
+    with opened_store(settings, create=True) as store:
         refused = []
         for _, document in documents:
             try:
@@ -194,7 +196,8 @@ def list_disclosures(
     ctx: typer.Context,
     as_json: JsonOption = False,
     engagement: Annotated[str | None, typer.Option(help="Only this engagement (key).")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="Only this status; `deleted` lists the deleted ones, to restore them.")] = None,
     db: DbOption = None,
 ) -> None:
     """List disclosures, oldest first."""
@@ -202,12 +205,14 @@ def list_disclosures(
     from firstfile.services import disclosures
     from firstfile.storage.disclosure_queries import ListFilter
 
-    if status is not None and status not in DISCLOSURE_STATUSES:
-        fail(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, not {status!r}")
+    if status is not None and status not in (*DISCLOSURE_STATUSES, DELETED):
+        fail(f"--status must be one of {', '.join((*DISCLOSURE_STATUSES, DELETED))}, "
+             f"not {status!r}")
     settings = settings_for(ctx, db)
+    filt = (ListFilter(engagement_key=engagement, deleted_only=True) if status == DELETED
+            else ListFilter(engagement_key=engagement, status=status))
     with user_errors(), opened_store(settings) as store:
-        views = disclosures.all_views(store, ListFilter(engagement_key=engagement,
-                                                        status=status))
+        views = disclosures.all_views(store, filt)
     if as_json:
         print_json([v.as_json() for v in views])
         return

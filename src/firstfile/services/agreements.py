@@ -25,7 +25,7 @@ from firstfile.domain.checklist import (
 )
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.services.checklist_items import ItemLoad, load_items
-from firstfile.services.errors import NotFound, UserError
+from firstfile.services.errors import NotFound, UserError, unknown_engagement
 from firstfile.services.vendors import (
     require_engagement,
     require_engagement_vendor,
@@ -141,8 +141,7 @@ def vendor_checklist_document(
     with store.read() as db:
         engagement_id = q.find_engagement_id(db=db, key=engagement_key)
         if engagement_id is None:
-            raise NotFound(f"no engagement {engagement_key!r}; `firstfile engagements list` "
-                           "shows them")
+            raise unknown_engagement(engagement_key)
         found = q.vendor_terms_facts(db=db, engagement_id=engagement_id, vendor_key=vendor_key)
         if found is None:
             require_vendor(db=db, key=vendor_key)  # an unknown vendor says so

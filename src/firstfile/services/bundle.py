@@ -27,7 +27,7 @@ from firstfile.rendering import bundle as parts
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
 from firstfile.services import counsel
 from firstfile.services.attachments import figure_contents
-from firstfile.services.errors import UserError
+from firstfile.services.errors import UserError, require_engagement_key
 from firstfile.services.office_closures import load_closures
 from firstfile.storage.bundle_queries import CounselFields, bundle_rows
 from firstfile.storage.disclosure_queries import ListFilter
@@ -67,6 +67,7 @@ def gather(
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
     with store.read() as db:
+        require_engagement_key(db, engagement_key)
         rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
     views, decisions = rows.views, rows.counsel
     closures = closures if closures is not None else load_closures().table

@@ -23,7 +23,7 @@ from firstfile.domain.disclosure import (
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
 from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
-from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.services.errors import Conflict, NotFound, ValidationFailed, require_engagement_key
 from firstfile.storage import audit, sequences
 from firstfile.storage.disclosure_queries import (
     Cursor,
@@ -273,8 +273,11 @@ def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureVi
     """Every disclosure matching filt, oldest first, as full views (for exports and --json)."""
     filt = filt or ListFilter()
     with store.read() as db:
+        require_engagement_key(db, filt.engagement_key)
         stmt = select(Disclosure).outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
-        if not filt.include_deleted:
+        if filt.deleted_only:
+            stmt = stmt.where(Disclosure.deleted_at.is_not(None))  # type: ignore[union-attr]
+        elif not filt.include_deleted:
             stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
         if filt.engagement_key:
             stmt = stmt.where(Engagement.key == filt.engagement_key)

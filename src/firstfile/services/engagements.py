@@ -46,7 +46,7 @@ from firstfile.services.agreements import (
     vendor_checklist,
     vendor_checklist_document,
 )
-from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
 from firstfile.services.vendors import (
     ContactView,
     VendorChanges,
@@ -257,7 +257,7 @@ def cross_checks(
     with store.read() as db:
         engagements = q.engagements_by_key(db=db, key=engagement_key)
         if engagement_key is not None and not engagements:
-            raise NotFound(f"no engagement {engagement_key!r}")
+            raise unknown_engagement(engagement_key)
         flags: list[Flag] = []
         for engagement in engagements:
             checklists = q.checklists(db=db, engagement=engagement,

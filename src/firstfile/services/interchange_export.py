@@ -27,7 +27,7 @@ from firstfile.interchange.document import (
     VendorDoc,
 )
 from firstfile.services.disclosures import view_to_draft
-from firstfile.services.errors import NotFound
+from firstfile.services.errors import unknown_engagement
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
@@ -54,7 +54,7 @@ def export_engagement(store: Store, engagement_key: str) -> InterchangeDocument:
             select(Engagement).where(Engagement.key == engagement_key)
         ).scalar_one_or_none()
         if engagement is None:
-            raise NotFound(f"no engagement {engagement_key!r}")
+            raise unknown_engagement(engagement_key)
         return _document(db=db, engagement=engagement)
 
 

@@ -50,6 +50,7 @@ class ListFilter:
     engagement_key: str | None = None
     status: str | None = None
     include_deleted: bool = False
+    deleted_only: bool = False  # only the deleted ones, to find and restore them
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,9 @@ def _filtered(stmt: Any, filt: ListFilter, *, join: bool = True) -> Any:
     join and can be answered from an index; join=True adds the engagement's key for display."""
     if join:
         stmt = stmt.outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
-    if not filt.include_deleted:
+    if filt.deleted_only:
+        stmt = stmt.where(Disclosure.deleted_at.is_not(None))  # type: ignore[union-attr]
+    elif not filt.include_deleted:
         stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
     if filt.engagement_key:
         engagement_id = (

@@ -101,7 +101,8 @@ def demo(
 @app.command("import")
 def import_files(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Interchange files (YAML or JSON).")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Interchange files (YAML or JSON), or folders holding them.")],
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Where the file and the database hold different values, write "
         "the file's (audited as an overwrite). Never moves a status, removes an event, "
@@ -145,6 +146,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
     # stops the lot: first the files themselves, then each against the database.
     documents = []
     problems: list[str] = []
+    files, problems = _expand_folders(files)
     for path in files:
         if not is_file(path):
             problems.append(f"{path}: no such file")
@@ -182,6 +184,31 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                 for note in report.notes:
                     say(f"note: {note}", err=True)
             say(report.summary())
+
+
+INTERCHANGE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _expand_folders(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Each folder replaced by the interchange files directly in it, in name order; a folder
+    without any is a problem that says so (nothing in sub-folders, such as the attached
+    files an export writes beside its file, is read as a document)."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            is_folder = path.is_dir()
+        except OSError:
+            is_folder = False
+        if not is_folder:
+            files.append(path)
+            continue
+        found = sorted(p for p in path.iterdir()
+                       if p.suffix.lower() in INTERCHANGE_SUFFIXES and is_file(p))
+        if not found:
+            problems.append(f"{path}: the folder holds no .yaml, .yml or .json file to import")
+        files.extend(found)
+    return files, problems
 
 
 def _show_progress(done: Any) -> None:

@@ -89,3 +89,14 @@ def test_an_event_before_the_conception_date_is_recorded_with_a_warning(db: str)
     assert f"2001-05-05 is before the conception date {conceived}" in result.stderr
     early = run("review", "event-add", key, "public-disclosure", "1900-01-01", db=db, check=False)
     assert early.returncode == 1 and "1980" in early.stderr
+
+
+def test_import_of_a_folder_imports_its_files_or_says_it_has_none(tmp_path: Path) -> None:
+    db = str(tmp_path / "firstfile.db")
+    out = run("import", str(sample_sessions()), db=db).stdout
+    assert "bms-shenzhen.yaml:" in out and "sensor-second-cm.yaml:" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("import", str(empty), db=db, check=False)
+    assert result.returncode == 1
+    assert f"{empty}: the folder holds no .yaml, .yml or .json file to import" in result.stderr

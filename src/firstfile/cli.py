@@ -63,16 +63,51 @@ def root(ctx: typer.Context, db: DbOption = None) -> None:
         run_tui(ctx.obj)
 
 
+OrganizationOption = Annotated[str | None, typer.Option(
+    "--organization", help="Your organisation's name, used in documents where they would "
+    "otherwise say 'the customer' or name no one (change it later with "
+    "`firstfile organization NAME`).")]
+
+
 @app.command()
-def init(ctx: typer.Context, db: DbOption = None) -> None:
+def init(ctx: typer.Context, organization: OrganizationOption = None,
+         db: DbOption = None) -> None:
     """Create the database, or upgrade it to the current schema."""
     settings = settings_for(ctx, db)
     with user_errors():
         from firstfile.storage.engine import resolve_db_url
 
         store = open_store(settings, create=True)
-        store.dispose()
+        try:
+            if organization is not None:
+                from firstfile.services.organization import set_organization_name
+
+                set_organization_name(store, organization, actor=settings.actor)
+        finally:
+            store.dispose()
         say(f"database ready: {shown_url(resolve_db_url(settings.db))}")
+
+
+@app.command("organization")
+def organization_command(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(
+        help="The new name; leave it out to see the one recorded.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or change your organisation's name, as documents print it."""
+    from firstfile.services import organization
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        if name is None:
+            current = organization.organization_name(store)
+        else:
+            current = organization.set_organization_name(store, name, actor=settings.actor)
+    if not current:
+        say("no organisation name recorded; `firstfile organization NAME` sets it", err=True)
+        return
+    say(current)
 
 
 @app.command()

@@ -318,11 +318,13 @@ def vendor_terms(items: Sequence[ItemDefinition], vendor: VendorFacts,
 @dataclass(frozen=True, slots=True)
 class VendorChecklistDocument:
     """Everything the vendor's version of the checklist shows: its own name, the date of
-    issue, and the terms. There is deliberately no field for anything else."""
+    issue, the terms and our organisation's name. There is deliberately no field for
+    anything else."""
 
     vendor_name: str
     issued_on: date
     terms: tuple[VendorTerm, ...]
+    organization_name: str = ""  # ours, as the signature block names us
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from firstfile.services.vendors import (
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
 from firstfile.storage.engine import Store
+from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import AgreementItem
 
 _STATE_FIELDS = ("status", "reason", "evidence", "internal_note", "done_on", "who")
@@ -135,7 +136,8 @@ def vendor_checklist_document(
     It reads only what the vendor may see or what decides which terms apply: the vendor's
     name, kind and country, whether it serves any competitor (never whom), and which items
     were ruled out. Nothing from the internal checklist (status, evidence, notes, dates,
-    names), no other vendor, component or disclosure is read at all, so none can leak.
+    names), no other vendor, component or disclosure is read at all, so none can leak. Our
+    organisation's name is read for the signature block.
     """
     items = checklist_items(templates_dir).items
     with store.read() as db:
@@ -148,10 +150,12 @@ def vendor_checklist_document(
             raise NotFound(f"{vendor_key} is not a vendor on {engagement_key}")
         ruled_out = q.ruled_out_items(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
+        organization = read_setting(db=db, name=ORGANIZATION)
     facts = VendorFacts(vendor_key, found.name, found.kind, found.country,
                         serves_competitor=found.serves_competitor)
     return VendorChecklistDocument(vendor_name=found.name, issued_on=today or date.today(),
-                                   terms=vendor_terms(items, facts, ruled_out))
+                                   terms=vendor_terms(items, facts, ruled_out),
+                                   organization_name=organization)
 
 
 def _merge(old: ItemState, update: ItemUpdate, *, actor: str, today: date) -> ItemState:

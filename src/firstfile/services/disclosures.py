@@ -37,6 +37,7 @@ from firstfile.storage.disclosure_queries import (
     search_rows,
 )
 from firstfile.storage.engine import Store
+from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import (
     Component,
     Disclosure,
@@ -385,7 +386,8 @@ def _replace_links(
         elif vendor is not None:
             org_key, org_name = vendor.key, vendor.name
         else:
-            org_key, org_name = INTERNAL, ""
+            # Own staff: the organisation's name as it is at conception, kept with the link.
+            org_key, org_name = INTERNAL, read_setting(db=db, name=ORGANIZATION)
         if entry.role == "inventor":
             organizations.append(org_key)
         db.add(

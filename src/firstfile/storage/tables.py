@@ -279,6 +279,13 @@ class AgreementItem(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("engagement_id", "vendor_id", "item_id"),)
 
 
+class Setting(SQLModel, table=True):
+    """One setting of the whole database, such as the organisation's name (migration 0011)."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 class KeySequence(SQLModel, table=True):
     """The last number handed out per year; only ever incremented, so keys never repeat."""
 

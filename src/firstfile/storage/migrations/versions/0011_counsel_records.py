@@ -9,6 +9,9 @@ A disclosure whose inventors all come from one vendor is a vendor invention, no 
 "joint": `disclosure.vendor_invention` is added and, with `joint`, recomputed from the
 inventors' organisations at conception (joint: more than one organisation).
 
+`setting` holds the database's own settings, first the organisation's name, which documents
+use where they named no one ("For the customer").
+
 Revision ID: 0011_counsel_records
 Revises: 0006_import_merge
 """
@@ -51,6 +54,12 @@ def upgrade() -> None:
         "ix_disclosureattachment_disclosure_id", "disclosureattachment", ["disclosure_id"]
     )
 
+    op.create_table(
+        "setting",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
     # A plain ADD COLUMN on both: SQLite's batch mode would copy the table and lose the
     # full-text triggers on it.
     op.add_column(
@@ -72,6 +81,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("setting")
     op.execute("UPDATE disclosure SET joint = (joint OR vendor_invention)")
     op.drop_column("disclosure", "vendor_invention")
     op.drop_index("ix_disclosureattachment_disclosure_id", table_name="disclosureattachment")

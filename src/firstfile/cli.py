@@ -312,6 +312,44 @@ def restore_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None
     say(f"{view.key} restored")
 
 
+@disclosures_app.command("inventor")
+def inventor_details(
+    ctx: typer.Context,
+    key: KeyArgument,
+    person: Annotated[str, typer.Argument(help="The person's key, as named on the disclosure.")],
+    address: Annotated[str | None, typer.Option(
+        "--address", help="Postal address, as counsel files it (lines separated by \\n or "
+        "commas).")] = None,
+    citizenship: Annotated[str | None, typer.Option(
+        "--citizenship", help="Two-letter country code, e.g. DE.")] = None,
+    employer: Annotated[str | None, typer.Option(
+        "--employer", help="The legal entity that employed them when the invention was "
+        "conceived, e.g. 'Northfield Power GmbH' (employee-invention rules follow it).")] = None,
+    contribution: Annotated[str | None, typer.Option(
+        "--contribution", help="What they contributed, in a sentence.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record what counsel needs to file about one inventor; an empty value clears it."""
+    from firstfile.services import disclosures
+
+    given = {name: value for name, value in (
+        ("postal_address", address.replace("\\n", "\n") if address is not None else None),
+        ("citizenship", citizenship), ("employer_entity", employer),
+        ("contribution_note", contribution)) if value is not None}
+    if not given:
+        fail("give at least one of --address, --citizenship, --employer, --contribution")
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.set_inventor_details(store, key, person, given,
+                                                actor=settings.actor)
+    shown = next(p for p in view.inventors if p.person_key == person)
+    say(f"{view.key}: {shown.name}: " + "; ".join(
+        f"{label} {value or '(none)'}" for label, value in (
+            ("address", shown.postal_address.replace("\n", ", ")),
+            ("citizenship", shown.citizenship), ("employer", shown.employer_entity),
+            ("contribution", shown.contribution_note))))
+
+
 @disclosures_app.command("purge")
 def purge_disclosure(
     ctx: typer.Context,

@@ -24,6 +24,10 @@ class InventorView:
     role: str  # inventor | contributor
     contribution: float | None  # percent, inventors only
     organization_country: str = ""  # the vendor's country (ISO 3166), "" for own staff
+    postal_address: str = ""
+    citizenship: str = ""
+    employer_entity: str = ""  # the legal entity that employed them at conception
+    contribution_note: str = ""  # what they contributed, in a sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,10 @@ class DisclosureView:
                 "organization_name": p.organization_name,
                 "role": p.role,
                 "contribution": p.contribution,
+                "postal_address": p.postal_address,
+                "citizenship": p.citizenship,
+                "employer_entity": p.employer_entity,
+                "contribution_note": p.contribution_note,
             }
             for p in self.inventors
         ]

@@ -526,6 +526,10 @@ class _DocumentReader:
             person_key=person,
             role=self.check.choice(own, "role", path, ROLES, "inventor"),
             contribution=self.check.number(own, "contribution", path),
+            postal_address=self.check.text(own, "postal_address", path, multiline=True),
+            citizenship=self.check.text(own, "citizenship", path),
+            employer_entity=self.check.text(own, "employer_entity", path, limit=NAME_CHARS),
+            contribution_note=self.check.text(own, "contribution_note", path, multiline=True),
         )
 
     def _event(self, node: Node, path: str) -> EventView:

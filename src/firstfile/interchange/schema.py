@@ -57,7 +57,8 @@ DISCLOSURE: Keys = (
 # path: where the file lies, relative to the interchange file's folder (attachments/KEY/...);
 # name: the file's own name as attached (the path's last part when left out).
 ATTACHMENT: Keys = (("path",), ("name", "caption", "sha256"))
-INVENTOR: Keys = (("person",), ("role", "contribution"))
+INVENTOR: Keys = (("person",), ("role", "contribution", "contribution_note", "employer_entity",
+                                "citizenship", "postal_address"))
 EVENT: Keys = (("kind", "date"), ("jurisdiction", "reference", "note", "claims_priority_of",
                                   "restored"))
 

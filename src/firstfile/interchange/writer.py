@@ -249,6 +249,10 @@ def _inventor(i: InventorEntry) -> dict[str, Any]:
         # 60.0 is written 60: people write whole percentages, and both read back as 60.0.
         whole = i.contribution.is_integer()
         data["contribution"] = int(i.contribution) if whole else i.contribution
+    data.update(_fields({}, {"contribution_note": i.contribution_note,
+                             "employer_entity": i.employer_entity,
+                             "citizenship": i.citizenship,
+                             "postal_address": i.postal_address}, {}))
     return data
 
 

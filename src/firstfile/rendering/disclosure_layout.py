@@ -53,6 +53,8 @@ class TableLayout:
 
 
 PEOPLE_TABLE = TableLayout((0.22, 0.28, 0.26, 0.13, 0.11))
+# Name, postal address, citizenship, employer at conception, contribution in words.
+FILING_DETAILS_TABLE = TableLayout((0.18, 0.26, 0.12, 0.2, 0.24))
 EVENT_TABLE = TableLayout((0.22, 0.17, 0.17, 0.17, 0.27))
 FACT_TABLE = TableLayout((0.34, 0.66), label_column=True)
 # Number (Figure 1 or File), name, size, SHA-256 (64 hex digits wrap in two lines), caption.
@@ -244,6 +246,23 @@ class DisclosureWriter:
             for person in self.view.inventors
         ]
         self.b.table(PEOPLE_TABLE, _strings([header])[0], _strings(rows))
+        self.filing_details()
+
+    def filing_details(self) -> None:
+        """What counsel needs to file about each person: address, citizenship, the employer
+        at conception (employee-invention rules follow it) and the contribution in words;
+        what is missing says so."""
+        w = self.w
+        self.b.paragraph(str(w("people", "details")), "Guidance")
+        header = [w("people", key) for key in
+                  ("name", "postal_address", "citizenship", "employer_entity",
+                   "contribution_note")]
+        rows = [(person.name, self.or_not_given(person.postal_address),
+                 self.or_not_given(person.citizenship),
+                 self.or_not_given(person.employer_entity),
+                 self.or_not_given(person.contribution_note))
+                for person in self.view.inventors]
+        self.b.table(FILING_DETAILS_TABLE, _strings([header])[0], _strings(rows))
 
     def dates(self) -> None:
         view, w = self.view, self.w

@@ -30,7 +30,9 @@ LINE_FIELDS: tuple[str, ...] = (
     "business_unit",
     "jurisdictions",
 )
-_INVENTOR_FIELDS = ("person_key", "name", "email", "organization", "organization_name", "role")
+_INVENTOR_FIELDS = ("person_key", "name", "email", "organization", "organization_name", "role",
+                    "citizenship", "employer_entity")
+_INVENTOR_TEXT_FIELDS = ("postal_address", "contribution_note")
 _EVENT_FIELDS = ("kind", "jurisdiction", "reference", "note")
 
 
@@ -40,7 +42,7 @@ def map_strings(
     """A copy of view with `line` applied to every one-line string and `text` to the others."""
     changes: dict[str, object] = {name: line(getattr(view, name)) for name in LINE_FIELDS}
     changes.update({name: text(getattr(view, name)) for name in TEXT_FIELDS})
-    changes["inventors"] = tuple(_map_inventor(p, line) for p in view.inventors)
+    changes["inventors"] = tuple(_map_inventor(p, line, text) for p in view.inventors)
     changes["events"] = tuple(_map_event(e, line) for e in view.events)
     changes["components"] = tuple(line(c) for c in view.components)
     changes["attachments"] = tuple(
@@ -55,8 +57,11 @@ def clean_view(view: DisclosureView) -> DisclosureView:
     return map_strings(view, clean_line, clean_text)
 
 
-def _map_inventor(person: InventorView, line: Callable[[str], str]) -> InventorView:
-    return replace(person, **{name: line(getattr(person, name)) for name in _INVENTOR_FIELDS})
+def _map_inventor(person: InventorView, line: Callable[[str], str],
+                  text: Callable[[str], str]) -> InventorView:
+    changes = {name: line(getattr(person, name)) for name in _INVENTOR_FIELDS}
+    changes.update({name: text(getattr(person, name)) for name in _INVENTOR_TEXT_FIELDS})
+    return replace(person, **changes)
 
 
 def _map_event(event: EventView, line: Callable[[str], str]) -> EventView:

@@ -18,6 +18,7 @@ from firstfile.domain.disclosure import (
     InventorEntry,
     Problem,
     errors,
+    inventor_detail_problems,
     validate,
 )
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
@@ -230,6 +231,50 @@ def _set_deleted(store: Store, key: str, *, actor: str, deleted: bool) -> Disclo
         return build_view(db=db, disclosure=disclosure)
 
 
+INVENTOR_DETAILS = ("postal_address", "citizenship", "employer_entity", "contribution_note")
+
+
+def set_inventor_details(store: Store, key: str, person_key: str, changes: dict[str, str], *,
+                         actor: str) -> DisclosureView:
+    """Change what counsel needs to file about one person named on a disclosure (names in
+    INVENTOR_DETAILS; "" clears one), audited, in one unit of work. Raises NotFound for an
+    unknown key or a person not named on it, ValidationFailed for a bad value."""
+    unknown = set(changes) - set(INVENTOR_DETAILS)
+    if unknown:
+        raise ValueError(f"not an inventor detail: {sorted(unknown)}")
+    entry = InventorEntry(person_key, **changes).cleaned_details()
+    where = f"inventors[{person_key}]"
+    bad = [Problem(p.field.replace("inventors[0]", where), p.message)
+           for p in errors(inventor_detail_problems(entry))]
+    if bad:
+        raise ValidationFailed(bad)
+    with store.write() as db:
+        disclosure = _require(db=db, key=key)
+        if disclosure.deleted_at is not None:
+            raise ValidationFailed([Problem("key", f"{key} is deleted; restore it first")])
+        link = db.execute(
+            select(DisclosureInventor).join(Person, Person.id == DisclosureInventor.person_id)
+            .where(DisclosureInventor.disclosure_id == disclosure.id, Person.key == person_key)
+        ).scalar_one_or_none()
+        if link is None:
+            raise NotFound(f"{person_key!r} is not named on {key}; `firstfile review show "
+                           f"{key}` lists its people")
+        changed = {}
+        for name in changes:
+            old, new = getattr(link, name), getattr(entry, name)
+            if old != new:
+                changed[f"{where}.{name}"] = (old, new)
+                setattr(link, name, new)
+        if changed:
+            now = _now()
+            disclosure.updated_at = now
+            disclosure.version += 1
+            audit.record(db=db, actor=actor, entity="disclosure", entity_key=key,
+                         action="update", changes=changed, at=now)
+        db.flush()
+        return build_view(db=db, disclosure=disclosure)
+
+
 def get_disclosure(store: Store, key: str) -> DisclosureView:
     with store.read() as db:
         return build_view(db=db, disclosure=_require(db=db, key=key))
@@ -292,7 +337,9 @@ def view_to_draft(view: DisclosureView) -> DisclosureDraft:
     """The editable part of a view, e.g. to open it in the editor."""
     return DisclosureDraft(
         inventors=tuple(
-            InventorEntry(p.person_key, p.role, p.contribution) for p in view.inventors
+            InventorEntry(p.person_key, p.role, p.contribution, p.postal_address,
+                          p.citizenship, p.employer_entity, p.contribution_note)
+            for p in view.inventors
         ),
         components=view.components,
         **{
@@ -332,6 +379,8 @@ def _snapshot(draft: DisclosureDraft, events: tuple[EventView, ...]) -> dict[str
     data = {name: getattr(draft, name) for name in (*_SCALARS, "engagement_key")}
     data["inventors"] = tuple(
         f"{e.person_key}:{e.role}:{'' if e.contribution is None else f'{e.contribution:g}'}"
+        + (f":{e.citizenship}:{e.employer_entity}:{e.postal_address}:{e.contribution_note}"
+           if e.has_details else "")
         for e in draft.inventors
     )
     data["components"] = tuple(sorted(draft.components))
@@ -390,6 +439,9 @@ def _replace_links(
             org_key, org_name = INTERNAL, read_setting(db=db, name=ORGANIZATION)
         if entry.role == "inventor":
             organizations.append(org_key)
+        # Details left out are kept as recorded: a form or file that does not show them
+        # must not erase them (set_inventor_details changes them on purpose).
+        details = entry if entry.has_details or earlier is None else earlier
         db.add(
             DisclosureInventor(
                 disclosure_id=disclosure.id,
@@ -399,6 +451,10 @@ def _replace_links(
                 contribution=entry.contribution,
                 organization_key=org_key,
                 organization_name=org_name,
+                postal_address=details.postal_address,
+                citizenship=details.citizenship,
+                employer_entity=details.employer_entity,
+                contribution_note=details.contribution_note,
             )
         )
     for index, event in enumerate(events):

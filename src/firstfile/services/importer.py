@@ -1105,6 +1105,14 @@ def _update_disclosure(run: _Run, d: DisclosureDoc, draft: DisclosureDraft, path
                        row: Disclosure, view: DisclosureView) -> bool:
     record = row.key
     before = disclosure_service.view_to_draft(view)
+    # An inventor the file names without filing details keeps the recorded ones: a value
+    # the file leaves out is kept.
+    recorded = {entry.person_key: entry for entry in before.inventors}
+    draft = replace(draft, inventors=tuple(
+        entry if entry.has_details or entry.person_key not in recorded
+        else replace(recorded[entry.person_key], role=entry.role,
+                     contribution=entry.contribution)
+        for entry in draft.inventors))
 
     def comparable(x: DisclosureDraft) -> dict[str, Any]:
         values = {name: getattr(x, name) for name in _DRAFT_FIELDS}

@@ -137,7 +137,9 @@ def disclosure_doc(view: DisclosureView) -> DisclosureDoc:
     draft: DisclosureDraft = view_to_draft(view)
     draft = DisclosureDraft(
         **{**{f: getattr(draft, f) for f in draft.__dataclass_fields__},
-           "inventors": tuple(InventorEntry(i.person_key, i.role, i.contribution)
+           "inventors": tuple(InventorEntry(i.person_key, i.role, i.contribution,
+                                            i.postal_address, i.citizenship,
+                                            i.employer_entity, i.contribution_note)
                               for i in draft.inventors)}
     )
     return DisclosureDoc(draft=draft, key=view.key, events=view.events,

@@ -66,6 +66,8 @@ _INVENTOR_COLUMNS: tuple[Any, ...] = (
     DisclosureInventor.disclosure_id, Person.key, Person.name, Person.email,
     DisclosureInventor.organization_key, DisclosureInventor.organization_name,
     DisclosureInventor.role, DisclosureInventor.contribution, Vendor.country,
+    DisclosureInventor.postal_address, DisclosureInventor.citizenship,
+    DisclosureInventor.employer_entity, DisclosureInventor.contribution_note,
 )
 _EVENT_COLUMNS: tuple[Any, ...] = (
     DisclosureEvent.disclosure_id, DisclosureEvent.kind, DisclosureEvent.happened_on,
@@ -124,7 +126,7 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     ):
         people.setdefault(row[0], []).append(
             InventorView(row[1], row[2], row[3], row[4], row[5], row[4] != "internal",
-                         row[6], row[7], row[8] or "")
+                         row[6], row[7], row[8] or "", row[9], row[10], row[11], row[12])
         )
     events: dict[int, list[EventView]] = {}
     for row in db.execute(

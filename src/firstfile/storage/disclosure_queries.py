@@ -235,6 +235,10 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
                     role=link.role,
                     contribution=link.contribution,
                     organization_country=country or "",
+                    postal_address=link.postal_address,
+                    citizenship=link.citizenship,
+                    employer_entity=link.employer_entity,
+                    contribution_note=link.contribution_note,
                 )
             )
         for e in db.execute(

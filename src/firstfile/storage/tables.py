@@ -203,6 +203,14 @@ class DisclosureInventor(SQLModel, table=True):
     # The organisation at conception is kept even if the person later changes employer.
     organization_key: str = Field(default="internal", max_length=64)
     organization_name: str = Field(default="", max_length=200)
+    # What counsel needs to file (migration 0011): where the person lives, their
+    # citizenship (ISO 3166 alpha-2), the legal entity that employed them at conception
+    # (employee-invention rules in CN and DE follow the employer) and what they contributed.
+    postal_address: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    citizenship: str = Field(default="", max_length=2)
+    employer_entity: str = Field(default="", max_length=200)
+    contribution_note: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                default=""))
 
 
 class DisclosureEvent(SQLModel, table=True):

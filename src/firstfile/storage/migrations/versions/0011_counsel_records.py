@@ -12,6 +12,9 @@ inventors' organisations at conception (joint: more than one organisation).
 `setting` holds the database's own settings, first the organisation's name, which documents
 use where they named no one ("For the customer").
 
+Each inventor link gains what counsel needs to file: postal address, citizenship, the
+employer's legal entity at conception and a sentence on what the person contributed.
+
 Revision ID: 0011_counsel_records
 Revises: 0006_import_merge
 """
@@ -60,6 +63,12 @@ def upgrade() -> None:
         sa.Column("value", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    # What counsel needs about each inventor to file (plain ADD COLUMN, see below).
+    for name, kind in (("postal_address", sa.Text()), ("citizenship", sa.String(length=2)),
+                       ("employer_entity", sa.String(length=200)),
+                       ("contribution_note", sa.Text())):
+        op.add_column("disclosureinventor",
+                      sa.Column(name, kind, nullable=False, server_default=""))
     # A plain ADD COLUMN on both: SQLite's batch mode would copy the table and lose the
     # full-text triggers on it.
     op.add_column(
@@ -81,6 +90,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in ("postal_address", "citizenship", "employer_entity", "contribution_note"):
+        op.drop_column("disclosureinventor", name)
     op.drop_table("setting")
     op.execute("UPDATE disclosure SET joint = (joint OR vendor_invention)")
     op.drop_column("disclosure", "vendor_invention")

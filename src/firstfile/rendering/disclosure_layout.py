@@ -52,9 +52,9 @@ class TableLayout:
     min_row_height: int | None = None
 
 
-PEOPLE_TABLE = TableLayout((0.22, 0.28, 0.26, 0.13, 0.11))
+PEOPLE_TABLE = TableLayout((0.2, 0.27, 0.26, 0.16, 0.11))  # "Contributor" unbroken
 # Name, postal address, citizenship, employer at conception, contribution in words.
-FILING_DETAILS_TABLE = TableLayout((0.18, 0.26, 0.12, 0.2, 0.24))
+FILING_DETAILS_TABLE = TableLayout((0.16, 0.24, 0.16, 0.2, 0.24))  # "Citizenship" unbroken
 EVENT_TABLE = TableLayout((0.22, 0.17, 0.17, 0.17, 0.27))
 FACT_TABLE = TableLayout((0.34, 0.66), label_column=True)
 # Number (Figure 1 or File), name, size, SHA-256 (64 hex digits wrap in two lines), caption.

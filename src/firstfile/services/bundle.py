@@ -19,10 +19,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from firstfile.domain.deadline_rules import rule_title
 from firstfile.domain.deadlines import Deadline, compute_deadlines, designated_offices
 from firstfile.domain.office_calendars import ClosureTable
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
+from firstfile.domain.workflow import decision_label, status_label
 from firstfile.rendering import bundle as parts
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
 from firstfile.services import counsel
@@ -204,17 +206,18 @@ def _index_rows(data: BundleInput) -> list[parts.IndexRow]:
     for view in data.views:
         state = data.decisions.get(view.key)
         nearest = counsel.nearest_deadline(data.deadlines.get(view.key, ()))
+        # In words, as a person reads the workbook: no raw vocabulary values.
         rows.append(parts.IndexRow(
             key=view.key,
             title=view.title,
-            status=view.status,
-            decision=state.decision if state else "",
+            status=status_label(view.status),
+            decision=decision_label(state.decision) if state and state.decision else "",
             decided_on=state.decided_on if state else None,
             inventors=tuple(p.name for p in view.inventors if p.role == "inventor"),
             joint_vendors=view.joint_vendors,
             next_due=nearest.due if nearest else None,
-            next_rule=nearest.rule if nearest else "",
-            next_state=nearest.state if nearest else "",
+            next_rule=rule_title(nearest.rule) if nearest else "",
+            next_state=nearest.state.replace("-", " ") if nearest else "",
             engagement=view.engagement_key,
         ))
     return rows

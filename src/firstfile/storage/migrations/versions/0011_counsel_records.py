@@ -64,11 +64,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name"),
     )
     # What counsel needs about each inventor to file (plain ADD COLUMN, see below).
-    for name, kind in (("postal_address", sa.Text()), ("citizenship", sa.String(length=2)),
-                       ("employer_entity", sa.String(length=200)),
-                       ("contribution_note", sa.Text())):
-        op.add_column("disclosureinventor",
-                      sa.Column(name, kind, nullable=False, server_default=""))
+    for name, kind in (
+        ("postal_address", sa.Text()),
+        ("citizenship", sa.String(length=2)),
+        ("employer_entity", sa.String(length=200)),
+        ("contribution_note", sa.Text()),
+    ):
+        op.add_column(
+            "disclosureinventor", sa.Column(name, kind, nullable=False, server_default="")
+        )
     # A plain ADD COLUMN on both: SQLite's batch mode would copy the table and lose the
     # full-text triggers on it.
     op.add_column(

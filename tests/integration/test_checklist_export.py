@@ -92,6 +92,8 @@ def test_markdown_of_both_audiences(samples: Store, tmp_path: Path) -> None:
                                fmt="md").read_text(encoding="utf-8")
     assert "renewal due 2027" in inside and "| Confidentiality agreement (NDA) |" in inside
     assert "renewal due" not in outside and "Aerosense" not in outside
+    # A document speaks to a person: no command-line flags in it.
+    assert "--" not in inside.replace("---", "") and "--audience" not in outside
     assert "### 1\\. Confidentiality agreement (NDA)" in outside
 
 

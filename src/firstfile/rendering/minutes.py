@@ -29,8 +29,9 @@ MARKDOWN = "minutes/minutes.md.j2"
 FORMATS: tuple[str, ...] = ("docx", "md")
 
 # Column shares of the text width in the ideas and attendance tables.
-# Wide enough that no header word breaks ("Component", "Dots") at the shipped font size.
-_IDEA_COLUMNS = (0.05, 0.32, 0.15, 0.12, 0.15, 0.08, 0.13)
+# Wide enough that no header word breaks ("Component", "Dots") even in the wider font
+# LibreOffice puts in place of a missing Calibri (DejaVu Sans Bold, about 0.27 cm a letter).
+_IDEA_COLUMNS = (0.05, 0.29, 0.14, 0.12, 0.17, 0.09, 0.14)
 _ATTENDANCE_COLUMNS = (0.35, 0.45, 0.2)
 _TEXT_WIDTH_CM = 17.0
 

@@ -225,6 +225,7 @@ def template_context(
             "reverse_engineerable": v.reverse_engineerable,
             "completed_in_china": v.completed_in_china,
             "joint": v.joint,
+            "vendor_invention": v.vendor_invention,
             "joint_vendors": list(v.joint_vendors),
             "version": v.version,
         },

@@ -31,6 +31,8 @@ from firstfile.commands.common import (
     settings_for,
     user_errors,
 )
+from firstfile.domain.filings import before_conception
+from firstfile.domain.vocabulary import EVENT_KINDS
 
 AsOfOption = Annotated[
     str | None,
@@ -259,7 +261,12 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 
     @review_app.command("event-add")
     def event_add(
-        ctx: typer.Context, key: str, kind: str, when: str,
+        ctx: typer.Context,
+        key: Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")],
+        kind: Annotated[str, typer.Argument(help="What happened: " + ", ".join(EVENT_KINDS)
+                                            + " (docs/DEADLINES.md says what each means).")],
+        when: Annotated[str, typer.Argument(help="The day, YYYY-MM-DD, 1980 or later; a day "
+                                            "after today is a planned event.")],
         jurisdiction: Annotated[str, typer.Option(
             "--jurisdiction", "-j", help="The office: US, EP, CN, JP, ... (for a PCT, the "
                                          "receiving office). Required for a filing or a "
@@ -285,8 +292,11 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
                           tuple(claims or ()), restored)
         settings = settings_for(ctx, db)
         with user_errors(), opened_store(settings) as store:
-            counsel.add_event(store, key, event, actor=settings.actor)
+            view = counsel.add_event(store, key, event, actor=settings.actor)
         say(f"{key}: {kind} on {event.date.isoformat()} recorded")
+        warning = before_conception(event.date, view.conception_date)
+        if warning:
+            say(f"firstfile: warning: {warning}", err=True)
 
     @review_app.command("event-remove")
     def event_remove(

@@ -32,3 +32,21 @@ class Conflict(UserError):
     def __init__(self, message: str, *, current: object | None = None) -> None:
         self.current = current
         super().__init__(message)
+
+
+def unknown_engagement(key: str) -> NotFound:
+    """The one message for an engagement key that names nothing, wherever it was given."""
+    return NotFound(f"no engagement {key!r}; `firstfile engagements list` shows the keys")
+
+
+def require_engagement_key(db: object, key: str | None) -> None:
+    """Raise unknown_engagement when key is given and names no engagement (db: a Session)."""
+    if not key:
+        return
+    from sqlalchemy import select
+
+    from firstfile.storage.tables import Engagement
+
+    found = db.execute(select(Engagement.id).where(Engagement.key == key)).first()  # type: ignore[attr-defined]
+    if found is None:
+        raise unknown_engagement(key)

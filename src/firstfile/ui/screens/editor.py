@@ -878,16 +878,19 @@ class EditorScreen(Screen[None]):
     def _export(self, folder: str) -> None:
         from firstfile.rendering.export import export_disclosure
         from firstfile.rendering.safe_files import ExportError
+        from firstfile.services import attachments
         from firstfile.services.errors import UserError
         from firstfile.services.evidence import disclosure_for_document
 
         try:
             out_dir = Path(folder).expanduser()
             out_dir.mkdir(parents=True, exist_ok=True)
-            view = disclosure_for_document(self.app.wait_store(), self.disclosure_key)
+            store = self.app.wait_store()
+            view = disclosure_for_document(store, self.disclosure_key)
+            files = attachments.figure_contents(store, [view])
             written = [
                 export_disclosure(view, out_dir, fmt,
-                                  templates_dir=self.app.settings.templates_dir)
+                                  templates_dir=self.app.settings.templates_dir, files=files)
                 for fmt in ("docx", "md")
             ]
         except (ExportError, UserError, OSError, RuntimeError) as exc:

@@ -35,7 +35,7 @@ from firstfile.commands.common import (
     open_store,
     opened_store,
     print_json,
-    print_rows,
+    print_table,
     run_tui,
     say,
     settings_for,
@@ -47,6 +47,8 @@ from firstfile.settings import Settings
 # services.importer.GROUP_SIZE, repeated so that `firstfile --help` needs no SQLAlchemy;
 # tests/integration/test_import_groups.py checks the two agree.
 GROUP_SIZE_DEFAULT = 250
+# `disclosures list --status deleted`: not a status but the state a delete leaves.
+DELETED = "deleted"
 
 app = typer.Typer(
     add_completion=False,
@@ -103,9 +105,16 @@ def root(ctx: typer.Context, db: DbOption = None, tsa: TsaOption = None,
         run_tui(ctx.obj)
 
 
+OrganizationOption = Annotated[str | None, typer.Option(
+    "--organization", help="Your organisation's name, used in documents where they would "
+    "otherwise say 'the customer' or name no one (change it later with "
+    "`firstfile organization NAME`).")]
+
+
 @app.command()
 def init(
     ctx: typer.Context,
+    organization: OrganizationOption = None,
     db: DbOption = None,
     team: Annotated[bool, typer.Option(
         "--team", help="PostgreSQL only: create the team's group roles, grants and guards "
@@ -122,8 +131,12 @@ def init(
 
         if role_prefix is not None and not team:
             fail("--role-prefix goes with --team")
-        store = open_store(settings)
+        store = open_store(settings, create=True)
         try:
+            if organization is not None:
+                from firstfile.services.organization import set_organization_name
+
+                set_organization_name(store, organization, actor=settings.actor)
             if team:
                 from firstfile.services.roles import set_up_team
 
@@ -134,6 +147,28 @@ def init(
         if team:
             say("team roles: " + ", ".join(setup.groups.values()) + "; add members with "
                 "`firstfile roles grant LOGIN ROLE`")
+
+
+@app.command("organization")
+def organization_command(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(
+        help="The new name; leave it out to see the one recorded.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or change your organisation's name, as documents print it."""
+    from firstfile.services import organization
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        if name is None:
+            current = organization.organization_name(store)
+        else:
+            current = organization.set_organization_name(store, name, actor=settings.actor)
+    if not current:
+        say("no organisation name recorded; `firstfile organization NAME` sets it", err=True)
+        return
+    say(current)
 
 
 @app.command()
@@ -162,7 +197,8 @@ def demo(
 @app.command("import")
 def import_files(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Interchange files (YAML or JSON).")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Interchange files (YAML or JSON), or folders holding them.")],
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Where the file and the database hold different values, write "
         "the file's (audited as an overwrite). Never moves a status, removes an event, "
@@ -205,6 +241,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
     # stops the lot: first the files themselves, then each against the database.
     documents = []
     problems: list[str] = []
+    files, problems = _expand_folders(files)
     for path in files:
         if not is_file(path):
             problems.append(f"{path}: no such file")
@@ -216,7 +253,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
     problems.extend(documents_together([doc for _, doc in documents]))
     if problems:
         raise InterchangeError(problems)
-    with opened_store(settings) as store:
+    with opened_store(settings, create=True) as store:
         refused = []
         for _, document in documents:
             try:
@@ -244,6 +281,31 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
             say(report.summary())
 
 
+INTERCHANGE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _expand_folders(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Each folder replaced by the interchange files directly in it, in name order; a folder
+    without any is a problem that says so (nothing in sub-folders, such as the attached
+    files an export writes beside its file, is read as a document)."""
+    files: list[Path] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            is_folder = path.is_dir()
+        except OSError:
+            is_folder = False
+        if not is_folder:
+            files.append(path)
+            continue
+        found = sorted(p for p in path.iterdir()
+                       if p.suffix.lower() in INTERCHANGE_SUFFIXES and is_file(p))
+        if not found:
+            problems.append(f"{path}: the folder holds no .yaml, .yml or .json file to import")
+        files.extend(found)
+    return files, problems
+
+
 def _show_progress(done: Any) -> None:
     """One line per committed group of a long import: what is in the database for certain."""
     if done.total > 1:
@@ -256,7 +318,8 @@ def list_disclosures(
     ctx: typer.Context,
     as_json: JsonOption = False,
     engagement: Annotated[str | None, typer.Option(help="Only this engagement (key).")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="Only this status; `deleted` lists the deleted ones, to restore them.")] = None,
     db: DbOption = None,
 ) -> None:
     """List disclosures, oldest first."""
@@ -264,17 +327,24 @@ def list_disclosures(
     from firstfile.services import disclosures
     from firstfile.storage.disclosure_queries import ListFilter
 
-    if status is not None and status not in DISCLOSURE_STATUSES:
-        fail(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, not {status!r}")
+    if status is not None and status not in (*DISCLOSURE_STATUSES, DELETED):
+        fail(f"--status must be one of {', '.join((*DISCLOSURE_STATUSES, DELETED))}, "
+             f"not {status!r}")
     settings = settings_for(ctx, db)
+    filt = (ListFilter(engagement_key=engagement, deleted_only=True) if status == DELETED
+            else ListFilter(engagement_key=engagement, status=status))
     with user_errors(), opened_store(settings) as store:
-        views = disclosures.all_views(store, ListFilter(engagement_key=engagement,
-                                                        status=status))
+        views = disclosures.all_views(store, filt)
     if as_json:
         print_json([v.as_json() for v in views])
         return
-    print_rows([(v.key, v.status, "joint" if v.joint else "", v.engagement_key, v.title)
-                 for v in views])
+    print_table([(v.key, v.status, _flag(v.vendor_invention, v.joint),
+                  v.engagement_key, v.title) for v in views])
+
+
+def _flag(vendor_invention: bool, joint: bool) -> str:
+    """Who may own it, as the lists show it: a vendor invention, a joint one, or nothing."""
+    return "vendor invention" if vendor_invention else "joint" if joint else ""
 
 
 KeyArgument = Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")]
@@ -300,6 +370,44 @@ def restore_disclosure(ctx: typer.Context, key: KeyArgument, db: DbOption = None
     with user_errors(), opened_store(settings) as store:
         view = disclosures.restore_disclosure(store, key, actor=settings.actor)
     say(f"{view.key} restored")
+
+
+@disclosures_app.command("inventor")
+def inventor_details(
+    ctx: typer.Context,
+    key: KeyArgument,
+    person: Annotated[str, typer.Argument(help="The person's key, as named on the disclosure.")],
+    address: Annotated[str | None, typer.Option(
+        "--address", help="Postal address, as counsel files it (lines separated by \\n or "
+        "commas).")] = None,
+    citizenship: Annotated[str | None, typer.Option(
+        "--citizenship", help="Two-letter country code, e.g. DE.")] = None,
+    employer: Annotated[str | None, typer.Option(
+        "--employer", help="The legal entity that employed them when the invention was "
+        "conceived, e.g. 'Northfield Power GmbH' (employee-invention rules follow it).")] = None,
+    contribution: Annotated[str | None, typer.Option(
+        "--contribution", help="What they contributed, in a sentence.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record what counsel needs to file about one inventor; an empty value clears it."""
+    from firstfile.services import disclosures
+
+    given = {name: value for name, value in (
+        ("postal_address", address.replace("\\n", "\n") if address is not None else None),
+        ("citizenship", citizenship), ("employer_entity", employer),
+        ("contribution_note", contribution)) if value is not None}
+    if not given:
+        fail("give at least one of --address, --citizenship, --employer, --contribution")
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.set_inventor_details(store, key, person, given,
+                                                actor=settings.actor)
+    shown = next(p for p in view.inventors if p.person_key == person)
+    say(f"{view.key}: {shown.name}: " + "; ".join(
+        f"{label} {value or '(none)'}" for label, value in (
+            ("address", shown.postal_address.replace("\n", ", ")),
+            ("citizenship", shown.citizenship), ("employer", shown.employer_entity),
+            ("contribution", shown.contribution_note))))
 
 
 @disclosures_app.command("purge")
@@ -353,6 +461,94 @@ def purge_disclosure(
 
 
 @app.command()
+def attach(
+    ctx: typer.Context,
+    key: KeyArgument,
+    files: Annotated[list[Path], typer.Argument(
+        help="Drawings, photos, schematics or data: PNG and JPEG become numbered figures in "
+        "the document; PDF, text, CSV, spreadsheets, CAD and the like are listed.")],
+    caption: Annotated[list[str] | None, typer.Option(
+        "--caption", help="What a file shows, printed under its figure; give it once per "
+        "file, in the order of the files.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Attach files to a disclosure, kept in the database by their SHA-256.
+
+    Attaching the same file again changes nothing. firstfile never opens or runs a file.
+    """
+    from firstfile.domain.attachments import MAX_FILE_BYTES, size_words
+    from firstfile.services import attachments
+
+    captions = list(caption or [])
+    if len(captions) > len(files):
+        fail(f"{len(captions)} captions for {len(files)} files; give at most one --caption "
+             "per file, in the order of the files")
+    problems = []
+    new_files = []
+    for index, path in enumerate(files):
+        if not is_file(path):
+            problems.append(f"{path}: no such file")
+            continue
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                # Refused before it is read: a file this large never enters memory.
+                problems.append(f"{path.name} is {size_words(size)}; a file may be at most "
+                                f"{size_words(MAX_FILE_BYTES)}: reduce the image or split the "
+                                "data")
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror})")
+            continue
+        text = captions[index] if index < len(captions) else ""
+        new_files.append(attachments.NewFile(path.name, data, text))
+    if problems:
+        fail("nothing was attached:\n" + "\n".join(f"  {p}" for p in problems))
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        result = attachments.attach_files(store, key, new_files, actor=settings.actor)
+    for name in result.already:
+        say(f"{name}: already attached to {key}; left as it was", err=True)
+    _print_attachments(result.view)
+
+
+@disclosures_app.command("attachments")
+def list_attachments(ctx: typer.Context, key: KeyArgument, as_json: JsonOption = False,
+                     db: DbOption = None) -> None:
+    """List a disclosure's attached files: number, caption, name, size and SHA-256."""
+    from firstfile.services import disclosures
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        view = disclosures.get_disclosure(store, key)
+    if as_json:
+        print_json(view.as_json()["attachments"])
+        return
+    if not view.attachments:
+        say(f"{key} has no attachments; `firstfile attach {key} FILE` adds one", err=True)
+        return
+    _print_attachments(view)
+
+
+def _print_attachments(view: Any) -> None:
+    """One line per attachment: figures numbered as in the document, the rest as files."""
+    from firstfile.domain.attachments import size_words
+
+    rows: list[tuple[str, ...]] = []
+    figure = 0
+    for item in view.attachments:
+        if item.is_figure:
+            figure += 1
+            label = f"Figure {figure}"
+        else:
+            label = "File"
+        rows.append((label, item.file_name, size_words(item.size), item.sha256,
+                     item.caption))
+    print_table(rows)
+
+
+@app.command()
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to find; end a word with * for a prefix.")],
@@ -376,8 +572,8 @@ def search(
     if not rows:
         say("no disclosures match", err=True)
         raise typer.Exit(1)
-    print_rows([(r.key, r.status, "joint" if r.joint else "", r.engagement_key, r.title)
-                 for r in rows])
+    print_table([(r.key, r.status, _flag(r.vendor_invention, r.joint),
+                  r.engagement_key, r.title) for r in rows])
 
 
 @export_app.command("disclosure")
@@ -398,6 +594,28 @@ def export_disclosure(
         [path] = exports.export_disclosure(store, key, out, [fmt],
                                            templates_dir=settings.templates_dir)
     say(str(path))
+
+
+@export_app.command("engagement")
+def export_engagement(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The engagement's key.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The file to write: .yaml or .json; "
+                                      "attached files go in an attachments folder beside it.")],
+    db: DbOption = None,
+) -> None:
+    """Write one engagement in the firstfile/1 interchange format, with its attached files.
+
+    `firstfile import` reads the file back with the files beside it (docs/FORMAT.md).
+    """
+    from firstfile.services.interchange_export import write_engagement
+
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        written = write_engagement(store, key, out, templates_dir=settings.templates_dir)
+    if len(written) > 1:
+        say(f"{len(written) - 1} attached files written beside it", err=True)
+    say(str(written[-1]))
 
 
 def main(argv: list[str] | None = None) -> Callable[..., Any] | None:

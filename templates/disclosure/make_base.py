@@ -169,6 +169,11 @@ STYLES = f"""{DECLARATION}<w:styles xmlns:w="{W}">
 <w:spacing w:before="120" w:after="240"/></w:pPr>
 <w:rPr><w:b/><w:bCs/><w:color w:val="9C0006"/></w:rPr>
 </w:style>
+<w:style w:type="paragraph" w:styleId="Caption">
+<w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>
+<w:pPr><w:spacing w:before="60" w:after="240"/><w:jc w:val="center"/></w:pPr>
+<w:rPr><w:i/><w:iCs/><w:color w:val="1F3864"/><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>
+</w:style>
 <w:style w:type="paragraph" w:styleId="ListParagraph">
 <w:name w:val="List Paragraph"/><w:basedOn w:val="Normal"/><w:qFormat/>
 <w:pPr><w:spacing w:after="40"/><w:ind w:left="567"/></w:pPr>

@@ -14,7 +14,9 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
+from firstfile.domain.deadline_rules import rule_title
 from firstfile.domain.views import EventView
+from firstfile.domain.workflow import decision_label, status_label
 from firstfile.interchange.reader import read_document
 from firstfile.rendering.disclosure_docx import render_disclosure_docx
 from firstfile.rendering.org_template import ORG_TEMPLATE_NAME, FormLimitError, OrgTemplateError
@@ -111,13 +113,17 @@ def test_the_bundle_reopens_and_matches_the_database(portfolio: Store, tmp_path:
     for view, row in zip(views, rows[1:], strict=True):
         nearest = counsel.nearest_deadline(r.deadline for r in docket
                                            if r.disclosure == view.key)
-        assert row[0] == view.key and row[1] == view.title and row[2] == view.status
-        assert (row[3] or "") == states[view.key].decision
+        # Statuses and decisions in words, as a person reads them.
+        assert row[0] == view.key and row[1] == view.title
+        assert row[2] == status_label(view.status)
+        assert (row[3] or "") == (decision_label(states[view.key].decision)
+                                  if states[view.key].decision else "")
         assert row[5] == "; ".join(p.name for p in view.inventors if p.role == "inventor")
         assert (row[6] or "") == ", ".join(view.joint_vendors)
         due = row[7].date() if row[7] else None
         assert due == (nearest.due if nearest else None)
-    assert any(r[3] == "file-pct" for r in rows[1:])
+    assert any(r[3] == decision_label("file-pct") for r in rows[1:])
+    assert not any(r[3] == "file-pct" for r in rows[1:])
 
     records = json.loads(members["disclosures.json"])
     assert records["format"] == "firstfile/1"
@@ -205,7 +211,8 @@ def test_events_recorded_later_change_the_next_deadline(portfolio: Store,
     # the invention was completed in China, so CNIPA's examination had to be requested
     # 4 months before that: 2025-12-01, now overdue.
     assert view.completed_in_china
-    assert row[7].date() == date(2025, 12, 1) and row[8] == "cn-confidentiality-exam"
+    assert row[7].date() == date(2025, 12, 1)
+    assert row[8] == rule_title("cn-confidentiality-exam") != "cn-confidentiality-exam"
     assert row[9] == "overdue"
 
 

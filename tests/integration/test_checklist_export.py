@@ -90,9 +90,24 @@ def test_markdown_of_both_audiences(samples: Store, tmp_path: Path) -> None:
                               fmt="md").read_text(encoding="utf-8")
     outside = export_checklist(vendor, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems",
                                fmt="md").read_text(encoding="utf-8")
-    assert "renewal due 2027" in inside and "| Confidentiality agreement \\(NDA\\) |" in inside
+    assert "renewal due 2027" in inside and "| Confidentiality agreement (NDA) |" in inside
     assert "renewal due" not in outside and "Aerosense" not in outside
-    assert "### 1\\. Confidentiality agreement \\(NDA\\)" in outside
+    # A document speaks to a person: no command-line flags in it.
+    assert "--" not in inside.replace("---", "") and "--audience" not in outside
+    assert "### 1\\. Confidentiality agreement (NDA)" in outside
+
+
+def test_markdown_leaves_ordinary_punctuation_alone(sqlite_store: Store,
+                                                    tmp_path: Path) -> None:
+    import_samples(sqlite_store)
+    svc.update_vendor(sqlite_store, "bayan-ems",
+                      svc.VendorChanges(name="Bayan Ensambles S.A. de C.V. (Tijuana)"),
+                      actor="t")
+    vendor = svc.vendor_checklist_document(sqlite_store, AQ7, "bayan-ems",
+                                           actor="tester", today=TODAY)
+    text = export_checklist(vendor, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems",
+                            fmt="md").read_text(encoding="utf-8")
+    assert "## Bayan Ensambles S.A. de C.V. (Tijuana)" in text
 
 
 def test_markdown_escapes_user_text(sqlite_store: Store, tmp_path: Path) -> None:
@@ -103,7 +118,9 @@ def test_markdown_escapes_user_text(sqlite_store: Store, tmp_path: Path) -> None
                                            actor="tester", today=TODAY)
     text = export_checklist(vendor, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems",
                             fmt="md").read_text(encoding="utf-8")
-    assert "## \\# Bayan \\| \\[x\\]\\(http://evil\\) \u241b" in text
+    # Escaped only where Markdown would act: no heading, column or link, and no backslashes
+    # in ordinary punctuation (a legal name such as "S.A. de C.V." reads as typed).
+    assert "## \\# Bayan \\| \\[x\\](http://evil) \u241b" in text
     # The same name in Word is kept literally (cleaned of the control character).
     path = export_checklist(vendor, tmp_path, engagement_key=AQ7, vendor_key="bayan-ems")
     assert "# Bayan | [x](http://evil) \u241b" in all_text(docx.Document(str(path)))

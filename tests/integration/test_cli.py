@@ -146,7 +146,10 @@ def test_a_bad_interchange_file_lists_every_problem_and_writes_nothing(tmp_path:
     assert "bad.yaml:7:" in result.stderr and "unknown person 'jdo'" in result.stderr
     assert "titel" in result.stderr
     assert "Traceback" not in result.stderr
-    assert json.loads(run("disclosures", "list", "--json", "--db", db).stdout) == []
+    # Nothing written: not even the database file, so listing says there is none.
+    assert not Path(db).exists()
+    listed = run("disclosures", "list", "--json", "--db", db, check=False)
+    assert listed.returncode == 1 and "there is no database" in listed.stderr
 
 
 def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:

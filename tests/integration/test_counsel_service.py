@@ -161,8 +161,9 @@ def test_docket_leaves_out_closed_and_withdrawn_unless_asked(seeded: Store) -> N
     counsel.move_status(seeded, key, "withdrawn", actor="jdoe")
     assert counsel.docket(seeded, as_of=TODAY) == []
     assert counsel.docket(seeded, as_of=TODAY, include_inactive=True)
-    assert counsel.docket(seeded, as_of=TODAY, engagement_key="OTHER",
-                          include_inactive=True) == []
+    # An engagement that does not exist is said to be so, as everywhere, not an empty docket.
+    with pytest.raises(NotFound, match="no engagement 'OTHER'"):
+        counsel.docket(seeded, as_of=TODAY, engagement_key="OTHER", include_inactive=True)
 
 
 def test_german_employee_flag_adds_its_rule(seeded: Store) -> None:

@@ -281,3 +281,64 @@ def test_a_signing_key_others_can_read_is_refused(store: Store, tmp_path: Path) 
 def _signature_rows(store: Store) -> int:
     with store.read() as db:
         return int(db.execute(text("SELECT COUNT(*) FROM disclosuresignature")).scalar_one())
+
+
+def test_an_attached_file_or_changed_inventor_detail_is_no_longer_covered(
+    store: Store, tmp_path: Path
+) -> None:
+    from firstfile.services.attachments import NewFile, attach_files
+
+    key = _disclosure(store)
+    sign(store, key, meaning="inventor", actor="jdoe", person_key="jdoe",
+         key_file=tmp_path / "jdoe.pem")
+    attach_files(store, key, [NewFile("bench.csv", b"a,b\n1,2\n", "Bench run")], actor="jdoe")
+    (shown,) = disclosure_evidence(store, disclosures.get_disclosure(store, key)).signatures
+    assert (shown.valid, shown.covers_current) == (True, False)
+    report = verify(store)
+    assert report.ok, report.problems  # attaching through firstfile is audited, not tampering
+    assert any("no longer covers the current text" in note for note in report.notes)
+
+    sign(store, key, meaning="inventor", actor="jdoe", key_file=tmp_path / "jdoe.pem")
+    disclosures.set_inventor_details(store, key, "jdoe", {"postal_address": "1 Main St"},
+                                     actor="jdoe")
+    shown_now = disclosure_evidence(store, disclosures.get_disclosure(store, key)).signatures
+    assert [s.covers_current for s in shown_now] == [False, False]
+    assert verify(store).ok
+
+
+def test_a_signature_over_the_first_content_format_keeps_covering_what_it_covered(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database signed before attachments and inventor details were covered: its
+    signatures, audit rows and content hashes are /1, and stay good after the upgrade."""
+    from firstfile.domain import evidence
+    from firstfile.services import signatures
+
+    def first_format(view: object) -> str:
+        return evidence.sha256_hex(
+            evidence.disclosure_content(view, evidence.DISCLOSURE_FORMAT_V1)  # type: ignore[arg-type]
+        )
+
+    key = _disclosure(store)
+    with monkeypatch.context() as old_release:
+        old_release.setattr(evidence, "content_sha256", first_format)
+        old_release.setattr(signatures, "content_sha256", first_format)
+        old_release.setattr(evidence, "DISCLOSURE_FORMAT", evidence.DISCLOSURE_FORMAT_V1)
+        old_release.setattr(evidence, "SIGNATURE_FORMAT", "firstfile-signature/1")
+        signed = sign(store, key, meaning="inventor", actor="jdoe", person_key="jdoe",
+                      key_file=tmp_path / "jdoe.pem")
+    view = disclosures.get_disclosure(store, key)
+    assert signed.content_sha256 == first_format(view) != content_sha256(view)
+    (shown,) = disclosure_evidence(store, view).signatures
+    assert (shown.valid, shown.covers_current) == (True, True)
+    report = verify(store)
+    assert report.ok, report.problems
+    assert not any("no longer covers" in note for note in report.notes)
+    # Signing again is allowed (a new signature covers attachments and details too), and an
+    # edit of the text still shows the old signature as no longer covering.
+    disclosures.update_disclosure(
+        store, key, replace(disclosures.view_to_draft(view), summary="Balance by voltage."),
+        actor="jdoe")
+    (shown,) = disclosure_evidence(store, disclosures.get_disclosure(store, key)).signatures
+    assert shown.covers_current is False
+    assert verify(store).ok

@@ -145,6 +145,7 @@ def test_the_secret_is_in_no_export_document_or_command_output(
         "jurisdictions": ("jurisdictions", "--json"),
         "search": ("search", "tracer", "--json"),
         "disclosures list": ("disclosures", "list", "--json"),
+        "disclosures attachments": ("disclosures", "attachments", "FF-2026-0001", "--json"),
         "sessions list": ("sessions", "list", "--json"),
         "prompts list": ("prompts", "list", "--json"),
         "review queue": ("review", "queue", "--json"),

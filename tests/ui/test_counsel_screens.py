@@ -15,6 +15,7 @@ from firstfile.services.disclosures import all_views
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
+from firstfile.ui.dialogs.choice import ConfirmDialog
 from firstfile.ui.screens.deadlines import DeadlinesScreen
 from firstfile.ui.screens.review_queue import (
     BundleProgress,
@@ -50,7 +51,17 @@ async def test_the_queue_lists_what_waits_oldest_first_and_decides(
         table = screen.query_one("#queue-table", DataTable)
         assert _cells(table, 0) == expected
         key = expected[0]
+        before = counsel.review_state(loaded, key).status
         await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and key in app.screen._question
+        await pilot.press("n")  # one key never changes a status
+        await _settle(pilot)
+        assert app.screen is screen
+        assert counsel.review_state(loaded, key).status == before
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("y")
         await _settle(pilot)
         assert counsel.review_state(loaded, key).status == "in-review"
         await pilot.press("d")

@@ -137,6 +137,32 @@ async def test_moving_to_during_with_open_critical_items_asks_and_records_the_ov
     assert json.loads(event.changes)["reason"] == [None, "prototype run booked"]
 
 
+async def test_a_phase_change_without_open_items_asks_first(
+    sqlite_store: Store, tmp_path: Path,
+) -> None:
+    seed_basics(sqlite_store)
+    svc.change_phase(sqlite_store, ACME, "during", actor="tester", override=True,
+                     reason="prototype run booked")
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = EngagementScreen(ACME)
+        await app.push_screen(screen)
+        await settle(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "to post" in app.screen._question
+        await pilot.press("n")  # one key never moves the engagement
+        await settle(pilot)
+        assert app.screen is screen
+        assert svc.engagement_overview(sqlite_store, ACME).phase == "during"
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.overview is not None and screen.overview.phase == "post"
+    assert svc.engagement_overview(sqlite_store, ACME).phase == "post"
+
+
 async def test_a_hand_ticked_step_and_markup_in_names(sqlite_store: Store, tmp_path: Path) -> None:
     seed_basics(sqlite_store)
     svc.update_vendor(sqlite_store, "sz-pcba", svc.VendorChanges(name=MARKUP_NAME), actor="t")

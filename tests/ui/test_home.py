@@ -64,7 +64,8 @@ async def test_home_shows_engagements_recent_and_counts(
         assert recent.row_count == 2
         # markup in a title is shown literally and does not crash the table
         assert cell_text(recent, "FF-2026-0001", "title") == MARKUP_TITLE
-        assert cell_text(recent, "FF-2026-0001", "joint") == "JOINT"
+        # Its only inventor works for the vendor: a vendor invention, not a joint one.
+        assert cell_text(recent, "FF-2026-0001", "joint") == "VENDOR"
         assert cell_text(recent, "FF-2026-0002", "joint") == ""
         assert "draft 2" in str(home.query_one("#home-counts", Static).render())
         assert app.is_running

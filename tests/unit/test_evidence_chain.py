@@ -125,3 +125,33 @@ def test_an_anchor_statement_reads_back() -> None:
     assert parse_anchor(statement) == (42, "c" * 64)
     assert parse_anchor(b"firstfile-anchor/1\nseq x\nchain-sha256 y\n") is None
     assert parse_anchor(b"something else") is None
+
+
+def test_the_first_content_format_is_byte_for_byte_what_it_was() -> None:
+    """Hashes recorded before attachments and inventor details were covered must still be
+    recomputed exactly, so the /1 shape is pinned here."""
+    from firstfile.domain.evidence import (
+        CONTENT_FIELDS,
+        DISCLOSURE_FORMAT_V1,
+        content_hashes,
+        content_sha256,
+        disclosure_content,
+    )
+    from firstfile.domain.views import AttachmentView, InventorView
+    from tests.unit.disclosure_samples import sample_view
+
+    person = InventorView("jdoe", "Jane Doe", "j@x", "internal", "Acme", False, "inventor",
+                          100.0, postal_address="1 Main St")
+    view = sample_view(inventors=(person,), attachments=())
+    old = {"format": DISCLOSURE_FORMAT_V1, **{n: getattr(view, n) for n in CONTENT_FIELDS},
+           "inventors": [{"person": "jdoe", "role": "inventor", "contribution": 100.0,
+                          "organization": "internal", "organization_name": "Acme"}]}
+    assert disclosure_content(view, DISCLOSURE_FORMAT_V1) == canonical_json(old)
+    moved = replace(person, postal_address="2 Side St")
+    attached = replace(view, attachments=(AttachmentView("a.csv", "text/csv", 4, "ab" * 32),))
+    for changed in (replace(view, inventors=(moved,)), attached,
+                    replace(attached, attachments=(replace(attached.attachments[0],
+                                                           caption="Run 2"),))):
+        assert content_sha256(changed) != content_sha256(view)
+        # What /1 covered did not change, so a /1 hash still covers it.
+        assert content_hashes(changed) & content_hashes(view)

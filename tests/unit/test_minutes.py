@@ -137,3 +137,31 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="docx or md"):
         export_minutes(minutes_for(session(), PROMPTS), tmp_path, "pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_minutes_are_privileged_only_when_no_vendor_staff_attended(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    with_vendor = session()
+    own_only = replace(with_vendor, participants=with_vendor.participants[:2])
+    for view, privileged in ((with_vendor, False), (own_only, True)):
+        document = docx.Document(str(export_minutes(minutes_for(view, PROMPTS),
+                                                    tmp_path / str(privileged), "docx")))
+        marks = [document.paragraphs[1].text, document.sections[0].footer.paragraphs[0].text]
+        for mark in marks:
+            assert ("privileged" in mark and "not privileged" not in mark) is privileged
+        text = render_minutes_markdown(minutes_for(view, PROMPTS))
+        assert ("not privileged" in text) is not privileged
+
+
+def test_the_ideas_table_keeps_every_header_word_whole(tmp_path: Path) -> None:
+    from docx.shared import Cm
+
+    document = docx.Document(str(export_minutes(minutes_for(session(), PROMPTS), tmp_path,
+                                                "docx")))
+    ideas_table = document.tables[1]
+    widths = {cell.text: cell.width for cell in ideas_table.rows[0].cells}
+    # 11 pt bold in the font LibreOffice uses without Calibri (DejaVu Sans) needs about
+    # 0.27 cm a letter, plus the cell's margins.
+    for header in ("Component", "Dots", "Status", "Prompt"):
+        assert widths[header] >= Cm(0.27 * len(header) + 0.35), header

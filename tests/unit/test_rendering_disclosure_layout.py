@@ -16,6 +16,7 @@ from firstfile.rendering.disclosure_docx import (
 from firstfile.rendering.disclosure_layout import (
     EVENT_TABLE,
     FACT_TABLE,
+    FILING_DETAILS_TABLE,
     PEOPLE_TABLE,
     SIGNATURE_TABLE,
     text_width,
@@ -39,8 +40,8 @@ def test_both_writers_lay_tables_out_as_the_layout_says() -> None:
     base = load_base(base_document_path(None))
     assert base.text_width == text_width(docx.Document(BytesIO(base.data)).sections[0])
     expected = [[int(base.text_width * share) for share in table.shares]
-                for table in (FACT_TABLE, PEOPLE_TABLE, FACT_TABLE, EVENT_TABLE, FACT_TABLE,
-                              SIGNATURE_TABLE)]
+                for table in (FACT_TABLE, PEOPLE_TABLE, FILING_DETAILS_TABLE, FACT_TABLE,
+                              EVENT_TABLE, FACT_TABLE, SIGNATURE_TABLE)]
     skeleton = DisclosureSkeleton.build()
     assert skeleton is not None
     assert _grids(render_disclosure_docx(view)) == expected

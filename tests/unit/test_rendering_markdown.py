@@ -57,7 +57,9 @@ def test_every_field_is_in_its_section() -> None:
     assert w("record", "statuses")[view.status] in facts
 
     people = table_rows(section(raw, w("people", "heading")))
-    for person, row in zip(view.inventors, people[2:], strict=True):
+    count = len(view.inventors)
+    # The people table, then the table of details for filing.
+    for person, row in zip(view.inventors, people[2:2 + count], strict=True):
         assert row[0:2] == [person.name, person.email]
         assert person.organization_name in row[2]
         assert row[3] == w("people", "roles")[person.role]

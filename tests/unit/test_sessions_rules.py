@@ -102,9 +102,11 @@ def test_promotion_draft_is_prefilled_from_idea_and_session() -> None:
             "through the balancing resistors. Saves a precision source.")
     chosen = idea(4, 3, authors=("tnguyen", "wli"), text=text)
     draft = rules.promotion_draft(session(chosen), chosen, prompt_title="Calibration")
-    assert draft.title == "Calibrate the cell-voltage channels on the line by pushing a …"
+    # Ten words at a word boundary, no ellipsis; the whole idea is the summary.
+    assert draft.title == "Calibrate the cell-voltage channels on the line by pushing a"
     assert draft.summary == text
-    assert [i.person_key for i in draft.inventors] == ["tnguyen", "wli"]
+    assert [(i.person_key, i.contribution) for i in draft.inventors] == [
+        ("tnguyen", 50.0), ("wli", 50.0)]
     assert draft.engagement_key == "ACME-2026"
     assert draft.phase == "pre"
     assert draft.status == "draft"
@@ -120,6 +122,14 @@ def test_promotion_draft_with_absorbed_ideas_names_their_authors() -> None:
     draft = rules.promotion_draft(session(chosen, other), chosen, absorbed=[other])
     assert [i.person_key for i in draft.inventors] == ["a", "b"]
     assert "also shielded" in draft.summary
+
+
+def test_a_long_title_is_shortened_at_a_word_boundary_without_an_ellipsis() -> None:
+    long_word = "x" * 70  # two of them pass the 120 characters a promoted title may hold
+    title = rules.title_from_text(f"{long_word} {long_word} and more")
+    assert title == long_word and "…" not in title
+    three = rules.title_from_text("one two three four five six seven eight nine ten eleven")
+    assert three == "one two three four five six seven eight nine ten"
 
 
 def test_short_title_is_kept_whole() -> None:

@@ -132,11 +132,24 @@ def settings_for(ctx: typer.Context, db: str | None, *, tsa: str | None = None,
     return Settings.build(db or (parent.db if parent else None), tsa=tsa, tsa_ca_file=tsa_ca)
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the settings' database, printing its warnings (e.g. others can read it) to stderr."""
+def open_store(settings: Settings, *, create: bool = False) -> Store:
+    """Open the settings' database, printing its warnings (e.g. others can read it) to stderr.
+
+    Only create=True (init, demo, import) makes a SQLite file that does not exist: any other
+    command given a mistyped path would otherwise work on a new, empty database (and make its
+    folders) and report nothing found. A StoreError says what to do instead.
+    """
     from firstfile.domain.text import clean_line
+    from firstfile.storage.engine import StoreError, resolve_db_url
     from firstfile.storage.engine import open_store as open_db
 
+    if not create:
+        url = resolve_db_url(settings.db)
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise StoreError(f"there is no database at {path}; check the path, or create "
+                                 f"one with `firstfile init --db {path}`")
     store = open_db(settings.db)
     for warning in store.warnings:
         # Paths are the user's input: shown with control characters made visible.
@@ -145,9 +158,10 @@ def open_store(settings: Settings) -> Store:
 
 
 @contextmanager
-def opened_store(settings: Settings) -> Iterator[Store]:
-    """The store for one command, closed again however the command ends."""
-    store = open_store(settings)
+def opened_store(settings: Settings, *, create: bool = False) -> Iterator[Store]:
+    """The store for one command, closed again however the command ends (create: see
+    open_store)."""
+    store = open_store(settings, create=create)
     try:
         yield store
     finally:
@@ -180,6 +194,21 @@ def print_rows(rows: list[tuple[str, ...]]) -> None:
     for row in rows:
         # Control characters are shown, never sent to the terminal.
         typer.echo("  ".join(clean_line(cell) for cell in row))
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    """Rows as aligned columns (each as wide as its widest cell); the last column is left
+    ragged. Control characters are shown, never sent to the terminal."""
+    from firstfile.domain.text import clean_line
+
+    cleaned = [[clean_line(cell) for cell in row] for row in rows]
+    if not cleaned:
+        return
+    widths = [max(len(row[i]) for row in cleaned) for i in range(len(cleaned[0]) - 1)]
+    for row in cleaned:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells.append(row[-1])
+        typer.echo("  ".join(cells).rstrip())
 
 
 def shown_url(url: str) -> str:

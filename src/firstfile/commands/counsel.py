@@ -34,6 +34,7 @@ from firstfile.commands.common import (
     settings_for,
     user_errors,
 )
+from firstfile.domain.vocabulary import EVENT_KINDS
 
 AsOfOption = Annotated[
     str | None,
@@ -271,7 +272,12 @@ def set_notes(ctx: typer.Context, key: str, text: str, db: DbOption = None) -> N
 
 
 def add_event(
-    ctx: typer.Context, key: str, kind: str, when: str,
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")],
+    kind: Annotated[str, typer.Argument(help="What happened: " + ", ".join(EVENT_KINDS)
+                                        + " (docs/DEADLINES.md says what each means).")],
+    when: Annotated[str, typer.Argument(help="The day, YYYY-MM-DD, 1980 or later; a day "
+                                        "after today is a planned event.")],
     jurisdiction: Annotated[str, typer.Option(
         "--jurisdiction", "-j", help="The office: US, EP, CN, JP, ... (for a PCT, the "
                                      "receiving office). Required for a filing or a "
@@ -290,6 +296,7 @@ def add_event(
 ) -> None:
     """Record an event (public-disclosure, offer-for-sale, provisional-filed, ...); a date
     after today is a planned event."""
+    from firstfile.domain.filings import before_conception
     from firstfile.domain.views import EventView
     from firstfile.services import counsel
 
@@ -297,8 +304,11 @@ def add_event(
                       tuple(claims or ()), restored)
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
-        counsel.add_event(store, key, event, actor=settings.actor)
+        view = counsel.add_event(store, key, event, actor=settings.actor)
     say(f"{key}: {kind} on {event.date.isoformat()} recorded")
+    warning = before_conception(event.date, view.conception_date)
+    if warning:
+        say(f"firstfile: warning: {warning}", err=True)
 
 
 def remove_event(

@@ -321,8 +321,8 @@ def vendor_terms(items: Sequence[ItemDefinition], vendor: VendorFacts,
 @dataclass(frozen=True, slots=True)
 class VendorChecklistDocument:
     """Everything the vendor's version of the checklist shows: its own name, the date of
-    issue, the terms, and the vendor's document canary. There is deliberately no field for
-    anything else.
+    issue, the terms, our organisation's name and the vendor's document canary. There is
+    deliberately no field for anything else.
 
     canary is the code of the vendor's document-canary tracer (domain/tracers.py): a
     leaked copy names the vendor it was sent to, and only this database can tell which.
@@ -332,6 +332,7 @@ class VendorChecklistDocument:
     issued_on: date
     terms: tuple[VendorTerm, ...]
     canary: str = ""
+    organization_name: str = ""  # ours, as the signature block names us
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,24 @@ class InventorEntry:
     person_key: str
     role: str = "inventor"
     contribution: float | None = None
+    # For filing: all empty means "keep what is recorded" (services/disclosures).
+    postal_address: str = ""
+    citizenship: str = ""  # ISO 3166 alpha-2, e.g. DE
+    employer_entity: str = ""  # the legal entity that employed them at conception
+    contribution_note: str = ""  # what they contributed, in a sentence
+
+    def cleaned_details(self) -> InventorEntry:
+        """The entry with its filing details cleaned for storage."""
+        return replace(self, postal_address=clean_text(self.postal_address).strip(),
+                       citizenship=clean_line(self.citizenship).upper(),
+                       employer_entity=clean_line(self.employer_entity),
+                       contribution_note=clean_text(self.contribution_note).strip())
+
+    @property
+    def has_details(self) -> bool:
+        """True when any of the filing details is given."""
+        return any((self.postal_address, self.citizenship, self.employer_entity,
+                    self.contribution_note))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +94,8 @@ class DisclosureDraft:
             changes[name] = clean_line(getattr(self, name))
         for name in TEXT_FIELDS:
             changes[name] = clean_text(getattr(self, name))
-        return replace(self, **changes)
+        inventors = tuple(e.cleaned_details() if e.has_details else e for e in self.inventors)
+        return replace(self, **changes, inventors=inventors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +183,9 @@ def _inventor_problems(inventors: tuple[InventorEntry, ...], strict: str) -> lis
                                                      f"{entry.role!r}"))
         if entry.contribution is not None and not 0 <= entry.contribution <= 100:
             problems.append(Problem(f"{where}.contribution", "use a percentage from 0 to 100"))
+        problems.extend(
+            Problem(p.field.replace("inventors[0]", where, 1), p.message)
+            for p in inventor_detail_problems(entry))
     named = [e for e in inventors if e.role == "inventor"]
     if not named:
         problems.append(Problem("inventors", "name at least one inventor", strict))
@@ -174,6 +196,19 @@ def _inventor_problems(inventors: tuple[InventorEntry, ...], strict: str) -> lis
             Problem("inventors",
                     f"inventors' contributions total {total:g}%, they must total 100%", strict)
         )
+    return problems
+
+
+def inventor_detail_problems(entry: InventorEntry) -> list[Problem]:
+    """What is wrong with one person's filing details (paths as inventors[0].name)."""
+    problems: list[Problem] = []
+    code = entry.citizenship
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()):
+        problems.append(Problem("inventors[0].citizenship", "use a two-letter country code "
+                                                             f"such as DE or CN, not {code!r}"))
+    message = too_long(entry.employer_entity, NAME_CHARS)
+    if message:
+        problems.append(Problem("inventors[0].employer_entity", message))
     return problems
 
 

@@ -20,8 +20,15 @@ from typing import Any
 from firstfile.domain.views import DisclosureView
 
 AUDIT_FORMAT = "firstfile-audit/1"
-DISCLOSURE_FORMAT = "firstfile-disclosure/1"
-SIGNATURE_FORMAT = "firstfile-signature/1"
+# The canonical content's shape. /2 adds each inventor's filing details (postal address,
+# citizenship, employer at conception, contribution in words) and the attached files (name,
+# SHA-256, caption). The format is inside the hashed bytes, so a hash names its shape: a
+# signature or timestamp made over /1 content still covers what /1 held, and is checked
+# against /1 content of the disclosure as it stands now.
+DISCLOSURE_FORMAT = "firstfile-disclosure/2"
+DISCLOSURE_FORMAT_V1 = "firstfile-disclosure/1"
+CONTENT_FORMATS: tuple[str, ...] = (DISCLOSURE_FORMAT, DISCLOSURE_FORMAT_V1)
+SIGNATURE_FORMAT = "firstfile-signature/2"  # /2 names the content format it signed
 ANCHOR_FORMAT = "firstfile-anchor/1"
 # The link before the first row of a chain.
 GENESIS = "0" * 64
@@ -279,23 +286,45 @@ class ChainWalk:
 # --- a disclosure's content --------------------------------------------------------------
 
 
-def disclosure_content(view: DisclosureView) -> bytes:
-    """The canonical content of a disclosure (CONTENT_FIELDS and its inventors as they stand
-    on the disclosure: person key, role, share and organisation at conception)."""
-    data: dict[str, Any] = {"format": DISCLOSURE_FORMAT}
+def disclosure_content(view: DisclosureView, content_format: str = DISCLOSURE_FORMAT) -> bytes:
+    """The canonical content of a disclosure in content_format: CONTENT_FIELDS and its
+    inventors as they stand on the disclosure (person key, role, share and organisation at
+    conception; from /2 also their filing details), and from /2 its attached files (name,
+    SHA-256 and caption, in the order they were attached)."""
+    if content_format not in CONTENT_FORMATS:
+        raise ValueError(f"unknown content format {content_format!r}")
+    data: dict[str, Any] = {"format": content_format}
     for name in CONTENT_FIELDS:
         data[name] = getattr(view, name)
-    data["inventors"] = [
-        {"person": p.person_key, "role": p.role, "contribution": p.contribution,
-         "organization": p.organization, "organization_name": p.organization_name}
-        for p in view.inventors
-    ]
+    inventors: list[dict[str, Any]] = []
+    for p in view.inventors:
+        person: dict[str, Any] = {
+            "person": p.person_key, "role": p.role, "contribution": p.contribution,
+            "organization": p.organization, "organization_name": p.organization_name}
+        if content_format != DISCLOSURE_FORMAT_V1:
+            person.update(postal_address=p.postal_address, citizenship=p.citizenship,
+                          employer_entity=p.employer_entity,
+                          contribution_note=p.contribution_note)
+        inventors.append(person)
+    data["inventors"] = inventors
+    if content_format != DISCLOSURE_FORMAT_V1:
+        data["attachments"] = [
+            {"file_name": a.file_name, "sha256": a.sha256, "caption": a.caption}
+            for a in view.attachments
+        ]
     return canonical_json(data)
 
 
 def content_sha256(view: DisclosureView) -> str:
-    """The SHA-256 of the disclosure's canonical content."""
+    """The SHA-256 of the disclosure's canonical content (the current format)."""
     return sha256_hex(disclosure_content(view))
+
+
+def content_hashes(view: DisclosureView) -> frozenset[str]:
+    """The SHA-256 of the disclosure's content in every format: a recorded hash (signed,
+    stamped or audited) that is among them still covers the disclosure as it stands, for
+    what its format held."""
+    return frozenset(sha256_hex(disclosure_content(view, f)) for f in CONTENT_FORMATS)
 
 
 # --- signatures and anchors ------------------------------------------------------------------
@@ -312,6 +341,7 @@ def signature_statement(
     return canonical_json({
         "format": SIGNATURE_FORMAT,
         "disclosure": key,
+        "content_format": DISCLOSURE_FORMAT,
         "content_sha256": content_sha256,
         "meaning": meaning,
         "statement": MEANINGS[meaning],

@@ -42,6 +42,16 @@ CLAIMING_KINDS: frozenset[str] = frozenset({NONPROVISIONAL, PCT, UTILITY_MODEL})
 OFFICE_KINDS: frozenset[str] = frozenset({NONPROVISIONAL, PCT, UTILITY_MODEL, NATIONAL_PHASE})
 
 EARLIEST_EVENT_DATE = date(1980, 1, 1)  # an event before this is a typing mistake
+
+
+def before_conception(event_date: date, conception: date | None) -> str | None:
+    """A warning when an event is dated before the invention was conceived: possible (a
+    vendor disclosure of an earlier version), but more often a typing mistake in either
+    date, and it moves every deadline counted from it."""
+    if conception is None or event_date >= conception:
+        return None
+    return (f"{event_date.isoformat()} is before the conception date "
+            f"{conception.isoformat()}; check both dates")
 PRIORITY_MONTHS = 12
 RESTORATION_MONTHS = 14
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
-from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
+from firstfile.domain.disclosure import DisclosureDraft, InventorEntry, even_split
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import PHASES
@@ -334,13 +334,16 @@ def top_ideas(ideas: Iterable[IdeaView], n: int) -> list[IdeaView]:
 
 
 def title_from_text(text: str) -> str:
-    """A disclosure title from an idea: its first sentence, cut to ten words when longer."""
+    """A disclosure title from an idea: its first sentence, shortened to ten words when
+    longer, at a word boundary and without an ellipsis: it is stored as the title, and an
+    ellipsis in a record reads as text that was lost. The idea's full text is the summary
+    (promotion_draft), so nothing is lost."""
     first = clean_line(text.strip().splitlines()[0] if text.strip() else "")
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".!? ")
-    words = sentence.split()
-    title = " ".join(words[:TITLE_WORDS]) + (" …" if len(words) > TITLE_WORDS else "")
-    if len(title) > TITLE_MAX_CHARS:
-        title = title[: TITLE_MAX_CHARS - 2].rstrip() + " …"
+    words = sentence.split()[:TITLE_WORDS]
+    while len(words) > 1 and len(" ".join(words)) > TITLE_MAX_CHARS:
+        words.pop()
+    title = " ".join(words)[:TITLE_MAX_CHARS].rstrip(",;:-– ")
     return title or "Idea from an extraction session"
 
 
@@ -379,7 +382,9 @@ def promotion_draft(
         status="draft",
         conception_date=session.held_on,
         records_location=provenance(session, idea, prompt_title),
-        inventors=tuple(InventorEntry(person_key=key) for key in authors),
+        # Shares split evenly, so the draft is complete; the inventors correct them.
+        inventors=tuple(InventorEntry(person_key=key, contribution=share)
+                        for key, share in zip(authors, even_split(len(authors)), strict=True)),
         components=(idea.component,) if idea.component else (),
     )
 

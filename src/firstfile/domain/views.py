@@ -23,6 +23,11 @@ class InventorView:
     is_vendor: bool
     role: str  # inventor | contributor
     contribution: float | None  # percent, inventors only
+    organization_country: str = ""  # the vendor's country (ISO 3166), "" for own staff
+    postal_address: str = ""
+    citizenship: str = ""
+    employer_entity: str = ""  # the legal entity that employed them at conception
+    contribution_note: str = ""  # what they contributed, in a sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,24 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentView:
+    """A file attached to a disclosure: what it is called and holds, never its bytes."""
+
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    caption: str = ""
+
+    @property
+    def is_figure(self) -> bool:
+        """Embedded in documents as a numbered figure (PNG and JPEG)."""
+        from firstfile.domain.attachments import is_figure
+
+        return is_figure(self.media_type)
+
+
+@dataclass(frozen=True, slots=True)
 class DisclosureView:
     """Every field of an invention disclosure (REFERENCE.md section 2), as plain data."""
 
@@ -54,7 +77,7 @@ class DisclosureView:
     engagement_key: str = ""
     engagement_name: str = ""
     phase: str = ""
-    submitter: str = ""
+    submitter: str = ""  # a person's key, or a name typed in
     business_unit: str = ""
     submitted_on: date | None = None
     problem: str = ""
@@ -74,13 +97,20 @@ class DisclosureView:
     inventors: tuple[InventorView, ...] = ()
     events: tuple[EventView, ...] = ()
     components: tuple[str, ...] = ()
+    attachments: tuple[AttachmentView, ...] = ()
     deleted: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1
+    submitter_name: str = ""  # the person's name when submitter is a person's key
     # Signatures, timestamp and content hash, attached by services/evidence.py for the
     # documents that show them; None when the view was read without them.
     evidence: DisclosureEvidence | None = None
+
+    @property
+    def submitted_by(self) -> str:
+        """Who submitted it, as a person reads it: the person's name, else what was typed."""
+        return self.submitter_name or self.submitter
 
     @property
     def joint_vendors(self) -> tuple[str, ...]:
@@ -93,15 +123,38 @@ class DisclosureView:
         return tuple(seen)
 
     @property
+    def inventor_organizations(self) -> tuple[str, ...]:
+        """The organisations (at conception) the inventors came from, each once, in order."""
+        return tuple(dict.fromkeys(p.organization for p in self.inventors
+                                   if p.role == "inventor"))
+
+    @property
     def joint(self) -> bool:
-        """A disclosure is joint when any inventor belongs to a vendor."""
-        return bool(self.joint_vendors)
+        """Joint: the inventors come from more than one organisation, a vendor among them."""
+        return len(self.inventor_organizations) > 1
+
+    @property
+    def vendor_invention(self) -> bool:
+        """Every inventor works for one vendor: the vendor may own the invention outright,
+        the biggest risk of all (REFERENCE.md), so it is flagged apart from joint ones."""
+        return ownership(self.inventor_organizations) == "vendor"
+
+    @property
+    def china_doubt(self) -> tuple[str, ...]:
+        """The vendors in China whose staff are inventors while the disclosure says it was
+        not completed in China: a claim counsel must check (CN confidentiality exam)."""
+        if self.completed_in_china:
+            return ()
+        return tuple(dict.fromkeys(
+            p.organization_name or p.organization for p in self.inventors
+            if p.role == "inventor" and p.is_vendor and p.organization_country == "CN"))
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON shape: dates as ISO strings, inventors as small dicts."""
         data = asdict(self)
         data["engagement"] = data.pop("engagement_key")
         data["joint"] = self.joint
+        data["vendor_invention"] = self.vendor_invention
         data["joint_vendors"] = list(self.joint_vendors)
         data["inventors"] = [
             {
@@ -112,10 +165,15 @@ class DisclosureView:
                 "organization_name": p.organization_name,
                 "role": p.role,
                 "contribution": p.contribution,
+                "postal_address": p.postal_address,
+                "citizenship": p.citizenship,
+                "employer_entity": p.employer_entity,
+                "contribution_note": p.contribution_note,
             }
             for p in self.inventors
         ]
         data["components"] = list(self.components)
+        data["attachments"] = [asdict(a) for a in self.attachments]
         if self.evidence is None:
             data.pop("evidence")
         return _jsonable(data)
@@ -174,6 +232,12 @@ class DisclosureRow:
     joint: bool
     updated_at: datetime
     rank: float | None = None
+    vendor_invention: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The list's ownership flag: VENDOR, JOINT or nothing."""
+        return "VENDOR" if self.vendor_invention else "JOINT" if self.joint else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +248,18 @@ class EngagementView:
     phase: str
     disclosure_count: int = 0
     vendors: tuple[str, ...] = field(default=())
+
+
+def ownership(organizations: tuple[str, ...] | list[str]) -> str:
+    """Who may own an invention, from its inventors' organisations at conception: "own"
+    (only our staff, or nobody named yet), "vendor" (every inventor from one vendor) or
+    "joint" (more than one organisation)."""
+    distinct = set(organizations)
+    if len(distinct) > 1:
+        return "joint"
+    if distinct and distinct != {"internal"}:
+        return "vendor"
+    return "own"
 
 
 def _jsonable(value: Any) -> Any:

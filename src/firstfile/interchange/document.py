@@ -173,6 +173,24 @@ class SessionDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentDoc:
+    """A file attached to a disclosure, named by its path relative to the interchange file's
+    folder. ``data`` holds its bytes once read from beside the file (interchange/reader's
+    read_document); it takes no part in equality, the SHA-256 does."""
+
+    path: str
+    name: str = ""  # the file's name as attached; the path's last part when empty
+    caption: str = ""
+    sha256: str = ""
+    data: bytes | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def file_name(self) -> str:
+        """The name the file is attached under."""
+        return self.name or self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
 class DisclosureDoc:
     """An invention disclosure: the editable draft, its key if it has one, and its events.
 
@@ -183,6 +201,10 @@ class DisclosureDoc:
     draft: DisclosureDraft
     key: str | None = None  # FF-YYYY-NNNN; None until the importer assigns one
     events: tuple[EventView, ...] = ()
+    attachments: tuple[AttachmentDoc, ...] = ()
+    # The day it was submitted, as the database that wrote the file recorded it; an import
+    # keeps it rather than stamping the import's own date.
+    submitted_on: date | None = None
 
     @property
     def title(self) -> str:

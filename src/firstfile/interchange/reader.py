@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from firstfile.domain import crockford
+from firstfile.domain.attachments import (
+    CAPTION_CHARS,
+    AttachmentRefused,
+    check_file,
+    sha256_of,
+    size_words,
+)
+from firstfile.domain.attachments import MAX_FILE_BYTES as ATTACHMENT_BYTES
 from firstfile.domain.country_codes import (
     OFFICES,
     ROUTE_ONLY,
@@ -63,6 +71,7 @@ from firstfile.interchange import schema
 from firstfile.interchange.document import (
     FORMAT_NAME,
     ActionDoc,
+    AttachmentDoc,
     ComponentDoc,
     CriticalSetDoc,
     DecisionDoc,
@@ -90,7 +99,8 @@ Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc, Criti
 
 
 def read_document(path: Path, *, today: date | None = None) -> InterchangeDocument:
-    """Read the file at path (YAML, or JSON when it ends in .json); see parse_document."""
+    """Read the file at path (YAML, or JSON when it ends in .json); see parse_document.
+    Attached files are read from beside it (read_attachments)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InterchangeError([
@@ -107,7 +117,73 @@ def read_document(path: Path, *, today: date | None = None) -> InterchangeDocume
             f"{path.name}:{line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
             "save it as UTF-8"
         ]) from None
-    return parse_document(text, path.name, today=today)
+    return read_attachments(parse_document(text, path.name, today=today), path.parent)
+
+
+def attachment_path_problem(relative: str) -> str | None:
+    """Why relative cannot name a file beside the interchange file, or None when it can.
+
+    Only plain relative paths with forward slashes: never absolute, never up a folder, so an
+    import reads nothing outside the folder the file came with.
+    """
+    parts = relative.split("/")
+    if (relative.startswith("/") or "\\" in relative or ":" in relative
+            or any(part in ("", ".", "..") for part in parts)):
+        return (f"{relative!r} must be a path inside the file's folder, with forward slashes "
+                "and no '..', e.g. attachments/FF-2026-0001/01-drawing.png")
+    return None
+
+
+_SHA256 = re.compile("[0-9a-f]{64}")
+
+
+def read_attachments(document: InterchangeDocument, folder: Path) -> InterchangeDocument:
+    """document with the bytes of every attached file read from beside it (folder), each
+    checked like a file attached by hand and against its SHA-256 when the file gives one.
+
+    Raises InterchangeError listing every file that is missing or refused. Files are only
+    read, never opened by another program.
+    """
+    disclosures = []
+    problems: list[str] = []
+    for index, disclosure in enumerate(document.disclosures):
+        loaded = []
+        for number, attachment in enumerate(disclosure.attachments):
+            where = document.where(f"disclosures[{index}].attachments[{number}].path")
+            data, problem = _attached_file(folder, attachment)
+            if problem:
+                problems.append(f"{where}: {problem}")
+                loaded.append(attachment)
+            else:
+                loaded.append(replace(attachment, sha256=sha256_of(data), data=data))
+        disclosures.append(replace(disclosure, attachments=tuple(loaded)))
+    if problems:
+        raise InterchangeError(problems)
+    return replace(document, disclosures=tuple(disclosures))
+
+
+def _attached_file(folder: Path, attachment: AttachmentDoc) -> tuple[bytes, str | None]:
+    """The bytes of one attached file and None, or b"" and what is wrong with it."""
+    target = folder / attachment.path
+    try:
+        size = target.stat().st_size
+        if size > ATTACHMENT_BYTES:
+            # Refused before it is read: a file this large never enters memory.
+            return b"", (f"{attachment.path} is {size_words(size)}; a file may be at most "
+                         f"{size_words(ATTACHMENT_BYTES)}")
+        data = target.read_bytes()
+    except OSError as exc:
+        return b"", (f"{attachment.path} cannot be read beside the file ({exc.strerror}); "
+                     "put it there or remove the entry")
+    try:
+        checked = check_file(attachment.file_name, data)
+    except AttachmentRefused as exc:
+        return b"", str(exc)
+    if attachment.sha256 and attachment.sha256 != checked.sha256:
+        return b"", (f"{attachment.path} is not the file the record names (its SHA-256 is "
+                     f"{checked.sha256}, the record says {attachment.sha256}); put the right "
+                     "file there")
+    return data, None
 
 
 def parse_document(
@@ -575,7 +651,39 @@ class _DocumentReader:
                        for item, item_path in check.items(own, "events", path))
         self._check_claims(events, join(path, "events"))
         self._domain_rules(draft, path)
-        return DisclosureDoc(draft=draft, key=key, events=events)
+        attachments = tuple(self._attachment(item, item_path)
+                            for item, item_path in check.items(own, "attachments", path))
+        submitted_on = check.date(own, "submitted_on", path)
+        if submitted_on is not None and submitted_on > self.today:
+            at = join(path, "submitted_on")
+            self.problems.error(self._line(at), at, f"{submitted_on} is in the future: give "
+                                                    "the day it was submitted")
+        if submitted_on is not None and draft.status == "draft":
+            at = join(path, "submitted_on")
+            self.problems.error(self._line(at), at, "a draft has not been submitted: leave "
+                                                    "submitted_on out, or give its status")
+        return DisclosureDoc(draft=draft, key=key, events=events, attachments=attachments,
+                             submitted_on=submitted_on)
+
+    def _attachment(self, node: Node, path: str) -> AttachmentDoc:
+        own = self.check.mapping(node, path, *schema.ATTACHMENT) or {}
+        where = join(path, "path")
+        relative = self.check.text(own, "path", path, required=True)
+        problem = attachment_path_problem(relative) if relative else None
+        if problem:
+            self.problems.error(self._line(where), where, problem)
+        sha256 = self.check.text(own, "sha256", path).lower()
+        if sha256 and not _SHA256.fullmatch(sha256):
+            at = join(path, "sha256")
+            self.problems.error(self._line(at), at, "must be the file's SHA-256: 64 hex digits "
+                                                    "(or leave it out)")
+        name = self.check.text(own, "name", path)
+        caption = self.check.text(own, "caption", path)
+        if len(caption) > CAPTION_CHARS:
+            at = join(path, "caption")
+            self.problems.error(self._line(at), at, f"is longer than {CAPTION_CHARS} "
+                                                    "characters; shorten it")
+        return AttachmentDoc(path=relative, name=name, caption=caption, sha256=sha256)
 
     def _inventor(self, node: Node, path: str) -> InventorEntry:
         own = self.check.mapping(node, path, *schema.INVENTOR) or {}
@@ -586,6 +694,10 @@ class _DocumentReader:
             person_key=person,
             role=self.check.choice(own, "role", path, ROLES, "inventor"),
             contribution=self.check.number(own, "contribution", path),
+            postal_address=self.check.text(own, "postal_address", path, multiline=True),
+            citizenship=self.check.text(own, "citizenship", path),
+            employer_entity=self.check.text(own, "employer_entity", path, limit=NAME_CHARS),
+            contribution_note=self.check.text(own, "contribution_note", path, multiline=True),
         )
 
     def _event(self, node: Node, path: str) -> EventView:

@@ -45,6 +45,7 @@ DISCLOSURE: Keys = (
         "reduction_to_practice_date",
         "phase",
         "status",
+        "submitted_on",
         "submitter",
         "business_unit",
         "prototype_exists",
@@ -57,9 +58,14 @@ DISCLOSURE: Keys = (
         "inventors",
         "events",
         "components",
+        "attachments",
     ),
 )
-INVENTOR: Keys = (("person",), ("role", "contribution"))
+# path: where the file lies, relative to the interchange file's folder (attachments/KEY/...);
+# name: the file's own name as attached (the path's last part when left out).
+ATTACHMENT: Keys = (("path",), ("name", "caption", "sha256"))
+INVENTOR: Keys = (("person",), ("role", "contribution", "contribution_note", "employer_entity",
+                                "citizenship", "postal_address"))
 # The filing-strategy inputs (docs/RISK.md, "Inputs"); where it is made and designed is not
 # written: it follows from the vendors.
 STRATEGY: Keys = ((), ("annual_revenue", "currency", "horizon_years", "budget", "markets",

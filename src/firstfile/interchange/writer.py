@@ -259,6 +259,8 @@ def _disclosure(d: DisclosureDoc) -> dict[str, Any]:
         {},
     ))
     data["status"] = draft.status
+    if d.submitted_on is not None:
+        data["submitted_on"] = d.submitted_on
     data.update(_fields(
         {},
         {
@@ -280,6 +282,12 @@ def _disclosure(d: DisclosureDoc) -> dict[str, Any]:
         data["events"] = [_event(e) for e in d.events]
     if draft.components:
         data["components"] = list(draft.components)
+    if d.attachments:
+        data["attachments"] = [
+            _fields({"path": a.path}, {"name": a.name, "caption": a.caption,
+                                       "sha256": a.sha256}, {})
+            for a in d.attachments
+        ]
     return data
 
 
@@ -289,6 +297,10 @@ def _inventor(i: InventorEntry) -> dict[str, Any]:
         # 60.0 is written 60: people write whole percentages, and both read back as 60.0.
         whole = i.contribution.is_integer()
         data["contribution"] = int(i.contribution) if whole else i.contribution
+    data.update(_fields({}, {"contribution_note": i.contribution_note,
+                             "employer_entity": i.employer_entity,
+                             "citizenship": i.citizenship,
+                             "postal_address": i.postal_address}, {}))
     return data
 
 

@@ -3,6 +3,8 @@ and the zip that holds them all.
 
     <name>.zip
       docx/FF-2026-0001.docx ...   one document per disclosure
+      attachments/FF-2026-0001/01-drawing.png ...   every attached file, where
+                                    disclosures.json names it
       index.xlsx                    one row per disclosure
       disclosures.json              the disclosures in the firstfile/1 interchange shape
       evidence/                     audit chain, anchors, timestamps, signatures, VERIFY.md

@@ -43,8 +43,10 @@ _TEXT_PROPERTIES = ("author", "category", "comments", "content_status", "identif
 
 
 def vendor_wording_context(document: VendorChecklistDocument) -> dict[str, Any]:
-    """All a vendor wording template may use: the vendor's own name and the date of issue."""
-    return {"vendor_name": clean_line(document.vendor_name), "issued_on": document.issued_on}
+    """All a vendor wording template may use: the vendor's own name, the date of issue and
+    our organisation's name ("" when none is recorded)."""
+    return {"vendor_name": clean_line(document.vendor_name), "issued_on": document.issued_on,
+            "organization": clean_line(document.organization_name)}
 
 
 def canary_line(w: ChecklistWording, document: VendorChecklistDocument) -> str:

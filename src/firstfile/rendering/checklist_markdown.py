@@ -7,7 +7,6 @@ link or a table column.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from firstfile.domain.checklist import InternalChecklistDocument, VendorChecklistDocument
@@ -18,18 +17,20 @@ from firstfile.rendering.checklist_docx import (
     vendor_wording_context,
 )
 from firstfile.rendering.checklist_wording import load_checklist_wording
-
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+from firstfile.rendering.disclosure_markdown import md_inline, md_text
 
 
 def md(text: str) -> str:
-    """One line of user text, cleaned and escaped for Markdown."""
-    return _SPECIAL.sub(r"\\\1", clean_line(text))
+    """One line of user text, cleaned and escaped for Markdown: only what would start
+    emphasis, code, a link, HTML, a heading or a table column, so `S.A. de C.V.` reads as
+    typed (the disclosure export's escaping, rendering/disclosure_markdown.py)."""
+    return md_inline(clean_line(text))
 
 
 def md_block(text: str) -> str:
-    """Multi-line user text: each line escaped, lines kept."""
-    return "\n".join(_SPECIAL.sub(r"\\\1", line) for line in clean_text(text).split("\n"))
+    """Multi-line user text: each line escaped (and a list marker or number at its start),
+    lines kept."""
+    return md_text(clean_text(text))
 
 
 def cell(text: str) -> str:

@@ -14,14 +14,14 @@ column widths, styles) is rendering/disclosure_layout.py, which the bundle's ske
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from firstfile.domain.views import DisclosureView
+from firstfile.domain.views import AttachmentView, DisclosureView
 from firstfile.rendering.disclosure_layout import (
     LABEL_FILL,
     STYLE_NAMES,
@@ -38,17 +38,23 @@ from firstfile.resources import shipped_templates
 BASE_NAME = "disclosure/base.docx"
 
 
-def render_disclosure_docx(view: DisclosureView, *, templates_dir: Path | None = None) -> bytes:
+def render_disclosure_docx(
+    view: DisclosureView, *, templates_dir: Path | None = None,
+    files: Mapping[str, bytes] | None = None,
+) -> bytes:
     """The disclosure as the bytes of a .docx file.
 
     templates_dir is the organisation's template folder: its wording templates and its
-    `disclosure/base.docx` take the place of the shipped ones.
+    `disclosure/base.docx` take the place of the shipped ones. files holds the bytes of the
+    attached pictures by SHA-256 (services/attachments.figure_contents); a picture missing
+    from it is an ExportError, never a document without its figure.
     """
     clean = clean_view(view)
     wording = load_disclosure_wording(wording_context(clean), templates_dir)
     base = load_base(base_document_path(templates_dir))
     document = base.open()
-    DisclosureWriter(_Builder(document, base.style_ids, base.text_width), clean, wording).write()
+    builder = _Builder(document, base.style_ids, base.text_width, files or {})
+    DisclosureWriter(builder, clean, wording).write()
     _set_properties(document, clean, wording)
     out = BytesIO()
     document.save(out)
@@ -130,6 +136,9 @@ def _read_base(path: str, _mtime_ns: int, _size: int) -> BaseDocument:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _VAL = f"{_W}val"
+_EMU_PER_TWIP = 635
+# 15 cm in EMU: a figure and its caption fit on one A4 or Letter page with the heading above.
+FIGURE_MAX_HEIGHT = 15 * 360000
 
 
 class _Builder:
@@ -142,7 +151,8 @@ class _Builder:
     lxml then moves every element of it from one document to another.
     """
 
-    def __init__(self, document: Any, style_ids: dict[str, str], text_width: int) -> None:
+    def __init__(self, document: Any, style_ids: dict[str, str], text_width: int,
+                 files: Mapping[str, bytes]) -> None:
         from docx.oxml.parser import OxmlElement
         from lxml.etree import SubElement
 
@@ -152,6 +162,9 @@ class _Builder:
         self.body = document.element.body
         self._anchor = self.body.sectPr
         self.text_width = text_width
+        self.part = document.part
+        self.files = files
+        self.figures = 0
 
     def _outer(self, tag: str) -> Any:
         return self._element(f"w:{tag}")
@@ -194,6 +207,38 @@ class _Builder:
         self._fill_paragraph(p, text, style, bold)
         self._append(p)
 
+    def figure(self, attachment: AttachmentView, caption: str) -> None:
+        """The picture in a centred paragraph kept with its caption; at most as wide as the
+        text and as tall as FIGURE_MAX_HEIGHT, its proportions kept."""
+        data = self.files.get(attachment.sha256)
+        if data is None:
+            raise ExportError(
+                f"the picture {attachment.file_name} ({attachment.sha256}) is not in the "
+                "database; attach it again, or run `firstfile disclosures attachments KEY` "
+                "to see what is attached")
+        try:
+            _, image = self.part.get_or_add_image(BytesIO(data))
+            scale = min(1.0, self.text_width * _EMU_PER_TWIP / max(image.width, 1),
+                        FIGURE_MAX_HEIGHT / max(image.height, 1))
+            width, height = int(image.width * scale), int(image.height * scale)
+            self.figures += 1
+            inline = self.part.new_pic_inline(BytesIO(data), width, height)
+        except Exception as error:  # python-docx raises several kinds for a broken picture
+            raise ExportError(
+                f"the picture {attachment.file_name} cannot be read ({error}); attach a PNG "
+                "or JPEG that an image viewer opens") from None
+        # Word and LibreOffice read docPr's description aloud in place of the picture.
+        inline.docPr.set("descr", caption)
+        inline.docPr.set("name", f"Figure {self.figures}")
+        sub = self._sub
+        p = self._outer("p")
+        p_pr = sub(p, f"{_W}pPr")
+        sub(p_pr, f"{_W}keepNext")
+        sub(p_pr, f"{_W}jc", {_VAL: "center"})
+        sub(sub(p, f"{_W}r"), f"{_W}drawing").append(inline)
+        self._append(p)
+        self.paragraph(caption, "Caption" if "Caption" in self.style_ids else "Normal")
+
     def table(
         self, layout: TableLayout, header: Sequence[str] | None, rows: Sequence[Sequence[str]]
     ) -> None:
@@ -210,15 +255,19 @@ class _Builder:
         grid = sub(tbl, f"{_W}tblGrid")
         for width in widths:
             sub(grid, f"{_W}gridCol", {f"{_W}w": str(width)})
+        # No row is split across two pages: a row read half on one page and half on the
+        # next is a row a reader misreads.
         if header is not None:
             tr = sub(tbl, f"{_W}tr")
-            sub(sub(tr, f"{_W}trPr"), f"{_W}tblHeader")
+            tr_pr = sub(tr, f"{_W}trPr")
+            sub(tr_pr, f"{_W}cantSplit")
+            sub(tr_pr, f"{_W}tblHeader")
             self._cells(tr, widths, header, label_cells=len(widths))
         for values in rows:
             tr = sub(tbl, f"{_W}tr")
+            tr_pr = sub(tr, f"{_W}trPr")
+            sub(tr_pr, f"{_W}cantSplit")
             if layout.min_row_height:
-                tr_pr = sub(tr, f"{_W}trPr")
-                sub(tr_pr, f"{_W}cantSplit")
                 height = {_VAL: str(layout.min_row_height), f"{_W}hRule": "atLeast"}
                 sub(tr_pr, f"{_W}trHeight", height)
             self._cells(tr, widths, values, label_cells=1 if layout.label_column else 0)
@@ -262,7 +311,7 @@ def _set_properties(document: Any, view: DisclosureView, w: Wording) -> None:
     props.title = f"{view.key} {view.title}".strip()[:255]
     props.subject = str(w("document", "kind"))[:255]
     props.keywords = view.key[:255]
-    props.author = view.submitter[:255]
+    props.author = view.submitted_by[:255]
     props.comments = ""
     props.last_modified_by = ""
     props.revision = max(1, view.version)

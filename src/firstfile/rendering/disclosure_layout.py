@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from firstfile.domain.text import clean_line
-from firstfile.domain.views import DisclosureView, SignatureView
+from firstfile.domain.views import AttachmentView, DisclosureView, SignatureView
 from firstfile.rendering.disclosure_values import (
     format_contribution,
     format_date,
@@ -36,6 +36,7 @@ STYLE_NAMES = (
     "Guidance",
     "Notice",
     "List Paragraph",
+    "Caption",
     "Header",
     "Footer",
     "Table Grid",
@@ -53,9 +54,13 @@ class TableLayout:
     min_row_height: int | None = None
 
 
-PEOPLE_TABLE = TableLayout((0.22, 0.28, 0.26, 0.13, 0.11))
+PEOPLE_TABLE = TableLayout((0.2, 0.27, 0.26, 0.16, 0.11))  # "Contributor" unbroken
+# Name, postal address, citizenship, employer at conception, contribution in words.
+FILING_DETAILS_TABLE = TableLayout((0.16, 0.24, 0.16, 0.2, 0.24))  # "Citizenship" unbroken
 EVENT_TABLE = TableLayout((0.22, 0.17, 0.17, 0.17, 0.27))
 FACT_TABLE = TableLayout((0.34, 0.66), label_column=True)
+# Number (Figure 1 or File), name, size, SHA-256 (64 hex digits wrap in two lines), caption.
+ATTACHMENT_TABLE = TableLayout((0.13, 0.2, 0.12, 0.3, 0.25))
 SIGNATURE_ROW_HEIGHT = 737  # twips: 1.3 cm, room for a handwritten signature
 SIGNATURE_TABLE = TableLayout((0.14, 0.3, 0.36, 0.2), min_row_height=SIGNATURE_ROW_HEIGHT)
 LABEL_FILL = "EEF1F7"  # the tint behind header cells and row labels
@@ -102,6 +107,10 @@ class Blocks(Protocol):
         """A bordered table of fixed column widths; the header row (when given) is bold on a
         tint and repeated on every page; each table is followed by an empty paragraph."""
 
+    def figure(self, attachment: AttachmentView, caption: str) -> None:
+        """The attached picture, as wide as the text at most, kept on the page of its
+        caption, which follows it in its own paragraph."""
+
 
 def _strings(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
     return [[str(value) for value in row] for row in rows]
@@ -125,7 +134,11 @@ class DisclosureWriter:
         self.text_section("summary", self.view.summary)
         self.record()
         self.people()
-        for name in ("problem", "description", "variants", "advantages", "prior_art"):
+        for name in ("problem", "description"):
+            self.text_section(name, getattr(self.view, name))
+        # Drawings follow the description they illustrate, as in a patent application.
+        self.attachments()
+        for name in ("variants", "advantages", "prior_art"):
             self.text_section(name, getattr(self.view, name))
         self.dates()
         self.events()
@@ -149,7 +162,9 @@ class DisclosureWriter:
         self.b.paragraph(str(w("document", "introduction")), "Guidance")
         if view.deleted:
             self.b.paragraph(str(w("document", "deleted_notice")), "Notice", bold=True)
-        if view.joint:
+        if view.vendor_invention:
+            self.b.paragraph(str(w("joint", "vendor_notice")), "Notice", bold=True)
+        elif view.joint:
             self.b.paragraph(str(w("joint", "notice")), "Notice", bold=True)
 
     def text_section(self, section: str, text: str) -> None:
@@ -196,14 +211,18 @@ class DisclosureWriter:
         joint = self.yes_no(view.joint)
         if view.joint:
             joint = f"{joint}: {', '.join(view.joint_vendors)}"
+        vendor = self.yes_no(view.vendor_invention)
+        if view.vendor_invention:
+            vendor = f"{vendor}: {', '.join(view.joint_vendors)}"
         rows = [
-            (w("record", "submitter"), self.or_not_given(view.submitter)),
+            (w("record", "submitter"), self.or_not_given(view.submitted_by)),
             (w("record", "business_unit"), self.or_not_given(view.business_unit)),
             (w("record", "engagement"), format_engagement(view, self.not_given)),
             (w("record", "phase"), w.label("record", "phases", view.phase) or self.not_given),
             (w("record", "submitted_on"), format_date(view.submitted_on, self.not_given)),
             (w("record", "status"), w.label("record", "statuses", view.status)),
             (w("record", "joint"), joint),
+            (w("record", "vendor_invention"), vendor),
             (w("record", "version"), str(view.version)),
         ]
         self.b.paragraph(str(w("record", "heading")), "Heading 1")
@@ -215,19 +234,38 @@ class DisclosureWriter:
             return
         header = [w("people", key) for key in ("name", "email", "affiliation", "role")]
         header.append(w("people", "contribution"))
+        inventors = sum(1 for person in self.view.inventors if person.role == "inventor")
         rows = [
             (
                 person.name,
                 person.email,
                 affiliation(person.is_vendor, person.organization_name, w),
                 w.label("people", "roles", person.role),
-                format_contribution(person.contribution, self.not_given)
+                format_contribution(person.contribution, self.not_given,
+                                    sole=inventors == 1)
                 if person.role == "inventor"
                 else "",
             )
             for person in self.view.inventors
         ]
         self.b.table(PEOPLE_TABLE, _strings([header])[0], _strings(rows))
+        self.filing_details()
+
+    def filing_details(self) -> None:
+        """What counsel needs to file about each person: address, citizenship, the employer
+        at conception (employee-invention rules follow it) and the contribution in words;
+        what is missing says so."""
+        w = self.w
+        self.b.paragraph(str(w("people", "details")), "Guidance")
+        header = [w("people", key) for key in
+                  ("name", "postal_address", "citizenship", "employer_entity",
+                   "contribution_note")]
+        rows = [(person.name, self.or_not_given(person.postal_address),
+                 self.or_not_given(person.citizenship),
+                 self.or_not_given(person.employer_entity),
+                 self.or_not_given(person.contribution_note))
+                for person in self.view.inventors]
+        self.b.table(FILING_DETAILS_TABLE, _strings([header])[0], _strings(rows))
 
     def dates(self) -> None:
         view, w = self.view, self.w
@@ -265,10 +303,45 @@ class DisclosureWriter:
         self.facts([
             (w("filing", "jurisdictions"), self.or_not_given(view.jurisdictions)),
             (w("filing", "reverse_engineerable"), self.yes_no(view.reverse_engineerable)),
-            (w("filing", "completed_in_china"), self.yes_no(view.completed_in_china)),
+            (w("filing", "completed_in_china"), self.china_answer()),
         ])
         if view.completed_in_china:
             self.b.paragraph(str(w("filing", "china_note")), "Notice", bold=True)
+
+    def attachments(self) -> None:
+        """Pictures as numbered, captioned figures, then every attached file in a table
+        with its size and SHA-256, so counsel can match each copy to the record."""
+        from firstfile.domain.attachments import size_words
+
+        w = self.w
+        files = self.view.attachments
+        if not self.list_heading("attachments", files, "nothing"):
+            return
+        label = str(w("attachments", "figure"))
+        numbers: list[str] = []
+        figure = 0
+        for item in files:
+            if item.is_figure:
+                figure += 1
+                number = f"{label} {figure}"
+                caption = item.caption or item.file_name
+                self.b.figure(item, f"{number}: {caption}")
+                numbers.append(number)
+            else:
+                numbers.append(str(w("attachments", "file")))
+        header = [w("attachments", key)
+                  for key in ("number", "name", "size", "sha256", "caption")]
+        rows = [(number, item.file_name, size_words(item.size), item.sha256, item.caption)
+                for number, item in zip(numbers, files, strict=True)]
+        self.b.table(ATTACHMENT_TABLE, _strings([header])[0], _strings(rows))
+
+    def china_answer(self) -> str:
+        """Yes or No; a No is questioned when an inventor works for a vendor in China."""
+        answer = self.yes_no(self.view.completed_in_china)
+        doubt = self.view.china_doubt
+        if doubt:
+            answer = f"{answer} ({self.w('filing', 'china_doubt')}: {', '.join(doubt)})"
+        return answer
 
     def components(self) -> None:
         if not self.list_heading("components", self.view.components, "nothing"):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -31,6 +31,7 @@ from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.evidence import MEANINGS
 from firstfile.domain.text import has_unstorable
 from firstfile.domain.views import (
+    AttachmentView,
     DisclosureEvidence,
     DisclosureView,
     EventView,
@@ -107,6 +108,10 @@ class _Body:
                 self.cache[key] = made
         return made
 
+    def figure(self, attachment: AttachmentView, caption: str) -> None:
+        """Never called: a view with figures is rendered by the builder (Skeleton.fits)."""
+        raise AssertionError("figures are rendered by the builder")
+
     def _make(self, text: str, style: str | None, bold: bool) -> str:
         style_id = self.style_ids.get(style) if style else None
         rtl = is_right_to_left(text)
@@ -167,10 +172,9 @@ class _Body:
                        '<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>')
             out.extend(f'<w:gridCol w:w="{width}"/>' for width in widths)
             out.append("</w:tblGrid>")
-            row_start = "<w:tr>"
-            if table.min_row_height:
-                row_start = (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight '
-                             f'w:val="{table.min_row_height}" w:hRule="atLeast"/></w:trPr>')
+            height = (f'<w:trHeight w:val="{table.min_row_height}" w:hRule="atLeast"/>'
+                      if table.min_row_height else "")
+            row_start = f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>"
             layout = _Layout(
                 head="".join(out),
                 row_start=row_start,
@@ -215,7 +219,7 @@ class _Layout:
     def header_row(self, header: tuple[str, ...], body: _Body) -> str:
         row = self.header_rows.get(header)
         if row is None:
-            row = "".join(("<w:tr><w:trPr><w:tblHeader/></w:trPr>",
+            row = "".join(("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
                            *(column.cells.get(value) or column.make(value, body)
                              for column, value in zip(self.header_columns, header, strict=True)),
                            "</w:tr>"))
@@ -381,8 +385,10 @@ class DisclosureSkeleton:
         return found
 
     def fits(self, view: DisclosureView) -> bool:
-        """False for the rare view the skeleton does not cover (no creation dates)."""
-        return view.created_at is not None and view.updated_at is not None
+        """False for the rare view the skeleton does not cover: no creation dates, or figures
+        (pictures are parts and relationships of their own, which the builder adds)."""
+        return (view.created_at is not None and view.updated_at is not None
+                and not any(a.is_figure for a in view.attachments))
 
     def render_parts(self, view: DisclosureView) -> dict[str, bytes]:
         """Every part of the disclosure's .docx, by name."""
@@ -399,17 +405,19 @@ class DisclosureSkeleton:
         parts[_CORE] = self._core(clean).encode("utf-8")
         return parts
 
-    def render(self, view: DisclosureView) -> bytes:
-        """The disclosure as the bytes of a .docx, the same document the builder makes."""
+    def render(self, view: DisclosureView, files: Mapping[str, bytes] | None = None) -> bytes:
+        """The disclosure as the bytes of a .docx, the same document the builder makes
+        (files: the bytes of its figures by SHA-256)."""
         if not self.fits(view):
-            return render_disclosure_docx(view, templates_dir=self.templates_dir)
+            return render_disclosure_docx(view, templates_dir=self.templates_dir, files=files)
         parts = self.render_parts(view)
         packed = self.packed
         return _zip([packed[name] if name in packed else _Packed.of(name, parts[name])
                      for name, _ in self.parts])
 
     def render_all(
-        self, views: Sequence[DisclosureView], done: Callable[[int, str], None] | None = None
+        self, views: Sequence[DisclosureView], done: Callable[[int, str], None] | None = None,
+        files: Mapping[str, bytes] | None = None,
     ) -> list[bytes]:
         """Every view's .docx, in order; done(count, key) after each.
 
@@ -419,7 +427,7 @@ class DisclosureSkeleton:
         """
         results = []
         for count, view in enumerate(views, start=1):
-            results.append(self.render(view))
+            results.append(self.render(view, files))
             if done is not None:
                 done(count, view.key)
         return results
@@ -428,7 +436,7 @@ class DisclosureSkeleton:
         assert view.created_at is not None and view.updated_at is not None
         values = {
             "title": f"<dc:title>{_escape(f'{view.key} {view.title}'.strip()[:255])}</dc:title>",
-            "creator": f"<dc:creator>{_escape(view.submitter[:255])}</dc:creator>",
+            "creator": f"<dc:creator>{_escape(view.submitted_by[:255])}</dc:creator>",
             "keywords": f"<cp:keywords>{_escape(view.key[:255])}</cp:keywords>",
             "revision": f"<cp:revision>{max(1, view.version)}</cp:revision>",
             "created": '<dcterms:created xsi:type="dcterms:W3CDTF">'
@@ -485,6 +493,8 @@ def _is_clean(view: DisclosureView) -> bool:
     for event in view.events:
         singles.extend(getattr(event, name) for name in _EVENT_STRINGS)
     singles.extend(view.components)
+    for attachment in view.attachments:
+        singles.extend((attachment.file_name, attachment.caption))
     text, line = "".join(texts), "".join(singles)
     if "\r" in text or "\r" in line or "\n" in line or has_unstorable(text + line):
         return False
@@ -531,7 +541,8 @@ def _probes() -> list[DisclosureView]:
         engagement_key="ENG-1",
         engagement_name="Engagement & more",
         phase="during",
-        submitter="Sub Mitter",
+        submitter="smitter",
+        submitter_name="Sub & Mitter",
         submitted_on=date(2028, 2, 29),
         description="a\nb\n\nc",
         conception_date=date(2025, 12, 31),
@@ -544,23 +555,30 @@ def _probes() -> list[DisclosureView]:
         events=(EventView("public-disclosure", date(2026, 1, 15), "DE", "Fair & expo", "x<y"),
                 EventView("national-phase-entered", date(2026, 3, 1))),
         components=("bms-fw", " spaced "),
+        attachments=(AttachmentView("bench <log>.csv", "text/csv", 2048, "ab" * 32,
+                                    "Ripple & noise"),),
         deleted=True,
         created_at=moment,
         updated_at=moment,
         version=4,
     )
-    plain = replace(rich, title="", summary="", submitter="", engagement_key="",
+    plain = replace(rich, title="", summary="", submitter="", submitter_name="",
+                    engagement_key="",
                     engagement_name="", phase="", submitted_on=None, description="",
                     records_location="", jurisdictions="", reverse_engineerable=None,
                     completed_in_china=False, inventors=(), events=(), components=(),
-                    deleted=False, version=1)
+                    attachments=(), deleted=False, version=1)
     later = datetime(2026, 3, 2, 17, 5, tzinfo=UTC)
+    vendor_only = (InventorView("d", "Wei Li", "", "v3", "Shenzhen & Co", True, "inventor",
+                                None, "CN"),)
     return [rich, plain, replace(rich, key="FF-2026-0042", inventors=inventors[:1],
                                  deleted=False, created_at=later, updated_at=later),
             replace(rich, key="FF-2026-0043", deleted=False, evidence=_probe_evidence(moment)),
             replace(plain, key="FF-2026-0044", evidence=DisclosureEvidence(
                 "0" * 64, timestamp=TimestampView("failed", "1" * 64, moment,
-                                                  message="answered HTTP 500 <&>")))]
+                                                  message="answered HTTP 500 <&>"))),
+            replace(rich, key="FF-2026-0045", inventors=vendor_only, completed_in_china=False,
+                    deleted=False, created_at=later, updated_at=later)]
 
 
 def _probe_evidence(moment: datetime) -> DisclosureEvidence:

@@ -27,10 +27,13 @@ LINE_FIELDS: tuple[str, ...] = (
     "engagement_name",
     "phase",
     "submitter",
+    "submitter_name",
     "business_unit",
     "jurisdictions",
 )
-_INVENTOR_FIELDS = ("person_key", "name", "email", "organization", "organization_name", "role")
+_INVENTOR_FIELDS = ("person_key", "name", "email", "organization", "organization_name", "role",
+                    "citizenship", "employer_entity")
+_INVENTOR_TEXT_FIELDS = ("postal_address", "contribution_note")
 _EVENT_FIELDS = ("kind", "jurisdiction", "reference", "note")
 
 
@@ -40,9 +43,13 @@ def map_strings(
     """A copy of view with `line` applied to every one-line string and `text` to the others."""
     changes: dict[str, Any] = {name: line(getattr(view, name)) for name in LINE_FIELDS}
     changes.update({name: text(getattr(view, name)) for name in TEXT_FIELDS})
-    changes["inventors"] = tuple(_map_inventor(p, line) for p in view.inventors)
+    changes["inventors"] = tuple(_map_inventor(p, line, text) for p in view.inventors)
     changes["events"] = tuple(_map_event(e, line) for e in view.events)
     changes["components"] = tuple(line(c) for c in view.components)
+    changes["attachments"] = tuple(
+        replace(a, file_name=line(a.file_name), caption=line(a.caption))
+        for a in view.attachments
+    )
     return replace(view, **changes)
 
 
@@ -51,8 +58,10 @@ def clean_view(view: DisclosureView) -> DisclosureView:
     return map_strings(view, clean_line, clean_text)
 
 
-def _map_inventor(person: InventorView, line: Callable[[str], str]) -> InventorView:
+def _map_inventor(person: InventorView, line: Callable[[str], str],
+                  text: Callable[[str], str]) -> InventorView:
     changes: dict[str, Any] = {name: line(getattr(person, name)) for name in _INVENTOR_FIELDS}
+    changes.update({name: text(getattr(person, name)) for name in _INVENTOR_TEXT_FIELDS})
     return replace(person, **changes)
 
 
@@ -86,10 +95,11 @@ def format_yes_no(value: bool | None, yes: str, no: str, unknown: str) -> str:
     return yes if value else no
 
 
-def format_contribution(value: float | None, not_given: str) -> str:
-    """A contribution share as `40 %`, or `12.5 %`; not_given for contributors."""
+def format_contribution(value: float | None, not_given: str, *, sole: bool = False) -> str:
+    """A contribution share as `40 %`, or `12.5 %`; a sole inventor without one holds 100 %
+    (domain/disclosure: a lone inventor counts as 100); not_given otherwise."""
     if value is None:
-        return not_given
+        return "100 %" if sole else not_given
     return f"{value:g} %"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from firstfile.domain.views import DisclosureView
@@ -11,13 +12,15 @@ FORMATS: tuple[str, ...] = ("docx", "md")
 
 
 def render_disclosure(
-    view: DisclosureView, fmt: str = "docx", *, templates_dir: Path | None = None
+    view: DisclosureView, fmt: str = "docx", *, templates_dir: Path | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> bytes:
-    """The disclosure rendered in fmt ("docx" or "md"), as the bytes of the file."""
+    """The disclosure rendered in fmt ("docx" or "md"), as the bytes of the file (files: the
+    bytes of its pictures by SHA-256, embedded as figures in a DOCX)."""
     if fmt == "docx":
         from firstfile.rendering.disclosure_docx import render_disclosure_docx
 
-        return render_disclosure_docx(view, templates_dir=templates_dir)
+        return render_disclosure_docx(view, templates_dir=templates_dir, files=files)
     if fmt == "md":
         from firstfile.rendering.disclosure_markdown import render_disclosure_markdown
 
@@ -31,6 +34,7 @@ def export_disclosure(
     fmt: str = "docx",
     *,
     templates_dir: Path | None = None,
+    files: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write `<out_dir>/<KEY>.docx` (or `.md`) and return its path.
 
@@ -51,7 +55,7 @@ def export_disclosure(
         raise ExportError(
             f"cannot create the output folder {out_dir} ({error.strerror}); choose another folder"
         ) from None
-    data = render_disclosure(view, fmt, templates_dir=templates_dir)
+    data = render_disclosure(view, fmt, templates_dir=templates_dir, files=files)
     try:
         atomic_write_bytes(path, data)
     except OSError as error:

@@ -29,7 +29,9 @@ MARKDOWN = "minutes/minutes.md.j2"
 FORMATS: tuple[str, ...] = ("docx", "md")
 
 # Column shares of the text width in the ideas and attendance tables.
-_IDEA_COLUMNS = (0.05, 0.35, 0.15, 0.12, 0.11, 0.06, 0.16)
+# Wide enough that no header word breaks ("Component", "Dots") even in the wider font
+# LibreOffice puts in place of a missing Calibri (DejaVu Sans Bold, about 0.27 cm a letter).
+_IDEA_COLUMNS = (0.05, 0.29, 0.14, 0.12, 0.17, 0.09, 0.14)
 _ATTENDANCE_COLUMNS = (0.35, 0.45, 0.2)
 _TEXT_WIDTH_CM = 17.0
 
@@ -103,6 +105,11 @@ def _word(w: Mapping[str, Any], name: str) -> Any:
     except KeyError:
         raise ExportError(f'the wording template {WORDING} does not set {name!r}; add '
                           f'`{{% set {name} = "..." %}}` to it (see the shipped file)') from None
+
+
+def marking(w: Mapping[str, Any], vendor_present: bool) -> str:
+    """The confidentiality marking: privileged only when no vendor staff attended."""
+    return str(_word(w, "marking_vendor_present" if vendor_present else "marking"))
 
 
 def _label(w: Mapping[str, Any], table: str, value: str) -> str:
@@ -271,7 +278,7 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
                     cell.add_paragraph(extra)
 
     para(f"{_word(w, 'kind')}: {v['title']}", "Title")
-    para(str(_word(w, "marking")), "Notice", bold=True)
+    para(marking(w, v["vendor_present"]), "Notice", bold=True)
     facts = [(_word(w, "engagement"), v["engagement"]), (_word(w, "session"), v["ref"]),
              (_word(w, "phase"), v["phase"]), (_word(w, "date"), v["date"]),
              (_word(w, "facilitator"), v["facilitator"]), (_word(w, "time_box"), v["time_box"])]
@@ -340,7 +347,7 @@ def _header_and_footer(document: Any, w: Mapping[str, Any], s: SessionView) -> N
     header.text = f"{_word(w, 'kind')} {s.ref}"
     footer = section.footer.paragraphs[0] if section.footer.paragraphs else \
         section.footer.add_paragraph()
-    footer.text = str(_word(w, "marking"))
+    footer.text = marking(w, any(p.is_vendor for p in s.participants))
     props = document.core_properties
     props.title = f"{_word(w, 'kind')} {s.ref}"[:255]
     props.subject = clean_line(s.title)[:255]

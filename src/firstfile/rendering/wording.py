@@ -35,6 +35,7 @@ DISCLOSURE_SECTIONS: tuple[str, ...] = (
     "people",
     "problem",
     "description",
+    "attachments",
     "variants",
     "advantages",
     "prior_art",
@@ -75,6 +76,7 @@ def template_environment(templates_dir: Path | None = None) -> SandboxedEnvironm
 @lru_cache(maxsize=16)
 def _environment(folders: tuple[str, ...]) -> SandboxedEnvironment:
     # Imported here, not at module level, so that importing rendering costs nothing.
+    from firstfile.domain.attachments import size_words
     from firstfile.rendering import disclosure_values as values
 
     env = SandboxedEnvironment(
@@ -93,6 +95,7 @@ def _environment(folders: tuple[str, ...]) -> SandboxedEnvironment:
     env.filters["engagement"] = values.format_engagement
     env.filters["paragraphs"] = values.paragraphs
     env.filters["table_cell"] = values.table_cell
+    env.filters["file_size"] = size_words
     return env
 
 

@@ -27,7 +27,7 @@ from firstfile.domain.checklist import (
 )
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.services.checklist_items import ItemLoad, load_items
-from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
 from firstfile.services.races import retried
 from firstfile.services.tracers import document_canary_in, find_document_canary
 from firstfile.services.vendors import (
@@ -38,6 +38,7 @@ from firstfile.services.vendors import (
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
 from firstfile.storage.engine import DuplicateKey, Store
+from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import AgreementItem
 
 _STATE_FIELDS = ("status", "reason", "evidence", "internal_note", "done_on", "who")
@@ -149,7 +150,8 @@ def vendor_checklist_document(
     It reads only what the vendor may see or what decides which terms apply: the vendor's
     name, kind and country, whether it serves any competitor (never whom), and which items
     were ruled out. Nothing from the internal checklist (status, evidence, notes, dates,
-    names), no other vendor, component or disclosure is read at all, so none can leak.
+    names), no other vendor, component or disclosure is read at all, so none can leak. Our
+    organisation's name is read for the signature block.
 
     The first document made for a vendor in an engagement issues the vendor's document
     canary (a tracer, audited as issued by actor); later ones carry the same canary.
@@ -159,14 +161,14 @@ def vendor_checklist_document(
     with store.read() as db:
         engagement_id = q.find_engagement_id(db=db, key=engagement_key)
         if engagement_id is None:
-            raise NotFound(f"no engagement {engagement_key!r}; `firstfile engagements list` "
-                           "shows them")
+            raise unknown_engagement(engagement_key)
         found = q.vendor_terms_facts(db=db, engagement_id=engagement_id, vendor_key=vendor_key)
         if found is None:
             require_vendor(db=db, key=vendor_key)  # an unknown vendor says so
             raise NotFound(f"{vendor_key} is not a vendor on {engagement_key}")
         ruled_out = q.ruled_out_items(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
+        organization = read_setting(db=db, name=ORGANIZATION)
         canary = find_document_canary(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
     if canary is None:
@@ -187,7 +189,7 @@ def vendor_checklist_document(
                         serves_competitor=found.serves_competitor)
     return VendorChecklistDocument(vendor_name=found.name, issued_on=issued_on,
                                    terms=vendor_terms(items, facts, ruled_out),
-                                   canary=canary.code)
+                                   canary=canary.code, organization_name=organization)
 
 
 def _merge(old: ItemState, update: ItemUpdate, *, actor: str, today: date) -> ItemState:

@@ -19,14 +19,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from firstfile.domain.deadline_rules import rule_title
 from firstfile.domain.deadlines import Deadline, compute_deadlines, designated_offices
 from firstfile.domain.office_calendars import ClosureTable
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
+from firstfile.domain.workflow import decision_label, status_label
 from firstfile.rendering import bundle as parts
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
 from firstfile.services import counsel
-from firstfile.services.errors import UserError
+from firstfile.services.attachments import figure_contents
+from firstfile.services.errors import UserError, require_engagement_key
 from firstfile.services.office_closures import load_closures
 from firstfile.storage.bundle_queries import CounselFields, bundle_rows
 from firstfile.storage.disclosure_queries import ListFilter
@@ -70,6 +73,7 @@ def gather(
     from firstfile.services.evidence import with_evidence
 
     with store.read() as db:
+        require_engagement_key(db, engagement_key)
         rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
         views = with_evidence(db, rows.views)
     decisions = rows.counsel
@@ -134,8 +138,11 @@ def build_bundle(
                                       f"with status {status}" if status else "")))
         raise UserError(f"no disclosures {what}".strip() + "; nothing to bundle")
     ca = read_ca(tsa_ca) if tsa_url else ""
+    # The attached files' bytes, read once: embedded as figures and carried as files.
+    attached = figure_contents(store, data.views)
     files, fast = _documents(data, form=form, templates_dir=templates_dir, as_of=as_of,
-                             progress=progress)
+                             progress=progress, attached=attached)
+    files.extend(_attachment_files(data.views, attached))
     # The head is anchored once the documents are made (a form that fails anchors nothing),
     # and the chain is read after it, so the bundle holds the anchor and its audit row.
     _seq, _chain, anchored = anchor_chain(store, actor=actor, tsa_url=tsa_url, tsa_ca=tsa_ca,
@@ -172,6 +179,7 @@ def _documents(
     templates_dir: Path | None,
     as_of: date,
     progress: Progress | None,
+    attached: dict[str, bytes],
 ) -> tuple[list[tuple[str, bytes]], bool]:
     total = len(data.views)
     names = [parts.docx_name(view.key) for view in data.views]
@@ -199,14 +207,25 @@ def _documents(
 
     skeleton = DisclosureSkeleton.build(templates_dir)
     if skeleton is not None:
-        documents = skeleton.render_all(data.views, report)
+        documents = skeleton.render_all(data.views, report, attached)
         return list(zip(names, documents, strict=True)), True
     files: list[tuple[str, bytes]] = []
     for done, (name, view) in enumerate(zip(names, data.views, strict=True), start=1):
-        files.append((name, render_disclosure_docx(view, templates_dir=templates_dir)))
+        files.append((name, render_disclosure_docx(view, templates_dir=templates_dir,
+                                                   files=attached)))
         if progress is not None:
             progress(done, total, view.key)
     return files, False
+
+
+def _attachment_files(views: list[DisclosureView], attached: dict[str, bytes]
+                      ) -> list[tuple[str, bytes]]:
+    """Every attached file at the path disclosures.json names for it, next to that file."""
+    from firstfile.domain.attachments import attachment_path
+
+    return [(attachment_path(view.key, number, item.file_name), attached[item.sha256])
+            for view in views
+            for number, item in enumerate(view.attachments, start=1)]
 
 
 def _index_rows(data: BundleInput) -> list[parts.IndexRow]:
@@ -214,17 +233,18 @@ def _index_rows(data: BundleInput) -> list[parts.IndexRow]:
     for view in data.views:
         state = data.decisions.get(view.key)
         nearest = counsel.nearest_deadline(data.deadlines.get(view.key, ()))
+        # In words, as a person reads the workbook: no raw vocabulary values.
         rows.append(parts.IndexRow(
             key=view.key,
             title=view.title,
-            status=view.status,
-            decision=state.decision if state else "",
+            status=status_label(view.status),
+            decision=decision_label(state.decision) if state and state.decision else "",
             decided_on=state.decided_on if state else None,
             inventors=tuple(p.name for p in view.inventors if p.role == "inventor"),
             joint_vendors=view.joint_vendors,
             next_due=nearest.due if nearest else None,
-            next_rule=nearest.rule if nearest else "",
-            next_state=nearest.state if nearest else "",
+            next_rule=rule_title(nearest.rule) if nearest else "",
+            next_state=nearest.state.replace("-", " ") if nearest else "",
             engagement=view.engagement_key,
         ))
     return rows

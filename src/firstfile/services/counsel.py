@@ -34,7 +34,7 @@ from firstfile.domain.views import DisclosureView, EventView
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.domain.workflow import ReviewState
 from firstfile.services.disclosures import view_to_draft
-from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.services.errors import Conflict, NotFound, ValidationFailed, require_engagement_key
 from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage.disclosure_queries import (
@@ -166,6 +166,7 @@ def docket(
     """
     closures = _closures(closures)
     with store.read() as db:
+        require_engagement_key(db, engagement_key)
         stmt = (
             select(Disclosure)
             .outerjoin(Engagement, col(Engagement.id) == col(Disclosure.engagement_id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, select
 from sqlmodel import Session, col
@@ -18,12 +18,13 @@ from firstfile.domain.disclosure import (
     InventorEntry,
     Problem,
     errors,
+    inventor_detail_problems,
     validate,
 )
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
-from firstfile.domain.views import DisclosureRow, DisclosureView, EventView
+from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
-from firstfile.services.errors import Conflict, NotFound, ValidationFailed
+from firstfile.services.errors import Conflict, NotFound, ValidationFailed, require_engagement_key
 from firstfile.services.races import retried
 from firstfile.storage import audit, sequences
 from firstfile.storage.disclosure_queries import (
@@ -40,6 +41,7 @@ from firstfile.storage.disclosure_queries import (
     search_rows,
 )
 from firstfile.storage.engine import Store
+from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import (
     Component,
     Disclosure,
@@ -91,6 +93,7 @@ def _insert(
     actor: str,
     key: str | None,
     events: tuple[EventView, ...],
+    submitted_on: date | None = None,
 ) -> Disclosure:
     now = _now()
     if key is None:
@@ -104,50 +107,65 @@ def _insert(
     disclosure = Disclosure(
         key=key,
         engagement_id=_engagement_id(db=db, key=draft.engagement_key),
-        **new_disclosure_values(draft, now=now),
+        **new_disclosure_values(draft, now=now, submitted_on=submitted_on),
     )
     db.add(disclosure)
     db.flush()
     _replace_links(db=db, disclosure=disclosure, draft=draft, events=events)
+    created = {name: (None, value) for name, value in _snapshot(draft, events).items() if value}
+    if submitted_on is not None and disclosure.submitted_on == submitted_on:
+        created["submitted_on"] = (None, submitted_on)
     audit.record(
         db=db,
         actor=actor,
         entity="disclosure",
         entity_key=key,
         action="create",
-        changes={name: (None, value) for name, value in _snapshot(draft, events).items() if value},
+        changes=created,
         record_sha256=content_hash(db=db, disclosure=disclosure),
     )
     return disclosure
 
 
-def new_disclosure_values(draft: DisclosureDraft, *, now: datetime) -> dict[str, Any]:
+def new_disclosure_values(
+    draft: DisclosureDraft, *, now: datetime, submitted_on: date | None = None
+) -> dict[str, Any]:
     """The columns of a new disclosure taken from its draft and the moment it is logged
-    (all but its key, engagement and joint flag). The per-record insert and the import's bulk
-    insert (services/import_bulk.py) both build their rows here, so a new field of the draft
-    is stored the same way by both."""
+    (all but its key, engagement and ownership flags). The per-record insert and the import's
+    bulk insert (services/import_bulk.py) both build their rows here, so a new field of the
+    draft is stored the same way by both. submitted_on is the day a record beyond draft was
+    submitted when an imported file says it (the import day would be wrong)."""
     values: dict[str, Any] = {name: getattr(draft, name) for name in _SCALARS}
     values.update(created_at=now, updated_at=now)
-    if draft.status == "submitted":
+    if submitted_on is not None and draft.status != "draft":
+        values["submitted_on"] = submitted_on
+    elif draft.status == "submitted":
         values["submitted_on"] = now.date()
     return values
 
 
 def inventor_values(
-    entry: InventorEntry, *, position: int, organization_key: str, organization_name: str
+    entry: InventorEntry, *, position: int, organization_key: str, organization_name: str,
+    details: InventorEntry | DisclosureInventor | None = None,
 ) -> dict[str, Any]:
     """The columns of a disclosure's inventor link from the draft's entry (all but the
-    disclosure and person ids); shared with the import's bulk insert, as above."""
+    disclosure and person ids); shared with the import's bulk insert, as above. details holds
+    the filing details (address, citizenship, employer, contribution) when they are kept from
+    an earlier link rather than taken from the entry."""
+    held = entry if details is None else details
     return {"position": position, "role": entry.role, "contribution": entry.contribution,
-            "organization_key": organization_key, "organization_name": organization_name}
+            "organization_key": organization_key, "organization_name": organization_name,
+            **{name: getattr(held, name) for name in INVENTOR_DETAILS}}
 
 
 def insert_in(
     *, db: Session, draft: DisclosureDraft, actor: str, key: str | None,
-    events: tuple[EventView, ...],
+    events: tuple[EventView, ...], submitted_on: date | None = None,
 ) -> Disclosure:
-    """Insert a cleaned, validated draft within the caller's transaction (used by import)."""
-    return _insert(db=db, draft=draft, actor=actor, key=key, events=events)
+    """Insert a cleaned, validated draft within the caller's transaction (used by import);
+    submitted_on is the day a record beyond draft was submitted, when the file says it."""
+    return _insert(db=db, draft=draft, actor=actor, key=key, events=events,
+                   submitted_on=submitted_on)
 
 
 def apply_in(
@@ -264,6 +282,52 @@ def _set_deleted(store: Store, key: str, *, actor: str, deleted: bool) -> Disclo
         return build_view(db=db, disclosure=disclosure)
 
 
+INVENTOR_DETAILS = ("postal_address", "citizenship", "employer_entity", "contribution_note")
+
+
+@retried
+def set_inventor_details(store: Store, key: str, person_key: str, changes: dict[str, str], *,
+                         actor: str) -> DisclosureView:
+    """Change what counsel needs to file about one person named on a disclosure (names in
+    INVENTOR_DETAILS; "" clears one), audited, in one unit of work. Raises NotFound for an
+    unknown key or a person not named on it, ValidationFailed for a bad value."""
+    unknown = set(changes) - set(INVENTOR_DETAILS)
+    if unknown:
+        raise ValueError(f"not an inventor detail: {sorted(unknown)}")
+    entry = InventorEntry(person_key, **cast(dict[str, Any], changes)).cleaned_details()
+    where = f"inventors[{person_key}]"
+    bad = [Problem(p.field.replace("inventors[0]", where), p.message)
+           for p in errors(inventor_detail_problems(entry))]
+    if bad:
+        raise ValidationFailed(bad)
+    with store.write() as db:
+        disclosure = _require(db=db, key=key)
+        if disclosure.deleted_at is not None:
+            raise ValidationFailed([Problem("key", f"{key} is deleted; restore it first")])
+        link = db.execute(
+            select(DisclosureInventor)
+            .join(Person, col(Person.id) == col(DisclosureInventor.person_id))
+            .where(col(DisclosureInventor.disclosure_id) == disclosure.id,
+                   col(Person.key) == person_key)
+        ).scalar_one_or_none()
+        if link is None:
+            raise NotFound(f"{person_key!r} is not named on {key}; `firstfile review show "
+                           f"{key}` lists its people")
+        changed = {}
+        for name in changes:
+            old, new = getattr(link, name), getattr(entry, name)
+            if old != new:
+                changed[f"{where}.{name}"] = (old, new)
+                setattr(link, name, new)
+        if changed:
+            disclosure.updated_at = _now()  # the version goes up with it (storage/versions.py)
+            audit.record(db=db, actor=actor, entity="disclosure", entity_key=key,
+                         action="update", changes=changed,
+                         record_sha256=content_hash(db=db, disclosure=disclosure))
+        db.flush()
+        return build_view(db=db, disclosure=disclosure)
+
+
 def get_disclosure(store: Store, key: str) -> DisclosureView:
     with store.read() as db:
         return build_view(db=db, disclosure=_require(db=db, key=key))
@@ -319,9 +383,12 @@ def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureVi
     """Every disclosure matching filt, oldest first, as full views (for exports and --json)."""
     filt = filt or ListFilter()
     with store.read() as db:
+        require_engagement_key(db, filt.engagement_key)
         stmt = select(Disclosure).outerjoin(
             Engagement, col(Engagement.id) == col(Disclosure.engagement_id))
-        if not filt.include_deleted:
+        if filt.deleted_only:
+            stmt = stmt.where(col(Disclosure.deleted_at).is_not(None))
+        elif not filt.include_deleted:
             stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
         if filt.engagement_key:
             stmt = stmt.where(col(Engagement.key) == filt.engagement_key)
@@ -335,7 +402,9 @@ def view_to_draft(view: DisclosureView) -> DisclosureDraft:
     """The editable part of a view, e.g. to open it in the editor."""
     return DisclosureDraft(
         inventors=tuple(
-            InventorEntry(p.person_key, p.role, p.contribution) for p in view.inventors
+            InventorEntry(p.person_key, p.role, p.contribution, p.postal_address,
+                          p.citizenship, p.employer_entity, p.contribution_note)
+            for p in view.inventors
         ),
         components=view.components,
         **{
@@ -375,6 +444,8 @@ def _snapshot(draft: DisclosureDraft, events: tuple[EventView, ...]) -> dict[str
     data = {name: getattr(draft, name) for name in (*_SCALARS, "engagement_key")}
     data["inventors"] = tuple(
         f"{e.person_key}:{e.role}:{'' if e.contribution is None else f'{e.contribution:g}'}"
+        + (f":{e.citizenship}:{e.employer_entity}:{e.postal_address}:{e.contribution_note}"
+           if e.has_details else "")
         for e in draft.inventors
     )
     data["components"] = tuple(sorted(draft.components))
@@ -412,7 +483,7 @@ def _replace_links(
         delete(DisclosureComponent).where(col(DisclosureComponent.disclosure_id) == disclosure.id)
     )
     problems: list[Problem] = []
-    joint = False
+    organizations: list[str] = []
     for position, entry in enumerate(draft.inventors):
         found = db.execute(
             select(Person, Vendor)
@@ -433,14 +504,19 @@ def _replace_links(
         elif vendor is not None:
             org_key, org_name = vendor.key, vendor.name
         else:
-            org_key, org_name = INTERNAL, ""
-        joint = joint or (entry.role == "inventor" and org_key != INTERNAL)
+            # Own staff: the organisation's name as it is at conception, kept with the link.
+            org_key, org_name = INTERNAL, read_setting(db=db, name=ORGANIZATION)
+        if entry.role == "inventor":
+            organizations.append(org_key)
+        # Details left out are kept as recorded: a form or file that does not show them
+        # must not erase them (set_inventor_details changes them on purpose).
+        details = entry if entry.has_details or earlier is None else earlier
         db.add(
             DisclosureInventor(
                 disclosure_id=disclosure.id,
                 person_id=person.id,
                 **inventor_values(entry, position=position, organization_key=org_key,
-                                  organization_name=org_name),
+                                  organization_name=org_name, details=details),
             )
         )
     for index, event in enumerate(events or ()):
@@ -464,7 +540,9 @@ def _replace_links(
         db.add(DisclosureComponent(disclosure_id=disclosure.id, component_id=component_id))
     if problems:
         raise ValidationFailed(problems)
-    disclosure.joint = joint
+    owner = ownership(organizations)
+    disclosure.joint = owner == "joint"
+    disclosure.vendor_invention = owner == "vendor"
     db.flush()
 
 

@@ -50,7 +50,7 @@ from firstfile.services.agreements import (
     vendor_checklist_document,
 )
 from firstfile.services.checklist_items import ItemLoad
-from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
 from firstfile.services.races import retried
 from firstfile.services.vendors import (
     ContactView,
@@ -282,7 +282,7 @@ def cross_checks(
     with store.read() as db:
         engagements = q.engagements_by_key(db=db, key=engagement_key)
         if engagement_key is not None and not engagements:
-            raise NotFound(f"no engagement {engagement_key!r}")
+            raise unknown_engagement(engagement_key)
         flags: list[Flag] = []
         for engagement in engagements:
             vendors = q.engagement_vendors(db=db, engagement=engagement)

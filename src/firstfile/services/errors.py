@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from firstfile.domain.disclosure import Problem
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 class UserError(Exception):
@@ -32,3 +37,22 @@ class Conflict(UserError):
     def __init__(self, message: str, *, current: object | None = None) -> None:
         self.current = current
         super().__init__(message)
+
+
+def unknown_engagement(key: str) -> NotFound:
+    """The one message for an engagement key that names nothing, wherever it was given."""
+    return NotFound(f"no engagement {key!r}; `firstfile engagements list` shows the keys")
+
+
+def require_engagement_key(db: Session, key: str | None) -> None:
+    """Raise unknown_engagement when key is given and names no engagement."""
+    if not key:
+        return
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from firstfile.storage.tables import Engagement
+
+    found = db.execute(select(col(Engagement.id)).where(col(Engagement.key) == key)).first()
+    if found is None:
+        raise unknown_engagement(key)

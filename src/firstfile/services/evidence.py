@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from firstfile.domain.evidence import MEANINGS, content_sha256
+from firstfile.domain.evidence import MEANINGS, content_hashes, content_sha256
 from firstfile.domain.views import (
     DisclosureEvidence,
     DisclosureView,
@@ -58,6 +58,7 @@ def evidence_in(db: Session, views: Sequence[DisclosureView]) -> dict[str, Discl
         newest[stamp.disclosure_key] = stamp  # oldest first, so the last one wins
     signed: dict[str, list[SignatureView]] = {}
     current = {v.key: content_sha256(v) for v in views}
+    covered = {v.key: content_hashes(v) for v in views}
     for key, row, signer in signatures(db, keys=keys):
         signed.setdefault(key, []).append(SignatureView(
             meaning=row.meaning, statement=MEANINGS.get(row.meaning, row.meaning),
@@ -66,19 +67,20 @@ def evidence_in(db: Session, views: Sequence[DisclosureView]) -> dict[str, Discl
             fingerprint=fingerprint(signer.public_key),
             valid=verify_signature(signer.public_key, row.statement.encode("utf-8"),
                                    row.signature),
-            covers_current=row.content_sha256 == current[key]))
+            covers_current=row.content_sha256 in covered[key]))
     return {
         key: DisclosureEvidence(
             content_sha256=current[key],
             signatures=tuple(signed.get(key, ())),
-            timestamp=timestamp_view(newest[key], current[key]) if key in newest else None,
+            timestamp=timestamp_view(newest[key], covered[key]) if key in newest else None,
         )
         for key in keys
     }
 
 
-def timestamp_view(row: TrustedTimestamp, current: str) -> TimestampView:
-    """A stored timestamp as documents show it (the authority named from its token)."""
+def timestamp_view(row: TrustedTimestamp, current: frozenset[str]) -> TimestampView:
+    """A stored timestamp as documents show it (the authority named from its token);
+    current: the disclosure's content hashes now, in every content format."""
     authority, serial = row.tsa_url, ""
     if row.token:
         from firstfile.services.tsa import token_facts
@@ -88,7 +90,7 @@ def timestamp_view(row: TrustedTimestamp, current: str) -> TimestampView:
     return TimestampView(
         status=row.status, subject_sha256=row.subject_sha256, requested_at=row.requested_at,
         stamped_at=row.stamped_at, authority=authority, serial=serial, message=row.message,
-        covers_current=row.subject_sha256 == current)
+        covers_current=row.subject_sha256 in current)
 
 
 def bundle_evidence(db: Session, views: Sequence[DisclosureView], ca_pem: str

@@ -65,12 +65,16 @@ def export_disclosure(
 ) -> list[Path]:
     """Write the disclosure `key` once per format into out_dir (`<KEY>.docx`, `<KEY>.md`)."""
     from firstfile.rendering.export import export_disclosure as write
+    from firstfile.services.attachments import figure_contents
     from firstfile.services.evidence import disclosure_for_document
 
     _check_formats(formats)
     # The document shows its evidence: content hash, timestamp, signatures.
     view = disclosure_for_document(store, key)
-    return [write(view, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]
+    # Only the Word document embeds figures; Markdown lists the files by name and hash.
+    files = figure_contents(store, [view]) if "docx" in formats else {}
+    return [write(view, out_dir, fmt, templates_dir=templates_dir, files=files)
+            for fmt in formats]
 
 
 def export_minutes(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -24,12 +24,13 @@ from sqlmodel import Session, col
 from firstfile.domain.disclosure import DisclosureDraft, Problem
 from firstfile.domain.evidence import content_sha256
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
-from firstfile.domain.views import EventView
+from firstfile.domain.views import EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
 from firstfile.storage import audit, sequences
 from firstfile.storage.disclosure_queries import build_views, event_values
+from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import (
     Component,
     Disclosure,
@@ -53,6 +54,8 @@ class NewDisclosure:
     draft: DisclosureDraft
     key: str | None
     events: tuple[EventView, ...]
+    # The day a record beyond draft was submitted, when the file says it.
+    submitted_on: date | None = None
 
 
 @dataclass
@@ -84,8 +87,12 @@ class FileKeys:
     def person(self, db: Session, key: str) -> tuple[int, str, str] | None:
         """(id, organisation key, organisation name) of the person, or None when unknown."""
         if self.people is None:
+            # Our own staff carry the organisation's name as it is at conception, as the
+            # per-record path records it.
+            own = read_setting(db=db, name=ORGANIZATION)
             self.people = {
-                person_key: (int(person_id), vendor_key or INTERNAL, vendor_name or "")
+                person_key: (int(person_id), vendor_key or INTERNAL,
+                             vendor_name if vendor_key else own)
                 for person_key, person_id, vendor_key, vendor_name in db.execute(
                     select(
                         col(Person.key), col(Person.id), col(Vendor.key), col(Vendor.name)
@@ -130,14 +137,17 @@ def insert_disclosures(
     defaults = _defaults(Disclosure, key="", title="", created_at=now, updated_at=now)
     for item, key in zip(new, numbered, strict=True):
         engagement_id = keys.engagement_id(db, item.draft.engagement_key)
-        inventors, joint, events, components = _links(db, item, engagement_id, keys)
+        inventors, owner, events, components = _links(db, item, engagement_id, keys)
         rows.append(
             {
                 **defaults,
-                **disclosure_service.new_disclosure_values(item.draft, now=now),
+                **disclosure_service.new_disclosure_values(
+                    item.draft, now=now, submitted_on=item.submitted_on
+                ),
                 "key": key,
                 "engagement_id": engagement_id,
-                "joint": joint,
+                "joint": owner == "joint",
+                "vendor_invention": owner == "vendor",
             }
         )
         links.append((inventors, events, components))
@@ -246,12 +256,13 @@ def _keys(db: Session, new: Sequence[NewDisclosure], year_now: int) -> list[str]
 
 def _links(
     db: Session, item: NewDisclosure, engagement_id: int | None, keys: FileKeys
-) -> tuple[list[dict[str, Any]], bool, list[dict[str, Any]], list[int]]:
+) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]], list[int]]:
     """The inventor, event and component rows of one new disclosure (without its id) and
-    whether it is joint; as services/disclosures.py writes them for a new disclosure."""
+    who may own it (domain/views.ownership); as services/disclosures.py writes them for a new
+    disclosure."""
     problems: list[Problem] = []
     inventors: list[dict[str, Any]] = []
-    joint = False
+    organizations: list[str] = []
     for position, entry in enumerate(item.draft.inventors):
         found = keys.person(db, entry.person_key)
         if found is None:
@@ -260,7 +271,8 @@ def _links(
             )
             continue
         person_id, org_key, org_name = found
-        joint = joint or (entry.role == "inventor" and org_key != INTERNAL)
+        if entry.role == "inventor":
+            organizations.append(org_key)
         inventors.append(
             {
                 "person_id": person_id,
@@ -292,7 +304,7 @@ def _links(
         components.append(component_id)
     if problems:
         raise ValidationFailed(problems)
-    return inventors, joint, events, components
+    return inventors, ownership(organizations), events, components
 
 
 def _ids_by_key(db: Session, keys: list[str]) -> dict[str, int]:

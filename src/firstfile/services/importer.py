@@ -28,16 +28,23 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from firstfile.domain import workflow
-from firstfile.domain.disclosure import DisclosureDraft, Problem, errors, validate
+from firstfile.domain.attachments import AttachmentRefused, check_file, check_totals
+from firstfile.domain.disclosure import (
+    DisclosureDraft,
+    InventorEntry,
+    Problem,
+    errors,
+    validate,
+)
 from firstfile.domain.merge import (
     CLEARS,
     FILL,
@@ -65,10 +72,13 @@ from firstfile.interchange.document import (
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services import interchange_risk
 from firstfile.services.agreements import checklist_items
+from firstfile.services.attachments import NewFile, attach_in
+from firstfile.services.disclosures import INVENTOR_DETAILS
 from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.services.import_bulk import FileKeys, NewDisclosure, insert_disclosures
 from firstfile.services.races import retried
 from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
+from firstfile.storage.attachment_queries import attached
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store, refresh_statistics_after_growth
 from firstfile.storage.tables import (
@@ -1199,13 +1209,23 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
     if problems:
         raise ValidationFailed(problems)
     if row is None:
-        if run.write and run.bulk:
-            run.queue(NewDisclosure(draft=draft, key=d.key, events=d.events))
-        elif run.write:
+        if run.write and run.bulk and not d.attachments:
+            run.queue(NewDisclosure(draft=draft, key=d.key, events=d.events,
+                                    submitted_on=d.submitted_on))
+            run.report.count("disclosure", "created")
+            return
+        made = None
+        if run.write:
+            # A disclosure with attachments goes in one by one, after those queued before it
+            # (so keys keep the file's order), and its files with it.
+            run.write_queued()
+            # The day it was submitted is the file's, not the day it was imported.
             made = disclosure_service.insert_in(db=run.db, draft=draft, actor=run.actor,
-                                                key=d.key, events=d.events)
+                                                key=d.key, events=d.events,
+                                                submitted_on=d.submitted_on)
             run.report.disclosure_keys.append(made.key)
         run.report.count("disclosure", "created")
+        _attachments(run, d, path, made)
         return
     record = row.key
     if row.deleted_at is not None:
@@ -1222,15 +1242,81 @@ def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
                                  "it as a new disclosure")
         run.report.count("disclosure", "skipped")
         return
+    stored_submitted_on = row.submitted_on
     changed = _update_disclosure(run, d, draft, path, row, view)
+    changed = _submitted_on(run, d, path, row, stored_submitted_on) or changed
     run.report.disclosure_keys.append(row.key)
     run.report.count("disclosure", "updated" if changed else "unchanged")
+    _attachments(run, d, path, row)
+
+
+def _submitted_on(run: _Run, d: DisclosureDoc, path: str, row: Disclosure,
+                  stored: date | None) -> bool:
+    """Merge the day it was submitted by the merge rule (stored: the database's day before
+    this import; a file that gives none leaves it); True when it is (or would be) written."""
+    if d.submitted_on is None:
+        return False
+    filled, overwritten = run.fields(path=path, record=row.key,
+                                     stored={"submitted_on": stored},
+                                     incoming={"submitted_on": d.submitted_on},
+                                     blanks={"submitted_on": None})
+    # Audited against the day actually stored now: submitting in this import set today's.
+    return run.save(row=row, entity="disclosure", entity_key=row.key,
+                    filled={k: (row.submitted_on, new) for k, (_, new) in filled.items()},
+                    overwritten={k: (row.submitted_on, new)
+                                 for k, (_, new) in overwritten.items()})
+
+
+def _attachments(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None) -> None:
+    """Add the file's attachments the disclosure does not hold yet (attachments are only
+    added, like events). row is None in the check pass for a disclosure still to be made."""
+    if not d.attachments:
+        return
+    record = row.key if row is not None else (d.key or d.title)
+    held = set()
+    if row is not None and row.id is not None:
+        held = {a.sha256 for a in attached(db=run.db, disclosure_id=row.id)}
+    files = []
+    for number, attachment in enumerate(d.attachments):
+        if attachment.sha256 in held:
+            continue
+        if attachment.data is None:
+            run.refuse(f"{path}.attachments[{number}].path", record,
+                       f"{attachment.path} is not in the database, and the file was not read "
+                       "from beside the document; import the file itself, with its "
+                       "attachments folder next to it")
+            continue
+        try:
+            checked = check_file(attachment.file_name, attachment.data)
+        except AttachmentRefused as exc:
+            run.refuse(f"{path}.attachments[{number}].path", record, str(exc))
+            continue
+        files.append((checked, NewFile(checked.file_name, attachment.data, attachment.caption)))
+    if row is None:
+        try:
+            check_totals(len(files), sum(c.size for c, _ in files))
+        except AttachmentRefused as exc:
+            run.refuse(f"{path}.attachments", record, str(exc))
+        return
+    try:
+        added, _ = attach_in(db=run.db, disclosure=row, files=files, actor=run.actor,
+                             write=run.write)
+    except UserError as exc:
+        run.refuse(f"{path}.attachments", record, str(exc))
+        return
+    for _ in added:
+        run.report.count("attachment", "added")
 
 
 def _update_disclosure(run: _Run, d: DisclosureDoc, draft: DisclosureDraft, path: str,
                        row: Disclosure, view: DisclosureView) -> bool:
     record = row.key
     before = disclosure_service.view_to_draft(view)
+    # The filing details of a person already named are merged one by one (below); the
+    # inventors as a whole are compared on who they are, their roles and shares.
+    details_filled, details_overwritten = _inventor_details(run, before, draft, path, record)
+    recorded = {entry.person_key: entry for entry in before.inventors}
+    draft = _with_details(draft, {key: _details(entry) for key, entry in recorded.items()})
 
     def comparable(x: DisclosureDraft) -> dict[str, Any]:
         values = {name: getattr(x, name) for name in _DRAFT_FIELDS}
@@ -1248,6 +1334,10 @@ def _update_disclosure(run: _Run, d: DisclosureDoc, draft: DisclosureDraft, path
                                              record)
     first = replace(before, **{name: new for name, (_, new) in filled.items()})
     second = replace(first, **{name: new for name, (_, new) in overwritten.items()})
+    first = _with_details(first, details_filled)
+    second = _with_details(second, {
+        key: {**details_filled.get(key, {}), **details_overwritten.get(key, {})}
+        for key in details_filled.keys() | details_overwritten.keys()})
     # The merged record must still hold together (a file that submits a draft the database
     # holds without a summary, say): checked in the check pass, so nothing is written.
     bad = errors(validate(second))
@@ -1264,6 +1354,43 @@ def _update_disclosure(run: _Run, d: DisclosureDoc, draft: DisclosureDraft, path
                                     events=events_overwritten, actor=run.actor,
                                     action="overwrite")
     return changed or overwrite
+
+
+def _inventor_details(
+    run: _Run, before: DisclosureDraft, draft: DisclosureDraft, path: str, record: str,
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The file's filing details of the people the disclosure already names, merged by the
+    merge rule: (filled, overwritten), each {person key: {detail: value}}. A detail the file
+    leaves out or blank keeps the recorded one."""
+    recorded = {entry.person_key: entry for entry in before.inventors}
+    filled: dict[str, dict[str, str]] = {}
+    overwritten: dict[str, dict[str, str]] = {}
+    for number, entry in enumerate(draft.inventors):
+        old = recorded.get(entry.person_key)
+        if old is None:
+            continue  # a new person on the disclosure comes with the file's details
+        fills, overwrites = run.fields(path=f"{path}.inventors[{number}]", record=record,
+                                       stored=_details(old), incoming=_details(entry),
+                                       blanks=dict.fromkeys(INVENTOR_DETAILS, ""))
+        if fills:
+            filled[entry.person_key] = {name: new for name, (_, new) in fills.items()}
+        if overwrites:
+            overwritten[entry.person_key] = {name: new for name, (_, new) in overwrites.items()}
+    return filled, overwritten
+
+
+def _details(entry: InventorEntry) -> dict[str, str]:
+    return {name: getattr(entry, name) for name in INVENTOR_DETAILS}
+
+
+def _with_details(draft: DisclosureDraft, details: dict[str, dict[str, str]]
+                  ) -> DisclosureDraft:
+    """draft with the given filing details on the people it names."""
+    if not details:
+        return draft
+    return replace(draft, inventors=tuple(
+        replace(entry, **cast(dict[str, Any], details.get(entry.person_key, {})))
+        for entry in draft.inventors))
 
 
 def _status(run: _Run, stored: str, incoming: str, path: str, record: str, *,

@@ -11,11 +11,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from firstfile.domain.attachments import attachment_path
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.domain.risk.vendor_risk import safeguard_items
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.interchange.document import (
+    AttachmentDoc,
     ComponentDoc,
     DisclosureDoc,
     EngagementDoc,
@@ -28,7 +30,7 @@ from firstfile.interchange.document import (
 from firstfile.services import interchange_risk
 from firstfile.services.agreements import checklist_items
 from firstfile.services.disclosures import view_to_draft
-from firstfile.services.errors import NotFound
+from firstfile.services.errors import unknown_engagement
 from firstfile.storage import strategy_queries, tracer_queries
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
@@ -63,7 +65,7 @@ def export_engagement(
             select(Engagement).where(col(Engagement.key) == engagement_key)
         ).scalar_one_or_none()
         if engagement is None:
-            raise NotFound(f"no engagement {engagement_key!r}")
+            raise unknown_engagement(engagement_key)
         return _document(db=db, engagement=engagement, term_items=term_items)
 
 
@@ -161,10 +163,18 @@ def disclosure_doc(view: DisclosureView) -> DisclosureDoc:
     draft: DisclosureDraft = view_to_draft(view)
     draft = DisclosureDraft(
         **{**{f: getattr(draft, f) for f in draft.__dataclass_fields__},
-           "inventors": tuple(InventorEntry(i.person_key, i.role, i.contribution)
+           "inventors": tuple(InventorEntry(i.person_key, i.role, i.contribution,
+                                            i.postal_address, i.citizenship,
+                                            i.employer_entity, i.contribution_note)
                               for i in draft.inventors)}
     )
-    return DisclosureDoc(draft=draft, key=view.key, events=view.events)
+    return DisclosureDoc(draft=draft, key=view.key, events=view.events,
+                         submitted_on=view.submitted_on,
+                         attachments=tuple(
+                             AttachmentDoc(path=attachment_path(view.key, number, a.file_name),
+                                           name=a.file_name, caption=a.caption,
+                                           sha256=a.sha256)
+                             for number, a in enumerate(view.attachments, start=1)))
 
 
 def _organization(db: Session, person: Person) -> str:
@@ -252,3 +262,38 @@ def _session(*, db, session, person_keys, component_keys) -> SessionDoc:
         decks=tuple(d for d in session.decks.split(",") if d),
         components=tuple(focus),
     )
+
+
+def write_engagement(store: Store, engagement_key: str, out: Path, *,
+                     templates_dir: Path | None = None) -> list[Path]:
+    """Write the engagement as a `firstfile/1` file at out (YAML, or JSON for a .json name)
+    with every attached file beside it at the relative path the file names; returns the
+    paths written, the interchange file last. Each file is written atomically, and the
+    interchange file only after every attached file is in place, so it never names a file
+    that is missing. templates_dir is as for export_engagement."""
+    from firstfile.interchange.writer import dump_document
+    from firstfile.rendering.safe_files import ExportError, atomic_write_bytes
+    from firstfile.services.attachments import contents
+
+    if out.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise ExportError(f"{out} must end in .yaml or .json; for example -o engagement.yaml")
+    if not out.parent.is_dir():
+        raise ExportError(f"the folder {out.parent} does not exist; create it or choose "
+                          "another -o path")
+    doc = export_engagement(store, engagement_key, templates_dir=templates_dir)
+    by_path = {a.path: a.sha256 for d in doc.disclosures for a in d.attachments}
+    data = contents(store, set(by_path.values()))
+    written: list[Path] = []
+    try:
+        for relative, sha256 in by_path.items():
+            target = out.parent / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data[sha256])
+            written.append(target)
+        fmt = "json" if out.suffix.lower() == ".json" else "yaml"
+        atomic_write_bytes(out, dump_document(doc, fmt).encode("utf-8"))
+    except OSError as error:
+        raise ExportError(f"cannot write into {out.parent} ({error.strerror}); check the "
+                          "folder's permissions and free space") from None
+    written.append(out)
+    return written

@@ -5,7 +5,8 @@ Deleting is a state (the record stays, hidden, and can be restored); purging is 
 that must not be kept at all. In one write transaction: the disclosure, its inventors,
 events, components and autosave buffers are deleted; every earlier audit record of it keeps
 who, when and which fields, but its values become "(purged)"; and a "purge" record is
-written. On SQLite the rows are deleted with `secure_delete` on (SQLite overwrites them with
+written. Its attached files go too, unless another disclosure holds the same bytes. On
+SQLite the rows are deleted with `secure_delete` on (SQLite overwrites them with
 zeros instead of leaving them in free space) and the full-text index is merged
 (`optimize`), which drops the entries a deleted row leaves behind in older segments. After
 the commit the log is checkpointed and emptied and, unless told not to, the file is
@@ -28,6 +29,7 @@ from firstfile.domain.views import DisclosureView
 from firstfile.services.errors import NotFound, UserError
 from firstfile.services.roles import require_in
 from firstfile.storage import audit
+from firstfile.storage.attachment_queries import remove_attachments
 from firstfile.storage.disclosure_queries import build_view, find_disclosure
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
@@ -44,7 +46,7 @@ from firstfile.storage.tables import (
 __all__ = ["PURGED", "PurgeResult", "purge_disclosure", "purgeable"]
 # Tables a purge deletes from or rewrites, vacuumed afterwards on PostgreSQL.
 _TOUCHED = ("disclosure", "disclosureinventor", "disclosureevent", "disclosurecomponent",
-            "draftbuffer", "auditevent")
+            "disclosureattachment", "attachmentblob", "draftbuffer", "auditevent")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,9 @@ def _remove(db: Session, disclosure: Disclosure) -> dict[str, int]:
         ("components", DisclosureComponent, DisclosureComponent.disclosure_id),
     ):
         counts[name] = _deleted(db.execute(delete(table).where(col(column) == disclosure.id)))
+    assert disclosure.id is not None
+    # Files no other disclosure names go with it; a file another disclosure holds stays.
+    counts["attachments"] = remove_attachments(db=db, disclosure_id=disclosure.id)
     counts["autosave_buffers"] = _deleted(db.execute(
         delete(DraftBuffer).where(col(DraftBuffer.disclosure_key) == disclosure.key)))
     # Signatures name the signers and timestamps keep the content stamped: both go.

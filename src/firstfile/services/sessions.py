@@ -26,7 +26,13 @@ from firstfile.domain.prompts import Prompt, order_for_session
 from firstfile.domain.sessions import IdeaView, SessionRow, SessionSetup, SessionView
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.services import disclosures as disclosure_service
-from firstfile.services.errors import Conflict, NotFound, UserError, ValidationFailed
+from firstfile.services.errors import (
+    Conflict,
+    NotFound,
+    UserError,
+    ValidationFailed,
+    unknown_engagement,
+)
 from firstfile.services.prompt_decks import load_decks
 from firstfile.services.races import retried
 from firstfile.storage import audit
@@ -130,8 +136,7 @@ def list_sessions(store: Store, *, engagement_key: str | None = None) -> list[Se
     """Every session (of one engagement), newest first, with its counts."""
     with store.read() as db:
         if engagement_key and find_engagement_id(db=db, key=engagement_key) is None:
-            raise NotFound(f"no engagement {engagement_key!r}; `firstfile engagements "
-                           "list` shows the keys")
+            raise unknown_engagement(engagement_key)
         return queries.session_rows(db=db, engagement_key=engagement_key)
 
 

@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 
 from firstfile.domain.evidence import (
     MEANINGS,
+    content_hashes,
     content_sha256,
     sha256_hex,
     signature_statement,
@@ -153,9 +154,10 @@ def sign(
             raise UserError(f"no person {signer.person_key!r}; the key signs as that person")
         # Content changed behind firstfile's back is said first: whoever signs must not
         # sign it, whatever else would refuse them.
-        digest = content_sha256(build_view(db=db, disclosure=disclosure))
+        view = build_view(db=db, disclosure=disclosure)
+        digest = content_sha256(view)
         audited = last_record_hashes(db, [key]).get(key)
-        if audited is not None and audited != digest:
+        if audited is not None and audited not in content_hashes(view):
             raise UserError(f"{key}'s content is not what its audit trail last recorded: it "
                             "was changed outside firstfile. Run `firstfile verify`; nothing "
                             "was signed")

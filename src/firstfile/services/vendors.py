@@ -20,7 +20,7 @@ from firstfile.domain.filings import EARLIEST_EVENT_DATE, add_months
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.domain.vocabulary import VENDOR_KINDS
-from firstfile.services.errors import Conflict, NotFound, UserError
+from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
 from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage import engagement_queries as q
@@ -206,7 +206,7 @@ def require_engagement(*, db: Session, key: str) -> Engagement:
     """The engagement with this key; NotFound (saying where to look) when there is none."""
     engagement = q.find_engagement(db=db, key=key)
     if engagement is None:
-        raise NotFound(f"no engagement {key!r}; `firstfile engagements list` shows them")
+        raise unknown_engagement(key)
     return engagement
 
 

@@ -31,7 +31,7 @@ from sqlmodel import Session, col
 
 from firstfile.domain.evidence import (
     ChainWalk,
-    content_sha256,
+    content_hashes,
     parse_anchor,
     sha256_hex,
 )
@@ -243,10 +243,11 @@ def _check_timestamps(stamps: list[TrustedTimestamp], ca: str, audited: set[tupl
 
 
 def _check_disclosures(db: Session, last_content: dict[str, tuple[int, str]],
-                       report: VerifyReport) -> dict[str, str]:
+                       report: VerifyReport) -> dict[str, frozenset[str]]:
     """Each disclosure's content against its newest audited content hash; returns the
-    content hash of each disclosure now."""
-    current: dict[str, str] = {}
+    content hashes of each disclosure now, one per content format (an audit row written
+    before a format was added recorded the older one)."""
+    current: dict[str, frozenset[str]] = {}
     after = 0
     unaudited = 0
     while True:
@@ -255,11 +256,11 @@ def _check_disclosures(db: Session, last_content: dict[str, tuple[int, str]],
         if not batch:
             break
         for view in build_views(db=db, disclosures=batch):
-            digest = current[view.key] = content_sha256(view)
+            digests = current[view.key] = content_hashes(view)
             audited = last_content.get(view.key)
             if audited is None:
                 unaudited += 1
-            elif audited[1] != digest:
+            elif audited[1] not in digests:
                 report.problems.append(Finding(
                     "disclosure", view.key, f"its content differs from what audit row "
                     f"{audited[0]} recorded: it was changed outside firstfile", audited[0]))
@@ -272,7 +273,7 @@ def _check_disclosures(db: Session, last_content: dict[str, tuple[int, str]],
     return current
 
 
-def _check_signatures(db: Session, current: dict[str, str], audited: set[str],
+def _check_signatures(db: Session, current: dict[str, frozenset[str]], audited: set[str],
                       report: VerifyReport) -> None:
     for key, row, signer in signatures(db):
         report.signatures += 1
@@ -299,7 +300,7 @@ def _check_signatures(db: Session, current: dict[str, str], audited: set[str],
                                                                "own (added behind firstfile's "
                                                                "back)"))
             continue
-        if current.get(key) != row.content_sha256:
+        if row.content_sha256 not in current.get(key, frozenset()):
             report.notes.append(f"{where}: no longer covers the current text (the content "
                                 "changed after it was signed)")
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from firstfile.domain.views import DisclosureView, EventView, InventorView
+from firstfile.storage.attachment_queries import attachment_views
 from firstfile.storage.disclosure_queries import ListFilter, split_references
 from firstfile.storage.tables import (
     Component,
@@ -29,6 +30,7 @@ from firstfile.storage.tables import (
     DisclosureInventor,
     Engagement,
     Person,
+    Vendor,
 )
 
 # Columns copied into the DisclosureView field of the same name.
@@ -58,12 +60,14 @@ _DISCLOSURE_COLUMNS: tuple[Any, ...] = (
     Disclosure.id, Disclosure.key, Disclosure.title, Disclosure.status, Engagement.key,
     Engagement.name, *_VIEW_COLUMNS, Disclosure.deleted_at, Disclosure.created_at,
     Disclosure.updated_at, Disclosure.version, Disclosure.decision, Disclosure.decided_on,
-    Disclosure.german_employee_invention,
+    Disclosure.german_employee_invention, Person.name,
 )
 _INVENTOR_COLUMNS: tuple[Any, ...] = (
     DisclosureInventor.disclosure_id, Person.key, Person.name, Person.email,
     DisclosureInventor.organization_key, DisclosureInventor.organization_name,
-    DisclosureInventor.role, DisclosureInventor.contribution,
+    DisclosureInventor.role, DisclosureInventor.contribution, Vendor.country,
+    DisclosureInventor.postal_address, DisclosureInventor.citizenship,
+    DisclosureInventor.employer_entity, DisclosureInventor.contribution_note,
 )
 _EVENT_COLUMNS: tuple[Any, ...] = (
     DisclosureEvent.disclosure_id, DisclosureEvent.kind, DisclosureEvent.happened_on,
@@ -116,12 +120,13 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     for row in db.execute(
         _select(*_INVENTOR_COLUMNS)
         .join(Person, Person.id == DisclosureInventor.person_id)
+        .outerjoin(Vendor, Vendor.key == DisclosureInventor.organization_key)
         .where(DisclosureInventor.disclosure_id.in_(ids))  # type: ignore[attr-defined]
         .order_by(DisclosureInventor.position, DisclosureInventor.id)
     ):
         people.setdefault(row[0], []).append(
             InventorView(row[1], row[2], row[3], row[4], row[5], row[4] != "internal",
-                         row[6], row[7])
+                         row[6], row[7], row[8] or "", row[9], row[10], row[11], row[12])
         )
     events: dict[int, list[EventView]] = {}
     for row in db.execute(
@@ -140,8 +145,11 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
     ):
         components.setdefault(disclosure_id, []).append(component_key)
 
+    attachments = attachment_views(db=db, disclosure_ids=ids)
+
     stmt = _select(*_DISCLOSURE_COLUMNS).outerjoin(
-        Engagement, Engagement.id == Disclosure.engagement_id)
+        Engagement, Engagement.id == Disclosure.engagement_id).outerjoin(
+        Person, Person.key == Disclosure.submitter)
     stmt = stmt.where(Disclosure.id.in_(ids))  # type: ignore[union-attr]
     views: list[DisclosureView] = []
     counsel: dict[str, CounselFields] = {}
@@ -157,10 +165,12 @@ def bundle_rows(*, db: Session, filt: ListFilter) -> BundleRows:
             inventors=tuple(people.get(identity, ())),
             events=tuple(events.get(identity, ())),
             components=tuple(components.get(identity, ())),
+            attachments=tuple(attachments.get(identity, ())),
             deleted=rest[0] is not None,
             created_at=rest[1],
             updated_at=rest[2],
             version=rest[3],
+            submitter_name=rest[7] or "",
         ))
         counsel[key] = CounselFields(rest[4], rest[5], rest[6])
     return BundleRows(views, counsel)

@@ -24,7 +24,14 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from firstfile.domain.search_query import fts5_match, parse_query, pg_tsquery
-from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, InventorView
+from firstfile.domain.views import (
+    AttachmentView,
+    DisclosureRow,
+    DisclosureView,
+    EventView,
+    InventorView,
+)
+from firstfile.storage.attachment_queries import attachment_views
 from firstfile.storage.tables import (
     Component,
     Disclosure,
@@ -33,6 +40,7 @@ from firstfile.storage.tables import (
     DisclosureInventor,
     Engagement,
     Person,
+    Vendor,
 )
 
 # Sort orders the list offers: name -> the column to order by (the id breaks ties).
@@ -52,6 +60,7 @@ class ListFilter:
     engagement_key: str | None = None
     status: str | None = None
     include_deleted: bool = False
+    deleted_only: bool = False  # only the deleted ones, to find and restore them
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,7 @@ def _row_columns() -> tuple[Any, ...]:
         Engagement.key,
         Disclosure.joint,
         Disclosure.updated_at,
+        Disclosure.vendor_invention,
     )
 
 
@@ -79,7 +89,9 @@ def _filtered(stmt: Any, filt: ListFilter, *, join: bool = True) -> Any:
     join and can be answered from an index; join=True adds the engagement's key for display."""
     if join:
         stmt = stmt.outerjoin(Engagement, Engagement.id == Disclosure.engagement_id)
-    if not filt.include_deleted:
+    if filt.deleted_only:
+        stmt = stmt.where(Disclosure.deleted_at.is_not(None))  # type: ignore[union-attr]
+    elif not filt.include_deleted:
         stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
     if filt.engagement_key:
         engagement_id = (
@@ -178,6 +190,7 @@ def _row(r: Any, rank: float | None = None) -> DisclosureRow:
         engagement_key=r[4] or "",
         joint=bool(r[5]),
         updated_at=r[6],
+        vendor_invention=bool(r[7]),
         rank=rank,
     )
 
@@ -213,13 +226,22 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
             select(Engagement).where(Engagement.id.in_(engagement_ids))  # type: ignore[union-attr]
         ).scalars()
     } if engagement_ids else {}
+    submitter_keys = {d.submitter for d in disclosures if d.submitter}
+    # The submitter is a person's key when it came from a file or the directory: shown by name.
+    names: dict[str, str] = {
+        key: name for key, name in db.execute(
+            select(col(Person.key), col(Person.name)).where(col(Person.key).in_(submitter_keys)))
+    } if submitter_keys else {}
     people: dict[int, list[InventorView]] = {}
     events: dict[int, list[EventView]] = {}
     components: dict[int, list[str]] = {}
+    attachments: dict[int, list[AttachmentView]] = {}
     for chunk in _chunks(ids):
-        for link, person in db.execute(
-            select(DisclosureInventor, Person)
+        attachments.update(attachment_views(db=db, disclosure_ids=chunk))
+        for link, person, country in db.execute(
+            select(DisclosureInventor, Person, col(Vendor.country))
             .join(Person, col(Person.id) == col(DisclosureInventor.person_id))
+            .outerjoin(Vendor, col(Vendor.key) == col(DisclosureInventor.organization_key))
             .where(DisclosureInventor.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
             .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
         ):
@@ -233,6 +255,11 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
                     is_vendor=link.organization_key != "internal",
                     role=link.role,
                     contribution=link.contribution,
+                    organization_country=country or "",
+                    postal_address=link.postal_address,
+                    citizenship=link.citizenship,
+                    employer_entity=link.employer_entity,
+                    contribution_note=link.contribution_note,
                 )
             )
         for e in db.execute(
@@ -250,7 +277,8 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
             components.setdefault(disclosure_id, []).append(component_key)
     return [
         _view(d, engagements.get(d.engagement_id), people.get(d.id, []),  # type: ignore[arg-type]
-              events.get(d.id, []), components.get(d.id, []))  # type: ignore[arg-type]
+              events.get(d.id, []), components.get(d.id, []),  # type: ignore[arg-type]
+              attachments.get(d.id, []), names.get(d.submitter, ""))  # type: ignore[arg-type]
         for d in disclosures
     ]
 
@@ -292,6 +320,8 @@ def _view(
     inventors: list[InventorView],
     events: list[EventView],
     components: list[str],
+    attachments: list[AttachmentView] | None = None,
+    submitter_name: str = "",
 ) -> DisclosureView:
     return DisclosureView(
         key=disclosure.key,
@@ -302,6 +332,7 @@ def _view(
         engagement_name=engagement.name if engagement else "",
         phase=disclosure.phase,
         submitter=disclosure.submitter,
+        submitter_name=submitter_name,
         business_unit=disclosure.business_unit,
         submitted_on=disclosure.submitted_on,
         problem=disclosure.problem,
@@ -321,6 +352,7 @@ def _view(
         inventors=tuple(inventors),
         events=tuple(events),
         components=tuple(components),
+        attachments=tuple(attachments or ()),
         deleted=disclosure.deleted_at is not None,
         created_at=disclosure.created_at,
         updated_at=disclosure.updated_at,

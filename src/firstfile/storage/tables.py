@@ -252,8 +252,11 @@ class Disclosure(Versioned, SQLModel, table=True):
     completed_in_china: bool = False
     # Any part made in the US: filing abroad needs the foreign filing licence (35 USC 184).
     made_in_us: bool = False
-    # Denormalised from the inventors so the list can show and filter it without a join.
+    # Denormalised from the inventors so the list can show and filter them without a join:
+    # joint when the inventors come from more than one organisation, a vendor invention when
+    # they all come from one vendor (domain/views.ownership; migration 0011).
     joint: bool = False
+    vendor_invention: bool = False
     source_idea_id: int | None = Field(default=None, foreign_key="idea.id")
     # Where a promoted idea came from (the session and the prompt it answered).
     source_session_id: int | None = Field(default=None)
@@ -291,6 +294,14 @@ class DisclosureInventor(SQLModel, table=True):
     # The organisation at conception is kept even if the person later changes employer.
     organization_key: str = Field(default="internal", max_length=64)
     organization_name: str = Field(default="", max_length=200)
+    # What counsel needs to file (migration 0011): where the person lives, their
+    # citizenship (ISO 3166 alpha-2), the legal entity that employed them at conception
+    # (employee-invention rules in CN and DE follow the employer) and what they contributed.
+    postal_address: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    citizenship: str = Field(default="", max_length=2)
+    employer_entity: str = Field(default="", max_length=200)
+    contribution_note: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                                default=""))
 
 
 class DisclosureEvent(SQLModel, table=True):
@@ -311,6 +322,33 @@ class DisclosureEvent(SQLModel, table=True):
 class DisclosureComponent(SQLModel, table=True):
     disclosure_id: int = Field(foreign_key="disclosure.id", primary_key=True)
     component_id: int = Field(foreign_key="component.id", primary_key=True)
+
+
+class AttachmentBlob(SQLModel, table=True):
+    """The bytes of an attached file, stored once by their SHA-256 however often attached.
+
+    Kept in the database, not beside it (docs/ARCHITECTURE.md, "Attachments")."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class DisclosureAttachment(SQLModel, table=True):
+    """A file attached to a disclosure: its name and caption, who attached it and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    disclosure_id: int = Field(foreign_key="disclosure.id", index=True)
+    sha256: str = Field(foreign_key="attachmentblob.sha256", max_length=64)
+    position: int = 0
+    file_name: str = Field(max_length=200)
+    media_type: str = Field(max_length=100)
+    size: int
+    caption: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    added_at: datetime
+    added_by: str = Field(default="", max_length=200)
+
+    __table_args__ = (UniqueConstraint("disclosure_id", "sha256"),)
 
 
 class EngagementStep(Versioned, SQLModel, table=True):
@@ -408,6 +446,14 @@ class TracerSecret(SQLModel, table=True):
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     secret: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
+
+
+class Setting(Versioned, SQLModel, table=True):
+    """One setting of the whole database, such as the organisation's name (migration 0011)."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = 1
 
 
 class KeySequence(SQLModel, table=True):

@@ -356,8 +356,17 @@ class EngagementScreen(Screen[None]):
             return
         version = overview.version
         if target != "during" or not overview.blockers:
-            self._change(lambda store, settings: self._move(store, settings, target, False, "",
-                                                            version))
+            # The phase decides what the checklist asks and what documents say: asked first.
+            def plain(yes: bool | None) -> None:
+                if yes:
+                    self._change(lambda store, settings: self._move(store, settings, target,
+                                                                    False, "", version))
+
+            self.app.push_screen(
+                ConfirmDialog(f"Move {self.engagement_key} from {overview.phase} to {target}?",
+                              yes=f"Move to {target}", no="Cancel"),
+                plain,
+            )
             return
         listed = "\n".join(f"  {b}" for b in overview.blockers[:8])
         more = f"\n  and {len(overview.blockers) - 8} more" if len(overview.blockers) > 8 else ""

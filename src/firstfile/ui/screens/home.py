@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from firstfile.services.directory import HomeSummary
     from firstfile.ui.app import FirstfileApp
 
-JOINT_MARK = "JOINT"
 # The tables of the screen, by the name the app's navigation uses for them.
 SECTIONS: dict[str, str] = {
     "engagements": "#home-engagements",
@@ -99,7 +98,7 @@ class HomeScreen(Screen[None]):
         recent.add_column("Key", key="key", width=13)
         recent.add_column("Title", key="title", width=40)
         recent.add_column("Status", key="status", width=9)
-        recent.add_column("Joint", key="joint", width=5)
+        recent.add_column("Joint", key="joint", width=6)  # JOINT or VENDOR
         recent.focus()  # opening a recent disclosure is the common next step
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -185,7 +184,7 @@ class HomeScreen(Screen[None]):
             recent.add_row(
                 Text(row.key), Text(row.title, overflow="ellipsis", no_wrap=True),
                 Text(row.status),
-                Text(JOINT_MARK, style="bold yellow") if row.joint else Text(""),
+                Text(row.flag, style="bold yellow"),
                 key=row.key,
             )
         recent.move_cursor(row=at)

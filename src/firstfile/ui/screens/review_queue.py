@@ -32,6 +32,7 @@ from textual.widgets import (
 from firstfile.domain.vocabulary import DECISIONS
 from firstfile.domain.workflow import decision_label, status_label
 from firstfile.ui.commands import Command, bindings
+from firstfile.ui.dialogs.choice import ConfirmDialog
 
 if TYPE_CHECKING:
     from firstfile.services.counsel import QueueItem
@@ -234,8 +235,21 @@ class ReviewQueueScreen(Screen[None]):
 
     def action_start_review(self) -> None:
         item = self._current()
-        if item is not None:
-            self._move(item.state.key, "in-review", item.state.version)
+        if item is None:
+            return
+        key, version = item.state.key, item.state.version
+
+        # A status change is a record counsel may be asked about: one key never makes it.
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._move(key, "in-review", version)
+
+        self.app.push_screen(
+            ConfirmDialog(f"Start the review of {key}? Its status moves from "
+                          f"{status_label(item.state.status)} to In review.",
+                          yes="Start review", no="Cancel"),
+            answered,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
     def _move(self, key: str, target: str, version: int) -> None:

@@ -51,7 +51,7 @@ SORT_COLUMN = {"key": "key", "title": "title", "status": "status", "updated": "u
 KEY_WIDTH = 13  # FF-2026-0001, and FF-2026-10000 in a busy year
 STATUS_WIDTH = max(len("Status"), *(len(s) for s in DISCLOSURE_STATUSES))
 ENGAGEMENT_WIDTH = 10
-JOINT_WIDTH = 5
+JOINT_WIDTH = 6  # JOINT or VENDOR (every inventor from one vendor)
 DATE_WIDTH = 10  # 2026-05-01
 DATETIME_WIDTH = 16  # 2026-05-01 14:03, when the terminal is wide enough
 MIN_TITLE_WIDTH = 16
@@ -250,7 +250,7 @@ class DisclosureTable(ScrollView, can_focus=True):
             clean_line(row.title),
             row.status,
             clean_line(row.engagement_key),
-            "JOINT" if row.joint else "",
+            row.flag,
             _local(row.updated_at).strftime(stamp),
         )
 

@@ -103,19 +103,19 @@ def test_the_markdown_has_the_same_tables(samples: Store, tmp_path: Path) -> Non
     [path] = exports.export_risk(samples, AQ7, tmp_path, ["md"], actor="rf", today=DAY)
     assert path.name == f"{AQ7}-risk-report-internal.md"
     text = path.read_text(encoding="utf-8")
-    assert text.count(MARK.replace("-", "\\-")) == 2  # first and last
+    assert text.count(MARK) == 2  # first and last
     for heading in (
         "Firewall assessment",
         "Exposure per vendor",
         "Exposure matrix",
         "Critical sets",
         "Safeguards",
-        "Open design\\-tactic actions",
+        "Open design-tactic actions",
         "Tracer register",
     ):
         assert f"\n## {heading}\n" in text
-    assert "| **All \\(exposure\\)** | **67.5%** | **13.2%** | **0.0%** |" in text
-    assert "**COULD REPRODUCE: Manufactura Electrónica Tlaquepaque S\\.A\\. de C\\.V\\.**" in text
+    assert "| **All (exposure)** | **67.5%** | **13.2%** | **0.0%** |" in text
+    assert "**COULD REPRODUCE: Manufactura Electrónica Tlaquepaque S.A. de C.V.**" in text
 
 
 def test_the_report_follows_an_applied_split(samples: Store, tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_the_report_follows_an_applied_split(samples: Store, tmp_path: Path) -> 
     [path] = exports.export_risk(samples, AQ7, tmp_path, ["md"], actor="rf")
     text = path.read_text(encoding="utf-8")
     assert "COULD REPRODUCE" not in text
-    assert "| **All \\(exposure\\)** | **57.0%** |" in text
+    assert "| **All (exposure)** | **57.0%** |" in text
 
 
 def test_there_is_no_vendor_version_of_the_report(samples: Store, tmp_path: Path) -> None:

@@ -137,6 +137,9 @@ def test_the_secret_is_in_no_export_document_or_command_output(
         for fmt in ("docx", "md", "xlsx"):
             run("export", "strategy", engagement, "-o", str(out), "--format", fmt)
     run("export", "bundle", "-o", str(tmp_path / "bundle.zip"))
+    # The interchange file as the command line writes it (with any attachments beside it).
+    for engagement in (BMS, AQ7):
+        run("export", "engagement", engagement, "-o", str(out / f"{engagement}.yaml"))
     exported = {name.split()[1] for name in outputs if name.startswith("export ")}
     assert exported == export_commands(), "an export command is not scanned here"
     # Every command that prints JSON.

@@ -15,6 +15,7 @@ from firstfile.services import disclosures, sessions
 from firstfile.settings import Settings
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
+from firstfile.ui.dialogs.choice import ConfirmDialog
 from firstfile.ui.screens.facilitation import FacilitationScreen
 from firstfile.ui.widgets.session_ideas import SessionIdeaTable
 from tests.integration.sessions_fixtures import seeded_session
@@ -173,3 +174,32 @@ async def test_a_session_that_cannot_open_says_why_in_plain_text(
         await until(pilot, lambda: "no session" in str(bar.render()), "the reason")
         assert "'ACME-2026/[/]pre-[b]9'" in str(bar.render())  # shown as typed, not markup
         assert screen.view is None and screen.writes_pending == 0
+
+
+async def test_f6_on_an_ended_session_asks_before_reopening(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    setup = seeded_session(sqlite_store)
+    sessions.start_session(sqlite_store, setup.id, actor="tester")
+    held = sessions.end_session(sqlite_store, setup.id, actor="tester")
+    app = FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path),
+                       store=sqlite_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = FacilitationScreen("ACME-2026/pre-1")
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.view is not None, "the session to load")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "ended" in app.screen._question
+        await pilot.press("n")  # cancel: the held time stays as it was
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.screen is screen
+        kept = sessions.session_by_id(sqlite_store, setup.id)
+        assert (kept.status, kept.started_at, kept.ended_at) == (
+            "ended", held.started_at, held.ended_at)
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: screen.view is not None and screen.view.status == "running",
+                    "the session to reopen")

@@ -420,9 +420,23 @@ class FacilitationScreen(IdeaActions):
             return
         session_id, actor = view.id, self.actor()
         if view.status != "running":
-            self.query_one(PromptStage).restart()
-            self.submit("start", lambda store: sessions_service().start_session(
-                store, session_id, actor=actor))
+            def start() -> None:
+                self.query_one(PromptStage).restart()
+                self.submit("start", lambda store: sessions_service().start_session(
+                    store, session_id, actor=actor))
+
+            if view.status != "ended":
+                start()
+                return
+
+            # The held time of an ended session is evidence: reopening it is asked first.
+            def reopen(yes: bool | None) -> None:
+                if yes:
+                    start()
+
+            self.app.push_screen(ConfirmDialog(
+                "This session has ended. Reopen it? The clock starts again from now; the "
+                "audit trail keeps the time it was held.", yes="Reopen", no="Cancel"), reopen)
             return
 
         def answered(yes: bool | None) -> None:

@@ -3,9 +3,6 @@ its turn part-way through; every group is whole, and the groups follow the recor
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -17,33 +14,14 @@ from firstfile.services.importer import (
     ENGAGEMENT,
     GROUP_SIZE,
     SESSION,
+    GroupWritten,
     import_document,
     plan_groups,
 )
+from firstfile.storage import audit
 from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import AuditEvent
 from tests.integration.big_files import big_document, write_big_file
-
-# A second writer: opens the database, says "ready", waits for "go", then writes one audit
-# row in its own unit of work and says which row it wrote and how long it waited for it.
-WRITER = """
-import sys, time
-from firstfile.storage import audit
-from firstfile.storage.engine import open_store
-
-store = open_store(sys.argv[1])
-print("ready", flush=True)
-sys.stdin.readline()
-asked = time.monotonic()
-with store.write() as db:
-    event = audit.record(db=db, actor="probe", entity="probe", entity_key="probe",
-                         action="probe")
-    db.flush()  # BEGIN IMMEDIATE: this is where the write lock is waited for
-    got = time.monotonic()
-    written = event.id
-print(f"wrote {written} {got - asked:.3f}", flush=True)
-store.dispose()
-"""
 
 
 def test_the_cli_default_group_size_is_the_importers() -> None:
@@ -79,39 +57,29 @@ def test_a_group_size_of_one_writes_each_disclosure_alone(sqlite_store: Store) -
 
 def test_another_writer_gets_in_between_the_groups_of_a_long_import(tmp_path: Path) -> None:
     db = tmp_path / "firstfile.db"
-    open_store(str(db)).dispose()
+    store = open_store(str(db))
+    other = open_store(str(db))  # another writer: its own connection to the same file
     path = tmp_path / "big.yaml"
     write_big_file(path, 200, ideas=10)
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    importer = None
+    probes: list[int] = []
+
+    def after_group(written: GroupWritten) -> None:
+        # The explicit signal that a group is committed and others are to come: the other
+        # writer writes now. Were the import still holding the write lock, this would wait
+        # out the busy timeout and fail.
+        if written.number == 1:
+            with other.write() as session:
+                event = audit.record(db=session, actor="probe", entity="probe",
+                                     entity_key="probe", action="probe")
+                session.flush()
+                assert event.id is not None
+                probes.append(event.id)
+
     try:
-        assert writer.stdout is not None and writer.stdin is not None
-        assert writer.stdout.readline() == "ready\n"
-        importer = subprocess.Popen(
-            [sys.executable, "-m", "firstfile", "import", str(path), "--db", str(db),
-             "--group-size", "20"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-        assert importer.stderr is not None
-        # The explicit signal that the import holds the database part-way: its first group
-        # is committed and the others are to come.
-        first = importer.stderr.readline()
-        assert "group 1 of 11 written" in first, first
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-        wrote = writer.stdout.readline().split()
-        out, err = importer.communicate(timeout=300)
-        assert importer.returncode == 0, err
-        assert "200 disclosure created" in out
-    finally:
-        for process in (writer, importer):
-            if process is not None and process.poll() is None:
-                process.kill()
-                process.wait()
-    assert writer.wait(timeout=60) == 0 and wrote[0] == "wrote"
-    probe = int(wrote[1])
-    store = open_store(str(db))
-    try:
+        report = import_document(store, read_document(path), actor="importer",
+                                 group_size=20, progress=after_group)
+        assert report.outcomes["disclosure created"] == 200
+        [probe] = probes
         with store.read() as session:
             first_id, last_id = session.execute(
                 select(func.min(AuditEvent.id), func.max(AuditEvent.id))
@@ -121,6 +89,7 @@ def test_another_writer_gets_in_between_the_groups_of_a_long_import(tmp_path: Pa
         assert first_id < probe < last_id
         assert disclosures.count(store) == 200
     finally:
+        other.dispose()
         store.dispose()
 
 

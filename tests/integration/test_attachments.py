@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
 from io import BytesIO
@@ -31,6 +28,7 @@ from firstfile.services.interchange_export import write_engagement
 from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import AttachmentBlob, AuditEvent, DisclosureAttachment
 from tests.factories import seed_basics
+from tests.integration.cli_run import run
 
 _INLINE = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}inline"
 
@@ -50,20 +48,6 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
-
-
-def run(*args: str, db: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """The installed entry point, as a user runs it."""
-    result = subprocess.run(
-        [sys.executable, "-m", "firstfile", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture

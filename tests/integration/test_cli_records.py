@@ -4,29 +4,14 @@ dated before the invention."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from firstfile.resources import sample_sessions
+from tests.integration.cli_run import run
 
 SAMPLE = str(sample_sessions() / "bms-shenzhen.yaml")
-
-
-def run(*args: str, db: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "firstfile", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ when a form or file leaves it out, carried by the format, printed in the documen
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,20 +19,8 @@ from firstfile.services.interchange_export import export_engagement
 from firstfile.storage.engine import Store, open_store
 from firstfile.storage.tables import AuditEvent
 from tests.factories import seed_basics
+from tests.integration.cli_run import run
 from tests.unit.docx_reading import open_docx, rows, sections
-
-
-def run(*args: str, db: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "firstfile", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture

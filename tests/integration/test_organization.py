@@ -3,9 +3,6 @@ where they would otherwise name no one."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -14,20 +11,8 @@ from sqlalchemy import select
 from firstfile.resources import sample_sessions
 from firstfile.storage.engine import open_store
 from firstfile.storage.tables import AuditEvent
+from tests.integration.cli_run import run
 from tests.unit.docx_reading import open_docx, rows, sections
-
-
-def run(*args: str, db: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "firstfile", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 def _text(path: Path) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -166,6 +166,17 @@ def opened_store(settings: Settings, *, create: bool = False) -> Iterator[Store]
         yield store
     finally:
         store.dispose()
+
+
+T = TypeVar("T")
+
+
+def with_store(ctx: typer.Context, db: str | None, work: Callable[[Store, Settings], T]) -> T:
+    """Run work(store, settings) with user errors reported plainly and the store closed."""
+    settings = settings_for(ctx, db)
+    with user_errors(), opened_store(settings) as store:
+        return work(store, settings)
+    raise AssertionError("unreachable")  # user_errors exits on every error it catches
 
 
 def run_tui(settings: Settings) -> None:

@@ -18,10 +18,9 @@ imported and tried alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
@@ -29,15 +28,11 @@ from firstfile.commands.common import (
     DbOption,
     JsonOption,
     fail,
-    opened_store,
     print_json,
     print_rows,
     say,
-    settings_for,
-    user_errors,
 )
-
-T = TypeVar("T")
+from firstfile.commands.common import with_store as _with_store
 
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
 
@@ -63,13 +58,6 @@ def _parse_day(value: str | None, option: str) -> date | None:
 def _day(value: date | None) -> str:
     return value.isoformat() if value else "(not recorded)"
 
-
-def _with_store(ctx: typer.Context, db: str | None, work: Callable[[Any, Any], T]) -> T:
-    """Run work(store, settings) with user errors reported plainly and the store closed."""
-    settings = settings_for(ctx, db)
-    with user_errors(), opened_store(settings) as store:
-        return work(store, settings)
-    raise AssertionError("unreachable")  # user_errors exits on every error it catches
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

@@ -22,10 +22,9 @@ everything first and writes nothing when anything is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -33,15 +32,11 @@ from typer.core import TyperGroup
 from firstfile.commands.common import (
     DbOption,
     fail,
-    opened_store,
     print_json,
     print_rows,
     say,
-    settings_for,
-    user_errors,
 )
-
-T = TypeVar("T")
+from firstfile.commands.common import with_store as _with_store
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
@@ -100,13 +95,6 @@ def _parse_date(value: str | None) -> date | None:
     except ValueError:
         fail(f"--date must be a date such as 2026-03-01, not {value!r}")
 
-
-def _with_store(ctx: typer.Context, db: str | None, work: Callable[[Any, Any], T]) -> T:
-    """Run work(store, settings) with user errors reported plainly and the store closed."""
-    settings = settings_for(ctx, db)
-    with user_errors(), opened_store(settings) as store:
-        return work(store, settings)
-    raise AssertionError("unreachable")  # user_errors exits on every error it catches
 
 
 def _percent(share: float) -> str:

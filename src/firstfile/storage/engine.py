@@ -121,11 +121,10 @@ def unavailable(exc: OperationalError, *, busy_seconds: float) -> StoreUnavailab
     if code is not None:
         primary = code & 0xFF
         if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
-            # The same words as storage/errors.py gives the command line.
-            return DatabaseBusy(
-                "the database is busy: another program has been writing to it for more than "
-                f"{busy_seconds} seconds (a long import, or a program that stopped half-way); "
-                "try again when it is done (nothing was written)")
+            from firstfile.storage.errors import BUSY_SAYING  # it imports this module
+
+            return DatabaseBusy(BUSY_SAYING.format(timeout=busy_seconds)
+                                + " (nothing was written)")
         if primary == _SQLITE_FULL:
             return DiskFull("the disk is full: free space, then try again (nothing was "
                             "written)")

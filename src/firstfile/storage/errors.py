@@ -14,11 +14,14 @@ from sqlalchemy.exc import DBAPIError
 
 from firstfile.storage.engine import busy_timeout_seconds
 
+# Said by the command line here and by the screens through engine.unavailable().
+BUSY_SAYING = ("the database is busy: another program has been writing to it for more than "
+               "{timeout} seconds (a long import, or a program that stopped half-way); try "
+               "again when it is done")
+
 # Fragments of SQLite's and PostgreSQL's messages, and what to say for each.
 _SAYINGS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("database is locked", "database table is locked"),
-     "the database is busy: another program has been writing to it for more than {timeout} "
-     "seconds (a long import, or a program that stopped half-way); try again when it is done"),
+    (("database is locked", "database table is locked"), BUSY_SAYING),
     (("database or disk is full",),
      "the disk is full: free some space and run the command again"),
     (("disk i/o error",),

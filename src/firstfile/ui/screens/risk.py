@@ -190,7 +190,7 @@ class RiskScreen(Screen[None]):
             with VerticalScroll(id="risk-tab-vendors"):
                 yield Static("", id="risk-vendors")
         yield Static("", id="risk-status")
-        yield SteadyFooter(compact=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "Outsourcing risk"

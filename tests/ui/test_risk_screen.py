@@ -182,6 +182,29 @@ async def test_from_home_the_palette_opens_an_engagements_risk_by_its_name(
         assert len(app.screen_stack) == 2  # right above home: back leads home
 
 
+async def test_r_on_home_opens_the_risk_of_the_engagement_under_the_cursor(
+    loaded: Store, tmp_path: Path
+) -> None:
+    app = make_app(loaded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.focus_section("engagements")
+        table = home.query_one("#home-engagements", DataTable)
+        keys = [row.value for row in table.rows]
+        table.move_cursor(row=keys.index(AQ7))
+        await pilot.press("r")
+        screen = await risk_screen(pilot)
+        assert screen.engagement_key == AQ7
+        assert screen.query_one("#risk-components", DataTable).row_count == 9
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+        await pilot.press("c")  # the tracers, the same way
+        await until(pilot, lambda: isinstance(app.screen, TracersScreen), "the tracers")
+
+
 async def test_the_best_split_is_shown_beside_today_and_applied_in_one_audited_step(
     loaded: Store, tmp_path: Path
 ) -> None:

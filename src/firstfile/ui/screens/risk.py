@@ -1,11 +1,12 @@
 """Outsourcing risk of one engagement (docs/RISK.md): what to keep in-house and why, what each
 vendor sees, who could reproduce a subsystem, and the best split across vendors.
 
-Three tabs: the component tree (scores, recommendation with its reason in words, decision),
-the exposure matrix (vendors as columns, cells shaded by how much they show, the component
-column fixed so it scrolls sideways at 80 columns) and each vendor's exposure and risk as bars
-with the critical sets, flags and open design tactics. A vendor that could reproduce a
-critical set is named in red above the tabs whatever tab is showing.
+Three views, named on a one-line bar and switched by 1, 2, 3: the component tree (scores,
+recommendation with its reason in words, decision), the exposure matrix (vendors as columns,
+cells shaded by how much they show, the component column fixed so it scrolls sideways at 80
+columns) and each vendor's exposure and risk as bars with the critical sets, flags and open
+design tactics. A vendor that could reproduce a critical set is named in red above the views
+whatever view is showing. The matrix and the bars are filled when their view is first shown.
 
 Keys record a decision, compute the best split (HiGHS in a child process, a few seconds, in
 a thread worker) and apply it after the dialog's confirmation, and export the internal risk

@@ -303,6 +303,7 @@ async def test_the_report_is_exported_from_the_screen(loaded: Store, tmp_path: P
         app.screen.query_one(Input).value = str(out)
         await pilot.press("enter")
         await until(pilot, lambda: screen.message.startswith("Wrote"), "the export")
+    assert str(out) in screen.message and screen.message.endswith(str(out))
     written = sorted(p.name for p in out.iterdir())
     assert written == [f"{AQ7}-risk-report-internal.docx", f"{AQ7}-risk-report-internal.md"]
     body = "\n".join(p.text for p in docx.Document(str(out / written[0])).paragraphs)

@@ -496,7 +496,10 @@ class RiskScreen(Screen[None]):
             actor=settings.actor,
             templates_dir=settings.templates_dir,
         )
-        return "Wrote " + ", ".join(str(path) for path in written)
+        # The names, then the folder once: the status line is one line, and two full paths
+        # did not fit in 100 columns.
+        names = " and ".join(path.name for path in written)
+        return f"Wrote {names} to {written[0].parent}" if written else "Nothing written"
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -1,8 +1,8 @@
 """The outsourcing-risk screen on the sample engagements: opened from the engagement screen by
-its key and from the palette, the tree with recommendations and their reasons, the red
-could-reproduce warning, the best split applied through its dialog (the assignment and its
-audit rows written), a decision recorded (a reason required against the recommendation), and
-the report exported."""
+its key and from the palette, and from home through the palette by the engagement's name; the
+tree with recommendations and their reasons, the red could-reproduce warning, the best split
+applied through its dialog (the assignment and its audit rows written), a decision recorded (a
+reason required against the recommendation), and the report exported."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from firstfile.services import risk
+from firstfile.services import directory, risk
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import AuditEvent
 from firstfile.ui.app import FirstfileApp
 from firstfile.ui.dialogs.choice import FolderDialog
 from firstfile.ui.dialogs.risk import DecisionDialog, SplitDialog
 from firstfile.ui.screens.engagement import EngagementScreen
+from firstfile.ui.screens.home import HomeScreen
 from firstfile.ui.screens.risk import RiskScreen
+from firstfile.ui.screens.strategy import StrategyScreen
+from firstfile.ui.screens.tracers import TracersScreen
 from tests.ui.helpers import make_app, run_palette, until
 
 AQ7 = "aq7-second-cm"
@@ -146,9 +149,60 @@ async def test_the_palette_opens_the_risk_screen_and_lists_its_actions(
         await run_palette(pilot, "exposure matrix", "Show the exposure matrix")
         await until(
             pilot,
-            lambda: screen.query_one("#risk-tabs").active == "risk-tab-matrix",  # type: ignore[attr-defined]
+            lambda: screen.active_tab == "risk-tab-matrix",
             "the matrix tab",
         )
+
+
+async def test_from_home_the_palette_opens_an_engagements_risk_by_its_name(
+    loaded: Store, tmp_path: Path
+) -> None:
+    name = next(e.name for e in directory.list_engagements(loaded) if e.key == AQ7)
+    app = make_app(loaded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await run_palette(pilot, "risk aq7", f"Outsourcing risk: {name} ({AQ7})")
+        screen = await risk_screen(pilot)
+        assert screen.engagement_key == AQ7
+        tree = screen.query_one("#risk-components", DataTable)
+        assert tree.row_count == 9
+        assert cell(tree, "co2-model", "recommendation") == "in-house"
+        assert "COULD REPRODUCE" in plain(screen.query_one("#risk-warning", Static))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        # The strategy and tracer screens of an engagement are offered the same way.
+        await run_palette(pilot, "tracers aq7", f"Tracers: {name} ({AQ7})")
+        await until(pilot, lambda: isinstance(app.screen, TracersScreen), "the tracers")
+        assert app.screen.engagement_key == AQ7  # type: ignore[attr-defined]
+        await run_palette(pilot, "filing strategy aq7", f"Filing strategy: {name} ({AQ7})")
+        await until(pilot, lambda: isinstance(app.screen, StrategyScreen), "the strategy")
+        assert app.screen.engagement_key == AQ7  # type: ignore[attr-defined]
+        assert len(app.screen_stack) == 2  # right above home: back leads home
+
+
+async def test_r_on_home_opens_the_risk_of_the_engagement_under_the_cursor(
+    loaded: Store, tmp_path: Path
+) -> None:
+    app = make_app(loaded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.focus_section("engagements")
+        table = home.query_one("#home-engagements", DataTable)
+        keys = [row.value for row in table.rows]
+        table.move_cursor(row=keys.index(AQ7))
+        await pilot.press("r")
+        screen = await risk_screen(pilot)
+        assert screen.engagement_key == AQ7
+        assert screen.query_one("#risk-components", DataTable).row_count == 9
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+        await pilot.press("c")  # the tracers, the same way
+        await until(pilot, lambda: isinstance(app.screen, TracersScreen), "the tracers")
 
 
 async def test_the_best_split_is_shown_beside_today_and_applied_in_one_audited_step(
@@ -249,6 +303,7 @@ async def test_the_report_is_exported_from_the_screen(loaded: Store, tmp_path: P
         app.screen.query_one(Input).value = str(out)
         await pilot.press("enter")
         await until(pilot, lambda: screen.message.startswith("Wrote"), "the export")
+    assert str(out) in screen.message and screen.message.endswith(str(out))
     written = sorted(p.name for p in out.iterdir())
     assert written == [f"{AQ7}-risk-report-internal.docx", f"{AQ7}-risk-report-internal.md"]
     body = "\n".join(p.text for p in docx.Document(str(out / written[0])).paragraphs)

@@ -8,23 +8,28 @@ every other text property empty), custom properties are dropped, and the extende
 are replaced, so an organisation's base document cannot carry anything into it either.
 
 Both start from the same slim base as the disclosure (`disclosure/base.docx`, the
-organisation's own first). Every user string is cleaned (domain/text.py) before it reaches
-the XML; every word around it comes from `checklists/wording/<audience>.j2`.
+organisation's own first), through the page helpers of docx_pages.py. Every user string is
+cleaned (domain/text.py) before it reaches the XML; every word around it comes from
+`checklists/wording/<audience>.j2`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
-from io import BytesIO
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from firstfile.domain.checklist import InternalChecklistDocument, VendorChecklistDocument
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.rendering.checklist_wording import ChecklistWording, load_checklist_wording
-from firstfile.rendering.disclosure_docx import base_document_path
-from firstfile.rendering.safe_files import ExportError
+from firstfile.rendering.docx_pages import (
+    Page,
+    clear_text_properties,
+    header_footer,
+    open_base,
+    save,
+    set_dates,
+)
 
 _CUSTOM_PROPERTIES = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
@@ -38,8 +43,6 @@ _PLAIN_APP_XML = (
     b'extended-properties"><Application>firstfile</Application></Properties>'
 )
 DEFAULT_REFERENCE_LABEL = "Document reference"
-_TEXT_PROPERTIES = ("author", "category", "comments", "content_status", "identifier",
-                    "keywords", "language", "last_modified_by", "subject", "title", "version")
 
 
 def vendor_wording_context(document: VendorChecklistDocument) -> dict[str, Any]:
@@ -70,8 +73,8 @@ def render_vendor_checklist_docx(
 ) -> bytes:
     """The terms to agree with the vendor, as the bytes of a .docx file."""
     w = load_checklist_wording("vendor", vendor_wording_context(document), templates_dir)
-    docx = _open_base(templates_dir)
-    page = _Page(docx)
+    docx = open_base(templates_dir)
+    page = Page(docx)
     vendor = clean_line(document.vendor_name)
     page.paragraph(w("title"), "Title")
     page.paragraph(vendor, "Heading 2")
@@ -91,12 +94,12 @@ def render_vendor_checklist_docx(
     page.table([w("for_vendor"), w("for_us")],
                [(f"{w('name')}:", f"{w('name')}:"), (f"{w('signature')}:", f"{w('signature')}:"),
                 (f"{w('date')}:", f"{w('date')}:")], widths=(0.5, 0.5))
-    _header_footer(docx, w("header"), " ".join(t for t in (w("marking"), reference) if t))
+    header_footer(docx, w("header"), " ".join(t for t in (w("marking"), reference) if t))
     _vendor_safe_properties(docx, w, document.issued_on)
     # The canary is the document's identifier: a leaked file names its vendor even when the
     # text was cut away.
     docx.core_properties.identifier = clean_line(document.canary)[:255]
-    return _save(docx)
+    return save(docx)
 
 
 def render_internal_checklist_docx(
@@ -104,8 +107,8 @@ def render_internal_checklist_docx(
 ) -> bytes:
     """The company's own checklist for one vendor: every item with status, evidence, notes."""
     w = load_checklist_wording("internal", internal_wording_context(document), templates_dir)
-    docx = _open_base(templates_dir)
-    page = _Page(docx)
+    docx = open_base(templates_dir)
+    page = Page(docx)
     checklist = document.checklist
     page.paragraph(w("title"), "Title")
     page.paragraph(w("marking"), "Notice", bold=True)
@@ -150,117 +153,29 @@ def render_internal_checklist_docx(
             if value.strip():
                 details.append((label, clean_text(value)))
         page.table(None, details, widths=(0.25, 0.75), label_column=True)
-    _header_footer(docx, f"{w('header')} \u00b7 {document.engagement_key} \u00b7 "
+    header_footer(docx, f"{w('header')} \u00b7 {document.engagement_key} \u00b7 "
                          f"{document.vendor_key}", w("marking"))
     props = docx.core_properties
-    _clear_text_properties(props)
+    clear_text_properties(props)
     props.title = f"{w('title')}: {clean_line(document.vendor_name)}"[:255]
     props.subject = w("kind")[:255]
     props.keywords = f"{document.engagement_key} {document.vendor_key}"[:255]
     props.author = clean_line(document.prepared_by)[:255]
-    _set_dates(props, document.issued_on)
-    return _save(docx)
+    set_dates(props, document.issued_on)
+    return save(docx)
 
 
-# --- building blocks ------------------------------------------------------------------------
-
-
-class _Page:
-    """Appends paragraphs and tables, using the base's styles when it has them."""
-
-    def __init__(self, docx: Any) -> None:
-        self.docx = docx
-        self.styles = {style.name for style in docx.styles}
-
-    def _style(self, name: str | None) -> str | None:
-        return name if name in self.styles else None
-
-    def paragraph(self, text: str, style: str | None = None, *, bold: bool = False) -> None:
-        paragraph = self.docx.add_paragraph(style=self._style(style))
-        run = paragraph.add_run(text)
-        if bold:
-            run.bold = True
-
-    def table(self, header: Sequence[str] | None, rows: Sequence[Sequence[str]], *,
-              widths: Sequence[float], label_column: bool = False,
-              titled_column: int | None = None) -> None:
-        """A bordered table of fixed column shares; the header row (and with label_column
-        the first column) in bold; in titled_column the first line of each cell is bold."""
-        from docx.shared import Emu
-
-        count = len(rows) + (1 if header else 0)
-        table = self.docx.add_table(rows=count, cols=len(widths))
-        grid = self._style("Table Grid")
-        if grid:
-            table.style = grid
-        section = self.docx.sections[0]
-        text_width = (section.page_width or 0) - (section.left_margin or 0) - (
-            section.right_margin or 0)
-        table.autofit = False
-        if text_width > 0:
-            # Both the grid and each cell carry the width: LibreOffice reads the grid.
-            for column, share in zip(table.columns, widths, strict=True):
-                column.width = Emu(int(text_width * share))
-        all_rows = ([header] if header else []) + [list(r) for r in rows]
-        for r, values in enumerate(all_rows):
-            for c, (value, share) in enumerate(zip(values, widths, strict=True)):
-                cell = table.cell(r, c)
-                if text_width > 0:
-                    cell.width = Emu(int(text_width * share))
-                lines = str(value).split("\n")
-                cell.paragraphs[0].text = ""
-                bold = (header is not None and r == 0) or (label_column and c == 0)
-                for index, line in enumerate(lines):
-                    paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-                    run = paragraph.add_run(line)
-                    title = c == titled_column and index == 0 and r >= (1 if header else 0)
-                    run.bold = bold or title or None
-        self.docx.add_paragraph(style=self._style("Normal"))
-
-
-def _open_base(templates_dir: Path | None) -> Any:
-    import docx
-
-    from firstfile.rendering.docx_errors import BROKEN_PACKAGE
-
-    path = base_document_path(templates_dir)
-    try:
-        return docx.Document(BytesIO(path.read_bytes()))
-    except BROKEN_PACKAGE as error:
-        raise ExportError(f"the base document {path} cannot be opened ({error}); restore it, "
-                          "or remove your own to use the shipped one") from None
-
-
-def _header_footer(docx: Any, header: str, footer: str) -> None:
-    section = docx.sections[0]
-    for part, text in ((section.header, header), (section.footer, footer)):
-        paragraphs = part.paragraphs
-        if paragraphs and not paragraphs[0].text:
-            paragraphs[0].add_run(text)
-        else:
-            part.add_paragraph(text)
-
-
-def _clear_text_properties(props: Any) -> None:
-    for name in _TEXT_PROPERTIES:
-        setattr(props, name, "")
-
-
-def _set_dates(props: Any, issued_on: date) -> None:
-    moment = datetime.combine(issued_on, time(0, 0), tzinfo=UTC)
-    props.created = moment
-    props.modified = moment
-    props.revision = 1
+# --- the vendor's document properties ---------------------------------------------------
 
 
 def _vendor_safe_properties(docx: Any, w: ChecklistWording, issued_on: date) -> None:
     """Document properties that say only what the vendor's document is, nothing more."""
     props = docx.core_properties
-    _clear_text_properties(props)
+    clear_text_properties(props)
     props.title = w("title")[:255]
     props.subject = w("kind")[:255]
     props.author = w("author")[:255]
-    _set_dates(props, issued_on)
+    set_dates(props, issued_on)
     package = docx.part.package
     # An organisation's base may carry custom properties (project codes, owners): drop them.
     for rel_id, rel in list(package.rels.items()):
@@ -269,9 +184,3 @@ def _vendor_safe_properties(docx: Any, w: ChecklistWording, issued_on: date) -> 
         elif rel.reltype == _EXTENDED_PROPERTIES and not rel.is_external:
             # Extended properties hold Company and Manager in Word's own files.
             rel.target_part._blob = _PLAIN_APP_XML
-
-
-def _save(docx: Any) -> bytes:
-    out = BytesIO()
-    docx.save(out)
-    return out.getvalue()

@@ -16,15 +16,15 @@ from typing import Any
 
 from firstfile.domain.risk.report import RiskReport, shade
 from firstfile.domain.text import clean_line, clean_text
-from firstfile.rendering.checklist_docx import (
-    _clear_text_properties,
-    _header_footer,
-    _open_base,
-    _Page,
-    _save,
-    _set_dates,
-)
 from firstfile.rendering.checklist_wording import ChecklistWording
+from firstfile.rendering.docx_pages import (
+    Page,
+    clear_text_properties,
+    header_footer,
+    open_base,
+    save,
+    set_dates,
+)
 
 # Cell fills by shade (0: nothing seen), lightest to darkest red, and the text on each.
 SHADE_FILLS: tuple[str, ...] = ("FFFFFF", "FBE3E4", "F4B6BA", "E57373", "B71C1C")
@@ -47,8 +47,8 @@ def render_risk_report_docx(
 ) -> bytes:
     """The report as the bytes of a .docx file."""
     picture = report.assessment
-    docx = _open_base(templates_dir)
-    page = _Page(docx)
+    docx = open_base(templates_dir)
+    page = Page(docx)
     page.paragraph(w("title"), "Title")
     page.paragraph(w("marking"), "Notice", bold=True)
     page.paragraph(w("introduction"), "Guidance")
@@ -207,27 +207,27 @@ def render_risk_report_docx(
         page.paragraph(w("no_tracers"), "Guidance")
 
     _matrix_page(docx, page, report, w)
-    _header_footer(docx, f"{w('header')} \u00b7 {report.engagement_key}", w("marking"))
+    header_footer(docx, f"{w('header')} \u00b7 {report.engagement_key}", w("marking"))
     props = docx.core_properties
-    _clear_text_properties(props)
+    clear_text_properties(props)
     props.title = f"{w('title')}: {report.engagement_key}"[:255]
     props.subject = w("kind")[:255]
     props.keywords = report.engagement_key[:255]
     props.category = w("header")[:255]
     props.author = report.prepared_by[:255]
-    _set_dates(props, report.prepared_on)
-    return _save(docx)
+    set_dates(props, report.prepared_on)
+    return save(docx)
 
 
 def page_table(
-    page: _Page,
+    page: Page,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     *,
     widths: Sequence[float],
     titled_column: int | None = 0,
 ) -> Any:
-    """A table like _Page.table, its header row repeated on every page it runs onto,
+    """A table like Page.table, its header row repeated on every page it runs onto,
     returned so its cells can be shaded."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -240,7 +240,7 @@ def page_table(
     return table
 
 
-def _matrix_page(docx: Any, page: _Page, report: RiskReport, w: ChecklistWording) -> None:
+def _matrix_page(docx: Any, page: Page, report: RiskReport, w: ChecklistWording) -> None:
     """The exposure matrix on landscape pages of its own: vendors as columns, a first row with
     each vendor's exposure, cells shaded by how much they show."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -332,7 +332,7 @@ def _colour_cell(cell: Any, colour: str, *, bold: bool = False) -> None:
                 run.bold = True
 
 
-def _red_paragraph(page: _Page, text: str, *, red: bool) -> None:
+def _red_paragraph(page: Page, text: str, *, red: bool) -> None:
     """A flag: bold, and red for a vendor that could reproduce a subsystem."""
     from docx.shared import RGBColor
 

@@ -23,8 +23,8 @@ from typing import Any
 from firstfile.domain.jurisdictions import JurisdictionTable
 from firstfile.domain.text import clean_line
 from firstfile.rendering.bundle import cell_text
-from firstfile.rendering.checklist_docx import _header_footer, _open_base, _Page, _save
 from firstfile.rendering.checklist_markdown import cell, md
+from firstfile.rendering.docx_pages import Page, header_footer, open_base, save
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
 
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
@@ -285,8 +285,8 @@ def memo_for(report: Any, table: JurisdictionTable, *, as_of: date) -> Memo:
 
 def render_memo_docx(memo: Memo, *, templates_dir: Path | None = None) -> bytes:
     """The memo as the bytes of a .docx file (the organisation's base document first)."""
-    docx = _open_base(templates_dir)
-    page = _Page(docx)
+    docx = open_base(templates_dir)
+    page = Page(docx)
     page.paragraph(memo.title, "Title")
     page.paragraph(MARKING, "Notice", bold=True)
     for warning in memo.warnings:
@@ -338,13 +338,13 @@ def render_memo_docx(memo: Memo, *, templates_dir: Path | None = None) -> bytes:
         page.paragraph("What counsel or the team must still enter", "Heading 1")
         for note in memo.notes:
             page.paragraph(note, "Normal")
-    _header_footer(docx, f"{TITLE} \u00b7 {memo.engagement}", MARKING)
+    header_footer(docx, f"{TITLE} \u00b7 {memo.engagement}", MARKING)
     props = docx.core_properties
     props.title = memo.title[:255]
     props.subject = "Filing strategy memo (privileged and confidential)"
     props.keywords = memo.engagement[:255]
     props.comments = ""
-    return _save(docx)
+    return save(docx)
 
 
 # --- Markdown ----------------------------------------------------------------------------------

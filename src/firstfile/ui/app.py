@@ -36,6 +36,7 @@ from firstfile.ui.commands import (
 )
 from firstfile.ui.dialogs.choice import DISCARD, SAVE, ConfirmDialog, FolderDialog, LeaveDialog
 from firstfile.ui.dialogs.conflict import ConflictDialog
+from firstfile.ui.engagement_views import EngagementViewsProvider
 from firstfile.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ class FirstfileApp(App[None]):
     TITLE = "firstfile"
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings(APP_COMMANDS)
+    # Each engagement's risk, strategy and tracer screens, by name, from anywhere.
+    COMMANDS = App.COMMANDS | {EngagementViewsProvider}
 
     def __init__(
         self, settings: Settings, *, store: Store | None = None, tune_gc: bool = False
@@ -288,6 +291,19 @@ class FirstfileApp(App[None]):
         from firstfile.ui.screens.engagement import EngagementScreen
 
         self.open_section(EngagementScreen, lambda: EngagementScreen(key),
+                          same=lambda s: getattr(s, "engagement_key", None) == key)
+
+    def open_engagement_view(self, view: str, key: str) -> None:
+        """Show one engagement's "risk", "strategy" or "tracers" screen right above home (from
+        the palette, wherever the user is); going back leads home."""
+        from firstfile.ui.screens.risk import RiskScreen
+        from firstfile.ui.screens.strategy import StrategyScreen
+        from firstfile.ui.screens.tracers import TracersScreen
+
+        kinds: dict[str, type[RiskScreen] | type[StrategyScreen] | type[TracersScreen]] = {
+            "risk": RiskScreen, "strategy": StrategyScreen, "tracers": TracersScreen}
+        kind = kinds[view]
+        self.open_section(kind, lambda: kind(key),
                           same=lambda s: getattr(s, "engagement_key", None) == key)
 
     def open_session(self, ref: str) -> None:

@@ -106,6 +106,16 @@ HOME_OPEN = Command("home-open", "enter", "open_highlighted", "Open the highligh
                     show=False)
 
 HOME_COMMANDS: tuple[Command, ...] = (REFRESH, NEW_SESSION, HOME_OPEN)
+# The engagement screen's keys for its risk, strategy and tracer screens work on home too, on
+# the engagement under the cursor. Not in the palette: it offers every engagement's by name.
+HOME_ENGAGEMENT_VIEWS: tuple[Command, ...] = (
+    Command("home-risk", "r", "engagement_view('risk')", "Outsourcing risk",
+            "The outsourcing risk of the engagement under the cursor", "Risk", show=False),
+    Command("home-strategy", "j", "engagement_view('strategy')", "Filing strategy",
+            "The filing strategy of the engagement under the cursor", "Strategy", show=False),
+    Command("home-tracers", "c", "engagement_view('tracers')", "Tracers",
+            "The tracer register of the engagement under the cursor", "Tracers", show=False),
+)
 # On home the sessions and engagements keys only move the cursor to their table, which is on
 # the screen already: bound here without a footer label (the app's own entries are hidden on
 # home), so the footer keeps room at 80 columns.

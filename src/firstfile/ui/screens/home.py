@@ -22,7 +22,12 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker
 
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
-from firstfile.ui.commands import HOME_COMMANDS, HOME_FOCUS_BINDINGS, bindings
+from firstfile.ui.commands import (
+    HOME_COMMANDS,
+    HOME_ENGAGEMENT_VIEWS,
+    HOME_FOCUS_BINDINGS,
+    bindings,
+)
 
 if TYPE_CHECKING:
     from firstfile.domain.sessions import SessionRow
@@ -40,7 +45,9 @@ SECTIONS: dict[str, str] = {
 class HomeScreen(Screen[None]):
     """Engagements, the latest disclosures and how many there are in each status."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings((*HOME_COMMANDS, *HOME_FOCUS_BINDINGS))
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        (*HOME_COMMANDS, *HOME_FOCUS_BINDINGS, *HOME_ENGAGEMENT_VIEWS)
+    )
     FIRSTFILE_COMMANDS = HOME_COMMANDS
 
     app: FirstfileApp
@@ -243,6 +250,22 @@ class HomeScreen(Screen[None]):
             key = self._highlighted(focused.id)
             if key:
                 self._open(focused.id, key)
+
+    def action_engagement_view(self, view: str) -> None:
+        """The risk, strategy or tracer screen of the engagement under the cursor: the
+        engagements table's, or the engagement of the session under the cursor."""
+        self._build_body()
+        engagement = ""
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "home-sessions":
+            ref = self._highlighted("home-sessions") or ""
+            engagement = ref.split("/", 1)[0] if "/" in ref else ""
+        if not engagement:
+            engagement = self._highlighted("home-engagements") or ""
+        if not engagement:
+            self.notify("There is no engagement yet.", severity="warning")
+            return
+        self.app.open_engagement_view(view, engagement)
 
     def action_new_session(self) -> None:
         """Set up a session; the engagement under the cursor (or of the session under the

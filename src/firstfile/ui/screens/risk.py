@@ -1,11 +1,12 @@
 """Outsourcing risk of one engagement (docs/RISK.md): what to keep in-house and why, what each
 vendor sees, who could reproduce a subsystem, and the best split across vendors.
 
-Three tabs: the component tree (scores, recommendation with its reason in words, decision),
-the exposure matrix (vendors as columns, cells shaded by how much they show, the component
-column fixed so it scrolls sideways at 80 columns) and each vendor's exposure and risk as bars
-with the critical sets, flags and open design tactics. A vendor that could reproduce a
-critical set is named in red above the tabs whatever tab is showing.
+Three views, named on a one-line bar and switched by 1, 2, 3: the component tree (scores,
+recommendation with its reason in words, decision), the exposure matrix (vendors as columns,
+cells shaded by how much they show, the component column fixed so it scrolls sideways at 80
+columns) and each vendor's exposure and risk as bars with the critical sets, flags and open
+design tactics. A vendor that could reproduce a critical set is named in red above the views
+whatever view is showing. The matrix and the bars are filled when their view is first shown.
 
 Keys record a decision, compute the best split (HiGHS in a child process, a few seconds, in
 a thread worker) and apply it after the dialog's confirmation, and export the internal risk
@@ -22,9 +23,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, DataTable, Header, Static
 
 from firstfile.domain.risk.vocabulary import (
     COULD_REPRODUCE_FLAG,
@@ -41,6 +43,7 @@ from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import FolderDialog
 from firstfile.ui.dialogs.risk import DecisionDialog, SplitDialog
 from firstfile.ui.widgets.exposure_bars import bar, cell_text, exposure_style, percent
+from firstfile.ui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from firstfile.domain.risk.assessment import ComponentRisk, RiskAssessment
@@ -115,6 +118,23 @@ RISK_COMMANDS: tuple[Command, ...] = (
     BACK,
 )
 
+# The three views, in the order of their keys (1, 2, 3): pane id and label.
+TABS: tuple[tuple[str, str], ...] = (
+    ("risk-tab-components", "Components (1)"),
+    ("risk-tab-matrix", "Exposure matrix (2)"),
+    ("risk-tab-vendors", "Vendors (3)"),
+)
+
+
+def tab_bar(active: str) -> Content:
+    """One line naming the views, the one on show highlighted; a click shows a view."""
+    parts: list[Content] = []
+    for pane, label in TABS:
+        style = "bold reverse" if pane == active else "dim"
+        parts.append(Content.from_markup(f"[{style} @click=screen.show_tab('{pane}')] {label} [/]"))
+    return Content(" ").join(parts)
+
+
 # Short forms for the tree's columns; the detail below says them in full with the reason.
 SHORT: dict[str, tuple[str, str]] = {
     FIREWALL: ("in-house", "bold magenta"),
@@ -128,9 +148,13 @@ class RiskScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(RISK_COMMANDS)
     FIRSTFILE_COMMANDS = RISK_COMMANDS
+    # The tree takes the keys from the start (the tab bar, first in the DOM, would otherwise):
+    # arrows move through the components, and focus does not move again once they arrive.
+    AUTO_FOCUS = "#risk-components"
     DEFAULT_CSS = """
     RiskScreen #risk-title { height: auto; max-height: 6; padding: 0 1; }
     RiskScreen #risk-warning { height: auto; max-height: 3; padding: 0 1; }
+    RiskScreen #risk-tab-bar { height: 1; padding: 0 1; }
     RiskScreen #risk-tabs { height: 1fr; }
     RiskScreen #risk-components { height: 1fr; min-height: 4; }
     RiskScreen #risk-detail-box { height: 40%; min-height: 5; border-top: solid $panel; }
@@ -154,17 +178,20 @@ class RiskScreen(Screen[None]):
         yield Header()
         yield Static(Text(f"Loading the risk picture of {self.engagement_key}..."), id="risk-title")
         yield Static("", id="risk-warning")
-        with TabbedContent(id="risk-tabs", initial="risk-tab-components"):
-            with TabPane("Components (1)", id="risk-tab-components"):
+        # A one-line bar and a switcher rather than TabbedContent: its tab widgets and their
+        # animated underline cost a sixth of the screen's paint (docs/PERFORMANCE.md).
+        yield Static(tab_bar(TABS[0][0]), id="risk-tab-bar")
+        with ContentSwitcher(id="risk-tabs", initial=TABS[0][0]):
+            with Vertical(id="risk-tab-components"):
                 yield DataTable(id="risk-components", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="risk-detail-box"):
                     yield Static("", id="risk-detail")
-            with TabPane("Exposure matrix (2)", id="risk-tab-matrix"):
+            with Vertical(id="risk-tab-matrix"):
                 yield DataTable(id="risk-matrix", cursor_type="cell", fixed_columns=1)
-            with TabPane("Vendors (3)", id="risk-tab-vendors"), VerticalScroll():
+            with VerticalScroll(id="risk-tab-vendors"):
                 yield Static("", id="risk-vendors")
         yield Static("", id="risk-status")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = "Outsourcing risk"
@@ -224,7 +251,7 @@ class RiskScreen(Screen[None]):
         # The matrix and the bars are filled when their tab is first shown after a load: with
         # hundreds of components they cost as much as the tree, and most visits never look.
         self._stale_tabs = {"risk-tab-matrix", "risk-tab-vendors"}
-        self._fill_tab(self.query_one("#risk-tabs", TabbedContent).active)
+        self._fill_tab(self.active_tab)
 
     def _fill_tab(self, tab: str) -> None:
         picture = self.assessment
@@ -236,9 +263,10 @@ class RiskScreen(Screen[None]):
         elif tab == "risk-tab-vendors":
             self.query_one("#risk-vendors", Static).update(vendors_text(picture))
 
-    @on(TabbedContent.TabActivated, "#risk-tabs")
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        self._fill_tab(event.pane.id or "")
+    @property
+    def active_tab(self) -> str:
+        """The id of the view on show (one of TABS)."""
+        return self.query_one("#risk-tabs", ContentSwitcher).current or TABS[0][0]
 
     def _show_warning(self, picture: RiskAssessment) -> None:
         warning = Text()
@@ -345,7 +373,10 @@ class RiskScreen(Screen[None]):
     # --- actions -----------------------------------------------------------------------------
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one("#risk-tabs", TabbedContent).active = tab
+        if tab not in dict(TABS):
+            return
+        self.query_one("#risk-tabs", ContentSwitcher).current = tab
+        self.query_one("#risk-tab-bar", Static).update(tab_bar(tab))
         self._fill_tab(tab)
         focus = {"risk-tab-components": "#risk-components", "risk-tab-matrix": "#risk-matrix"}
         if tab in focus:
@@ -465,7 +496,10 @@ class RiskScreen(Screen[None]):
             actor=settings.actor,
             templates_dir=settings.templates_dir,
         )
-        return "Wrote " + ", ".join(str(path) for path in written)
+        # The names, then the folder once: the status line is one line, and two full paths
+        # did not fit in 100 columns.
+        names = " and ".join(path.name for path in written)
+        return f"Wrote {names} to {written[0].parent}" if written else "Nothing written"
 
     def action_back(self) -> None:
         self.dismiss(None)

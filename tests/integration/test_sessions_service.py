@@ -209,6 +209,7 @@ def test_start_move_end_and_list(store: Store) -> None:
     view = seeded_session(store)
     started = sessions.start_session(store, view.id, actor="tester")
     assert started.status == "running" and started.started_at is not None
+    assert [(s.number, s.ended_at) for s in started.sittings] == [(1, None)]
     sessions.move_to_prompt(store, view.id, 4, actor="tester")
     capture(store, view, "an idea", "jdoe")
     ended = sessions.end_session(store, view.id, actor="tester")

@@ -92,6 +92,24 @@ class IdeaView:
 
 
 @dataclass(frozen=True, slots=True)
+class SittingView:
+    """One sitting of a session: when the room met and when it stopped (None: still sitting)."""
+
+    number: int  # 1, 2, ... in the order the room met
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    def seconds(self, now: datetime) -> int:
+        """Whole seconds the sitting lasted, or has lasted until now while it runs."""
+        return max(0, int(((self.ended_at or now) - self.started_at).total_seconds()))
+
+
+def held_seconds(sittings: Sequence[SittingView], now: datetime) -> int:
+    """The session's held time: the sum of its sittings (an open one counted until now)."""
+    return sum(sitting.seconds(now) for sitting in sittings)
+
+
+@dataclass(frozen=True, slots=True)
 class SessionView:
     """An extraction session with its set-up, its room and its ideas in raised order."""
 
@@ -120,6 +138,8 @@ class SessionView:
     engagement_components: tuple[tuple[str, str, str], ...] = ()
     # person key -> dots that person has spent on ideas still in play.
     dots_spent: Mapping[str, int] = field(default_factory=dict)
+    # Every sitting, in order; started_at/ended_at above are the first start and last end.
+    sittings: tuple[SittingView, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -398,6 +418,15 @@ def parse_session_ref(ref: str) -> tuple[str | None, str]:
     if not slash:
         return None, engagement
     return engagement, key
+
+
+def time_box_left(view: SessionView, now: datetime) -> int:
+    """Whole seconds left of the session's time box after every sitting so far (negative:
+    overtime); an ended session's clock stands where its last sitting stopped."""
+    if not view.sittings:
+        return seconds_left(view.started_at, view.time_box_minutes,
+                            view.ended_at or now)
+    return view.time_box_minutes * 60 - held_seconds(view.sittings, now)
 
 
 def seconds_left(started: datetime | None, minutes: int, now: datetime) -> int:

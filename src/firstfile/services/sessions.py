@@ -45,6 +45,7 @@ from firstfile.storage.tables import (
     IdeaVote,
     SessionComponent,
     SessionParticipant,
+    SessionSitting,
 )
 
 
@@ -173,16 +174,27 @@ def prompt_titles(prompts: list[Prompt]) -> dict[str, str]:
 def start_session(
     store: Store, session_id: int, *, actor: str, now: datetime | None = None
 ) -> SessionView:
-    """Start the clock (a running or ended session is started again: the room is back)."""
+    """Start the clock: a planned session's first sitting, or a new sitting of an ended one
+    (the room is back; the earlier sittings keep their start and end). A running session is
+    left as it is."""
     with store.write() as db:
         row = _row(db, session_id)
+        sittings = queries.sitting_rows(db=db, session_id=session_id)
+        if row.status == "running" and sittings and sittings[-1].ended_at is None:
+            return _view(db, row)
+        at = now or _now()
+        sitting = SessionSitting(session_id=session_id, number=len(sittings) + 1,
+                                 started_at=at)
+        db.add(sitting)
         before = (row.status, row.started_at, row.ended_at)
         row.status = "running"
-        row.started_at = now or _now()
+        if row.started_at is None:
+            row.started_at = at  # the first sitting's start: never overwritten
         row.ended_at = None
-        _audit_session(db, row, actor, "start", {
+        _audit_session(db, row, actor, "start" if sitting.number == 1 else "reopen", {
             "status": (before[0], row.status), "started_at": (before[1], row.started_at),
-            "ended_at": (before[2], None)})
+            "ended_at": (before[2], None), "sitting": (None, sitting.number),
+            "sitting_started_at": (None, at)})
         return _view(db, row)
 
 
@@ -203,14 +215,23 @@ def move_to_prompt(store: Store, session_id: int, index: int, *, actor: str) -> 
 def end_session(
     store: Store, session_id: int, *, actor: str, now: datetime | None = None
 ) -> SessionView:
-    """Stop the clock; ideas can still be edited, voted on and promoted afterwards."""
+    """Stop the clock and close the running sitting; ideas can still be edited, voted on and
+    promoted afterwards. An ended session is left as it is."""
     with store.write() as db:
         row = _row(db, session_id)
-        before = row.status
+        if row.status == "ended":
+            return _view(db, row)
+        at = now or _now()
+        sittings = queries.sitting_rows(db=db, session_id=session_id)
+        changes: dict[str, tuple[Any, Any]] = {"status": (row.status, "ended"),
+                                               "ended_at": (None, at)}
+        # A planned session ended without being started has no sitting to close.
+        if sittings and sittings[-1].ended_at is None:
+            sittings[-1].ended_at = at
+            changes["sitting"] = (None, sittings[-1].number)
         row.status = "ended"
-        row.ended_at = now or _now()
-        _audit_session(db, row, actor, "end", {"status": (before, row.status),
-                                               "ended_at": (None, row.ended_at)})
+        row.ended_at = at
+        _audit_session(db, row, actor, "end", changes)
         return _view(db, row)
 
 

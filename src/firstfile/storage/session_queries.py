@@ -15,7 +15,13 @@ from sqlalchemy import delete, func, select, union
 from sqlmodel import Session, col
 
 from firstfile.domain import sessions as rules
-from firstfile.domain.sessions import IdeaView, ParticipantView, SessionRow, SessionView
+from firstfile.domain.sessions import (
+    IdeaView,
+    ParticipantView,
+    SessionRow,
+    SessionView,
+    SittingView,
+)
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.storage.tables import (
     Component,
@@ -28,6 +34,7 @@ from firstfile.storage.tables import (
     Person,
     SessionComponent,
     SessionParticipant,
+    SessionSitting,
     Vendor,
 )
 
@@ -301,7 +308,23 @@ def session_view(*, db: Session, session: ExtractionSession) -> SessionView:
         ),
         engagement_components=tuple((c.key, c.name, c.kind) for c in all_components),
         dots_spent=spent,
+        sittings=sitting_views(db=db, session_id=session_id),
     )
+
+
+def sitting_rows(*, db: Session, session_id: int) -> list[SessionSitting]:
+    """The session's sittings in the order the room met."""
+    return list(db.execute(select(SessionSitting)
+                           .where(col(SessionSitting.session_id) == session_id)
+                           .order_by(col(SessionSitting.number))).scalars())
+
+
+def sitting_views(*, db: Session, session_id: int) -> tuple[SittingView, ...]:
+    """The session's sittings as plain data, times in UTC."""
+    return tuple(
+        SittingView(number=row.number, started_at=_aware(row.started_at) or row.started_at,
+                    ended_at=_aware(row.ended_at))
+        for row in sitting_rows(db=db, session_id=session_id))
 
 
 def _participant(person: Person, vendor: Vendor | None) -> ParticipantView:

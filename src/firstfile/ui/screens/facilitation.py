@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -434,9 +434,12 @@ class FacilitationScreen(IdeaActions):
                 if yes:
                     start()
 
+            held = rules.format_countdown(rules.held_seconds(view.sittings, datetime.now(UTC)))
+            count = len(view.sittings)
             self.app.push_screen(ConfirmDialog(
-                "This session has ended. Reopen it? The clock starts again from now; the "
-                "audit trail keeps the time it was held.", yes="Reopen", no="Cancel"), reopen)
+                f"This session has ended ({count} sitting{'s' if count != 1 else ''}, held "
+                f"{held}). Reopen it? A new sitting starts now; each earlier sitting keeps "
+                "its own start and end.", yes="Reopen", no="Cancel"), reopen)
             return
 
         def answered(yes: bool | None) -> None:

@@ -420,6 +420,27 @@ def parse_session_ref(ref: str) -> tuple[str | None, str]:
     return engagement, key
 
 
+def prompts_that_fit(time_box_minutes: int, prompt_minutes: int) -> int:
+    """How many prompts the room can walk in the time box (at least one)."""
+    return max(1, time_box_minutes // max(1, prompt_minutes))
+
+
+def decks_that_fit(decks: Sequence[tuple[str, int]], time_box_minutes: int,
+                   prompt_minutes: int) -> tuple[str, ...]:
+    """The default decks of a session: (name, prompt count) taken in the order given, each
+    deck that still fits the time box, so a 60-minute session at 5 minutes a prompt is not
+    offered 77 prompts. When no deck fits whole, the smallest one: a session needs prompts."""
+    room = prompts_that_fit(time_box_minutes, prompt_minutes)
+    chosen: list[str] = []
+    for name, count in decks:
+        if 0 < count <= room:
+            chosen.append(name)
+            room -= count
+    if not chosen and decks:
+        chosen.append(min(decks, key=lambda deck: deck[1])[0])
+    return tuple(chosen)
+
+
 def time_box_left(view: SessionView, now: datetime) -> int:
     """Whole seconds left of the session's time box after every sitting so far (negative:
     overtime); an ended session's clock stands where its last sitting stopped."""

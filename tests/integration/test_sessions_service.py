@@ -275,7 +275,7 @@ def test_every_change_to_an_idea_is_in_its_audit_trail(store: Store) -> None:
     assert promote == {"status": ["open", "promoted"], "disclosure": [None, key]}
     assert [(action, changes) for action, _, changes in idea_trail(store, 2)][1:] == [
         ("merge", {"status": ["open", "parked"], "merged_into": [None, "#1"],
-                   "votes": [0, 0]})]
+                   "votes": [0, 0], "dots": [{}, {}]})]
     assert [(action, changes) for action, _, changes in idea_trail(store, 3)][1:] == [
         ("update", {"status": ["open", "parked"]})]
     # A change that changes nothing leaves no record.

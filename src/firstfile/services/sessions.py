@@ -13,6 +13,7 @@ engagement has a session with that key. A merged idea is stored as parked with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,7 @@ from firstfile.storage import session_queries as queries
 from firstfile.storage.engagement_queries import find_engagement, find_engagement_id
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
+    AuditEvent,
     ExtractionSession,
     Idea,
     IdeaVote,
@@ -370,16 +372,20 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         ids = queries.person_ids(db=db, keys=authors)
         queries.replace_authors(db=db, idea_id=survivor_id,
                                 person_ids=[ids[key] for key in authors])
-        dots = rules.merged_dots(queries.dots_by_person(db=db, idea_id=survivor_id),
-                                 queries.dots_by_person(db=db, idea_id=absorbed_id))
+        survivor_dots = queries.dots_by_person(db=db, idea_id=survivor_id)
+        absorbed_dots = queries.dots_by_person(db=db, idea_id=absorbed_id)
+        dots = rules.merged_dots(survivor_dots, absorbed_dots)
         queries.move_votes(db=db, from_ids=[survivor_id, absorbed_id], to_id=survivor_id,
                            dots=dots)
+        keys = queries.person_keys(db=db, ids=[*survivor_dots, *absorbed_dots])
 
         text = rules.merged_text(survivor.text, absorbed.text)
         changes: dict[str, tuple[Any, Any]] = {
             "authors": (survivor_view.authors, authors),
             "votes": (survivor.votes, survivor.votes + absorbed.votes),
             "merged": (None, f"#{absorbed.position + 1}"),
+            # Whose dots were where, so the merge can be undone exactly (unmerge_idea).
+            "dots": (_by_key(survivor_dots, keys), _by_key(dots, keys)),
         }
         if text != survivor.text:
             changes["text"] = (survivor.text, text)
@@ -387,7 +393,7 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         _audit_idea(db, row, absorbed, actor, "merge", {
             "status": (absorbed.status, rules.PARKED),
             "merged_into": (None, f"#{survivor.position + 1}"),
-            "votes": (absorbed.votes, 0)})
+            "votes": (absorbed.votes, 0), "dots": (_by_key(absorbed_dots, keys), {})})
         survivor.text = text
         survivor.votes += absorbed.votes
         absorbed.votes = 0
@@ -395,6 +401,107 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         absorbed.merged_into_id = survivor_id
         db.flush()
         return _view(db, row)
+
+
+@retried
+def unmerge_idea(store: Store, idea_id: int, *, actor: str) -> SessionView:
+    """Undo a merge: of idea_id when it was merged into another, else the last merge into
+    idea_id (the list shows survivors only). The merged idea is what it was before, and the
+    idea it went into gets back the text, authors and dots it had.
+
+    Refused, with nothing changed, while anything happened to either idea after the merge (an
+    edit, a dot, a later merge: undo that first), and for a merge that moved dots before
+    merges recorded whose they were. The undo is recorded beside the merge ("unmerge").
+    """
+    with store.write() as db:
+        absorbed, row = _idea_and_session(db, idea_id, lock=True)
+        ref = queries.session_ref(db=db, session=row)
+
+        def last_merge(idea: Idea) -> AuditEvent | None:
+            """The merge into idea that undoing comes to next: its latest merge, passing
+            merges already undone; None when anything else happened to it since."""
+            undone = 0
+            for event in queries.idea_events(db=db, entity_key=f"{ref}#{idea.position + 1}"):
+                if event.action == "unmerge":
+                    undone += 1
+                elif event.action == "merge" and "merged" in json.loads(event.changes):
+                    if not undone:
+                        return event
+                    undone -= 1
+                else:
+                    return None
+            return None
+
+        if absorbed.merged_into_id is None:
+            event = last_merge(absorbed)
+            if event is None:
+                raise UserError(f"idea #{absorbed.position + 1} is not merged, and nothing "
+                                "merged into it can be undone (a change after the merge "
+                                "comes first): there is no merge to undo")
+            into = json.loads(event.changes)["merged"][1]
+            found = queries.idea_at(db=db, session_id=row.id or 0,
+                                    position=int(str(into).lstrip("#")) - 1)
+            if found is None or found.merged_into_id != absorbed.id:
+                raise UserError(f"idea {into} is no longer merged into "
+                                f"#{absorbed.position + 1}")
+            absorbed = found
+        assert absorbed.merged_into_id is not None
+        survivor, _ = _idea_and_session(db, absorbed.merged_into_id)
+        merged = {survivor.id: last_merge(survivor),
+                  absorbed.id: queries.last_idea_event(
+                      db=db, entity_key=f"{ref}#{absorbed.position + 1}")}
+        for idea in (survivor, absorbed):
+            event = merged[idea.id]
+            if event is None or event.action != "merge" or (
+                    idea is survivor
+                    and json.loads(event.changes).get("merged", [None, None])[1]
+                    != f"#{absorbed.position + 1}"):
+                raise UserError(
+                    f"idea #{idea.position + 1} changed after the merge of "
+                    f"#{absorbed.position + 1} (a later merge, an edit or a dot); undo or "
+                    "reverse that first, then undo the merge")
+        kept = json.loads(merged[survivor.id].changes)  # type: ignore[union-attr]
+        gone = json.loads(merged[absorbed.id].changes)  # type: ignore[union-attr]
+        if "dots" not in kept and (gone.get("votes", [0, 0])[0] or 0) > 0:
+            raise UserError(f"the merge of #{absorbed.position + 1} moved dots before merges "
+                            "recorded whose they were, so it cannot be undone exactly; "
+                            "leave it merged")
+        authors = tuple(kept["authors"][0])
+        survivor_dots = kept.get("dots", [None, None])[0]
+        absorbed_dots = gone.get("dots", [{}, {}])[0]
+        ids = queries.person_ids(db=db, keys=[*authors, *(survivor_dots or {}),
+                                              *absorbed_dots])
+        queries.replace_authors(db=db, idea_id=survivor.id or 0,
+                                person_ids=[ids[key] for key in authors])
+        if survivor_dots is not None:
+            queries.move_votes(db=db, from_ids=[survivor.id or 0], to_id=survivor.id or 0,
+                               dots={ids[k]: n for k, n in survivor_dots.items()})
+            queries.move_votes(db=db, from_ids=[absorbed.id or 0], to_id=absorbed.id or 0,
+                               dots={ids[k]: n for k, n in absorbed_dots.items()})
+        text = kept.get("text", [survivor.text])[0]
+        votes_before = kept["votes"][0]
+        status_before = gone["status"][0]
+        absorbed_votes = gone["votes"][0]
+        changes: dict[str, Any] = {
+            "authors": (kept["authors"][1], authors), "votes": (survivor.votes, votes_before),
+            "unmerged": (f"#{absorbed.position + 1}", None)}
+        if text != survivor.text:
+            changes["text"] = (survivor.text, text)
+        _audit_idea(db, row, survivor, actor, "unmerge", changes)
+        _audit_idea(db, row, absorbed, actor, "unmerge", {
+            "status": (absorbed.status, status_before),
+            "merged_into": (f"#{survivor.position + 1}", None),
+            "votes": (absorbed.votes, absorbed_votes)})
+        survivor.text, survivor.votes = text, votes_before
+        absorbed.status, absorbed.votes, absorbed.merged_into_id = (
+            status_before, absorbed_votes, None)
+        db.flush()
+        return _view(db, row)
+
+
+def _by_key(dots: Mapping[int, int], keys: Mapping[int, str]) -> dict[str, int]:
+    """person id -> dots, as person key -> dots (the audit trail names people by key)."""
+    return {keys[person]: count for person, count in sorted(dots.items()) if person in keys}
 
 
 @retried

@@ -24,6 +24,7 @@ from firstfile.domain.sessions import (
 )
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.storage.tables import (
+    AuditEvent,
     Component,
     Disclosure,
     Engagement,
@@ -153,6 +154,37 @@ def dots_by_person(*, db: Session, idea_id: int) -> dict[int, int]:
     return {int(p): int(d) for p, d in db.execute(
         select(col(IdeaVote.person_id), col(IdeaVote.dots)).where(col(IdeaVote.idea_id) == idea_id)
     ).all()}
+
+
+def person_keys(*, db: Session, ids: Iterable[int]) -> dict[int, str]:
+    """person id -> key, for the ids given."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {int(i): k for i, k in db.execute(
+        select(col(Person.id), col(Person.key)).where(col(Person.id).in_(wanted))).all()}
+
+
+def idea_at(*, db: Session, session_id: int, position: int) -> Idea | None:
+    """The session's idea raised at position (from 0), or None."""
+    return db.execute(select(Idea).where(col(Idea.session_id) == session_id,
+                                         col(Idea.position) == position)).scalars().first()
+
+
+def idea_events(*, db: Session, entity_key: str) -> list[AuditEvent]:
+    """Every audit row of an idea (named ENGAGEMENT/SESSION#N), the latest first."""
+    return list(db.execute(
+        select(AuditEvent).where(col(AuditEvent.entity) == "idea",
+                                 col(AuditEvent.entity_key) == entity_key)
+        .order_by(col(AuditEvent.seq).desc())).scalars())
+
+
+def last_idea_event(*, db: Session, entity_key: str) -> AuditEvent | None:
+    """The latest audit row of an idea (named ENGAGEMENT/SESSION#N), or None."""
+    return db.execute(
+        select(AuditEvent).where(col(AuditEvent.entity) == "idea",
+                                 col(AuditEvent.entity_key) == entity_key)
+        .order_by(col(AuditEvent.seq).desc()).limit(1)).scalars().first()
 
 
 def session_ref(*, db: Session, session: ExtractionSession) -> str:

@@ -114,6 +114,85 @@ def create_session(store: Store, setup: SessionSetup, *, actor: str) -> SessionV
         return _view(db, row)
 
 
+@retried
+def update_setup(
+    store: Store, session_id: int, setup: SessionSetup, *, actor: str,
+    expected_version: int | None = None,
+) -> SessionView:
+    """Change a session's set-up after it was created: title, phase, date, goal, facilitator,
+    room, focus, decks, time box, minutes per prompt and dots. The engagement and the key
+    name the session and stay.
+
+    Nobody who raised an idea or holds a dot leaves the room, and the dots per participant do
+    not go below what someone has spent: the record of who contributed stays true. Raises
+    ValidationFailed (nothing written) for those and for what create_session refuses;
+    Conflict when the session changed since expected_version.
+    """
+    problems = rules.check_setup(setup)
+    with store.write() as db:
+        row = _row(db, session_id)
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(f"the session was changed elsewhere since you opened it (version "
+                           f"{row.version}, yours {expected_version}); nothing was saved",
+                           current=_view(db, row))
+        view = _view(db, row)
+        if (setup.engagement_key, setup.key) != (view.engagement_key, view.key):
+            problems.append("engagement and key: they name the session and cannot change")
+        everyone = rules.room(setup.participants, setup.facilitator)
+        people = queries.person_ids(db=db, keys=[*everyone,
+                                                 *(p.key for p in view.participants)])
+        problems += [f"people: no person {key!r}" for key in everyone if key not in people]
+        contributed = {key for idea in view.ideas for key in idea.authors}
+        contributed |= {key for key, dots in view.dots_spent.items() if dots}
+        leaving = [p for p in view.participants
+                   if p.key not in setup.participants and p.key != setup.facilitator]
+        problems += [f"participants: {p.name} raised an idea or placed a dot, so they stay "
+                     "in the room's record" for p in leaving if p.key in contributed]
+        spent = max(view.dots_spent.values(), default=0)
+        if setup.dots_per_participant < spent:
+            problems.append(f"dots per participant: someone has placed {spent} already; "
+                            f"give at least {spent}")
+        components = queries.component_ids(db=db, engagement_id=row.engagement_id)
+        problems += [f"components: {key!r} is not a component of {view.engagement_key}"
+                     for key in setup.components if key not in components]
+        if problems:
+            raise ValidationFailed([Problem("session", p) for p in problems])
+        before: dict[str, Any] = {
+            "title": row.title, "phase": row.phase, "held_on": row.held_on, "goal": row.goal,
+            "facilitator": view.facilitator,
+            "participants": tuple(sorted(p.key for p in view.participants)),
+            "components": tuple(sorted(view.components)), "decks": row.decks,
+            "time_box_minutes": row.time_box_minutes, "prompt_minutes": row.prompt_minutes,
+            "dots_per_participant": row.dots_per_participant}
+        after: dict[str, Any] = {
+            "title": clean_line(setup.title), "phase": setup.phase, "held_on": setup.held_on,
+            "goal": clean_text(setup.goal).strip(), "facilitator": setup.facilitator,
+            # The room as the view shows it: the facilitator is in it.
+            "participants": tuple(sorted(
+                {p.key for p in view.participants if p.key in contributed}
+                | set(everyone))),
+            "components": tuple(sorted(set(setup.components))), "decks": ",".join(setup.decks),
+            "time_box_minutes": setup.time_box_minutes, "prompt_minutes": setup.prompt_minutes,
+            "dots_per_participant": setup.dots_per_participant}
+        changes = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        if not changes:
+            return view
+        if "participants" in changes:
+            queries.replace_room(db=db, session_id=session_id,
+                                 person_ids=[people[k] for k in after["participants"]])
+        if "components" in changes:
+            queries.replace_focus(db=db, session_id=session_id,
+                                  component_ids=[components[k] for k in after["components"]])
+        row.title, row.phase, row.held_on, row.goal = (
+            after["title"], after["phase"], after["held_on"], after["goal"])
+        row.facilitator_id = people[setup.facilitator]
+        row.decks = after["decks"]
+        row.time_box_minutes, row.prompt_minutes, row.dots_per_participant = (
+            after["time_box_minutes"], after["prompt_minutes"], after["dots_per_participant"])
+        _audit_session(db, row, actor, "update", changes)
+        return _view(db, row)
+
+
 def components_of(store: Store, engagement_key: str) -> list[tuple[str, str, str]]:
     """(key, name, kind) of every component of an engagement, for the set-up form."""
     with store.read() as db:

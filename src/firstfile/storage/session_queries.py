@@ -187,6 +187,20 @@ def last_idea_event(*, db: Session, entity_key: str) -> AuditEvent | None:
         .order_by(col(AuditEvent.seq).desc()).limit(1)).scalars().first()
 
 
+def replace_room(*, db: Session, session_id: int, person_ids: list[int]) -> None:
+    """Make person_ids the session's participants."""
+    db.execute(delete(SessionParticipant).where(col(SessionParticipant.session_id) == session_id))
+    for person in dict.fromkeys(person_ids):
+        db.add(SessionParticipant(session_id=session_id, person_id=person))
+
+
+def replace_focus(*, db: Session, session_id: int, component_ids: list[int]) -> None:
+    """Make component_ids the session's components in focus."""
+    db.execute(delete(SessionComponent).where(col(SessionComponent.session_id) == session_id))
+    for component in dict.fromkeys(component_ids):
+        db.add(SessionComponent(session_id=session_id, component_id=component))
+
+
 def session_ref(*, db: Session, session: ExtractionSession) -> str:
     """ENGAGEMENT/SESSION, as the audit trail names a session."""
     engagement = db.execute(select(col(Engagement.key)).where(

@@ -91,3 +91,51 @@ async def test_a_merge_is_undone_with_u_after_a_confirmation(
         ("two footprints for the regulator", ("wli",), 1, "open"),
         ("Bed-of-nails test points", ("rsmith",), 0, "open"),
     ]
+
+
+async def test_the_set_up_is_changed_from_the_room(sqlite_store: Store, tmp_path: Path) -> None:
+    from textual.widgets import Input, Select, SelectionList, Static
+
+    from firstfile.ui.screens.session_edit import SessionEditScreen
+
+    view = seeded_session(sqlite_store)
+    capture(sqlite_store, view, "Dual-footprint regulator", "wli")
+    app = app_on(sqlite_store, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = FacilitationScreen("ACME-2026/pre-1")
+        await app.push_screen(screen)
+        await until(pilot, lambda: screen.view is not None and bool(screen.prompts),
+                    "the session to load")
+        walked = len(screen.prompts)
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, SessionEditScreen), "the form")
+        form = app.screen
+        assert isinstance(form, SessionEditScreen)
+        title = form.query_one("#setup-title", Input)
+        await until(pilot, lambda: title.value == "Before the RFQ goes out", "the set-up")
+        decks = form.query_one("#setup-decks", SelectionList)
+        focus = form.query_one("#setup-components", SelectionList)
+        await until(pilot, lambda: not form.has_unsaved_changes() and focus.selected == [
+            "bms-fw"], "the set-up to be filled in")
+        assert form.query_one("#setup-key", Input).disabled
+        assert form.query_one("#setup-phase", Select).value == "pre"  # its own, kept
+        assert not form.has_unsaved_changes()
+        # Wei Li raised an idea: taking him out of the room is refused, nothing saved.
+        form.query_one("#setup-participants", SelectionList).deselect("wli")
+        title.value = "Before the RFQ and after"
+        await pilot.press("ctrl+s")
+        problems = form.query_one("#setup-problems", Static)
+        await until(pilot, lambda: "Wei Li raised an idea" in str(problems.render()),
+                    "the refusal")
+        assert app.screen is form
+        form.query_one("#setup-participants", SelectionList).select("wli")
+        decks.deselect("design-around")
+        form.query_one("#setup-time-box", Input).value = "45"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen, "the room")
+        await until(pilot, lambda: len(screen.prompts) == walked - 5, "the prompts to follow")
+        assert screen.view is not None and screen.view.title == "Before the RFQ and after"
+    stored = sessions.session_by_id(sqlite_store, view.id)
+    assert (stored.title, stored.decks, stored.time_box_minutes) == (
+        "Before the RFQ and after", ("scamper",), 45)
+    assert {p.key for p in stored.participants} == {"jdoe", "rsmith", "wli"}

@@ -114,6 +114,8 @@ class SessionSetupScreen(Screen[None]):
     # What counts as work typed into the form: the engagement, phase, date, numbers and decks
     # come filled in, so changing only those is not worth a question on the way out.
     TYPED_FIELDS = ("#setup-key", "#setup-title", "#setup-goal")
+    # A new session takes the engagement's phase; a session being edited keeps its own.
+    PHASE_FROM_ENGAGEMENT = True
     PICKED_LISTS = ("#setup-participants", "#setup-components")
 
     def __init__(self, engagement_key: str = "") -> None:
@@ -326,7 +328,7 @@ class SessionSetupScreen(Screen[None]):
             self._load_components(event.value)
             engagement = self._engagements.get(event.value)
             # A session's phase is the engagement's, unless the facilitator says otherwise.
-            if engagement is not None:
+            if engagement is not None and self.PHASE_FROM_ENGAGEMENT:
                 phase = "post" if engagement.phase == "closed" else engagement.phase
                 if phase in PHASES:
                     self.query_one("#setup-phase", Select).value = phase

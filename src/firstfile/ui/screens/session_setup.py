@@ -151,8 +151,8 @@ class SessionSetupScreen(Screen[None]):
             yield Input(placeholder="What the room should come out with", id="setup-goal")
             yield Label("Facilitator")
             yield Select[str]((), prompt="Who runs the session", id="setup-facilitator")
-            yield Label("Participants: the engagement's people first (space selects; vendor "
-                        "staff are marked; anyone else is asked about)")
+            # One line at 80 columns; the divider in the list says the rest.
+            yield Label("Participants: the engagement's people first (space selects)")
             yield SelectionList[str](id="setup-participants")
             yield Label("Components in focus")
             yield SelectionList[str](id="setup-components")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from firstfile.domain import sessions as rules
 from firstfile.domain.sessions import SessionView
 from firstfile.interchange.document import InterchangeDocument
+from firstfile.interchange.problems import InterchangeError
 from firstfile.interchange.reader import parse_document
 from firstfile.interchange.writer import dump_document
 from firstfile.services import sessions
@@ -281,3 +282,99 @@ def test_changed_settings_are_conflicts_taken_on_overwrite_and_focus_is_kept(
     assert (view.time_box_minutes, view.prompt_minutes, view.dots_per_participant,
             view.decks, view.components) == (30, 3, 5, ("triz",), ("bms-fw",))
     assert _audit_count(store) == audits + 1  # one "overwrite" record for the settings
+
+
+def _two_sittings(store: Store) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    session_id = _run_a_session(store)
+    nine = datetime(2026, 2, 10, 9, 0, 0, 123456, tzinfo=UTC)
+    sessions.start_session(store, session_id, actor="tester", now=nine)
+    sessions.end_session(store, session_id, actor="tester", now=nine + timedelta(minutes=62))
+    sessions.start_session(store, session_id, actor="tester", now=nine + timedelta(days=1))
+    sessions.end_session(store, session_id, actor="tester",
+                         now=nine + timedelta(days=1, minutes=30))
+    return session_id
+
+
+def test_sittings_travel_in_the_file_and_a_fresh_database_gets_them(
+    store: Store, tmp_path: Path,
+) -> None:
+    session_id = _two_sittings(store)
+    held = sessions.session_by_id(store, session_id)
+    text = dump_document(export_engagement(store, "ACME-2026"))
+    assert "sittings:" in text and "started_at: '2026-02-10T09:00:00.123456+00:00'" in text
+    report = import_document(store, parse_document(text, "again.yaml"), actor="tester")
+    assert not report.changed, report.summary()
+    other = open_store(str(tmp_path / "other.db"))
+    try:
+        import_document(other, parse_document(text, "a.yaml"), actor="tester")
+        moved = sessions.get_session(other, "ACME-2026/pre-1")
+        assert moved.sittings == held.sittings
+        assert (moved.status, moved.started_at, moved.ended_at) == (
+            "ended", held.started_at, held.ended_at)
+        # Reopened there, the new sitting comes back here as sitting 3.
+        sessions.start_session(other, moved.id, actor="tester")
+        later = dump_document(export_engagement(other, "ACME-2026"))
+    finally:
+        other.dispose()
+    report = import_document(store, parse_document(later, "later.yaml"), actor="tester")
+    assert report.changed
+    back = sessions.session_by_id(store, session_id)
+    assert back.sittings[:2] == held.sittings and len(back.sittings) == 3
+    assert back.status == "running" and back.sittings[2].ended_at is None
+
+
+def test_a_file_without_sittings_reads_and_keeps_the_stored_ones(store: Store) -> None:
+    session_id = _two_sittings(store)
+    held = sessions.session_by_id(store, session_id)
+    exported = export_engagement(store, "ACME-2026")
+    older = replace(exported, sessions=tuple(replace(s, sittings=()) for s in exported.sessions))
+    text = dump_document(older)
+    assert "sittings" not in text and "started_at" not in text
+    assert parse_document(text, "old.yaml").sessions[0].sittings == ()
+    report = import_document(store, parse_document(text, "old.yaml"), actor="tester")
+    assert not report.changed, report.summary()
+    assert sessions.session_by_id(store, session_id).sittings == held.sittings
+
+
+def test_a_file_that_rewrites_a_sitting_is_refused_and_nothing_is_written(
+    store: Store,
+) -> None:
+    from datetime import timedelta
+
+    session_id = _two_sittings(store)
+    held = sessions.session_by_id(store, session_id)
+    exported = export_engagement(store, "ACME-2026")
+    (doc_session,) = exported.sessions
+    first = doc_session.sittings[0]
+    moved = replace(first, ended_at=first.ended_at + timedelta(hours=1))  # type: ignore[operator]
+    changed = replace(exported, sessions=(replace(
+        doc_session, sittings=(moved, *doc_session.sittings[1:])),))
+    before = _audit_count(store)
+    with pytest.raises(ImportRefused, match="never rewritten"):
+        import_document(store, parse_document(dump_document(changed), "x.yaml"),
+                        actor="tester")
+    assert _audit_count(store) == before
+    assert sessions.session_by_id(store, session_id).sittings == held.sittings
+
+
+@pytest.mark.parametrize("sittings, message", [
+    ("[{started_at: '2026-02-10 09:00'}]", "offset from UTC"),
+    ("[{started_at: '2026-02-10T09:00Z', ended_at: '2026-02-10T08:00Z'}]",
+     "is before started_at"),
+    ("[{started_at: '2026-02-10T09:00Z'}, {started_at: '2026-02-11T09:00Z'}]",
+     "only the last sitting"),
+    ("[{started_at: '2026-02-10T09:00Z', ended_at: '2026-02-10T10:00Z'}, "
+     "{started_at: '2026-02-10T09:30Z'}]", "before the previous sitting ended"),
+])
+def test_bad_sittings_are_reported_with_their_place(
+    store: Store, sittings: str, message: str,
+) -> None:
+    _run_a_session(store)
+    text = dump_document(export_engagement(store, "ACME-2026"))
+    text = text.replace("  ideas:\n", f"  sittings: {sittings}\n  ideas:\n", 1)
+    assert "sittings:" in text
+    with pytest.raises(InterchangeError) as failed:
+        parse_document(text, "bad.yaml")
+    assert message in str(failed.value) and "sittings[" in str(failed.value)

@@ -209,6 +209,7 @@ def test_start_move_end_and_list(store: Store) -> None:
     view = seeded_session(store)
     started = sessions.start_session(store, view.id, actor="tester")
     assert started.status == "running" and started.started_at is not None
+    assert [(s.number, s.ended_at) for s in started.sittings] == [(1, None)]
     sessions.move_to_prompt(store, view.id, 4, actor="tester")
     capture(store, view, "an idea", "jdoe")
     ended = sessions.end_session(store, view.id, actor="tester")
@@ -274,7 +275,7 @@ def test_every_change_to_an_idea_is_in_its_audit_trail(store: Store) -> None:
     assert promote == {"status": ["open", "promoted"], "disclosure": [None, key]}
     assert [(action, changes) for action, _, changes in idea_trail(store, 2)][1:] == [
         ("merge", {"status": ["open", "parked"], "merged_into": [None, "#1"],
-                   "votes": [0, 0]})]
+                   "votes": [0, 0], "dots": [{}, {}]})]
     assert [(action, changes) for action, _, changes in idea_trail(store, 3)][1:] == [
         ("update", {"status": ["open", "parked"]})]
     # A change that changes nothing leaves no record.

@@ -216,3 +216,53 @@ async def test_an_item_changed_elsewhere_since_it_was_shown_is_not_overwritten(
     tooling = next(line for line in svc.vendor_checklist(sqlite_store, ACME, "sz-pcba").lines
                    if line.item.id == "tooling")
     assert (tooling.state.status, tooling.state.reason) == ("not-applicable", "bare boards only")
+
+
+async def test_the_last_phase_change_can_be_undone_after_a_confirmation(
+    sqlite_store: Store, tmp_path: Path,
+) -> None:
+    seed_basics(sqlite_store)
+    svc.change_phase(sqlite_store, ACME, "during", actor="tester", override=True,
+                     reason="prototype run booked")
+    svc.change_phase(sqlite_store, ACME, "post", actor="tester")
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = EngagementScreen(ACME)
+        await app.push_screen(screen)
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "during -> post" in app.screen._question
+        await pilot.press("n")  # cancelled: nothing changes
+        await settle(pilot)
+        assert svc.engagement_overview(sqlite_store, ACME).phase == "post"
+        # A colleague moves the phase while the question is open: the undo is refused.
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        svc.change_phase(sqlite_store, ACME, "closed", actor="colleague")
+        await pilot.press("y")
+        await settle(pilot)
+        assert svc.engagement_overview(sqlite_store, ACME).phase == "closed"
+        assert any("changed again since" in n.message for n in app._notifications)
+        # Now the last move is the colleague's; undone after a yes.
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "post -> closed" in app.screen._question
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.overview is not None and screen.overview.phase == "post"
+        # The undo is not undone: u says so and asks nothing.
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("an undo already" in n.message for n in app._notifications)
+    with sqlite_store.read() as db:
+        actions = [e.action for e in db.execute(
+            select(AuditEvent).where(AuditEvent.entity == "engagement",
+                                     AuditEvent.entity_key == ACME)
+            .order_by(AuditEvent.seq)).scalars()]
+    assert actions[-4:] == ["phase-override", "change-phase", "change-phase",
+                            "undo-phase-change"]
+    assert "engagement-undo-phase" in {c.id for c in EngagementScreen.FIRSTFILE_COMMANDS}

@@ -203,3 +203,17 @@ async def test_f6_on_an_ended_session_asks_before_reopening(
         await pilot.press("y")
         await until(pilot, lambda: screen.view is not None and screen.view.status == "running",
                     "the session to reopen")
+        first = screen.view.sittings[0]
+        assert (first.started_at, first.ended_at) == (held.started_at, held.ended_at)
+        assert len(screen.view.sittings) == 2 and screen.view.sittings[1].ended_at is None
+        # Ending again closes the second sitting; the first is untouched.
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await until(pilot, lambda: screen.view is not None and screen.view.status == "ended",
+                    "the session to end")
+    stored = sessions.session_by_id(sqlite_store, setup.id)
+    assert [s.number for s in stored.sittings] == [1, 2]
+    assert stored.sittings[0] == first and stored.sittings[1].ended_at is not None
+    assert stored.started_at == held.started_at  # the first start is never overwritten

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import docx
 import pytest
 
 from firstfile.domain.prompts import Prompt
-from firstfile.domain.sessions import IdeaView, ParticipantView, SessionView
+from firstfile.domain.sessions import IdeaView, ParticipantView, SessionView, SittingView
 from firstfile.rendering.minutes import (
     export_minutes,
     minutes_for,
@@ -165,3 +166,20 @@ def test_the_ideas_table_keeps_every_header_word_whole(tmp_path: Path) -> None:
     # 0.27 cm a letter, plus the cell's margins.
     for header in ("Component", "Dots", "Status", "Prompt"):
         assert widths[header] >= Cm(0.27 * len(header) + 0.35), header
+
+
+def test_each_sitting_of_a_reopened_session_is_listed_with_the_time_held(
+    tmp_path: Path,
+) -> None:
+    reopened = replace(session(), sittings=(
+        SittingView(1, datetime(2026, 2, 10, 9, 0, tzinfo=UTC),
+                    datetime(2026, 2, 10, 10, 2, tzinfo=UTC)),
+        SittingView(2, datetime(2026, 2, 11, 14, 0, tzinfo=UTC),
+                    datetime(2026, 2, 11, 14, 30, tzinfo=UTC)),
+    ), ended_at=datetime(2026, 2, 11, 14, 30, tzinfo=UTC))
+    held = ("sitting 1: 2026-02-10 09:00 UTC – 10:02 UTC; "
+            "sitting 2: 2026-02-11 14:00 UTC – 14:30 UTC; 92 minutes in all")
+    document = docx.Document(str(export_minutes(minutes_for(reopened, PROMPTS), tmp_path,
+                                                "docx")))
+    assert f"Held: {held}" in [p.text for p in document.paragraphs]
+    assert f"| Held | {held} |" in render_minutes_markdown(minutes_for(reopened, PROMPTS))

@@ -185,3 +185,17 @@ def test_component_for_prompt() -> None:
     assert rules.component_for_prompt((), focus) == ""
     assert rules.component_for_prompt((), focus[:1]) == "bms-fw"
     assert rules.component_for_prompt(("power",), []) == ""
+
+
+def test_default_decks_fit_the_time_box() -> None:
+    from firstfile.domain.sessions import decks_that_fit, prompts_that_fit
+
+    shipped = [("contract-manufacturer", 25), ("design-around", 5), ("scamper", 7),
+               ("triz", 40)]
+    assert prompts_that_fit(60, 5) == 12
+    assert decks_that_fit(shipped, 60, 5) == ("design-around", "scamper")
+    assert decks_that_fit(shipped, 60, 2) == ("contract-manufacturer", "design-around")
+    assert decks_that_fit(shipped, 480, 1) == tuple(name for name, _ in shipped)
+    # Nothing fits whole: the smallest deck, so the session still has prompts.
+    assert decks_that_fit(shipped, 5, 5) == ("design-around",)
+    assert decks_that_fit([], 60, 5) == ()

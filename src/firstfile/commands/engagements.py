@@ -6,6 +6,7 @@ imported and tried alone.
     firstfile engagements list [--json]
     firstfile engagements show KEY [--json]
     firstfile engagements phase KEY PHASE [--override --reason TEXT]
+    firstfile engagements phase KEY --undo
     firstfile engagements tick KEY STEP [--note TEXT] [--date DATE] [--undo]
     firstfile vendors list [--json]
     firstfile vendors nda KEY [--signed DATE] [--expires DATE | --term-months N] [--clear]
@@ -128,22 +129,34 @@ def show_engagement(
 def change_phase(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Engagement key.")],
-    new_phase: Annotated[str, typer.Argument(metavar="PHASE",
-                                             help="pre, during, post or closed.")],
+    new_phase: Annotated[str | None, typer.Argument(
+        metavar="[PHASE]", help="pre, during, post or closed (none with --undo).")] = None,
     override: Annotated[bool, typer.Option(
         "--override", help="Move to during although critical checklist items are open "
         "(recorded in the audit trail).")] = False,
     reason: Annotated[str, typer.Option(help="Why the override is needed.")] = "",
+    undo: Annotated[bool, typer.Option(
+        "--undo", help="Move back to the phase before the last phase change (recorded as a "
+        "change of its own; refused when the phase was changed otherwise since).")] = False,
     db: DbOption = None,
 ) -> None:
-    """Change an engagement's phase."""
+    """Change an engagement's phase, or undo its last phase change."""
     from firstfile.services import engagements
 
+    if undo and (new_phase is not None or override):
+        fail("--undo takes no PHASE and no --override: it moves back to the phase before "
+             "the last change")
+    if not undo and new_phase is None:
+        fail("give the PHASE to move to (pre, during, post or closed), or --undo")
     if override and not reason.strip():
         fail("--override needs --reason: say why critical items may stay open")
 
     def work(store: Any, settings: Any) -> Any:
         try:
+            if undo:
+                return engagements.undo_phase_change(store, key, actor=settings.actor,
+                                                     templates_dir=settings.templates_dir)
+            assert new_phase is not None
             return engagements.change_phase(
                 store, key, new_phase, actor=settings.actor, override=override,
                 reason=reason, templates_dir=settings.templates_dir)

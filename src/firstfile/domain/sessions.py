@@ -92,6 +92,24 @@ class IdeaView:
 
 
 @dataclass(frozen=True, slots=True)
+class SittingView:
+    """One sitting of a session: when the room met and when it stopped (None: still sitting)."""
+
+    number: int  # 1, 2, ... in the order the room met
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    def seconds(self, now: datetime) -> int:
+        """Whole seconds the sitting lasted, or has lasted until now while it runs."""
+        return max(0, int(((self.ended_at or now) - self.started_at).total_seconds()))
+
+
+def held_seconds(sittings: Sequence[SittingView], now: datetime) -> int:
+    """The session's held time: the sum of its sittings (an open one counted until now)."""
+    return sum(sitting.seconds(now) for sitting in sittings)
+
+
+@dataclass(frozen=True, slots=True)
 class SessionView:
     """An extraction session with its set-up, its room and its ideas in raised order."""
 
@@ -120,6 +138,8 @@ class SessionView:
     engagement_components: tuple[tuple[str, str, str], ...] = ()
     # person key -> dots that person has spent on ideas still in play.
     dots_spent: Mapping[str, int] = field(default_factory=dict)
+    # Every sitting, in order; started_at/ended_at above are the first start and last end.
+    sittings: tuple[SittingView, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -398,6 +418,36 @@ def parse_session_ref(ref: str) -> tuple[str | None, str]:
     if not slash:
         return None, engagement
     return engagement, key
+
+
+def prompts_that_fit(time_box_minutes: int, prompt_minutes: int) -> int:
+    """How many prompts the room can walk in the time box (at least one)."""
+    return max(1, time_box_minutes // max(1, prompt_minutes))
+
+
+def decks_that_fit(decks: Sequence[tuple[str, int]], time_box_minutes: int,
+                   prompt_minutes: int) -> tuple[str, ...]:
+    """The default decks of a session: (name, prompt count) taken in the order given, each
+    deck that still fits the time box, so a 60-minute session at 5 minutes a prompt is not
+    offered 77 prompts. When no deck fits whole, the smallest one: a session needs prompts."""
+    room = prompts_that_fit(time_box_minutes, prompt_minutes)
+    chosen: list[str] = []
+    for name, count in decks:
+        if 0 < count <= room:
+            chosen.append(name)
+            room -= count
+    if not chosen and decks:
+        chosen.append(min(decks, key=lambda deck: deck[1])[0])
+    return tuple(chosen)
+
+
+def time_box_left(view: SessionView, now: datetime) -> int:
+    """Whole seconds left of the session's time box after every sitting so far (negative:
+    overtime); an ended session's clock stands where its last sitting stopped."""
+    if not view.sittings:
+        return seconds_left(view.started_at, view.time_box_minutes,
+                            view.ended_at or now)
+    return view.time_box_minutes * 60 - held_seconds(view.sittings, now)
 
 
 def seconds_left(started: datetime | None, minutes: int, now: datetime) -> int:

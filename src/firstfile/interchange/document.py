@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from firstfile.domain.disclosure import DisclosureDraft
 from firstfile.domain.strategy_record import RecordedStrategy
@@ -153,6 +153,15 @@ class IdeaDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class SittingDoc:
+    """One sitting of a session: when the room met and when it stopped (None: it still sits,
+    only the last sitting). Times are UTC."""
+
+    started_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionDoc:
     """An extraction session (before, during or after the engagement) and its ideas."""
 
@@ -170,6 +179,8 @@ class SessionDoc:
     dots_per_participant: int = 3
     decks: tuple[str, ...] = ()  # prompt deck names, in walking order
     components: tuple[str, ...] = ()  # keys of the components in focus
+    # When the room met, in order; none in a file written before sittings were carried.
+    sittings: tuple[SittingDoc, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.limits import too_long
@@ -183,6 +183,26 @@ class Checker:
         except ValueError:
             self.problems.error(node.line, where, f"{text!r} is not a real date")
             return None
+
+    def moment(self, fields: Fields, name: str, path: str) -> datetime | None:
+        """A date and time with its offset from UTC (ISO 8601, 2026-03-02T09:00:00Z or
+        +01:00), returned in UTC; None when absent or wrong. Without an offset it would be
+        read in whatever zone the reader is in, so one is required."""
+        node = fields.get(name)
+        if node is None or node.tag == INVALID:
+            return None
+        where = join(path, name)
+        text = node.text if node.kind == SCALAR and node.tag in (STR, TIMESTAMP) else ""
+        try:
+            value = datetime.fromisoformat(text) if text else None
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            shown = repr(text) if text else describe(node)
+            self.problems.error(node.line, where, "expected a date and time with its offset "
+                                f"from UTC like 2026-03-02T09:00:00Z, got {shown}")
+            return None
+        return value.astimezone(UTC)
 
     def integer(self, fields: Fields, name: str, path: str, low: int,
                 high: int | None = None) -> int | None:

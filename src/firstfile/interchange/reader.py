@@ -82,6 +82,7 @@ from firstfile.interchange.document import (
     PersonDoc,
     SafeguardDoc,
     SessionDoc,
+    SittingDoc,
     VendorDoc,
 )
 from firstfile.interchange.fields import Checker, Fields, join
@@ -538,7 +539,33 @@ class _DocumentReader:
                                                schema.DOTS_PER_PARTICIPANT),
             decks=decks,
             components=self._key_list(own, "components", path, "component"),
+            sittings=self._sittings(own, path),
         )
+
+    def _sittings(self, own: Fields, path: str) -> tuple[SittingDoc, ...]:
+        """The sittings in the order the room met: each ends after it starts and before the
+        next starts; only the last may still be open."""
+        sittings: list[SittingDoc] = []
+        items = list(self.check.items(own, "sittings", path))
+        for number, (item, item_path) in enumerate(items, start=1):
+            fields = self.check.mapping(item, item_path, *schema.SITTING) or {}
+            started = self.check.moment(fields, "started_at", item_path)
+            ended = self.check.moment(fields, "ended_at", item_path)
+            if started is None:
+                continue
+            where = join(item_path, "ended_at")
+            if ended is None and "ended_at" not in fields and number < len(items):
+                self.problems.error(item.line, where, "is required: only the last sitting "
+                                    "may still be running")
+            if ended is not None and ended < started:
+                self.problems.error(self._line(where), where, "is before started_at")
+            previous = sittings[-1] if sittings else None
+            if previous is not None and previous.ended_at and started < previous.ended_at:
+                where = join(item_path, "started_at")
+                self.problems.error(self._line(where), where, "is before the previous "
+                                    "sitting ended: list the sittings in the order the room met")
+            sittings.append(SittingDoc(started, ended))
+        return tuple(sittings)
 
     def _setting(self, fields: Fields, name: str, path: str,
                  limits: tuple[int, int, int]) -> int:

@@ -27,7 +27,8 @@ ACTION: Keys = (("vendor", "tactic", "status"), ("date", "evidence", "reason", "
 CRITICAL_SET: Keys = (("key", "name", "members"), ("reveals", "note"))
 SESSION: Keys = (("key", "title", "phase", "date", "facilitator"),
                  ("goal", "participants", "components", "decks", "time_box_minutes",
-                  "prompt_minutes", "dots_per_participant", "ideas"))
+                  "prompt_minutes", "dots_per_participant", "ideas", "sittings"))
+SITTING: Keys = (("started_at",), ("ended_at",))
 # author is required unless authors names the authors (the reader checks that itself).
 IDEA: Keys = (("text",), ("author", "authors", "prompt", "component", "votes", "status",
                           "merged_into"))

@@ -224,6 +224,12 @@ def _session(s: SessionDoc) -> dict[str, Any]:
     )
     if s.ideas:
         data["ideas"] = [_idea(i) for i in s.ideas]
+    if s.sittings:
+        # ISO 8601 text in UTC: YAML and JSON read it back the same, to the microsecond.
+        data["sittings"] = [
+            {"started_at": x.started_at.isoformat(),
+             **({"ended_at": x.ended_at.isoformat()} if x.ended_at else {})}
+            for x in s.sittings]
     return data
 
 

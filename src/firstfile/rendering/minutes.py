@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import jinja2
 
 from firstfile.domain.prompts import Prompt
-from firstfile.domain.sessions import MERGED, PROMOTED, IdeaView, SessionView
+from firstfile.domain.sessions import MERGED, PROMOTED, IdeaView, SessionView, held_seconds
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
 from firstfile.rendering.wording import render_template, template_environment, template_errors
@@ -156,7 +157,7 @@ def _values(minutes: Minutes, w: Mapping[str, Any]) -> dict[str, Any]:
         "facilitator": f"{clean_line(s.facilitator_name)} ({s.facilitator})"
         if s.facilitator else str(_word(w, "not_given")),
         "time_box": f"{s.time_box_minutes} {_word(w, 'minutes')}",
-        "held": _held(s),
+        "held": _held(s, w),
         "goal": clean_text(s.goal) or str(_word(w, "not_given")),
         "attendance": attendance,
         "vendor_present": any(p.is_vendor for p in s.participants),
@@ -169,11 +170,31 @@ def _values(minutes: Minutes, w: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _held(s: SessionView) -> str:
-    if s.started_at is None:
+def _held(s: SessionView, w: Mapping[str, Any]) -> str:
+    """When the room met: the one sitting's start and end, or each sitting numbered and the
+    total held time (a session reopened after it ended has several)."""
+    if not s.sittings:
+        return _span(s.started_at, s.ended_at) if s.started_at else ""
+    if len(s.sittings) == 1:
+        return _span(s.sittings[0].started_at, s.sittings[0].ended_at)
+    # Wording files written before sittings existed lack these two words: defaults, not an
+    # error, so an organisation's own wording keeps working.
+    sitting, total = w.get("sitting", "sitting"), w.get("held_total", "in all")
+    spans = [f"{sitting} {x.number}: {_span(x.started_at, x.ended_at)}" for x in s.sittings]
+    if all(x.ended_at is not None for x in s.sittings):
+        minutes = round(held_seconds(s.sittings, s.sittings[-1].started_at) / 60)
+        spans.append(f"{minutes} {_word(w, 'minutes')} {total}")
+    return "; ".join(spans)
+
+
+def _span(start: datetime | None, end: datetime | None) -> str:
+    if start is None:
         return ""
-    start = s.started_at.strftime("%Y-%m-%d %H:%M UTC")
-    return f"{start} – {s.ended_at.strftime('%H:%M UTC')}" if s.ended_at else start
+    shown = start.strftime("%Y-%m-%d %H:%M UTC")
+    if end is None:
+        return shown
+    same_day = end.date() == start.date()
+    return f"{shown} – {end.strftime('%H:%M UTC' if same_day else '%Y-%m-%d %H:%M UTC')}"
 
 
 def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],

@@ -70,6 +70,21 @@ def list_engagements(store: Store) -> list[EngagementView]:
         ]
 
 
+def engagement_vendor_keys(store: Store) -> dict[str, tuple[str, ...]]:
+    """The keys of each engagement's vendors, by engagement key (every engagement listed)."""
+    with store.read() as db:
+        keys: dict[str, list[str]] = {
+            key: [] for key in db.execute(select(col(Engagement.key))).scalars()}
+        for engagement, vendor in db.execute(
+            select(col(Engagement.key), col(Vendor.key))
+            .join(EngagementVendor, col(EngagementVendor.engagement_id) == col(Engagement.id))
+            .join(Vendor, col(Vendor.id) == col(EngagementVendor.vendor_id))
+            .order_by(col(Vendor.key))
+        ):
+            keys[engagement].append(vendor)
+        return {key: tuple(vendors) for key, vendors in keys.items()}
+
+
 def list_people(store: Store) -> list[PersonChoice]:
     with store.read() as db:
         rows = db.execute(

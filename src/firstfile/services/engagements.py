@@ -15,8 +15,9 @@ entry point for the engagement screen and commands.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,23 @@ class PhaseChange:
     old: str
     new: str
     overridden: tuple[Blocker, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LastPhaseMove:
+    """The engagement's latest phase move as the audit trail has it: the row's place in the
+    chain (seq), the phases, when and by whom, and whether that move was itself an undo."""
+
+    seq: int
+    old: str
+    new: str
+    at: datetime
+    actor_name: str
+    was_undo: bool
+
+    def __str__(self) -> str:
+        return (f"{self.old} -> {self.new} by {self.actor_name} "
+                f"on {self.at:%Y-%m-%d %H:%M}")
 
 
 class PhaseBlocked(Conflict):
@@ -272,6 +290,67 @@ def change_phase(
         return PhaseChange(engagement_key, old, phase, blocking)
 
 
+def last_phase_move(store: Store, engagement_key: str) -> LastPhaseMove | None:
+    """The engagement's latest phase move from the audit trail, or None when it never moved."""
+    with store.read() as db:
+        require_engagement(db=db, key=engagement_key)
+        event = q.last_phase_event(db=db, engagement_key=engagement_key)
+        return None if event is None else _phase_move(event)
+
+
+def _phase_move(event: Any) -> LastPhaseMove:
+    old, new = json.loads(event.changes)["phase"]
+    return LastPhaseMove(seq=event.seq, old=old, new=new, at=event.at,
+                         actor_name=event.actor_name or event.actor,
+                         was_undo=event.action == "undo-phase-change")
+
+
+@retried
+def undo_phase_change(
+    store: Store, engagement_key: str, *, actor: str, expected_seq: int | None = None,
+    templates_dir: Path | None = None,
+) -> PhaseChange:
+    """Move the engagement back to the phase before its last phase move.
+
+    The undo is a change of its own (audit action "undo-phase-change", naming the row it
+    undoes); the row of the move stays. Refused, with nothing written, when there is no move
+    to undo, when the last move was an undo already, when the phase is no longer the one the
+    move set (something else changed it since), or when expected_seq (the LastPhaseMove.seq
+    the user confirmed) is no longer the latest move. Going back to "during" over open
+    critical items is refused as a move would be (PhaseBlocked): that needs a move with an
+    override and a reason.
+    """
+    load = checklist_items(templates_dir)
+    with store.write() as db:
+        engagement = require_engagement(db=db, key=engagement_key)
+        event = q.last_phase_event(db=db, engagement_key=engagement_key)
+        if event is None:
+            raise UserError(f"{engagement_key} has no phase change to undo")
+        move = _phase_move(event)
+        if expected_seq is not None and move.seq != expected_seq:
+            raise Conflict(f"{engagement_key}'s phase was changed again since ({move}); "
+                           "nothing was undone")
+        if move.was_undo:
+            raise UserError(f"{engagement_key}'s last phase change was undone already "
+                            f"({move}); move the phase on instead")
+        if engagement.phase != move.new:
+            raise Conflict(f"{engagement_key} is in {engagement.phase}, not {move.new} as the "
+                           f"last recorded move ({move}) left it: something else changed the "
+                           "phase since, so nothing was undone")
+        vendors = q.engagement_vendors(db=db, engagement=engagement)
+        checklists = q.checklists(db=db, engagement=engagement, vendors=vendors, items=load.items)
+        blocking = needs_override(move.old, checklists)
+        engagement.phase = move.old
+        changes: dict[str, tuple[Any, Any]] = {"phase": (move.new, move.old),
+                                               "undoes_seq": (None, move.seq)}
+        if blocking:
+            changes["open_critical_items"] = (None, [f"{b.vendor_key}:{b.item_id}"
+                                                     for b in blocking])
+        audit.record(db=db, actor=actor, entity="engagement", entity_key=engagement_key,
+                     action="undo-phase-change", changes=changes)
+        return PhaseChange(engagement_key, move.new, move.old)
+
+
 def cross_checks(
     store: Store, *, engagement_key: str | None = None, templates_dir: Path | None = None
 ) -> list[Flag]:
@@ -349,7 +428,8 @@ def internal_checklist_document(
 # The vendor and checklist use cases are re-exported: callers keep `services.engagements`.
 __all__ = [
     "ContactView", "EngagementOverview", "ItemUpdate", "PhaseBlocked", "PhaseChange",
-    "VendorChanges", "VendorView", "attach_vendor", "change_phase", "checklist_items",
+    "VendorChanges", "VendorView", "attach_vendor", "change_phase", "last_phase_move",
+    "undo_phase_change", "checklist_items",
     "checklist_json", "create_vendor", "cross_checks", "delete_vendor", "detach_vendor",
     "disclosure_flags", "engagement_overview", "get_vendor", "internal_checklist_document",
     "list_vendors", "tick_step", "untick_step", "update_item",

@@ -67,6 +67,7 @@ from firstfile.interchange.document import (
     InterchangeDocument,
     PersonDoc,
     SessionDoc,
+    SittingDoc,
     VendorDoc,
 )
 from firstfile.services import disclosures as disclosure_service
@@ -81,6 +82,7 @@ from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
 from firstfile.storage.attachment_queries import attached
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store, refresh_statistics_after_growth
+from firstfile.storage.session_queries import sitting_rows
 from firstfile.storage.tables import (
     Component,
     ComponentVendor,
@@ -93,6 +95,7 @@ from firstfile.storage.tables import (
     Person,
     SessionComponent,
     SessionParticipant,
+    SessionSitting,
     Vendor,
 )
 
@@ -917,6 +920,7 @@ def _session(run: _Run, s: SessionDoc, path: str) -> None:
                     actor=run.actor, entity="session", entity_key=entity_key,
                     field="participants", linked=person_key)
         changed |= _ideas(run, row.id, s, path, entity_key)
+        changed |= _sittings(run, row, s, path, entity_key)
         if changed and outcome == "unchanged":
             outcome = "updated"
     run.report.count("session", outcome)
@@ -961,6 +965,84 @@ def _update_session(run: _Run, row: ExtractionSession, s: SessionDoc, path: str,
     changed = run.save(row=row, entity="session", entity_key=entity_key, filled=filled,
                        overwritten=overwritten, setters=setters)
     return "updated" if changed else "unchanged"
+
+
+def _sittings(run: _Run, row: ExtractionSession, s: SessionDoc, path: str,
+              entity_key: str) -> bool:
+    """Add the file's sittings the database lacks; True when any was added or closed.
+
+    Sittings are evidence of when the room met, so none is ever rewritten: the file's are
+    matched to the stored ones in order by their start; a stored open sitting the file shows
+    closed gets its end; sittings after the last stored one are added. A file without
+    sittings (written before they were carried) leaves them as they are. The session's
+    start, end and status follow its sittings.
+    """
+    if not s.sittings:
+        return False
+    stored = sitting_rows(db=run.db, session_id=row.id or 0)
+    record = f"session {entity_key}"
+    changed = False
+    for number, sitting in enumerate(s.sittings, start=1):
+        where = f"{path}.sittings[{number - 1}]"
+        if number <= len(stored):
+            kept = stored[number - 1]
+            start = _utc(kept.started_at)
+            end = _utc(kept.ended_at) if kept.ended_at else None
+            if start != sitting.started_at or (end and sitting.ended_at != end):
+                run.refuse(where, record,
+                           f"sitting {number} is {_when(sitting.started_at, sitting.ended_at)}"
+                           f" in the file but {_when(start, end)} in the database: a sitting "
+                           "is never rewritten")
+                return changed
+            if end is None and sitting.ended_at is not None:
+                if run.write:
+                    kept.ended_at = sitting.ended_at
+                    _sitting_audit(run, entity_key, number, "end", sitting)
+                changed = True
+            continue
+        previous = stored[-1] if stored else None
+        if previous is not None and (previous.ended_at is None
+                                     or _utc(previous.ended_at) > sitting.started_at):
+            run.refuse(where, record, f"sitting {number} starts "
+                       f"{sitting.started_at:%Y-%m-%d %H:%M} UTC, before sitting "
+                       f"{number - 1} in the database ended")
+            return changed
+        if run.write:
+            added = SessionSitting(session_id=row.id or 0, number=number,
+                                   started_at=sitting.started_at, ended_at=sitting.ended_at)
+            run.db.add(added)
+            stored.append(added)
+            _sitting_audit(run, entity_key, number, "start", sitting)
+        changed = True
+    if changed and run.write:
+        last = s.sittings[-1]
+        if row.started_at is None:
+            row.started_at = s.sittings[0].started_at
+        row.ended_at = last.ended_at
+        row.status = "running" if last.ended_at is None else "ended"
+        run.db.flush()
+    return changed
+
+
+def _sitting_audit(run: _Run, entity_key: str, number: int, action: str,
+                   sitting: SittingDoc) -> None:
+    audit.record(db=run.db, actor=run.actor, entity="session", entity_key=entity_key,
+                 action="import", changes={
+                     "sitting": (None, number),
+                     f"sitting_{action}": (None, sitting.ended_at if action == "end"
+                                           else sitting.started_at),
+                     **({"sitting_ended_at": (None, sitting.ended_at)}
+                        if action == "start" and sitting.ended_at else {})})
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(start: datetime, end: datetime | None) -> str:
+    shown = f"{start:%Y-%m-%d %H:%M:%S}"
+    return f"{shown}–{end:%Y-%m-%d %H:%M:%S} UTC" if end else f"from {shown} UTC, still open"
 
 
 def _add_focus(run: _Run, row: ExtractionSession, keys: Iterable[str]) -> None:

@@ -25,12 +25,14 @@ from firstfile.interchange.document import (
     InterchangeDocument,
     PersonDoc,
     SessionDoc,
+    SittingDoc,
     VendorDoc,
 )
 from firstfile.services import interchange_risk
 from firstfile.services.agreements import checklist_items
 from firstfile.services.disclosures import view_to_draft
 from firstfile.services.errors import unknown_engagement
+from firstfile.storage import session_queries as sq
 from firstfile.storage import strategy_queries, tracer_queries
 from firstfile.storage.disclosure_queries import build_views
 from firstfile.storage.engine import Store
@@ -261,6 +263,8 @@ def _session(*, db, session, person_keys, component_keys) -> SessionDoc:
         dots_per_participant=session.dots_per_participant,
         decks=tuple(d for d in session.decks.split(",") if d),
         components=tuple(focus),
+        sittings=tuple(SittingDoc(x.started_at, x.ended_at)
+                       for x in sq.sitting_views(db=db, session_id=session.id or 0)),
     )
 
 

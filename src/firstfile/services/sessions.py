@@ -13,6 +13,7 @@ engagement has a session with that key. A merged idea is stored as parked with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,11 +41,13 @@ from firstfile.storage import session_queries as queries
 from firstfile.storage.engagement_queries import find_engagement, find_engagement_id
 from firstfile.storage.engine import Store
 from firstfile.storage.tables import (
+    AuditEvent,
     ExtractionSession,
     Idea,
     IdeaVote,
     SessionComponent,
     SessionParticipant,
+    SessionSitting,
 )
 
 
@@ -111,6 +114,85 @@ def create_session(store: Store, setup: SessionSetup, *, actor: str) -> SessionV
         return _view(db, row)
 
 
+@retried
+def update_setup(
+    store: Store, session_id: int, setup: SessionSetup, *, actor: str,
+    expected_version: int | None = None,
+) -> SessionView:
+    """Change a session's set-up after it was created: title, phase, date, goal, facilitator,
+    room, focus, decks, time box, minutes per prompt and dots. The engagement and the key
+    name the session and stay.
+
+    Nobody who raised an idea or holds a dot leaves the room, and the dots per participant do
+    not go below what someone has spent: the record of who contributed stays true. Raises
+    ValidationFailed (nothing written) for those and for what create_session refuses;
+    Conflict when the session changed since expected_version.
+    """
+    problems = rules.check_setup(setup)
+    with store.write() as db:
+        row = _row(db, session_id)
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(f"the session was changed elsewhere since you opened it (version "
+                           f"{row.version}, yours {expected_version}); nothing was saved",
+                           current=_view(db, row))
+        view = _view(db, row)
+        if (setup.engagement_key, setup.key) != (view.engagement_key, view.key):
+            problems.append("engagement and key: they name the session and cannot change")
+        everyone = rules.room(setup.participants, setup.facilitator)
+        people = queries.person_ids(db=db, keys=[*everyone,
+                                                 *(p.key for p in view.participants)])
+        problems += [f"people: no person {key!r}" for key in everyone if key not in people]
+        contributed = {key for idea in view.ideas for key in idea.authors}
+        contributed |= {key for key, dots in view.dots_spent.items() if dots}
+        leaving = [p for p in view.participants
+                   if p.key not in setup.participants and p.key != setup.facilitator]
+        problems += [f"participants: {p.name} raised an idea or placed a dot, so they stay "
+                     "in the room's record" for p in leaving if p.key in contributed]
+        spent = max(view.dots_spent.values(), default=0)
+        if setup.dots_per_participant < spent:
+            problems.append(f"dots per participant: someone has placed {spent} already; "
+                            f"give at least {spent}")
+        components = queries.component_ids(db=db, engagement_id=row.engagement_id)
+        problems += [f"components: {key!r} is not a component of {view.engagement_key}"
+                     for key in setup.components if key not in components]
+        if problems:
+            raise ValidationFailed([Problem("session", p) for p in problems])
+        before: dict[str, Any] = {
+            "title": row.title, "phase": row.phase, "held_on": row.held_on, "goal": row.goal,
+            "facilitator": view.facilitator,
+            "participants": tuple(sorted(p.key for p in view.participants)),
+            "components": tuple(sorted(view.components)), "decks": row.decks,
+            "time_box_minutes": row.time_box_minutes, "prompt_minutes": row.prompt_minutes,
+            "dots_per_participant": row.dots_per_participant}
+        after: dict[str, Any] = {
+            "title": clean_line(setup.title), "phase": setup.phase, "held_on": setup.held_on,
+            "goal": clean_text(setup.goal).strip(), "facilitator": setup.facilitator,
+            # The room as the view shows it: the facilitator is in it.
+            "participants": tuple(sorted(
+                {p.key for p in view.participants if p.key in contributed}
+                | set(everyone))),
+            "components": tuple(sorted(set(setup.components))), "decks": ",".join(setup.decks),
+            "time_box_minutes": setup.time_box_minutes, "prompt_minutes": setup.prompt_minutes,
+            "dots_per_participant": setup.dots_per_participant}
+        changes = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        if not changes:
+            return view
+        if "participants" in changes:
+            queries.replace_room(db=db, session_id=session_id,
+                                 person_ids=[people[k] for k in after["participants"]])
+        if "components" in changes:
+            queries.replace_focus(db=db, session_id=session_id,
+                                  component_ids=[components[k] for k in after["components"]])
+        row.title, row.phase, row.held_on, row.goal = (
+            after["title"], after["phase"], after["held_on"], after["goal"])
+        row.facilitator_id = people[setup.facilitator]
+        row.decks = after["decks"]
+        row.time_box_minutes, row.prompt_minutes, row.dots_per_participant = (
+            after["time_box_minutes"], after["prompt_minutes"], after["dots_per_participant"])
+        _audit_session(db, row, actor, "update", changes)
+        return _view(db, row)
+
+
 def components_of(store: Store, engagement_key: str) -> list[tuple[str, str, str]]:
     """(key, name, kind) of every component of an engagement, for the set-up form."""
     with store.read() as db:
@@ -173,16 +255,27 @@ def prompt_titles(prompts: list[Prompt]) -> dict[str, str]:
 def start_session(
     store: Store, session_id: int, *, actor: str, now: datetime | None = None
 ) -> SessionView:
-    """Start the clock (a running or ended session is started again: the room is back)."""
+    """Start the clock: a planned session's first sitting, or a new sitting of an ended one
+    (the room is back; the earlier sittings keep their start and end). A running session is
+    left as it is."""
     with store.write() as db:
         row = _row(db, session_id)
+        sittings = queries.sitting_rows(db=db, session_id=session_id)
+        if row.status == "running" and sittings and sittings[-1].ended_at is None:
+            return _view(db, row)
+        at = now or _now()
+        sitting = SessionSitting(session_id=session_id, number=len(sittings) + 1,
+                                 started_at=at)
+        db.add(sitting)
         before = (row.status, row.started_at, row.ended_at)
         row.status = "running"
-        row.started_at = now or _now()
+        if row.started_at is None:
+            row.started_at = at  # the first sitting's start: never overwritten
         row.ended_at = None
-        _audit_session(db, row, actor, "start", {
+        _audit_session(db, row, actor, "start" if sitting.number == 1 else "reopen", {
             "status": (before[0], row.status), "started_at": (before[1], row.started_at),
-            "ended_at": (before[2], None)})
+            "ended_at": (before[2], None), "sitting": (None, sitting.number),
+            "sitting_started_at": (None, at)})
         return _view(db, row)
 
 
@@ -203,14 +296,23 @@ def move_to_prompt(store: Store, session_id: int, index: int, *, actor: str) -> 
 def end_session(
     store: Store, session_id: int, *, actor: str, now: datetime | None = None
 ) -> SessionView:
-    """Stop the clock; ideas can still be edited, voted on and promoted afterwards."""
+    """Stop the clock and close the running sitting; ideas can still be edited, voted on and
+    promoted afterwards. An ended session is left as it is."""
     with store.write() as db:
         row = _row(db, session_id)
-        before = row.status
+        if row.status == "ended":
+            return _view(db, row)
+        at = now or _now()
+        sittings = queries.sitting_rows(db=db, session_id=session_id)
+        changes: dict[str, tuple[Any, Any]] = {"status": (row.status, "ended"),
+                                               "ended_at": (None, at)}
+        # A planned session ended without being started has no sitting to close.
+        if sittings and sittings[-1].ended_at is None:
+            sittings[-1].ended_at = at
+            changes["sitting"] = (None, sittings[-1].number)
         row.status = "ended"
-        row.ended_at = now or _now()
-        _audit_session(db, row, actor, "end", {"status": (before, row.status),
-                                               "ended_at": (None, row.ended_at)})
+        row.ended_at = at
+        _audit_session(db, row, actor, "end", changes)
         return _view(db, row)
 
 
@@ -349,16 +451,20 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         ids = queries.person_ids(db=db, keys=authors)
         queries.replace_authors(db=db, idea_id=survivor_id,
                                 person_ids=[ids[key] for key in authors])
-        dots = rules.merged_dots(queries.dots_by_person(db=db, idea_id=survivor_id),
-                                 queries.dots_by_person(db=db, idea_id=absorbed_id))
+        survivor_dots = queries.dots_by_person(db=db, idea_id=survivor_id)
+        absorbed_dots = queries.dots_by_person(db=db, idea_id=absorbed_id)
+        dots = rules.merged_dots(survivor_dots, absorbed_dots)
         queries.move_votes(db=db, from_ids=[survivor_id, absorbed_id], to_id=survivor_id,
                            dots=dots)
+        keys = queries.person_keys(db=db, ids=[*survivor_dots, *absorbed_dots])
 
         text = rules.merged_text(survivor.text, absorbed.text)
         changes: dict[str, tuple[Any, Any]] = {
             "authors": (survivor_view.authors, authors),
             "votes": (survivor.votes, survivor.votes + absorbed.votes),
             "merged": (None, f"#{absorbed.position + 1}"),
+            # Whose dots were where, so the merge can be undone exactly (unmerge_idea).
+            "dots": (_by_key(survivor_dots, keys), _by_key(dots, keys)),
         }
         if text != survivor.text:
             changes["text"] = (survivor.text, text)
@@ -366,7 +472,7 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         _audit_idea(db, row, absorbed, actor, "merge", {
             "status": (absorbed.status, rules.PARKED),
             "merged_into": (None, f"#{survivor.position + 1}"),
-            "votes": (absorbed.votes, 0)})
+            "votes": (absorbed.votes, 0), "dots": (_by_key(absorbed_dots, keys), {})})
         survivor.text = text
         survivor.votes += absorbed.votes
         absorbed.votes = 0
@@ -374,6 +480,107 @@ def merge_ideas(store: Store, survivor_id: int, absorbed_id: int, *, actor: str)
         absorbed.merged_into_id = survivor_id
         db.flush()
         return _view(db, row)
+
+
+@retried
+def unmerge_idea(store: Store, idea_id: int, *, actor: str) -> SessionView:
+    """Undo a merge: of idea_id when it was merged into another, else the last merge into
+    idea_id (the list shows survivors only). The merged idea is what it was before, and the
+    idea it went into gets back the text, authors and dots it had.
+
+    Refused, with nothing changed, while anything happened to either idea after the merge (an
+    edit, a dot, a later merge: undo that first), and for a merge that moved dots before
+    merges recorded whose they were. The undo is recorded beside the merge ("unmerge").
+    """
+    with store.write() as db:
+        absorbed, row = _idea_and_session(db, idea_id, lock=True)
+        ref = queries.session_ref(db=db, session=row)
+
+        def last_merge(idea: Idea) -> AuditEvent | None:
+            """The merge into idea that undoing comes to next: its latest merge, passing
+            merges already undone; None when anything else happened to it since."""
+            undone = 0
+            for event in queries.idea_events(db=db, entity_key=f"{ref}#{idea.position + 1}"):
+                if event.action == "unmerge":
+                    undone += 1
+                elif event.action == "merge" and "merged" in json.loads(event.changes):
+                    if not undone:
+                        return event
+                    undone -= 1
+                else:
+                    return None
+            return None
+
+        if absorbed.merged_into_id is None:
+            event = last_merge(absorbed)
+            if event is None:
+                raise UserError(f"idea #{absorbed.position + 1} is not merged, and nothing "
+                                "merged into it can be undone (a change after the merge "
+                                "comes first): there is no merge to undo")
+            into = json.loads(event.changes)["merged"][1]
+            found = queries.idea_at(db=db, session_id=row.id or 0,
+                                    position=int(str(into).lstrip("#")) - 1)
+            if found is None or found.merged_into_id != absorbed.id:
+                raise UserError(f"idea {into} is no longer merged into "
+                                f"#{absorbed.position + 1}")
+            absorbed = found
+        assert absorbed.merged_into_id is not None
+        survivor, _ = _idea_and_session(db, absorbed.merged_into_id)
+        merged = {survivor.id: last_merge(survivor),
+                  absorbed.id: queries.last_idea_event(
+                      db=db, entity_key=f"{ref}#{absorbed.position + 1}")}
+        for idea in (survivor, absorbed):
+            event = merged[idea.id]
+            if event is None or event.action != "merge" or (
+                    idea is survivor
+                    and json.loads(event.changes).get("merged", [None, None])[1]
+                    != f"#{absorbed.position + 1}"):
+                raise UserError(
+                    f"idea #{idea.position + 1} changed after the merge of "
+                    f"#{absorbed.position + 1} (a later merge, an edit or a dot); undo or "
+                    "reverse that first, then undo the merge")
+        kept = json.loads(merged[survivor.id].changes)  # type: ignore[union-attr]
+        gone = json.loads(merged[absorbed.id].changes)  # type: ignore[union-attr]
+        if "dots" not in kept and (gone.get("votes", [0, 0])[0] or 0) > 0:
+            raise UserError(f"the merge of #{absorbed.position + 1} moved dots before merges "
+                            "recorded whose they were, so it cannot be undone exactly; "
+                            "leave it merged")
+        authors = tuple(kept["authors"][0])
+        survivor_dots = kept.get("dots", [None, None])[0]
+        absorbed_dots = gone.get("dots", [{}, {}])[0]
+        ids = queries.person_ids(db=db, keys=[*authors, *(survivor_dots or {}),
+                                              *absorbed_dots])
+        queries.replace_authors(db=db, idea_id=survivor.id or 0,
+                                person_ids=[ids[key] for key in authors])
+        if survivor_dots is not None:
+            queries.move_votes(db=db, from_ids=[survivor.id or 0], to_id=survivor.id or 0,
+                               dots={ids[k]: n for k, n in survivor_dots.items()})
+            queries.move_votes(db=db, from_ids=[absorbed.id or 0], to_id=absorbed.id or 0,
+                               dots={ids[k]: n for k, n in absorbed_dots.items()})
+        text = kept.get("text", [survivor.text])[0]
+        votes_before = kept["votes"][0]
+        status_before = gone["status"][0]
+        absorbed_votes = gone["votes"][0]
+        changes: dict[str, Any] = {
+            "authors": (kept["authors"][1], authors), "votes": (survivor.votes, votes_before),
+            "unmerged": (f"#{absorbed.position + 1}", None)}
+        if text != survivor.text:
+            changes["text"] = (survivor.text, text)
+        _audit_idea(db, row, survivor, actor, "unmerge", changes)
+        _audit_idea(db, row, absorbed, actor, "unmerge", {
+            "status": (absorbed.status, status_before),
+            "merged_into": (f"#{survivor.position + 1}", None),
+            "votes": (absorbed.votes, absorbed_votes)})
+        survivor.text, survivor.votes = text, votes_before
+        absorbed.status, absorbed.votes, absorbed.merged_into_id = (
+            status_before, absorbed_votes, None)
+        db.flush()
+        return _view(db, row)
+
+
+def _by_key(dots: Mapping[int, int], keys: Mapping[int, str]) -> dict[str, int]:
+    """person id -> dots, as person key -> dots (the audit trail names people by key)."""
+    return {keys[person]: count for person, count in sorted(dots.items()) if person in keys}
 
 
 @retried

@@ -26,6 +26,7 @@ from firstfile.domain.phase_guide import ComponentFacts, DisclosureFacts, Tick
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.storage.tables import (
     AgreementItem,
+    AuditEvent,
     Component,
     ComponentDecision,
     ComponentVendor,
@@ -361,6 +362,23 @@ def disclosure_facts(*, db: Session, engagement: Engagement) -> list[DisclosureF
                    col(Disclosure.deleted_at).is_(None))
         )
     ]
+
+
+# The audit actions that move an engagement's phase: a move, a move over open critical items,
+# and the undo of either.
+PHASE_ACTIONS = ("change-phase", "phase-override", "undo-phase-change")
+
+
+def last_phase_event(*, db: Session, engagement_key: str) -> AuditEvent | None:
+    """The audit row of the engagement's latest phase move (an undo included), or None."""
+    return db.execute(
+        select(AuditEvent)
+        .where(col(AuditEvent.entity) == "engagement",
+               col(AuditEvent.entity_key) == engagement_key,
+               col(AuditEvent.action).in_(PHASE_ACTIONS))
+        .order_by(col(AuditEvent.seq).desc())
+        .limit(1)
+    ).scalars().first()
 
 
 def ticks(*, db: Session, engagement: Engagement) -> dict[str, Tick]:

@@ -15,9 +15,16 @@ from sqlalchemy import delete, func, select, union
 from sqlmodel import Session, col
 
 from firstfile.domain import sessions as rules
-from firstfile.domain.sessions import IdeaView, ParticipantView, SessionRow, SessionView
+from firstfile.domain.sessions import (
+    IdeaView,
+    ParticipantView,
+    SessionRow,
+    SessionView,
+    SittingView,
+)
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.storage.tables import (
+    AuditEvent,
     Component,
     Disclosure,
     Engagement,
@@ -28,6 +35,7 @@ from firstfile.storage.tables import (
     Person,
     SessionComponent,
     SessionParticipant,
+    SessionSitting,
     Vendor,
 )
 
@@ -146,6 +154,51 @@ def dots_by_person(*, db: Session, idea_id: int) -> dict[int, int]:
     return {int(p): int(d) for p, d in db.execute(
         select(col(IdeaVote.person_id), col(IdeaVote.dots)).where(col(IdeaVote.idea_id) == idea_id)
     ).all()}
+
+
+def person_keys(*, db: Session, ids: Iterable[int]) -> dict[int, str]:
+    """person id -> key, for the ids given."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {int(i): k for i, k in db.execute(
+        select(col(Person.id), col(Person.key)).where(col(Person.id).in_(wanted))).all()}
+
+
+def idea_at(*, db: Session, session_id: int, position: int) -> Idea | None:
+    """The session's idea raised at position (from 0), or None."""
+    return db.execute(select(Idea).where(col(Idea.session_id) == session_id,
+                                         col(Idea.position) == position)).scalars().first()
+
+
+def idea_events(*, db: Session, entity_key: str) -> list[AuditEvent]:
+    """Every audit row of an idea (named ENGAGEMENT/SESSION#N), the latest first."""
+    return list(db.execute(
+        select(AuditEvent).where(col(AuditEvent.entity) == "idea",
+                                 col(AuditEvent.entity_key) == entity_key)
+        .order_by(col(AuditEvent.seq).desc())).scalars())
+
+
+def last_idea_event(*, db: Session, entity_key: str) -> AuditEvent | None:
+    """The latest audit row of an idea (named ENGAGEMENT/SESSION#N), or None."""
+    return db.execute(
+        select(AuditEvent).where(col(AuditEvent.entity) == "idea",
+                                 col(AuditEvent.entity_key) == entity_key)
+        .order_by(col(AuditEvent.seq).desc()).limit(1)).scalars().first()
+
+
+def replace_room(*, db: Session, session_id: int, person_ids: list[int]) -> None:
+    """Make person_ids the session's participants."""
+    db.execute(delete(SessionParticipant).where(col(SessionParticipant.session_id) == session_id))
+    for person in dict.fromkeys(person_ids):
+        db.add(SessionParticipant(session_id=session_id, person_id=person))
+
+
+def replace_focus(*, db: Session, session_id: int, component_ids: list[int]) -> None:
+    """Make component_ids the session's components in focus."""
+    db.execute(delete(SessionComponent).where(col(SessionComponent.session_id) == session_id))
+    for component in dict.fromkeys(component_ids):
+        db.add(SessionComponent(session_id=session_id, component_id=component))
 
 
 def session_ref(*, db: Session, session: ExtractionSession) -> str:
@@ -301,7 +354,23 @@ def session_view(*, db: Session, session: ExtractionSession) -> SessionView:
         ),
         engagement_components=tuple((c.key, c.name, c.kind) for c in all_components),
         dots_spent=spent,
+        sittings=sitting_views(db=db, session_id=session_id),
     )
+
+
+def sitting_rows(*, db: Session, session_id: int) -> list[SessionSitting]:
+    """The session's sittings in the order the room met."""
+    return list(db.execute(select(SessionSitting)
+                           .where(col(SessionSitting.session_id) == session_id)
+                           .order_by(col(SessionSitting.number))).scalars())
+
+
+def sitting_views(*, db: Session, session_id: int) -> tuple[SittingView, ...]:
+    """The session's sittings as plain data, times in UTC."""
+    return tuple(
+        SittingView(number=row.number, started_at=_aware(row.started_at) or row.started_at,
+                    ended_at=_aware(row.ended_at))
+        for row in sitting_rows(db=db, session_id=session_id))
 
 
 def _participant(person: Person, vendor: Vendor | None) -> ParticipantView:

@@ -183,6 +183,22 @@ class ExtractionSession(Versioned, SQLModel, table=True):
     __table_args__ = (UniqueConstraint("engagement_id", "key"),)
 
 
+class SessionSitting(SQLModel, table=True):
+    """One sitting of a session: the room met from started_at to ended_at (None while it
+    runs). A session reopened after it ended gets a new sitting, so no held time is ever
+    overwritten; the session's own started_at/ended_at are the first start and the last end."""
+
+    __tablename__ = "session_sittings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="extractionsession.id", index=True)
+    number: int  # 1, 2, ... in the order the room met
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    __table_args__ = (UniqueConstraint("session_id", "number"),)
+
+
 class SessionParticipant(SQLModel, table=True):
     session_id: int = Field(foreign_key="extractionsession.id", primary_key=True)
     person_id: int = Field(foreign_key="person.id", primary_key=True)

@@ -3,7 +3,8 @@
 The guide shows every step of the three phases (the current phase marked), done or not, with
 what the data says. Picking a vendor shows its checklist; keys set the highlighted item's
 status (done, in progress, not applicable with a reason, open again), tick a hand-ticked step,
-export the vendor's checklist, move the engagement on to its next phase, and start an
+export the vendor's checklist, move the engagement on to its next phase (or undo the last
+move, asking first), and start an
 extraction session for the engagement. A move to "during" while critical items are open asks
 for confirmation and a reason, and is recorded as an override in the audit trail.
 
@@ -30,7 +31,7 @@ from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
 
 if TYPE_CHECKING:
     from firstfile.domain.checklist import Checklist
-    from firstfile.services.engagements import EngagementOverview
+    from firstfile.services.engagements import EngagementOverview, LastPhaseMove
     from firstfile.ui.app import FirstfileApp
 
 ITEM_DONE = Command("checklist-done", "x", "item_done", "Mark item done",
@@ -45,6 +46,10 @@ TICK_STEP = Command("guide-tick", "t", "tick_step", "Tick phase-guide step",
 NEXT_PHASE = Command("engagement-next-phase", "p", "next_phase", "Next phase",
                      "Move the engagement to its next phase (asks when items block it)",
                      "Next phase")
+# Not in the footer (full at 80 columns): on u and in the palette.
+UNDO_PHASE = Command("engagement-undo-phase", "u", "undo_phase", "Undo last phase change",
+                     "Move the engagement back to the phase before its last move (asks first; "
+                     "recorded as a change of its own)", "Undo phase", show=False)
 EXPORT_CHECKLIST = Command("checklist-export", "e", "export_checklist", "Export checklist",
                            "Write the vendor's version and the internal version to a folder",
                            "Export")
@@ -69,8 +74,8 @@ REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
 BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
-    ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, EXPORT_CHECKLIST, START_SESSION,
-    OPEN_RISK, STRATEGY, TRACERS, REFRESH, BACK)
+    ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, UNDO_PHASE, EXPORT_CHECKLIST,
+    START_SESSION, OPEN_RISK, STRATEGY, TRACERS, REFRESH, BACK)
 
 STATUS_STYLES = {"done": "green", "not-applicable": "dim", "in-progress": "yellow",
                  "open": "bold red"}
@@ -395,6 +400,52 @@ class EngagementScreen(Screen[None]):
                                           expected_version=version)
         note = " (override recorded)" if change.overridden else ""
         return f"{self.engagement_key}: {change.old} -> {change.new}{note}"
+
+    def action_undo_phase(self) -> None:
+        """Ask before undoing the last phase move, naming it; the undo names the move it undoes
+        (its seq), so a move made by someone else meanwhile is never the one undone."""
+        self._undo_phase_ask()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engagement-undo")
+    def _undo_phase_ask(self) -> None:
+        from firstfile.services import engagements
+
+        try:
+            move = engagements.last_phase_move(self.app.wait_store(), self.engagement_key)
+        except Exception as exc:  # shown; a worker's own error would end it unseen
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._undo_phase_confirm, move)
+
+    def _undo_phase_confirm(self, move: LastPhaseMove | None) -> None:
+        if move is None:
+            self.notify(f"{self.engagement_key} has no phase change to undo.",
+                        severity="warning")
+            return
+        if move.was_undo:
+            self.notify(f"The last phase change ({move}) was an undo already; use p to move "
+                        "on.", severity="warning", markup=False)
+            return
+        seq = move.seq
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._change(lambda store, settings: self._undo(store, settings, seq))
+
+        self.app.push_screen(
+            ConfirmDialog(f"Undo the last phase change of {self.engagement_key} ({move})?\n"
+                          f"It moves back to {move.old}; the undo is recorded as a change of "
+                          "its own.", yes=f"Back to {move.old}", no="Cancel"),
+            answered,
+        )
+
+    def _undo(self, store: Any, settings: Any, seq: int) -> str:
+        from firstfile.services import engagements
+
+        change = engagements.undo_phase_change(store, self.engagement_key, actor=settings.actor,
+                                               expected_seq=seq,
+                                               templates_dir=settings.templates_dir)
+        return f"{self.engagement_key}: {change.old} -> {change.new} (undone)"
 
     def action_export_checklist(self) -> None:
         vendor_key = self.vendor_key

@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -88,6 +88,10 @@ SESSION_COMMANDS: tuple[Command, ...] = (
     Command("session-minutes", "ctrl+t", "export_minutes", "Export minutes",
             "Write the session minutes (DOCX and Markdown) to a folder", "Minutes",
             priority=True),
+    # In the palette and on f9 (the footer is full at 80 columns).
+    Command("session-setup", "f9", "edit_setup", "Change the session set-up",
+            "Title, phase, date, goal, room, focus, decks, time box and dots of this session",
+            "Set-up", priority=True, show=False),
     Command("session-to-list", "down", "focus_list", "To the idea list",
             "From the capture box down into the idea list", "List", show=False),
     Command("session-back", "escape", "back", "Leave the session",
@@ -96,6 +100,12 @@ SESSION_COMMANDS: tuple[Command, ...] = (
 
 
 # --- messages from the loader and the writer ----------------------------------------------
+
+
+@dataclass
+class PromptsLoaded(Message):
+    prompts: list[Prompt]
+    problems: list[str]
 
 
 @dataclass
@@ -434,9 +444,12 @@ class FacilitationScreen(IdeaActions):
                 if yes:
                     start()
 
+            held = rules.format_countdown(rules.held_seconds(view.sittings, datetime.now(UTC)))
+            count = len(view.sittings)
             self.app.push_screen(ConfirmDialog(
-                "This session has ended. Reopen it? The clock starts again from now; the "
-                "audit trail keeps the time it was held.", yes="Reopen", no="Cancel"), reopen)
+                f"This session has ended ({count} sitting{'s' if count != 1 else ''}, held "
+                f"{held}). Reopen it? A new sitting starts now; each earlier sitting keeps "
+                "its own start and end.", yes="Reopen", no="Cancel"), reopen)
             return
 
         def answered(yes: bool | None) -> None:
@@ -447,6 +460,36 @@ class FacilitationScreen(IdeaActions):
         self.app.push_screen(ConfirmDialog("End the session? Ideas stay editable, and you "
                                            "can still vote, promote and export minutes."),
                              answered)
+
+    def action_edit_setup(self) -> None:
+        """The set-up form over the room; saved, the room shows the session as saved and
+        walks the decks it now has."""
+        from firstfile.ui.screens.session_edit import SessionEditScreen
+
+        if self.view is None:
+            return
+        self.app.push_screen(SessionEditScreen(self.view, self._setup_saved))
+
+    def _setup_saved(self, view: SessionView) -> None:
+        decks_changed = self.view is None or (view.decks, view.components) != (
+            self.view.decks, self.view.components)
+        self.show(view)
+        if decks_changed:
+            self._load_prompts(view)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session-prompts")
+    def _load_prompts(self, view: SessionView) -> None:
+        prompts, problems = sessions_service().session_prompts(
+            view, self.firstfile_app.settings.template_dirs)
+        self.post_message(PromptsLoaded(prompts, problems))
+
+    def on_prompts_loaded(self, message: PromptsLoaded) -> None:
+        self.prompts = message.prompts
+        self.room.prompt_index = min(self.room.prompt_index, max(0, len(self.prompts) - 1))
+        for problem in message.problems:
+            self.notify(problem, title="Prompt deck skipped", severity="warning", timeout=10,
+                        markup=False)
+        self._show_prompt()
 
     def action_focus_list(self) -> None:
         self.query_one(SessionIdeaTable).focus()

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from firstfile.domain import sessions as rules
 from firstfile.domain.prompts import Prompt
 from firstfile.domain.sessions import IdeaView, SessionView
+from firstfile.ui.dialogs.choice import ConfirmDialog
 from firstfile.ui.widgets.session_dialogs import (
     NO_COMPONENT,
     SessionChoiceDialog,
@@ -97,6 +98,29 @@ class IdeaActions(Screen[None]):
         actor = self.actor()
         self.submit("merge", lambda store: sessions_service().merge_ideas(
             store, idea.id, marked, actor=actor))
+
+    def action_unmerge(self) -> None:
+        """Undo the last merge into the highlighted idea (merged ideas are not listed), after
+        a confirmation naming the idea that comes back."""
+        idea, view = self._highlighted(), self.view
+        if idea is None or view is None:
+            return
+        merged = [i for i in view.ideas if i.merged_into == idea.id]
+        if not merged:
+            self.notify(f"Nothing was merged into #{idea.number}.", severity="warning")
+            return
+        numbers = ", ".join(f"#{i.number}" for i in merged)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                actor = self.actor()
+                self.submit("unmerge", lambda store: sessions_service().unmerge_idea(
+                    store, idea.id, actor=actor))
+
+        self.app.push_screen(ConfirmDialog(
+            f"Undo the last merge into #{idea.number} (merged into it: {numbers})? The idea "
+            f"merged last comes back as it was, and #{idea.number} gets back its text, "
+            "authors and dots from before.", yes="Undo the merge", no="Keep merged"), answered)
 
     def action_edit_idea(self) -> None:
         idea = self._highlighted()

@@ -24,11 +24,13 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
 from textual.worker import Worker
 
-from firstfile.domain.sessions import SessionSetup
-from firstfile.domain.vocabulary import PHASES
+from firstfile.domain.sessions import SessionSetup, decks_that_fit, prompts_that_fit
+from firstfile.domain.vocabulary import INTERNAL, PHASES
 from firstfile.ui.commands import Command, bindings
+from firstfile.ui.dialogs.choice import ConfirmDialog
 
 if TYPE_CHECKING:
     from firstfile.ui.app import FirstfileApp
@@ -41,11 +43,31 @@ SETUP_COMMANDS: tuple[Command, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class EngagementChoice:
+    key: str
+    name: str
+    phase: str
+    vendors: tuple[str, ...]  # vendor keys: their staff are the engagement's people
+
+
+@dataclass(frozen=True)
+class PersonOption:
+    key: str
+    name: str
+    organization: str  # "internal" or a vendor key
+    organization_name: str
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.organization != INTERNAL
+
+
 @dataclass
 class ChoicesLoaded(Message):
-    engagements: list[tuple[str, str]]
-    people: list[tuple[str, str, bool]]  # key, label, is vendor staff
-    decks: list[tuple[str, str]]  # name, title
+    engagements: list[EngagementChoice]
+    people: list[PersonOption]
+    decks: list[tuple[str, str, int]]  # name, title, number of prompts
 
 
 @dataclass
@@ -65,6 +87,11 @@ class Created(Message):
 @dataclass
 class Refused(Message):
     error: str
+
+
+def _divider(label: str) -> Selection[str]:
+    """A line between the engagement's people and everyone else; it cannot be selected."""
+    return Selection(Text(f"— {label} —", style="dim"), "", False, None, True)
 
 
 class SessionSetupScreen(Screen[None]):
@@ -87,6 +114,8 @@ class SessionSetupScreen(Screen[None]):
     # What counts as work typed into the form: the engagement, phase, date, numbers and decks
     # come filled in, so changing only those is not worth a question on the way out.
     TYPED_FIELDS = ("#setup-key", "#setup-title", "#setup-goal")
+    # A new session takes the engagement's phase; a session being edited keeps its own.
+    PHASE_FROM_ENGAGEMENT = True
     PICKED_LISTS = ("#setup-participants", "#setup-components")
 
     def __init__(self, engagement_key: str = "") -> None:
@@ -97,6 +126,13 @@ class SessionSetupScreen(Screen[None]):
         # Asked to save on the way out while ctrl+s was already creating the session: where
         # to go once that is done.
         self._after_create: Callable[[], None] | None = None
+        self._engagements: dict[str, EngagementChoice] = {}
+        self._people: list[PersonOption] = []
+        self._decks: list[tuple[str, str, int]] = []
+        # Once the user picks decks by hand, a changed time box no longer re-picks them.
+        self._decks_picked = False
+        # People outside the engagement the user confirmed, with the engagement's key.
+        self._confirmed_outsiders: set[tuple[str, str]] = set()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -115,12 +151,14 @@ class SessionSetupScreen(Screen[None]):
             yield Input(placeholder="What the room should come out with", id="setup-goal")
             yield Label("Facilitator")
             yield Select[str]((), prompt="Who runs the session", id="setup-facilitator")
-            yield Label("Participants (space selects; vendor staff are marked)")
+            # One line at 80 columns; the divider in the list says the rest.
+            yield Label("Participants: the engagement's people first (space selects)")
             yield SelectionList[str](id="setup-participants")
             yield Label("Components in focus")
             yield SelectionList[str](id="setup-components")
             yield Label("Prompt decks, walked in this order")
             yield SelectionList[str](id="setup-decks")
+            yield Static(Text(""), id="setup-deck-fit")
             yield Label("Time box, minutes per prompt, dots per participant")
             yield Input("60", id="setup-time-box", type="integer")
             yield Input("5", id="setup-prompt-minutes", type="integer")
@@ -141,39 +179,160 @@ class SessionSetupScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="setup-load")
     def _load_choices(self) -> None:
+        from firstfile.domain.prompts import order_for_session
         from firstfile.services import directory
         from firstfile.services.prompt_decks import load_decks
 
         store = self.firstfile_app.wait_store()
-        engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
-        people = [(p.key, f"{p.name} ({p.organization_name or 'own staff'})", p.is_vendor)
+        vendors = directory.engagement_vendor_keys(store)
+        engagements = [EngagementChoice(e.key, e.name, e.phase, vendors.get(e.key, ()))
+                       for e in directory.list_engagements(store)]
+        people = [PersonOption(p.key, p.name, p.organization, p.organization_name)
                   for p in directory.list_people(store)]
         loaded = load_decks(self.firstfile_app.settings.template_dirs)
-        self.post_message(ChoicesLoaded(engagements, people,
-                                        [(d.name, d.title) for d in loaded.decks]))
+        self.post_message(ChoicesLoaded(
+            engagements, people,
+            [(d.name, d.title, len(order_for_session([d]))) for d in loaded.decks]))
 
     def on_choices_loaded(self, message: ChoicesLoaded) -> None:
+        self._engagements = {e.key: e for e in message.engagements}
+        self._people = message.people
         engagement = self.query_one("#setup-engagement", Select)
-        engagement.set_options([(Text(f"{name} ({key})"), key)
-                                for key, name in message.engagements])
-        if self.engagement_key in {key for key, _ in message.engagements}:
+        engagement.set_options([(Text(f"{e.name} ({e.key})"), e.key)
+                                for e in message.engagements])
+        if self.engagement_key in self._engagements:
             engagement.value = self.engagement_key
         self.query_one("#setup-facilitator", Select).set_options(
-            [(Text(label), key) for key, label, _vendor in message.people])
-        participants = self.query_one("#setup-participants", SelectionList)
-        participants.clear_options()
-        participants.add_options([
-            (Text(label + ("  VENDOR" if vendor else "")), key)
-            for key, label, vendor in message.people])
+            [(Text(self._person_label(p)), p.key) for p in message.people])
+        self._show_participants()
+        self._decks = message.decks
         decks = self.query_one("#setup-decks", SelectionList)
         decks.clear_options()
-        decks.add_options([(Text(f"{title} ({name})"), name, True)
-                           for name, title in message.decks])
+        fitting = set(self._fitting_decks())
+        decks.add_options([(Text(f"{title} ({name}, {count} prompts)"), name, name in fitting)
+                           for name, title, count in message.decks])
+        self._show_deck_fit()
+
+    # --- the room: the engagement's people first ---------------------------------------------
+
+    def _chosen_engagement(self) -> EngagementChoice | None:
+        picked = self.query_one("#setup-engagement", Select).value
+        return self._engagements.get(picked) if isinstance(picked, str) else None
+
+    def _outsider(self, person: PersonOption) -> bool:
+        """Vendor staff of a vendor that is not on the chosen engagement."""
+        engagement = self._chosen_engagement()
+        return person.is_vendor and (engagement is None
+                                     or person.organization not in engagement.vendors)
+
+    @staticmethod
+    def _person_label(person: PersonOption) -> str:
+        return f"{person.name} ({person.organization_name or 'own staff'})"
+
+    def _show_participants(self) -> None:
+        """Own staff and the engagement's vendors' staff first; then, below a divider, the
+        staff of other vendors, each named with the vendor they work for."""
+        participants = self.query_one("#setup-participants", SelectionList)
+        selected = set(participants.selected)
+        engagement = self._chosen_engagement()
+        inside = [p for p in self._people if not self._outsider(p)]
+        outside = [p for p in self._people if self._outsider(p)]
+        inside.sort(key=lambda p: p.is_vendor)  # own staff first; sort() keeps name order
+        participants.clear_options()
+        participants.add_options([
+            (Text(self._person_label(p) + ("  VENDOR" if p.is_vendor else "")), p.key,
+             p.key in selected) for p in inside])
+        if outside:
+            where = engagement.key if engagement else "the engagement"
+            participants.add_option(_divider(f"not on {where}: asks before adding"))
+            participants.add_options([
+                (Text(f"{p.name} (VENDOR: {p.organization_name or p.organization}, "
+                      "not on this engagement)", style="yellow"), p.key, p.key in selected)
+                for p in outside])
+
+    @on(SelectionList.SelectionToggled, "#setup-participants")
+    def _participant_toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        key = event.selection.value
+        person = next((p for p in self._people if p.key == key), None)
+        engagement = self._chosen_engagement()
+        participants = self.query_one("#setup-participants", SelectionList)
+        if person is None or key not in participants.selected or not self._outsider(person):
+            return
+        where = engagement.key if engagement else ""
+        if (where, key) in self._confirmed_outsiders:
+            return
+        vendor = person.organization_name or person.organization
+        on_engagement = (f"which is not a vendor on {where}" if engagement
+                         else "and no engagement is chosen yet")
+        question = (f"{person.name} works for {vendor}, {on_engagement}. An idea they "
+                    "contribute would make a disclosure joint with that vendor. Add them to "
+                    "the room?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._confirmed_outsiders.add((where, key))
+            else:
+                participants.deselect(key)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Add", no="Leave out"), answered)
+
+    # --- decks that fit the time box ---------------------------------------------------------
+
+    def _minutes(self) -> tuple[int, int]:
+        numbers = []
+        for selector, default in (("#setup-time-box", 60), ("#setup-prompt-minutes", 5)):
+            try:
+                numbers.append(int(self.query_one(selector, Input).value.strip()))
+            except ValueError:
+                numbers.append(default)
+        return numbers[0], numbers[1]
+
+    def _fitting_decks(self) -> tuple[str, ...]:
+        return decks_that_fit([(name, count) for name, _title, count in self._decks],
+                              *self._minutes())
+
+    def _show_deck_fit(self) -> None:
+        counts = {name: count for name, _title, count in self._decks}
+        chosen = sum(counts.get(name, 0)
+                     for name in self.query_one("#setup-decks", SelectionList).selected)
+        time_box, per_prompt = self._minutes()
+        fit = prompts_that_fit(time_box, per_prompt)
+        line = Text(f"{chosen} prompts chosen; {fit} fit {time_box} minutes at {per_prompt} "
+                    "a prompt")
+        if chosen > fit:
+            line.append("  (more than the time box holds)", style="yellow")
+        self.query_one("#setup-deck-fit", Static).update(line)
+
+    @on(SelectionList.SelectionToggled, "#setup-decks")
+    def _deck_toggled(self) -> None:
+        self._decks_picked = True
+
+    @on(SelectionList.SelectedChanged, "#setup-decks")
+    def _decks_changed(self) -> None:
+        self._show_deck_fit()
+
+    @on(Input.Changed, "#setup-time-box, #setup-prompt-minutes")
+    def _time_box_changed(self) -> None:
+        if not self._decks:
+            return
+        if not self._decks_picked:
+            decks = self.query_one("#setup-decks", SelectionList)
+            decks.deselect_all()
+            for name in self._fitting_decks():
+                decks.select(name)
+        self._show_deck_fit()
 
     @on(Select.Changed, "#setup-engagement")
     def _engagement_chosen(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             self._load_components(event.value)
+            engagement = self._engagements.get(event.value)
+            # A session's phase is the engagement's, unless the facilitator says otherwise.
+            if engagement is not None and self.PHASE_FROM_ENGAGEMENT:
+                phase = "post" if engagement.phase == "closed" else engagement.phase
+                if phase in PHASES:
+                    self.query_one("#setup-phase", Select).value = phase
+            self._show_participants()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="setup-components")
     def _load_components(self, engagement: str) -> None:
@@ -212,7 +371,9 @@ class SessionSetupScreen(Screen[None]):
             title=value("#setup-title"), phase=chosen("#setup-phase"),
             facilitator=chosen("#setup-facilitator"), held_on=held_on,
             goal=value("#setup-goal"),
-            participants=tuple(self.query_one("#setup-participants", SelectionList).selected),
+            participants=tuple(key for key in
+                               self.query_one("#setup-participants", SelectionList).selected
+                               if key),
             components=tuple(self.query_one("#setup-components", SelectionList).selected),
             decks=tuple(self.query_one("#setup-decks", SelectionList).selected),
             time_box_minutes=numbers[0], prompt_minutes=numbers[1],

@@ -21,9 +21,7 @@ from firstfile.domain.sessions import SessionView
 
 def session_line(view: SessionView, participant: str, now: datetime) -> Text:
     """Ref, status, the session's countdown, who is speaking and the dots they have left."""
-    left = rules.seconds_left(view.started_at, view.time_box_minutes, now)
-    if view.status == "ended" and view.started_at and view.ended_at:
-        left = rules.seconds_left(view.started_at, view.time_box_minutes, view.ended_at)
+    left = rules.time_box_left(view, now)
     who = view.participant(participant)
     dots = view.dots_per_participant - view.dots_spent.get(participant, 0)
     line = Text()

@@ -6,6 +6,7 @@ one InterchangeError; warnings (draft-level notes) travel on the document instea
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -101,6 +102,15 @@ Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc, Criti
 def read_document(path: Path, *, today: date | None = None) -> InterchangeDocument:
     """Read the file at path (YAML, or JSON when it ends in .json); see parse_document.
     Attached files are read from beside it (read_attachments)."""
+    return read_document_and_digest(path, today=today)[0]
+
+
+def read_document_and_digest(
+    path: Path, *, today: date | None = None
+) -> tuple[InterchangeDocument, str]:
+    """read_document, and the SHA-256 of the bytes it read: a caller that reads a file again
+    later (an import of many files keeps one document in memory at a time) can tell whether
+    it is still the file it checked."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InterchangeError([
@@ -109,6 +119,7 @@ def read_document(path: Path, *, today: date | None = None) -> InterchangeDocume
             "engagement"
         ])
     data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -117,7 +128,9 @@ def read_document(path: Path, *, today: date | None = None) -> InterchangeDocume
             f"{path.name}:{line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
             "save it as UTF-8"
         ]) from None
-    return read_attachments(parse_document(text, path.name, today=today), path.parent)
+    del data  # the text holds it all; a big file's bytes need not stay while it is parsed
+    document = parse_document(text, path.name, today=today)
+    return read_attachments(document, path.parent), digest
 
 
 def attachment_path_problem(relative: str) -> str | None:

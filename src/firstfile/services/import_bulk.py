@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from firstfile.domain.disclosure import DisclosureDraft, Problem
@@ -29,6 +29,7 @@ from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
 from firstfile.storage import audit, sequences
+from firstfile.storage.bulk_rows import insert_rows
 from firstfile.storage.disclosure_queries import event_values
 from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import (
@@ -152,8 +153,9 @@ def insert_disclosures(
         )
         links.append((inventors, events, components))
     conn = db.connection()
-    # Plain executemany statements without RETURNING; the new ids are read back by key.
-    conn.execute(insert(_table(Disclosure)), rows)
+    # Plain bulk inserts without RETURNING (storage/bulk_rows.py); the new ids are read back
+    # by key.
+    insert_rows(conn, _table(Disclosure), rows)
     ids = _ids_by_key(db, numbered)
     inventor_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
@@ -177,8 +179,7 @@ def insert_disclosures(
         (DisclosureEvent, event_rows),
         (DisclosureComponent, component_rows),
     ):
-        if values:
-            conn.execute(insert(_table(model)), values)
+        insert_rows(conn, _table(model), values)
     audit.record_many(db=db, actor=actor, entries=_created(new, numbered, rows, links))
     return numbered
 

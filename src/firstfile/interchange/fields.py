@@ -94,8 +94,13 @@ class Checker:
         self.stated.update(paths[name] for name in given)
         return given
 
-    def items(self, fields: Fields, name: str, path: str) -> Iterator[tuple[Node, str]]:
-        """Each item of the list field name, with its path; nothing when absent."""
+    def items(self, fields: Fields, name: str, path: str, *, release: bool = False
+              ) -> Iterator[tuple[Node, str]]:
+        """Each item of the list field name, with its path; nothing when absent.
+
+        release lets go of each item's nodes once the caller has read it (the list is left
+        holding None): the disclosures of a big file are most of its nodes, and need not all
+        be held while the document is built."""
         node = fields.get(name)
         if node is None or node.tag == INVALID:
             return
@@ -107,6 +112,8 @@ class Checker:
             item_path = f"{where}[{index}]"
             self.lines[item_path] = item.line
             yield item, item_path
+            if release:
+                node.value[index] = None
 
     # -- scalars ---------------------------------------------------------------------------
 

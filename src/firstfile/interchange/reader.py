@@ -129,7 +129,10 @@ def read_document_and_digest(
             "save it as UTF-8"
         ]) from None
     del data  # the text holds it all; a big file's bytes need not stay while it is parsed
-    document = parse_document(text, path.name, today=today)
+    problems = Problems(path.name)
+    root = _nodes(text, path.name, None, problems)
+    del text  # as in parse_document
+    document = _document(root, problems, path.name, today)
     return read_attachments(document, path.parent), digest
 
 
@@ -215,17 +218,30 @@ def parse_document(
     Raises InterchangeError listing every problem as ``file:line: path: message``.
     """
     problems = Problems(source)
+    root = _nodes(text, source, fmt, problems)
+    del text  # the nodes hold every value: a big file's text need not stay while it is read
+    return _document(root, problems, source, today)
+
+
+def _nodes(text: str, source: str, fmt: str | None, problems: Problems) -> Node | None:
+    """The root node of text (None after recording why there is none)."""
     if len(text) > MAX_FILE_BYTES:
         problems.error(1, "", f"the text is over {MAX_FILE_BYTES // 1024 // 1024} MB: split "
                               "it into one file per engagement")
         problems.raise_if_errors()
     is_json = _is_json(text, source, fmt)
     text = make_readable(text, problems, json=is_json)
-    root = (json_nodes if is_json else yaml_nodes)(text, problems)
+    return (json_nodes if is_json else yaml_nodes)(text, problems)
+
+
+def _document(root: Node | None, problems: Problems, source: str, today: date | None
+              ) -> InterchangeDocument:
+    """The document read from root, or InterchangeError listing every problem."""
     document = None
     reader = _DocumentReader(problems, today or date.today())
     if root is not None:
         document = reader.read(root)
+    del root
     problems.raise_if_errors()
     assert document is not None  # no errors means the reader built it
     return replace(document, warnings=tuple(problems.format_warnings()), source=source,
@@ -273,7 +289,7 @@ class _DocumentReader:
         sessions = self._records(fields, "sessions", self._session)
         disclosures = tuple(
             self._disclosure(node, path, engagement.key)
-            for node, path in self.check.items(fields, "disclosures", "")
+            for node, path in self.check.items(fields, "disclosures", "", release=True)
         )
         strategy = None
         if "strategy" in fields:

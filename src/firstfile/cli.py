@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -226,43 +227,61 @@ def import_files(
 def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                   show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
     from firstfile.interchange.problems import InterchangeError
-    from firstfile.interchange.reader import read_document
+    from firstfile.interchange.reader import read_document_and_digest
     from firstfile.services.importer import (
+        FilesTogether,
         ImportRefused,
         ImportStopped,
         check_document,
-        documents_together,
         import_document,
         plan_groups,
     )
     from firstfile.storage.engine import StoreRefused
 
     # Every file is read and checked in full before anything is written, so one bad file
-    # stops the lot: first the files themselves, then each against the database.
-    documents = []
+    # stops the lot: each file itself, against the files before it, and against the
+    # database. Files are held one at a time (a portfolio of big files would not fit in
+    # memory together): read and checked here, then read again to be written, and
+    # refused if a file changed in between.
     problems: list[str] = []
     files, problems = _expand_folders(files)
-    for path in files:
-        if not is_file(path):
-            problems.append(f"{path}: no such file")
-            continue
-        try:
-            documents.append((path, read_document(path)))
-        except InterchangeError as exc:
-            problems.extend(exc.problems)
-    problems.extend(documents_together([doc for _, doc in documents]))
-    if problems:
-        raise InterchangeError(problems)
-    with opened_store(settings, create=True) as store:
-        refused = []
-        for _, document in documents:
+    together = FilesTogether()
+    readable: list[tuple[Path, str]] = []
+    refused = []
+    with ExitStack() as stack:
+        store = None
+        for path in files:
+            if not is_file(path):
+                problems.append(f"{path}: no such file")
+                continue
+            try:
+                document, digest = read_document_and_digest(path)
+            except InterchangeError as exc:
+                problems.extend(exc.problems)
+                continue
+            problems.extend(together.add(document))
+            readable.append((path, digest))
+            if problems:
+                continue  # nothing will be written: the files are still read for their problems
+            if store is None:
+                store = stack.enter_context(opened_store(settings, create=True))
             try:
                 check_document(store, document, actor=settings.actor, policy=policy)
             except ImportRefused as exc:
                 refused.extend(exc.conflicts)
+            del document
+        if problems:
+            raise InterchangeError(problems)
         if refused:
             raise ImportRefused(refused)
-        for path, document in documents:
+        if store is None:
+            return
+        for path, digest in readable:
+            document, again = read_document_and_digest(path)
+            if again != digest:
+                raise InterchangeError([
+                    f"{path}: the file changed while it was being imported (the files "
+                    "before it are written, their summaries are above): import it again"])
             for warning in document.warnings:
                 say(f"warning: {warning}", err=True)
             try:
@@ -275,6 +294,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                 # exactly what of this one is not.
                 total = len(plan_groups(document, group_size))
                 raise ImportStopped(path.name, 0, total, exc) from exc
+            del document
             if show_notes:
                 for note in report.notes:
                     say(f"note: {note}", err=True)

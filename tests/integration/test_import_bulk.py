@@ -18,7 +18,7 @@ from sqlalchemy import DateTime, select
 from sqlmodel import SQLModel
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
-from firstfile.domain.evidence import GENESIS, chain_link
+from firstfile.domain.evidence import GENESIS, chain_link, content_sha256
 from firstfile.domain.views import EventView
 from firstfile.interchange import InterchangeDocument, dump_document
 from firstfile.interchange.reader import parse_document
@@ -290,3 +290,34 @@ def test_a_writer_during_a_bulk_import_on_postgresql_leaves_a_valid_chain(
     verified = verify(pg_store)
     assert verified.ok, [p.line() for p in verified.problems]
     assert verified.disclosures == 40 + names.count("writer")
+
+
+def test_the_bulk_hashes_of_new_disclosures_match_their_stored_content(
+    two_stores: tuple[Store, Store],
+) -> None:
+    # The bulk path hashes the values it inserts without reading them back: whole-number
+    # shares (written 70 in the file), filing details, a vendor's engineer and text beyond
+    # ASCII must hash as stored.
+    doc = big_document(6, ideas=1)
+    odd = []
+    for n, d in enumerate(doc.disclosures):
+        inventors = (
+            InventorEntry("p01", contribution=70.0, postal_address="Hauptstraße 5\nMünchen",
+                          citizenship="DE", employer_entity="Müller GmbH",
+                          contribution_note="Der Regler — 温度"),
+            InventorEntry("p11", contribution=30.0),
+        )
+        odd.append(replace(d, draft=replace(d.draft, inventors=inventors,
+                                            title=f"Überwachung {n} ✓")))
+    doc = _as_file(replace(doc, disclosures=tuple(odd)))
+    reports = _import_both(two_stores, doc)
+    assert reports[1].outcomes["disclosure created"] == 6
+    _same(two_stores)
+    with two_stores[1].read() as db:
+        creates = {
+            e.entity_key: e.record_sha256
+            for e in db.execute(select(AuditEvent).where(AuditEvent.entity == "disclosure"))
+            .scalars()
+        }
+    for key, recorded in creates.items():
+        assert recorded == content_sha256(disclosures.get_disclosure(two_stores[1], key)), key

@@ -372,3 +372,22 @@ def test_two_files_that_disagree_on_a_person_are_refused_together(store: Store,
     assert (f"other.yaml:{line_of(OTHER_ENGAGEMENT, 'key: jdoe')}: people[0]: the person jdoe "
             f"differs from acme.yaml:{line_of(FILE, 'key: jdoe')}: people[0]") in err
     assert disclosures.count(store) == 0
+
+
+def test_files_held_one_at_a_time_are_still_checked_together(store: Store,
+                                                             tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The import lets go of each file after checking it; what later files are compared with
+    # (keys and where they are) is kept, and a bad file after good ones still stops the lot.
+    first = tmp_path / "acme.yaml"
+    first.write_text(FILE, encoding="utf-8")
+    second = tmp_path / "other.yaml"
+    second.write_text(OTHER_ENGAGEMENT, encoding="utf-8")
+    third = tmp_path / "broken.yaml"
+    third.write_text("format: firstfile/1\nengagement: [\n", encoding="utf-8")
+    code, _, err = _cli("import", str(first), str(second), str(third), "--db", _url(store))
+    assert code == 1
+    assert (f"other.yaml:{line_of(OTHER_ENGAGEMENT, 'key: FF-2026-0001')}: "
+            f"disclosures[0].key: FF-2026-0001 is also in "
+            f"acme.yaml:{line_of(FILE, 'key: FF-2026-0001')}: disclosures[0].key") in err
+    assert "broken.yaml:" in err
+    assert disclosures.count(store) == 0

@@ -291,28 +291,48 @@ def disclosure_content(view: DisclosureView, content_format: str = DISCLOSURE_FO
     inventors as they stand on the disclosure (person key, role, share and organisation at
     conception; from /2 also their filing details), and from /2 its attached files (name,
     SHA-256 and caption, in the order they were attached)."""
+    return content_of(
+        {name: getattr(view, name) for name in CONTENT_FIELDS},
+        [{"person": p.person_key, "role": p.role, "contribution": p.contribution,
+          "organization": p.organization, "organization_name": p.organization_name,
+          "postal_address": p.postal_address, "citizenship": p.citizenship,
+          "employer_entity": p.employer_entity, "contribution_note": p.contribution_note}
+         for p in view.inventors],
+        [{"file_name": a.file_name, "sha256": a.sha256, "caption": a.caption}
+         for a in view.attachments],
+        content_format,
+    )
+
+
+def content_of(
+    fields: Mapping[str, Any],
+    inventors: Iterable[Mapping[str, Any]],
+    attachments: Iterable[Mapping[str, Any]] = (),
+    content_format: str = DISCLOSURE_FORMAT,
+) -> bytes:
+    """The canonical content (as disclosure_content) from plain values: fields holds at least
+    CONTENT_FIELDS, each inventor the keys of _INVENTOR_V1 and _INVENTOR_DETAILS, each
+    attachment file_name, sha256 and caption. A writer of many new disclosures at once hashes
+    the values it inserts here, without reading them back (services/import_bulk.py)."""
     if content_format not in CONTENT_FORMATS:
         raise ValueError(f"unknown content format {content_format!r}")
     data: dict[str, Any] = {"format": content_format}
     for name in CONTENT_FIELDS:
-        data[name] = getattr(view, name)
-    inventors: list[dict[str, Any]] = []
-    for p in view.inventors:
-        person: dict[str, Any] = {
-            "person": p.person_key, "role": p.role, "contribution": p.contribution,
-            "organization": p.organization, "organization_name": p.organization_name}
-        if content_format != DISCLOSURE_FORMAT_V1:
-            person.update(postal_address=p.postal_address, citizenship=p.citizenship,
-                          employer_entity=p.employer_entity,
-                          contribution_note=p.contribution_note)
-        inventors.append(person)
-    data["inventors"] = inventors
+        data[name] = fields[name]
+    names = (_INVENTOR_V1 if content_format == DISCLOSURE_FORMAT_V1
+             else (*_INVENTOR_V1, *_INVENTOR_DETAILS))
+    data["inventors"] = [{name: p[name] for name in names} for p in inventors]
     if content_format != DISCLOSURE_FORMAT_V1:
         data["attachments"] = [
-            {"file_name": a.file_name, "sha256": a.sha256, "caption": a.caption}
-            for a in view.attachments
+            {"file_name": a["file_name"], "sha256": a["sha256"], "caption": a["caption"]}
+            for a in attachments
         ]
     return canonical_json(data)
+
+
+# An inventor's values in the content: /1 holds these, /2 adds the filing details.
+_INVENTOR_V1 = ("person", "role", "contribution", "organization", "organization_name")
+_INVENTOR_DETAILS = ("postal_address", "citizenship", "employer_entity", "contribution_note")
 
 
 def content_sha256(view: DisclosureView) -> str:

@@ -68,6 +68,9 @@ class Checker:
             return None
         allowed = (*required, *optional)
         fields: Fields = {}
+        # One string per path, shared by lines and stated: a file of thousands of
+        # disclosures holds hundreds of thousands of paths.
+        paths: dict[str, str] = {}
         for key, value in node.value:
             if key.kind != SCALAR or key.tag == INVALID:
                 self.problems.error(key.line, path, "keys must be plain text")
@@ -82,16 +85,22 @@ class Checker:
                 self.problems.error(key.line, where, _unknown_key(name, allowed))
                 continue
             fields[name] = value
+            paths[name] = where
             self.lines[where] = key.line  # "inventors:" rather than its first item
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")
         given = {name: value for name, value in fields.items() if not _is_null(value)}
-        self.stated.update(join(path, name) for name in given)
+        self.stated.update(paths[name] for name in given)
         return given
 
-    def items(self, fields: Fields, name: str, path: str) -> Iterator[tuple[Node, str]]:
-        """Each item of the list field name, with its path; nothing when absent."""
+    def items(self, fields: Fields, name: str, path: str, *, release: bool = False
+              ) -> Iterator[tuple[Node, str]]:
+        """Each item of the list field name, with its path; nothing when absent.
+
+        release lets go of each item's nodes once the caller has read it (the list is left
+        holding None): the disclosures of a big file are most of its nodes, and need not all
+        be held while the document is built."""
         node = fields.get(name)
         if node is None or node.tag == INVALID:
             return
@@ -103,6 +112,8 @@ class Checker:
             item_path = f"{where}[{index}]"
             self.lines[item_path] = item.line
             yield item, item_path
+            if release:
+                node.value[index] = None
 
     # -- scalars ---------------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ class _JsonReader:
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self.count = 0
         self.last = 0
+        self.names: dict[str, str] = {}
 
     def line(self, pos: int) -> int:
         return bisect_right(self.line_starts, pos)
@@ -134,6 +135,7 @@ class _JsonReader:
         self._check_depth(depth)
         text = self.text
         line_starts = self.line_starts
+        names = self.names
         node = Node(MAP, bisect_right(line_starts, pos), [])
         pairs = node.value
         pos = _SPACE(text, pos + 1).end()
@@ -147,6 +149,8 @@ class _JsonReader:
             # to take the string branch: a file has as many keys as values.
             self._count(pos)
             name, end = scanstring(text, pos + 1, True)
+            # One string per field name: a file repeats the same few names thousands of times.
+            name = names.setdefault(name, name)
             key = Node(SCALAR, bisect_right(line_starts, pos), name, STR, name)
             pos = _SPACE(text, end).end()
             if text[pos:pos + 1] != ":":

@@ -6,6 +6,7 @@ one InterchangeError; warnings (draft-level notes) travel on the document instea
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -102,6 +103,15 @@ Record = TypeVar("Record", VendorDoc, PersonDoc, ComponentDoc, SessionDoc, Criti
 def read_document(path: Path, *, today: date | None = None) -> InterchangeDocument:
     """Read the file at path (YAML, or JSON when it ends in .json); see parse_document.
     Attached files are read from beside it (read_attachments)."""
+    return read_document_and_digest(path, today=today)[0]
+
+
+def read_document_and_digest(
+    path: Path, *, today: date | None = None
+) -> tuple[InterchangeDocument, str]:
+    """read_document, and the SHA-256 of the bytes it read: a caller that reads a file again
+    later (an import of many files keeps one document in memory at a time) can tell whether
+    it is still the file it checked."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InterchangeError([
@@ -110,6 +120,7 @@ def read_document(path: Path, *, today: date | None = None) -> InterchangeDocume
             "engagement"
         ])
     data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -118,7 +129,12 @@ def read_document(path: Path, *, today: date | None = None) -> InterchangeDocume
             f"{path.name}:{line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
             "save it as UTF-8"
         ]) from None
-    return read_attachments(parse_document(text, path.name, today=today), path.parent)
+    del data  # the text holds it all; a big file's bytes need not stay while it is parsed
+    problems = Problems(path.name)
+    root = _nodes(text, path.name, None, problems)
+    del text  # as in parse_document
+    document = _document(root, problems, path.name, today)
+    return read_attachments(document, path.parent), digest
 
 
 def attachment_path_problem(relative: str) -> str | None:
@@ -203,17 +219,30 @@ def parse_document(
     Raises InterchangeError listing every problem as ``file:line: path: message``.
     """
     problems = Problems(source)
+    root = _nodes(text, source, fmt, problems)
+    del text  # the nodes hold every value: a big file's text need not stay while it is read
+    return _document(root, problems, source, today)
+
+
+def _nodes(text: str, source: str, fmt: str | None, problems: Problems) -> Node | None:
+    """The root node of text (None after recording why there is none)."""
     if len(text) > MAX_FILE_BYTES:
         problems.error(1, "", f"the text is over {MAX_FILE_BYTES // 1024 // 1024} MB: split "
                               "it into one file per engagement")
         problems.raise_if_errors()
     is_json = _is_json(text, source, fmt)
     text = make_readable(text, problems, json=is_json)
-    root = (json_nodes if is_json else yaml_nodes)(text, problems)
+    return (json_nodes if is_json else yaml_nodes)(text, problems)
+
+
+def _document(root: Node | None, problems: Problems, source: str, today: date | None
+              ) -> InterchangeDocument:
+    """The document read from root, or InterchangeError listing every problem."""
     document = None
     reader = _DocumentReader(problems, today or date.today())
     if root is not None:
         document = reader.read(root)
+    del root
     problems.raise_if_errors()
     assert document is not None  # no errors means the reader built it
     return replace(document, warnings=tuple(problems.format_warnings()), source=source,
@@ -261,7 +290,7 @@ class _DocumentReader:
         sessions = self._records(fields, "sessions", self._session)
         disclosures = tuple(
             self._disclosure(node, path, engagement.key)
-            for node, path in self.check.items(fields, "disclosures", "")
+            for node, path in self.check.items(fields, "disclosures", "", release=True)
         )
         strategy = None
         if "strategy" in fields:

@@ -18,18 +18,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from firstfile.domain.disclosure import DisclosureDraft, Problem
-from firstfile.domain.evidence import content_sha256
+from firstfile.domain.evidence import content_of, sha256_hex
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
 from firstfile.domain.views import EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import ValidationFailed
 from firstfile.storage import audit, sequences
-from firstfile.storage.disclosure_queries import build_views, event_values
+from firstfile.storage.bulk_rows import insert_rows
+from firstfile.storage.disclosure_queries import event_values
 from firstfile.storage.setting_queries import ORGANIZATION, read_setting
 from firstfile.storage.tables import (
     Component,
@@ -152,8 +153,9 @@ def insert_disclosures(
         )
         links.append((inventors, events, components))
     conn = db.connection()
-    # Plain executemany statements without RETURNING; the new ids are read back by key.
-    conn.execute(insert(_table(Disclosure)), rows)
+    # Plain bulk inserts without RETURNING (storage/bulk_rows.py); the new ids are read back
+    # by key.
+    insert_rows(conn, _table(Disclosure), rows)
     ids = _ids_by_key(db, numbered)
     inventor_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
@@ -177,42 +179,47 @@ def insert_disclosures(
         (DisclosureEvent, event_rows),
         (DisclosureComponent, component_rows),
     ):
-        if values:
-            conn.execute(insert(_table(model)), values)
-    audit.record_many(db=db, actor=actor, entries=_created(db, new, numbered, ids))
+        insert_rows(conn, _table(model), values)
+    audit.record_many(db=db, actor=actor, entries=_created(new, numbered, rows, links))
     return numbered
 
 
 def _created(
-    db: Session, new: Sequence[NewDisclosure], numbered: list[str], ids: dict[str, int]
+    new: Sequence[NewDisclosure],
+    numbered: list[str],
+    rows: list[dict[str, Any]],
+    links: list[tuple[list[dict[str, Any]], list[dict[str, Any]], list[int]]],
 ) -> list[audit.Entry]:
     """The "create" audit entry of each new disclosure, as services/disclosures.py records
-    it: the draft's values and the hash of the content as stored (read back from the rows
-    just written, through the same views a single insert hashes)."""
-    stored: dict[int, Disclosure] = {}
-    id_list = [ids[key] for key in numbered]
-    for start in range(0, len(id_list), _IN_CHUNK):
-        stored.update(
-            (int(row.id or 0), row)
-            for row in db.execute(
-                select(Disclosure).where(col(Disclosure.id).in_(id_list[start : start + _IN_CHUNK]))
-            ).scalars()
+    it: the draft's values and the hash of its content, taken from the very values just
+    inserted (domain/evidence.content_of, the code disclosure_content hashes a stored view
+    with) instead of reading the rows back. A new disclosure has no attached files here
+    (one with files goes through the per-record path)."""
+    entries = []
+    for item, key, row, (inventors, _, _) in zip(new, numbered, rows, links, strict=True):
+        content = content_of(
+            {**row, "engagement_key": item.draft.engagement_key},
+            [
+                {**link, "person": entry.person_key, "organization": link["organization_key"]}
+                for entry, link in zip(item.draft.inventors, inventors, strict=True)
+            ],
         )
-    views = build_views(db=db, disclosures=[stored[i] for i in id_list])
-    return [
-        audit.Entry(
-            entity="disclosure",
-            entity_key=key,
-            action="create",
-            changes={
-                name: (None, value)
-                for name, value in disclosure_service._snapshot(item.draft, item.events).items()
-                if value
-            },
-            record_sha256=content_sha256(view),
+        entries.append(
+            audit.Entry(
+                entity="disclosure",
+                entity_key=key,
+                action="create",
+                changes={
+                    name: (None, value)
+                    for name, value in disclosure_service._snapshot(
+                        item.draft, item.events
+                    ).items()
+                    if value
+                },
+                record_sha256=sha256_hex(content),
+            )
         )
-        for item, key, view in zip(new, numbered, views, strict=True)
-    ]
+    return entries
 
 
 def _keys(db: Session, new: Sequence[NewDisclosure], year_now: int) -> list[str]:

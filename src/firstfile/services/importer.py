@@ -236,43 +236,76 @@ def check_document(
 
 
 def documents_together(docs: list[InterchangeDocument]) -> list[str]:
-    """Problems between files imported together, as ``file:line: path: message``.
+    """Problems between files imported together, as ``file:line: path: message``
+    (FilesTogether, for documents already in memory)."""
+    together = FilesTogether()
+    return [problem for doc in docs for problem in together.add(doc)]
+
+
+class FilesTogether:
+    """Checks that files imported together do not disagree with each other, one file at a
+    time, keeping only what later files are compared with.
 
     Each file is checked against the database on its own before anything is written, so two
     files of one run must not disagree with each other either: an engagement or a
-    disclosure key in both, or a vendor or person given different values in each.
+    disclosure key in both, or a vendor or person given different values in each. What is
+    kept of a file is its engagement key, its disclosure keys with where they are, and its
+    vendors and people (a few per file): an import of many big files reads, checks and
+    writes them one at a time and never holds them all (cli.py).
     """
-    problems: list[str] = []
-    engagements: dict[str, InterchangeDocument] = {}
-    keys: dict[str, tuple[InterchangeDocument, str]] = {}
-    shared: dict[tuple[str, str], tuple[InterchangeDocument, str, Any]] = {}
-    for doc in docs:
-        first = engagements.setdefault(doc.engagement.key, doc)
-        if first is not doc:
+
+    def __init__(self) -> None:
+        self.files = 0
+        # Each entry names the file it came from by its number in the run (two files may
+        # share a name, in different folders).
+        self.engagements: dict[str, tuple[int, str]] = {}
+        # disclosure key -> (file number, file name, line, path) where it was first seen
+        self.keys: dict[str, tuple[int, str, int, str]] = {}
+        self.shared: dict[tuple[str, str], tuple[int, str, VendorDoc | PersonDoc]] = {}
+
+    def add(self, doc: InterchangeDocument) -> list[str]:
+        """Problems between doc and the files added before it."""
+        self.files += 1
+        number = self.files
+        problems: list[str] = []
+        source = doc.source or "another file"
+        first = self.engagements.setdefault(doc.engagement.key, (number, source))
+        if first[0] != number:
             problems.append(f"{doc.where('engagement.key')}: the engagement "
-                            f"{doc.engagement.key} is also in {first.source or 'another file'}: "
+                            f"{doc.engagement.key} is also in {first[1]}: "
                             "import one file per engagement")
+        keys = self.keys
         for index, d in enumerate(doc.disclosures):
-            path = f"disclosures[{index}].key"
             if d.key is None:
                 continue
-            seen = keys.setdefault(d.key, (doc, path))
-            if seen[0] is not doc:
+            path = f"disclosures[{index}].key"
+            seen = keys.get(d.key)
+            if seen is None:
+                # One entry per disclosure of the whole run: the line, not the document.
+                keys[d.key] = (number, doc.source, doc.line(path), path)
+            elif seen[0] != number:
                 problems.append(f"{doc.where(path)}: {d.key} is also in "
-                                f"{seen[0].where(seen[1])}: a key names one disclosure")
+                                f"{_where(*seen[1:])}: a key names one disclosure")
         groups: tuple[tuple[str, tuple[VendorDoc | PersonDoc, ...]], ...] = (
             ("vendor", doc.vendors), ("person", doc.people))
         for kind, records in groups:
             plural = "vendors" if kind == "vendor" else "people"
             for index, record in enumerate(records):
                 path = f"{plural}[{index}]"
-                seen_record = shared.setdefault((kind, record.key), (doc, path, record))
-                if seen_record[0] is not doc and seen_record[2] != record:
+                seen_record = self.shared.setdefault((kind, record.key),
+                                                     (number, doc.where(path), record))
+                if seen_record[0] != number and seen_record[2] != record:
                     problems.append(
                         f"{doc.where(path)}: the {kind} {record.key} differs from "
-                        f"{seen_record[0].where(seen_record[1])}: give it the same values in "
+                        f"{seen_record[1]}: give it the same values in "
                         "both files, or import them one at a time")
-    return problems
+        return problems
+
+
+def _where(source: str, line: int, path: str) -> str:
+    """``file:line: path``, as InterchangeDocument.where writes it."""
+    place = f"{source}:{line}" if line else source or "<document>"
+    return f"{place}: {path}"
 
 
 # --- the records of a document, in the order they depend on each other, and in groups -------

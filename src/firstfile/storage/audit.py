@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import text, update
 from sqlmodel import Session
 
 from firstfile.domain.evidence import seal
+from firstfile.storage.bulk_rows import insert_rows
 from firstfile.storage.engine import StoreError
 from firstfile.storage.identity import os_account
 from firstfile.storage.tables import AuditChainHead, AuditEvent
@@ -78,7 +79,7 @@ def record_many(*, db: Session, actor: str, entries: Sequence[Entry]) -> None:
     # Rows recorded earlier in this transaction go in first, so ids follow the chain.
     db.flush()
     rows = _sealed(db, actor, entries)
-    db.connection().execute(insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
+    insert_rows(db.connection(), AuditEvent.__table__, rows)  # type: ignore[attr-defined]
     _move_head(db, rows[-1])
 
 

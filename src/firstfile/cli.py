@@ -226,6 +226,38 @@ def import_files(
 
 def _import_files(settings: Settings, files: list[Path], policy: Any, *,
                   show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
+    """Import files into the settings' database, which is created if it is not there.
+
+    A good file is checked against the database, so opening it comes before a later bad
+    file is read: a SQLite file made for an import that then stops before writing anything
+    is removed again, so a failed import (or a mistyped --db) leaves no empty database.
+    """
+    made = _new_sqlite_file(settings)
+    writing: list[bool] = []
+    try:
+        _check_then_write(settings, files, policy, show_notes=show_notes,
+                          group_size=group_size, writing=writing)
+    except BaseException:
+        if made is not None and not writing:
+            for leftover in (made, *(made.with_name(made.name + end)
+                                     for end in ("-wal", "-shm", "-journal"))):
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _new_sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite file the settings name, when it does not exist yet; else None."""
+    from firstfile.storage.engine import resolve_db_url
+
+    url = resolve_db_url(settings.db)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
+
+
+def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
+                      show_notes: bool, group_size: int, writing: list[bool]) -> None:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document_and_digest
     from firstfile.services.importer import (
@@ -276,6 +308,7 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
             raise ImportRefused(refused)
         if store is None:
             return
+        writing.append(True)
         for path, digest in readable:
             document, again = read_document_and_digest(path)
             if again != digest:

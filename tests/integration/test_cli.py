@@ -152,6 +152,34 @@ def test_a_bad_interchange_file_lists_every_problem_and_writes_nothing(tmp_path:
     assert listed.returncode == 1 and "there is no database" in listed.stderr
 
 
+def test_a_bad_file_after_a_good_one_leaves_no_database_behind(tmp_path: Path) -> None:
+    # The good file is checked against the database (which opening creates) before the bad
+    # one is read; the import then stops, and the database made for it goes again.
+    db = tmp_path / "new" / "f.db"
+    db.parent.mkdir()
+    good = tmp_path / "a-good.yaml"
+    good.write_text(
+        "format: firstfile/1\n"
+        "engagement: {key: X-1, name: X}\n"
+        "people: [{key: jdoe, name: Jane}]\n"
+        "disclosures:\n"
+        "  - title: First\n"
+        "    conception_date: 2026-02-03\n"
+        "    inventors: [{person: jdoe, role: inventor, contribution: 100}]\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "b-bad.yaml"
+    bad.write_text("format: firstfile/1\nengagement: {key: X-2}\ndisclosures: 7\n",
+                   encoding="utf-8")
+    result = run("import", str(good), str(bad), "--db", str(db), check=False)
+    assert result.returncode == 1, result.stdout
+    assert "b-bad.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in db.parent.iterdir()) == []
+    # The same good file alone goes in, so the check above was not refusing everything.
+    run("import", str(good), "--db", str(db))
+    assert db.exists()
+
+
 def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
     notes = tmp_path / "notes.db"
     notes.write_text("not a database\n", encoding="utf-8")

@@ -100,7 +100,8 @@ def test_markdown_escapes_user_text_and_keeps_the_table(tmp_path: Path) -> None:
     assert "\\*\\*bold\\*\\*" in text and "\\<b\\>" in text and "\\|" in text
     assert "{{ 7\\*7 }}" in text and "49" not in text
     assert "\x1b" not in text and "\u241b" in text
-    assert "Dual-footprint regulator<br>with a firmware check" in text
+    # A line break inside an idea is a space (domain/text.prose).
+    assert "Dual-footprint regulator with a firmware check" in text
     assert "| Wei Li (wli) | Shenzhen PCBA Co. | VENDOR STAFF |" in text
     assert "- #1 → **FF-2026-0007**" in text
     assert text.count("\n| 1 |") == 1 and "\n| 4 |" in text

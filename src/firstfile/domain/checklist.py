@@ -353,3 +353,4 @@ class InternalChecklistDocument:
     flags: tuple[Flag, ...]
     issued_on: date
     prepared_by: str
+    organization_name: str = ""  # ours, as the confidentiality marking names us

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.evidence import MEANINGS
-from firstfile.domain.text import has_unstorable
+from firstfile.domain.text import has_unstorable, prose
 from firstfile.domain.views import (
     AttachmentView,
     DisclosureEvidence,
@@ -333,12 +333,15 @@ class DisclosureSkeleton:
     document_tail: str
     header: str
     core_pieces: list[str]  # fixed text, then field name and fixed text, alternately
+    organization: str = ""  # our organisation's name, which the marking names
     _wording: dict[tuple[str, ...], Wording] = field(default_factory=dict)
     _made: _Made = field(default_factory=_Made)
 
     @classmethod
-    def build(cls, templates_dir: Path | None = None) -> DisclosureSkeleton | None:
-        """The skeleton for this template folder, or None when it cannot match the builder."""
+    def build(cls, templates_dir: Path | None = None,
+              organization: str = "") -> DisclosureSkeleton | None:
+        """The skeleton for this template folder and organisation's name, or None when it
+        cannot match the builder."""
         if not _wording_depends_only_on_vendors(templates_dir):
             return None
         import zipfile
@@ -346,7 +349,8 @@ class DisclosureSkeleton:
         # The builder's own reading of the base: the same style ids and text width.
         base = load_base(base_document_path(templates_dir))
         probes = _probes()
-        built = [render_disclosure_docx(view, templates_dir=templates_dir) for view in probes]
+        built = [render_disclosure_docx(view, templates_dir=templates_dir,
+                                        organization=organization) for view in probes]
         with zipfile.ZipFile(BytesIO(built[0])) as package:
             parts = [(name, package.read(name)) for name in package.namelist()]
         found = dict(parts)
@@ -368,6 +372,7 @@ class DisclosureSkeleton:
             document_tail=document[tail_start:],
             header=found[_HEADER].decode("utf-8"),
             core_pieces=_core_pieces(found[_CORE].decode("utf-8")),
+            organization=organization,
         )
         # Used only when it writes exactly what the builder writes, for every probe.
         for view, expected in zip(probes, built, strict=True):
@@ -380,7 +385,8 @@ class DisclosureSkeleton:
         vendors = view.joint_vendors
         found = self._wording.get(vendors)
         if found is None:
-            found = load_disclosure_wording(wording_context(view), self.templates_dir)
+            found = load_disclosure_wording(wording_context(view, self.organization),
+                                            self.templates_dir)
             self._wording[vendors] = found
         return found
 
@@ -482,7 +488,8 @@ def _is_clean(view: DisclosureView) -> bool:
 
     Stricter than clean_view where that is cheaper: every string that is not a multi-line
     field must already be a clean line (no line break, nothing unstorable, no white space at
-    either end), every multi-line field clean text (no carriage return, nothing unstorable).
+    either end), every multi-line field clean prose (no carriage return, nothing unstorable,
+    laid out one paragraph a line as domain/text.prose leaves it).
     A view that passes is therefore one that clean_view leaves as it is; one that fails is
     simply cleaned.
     """
@@ -498,6 +505,8 @@ def _is_clean(view: DisclosureView) -> bool:
     text, line = "".join(texts), "".join(singles)
     if "\r" in text or "\r" in line or "\n" in line or has_unstorable(text + line):
         return False
+    if any(prose(value) != value for value in texts if "\n" in value or value[-1:].isspace()):
+        return False
     return all(value == value.strip() for value in singles)
 
 
@@ -509,8 +518,9 @@ def _parts_of(data: bytes) -> dict[str, bytes]:
 
 
 def _wording_depends_only_on_vendors(templates_dir: Path | None) -> bool:
-    """True when no wording template reads the disclosure itself (only its vendors), so the
-    wording can be evaluated once per set of vendors instead of once per document."""
+    """True when no wording template reads the disclosure itself (only its vendors and our
+    organisation's name, the same for every document of a bundle), so the wording can be
+    evaluated once per set of vendors instead of once per document."""
     from jinja2 import meta
 
     env = template_environment(templates_dir)
@@ -518,7 +528,7 @@ def _wording_depends_only_on_vendors(templates_dir: Path | None) -> bool:
     for section in DISCLOSURE_SECTIONS:
         source, _, _ = env.loader.get_source(env, f"disclosure/wording/{section}.j2")
         names = meta.find_undeclared_variables(env.parse(source))
-        if names - {"vendors"}:
+        if names - {"vendors", "organization"}:
             return False
     return True
 

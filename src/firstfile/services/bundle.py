@@ -121,6 +121,7 @@ def build_bundle(
     from firstfile.rendering.evidence_files import evidence_files
     from firstfile.rendering.org_template import find_org_template
     from firstfile.services.evidence import bundle_evidence
+    from firstfile.services.organization import organization_name
     from firstfile.services.timestamps import anchor_chain
     from firstfile.services.tsa import read_ca
 
@@ -140,8 +141,9 @@ def build_bundle(
     ca = read_ca(tsa_ca) if tsa_url else ""
     # The attached files' bytes, read once: embedded as figures and carried as files.
     attached = figure_contents(store, data.views)
+    organization = organization_name(store)
     files, fast = _documents(data, form=form, templates_dir=templates_dir, as_of=as_of,
-                             progress=progress, attached=attached)
+                             progress=progress, attached=attached, organization=organization)
     files.extend(_attachment_files(data.views, attached))
     # The head is anchored once the documents are made (a form that fails anchors nothing),
     # and the chain is read after it, so the bundle holds the anchor and its audit row.
@@ -150,7 +152,8 @@ def build_bundle(
     with store.read() as db:
         evidence = bundle_evidence(db, data.views, ca)
     files.extend(evidence_files(evidence))
-    files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data))))
+    files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data),
+                                                     organization=organization)))
     files.append((parts.JSON_NAME, parts.disclosures_json(_records(data.views))))
     made = now or datetime.now(UTC)
     files.append((parts.MANIFEST_NAME, parts.manifest(files, created=made, details={
@@ -180,6 +183,7 @@ def _documents(
     as_of: date,
     progress: Progress | None,
     attached: dict[str, bytes],
+    organization: str = "",
 ) -> tuple[list[tuple[str, bytes]], bool]:
     total = len(data.views)
     names = [parts.docx_name(view.key) for view in data.views]
@@ -198,6 +202,7 @@ def _documents(
                 decided_on=state.decided_on if state else None,
                 deadlines=data.deadlines.get(view.key, ()),
                 generated_on=as_of,
+                organization=organization,
             ))
         # One limited child process fills every document (rendering/form_process.py).
         documents = list(fill_forms(form_bytes, contexts, name=form.name, progress=report))
@@ -205,14 +210,14 @@ def _documents(
     from firstfile.rendering.disclosure_docx import render_disclosure_docx
     from firstfile.rendering.disclosure_skeleton import DisclosureSkeleton
 
-    skeleton = DisclosureSkeleton.build(templates_dir)
+    skeleton = DisclosureSkeleton.build(templates_dir, organization)
     if skeleton is not None:
         documents = skeleton.render_all(data.views, report, attached)
         return list(zip(names, documents, strict=True)), True
     files: list[tuple[str, bytes]] = []
     for done, (name, view) in enumerate(zip(names, data.views, strict=True), start=1):
         files.append((name, render_disclosure_docx(view, templates_dir=templates_dir,
-                                                   files=attached)))
+                                                   files=attached, organization=organization)))
         if progress is not None:
             progress(done, total, view.key)
     return files, False

@@ -51,6 +51,7 @@ from firstfile.services.agreements import (
 )
 from firstfile.services.checklist_items import ItemLoad
 from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
+from firstfile.services.organization import organization_name
 from firstfile.services.races import retried
 from firstfile.services.vendors import (
     ContactView,
@@ -343,6 +344,7 @@ def internal_checklist_document(
         vendor_notes=vendor.notes, checklist=checklist,
         flags=tuple(f for f in overview.flags if f.vendor_key == vendor_key),
         issued_on=today or date.today(), prepared_by=actor,
+        organization_name=organization_name(store),
     )
 
 

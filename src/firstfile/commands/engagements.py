@@ -28,6 +28,8 @@ import typer
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    OutFolder,
+    export_folder,
     fail,
     opened_store,
     print_json,
@@ -291,7 +293,7 @@ def export_checklist(
     ctx: typer.Context,
     engagement: Annotated[str, typer.Argument(help="Engagement key.")],
     vendor: Annotated[str, typer.Argument(help="Vendor key.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    out: OutFolder = None,
     fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
     audience: Annotated[str, typer.Option(
         help="internal (status, evidence, notes) or vendor (the terms only).")] = "internal",
@@ -306,7 +308,8 @@ def export_checklist(
         fail(f"--audience must be internal or vendor, not {audience!r}")
 
     def work(store: Any, settings: Any) -> Path:
-        [path] = exports.export_checklist(store, engagement, vendor, out, audiences=[audience],
+        [path] = exports.export_checklist(store, engagement, vendor, export_folder(settings, out),
+                                          audiences=[audience],
                                           fmt=fmt, actor=settings.actor,
                                           templates_dir=settings.templates_dir)
         return path

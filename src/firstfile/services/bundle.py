@@ -13,7 +13,7 @@ Reviewer notes are read by nothing here: no part of a bundle can hold them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -63,10 +63,10 @@ class BundleInput:
 
 def gather(
     store: Store, *, engagement_key: str | None, status: str | None, as_of: date,
-    closures: ClosureTable | None = None,
+    closures: ClosureTable | None = None, keys: Sequence[str] = (),
 ) -> BundleInput:
     """The selected disclosures with their decisions and deadlines (closures: the offices'
-    published closed days, by default the shipped table)."""
+    published closed days, by default the shipped table; keys: only these disclosures)."""
     if status is not None and status not in DISCLOSURE_STATUSES:
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
@@ -74,7 +74,8 @@ def gather(
 
     with store.read() as db:
         require_engagement_key(db, engagement_key)
-        rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
+        rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status,
+                                                  keys=tuple(keys)))
         views = with_evidence(db, rows.views)
     decisions = rows.counsel
     closures = closures if closures is not None else load_closures().table
@@ -108,8 +109,10 @@ def build_bundle(
     actor: str = "",
     tsa_url: str | None = None,
     tsa_ca: Path | None = None,
+    keys: Sequence[str] = (),
 ) -> BundleResult:
-    """Write the bundle to out (a .zip) and say what is in it.
+    """Write the bundle to out (a .zip) and say what is in it; keys, when given, limits it
+    to those disclosures (the review queue bundles what it shows).
 
     The audit chain's head is anchored first (timestamped by the authority at tsa_url when
     one is configured), and the bundle carries the chain, the anchors, the disclosures'
@@ -133,7 +136,7 @@ def build_bundle(
     as_of = as_of or date.today()
     form = template or find_org_template(templates_dir)
     data = gather(store, engagement_key=engagement_key, status=status, as_of=as_of,
-                  closures=load_closures(templates_dir).table)
+                  closures=load_closures(templates_dir).table, keys=keys)
     if not data.views:
         what = " ".join(filter(None, (f"in {engagement_key}" if engagement_key else "",
                                       f"with status {status}" if status else "")))

@@ -174,9 +174,11 @@ def export_bundle(
     actor: str = "",
     tsa_url: str | None = None,
     tsa_ca: Path | None = None,
+    keys: Sequence[str] = (),
 ) -> BundleResult:
     """Write counsel's bundle (a .zip) to out; services/bundle.py makes it, anchoring the
-    audit chain first (timestamped by tsa_url when one is configured)."""
+    audit chain first (timestamped by tsa_url when one is configured). keys, when given,
+    limits it to those disclosures."""
     from firstfile.services.bundle import build_bundle
 
     return build_bundle(
@@ -191,6 +193,7 @@ def export_bundle(
         actor=actor,
         tsa_url=tsa_url,
         tsa_ca=tsa_ca,
+        keys=keys,
     )
 
 

@@ -91,6 +91,9 @@ def test_docx_reopens_with_every_idea_author_and_promoted_key(tmp_path: Path) ->
     assert rows[1][6] == "Promoted: FF-2026-0007"
     assert rows[2][6] == "Merged (merged into #1)"
     assert rows[4][6] == "Parked"
+    # Prompts by name, not by their deck ids.
+    assert rows[1][3] == "Substitute" and rows[3][3] == "Move the function elsewhere"
+    assert "Substitute (scamper-s)" in text
     assert "Move the function elsewhere" in text
     assert "2026-02-10 09:00 UTC – 10:02 UTC" in text
 

@@ -155,8 +155,10 @@ def _values(minutes: Minutes, w: Mapping[str, Any]) -> dict[str, Any]:
         for p in s.participants
     ]
     numbers = {i.id: i.number for i in s.ideas}
-    # Components by name: a reader of the minutes knows "Power stage", not PWR-1.
+    # Components and prompts by name: a reader of the minutes knows "Power stage", not
+    # PWR-1, and "Substitute", not scamper-s.
     components = {key: clean_line(name) or key for key, name, _kind in s.engagement_components}
+    prompt_titles = {p.id: clean_line(p.title) or p.id for p in minutes.prompts}
     return {
         "title": clean_line(s.title),
         "engagement": f"{clean_line(s.engagement_name)} ({s.engagement_key})",
@@ -171,7 +173,7 @@ def _values(minutes: Minutes, w: Mapping[str, Any]) -> dict[str, Any]:
         "attendance": attendance,
         "vendor_present": any(p.is_vendor for p in s.participants),
         "prompts": [{"id": p.id, "title": clean_line(p.title)} for p in minutes.prompts],
-        "ideas": [_idea(i, names, numbers, components, w) for i in s.ideas],
+        "ideas": [_idea(i, names, numbers, components, prompt_titles, w) for i in s.ideas],
         "promoted": [
             {"number": i.number, "key": i.promoted_key,
              "title": clean_prose(i.text).split("\n")[0].strip()}
@@ -188,7 +190,8 @@ def _held(s: SessionView) -> str:
 
 
 def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],
-          components: Mapping[str, str], w: Mapping[str, Any]) -> _Idea:
+          components: Mapping[str, str], prompts: Mapping[str, str],
+          w: Mapping[str, Any]) -> _Idea:
     status = _label(w, "statuses", i.status)
     if i.status == MERGED and i.merged_into is not None and i.merged_into in numbers:
         status = f"{status} ({_word(w, 'merged_into')}{numbers[i.merged_into]})"
@@ -197,7 +200,7 @@ def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],
     return _Idea(
         number=i.number, text=clean_prose(i.text),
         authors=", ".join(names.get(key, key) for key in i.authors),
-        prompt=clean_line(i.prompt_id),
+        prompt=prompts.get(i.prompt_id, clean_line(i.prompt_id)),
         component=components.get(i.component, clean_line(i.component)), votes=i.votes,
         status=status,
     )
@@ -318,7 +321,7 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
     if not v["prompts"]:
         para(str(_word(w, "no_prompts")))
     for p in v["prompts"]:
-        para(f"{p['id']}  {p['title']}", "List Paragraph")
+        para(f"{p['title']} ({p['id']})", "List Paragraph")
 
     heading(str(_word(w, "ideas_heading")))
     if v["ideas"]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.evidence import MEANINGS
@@ -400,7 +401,7 @@ class DisclosureSkeleton:
         """Every part of the disclosure's .docx, by name."""
         # Text from the database is nearly always clean already; copying the view field by
         # field to find that out costs a fifth of a document.
-        clean = view if _is_clean(view) else clean_view(view)
+        clean = _as_prose(view) if _is_clean(view) else clean_view(view)
         wording = self.wording(clean)
         blocks = _Body(self.style_ids, self.text_width, self._made)
         _Writer(blocks, clean, wording, self._made.headings).write()
@@ -488,8 +489,9 @@ def _is_clean(view: DisclosureView) -> bool:
 
     Stricter than clean_view where that is cheaper: every string that is not a multi-line
     field must already be a clean line (no line break, nothing unstorable, no white space at
-    either end), every multi-line field clean prose (no carriage return, nothing unstorable,
-    laid out one paragraph a line as domain/text.prose leaves it).
+    either end), every multi-line field clean text (no carriage return, nothing unstorable).
+    Such a view needs only its multi-line fields laid out as prose (_as_prose) to be what
+    clean_view makes of it.
     A view that passes is therefore one that clean_view leaves as it is; one that fails is
     simply cleaned.
     """
@@ -505,9 +507,20 @@ def _is_clean(view: DisclosureView) -> bool:
     text, line = "".join(texts), "".join(singles)
     if "\r" in text or "\r" in line or "\n" in line or has_unstorable(text + line):
         return False
-    if any(prose(value) != value for value in texts if "\n" in value or value[-1:].isspace()):
-        return False
     return all(value == value.strip() for value in singles)
+
+
+def _as_prose(view: DisclosureView) -> DisclosureView:
+    """A clean view (_is_clean) with its multi-line fields as prose, as clean_view lays
+    them out; the view itself when none changes (most have no line break to join)."""
+    changes: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        value = getattr(view, name)
+        if value and ("\n" in value or value[-1].isspace() or value[0].isspace()):
+            laid_out = prose(value)
+            if laid_out != value:
+                changes[name] = laid_out
+    return replace(view, **changes) if changes else view
 
 
 def _parts_of(data: bytes) -> dict[str, bytes]:

@@ -29,8 +29,10 @@ from firstfile.commands import (
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    OutFolder,
     TsaCaOption,
     TsaOption,
+    export_folder,
     fail,
     is_file,
     open_store,
@@ -633,7 +635,7 @@ def search(
 def export_disclosure(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The disclosure's key, e.g. FF-2026-0001.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    out: OutFolder = None,
     fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
     db: DbOption = None,
 ) -> None:
@@ -644,7 +646,7 @@ def export_disclosure(
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
-        [path] = exports.export_disclosure(store, key, out, [fmt],
+        [path] = exports.export_disclosure(store, key, export_folder(settings, out), [fmt],
                                            templates_dir=settings.templates_dir)
     say(str(path))
 
@@ -653,18 +655,26 @@ def export_disclosure(
 def export_engagement(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The engagement's key.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="The file to write: .yaml or .json; "
-                                      "attached files go in an attachments folder beside it.")],
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="The file to write: .yaml or .json; attached files go in an "
+        "attachments folder beside it (default: <KEY>.yaml in the export folder).",
+        show_default=False)] = None,
     db: DbOption = None,
 ) -> None:
     """Write one engagement in the firstfile/1 interchange format, with its attached files.
 
     `firstfile import` reads the file back with the files beside it (docs/FORMAT.md).
     """
+    from firstfile.rendering.safe_files import output_path
     from firstfile.services.interchange_export import write_engagement
 
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
+        if out is None:
+            # From the key through the safe file naming: never outside the export folder.
+            folder = settings.exports
+            out = output_path(folder, key, "yaml")
+            folder.mkdir(parents=True, exist_ok=True)
         written = write_engagement(store, key, out, templates_dir=settings.templates_dir)
     if len(written) > 1:
         say(f"{len(written) - 1} attached files written beside it", err=True)

@@ -14,6 +14,7 @@ ENV_USER = "FIRSTFILE_USER"
 ENV_TEMPLATES = "FIRSTFILE_TEMPLATES"
 ENV_TSA_URL = "FIRSTFILE_TSA_URL"
 ENV_TSA_CA = "FIRSTFILE_TSA_CA"
+ENV_EXPORTS = "FIRSTFILE_EXPORTS"
 
 
 def current_actor() -> str:
@@ -46,6 +47,18 @@ def user_templates_dir() -> Path | None:
     return default if default.is_dir() else None
 
 
+def default_export_dir() -> Path:
+    """The one folder every export goes to when none is chosen: $FIRSTFILE_EXPORTS, else
+    <the user's documents folder>/firstfile (platformdirs: ~/Documents/firstfile on most
+    systems). Made when the first file is written into it, not before."""
+    given = os.environ.get(ENV_EXPORTS)
+    if given:
+        return Path(given).expanduser().absolute()
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / "firstfile"
+
+
 def tsa_url(given: str | None = None) -> str | None:
     """The RFC 3161 timestamp authority's URL: --tsa, else $FIRSTFILE_TSA_URL, else None
     (nothing is timestamped, and documents say so)."""
@@ -67,6 +80,12 @@ class Settings:
     templates_dir: Path | None  # the user's template folder; None: shipped templates only
     tsa_url: str | None = None  # the timestamp authority (tsa_url)
     tsa_ca: Path | None = None  # its CA certificate(s) (tsa_ca)
+    export_dir: Path | None = None  # where exports go; None: default_export_dir()
+
+    @property
+    def exports(self) -> Path:
+        """The export folder: the one given, else the default (default_export_dir)."""
+        return self.export_dir if self.export_dir is not None else default_export_dir()
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -77,4 +96,5 @@ class Settings:
     def build(cls, db: str | None = None, *, tsa: str | None = None,
               tsa_ca_file: str | None = None) -> Settings:
         return cls(db=db, actor=current_actor(), templates_dir=user_templates_dir(),
-                   tsa_url=tsa_url(tsa), tsa_ca=tsa_ca(tsa_ca_file))
+                   tsa_url=tsa_url(tsa), tsa_ca=tsa_ca(tsa_ca_file),
+                   export_dir=default_export_dir())

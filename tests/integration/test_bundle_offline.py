@@ -11,6 +11,8 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures, timestamps
 from firstfile.services.bundle import build_bundle
@@ -101,7 +103,9 @@ def test_the_bundle_verifies_offline_as_verify_md_says(
     content_hash = json.loads((folder / "signatures" / f"{key}-1.json").read_text())[
         "content_sha256"
     ]
-    assert f"{content_hash} *content/{key}.json" in said
+    assert f"covers the content now: {content_hash}" in said
+    assert (folder / "signatures" / f"{key}-1.content").read_bytes() == (
+        folder / f"content/{key}.json").read_bytes()
     assert (folder / f"timestamps/{key}-1.json").read_bytes() == (
         folder / f"content/{key}.json"
     ).read_bytes()
@@ -140,3 +144,71 @@ def test_the_offline_commands_catch_tampering(
     statement = resigned / "signatures" / f"{key}-1.json"
     statement.write_text(statement.read_text().replace("Jane Doe", "Raj Smith"))
     assert "Signature Verification Failure" in _run_verify_md(resigned)
+
+
+def test_an_old_format_and_a_new_format_signature_both_check_from_the_bundle(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signature made before the content format changed covers the older format; the
+    bundle carries the content in that format beside it, so openssl alone checks both."""
+    from firstfile.domain import evidence
+    from firstfile.services import signatures
+
+    def first_format(view: object) -> str:
+        return evidence.sha256_hex(
+            evidence.disclosure_content(view, evidence.DISCLOSURE_FORMAT_V1)  # type: ignore[arg-type]
+        )
+
+    seed_basics(store)
+    draft = DisclosureDraft(title="Cell balancing by temperature",
+                            summary="Balance by temperature.", engagement_key="ACME-2026",
+                            conception_date=date(2026, 1, 12),
+                            inventors=(InventorEntry("jdoe", "inventor", 100),))
+    key = disclosures.create_disclosure(store, draft, actor="jdoe").key
+    with monkeypatch.context() as old_release:
+        old_release.setattr(evidence, "content_sha256", first_format)
+        old_release.setattr(signatures, "content_sha256", first_format)
+        old_release.setattr(evidence, "DISCLOSURE_FORMAT", evidence.DISCLOSURE_FORMAT_V1)
+        old_release.setattr(evidence, "SIGNATURE_FORMAT", "firstfile-signature/1")
+        sign(store, key, meaning="inventor", actor="jdoe", person_key="jdoe",
+             key_file=tmp_path / "jdoe.pem")
+    sign(store, key, meaning="inventor", actor="jdoe", person_key="jdoe",
+         key_file=tmp_path / "jdoe.pem")
+    out = tmp_path / "bundle.zip"
+    build_bundle(store, out, as_of=date(2026, 3, 1), actor="counsel")
+    with zipfile.ZipFile(out) as bundle:
+        bundle.extractall(tmp_path / "unpacked")
+    folder = tmp_path / "unpacked" / "evidence"
+
+    old = json.loads((folder / "signatures" / f"{key}-1.json").read_text())
+    new = json.loads((folder / "signatures" / f"{key}-2.json").read_text())
+    assert old["format"] == "firstfile-signature/1"
+    assert old.get("content_format", evidence.DISCLOSURE_FORMAT_V1) == \
+        evidence.DISCLOSURE_FORMAT_V1
+    assert new["content_format"] == evidence.DISCLOSURE_FORMAT
+    old_content = (folder / "signatures" / f"{key}-1.content").read_bytes()
+    assert json.loads(old_content)["format"] == evidence.DISCLOSURE_FORMAT_V1
+    assert (folder / "signatures" / f"{key}-2.content").read_bytes() == (
+        folder / "content" / f"{key}.json").read_bytes()
+    assert old["content_sha256"] != new["content_sha256"]
+
+    said = _run_verify_md(folder)
+    assert said.count("Signature Verified Successfully") == 2, said
+    assert f"covers the content now: {old['content_sha256']}" in said
+    assert f"covers the content now: {new['content_sha256']}" in said
+    assert "made over an earlier version" not in said
+
+    # A changed old-format content file is caught by the same commands.
+    (folder / "signatures" / f"{key}-1.content").write_bytes(old_content.replace(
+        b"Balance by temperature.", b"Balance by voltage."))
+    assert f"made over an earlier version: {old['content_sha256']}" in _run_verify_md(folder)
+
+
+def test_the_format_a_signature_covers_is_read_from_its_statement() -> None:
+    from firstfile.domain.evidence import DISCLOSURE_FORMAT, DISCLOSURE_FORMAT_V1
+    from firstfile.services.evidence import signed_format
+
+    assert signed_format('{"format":"firstfile-signature/1"}') == DISCLOSURE_FORMAT_V1
+    assert signed_format(json.dumps({"content_format": DISCLOSURE_FORMAT})) == DISCLOSURE_FORMAT
+    assert signed_format('{"content_format":"firstfile-disclosure/9"}') == DISCLOSURE_FORMAT_V1
+    assert signed_format("not a statement") == DISCLOSURE_FORMAT_V1

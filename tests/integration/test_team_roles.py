@@ -378,3 +378,26 @@ def test_the_commands_set_up_a_team_and_add_a_member(request: pytest.FixtureRequ
             conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
             for role in TEAM_ROLES:
                 conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{prefix}_{role}"')
+
+
+def test_only_admin_or_counsel_changes_the_organisations_name(team: Team) -> None:
+    from firstfile.services.organization import organization_name, set_organization_name
+
+    set_organization_name(team.owner, "Northfield Power GmbH", actor="owner")
+    # Through firstfile: the engineer is told who may, and nothing is written.
+    with pytest.raises(NotAllowed, match="only admin or counsel"):
+        set_organization_name(team.stores["engineer"], "Someone Else Ltd", actor="x")
+    # Around it, with SQL: the database's own guard refuses, as not allowed.
+    for sql in ("UPDATE setting SET value = 'Someone Else Ltd'",
+                "DELETE FROM setting",
+                "INSERT INTO setting (name, value, version) VALUES ('other', 'x', 1)"):
+        said = _refused(team.engines["engineer"], sql)
+        assert "only admin or counsel" in said, f"{sql}: {said}"
+    assert organization_name(team.owner) == "Northfield Power GmbH"
+    # Counsel may, through firstfile and with SQL.
+    assert set_organization_name(team.stores["counsel"], "Northfield Power AG",
+                                 actor="c") == "Northfield Power AG"
+    with team.engines["counsel"].begin() as conn:
+        conn.execute(text("UPDATE setting SET value = 'Northfield Power SE' "
+                          "WHERE name = 'organization'"))
+    assert organization_name(team.owner) == "Northfield Power SE"

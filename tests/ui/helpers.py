@@ -17,8 +17,10 @@ from firstfile.ui.screens.editor import EditorScreen
 
 
 def make_app(store: Store, tmp_path: Path) -> FirstfileApp:
-    """The real app on an open store, with tmp_path as the user's template folder."""
-    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path), store=store)
+    """The real app on an open store, with tmp_path as the user's template folder and
+    tmp_path/exports as the export folder."""
+    return FirstfileApp(Settings(db=None, actor="tester", templates_dir=tmp_path,
+                                 export_dir=tmp_path / "exports"), store=store)
 
 
 async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,

@@ -76,29 +76,47 @@ async def test_the_queue_lists_what_waits_oldest_first_and_decides(
         assert (state.status, state.decision) == ("decided", "no-action")
 
 
-async def test_the_queue_writes_a_bundle_with_progress(loaded: Store, tmp_path: Path) -> None:
-    app = FirstfileApp(Settings(db=None, actor="counsel-x", templates_dir=tmp_path),
-                       store=loaded)
+async def test_the_queue_bundles_what_it_shows_into_the_export_folder_after_asking(
+    loaded: Store, tmp_path: Path
+) -> None:
+    exports_dir = tmp_path / "exports" / "firstfile"  # not there yet: made when written
+    app = FirstfileApp(Settings(db=None, actor="counsel-x", templates_dir=tmp_path,
+                                export_dir=exports_dir), store=loaded)
+    # A draft is not in the queue, so it must not be in the bundle either.
+    queued = {i.state.key for i in counsel.review_queue(loaded, as_of=AS_OF)}
+    assert queued and queued < {v.key for v in all_views(loaded)}
     seen: list[tuple[int, int]] = []
 
     def record(message: object) -> None:
         if isinstance(message, BundleProgress):
             seen.append((message.done, message.total))
 
-    async with app.run_test(size=(80, 24), message_hook=record) as pilot:
-        screen = ReviewQueueScreen(as_of=AS_OF, bundle_dir=tmp_path)
+    out = exports_dir / "counsel-bundle-2026-03-01.zip"
+    async with app.run_test(size=(100, 30), message_hook=record) as pilot:
+        screen = ReviewQueueScreen(as_of=AS_OF)
         await app.push_screen(screen)
         await _settle(pilot)
         await pilot.press("b")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert str(out) in dialog._question and f"{len(queued)} disclosures" in dialog._question
+        await pilot.press("n")  # asked first: nothing is written on no
+        await _settle(pilot)
+        assert app.screen is screen and not out.exists()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("y")
         await _settle(pilot)
         await _settle(pilot)
         bar = screen.query_one("#queue-progress")
         assert not bar.has_class("running")
-    out = tmp_path / "counsel-bundle-2026-03-01.zip"
+        assert screen.last_bundle == out
     with zipfile.ZipFile(out) as bundle:
-        docs = [n for n in bundle.namelist() if n.startswith("docx/")]
-    total = len(all_views(loaded))
-    assert len(docs) == total
+        docs = {n.removeprefix("docx/").removesuffix(".docx")
+                for n in bundle.namelist() if n.startswith("docx/")}
+    assert docs == queued
+    total = len(queued)
     assert (total, total) in seen and seen[-1] == (0, 0)
 
 

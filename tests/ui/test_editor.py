@@ -210,7 +210,7 @@ async def test_export_writes_docx_and_markdown(
         await pilot.pause()
         assert isinstance(app.screen, FolderDialog)
         folder = app.screen.query_one("#folder-input", Input)
-        assert folder.value == "~/firstfile-exports"
+        assert folder.value == str(settings.exports)
         folder.value = str(out_dir)
         await pilot.press("enter")
         await settle(pilot)
@@ -222,6 +222,26 @@ async def test_export_writes_docx_and_markdown(
     assert MARKUP_TITLE in text
     markdown = next(out_dir.glob("*.md")).read_text(encoding="utf-8")
     assert "# Cell \\[bold\\]x\\[/bold\\] closing \\[/\\] tag" in markdown  # escaped, not lost
+
+
+async def test_export_offers_the_export_folder_and_says_where_it_wrote(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    key = seed_disclosure(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    exports_dir = tmp_path / "exports"
+    shown: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_editor(pilot, key)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, FolderDialog)
+        assert app.screen.query_one("#folder-input", Input).value == str(exports_dir)
+        await pilot.press("enter")  # the export folder, as offered
+        await settle(pilot)
+        shown = [str(n.message) for n in app._notifications]
+    assert sorted(p.name for p in exports_dir.iterdir()) == [f"{key}.docx", f"{key}.md"]
+    assert any(str(exports_dir / f"{key}.docx") in message for message in shown), shown
 
 
 async def test_delete_then_restore(sqlite_store: Store, tmp_path: Path) -> None:

@@ -92,6 +92,9 @@ def test_docx_reopens_with_every_idea_author_and_promoted_key(tmp_path: Path) ->
     assert rows[1][6] == "Promoted: FF-2026-0007"
     assert rows[2][6] == "Merged (merged into #1)"
     assert rows[4][6] == "Parked"
+    # Prompts by name, not by their deck ids.
+    assert rows[1][3] == "Substitute" and rows[3][3] == "Move the function elsewhere"
+    assert "Substitute (scamper-s)" in text
     assert "Move the function elsewhere" in text
     assert "2026-02-10 09:00 UTC – 10:02 UTC" in text
 
@@ -101,7 +104,8 @@ def test_markdown_escapes_user_text_and_keeps_the_table(tmp_path: Path) -> None:
     assert "\\*\\*bold\\*\\*" in text and "\\<b\\>" in text and "\\|" in text
     assert "{{ 7\\*7 }}" in text and "49" not in text
     assert "\x1b" not in text and "\u241b" in text
-    assert "Dual-footprint regulator<br>with a firmware check" in text
+    # A line break inside an idea is a space (domain/text.prose).
+    assert "Dual-footprint regulator with a firmware check" in text
     assert "| Wei Li (wli) | Shenzhen PCBA Co. | VENDOR STAFF |" in text
     assert "- #1 → **FF-2026-0007**" in text
     assert text.count("\n| 1 |") == 1 and "\n| 4 |" in text

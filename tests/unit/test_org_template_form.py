@@ -35,13 +35,14 @@ def _all_text(document: docx.document.Document) -> str:
 
 
 def test_the_example_form_holds_the_disclosure_fields() -> None:
-    view = replace(sample_view(), description="First line & more\nSecond <line>")
+    view = replace(sample_view(), description="First line & more\nsame paragraph\n\nSecond <line>")
     deadlines = compute_deadlines(view.events, as_of=date(2026, 3, 1))
     context = template_context(view, decision="file-pct", decided_on=date(2026, 3, 2),
                                deadlines=deadlines)
     filled = docx.Document(BytesIO(render_org_template(FORM, context)))
     text = _all_text(filled)
-    for value in (view.key, view.title, view.summary, "First line & more\nSecond <line>",
+    for value in (view.key, view.title, view.summary,
+                  "First line & more same paragraph\nSecond <line>",
                   view.inventors[0].name, view.inventors[1].email, "Shenzhen PCBA Works",
                   "File a PCT application", "2026-03-02", "us-grace-period", "60%"):
         assert value in text, value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.text import clean_line, clean_prose, prose
 from firstfile.rendering.disclosure_docx import wording_context
 from firstfile.rendering.disclosure_markdown import md_text, render_disclosure_markdown
 from firstfile.rendering.disclosure_values import clean_view
@@ -68,8 +68,8 @@ def test_every_field_is_in_its_section() -> None:
     for name in ("problem", "variants", "advantages", "prior_art", "third_parties"):
         assert getattr(view, name) in section(md, w(name, "heading")), name
     description = section(md, w("description", "heading"))
-    for line in view.description.split("\n"):
-        assert f"\n{line}\n" in description
+    # A single line break inside a paragraph is a space; each paragraph stands alone.
+    assert f"\n{prose(view.description)}\n" in description
 
     dates = section(md, w("dates", "heading"))
     assert view.conception_date.isoformat() in dates
@@ -111,7 +111,7 @@ def test_template_syntax_in_a_title_stays_literal() -> None:
 def test_markdown_in_user_text_is_shown_not_interpreted() -> None:
     view = sample_view(
         title="R&D **bold** | <script>",
-        description="# not a heading\n- not a list\n1. not numbered\n    not code",
+        description="# not a heading\n- not a list\n1. not numbered\n\n    not code",
     )
     md = render_disclosure_markdown(view)
     assert "# R\\&D \\*\\*bold\\*\\* \\| \\<script\\>" in md
@@ -129,12 +129,12 @@ def test_control_characters_are_replaced_visibly() -> None:
     md = render_disclosure_markdown(view)
     md.encode("utf-8")  # a lone surrogate would make this raise
     assert f"\n# {clean_line(raw)}\n" in md
-    assert f"\n{md_text(clean_text(raw))}\n" in md
+    assert f"\n{md_text(clean_prose(raw))}\n" in md
 
 
 def test_emoji_and_right_to_left_text() -> None:
     arabic, hebrew = "مُضخِّم تيار 🔋", "מגבר זרם"
-    view = sample_view(title=arabic, description=f"{hebrew}\n🔌")
+    view = sample_view(title=arabic, description=f"{hebrew}\n\n🔌")
     md = render_disclosure_markdown(view)
     assert f"\n# {arabic}\n" in md
     assert f"\n{hebrew}\n\n🔌\n" in md

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from firstfile.domain.text import prose
 from firstfile.rendering.disclosure_docx import render_disclosure_docx, wording_context
 from firstfile.rendering.disclosure_markdown import render_disclosure_markdown
 from firstfile.rendering.disclosure_values import clean_view
@@ -41,7 +42,7 @@ def test_own_wording_template_changes_the_heading_in_both_formats(tmp_path: Path
     assert found["Stand der Technik und Aufgabe"].text() == view.problem
     assert shipped("problem", "heading") not in found
     # Other sections keep the shipped wording.
-    assert found[shipped("description", "heading")].text() == view.description
+    assert found[shipped("description", "heading")].text() == prose(view.description)
 
     md = render_disclosure_markdown(view, templates_dir=folder)
     assert "\n## Stand der Technik und Aufgabe\n" in md

@@ -37,6 +37,18 @@ TsaCaOption = Annotated[
     typer.Option("--tsa-ca", help="PEM file of the timestamp authority's CA certificate "
                  "(default: $FIRSTFILE_TSA_CA).", show_default=False),
 ]
+OutFolder = Annotated[
+    Path | None,
+    typer.Option("-o", "--out", help="Folder to write into (default: the export folder, "
+                 "$FIRSTFILE_EXPORTS, else firstfile in your documents folder).",
+                 show_default=False),
+]
+
+
+def export_folder(settings: Settings, out: Path | None) -> Path:
+    """The folder an export writes into: -o when given, else the one export folder every
+    export and screen uses (settings.default_export_dir)."""
+    return out if out is not None else settings.exports
 
 
 def say(message: str, *, err: bool = False) -> None:

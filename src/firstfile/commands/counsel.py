@@ -121,8 +121,10 @@ def deadlines(
 
 def export_counsel_bundle(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("-o", "--out", help="The bundle to write (.zip).",
-                                      show_default=False)],
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="The bundle to write (.zip); default: "
+        "counsel-bundle-<date>.zip in the export folder ($FIRSTFILE_EXPORTS, else firstfile "
+        "in your documents folder).", show_default=False)] = None,
     db: DbOption = None,
     engagement: Annotated[str | None, typer.Option(
         "--engagement", help="Only this engagement's disclosures.",
@@ -148,6 +150,13 @@ def export_counsel_bundle(
     settings = settings_for(ctx, db, tsa=tsa, tsa_ca=tsa_ca)
     if template is not None and not is_file(template):
         fail(f"--template {template} is not a file; give the path of a .docx form")
+    if out is None:
+        out = settings.exports / f"counsel-bundle-{today.isoformat()}.zip"
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            fail(f"cannot create the export folder {out.parent} ({error.strerror}); "
+                 "choose a bundle path with -o")
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         console=Console(stderr=True), transient=True)
     with user_errors(), opened_store(settings) as store, progress as bar:

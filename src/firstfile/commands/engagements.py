@@ -28,6 +28,8 @@ import typer
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    OutFolder,
+    export_folder,
     fail,
     print_json,
     print_rows,
@@ -75,6 +77,7 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     engagements_app.command("show")(show_engagement)
     engagements_app.command("phase")(change_phase)
     engagements_app.command("tick")(tick_step)
+    engagements_app.command("set")(set_engagement)
     vendors_app.command("list")(list_vendors)
     vendors_app.command("nda")(vendor_nda)
     checklist_app.command("show")(show_checklist)
@@ -124,6 +127,27 @@ def show_engagement(
                      f"{len(checklist.blocking)} critical open"))
     rows += [("flag", f.kind, f.message) for f in overview.flags]
     print_rows(rows)
+
+
+def set_engagement(
+    ctx: typer.Context,
+    engagement: Annotated[str, typer.Argument(help="The engagement's key.")],
+    vendor_facing_name: Annotated[str | None, typer.Option(
+        "--vendor-facing-name",
+        help="The name vendors may see for this engagement, e.g. \"Project Falcon\": the "
+        "vendor's checklist file is named after it, never after the internal key. \"\" "
+        "clears it.", show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Change an engagement's settings (today: the name vendors see)."""
+    from firstfile.services import engagements
+
+    if vendor_facing_name is None:
+        fail("nothing to set: give --vendor-facing-name NAME")
+    stored = _with_store(ctx, db, lambda store, settings: engagements.set_vendor_facing_name(
+        store, engagement, vendor_facing_name, actor=settings.actor))
+    say(f"{engagement}: vendor-facing name {stored!r}" if stored
+        else f"{engagement}: no vendor-facing name")
 
 
 def change_phase(
@@ -292,7 +316,7 @@ def export_checklist(
     ctx: typer.Context,
     engagement: Annotated[str, typer.Argument(help="Engagement key.")],
     vendor: Annotated[str, typer.Argument(help="Vendor key.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    out: OutFolder = None,
     fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
     audience: Annotated[str, typer.Option(
         help="internal (status, evidence, notes) or vendor (the terms only).")] = "internal",
@@ -307,7 +331,8 @@ def export_checklist(
         fail(f"--audience must be internal or vendor, not {audience!r}")
 
     def work(store: Any, settings: Any) -> Path:
-        [path] = exports.export_checklist(store, engagement, vendor, out, audiences=[audience],
+        [path] = exports.export_checklist(store, engagement, vendor, export_folder(settings, out),
+                                          audiences=[audience],
                                           fmt=fmt, actor=settings.actor,
                                           templates_dir=settings.templates_dir)
         return path

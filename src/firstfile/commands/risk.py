@@ -31,6 +31,8 @@ from typer.core import TyperGroup
 
 from firstfile.commands.common import (
     DbOption,
+    OutFolder,
+    export_folder,
     fail,
     print_json,
     print_rows,
@@ -188,7 +190,7 @@ def history(
 def export_report(
     ctx: typer.Context,
     engagement: Engagement,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    out: OutFolder = None,
     fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
     db: DbOption = None,
 ) -> None:
@@ -205,7 +207,7 @@ def export_report(
 
     def work(store: Any, settings: Any) -> Path:
         [path] = exports.export_risk(
-            store, engagement, out, [fmt], actor=settings.actor,
+            store, engagement, export_folder(settings, out), [fmt], actor=settings.actor,
             templates_dir=settings.templates_dir,
         )
         return path

@@ -6,7 +6,6 @@ a session with that key.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +13,8 @@ import typer
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    OutFolder,
+    export_folder,
     fail,
     opened_store,
     print_json,
@@ -76,7 +77,7 @@ def export_minutes(
     ctx: typer.Context,
     session: Annotated[str, typer.Argument(
         help="The session: ENGAGEMENT/SESSION, or SESSION when only one engagement has it.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    out: OutFolder = None,
     fmt: Annotated[str, typer.Option("--format", help="docx or md.")] = "docx",
     db: DbOption = None,
 ) -> None:
@@ -87,7 +88,7 @@ def export_minutes(
         fail(f"--format must be docx or md, not {fmt!r}")
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
-        exported = exports.export_minutes(store, session, out, [fmt],
+        exported = exports.export_minutes(store, session, export_folder(settings, out), [fmt],
                                           template_dirs=settings.template_dirs,
                                           templates_dir=settings.templates_dir)
     for problem in exported.warnings:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -28,6 +27,8 @@ from typer.core import TyperGroup
 from firstfile.commands.common import (
     DbOption,
     JsonOption,
+    OutFolder,
+    export_folder,
     fail,
     opened_store,
     print_json,
@@ -207,7 +208,7 @@ def show_strategy(
 def export_strategy(
     ctx: typer.Context,
     engagement: EngagementArgument,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write into.")],
+    out: OutFolder = None,
     fmt: Annotated[
         str, typer.Option("--format", help="docx or md (the memo), or xlsx (the cost table).")
     ] = "docx",
@@ -231,7 +232,8 @@ def export_strategy(
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
         [path] = exports.export_strategy(
-            store, engagement, out, [fmt], templates_dir=settings.templates_dir, as_of=day
+            store, engagement, export_folder(settings, out), [fmt],
+            templates_dir=settings.templates_dir, as_of=day
         )
     typer.echo(str(path))
 

@@ -103,7 +103,10 @@ def list_transfers(
 
 def export(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("-o", "--out", help="The workbook to write (.xlsx).")],
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="The workbook to write (.xlsx); default: transfer-register.xlsx "
+        "(or transfer-register-<ENGAGEMENT>.xlsx) in the export folder.",
+        show_default=False)] = None,
     engagement: EngagementFilter = None,
     vendor: VendorFilter = None,
     db: DbOption = None,
@@ -113,10 +116,20 @@ def export(
     from firstfile.rendering.transfer_register import register_xlsx
     from firstfile.services.transfers import list_transfers as read
 
-    if out.suffix.lower() != ".xlsx":
+    if out is not None and out.suffix.lower() != ".xlsx":
         fail(f"{out} must end in .xlsx; for example -o transfers.xlsx")
     settings = settings_for(ctx, db)
     with user_errors():
+        if out is None:
+            from firstfile.rendering.safe_files import output_path
+
+            stem = f"transfer-register-{engagement}" if engagement else "transfer-register"
+            out = output_path(settings.exports, stem, "xlsx")
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ExportError(f"cannot create the export folder {out.parent} "
+                                  f"({error.strerror}); choose a file with -o") from None
         with opened_store(settings) as store:
             entries = read(store, engagement_key=engagement, vendor_key=vendor)
         try:

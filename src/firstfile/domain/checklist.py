@@ -333,6 +333,10 @@ class VendorChecklistDocument:
     terms: tuple[VendorTerm, ...]
     canary: str = ""
     organization_name: str = ""  # ours, as the signature block names us
+    # The engagement as vendors see it (its file name): never the internal key or name.
+    vendor_facing_name: str = ""
+    # On how many engagements the vendor is: with more than one, the file needs that name.
+    vendor_engagements: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,3 +357,4 @@ class InternalChecklistDocument:
     flags: tuple[Flag, ...]
     issued_on: date
     prepared_by: str
+    organization_name: str = ""  # ours, as the confidentiality marking names us

@@ -77,3 +77,44 @@ def shown(message: str) -> str:
     if not message:
         return message
     return _UNSHOWABLE.sub(_stand_in, message)
+
+
+# A line that starts a list item ("- ", "* ", "• ", "1. ", "2) ") begins its own paragraph,
+# so a list typed one item a line is not run together into one sentence.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+\u2022\u2023\u25e6]|\d{1,3}[.)])[ \t]")
+
+
+def prose(value: str) -> str:
+    """Text as documents show it: one paragraph a line, joined by '\\n'.
+
+    People type into a text area and wrap lines where the box ends or where an e-mail they
+    pasted from did; a single line break inside a paragraph is therefore a space, and a blank
+    line (or a list item) starts a new paragraph. Runs of blank lines are one break. A
+    paragraph keeps the white space it starts with (an indent); white space where lines are
+    joined, and at its end, goes.
+    """
+    if not value:
+        return value
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def close() -> None:
+        if current:
+            first, *rest = current
+            paragraphs.append(" ".join([first.rstrip(), *(part.strip() for part in rest)]))
+            current.clear()
+
+    for line in value.split("\n"):
+        if not line.strip():
+            close()
+            continue
+        if current and _LIST_ITEM.match(line):
+            close()
+        current.append(line)
+    close()
+    return "\n".join(paragraphs)
+
+
+def clean_prose(value: str) -> str:
+    """clean_text, then prose: user text cleaned visibly and laid out as paragraphs."""
+    return prose(clean_text(value))

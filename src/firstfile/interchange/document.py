@@ -27,6 +27,7 @@ class EngagementDoc:
     name: str
     product: str = ""
     phase: str = "pre"  # pre | during | post | closed
+    vendor_facing_name: str = ""  # what vendors see instead of the key and name
 
 
 @dataclass(frozen=True, slots=True)

@@ -333,6 +333,8 @@ class _DocumentReader:
             name=self.check.text(own, "name", "engagement", required=True, limit=NAME_CHARS),
             product=self.check.text(own, "product", "engagement", limit=NAME_CHARS),
             phase=self.check.choice(own, "phase", "engagement", ENGAGEMENT_PHASES, "pre"),
+            vendor_facing_name=self.check.text(own, "vendor_facing_name", "engagement",
+                                               limit=NAME_CHARS),
         )
 
     def _vendor(self, node: Node, path: str) -> VendorDoc:

@@ -10,7 +10,7 @@ Keys = tuple[tuple[str, ...], tuple[str, ...]]  # (required, optional)
 
 TOP: Keys = (("format", "engagement"), ("vendors", "people", "components", "critical_sets",
                                         "sessions", "disclosures", "strategy", "tracers"))
-ENGAGEMENT: Keys = (("key", "name"), ("product", "phase"))
+ENGAGEMENT: Keys = (("key", "name"), ("product", "phase", "vendor_facing_name"))
 VENDOR: Keys = (("key", "name", "kind", "country"),
                 ("competitors", "nda_signed_on", "nda_expires_on", "safeguards"))
 SAFEGUARD: Keys = (("kind", "status"), ("date", "evidence", "reason", "who"))

@@ -145,8 +145,12 @@ def _fields(required: dict[str, Any], optional: dict[str, Any],
 
 
 def _engagement(e: EngagementDoc) -> dict[str, Any]:
-    # product and phase are always written: they are what a reader looks for first.
-    return {"key": e.key, "name": e.name, "product": e.product, "phase": e.phase}
+    # product and phase are always written: they are what a reader looks for first. The
+    # vendor-facing name only when set, so files of engagements without one read as before.
+    data = {"key": e.key, "name": e.name, "product": e.product, "phase": e.phase}
+    if e.vendor_facing_name:
+        data["vendor_facing_name"] = e.vendor_facing_name
+    return data
 
 
 def _vendor(v: VendorDoc) -> dict[str, Any]:

@@ -36,6 +36,7 @@ DOCX_FOLDER = "docx"
 INDEX_NAME = "index.xlsx"
 JSON_NAME = "disclosures.json"
 MANIFEST_NAME = "manifest.json"
+INDEX_MARKING = "CONFIDENTIAL: prepared for patent counsel."
 # The dates inside the zip are fixed: the same disclosures give the same bytes, so a bundle
 # can be compared with an earlier one by its hash.
 _ZIP_DATE = (2026, 1, 1, 0, 0, 0)
@@ -106,8 +107,9 @@ def cell_text(value: Any) -> Any:
     return value
 
 
-def index_xlsx(rows: Iterable[IndexRow]) -> bytes:
-    """The index workbook: a header row, one row per disclosure, frozen header, filters.
+def index_xlsx(rows: Iterable[IndexRow], *, organization: str = "") -> bytes:
+    """The index workbook: a header row, one row per disclosure, frozen header, filters; its
+    properties carry the confidentiality marking, naming organization when one is given.
 
     Written in openpyxl's write-only mode, which streams rows instead of keeping a cell
     object per value (three times faster for a thousand rows).
@@ -143,7 +145,10 @@ def index_xlsx(rows: Iterable[IndexRow]) -> bytes:
         sheet.append(values)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(INDEX_COLUMNS))}{count + 1}"
-    workbook.properties.title = "Counsel bundle index (confidential)"
+    workbook.properties.title = "Counsel bundle index"
+    from firstfile.rendering.wording import owned_marking
+
+    workbook.properties.subject = owned_marking(INDEX_MARKING, organization)
     workbook.properties.creator = "firstfile"
     # Fixed so the same rows give the same workbook bytes.
     workbook.properties.created = datetime(2026, 1, 1)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from firstfile.domain.checklist import InternalChecklistDocument, VendorChecklistDocument
-from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.text import clean_line, clean_prose
 from firstfile.rendering.checklist_wording import ChecklistWording, load_checklist_wording
 from firstfile.rendering.docx_pages import (
     Page,
@@ -65,7 +65,8 @@ def canary_line(w: ChecklistWording, document: VendorChecklistDocument) -> str:
 
 def internal_wording_context(document: InternalChecklistDocument) -> dict[str, Any]:
     return {"document": document, "vendor_name": clean_line(document.vendor_name),
-            "issued_on": document.issued_on}
+            "issued_on": document.issued_on,
+            "organization": clean_line(document.organization_name)}
 
 
 def render_vendor_checklist_docx(
@@ -84,7 +85,7 @@ def render_vendor_checklist_docx(
         page.paragraph(reference, "Normal")
     page.paragraph(w("introduction"), "Guidance")
     if document.terms:
-        rows = [(str(t.number), f"{clean_line(t.title)}\n{clean_text(t.text)}", "")
+        rows = [(str(t.number), f"{clean_line(t.title)}\n{clean_prose(t.text)}", "")
                 for t in document.terms]
         page.table([w("number"), w("term"), w("agreed")], rows, widths=(0.08, 0.67, 0.25),
                    titled_column=1)
@@ -122,7 +123,7 @@ def render_internal_checklist_docx(
         (w("vendor_kind"), document.vendor_kind),
         (w("country"), document.vendor_country or w("nothing")),
         (w("competitors"), ", ".join(clean_line(c) for c in document.competitors) or w("nothing")),
-        (w("notes"), clean_text(document.vendor_notes) or w("nothing")),
+        (w("notes"), clean_prose(document.vendor_notes) or w("nothing")),
         (w("prepared"), f"{document.issued_on.isoformat()}, {clean_line(document.prepared_by)}"),
         (w("complete"), w("yes") if checklist.complete else w("no")),
     ]
@@ -146,12 +147,12 @@ def render_internal_checklist_docx(
     page.paragraph(w("details_heading"), "Heading 1")
     for line in checklist.lines:
         page.paragraph(clean_line(line.item.title), "Heading 2")
-        details = [(w("guidance"), clean_text(line.item.guidance))]
+        details = [(w("guidance"), clean_prose(line.item.guidance))]
         for label, value in ((w("reason"), line.state.reason),
                              (w("evidence"), line.state.evidence),
                              (w("internal_note"), line.state.internal_note)):
             if value.strip():
-                details.append((label, clean_text(value)))
+                details.append((label, clean_prose(value)))
         page.table(None, details, widths=(0.25, 0.75), label_column=True)
     header_footer(docx, f"{w('header')} \u00b7 {document.engagement_key} \u00b7 "
                          f"{document.vendor_key}", w("marking"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from firstfile.domain.checklist import InternalChecklistDocument, VendorChecklistDocument
-from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.text import clean_line, clean_prose
 from firstfile.rendering.checklist_docx import (
     DEFAULT_REFERENCE_LABEL,
     internal_wording_context,
@@ -18,6 +18,7 @@ from firstfile.rendering.checklist_docx import (
 )
 from firstfile.rendering.checklist_wording import load_checklist_wording
 from firstfile.rendering.disclosure_markdown import md_inline, md_text
+from firstfile.rendering.disclosure_values import paragraphs
 
 
 def md(text: str) -> str:
@@ -28,9 +29,9 @@ def md(text: str) -> str:
 
 
 def md_block(text: str) -> str:
-    """Multi-line user text: each line escaped (and a list marker or number at its start),
-    lines kept."""
-    return md_text(clean_text(text))
+    """Multi-line user text as prose (domain/text.py): each paragraph escaped (and a list
+    marker or number at its start), paragraphs apart by a blank line."""
+    return paragraphs(md_text(clean_prose(text)))
 
 
 def cell(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from firstfile.rendering.safe_files import ExportError
-from firstfile.rendering.wording import template_environment, template_errors
+from firstfile.rendering.wording import owned_names, template_environment, template_errors
 
 AUDIENCES: tuple[str, ...] = ("internal", "vendor")
 
@@ -53,7 +53,8 @@ class ChecklistWording:
 def load_checklist_wording(
     audience: str, context: Mapping[str, Any], templates_dir: Path | None = None
 ) -> ChecklistWording:
-    """Evaluate `checklists/wording/<audience>.j2` with context and collect what it sets."""
+    """Evaluate `checklists/wording/<audience>.j2` with context and collect what it sets; the
+    marking names our organisation when context carries its name (`organization`)."""
     if audience not in AUDIENCES:
         raise ExportError(f"unknown audience {audience!r}: use --audience internal or vendor")
     name = f"checklists/wording/{audience}.j2"
@@ -65,4 +66,4 @@ def load_checklist_wording(
         if isinstance(value, jinja2.Undefined):
             raise ExportError(f"the template {name} sets {key!r} from something undefined "
                               f"({value._undefined_message}); fix it")
-    return ChecklistWording(name, names)
+    return ChecklistWording(name, owned_names(names, str(context.get("organization", ""))))

@@ -40,9 +40,10 @@ BASE_NAME = "disclosure/base.docx"
 
 def render_disclosure_docx(
     view: DisclosureView, *, templates_dir: Path | None = None,
-    files: Mapping[str, bytes] | None = None,
+    files: Mapping[str, bytes] | None = None, organization: str = "",
 ) -> bytes:
-    """The disclosure as the bytes of a .docx file.
+    """The disclosure as the bytes of a .docx file; organization is our organisation's name,
+    which the confidentiality marking names ("" when none is recorded).
 
     templates_dir is the organisation's template folder: its wording templates and its
     `disclosure/base.docx` take the place of the shipped ones. files holds the bytes of the
@@ -50,7 +51,7 @@ def render_disclosure_docx(
     from it is an ExportError, never a document without its figure.
     """
     clean = clean_view(view)
-    wording = load_disclosure_wording(wording_context(clean), templates_dir)
+    wording = load_disclosure_wording(wording_context(clean, organization), templates_dir)
     base = load_base(base_document_path(templates_dir))
     document = base.open()
     builder = _Builder(document, base.style_ids, base.text_width, files or {})
@@ -61,9 +62,11 @@ def render_disclosure_docx(
     return out.getvalue()
 
 
-def wording_context(view: DisclosureView) -> dict[str, Any]:
-    """What wording templates may refer to: the (cleaned) disclosure and its joint vendors."""
-    return {"disclosure": view, "vendors": list(view.joint_vendors)}
+def wording_context(view: DisclosureView, organization: str = "") -> dict[str, Any]:
+    """What wording templates may refer to: the (cleaned) disclosure, its joint vendors and
+    our organisation's name ("" when none is recorded)."""
+    return {"disclosure": view, "vendors": list(view.joint_vendors),
+            "organization": organization}
 
 
 def base_document_path(templates_dir: Path | None) -> Path:

@@ -56,10 +56,13 @@ def markdown_view(view: DisclosureView) -> DisclosureView:
     return map_strings(clean_view(view), md_inline, md_text)
 
 
-def render_disclosure_markdown(view: DisclosureView, *, templates_dir: Path | None = None) -> str:
-    """The disclosure as Markdown text; templates_dir may override any template."""
+def render_disclosure_markdown(view: DisclosureView, *, templates_dir: Path | None = None,
+                               organization: str = "") -> str:
+    """The disclosure as Markdown text; templates_dir may override any template, and the
+    marking names organization (our organisation) when one is given."""
     escaped = markdown_view(view)
-    context: dict[str, Any] = {"disclosure": escaped, "vendors": list(escaped.joint_vendors)}
+    context: dict[str, Any] = {"disclosure": escaped, "vendors": list(escaped.joint_vendors),
+                               "organization": md_inline(organization)}
     # The same wording as the Word export, evaluated with Markdown-escaped values; each
     # section's names become one context value (summary.heading).
     context.update(load_disclosure_wording(context, templates_dir).sections)

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from firstfile.domain.disclosure import TEXT_FIELDS
 from firstfile.domain.evidence import MEANINGS
-from firstfile.domain.text import has_unstorable
+from firstfile.domain.text import has_unstorable, prose
 from firstfile.domain.views import (
     AttachmentView,
     DisclosureEvidence,
@@ -333,12 +334,15 @@ class DisclosureSkeleton:
     document_tail: str
     header: str
     core_pieces: list[str]  # fixed text, then field name and fixed text, alternately
+    organization: str = ""  # our organisation's name, which the marking names
     _wording: dict[tuple[str, ...], Wording] = field(default_factory=dict)
     _made: _Made = field(default_factory=_Made)
 
     @classmethod
-    def build(cls, templates_dir: Path | None = None) -> DisclosureSkeleton | None:
-        """The skeleton for this template folder, or None when it cannot match the builder."""
+    def build(cls, templates_dir: Path | None = None,
+              organization: str = "") -> DisclosureSkeleton | None:
+        """The skeleton for this template folder and organisation's name, or None when it
+        cannot match the builder."""
         if not _wording_depends_only_on_vendors(templates_dir):
             return None
         import zipfile
@@ -346,7 +350,8 @@ class DisclosureSkeleton:
         # The builder's own reading of the base: the same style ids and text width.
         base = load_base(base_document_path(templates_dir))
         probes = _probes()
-        built = [render_disclosure_docx(view, templates_dir=templates_dir) for view in probes]
+        built = [render_disclosure_docx(view, templates_dir=templates_dir,
+                                        organization=organization) for view in probes]
         with zipfile.ZipFile(BytesIO(built[0])) as package:
             parts = [(name, package.read(name)) for name in package.namelist()]
         found = dict(parts)
@@ -368,6 +373,7 @@ class DisclosureSkeleton:
             document_tail=document[tail_start:],
             header=found[_HEADER].decode("utf-8"),
             core_pieces=_core_pieces(found[_CORE].decode("utf-8")),
+            organization=organization,
         )
         # Used only when it writes exactly what the builder writes, for every probe.
         for view, expected in zip(probes, built, strict=True):
@@ -380,7 +386,8 @@ class DisclosureSkeleton:
         vendors = view.joint_vendors
         found = self._wording.get(vendors)
         if found is None:
-            found = load_disclosure_wording(wording_context(view), self.templates_dir)
+            found = load_disclosure_wording(wording_context(view, self.organization),
+                                            self.templates_dir)
             self._wording[vendors] = found
         return found
 
@@ -394,7 +401,7 @@ class DisclosureSkeleton:
         """Every part of the disclosure's .docx, by name."""
         # Text from the database is nearly always clean already; copying the view field by
         # field to find that out costs a fifth of a document.
-        clean = view if _is_clean(view) else clean_view(view)
+        clean = _as_prose(view) if _is_clean(view) else clean_view(view)
         wording = self.wording(clean)
         blocks = _Body(self.style_ids, self.text_width, self._made)
         _Writer(blocks, clean, wording, self._made.headings).write()
@@ -483,6 +490,8 @@ def _is_clean(view: DisclosureView) -> bool:
     Stricter than clean_view where that is cheaper: every string that is not a multi-line
     field must already be a clean line (no line break, nothing unstorable, no white space at
     either end), every multi-line field clean text (no carriage return, nothing unstorable).
+    Such a view needs only its multi-line fields laid out as prose (_as_prose) to be what
+    clean_view makes of it.
     A view that passes is therefore one that clean_view leaves as it is; one that fails is
     simply cleaned.
     """
@@ -501,6 +510,19 @@ def _is_clean(view: DisclosureView) -> bool:
     return all(value == value.strip() for value in singles)
 
 
+def _as_prose(view: DisclosureView) -> DisclosureView:
+    """A clean view (_is_clean) with its multi-line fields as prose, as clean_view lays
+    them out; the view itself when none changes (most have no line break to join)."""
+    changes: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        value = getattr(view, name)
+        if value and ("\n" in value or value[-1].isspace() or value[0].isspace()):
+            laid_out = prose(value)
+            if laid_out != value:
+                changes[name] = laid_out
+    return replace(view, **changes) if changes else view
+
+
 def _parts_of(data: bytes) -> dict[str, bytes]:
     import zipfile
 
@@ -509,8 +531,9 @@ def _parts_of(data: bytes) -> dict[str, bytes]:
 
 
 def _wording_depends_only_on_vendors(templates_dir: Path | None) -> bool:
-    """True when no wording template reads the disclosure itself (only its vendors), so the
-    wording can be evaluated once per set of vendors instead of once per document."""
+    """True when no wording template reads the disclosure itself (only its vendors and our
+    organisation's name, the same for every document of a bundle), so the wording can be
+    evaluated once per set of vendors instead of once per document."""
     from jinja2 import meta
 
     env = template_environment(templates_dir)
@@ -518,7 +541,7 @@ def _wording_depends_only_on_vendors(templates_dir: Path | None) -> bool:
     for section in DISCLOSURE_SECTIONS:
         source, _, _ = env.loader.get_source(env, f"disclosure/wording/{section}.j2")
         names = meta.find_undeclared_variables(env.parse(source))
-        if names - {"vendors"}:
+        if names - {"vendors", "organization"}:
             return False
     return True
 

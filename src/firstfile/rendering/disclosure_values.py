@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from firstfile.domain.disclosure import TEXT_FIELDS
-from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.text import clean_line, clean_prose, clean_text
 from firstfile.domain.views import DisclosureView, EventView, InventorView
 
 # One-line fields (shown in table cells and headings); the multi-line fields (shown as
@@ -54,8 +54,17 @@ def map_strings(
 
 
 def clean_view(view: DisclosureView) -> DisclosureView:
-    """The view with every user string cleaned visibly (domain/text.py), ready for any format."""
-    return map_strings(view, clean_line, clean_text)
+    """The view with every user string cleaned visibly (domain/text.py), ready for any format.
+
+    Multi-line fields become prose (domain/text.py): one paragraph a line, a single line
+    break inside a paragraph a space. A postal address keeps its lines, which are not
+    sentences broken by a text box but the address as it is written on an envelope.
+    """
+    cleaned = map_strings(view, clean_line, clean_prose)
+    addresses = [clean_text(p.postal_address) for p in view.inventors]
+    return replace(cleaned, inventors=tuple(
+        replace(p, postal_address=address)
+        for p, address in zip(cleaned.inventors, addresses, strict=True)))
 
 
 def _map_inventor(person: InventorView, line: Callable[[str], str],

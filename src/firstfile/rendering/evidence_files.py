@@ -12,6 +12,9 @@ its database, with `openssl` and a POSIX shell (VERIFY.md says how).
     evidence/anchors/anchor-SEQ-N.txt|.tsr  anchors of the chain head, and their tokens
     evidence/signatures/KEY-N.json|.sig|.pem  what each signer signed, the raw signature,
                                          and the signer's public key
+    evidence/signatures/KEY-N.content    the disclosure's content now, in the content format
+                                         that signature covers (an older signature covers an
+                                         older format than content/KEY.json)
     evidence/tsa-ca.pem                  the authority's CA certificate, when configured
 
 Plain data in, bytes out: services/bundle.py reads the records in the bundle's unit of work.
@@ -56,6 +59,9 @@ class SignatureFile:
     signature: bytes  # raw, 64 bytes
     public_key: bytes  # raw, 32 bytes
     fingerprint: str
+    # The disclosure's canonical content now, in the format the statement names: its SHA-256
+    # is the statement's content hash when the signature covers the current text.
+    content: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +141,7 @@ def evidence_files(data: EvidenceInput) -> list[tuple[str, bytes]]:
         files.append((f"{FOLDER}/signatures/{signed.stem}.sig", signed.signature))
         files.append((f"{FOLDER}/signatures/{signed.stem}.pem",
                       _pem_public_key(signed.public_key)))
+        files.append((f"{FOLDER}/signatures/{signed.stem}.content", signed.content))
     if data.ca_pem:
         files.append((f"{FOLDER}/tsa-ca.pem", data.ca_pem.encode("ascii")))
     return files
@@ -234,17 +241,23 @@ When the content stamped is the disclosure's content now, the two files are the 
 
 ## 5. The signatures
 
-Each `signatures/KEY-N.json` is the exact statement signed: the disclosure, its content hash,
-the meaning in words, the signer, when, and the signer's public key (hex; the same key as
-`KEY-N.pem`). Check each signature with its key, then compare the content hash it names
-with the SHA-256 of the content:
+Each `signatures/KEY-N.json` is the exact statement signed: the disclosure, its content
+format and hash, the meaning in words, the signer, when, and the signer's public key (hex; the
+same key as `KEY-N.pem`). `KEY-N.content` is the disclosure's content now in the format that
+signature covers: the same bytes as `content/KEY.json` for a signature made in today's format,
+the older format for an older signature (a `firstfile-signature/1` statement names no format
+and covers `firstfile-disclosure/1`). Check each signature with its key, then compare the
+content hash it names with the SHA-256 of its content file:
 
     for statement in signatures/*.json; do
       echo "$statement:"
       openssl pkeyutl -verify -pubin -inkey "${{statement%.json}}.pem" -rawin \\
         -in "$statement" -sigfile "${{statement%.json}}.sig"
+      named=$(sed 's/.*"content_sha256":"\\([0-9a-f]*\\)".*/\\1/' "$statement")
+      actual=$(openssl dgst -sha256 -r "${{statement%.json}}.content" | cut -d' ' -f1)
+      if [ "$named" = "$actual" ]; then echo "covers the content now: $actual"
+      else echo "made over an earlier version: $named"; fi
     done
-    openssl dgst -sha256 -r content/*.json
 
 That the key is the signer's is in the audit chain: the row that registered it (action
 `register`, entity `signer-key`) names the key and the login that holds it.

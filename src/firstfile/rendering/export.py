@@ -13,18 +13,21 @@ FORMATS: tuple[str, ...] = ("docx", "md")
 
 def render_disclosure(
     view: DisclosureView, fmt: str = "docx", *, templates_dir: Path | None = None,
-    files: Mapping[str, bytes] | None = None,
+    files: Mapping[str, bytes] | None = None, organization: str = "",
 ) -> bytes:
     """The disclosure rendered in fmt ("docx" or "md"), as the bytes of the file (files: the
-    bytes of its pictures by SHA-256, embedded as figures in a DOCX)."""
+    bytes of its pictures by SHA-256, embedded as figures in a DOCX; organization: our
+    organisation's name, which the confidentiality marking names)."""
     if fmt == "docx":
         from firstfile.rendering.disclosure_docx import render_disclosure_docx
 
-        return render_disclosure_docx(view, templates_dir=templates_dir, files=files)
+        return render_disclosure_docx(view, templates_dir=templates_dir, files=files,
+                                      organization=organization)
     if fmt == "md":
         from firstfile.rendering.disclosure_markdown import render_disclosure_markdown
 
-        return render_disclosure_markdown(view, templates_dir=templates_dir).encode("utf-8")
+        return render_disclosure_markdown(view, templates_dir=templates_dir,
+                                          organization=organization).encode("utf-8")
     raise ExportError(f"unknown format {fmt!r}: use --format docx or md")
 
 
@@ -35,6 +38,7 @@ def export_disclosure(
     *,
     templates_dir: Path | None = None,
     files: Mapping[str, bytes] | None = None,
+    organization: str = "",
 ) -> Path:
     """Write `<out_dir>/<KEY>.docx` (or `.md`) and return its path.
 
@@ -55,7 +59,8 @@ def export_disclosure(
         raise ExportError(
             f"cannot create the output folder {out_dir} ({error.strerror}); choose another folder"
         ) from None
-    data = render_disclosure(view, fmt, templates_dir=templates_dir, files=files)
+    data = render_disclosure(view, fmt, templates_dir=templates_dir, files=files,
+                             organization=organization)
     try:
         atomic_write_bytes(path, data)
     except OSError as error:

@@ -21,9 +21,14 @@ import jinja2
 
 from firstfile.domain.prompts import Prompt
 from firstfile.domain.sessions import MERGED, PROMOTED, IdeaView, SessionView, held_seconds
-from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.text import clean_line, clean_prose
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
-from firstfile.rendering.wording import render_template, template_environment, template_errors
+from firstfile.rendering.wording import (
+    owned_names,
+    render_template,
+    template_environment,
+    template_errors,
+)
 
 WORDING = "minutes/wording.j2"
 MARKDOWN = "minutes/minutes.md.j2"
@@ -43,16 +48,18 @@ class Minutes:
 
     session: SessionView
     prompts: tuple[Prompt, ...] = ()
+    organization: str = ""  # our organisation's name, which the marking names
 
 
-def minutes_for(view: SessionView, walked: Iterable[Prompt]) -> Minutes:
+def minutes_for(view: SessionView, walked: Iterable[Prompt], *,
+                organization: str = "") -> Minutes:
     """The minutes of view: the prompts up to the one the room reached, and any other prompt
     an idea answered, in the session's walking order."""
     walked = list(walked)
     answered = {idea.prompt_id for idea in view.ideas if idea.prompt_id}
     reached = view.current_prompt if view.status != "planned" or view.ideas else -1
     used = [p for index, p in enumerate(walked) if index <= reached or p.id in answered]
-    return Minutes(session=view, prompts=tuple(used))
+    return Minutes(session=view, prompts=tuple(used), organization=organization)
 
 
 def minutes_stem(view: SessionView) -> str:
@@ -87,8 +94,9 @@ def export_minutes(
 # --- the values both formats show ----------------------------------------------------------
 
 
-def load_wording(templates_dir: Path | None = None) -> dict[str, Any]:
-    """The names minutes/wording.j2 sets (an ExportError names any template mistake)."""
+def load_wording(templates_dir: Path | None = None, organization: str = "") -> dict[str, Any]:
+    """The names minutes/wording.j2 sets (an ExportError names any template mistake), its
+    markings naming organization (rendering/wording.owned_marking)."""
     env = template_environment(templates_dir)
     with template_errors(WORDING):
         module = env.get_template(WORDING).make_module({})
@@ -97,7 +105,7 @@ def load_wording(templates_dir: Path | None = None) -> dict[str, Any]:
         if isinstance(value, jinja2.Undefined):
             raise ExportError(f"the template {WORDING} sets {key!r} from something undefined; "
                               "fix it")
-    return names
+    return owned_names(names, organization)
 
 
 def _word(w: Mapping[str, Any], name: str) -> Any:
@@ -148,6 +156,10 @@ def _values(minutes: Minutes, w: Mapping[str, Any]) -> dict[str, Any]:
         for p in s.participants
     ]
     numbers = {i.id: i.number for i in s.ideas}
+    # Components and prompts by name: a reader of the minutes knows "Power stage", not
+    # PWR-1, and "Substitute", not scamper-s.
+    components = {key: clean_line(name) or key for key, name, _kind in s.engagement_components}
+    prompt_titles = {p.id: clean_line(p.title) or p.id for p in minutes.prompts}
     return {
         "title": clean_line(s.title),
         "engagement": f"{clean_line(s.engagement_name)} ({s.engagement_key})",
@@ -158,13 +170,14 @@ def _values(minutes: Minutes, w: Mapping[str, Any]) -> dict[str, Any]:
         if s.facilitator else str(_word(w, "not_given")),
         "time_box": f"{s.time_box_minutes} {_word(w, 'minutes')}",
         "held": _held(s, w),
-        "goal": clean_text(s.goal) or str(_word(w, "not_given")),
+        "goal": clean_prose(s.goal) or str(_word(w, "not_given")),
         "attendance": attendance,
         "vendor_present": any(p.is_vendor for p in s.participants),
         "prompts": [{"id": p.id, "title": clean_line(p.title)} for p in minutes.prompts],
-        "ideas": [_idea(i, names, numbers, w) for i in s.ideas],
+        "ideas": [_idea(i, names, numbers, components, prompt_titles, w) for i in s.ideas],
         "promoted": [
-            {"number": i.number, "key": i.promoted_key, "title": clean_line(i.text.split("\n")[0])}
+            {"number": i.number, "key": i.promoted_key,
+             "title": clean_prose(i.text).split("\n")[0].strip()}
             for i in s.ideas if i.status == PROMOTED and i.promoted_key
         ],
     }
@@ -198,6 +211,7 @@ def _span(start: datetime | None, end: datetime | None) -> str:
 
 
 def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],
+          components: Mapping[str, str], prompts: Mapping[str, str],
           w: Mapping[str, Any]) -> _Idea:
     status = _label(w, "statuses", i.status)
     if i.status == MERGED and i.merged_into is not None and i.merged_into in numbers:
@@ -205,9 +219,11 @@ def _idea(i: IdeaView, names: Mapping[str, str], numbers: Mapping[int, int],
     if i.status == PROMOTED and i.promoted_key:
         status = f"{status}: {i.promoted_key}"
     return _Idea(
-        number=i.number, text=clean_text(i.text),
+        number=i.number, text=clean_prose(i.text),
         authors=", ".join(names.get(key, key) for key in i.authors),
-        prompt=clean_line(i.prompt_id), component=i.component, votes=i.votes, status=status,
+        prompt=prompts.get(i.prompt_id, clean_line(i.prompt_id)),
+        component=components.get(i.component, clean_line(i.component)), votes=i.votes,
+        status=status,
     )
 
 
@@ -218,9 +234,10 @@ def render_minutes_markdown(minutes: Minutes, *, templates_dir: Path | None = No
     """The minutes as Markdown text."""
     # Imported here so that importing this module stays cheap for the TUI.
     from firstfile.rendering.disclosure_markdown import md_inline, md_text
-    from firstfile.rendering.disclosure_values import table_cell
+    from firstfile.rendering.disclosure_values import paragraphs, table_cell
 
-    w = load_wording(templates_dir)
+    # The organisation's name is user text inside the wording: escaped like any other.
+    w = load_wording(templates_dir, md_inline(minutes.organization))
     v = _values(minutes, w)
 
     def cell(text: str) -> str:
@@ -229,7 +246,7 @@ def render_minutes_markdown(minutes: Minutes, *, templates_dir: Path | None = No
     s = {
         **{k: md_inline(v[k]) for k in ("title", "engagement", "ref", "phase", "date",
                                         "facilitator", "time_box", "held")},
-        "goal": md_text(v["goal"]),
+        "goal": paragraphs(md_text(v["goal"])),
         "attendance": [_Person(cell(p.name), cell(p.organisation), p.flag)
                        for p in v["attendance"]],
         "vendor_present": v["vendor_present"],
@@ -253,7 +270,7 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
     from firstfile.rendering.disclosure_docx import base_document_path
     from firstfile.rendering.docx_errors import BROKEN_PACKAGE
 
-    w = load_wording(templates_dir)
+    w = load_wording(templates_dir, minutes.organization)
     v = _values(minutes, w)
     base = base_document_path(templates_dir)
     try:
@@ -264,10 +281,10 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
     styles = {style.name for style in document.styles}
 
     def para(text: str, style: str | None = None, *, bold: bool = False) -> None:
-        paragraph = document.add_paragraph(style=style if style in styles else None)
-        for number, line in enumerate(text.split("\n")):
-            if number:  # a line break, not a new paragraph: the value stays one block
-                paragraph.add_run().add_break()
+        # One paragraph a line: values are prose already (domain/text.py), so a line is a
+        # paragraph, never a break inside one.
+        for line in text.split("\n"):
+            paragraph = document.add_paragraph(style=style if style in styles else None)
             run = paragraph.add_run(line)
             if bold:
                 run.bold = True
@@ -311,8 +328,7 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
         paragraph.add_run(str(value))
 
     heading(str(_word(w, "goal_heading")))
-    for line in v["goal"].split("\n"):
-        para(line)
+    para(v["goal"])
 
     heading(str(_word(w, "attendance_heading")))
     para(str(_word(w, "evidence")))
@@ -326,7 +342,7 @@ def render_minutes_docx(minutes: Minutes, *, templates_dir: Path | None = None) 
     if not v["prompts"]:
         para(str(_word(w, "no_prompts")))
     for p in v["prompts"]:
-        para(f"{p['id']}  {p['title']}", "List Paragraph")
+        para(f"{p['title']} ({p['id']})", "List Paragraph")
 
     heading(str(_word(w, "ideas_heading")))
     if v["ideas"]:

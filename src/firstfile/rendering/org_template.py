@@ -38,10 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from firstfile.domain.deadlines import Deadline
+from firstfile.domain.text import clean_line
 from firstfile.domain.views import DisclosureView
 from firstfile.domain.workflow import decision_label, status_label
 from firstfile.rendering.disclosure_values import clean_view
 from firstfile.rendering.safe_files import ExportError
+from firstfile.rendering.wording import owned_marking
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -178,6 +180,7 @@ def template_context(
     decided_on: date | None = None,
     deadlines: Iterable[Deadline] = (),
     generated_on: date | None = None,
+    organization: str = "",
 ) -> dict[str, Any]:
     """The documented context of a form (docs/TEMPLATES.md): plain values only.
 
@@ -251,7 +254,8 @@ def template_context(
              "state": d.state, "source": d.source}
             for d in deadlines
         ],
-        "marking": MARKING,
+        "marking": owned_marking(MARKING, organization),
+        "organization": clean_line(organization),
         "generated_on": _iso(generated_on or date.today()),
     }
 

@@ -14,14 +14,16 @@ import jinja2
 from firstfile.domain.risk.report import RiskReport
 from firstfile.rendering.checklist_wording import ChecklistWording
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
-from firstfile.rendering.wording import template_environment, template_errors
+from firstfile.rendering.wording import owned_names, template_environment, template_errors
 
 FORMATS: tuple[str, ...] = ("docx", "md")
 WORDING = "risk/wording.j2"
 
 
-def load_risk_wording(templates_dir: Path | None = None) -> ChecklistWording:
-    """Evaluate `risk/wording.j2` and collect the names it sets."""
+def load_risk_wording(templates_dir: Path | None = None,
+                      organization: str = "") -> ChecklistWording:
+    """Evaluate `risk/wording.j2` and collect the names it sets, the marking naming
+    organization (rendering/wording.owned_marking)."""
     env = template_environment(templates_dir)
     with template_errors(WORDING):
         module = env.get_template(WORDING).make_module({})
@@ -32,7 +34,7 @@ def load_risk_wording(templates_dir: Path | None = None) -> ChecklistWording:
                 f"the template {WORDING} sets {key!r} from something undefined "
                 f"({value._undefined_message}); fix it"
             )
-    return ChecklistWording(WORDING, names)
+    return ChecklistWording(WORDING, owned_names(names, organization))
 
 
 def risk_report_stem(engagement_key: str) -> str:
@@ -41,12 +43,14 @@ def risk_report_stem(engagement_key: str) -> str:
 
 
 def render_risk_report(
-    report: RiskReport, fmt: str = "docx", *, templates_dir: Path | None = None
+    report: RiskReport, fmt: str = "docx", *, templates_dir: Path | None = None,
+    organization: str = "",
 ) -> bytes:
-    """The report in fmt ("docx" or "md"), as the bytes of the file."""
+    """The report in fmt ("docx" or "md"), as the bytes of the file; its marking names
+    organization (our organisation) when one is given."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use --format docx or md")
-    wording = load_risk_wording(templates_dir)
+    wording = load_risk_wording(templates_dir, organization)
     if fmt == "docx":
         from firstfile.rendering.risk_report_docx import render_risk_report_docx
 
@@ -57,13 +61,15 @@ def render_risk_report(
 
 
 def export_risk_report(
-    report: RiskReport, out_dir: Path, fmt: str = "docx", *, templates_dir: Path | None = None
+    report: RiskReport, out_dir: Path, fmt: str = "docx", *, templates_dir: Path | None = None,
+    organization: str = "",
 ) -> Path:
     """Write the report into out_dir and return its path; a failure leaves no half file."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use --format docx or md")
     path = output_path(out_dir, risk_report_stem(report.engagement_key), fmt)
-    data = render_risk_report(report, fmt, templates_dir=templates_dir)
+    data = render_risk_report(report, fmt, templates_dir=templates_dir,
+                              organization=organization)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

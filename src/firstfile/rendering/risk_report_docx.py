@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from firstfile.domain.risk.report import RiskReport, shade
-from firstfile.domain.text import clean_line, clean_text
+from firstfile.domain.text import clean_line, clean_prose
 from firstfile.rendering.checklist_wording import ChecklistWording
 from firstfile.rendering.docx_pages import (
     Page,
@@ -76,7 +76,7 @@ def render_risk_report_docx(
         if c.decision is not None:
             decided = w.label("dispositions", c.decision.disposition)
             if c.against_recommendation:
-                decided += f"\n({w('against')}: {clean_text(c.decision.reason) or w('nothing')})"
+                decided += f"\n({w('against')}: {clean_prose(c.decision.reason) or w('nothing')})"
         rows.append(
             (
                 f"{'    ' * c.depth}{clean_line(c.name)}\n{'    ' * c.depth}{c.key}",
@@ -151,7 +151,7 @@ def render_risk_report_docx(
             w.label("safeguard_names", s.kind),
             w.label("statuses", s.status),
             s.on.isoformat() if s.on else "",
-            clean_text(s.evidence or s.reason),
+            clean_prose(s.evidence or s.reason),
         )
         for v in picture.vendors
         for s in v.safeguards

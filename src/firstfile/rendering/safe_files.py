@@ -35,6 +35,20 @@ class ExportError(Exception):
     """An export problem the user can fix; the message says what to do."""
 
 
+_NOT_IN_NAME = re.compile(r"[^A-Za-z0-9]+")
+
+
+def file_name_part(text: str, limit: int = 60) -> str:
+    """A piece of a file name from free text a user gave (an engagement's vendor-facing name):
+    ASCII letters and digits joined by '-', at most limit characters, "" when nothing is
+    left. What comes out is then checked by output_path like any key."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    part = _NOT_IN_NAME.sub("-", ascii_text).strip("-").lower()
+    return part[:limit].rstrip("-")
+
+
 def output_path(out_dir: Path, key: str, suffix: str) -> Path:
     """The path `<out_dir>/<key><suffix>`, refusing any key that is not a plain file name.
 

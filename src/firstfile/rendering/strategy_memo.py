@@ -26,11 +26,12 @@ from firstfile.rendering.bundle import cell_text
 from firstfile.rendering.checklist_markdown import cell, md
 from firstfile.rendering.docx_pages import Page, header_footer, open_base, save
 from firstfile.rendering.safe_files import ExportError, atomic_write_bytes, output_path
+from firstfile.rendering.wording import owned_marking
 
 FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
 TITLE = "Filing strategy"
 MARKING = (
-    "Privileged and confidential: prepared for counsel. Internal only; never send it to a vendor."
+    "CONFIDENTIAL: privileged, prepared for counsel. Internal only; never send it to a vendor."
 )
 FORMULA = (
     "Protected value V = R x H x share x exposure x enforceability (a share of the table's "
@@ -94,6 +95,7 @@ class Memo:
     sources: tuple[tuple[str, ...], ...]  # SOURCE_COLUMNS
     notes: tuple[str, ...]
     prepared_on: date
+    marking: str = MARKING  # naming our organisation when its name is recorded
 
 
 def _money(amount: float | None, currency: str) -> str:
@@ -104,8 +106,10 @@ def _cited(value: Any) -> str:
     return f"{clean_line(value.source)} ({value.year})" if value is not None else "none cited"
 
 
-def memo_for(report: Any, table: JurisdictionTable, *, as_of: date) -> Memo:
-    """The memo of report (a services.strategy.StrategyReport) against table."""
+def memo_for(report: Any, table: JurisdictionTable, *, as_of: date,
+             organization: str = "") -> Memo:
+    """The memo of report (a services.strategy.StrategyReport) against table; its marking
+    names organization (our organisation) when one is given."""
     strategy = report.strategy
     currency = strategy.currency
     inputs = report.inputs
@@ -277,6 +281,7 @@ def memo_for(report: Any, table: JurisdictionTable, *, as_of: date) -> Memo:
         sources=sources,
         notes=tuple(clean_line(n) for n in report.notes),
         prepared_on=as_of,
+        marking=owned_marking(MARKING, organization),
     )
 
 
@@ -288,7 +293,7 @@ def render_memo_docx(memo: Memo, *, templates_dir: Path | None = None) -> bytes:
     docx = open_base(templates_dir)
     page = Page(docx)
     page.paragraph(memo.title, "Title")
-    page.paragraph(MARKING, "Notice", bold=True)
+    page.paragraph(memo.marking, "Notice", bold=True)
     for warning in memo.warnings:
         page.paragraph(f"Warning: {warning}", "Notice", bold=True)
     page.paragraph("Inputs", "Heading 1")
@@ -338,10 +343,10 @@ def render_memo_docx(memo: Memo, *, templates_dir: Path | None = None) -> bytes:
         page.paragraph("What counsel or the team must still enter", "Heading 1")
         for note in memo.notes:
             page.paragraph(note, "Normal")
-    header_footer(docx, f"{TITLE} \u00b7 {memo.engagement}", MARKING)
+    header_footer(docx, f"{TITLE} \u00b7 {memo.engagement}", memo.marking)
     props = docx.core_properties
     props.title = memo.title[:255]
-    props.subject = "Filing strategy memo (privileged and confidential)"
+    props.subject = memo.marking[:255]
     props.keywords = memo.engagement[:255]
     props.comments = ""
     return save(docx)
@@ -358,7 +363,7 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
 
 def render_memo_markdown(memo: Memo) -> str:
     """The memo as Markdown: user text escaped, so it cannot add a heading or a link."""
-    out = [f"# {md(memo.title)}", "", f"**{MARKING}**", ""]
+    out = [f"# {md(memo.title)}", "", f"**{md(memo.marking)}**", ""]
     out += [f"**Warning: {md(w)}**\n" for w in memo.warnings]
     out += ["## Inputs", "", *_md_table(("Input", "Value"), memo.facts)]
     out += ["## Recommended filing set", ""]
@@ -415,7 +420,8 @@ def cost_table_xlsx(memo: Memo) -> bytes:
         for row in rows:
             sheet.append([cell_text(value) for value in row])
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-    workbook.properties.title = f"{memo.title} (privileged and confidential)"
+    workbook.properties.title = memo.title
+    workbook.properties.subject = memo.marking
     workbook.properties.creator = "firstfile"
     out = BytesIO()
     workbook.save(out)

@@ -12,6 +12,7 @@ misspelt name in an organisation's template is an error rather than an empty hea
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -47,6 +48,38 @@ DISCLOSURE_SECTIONS: tuple[str, ...] = (
     "signatures",
     "evidence",
 )
+
+
+# A marking that opens with the word CONFIDENTIAL gets the organisation's name right after it.
+_CONFIDENTIAL = re.compile(r"\s*confidential\b", re.IGNORECASE)
+# The wording names that hold a confidentiality marking, in every document's wording.
+MARKING_NAMES: tuple[str, ...] = ("marking", "marking_vendor_present")
+
+
+def owned_marking(marking: str, organization: str) -> str:
+    """The confidentiality marking naming whose confidence it is.
+
+    "CONFIDENTIAL: prepared for counsel" becomes "CONFIDENTIAL — Northwind GmbH: prepared
+    for counsel"; a marking worded without that word (an organisation's own wording) is
+    preceded by "CONFIDENTIAL — Northwind GmbH.". With no name recorded the marking stays as
+    worded: a document never says "CONFIDENTIAL — " with nothing after it.
+    """
+    from firstfile.domain.text import clean_line
+
+    name = clean_line(organization)
+    if not name:
+        return marking
+    found = _CONFIDENTIAL.match(marking)
+    if found:
+        return f"{marking[:found.end()]} \u2014 {name}{marking[found.end():]}"
+    return f"CONFIDENTIAL \u2014 {name}. {marking}" if marking else f"CONFIDENTIAL \u2014 {name}"
+
+
+def owned_names(names: Mapping[str, Any], organization: str) -> dict[str, Any]:
+    """names (what a wording template set) with each marking naming the organisation."""
+    return {key: owned_marking(str(value), organization)
+            if key in MARKING_NAMES and isinstance(value, str) else value
+            for key, value in names.items()}
 
 
 def template_folders(templates_dir: Path | None = None) -> list[Path]:
@@ -133,7 +166,9 @@ class Wording:
 def load_disclosure_wording(
     context: Mapping[str, Any], templates_dir: Path | None = None
 ) -> Wording:
-    """Evaluate every disclosure wording template with context and collect the names it sets."""
+    """Evaluate every disclosure wording template with context and collect the names it sets.
+
+    The marking names the organisation when context carries its name (`organization`)."""
     env = template_environment(templates_dir)
     sections: dict[str, Mapping[str, Any]] = {}
     for section in DISCLOSURE_SECTIONS:
@@ -148,7 +183,7 @@ def load_disclosure_wording(
                     f"the template {name} sets {key!r} from something undefined "
                     f"({value._undefined_message}); fix it"
                 )
-        sections[section] = names
+        sections[section] = owned_names(names, str(context.get("organization", "")))
     return Wording(sections)
 
 

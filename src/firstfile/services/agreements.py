@@ -26,6 +26,7 @@ from firstfile.domain.checklist import (
     vendor_terms,
 )
 from firstfile.domain.text import clean_line, clean_text
+from firstfile.rendering.checklist_export import unnamed_vendor_file
 from firstfile.services.checklist_items import ItemLoad, load_items
 from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
 from firstfile.services.races import retried
@@ -169,6 +170,12 @@ def vendor_checklist_document(
         ruled_out = q.ruled_out_items(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
         organization = read_setting(db=db, name=ORGANIZATION)
+        facing, engagements = q.vendor_facing_facts(db=db, engagement_id=engagement_id,
+                                                    vendor_id=found.vendor_id)
+        # Refused before the vendor's canary is issued: a refused export writes nothing.
+        refusal = unnamed_vendor_file(vendor_key, engagement_key, facing, engagements)
+        if refusal:
+            raise UserError(refusal)
         canary = find_document_canary(db=db, engagement_id=engagement_id,
                                       vendor_id=found.vendor_id)
     if canary is None:
@@ -189,7 +196,8 @@ def vendor_checklist_document(
                         serves_competitor=found.serves_competitor)
     return VendorChecklistDocument(vendor_name=found.name, issued_on=issued_on,
                                    terms=vendor_terms(items, facts, ruled_out),
-                                   canary=canary.code, organization_name=organization)
+                                   canary=canary.code, organization_name=organization,
+                                   vendor_facing_name=facing, vendor_engagements=engagements)
 
 
 def _merge(old: ItemState, update: ItemUpdate, *, actor: str, today: date) -> ItemState:

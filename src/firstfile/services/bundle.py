@@ -13,7 +13,7 @@ Reviewer notes are read by nothing here: no part of a bundle can hold them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -63,10 +63,10 @@ class BundleInput:
 
 def gather(
     store: Store, *, engagement_key: str | None, status: str | None, as_of: date,
-    closures: ClosureTable | None = None,
+    closures: ClosureTable | None = None, keys: Sequence[str] = (),
 ) -> BundleInput:
     """The selected disclosures with their decisions and deadlines (closures: the offices'
-    published closed days, by default the shipped table)."""
+    published closed days, by default the shipped table; keys: only these disclosures)."""
     if status is not None and status not in DISCLOSURE_STATUSES:
         raise UserError(f"--status must be one of {', '.join(DISCLOSURE_STATUSES)}, "
                         f"not {status!r}")
@@ -74,7 +74,8 @@ def gather(
 
     with store.read() as db:
         require_engagement_key(db, engagement_key)
-        rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status))
+        rows = bundle_rows(db=db, filt=ListFilter(engagement_key=engagement_key, status=status,
+                                                  keys=tuple(keys)))
         views = with_evidence(db, rows.views)
     decisions = rows.counsel
     closures = closures if closures is not None else load_closures().table
@@ -108,8 +109,10 @@ def build_bundle(
     actor: str = "",
     tsa_url: str | None = None,
     tsa_ca: Path | None = None,
+    keys: Sequence[str] = (),
 ) -> BundleResult:
-    """Write the bundle to out (a .zip) and say what is in it.
+    """Write the bundle to out (a .zip) and say what is in it; keys, when given, limits it
+    to those disclosures (the review queue bundles what it shows).
 
     The audit chain's head is anchored first (timestamped by the authority at tsa_url when
     one is configured), and the bundle carries the chain, the anchors, the disclosures'
@@ -121,6 +124,7 @@ def build_bundle(
     from firstfile.rendering.evidence_files import evidence_files
     from firstfile.rendering.org_template import find_org_template
     from firstfile.services.evidence import bundle_evidence
+    from firstfile.services.organization import organization_name
     from firstfile.services.timestamps import anchor_chain
     from firstfile.services.tsa import read_ca
 
@@ -132,7 +136,7 @@ def build_bundle(
     as_of = as_of or date.today()
     form = template or find_org_template(templates_dir)
     data = gather(store, engagement_key=engagement_key, status=status, as_of=as_of,
-                  closures=load_closures(templates_dir).table)
+                  closures=load_closures(templates_dir).table, keys=keys)
     if not data.views:
         what = " ".join(filter(None, (f"in {engagement_key}" if engagement_key else "",
                                       f"with status {status}" if status else "")))
@@ -140,8 +144,9 @@ def build_bundle(
     ca = read_ca(tsa_ca) if tsa_url else ""
     # The attached files' bytes, read once: embedded as figures and carried as files.
     attached = figure_contents(store, data.views)
+    organization = organization_name(store)
     files, fast = _documents(data, form=form, templates_dir=templates_dir, as_of=as_of,
-                             progress=progress, attached=attached)
+                             progress=progress, attached=attached, organization=organization)
     files.extend(_attachment_files(data.views, attached))
     # The head is anchored once the documents are made (a form that fails anchors nothing),
     # and the chain is read after it, so the bundle holds the anchor and its audit row.
@@ -150,7 +155,8 @@ def build_bundle(
     with store.read() as db:
         evidence = bundle_evidence(db, data.views, ca)
     files.extend(evidence_files(evidence))
-    files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data))))
+    files.append((parts.INDEX_NAME, parts.index_xlsx(_index_rows(data),
+                                                     organization=organization)))
     files.append((parts.JSON_NAME, parts.disclosures_json(_records(data.views))))
     made = now or datetime.now(UTC)
     files.append((parts.MANIFEST_NAME, parts.manifest(files, created=made, details={
@@ -180,6 +186,7 @@ def _documents(
     as_of: date,
     progress: Progress | None,
     attached: dict[str, bytes],
+    organization: str = "",
 ) -> tuple[list[tuple[str, bytes]], bool]:
     total = len(data.views)
     names = [parts.docx_name(view.key) for view in data.views]
@@ -198,6 +205,7 @@ def _documents(
                 decided_on=state.decided_on if state else None,
                 deadlines=data.deadlines.get(view.key, ()),
                 generated_on=as_of,
+                organization=organization,
             ))
         # One limited child process fills every document (rendering/form_process.py).
         documents = list(fill_forms(form_bytes, contexts, name=form.name, progress=report))
@@ -205,14 +213,14 @@ def _documents(
     from firstfile.rendering.disclosure_docx import render_disclosure_docx
     from firstfile.rendering.disclosure_skeleton import DisclosureSkeleton
 
-    skeleton = DisclosureSkeleton.build(templates_dir)
+    skeleton = DisclosureSkeleton.build(templates_dir, organization)
     if skeleton is not None:
         documents = skeleton.render_all(data.views, report, attached)
         return list(zip(names, documents, strict=True)), True
     files: list[tuple[str, bytes]] = []
     for done, (name, view) in enumerate(zip(names, data.views, strict=True), start=1):
         files.append((name, render_disclosure_docx(view, templates_dir=templates_dir,
-                                                   files=attached)))
+                                                   files=attached, organization=organization)))
         if progress is not None:
             progress(done, total, view.key)
     return files, False

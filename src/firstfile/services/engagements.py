@@ -52,6 +52,7 @@ from firstfile.services.agreements import (
 )
 from firstfile.services.checklist_items import ItemLoad
 from firstfile.services.errors import Conflict, NotFound, UserError, unknown_engagement
+from firstfile.services.organization import organization_name
 from firstfile.services.races import retried
 from firstfile.services.vendors import (
     ContactView,
@@ -351,6 +352,32 @@ def undo_phase_change(
         return PhaseChange(engagement_key, move.new, move.old)
 
 
+@retried
+def set_vendor_facing_name(store: Store, engagement_key: str, name: str, *, actor: str) -> str:
+    """Set the name vendors see for the engagement (audited); returns it as stored. Their
+    checklist files are named after it (rendering/checklist_export.py), so it needs a Latin
+    letter or digit; "" clears it. UserError, and nothing written, otherwise."""
+    from firstfile.domain.limits import NAME_CHARS, too_long
+    from firstfile.rendering.safe_files import file_name_part
+
+    cleaned = clean_line(name)
+    message = too_long(cleaned, NAME_CHARS)
+    if message:
+        raise UserError(f"the vendor-facing name: {message}")
+    if cleaned and not file_name_part(cleaned):
+        raise UserError(f"the vendor-facing name {cleaned!r} names the vendor's files, so it "
+                        "needs at least one Latin letter or digit (e.g. \"Project Falcon\")")
+    with store.write() as db:
+        engagement = require_engagement(db=db, key=engagement_key)
+        old = engagement.vendor_facing_name
+        if old != cleaned:
+            engagement.vendor_facing_name = cleaned
+            audit.record(db=db, actor=actor, entity="engagement", entity_key=engagement_key,
+                         action="update",
+                         changes={"vendor_facing_name": (old or None, cleaned or None)})
+    return cleaned
+
+
 def cross_checks(
     store: Store, *, engagement_key: str | None = None, templates_dir: Path | None = None
 ) -> list[Flag]:
@@ -422,6 +449,7 @@ def internal_checklist_document(
         vendor_notes=vendor.notes, checklist=checklist,
         flags=tuple(f for f in overview.flags if f.vendor_key == vendor_key),
         issued_on=today or date.today(), prepared_by=actor,
+        organization_name=organization_name(store),
     )
 
 
@@ -432,6 +460,6 @@ __all__ = [
     "undo_phase_change", "checklist_items",
     "checklist_json", "create_vendor", "cross_checks", "delete_vendor", "detach_vendor",
     "disclosure_flags", "engagement_overview", "get_vendor", "internal_checklist_document",
-    "list_vendors", "tick_step", "untick_step", "update_item",
+    "list_vendors", "set_vendor_facing_name", "tick_step", "untick_step", "update_item",
     "update_vendor", "vendor_checklist", "vendor_checklist_document",
 ]

@@ -93,6 +93,20 @@ def timestamp_view(row: TrustedTimestamp, current: frozenset[str]) -> TimestampV
         covers_current=row.subject_sha256 in current)
 
 
+def signed_format(statement: str) -> str:
+    """The content format a signature statement covers: the one it names, else (a
+    firstfile-signature/1 statement names none) the first format."""
+    import json
+
+    from firstfile.domain.evidence import CONTENT_FORMATS, DISCLOSURE_FORMAT_V1
+
+    try:
+        named = json.loads(statement).get("content_format", DISCLOSURE_FORMAT_V1)
+    except (ValueError, AttributeError):
+        return DISCLOSURE_FORMAT_V1
+    return named if named in CONTENT_FORMATS else DISCLOSURE_FORMAT_V1
+
+
 def bundle_evidence(db: Session, views: Sequence[DisclosureView], ca_pem: str
                     ) -> EvidenceInput:
     """What a counsel bundle carries to be checked offline (rendering/evidence_files.py):
@@ -121,6 +135,7 @@ def bundle_evidence(db: Session, views: Sequence[DisclosureView], ca_pem: str
             anchors.append(StampFile(f"anchor-{row.seq}-{counts[f'anchor-{row.seq}']}",
                                      row.subject.encode("utf-8"), row.token, row.stamped_at))
             recorded_ca = recorded_ca or row.tsa_ca
+    by_key = {v.key: v for v in views}
     signed: list[SignatureFile] = []
     for key, signature, signer in signatures(db, keys=keys):
         counts[f"sig-{key}"] = counts.get(f"sig-{key}", 0) + 1
@@ -129,7 +144,8 @@ def bundle_evidence(db: Session, views: Sequence[DisclosureView], ca_pem: str
             signer_name=signature.signer_name, statement=signature.statement.encode("utf-8"),
             signature=bytes.fromhex(signature.signature),
             public_key=bytes.fromhex(signer.public_key),
-            fingerprint=fingerprint(signer.public_key)))
+            fingerprint=fingerprint(signer.public_key),
+            content=disclosure_content(by_key[key], signed_format(signature.statement))))
     return EvidenceInput(
         rows=list(audit_rows(db)), head=chain_head(db), keys=frozenset(keys),
         contents={v.key: disclosure_content(v) for v in views}, stamps=stamps,

@@ -67,14 +67,16 @@ def export_disclosure(
     from firstfile.rendering.export import export_disclosure as write
     from firstfile.services.attachments import figure_contents
     from firstfile.services.evidence import disclosure_for_document
+    from firstfile.services.organization import organization_name
 
     _check_formats(formats)
     # The document shows its evidence: content hash, timestamp, signatures.
     view = disclosure_for_document(store, key)
     # Only the Word document embeds figures; Markdown lists the files by name and hash.
     files = figure_contents(store, [view]) if "docx" in formats else {}
-    return [write(view, out_dir, fmt, templates_dir=templates_dir, files=files)
-            for fmt in formats]
+    organization = organization_name(store)
+    return [write(view, out_dir, fmt, templates_dir=templates_dir, files=files,
+                  organization=organization) for fmt in formats]
 
 
 def export_minutes(
@@ -96,6 +98,7 @@ def export_minutes(
     from firstfile.rendering.minutes import export_minutes as write
     from firstfile.rendering.minutes import minutes_for
     from firstfile.services import sessions
+    from firstfile.services.organization import organization_name
 
     _check_formats(formats)
     if isinstance(session, int):
@@ -105,7 +108,7 @@ def export_minutes(
     warnings: list[str] = []
     if prompts is None:
         prompts, warnings = sessions.session_prompts(view, list(template_dirs))
-    minutes = minutes_for(view, prompts)
+    minutes = minutes_for(view, prompts, organization=organization_name(store))
     paths = [write(minutes, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]
     return Exported(paths, warnings)
 
@@ -171,9 +174,11 @@ def export_bundle(
     actor: str = "",
     tsa_url: str | None = None,
     tsa_ca: Path | None = None,
+    keys: Sequence[str] = (),
 ) -> BundleResult:
     """Write counsel's bundle (a .zip) to out; services/bundle.py makes it, anchoring the
-    audit chain first (timestamped by tsa_url when one is configured)."""
+    audit chain first (timestamped by tsa_url when one is configured). keys, when given,
+    limits it to those disclosures."""
     from firstfile.services.bundle import build_bundle
 
     return build_bundle(
@@ -188,6 +193,7 @@ def export_bundle(
         actor=actor,
         tsa_url=tsa_url,
         tsa_ca=tsa_ca,
+        keys=keys,
     )
 
 
@@ -208,12 +214,15 @@ def export_risk(
     may see (it says what each vendor sees and where the tracers are).
     """
     from firstfile.rendering.risk_report import export_risk_report as write
+    from firstfile.services.organization import organization_name
     from firstfile.services.risk_report import risk_report
 
     _check_formats(formats)
     report = risk_report(store, engagement_key, prepared_by=actor,
                          templates_dir=templates_dir, today=today)
-    return [write(report, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]
+    organization = organization_name(store)
+    return [write(report, out_dir, fmt, templates_dir=templates_dir, organization=organization)
+            for fmt in formats]
 
 
 STRATEGY_FORMATS: tuple[str, ...] = ("docx", "md", "xlsx")
@@ -232,6 +241,7 @@ def export_strategy(
     (xlsx) into out_dir, as computed now from the recorded inputs. Internal only."""
     from firstfile.rendering.strategy_memo import export_memo, memo_for
     from firstfile.services import strategy
+    from firstfile.services.organization import organization_name
 
     for fmt in formats:
         if fmt not in STRATEGY_FORMATS:
@@ -242,5 +252,5 @@ def export_strategy(
     )
     table = strategy.jurisdiction_table(templates_dir, today=today).table
     assert table is not None  # compute_strategy refuses a missing table first
-    memo = memo_for(report, table, as_of=today)
+    memo = memo_for(report, table, as_of=today, organization=organization_name(store))
     return [export_memo(memo, out_dir, fmt, templates_dir=templates_dir) for fmt in formats]

@@ -732,7 +732,8 @@ def _engagement(run: _Run) -> None:
             run._engagement = _create(
                 run, model=Engagement,
                 match={"key": e.key},
-                values={"name": e.name, "product": e.product, "phase": e.phase},
+                values={"name": e.name, "product": e.product, "phase": e.phase,
+                        "vendor_facing_name": e.vendor_facing_name},
                 create_only={"created_at": datetime.now(UTC)}, entity="engagement",
                 entity_key=e.key)
         run.report.count("engagement", "created")
@@ -740,8 +741,11 @@ def _engagement(run: _Run) -> None:
     record = f"engagement {e.key}"
     filled, overwritten = run.fields(
         path="engagement", record=record,
-        stored={"name": row.name, "product": row.product},
-        incoming={"name": e.name, "product": e.product}, blanks={"product": ""})
+        stored={"name": row.name, "product": row.product,
+                "vendor_facing_name": row.vendor_facing_name},
+        incoming={"name": e.name, "product": e.product,
+                  "vendor_facing_name": e.vendor_facing_name},
+        blanks={"product": "", "vendor_facing_name": ""})
     if run.doc.states("engagement.phase"):
         move = stage_move(ENGAGEMENT_PHASES, row.phase, e.phase)
         if move == "behind":

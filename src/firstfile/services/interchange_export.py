@@ -128,7 +128,8 @@ def _document(*, db: Session, engagement: Engagement,
                                          term_items=term_items)
     return InterchangeDocument(
         engagement=EngagementDoc(key=engagement.key, name=engagement.name,
-                                 product=engagement.product, phase=engagement.phase),
+                                 product=engagement.product, phase=engagement.phase,
+                                 vendor_facing_name=engagement.vendor_facing_name),
         vendors=tuple(
             VendorDoc(key=v.key, name=v.name, kind=v.kind, country=v.country,
                       competitors=tuple(c for c in v.competitors.split("\n") if c),

@@ -109,6 +109,8 @@ def _selected(filt: ListFilter) -> Any:
         stmt = stmt.where(Engagement.key == filt.engagement_key)
     if filt.status:
         stmt = stmt.where(Disclosure.status == filt.status)
+    if filt.keys:
+        stmt = stmt.where(Disclosure.key.in_(filt.keys))  # type: ignore[attr-defined]
     return stmt
 
 

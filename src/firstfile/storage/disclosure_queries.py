@@ -61,6 +61,7 @@ class ListFilter:
     status: str | None = None
     include_deleted: bool = False
     deleted_only: bool = False  # only the deleted ones, to find and restore them
+    keys: tuple[str, ...] = ()  # only these disclosures (what a screen shows); () for all
 
 
 @dataclass(frozen=True, slots=True)

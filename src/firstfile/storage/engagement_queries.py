@@ -104,6 +104,16 @@ def find_engagement(*, db: Session, key: str) -> Engagement | None:
     return db.execute(select(Engagement).where(col(Engagement.key) == key)).scalar()
 
 
+def vendor_facing_facts(*, db: Session, engagement_id: int, vendor_id: int) -> tuple[str, int]:
+    """The engagement's vendor-facing name, and on how many engagements the vendor is (its
+    vendor checklist files would share a name when the name is not set)."""
+    name = db.execute(select(col(Engagement.vendor_facing_name))
+                      .where(col(Engagement.id) == engagement_id)).scalar() or ""
+    count = db.execute(select(func.count()).select_from(EngagementVendor)
+                       .where(col(EngagementVendor.vendor_id) == vendor_id)).scalar() or 0
+    return str(name), int(count)
+
+
 def find_engagement_id(*, db: Session, key: str) -> int | None:
     """The id of the engagement with this key (nothing else of it is read), or None."""
     return db.execute(select(col(Engagement.id)).where(col(Engagement.key) == key)).scalar()

@@ -24,6 +24,9 @@ class Engagement(Versioned, SQLModel, table=True):
     product: str = Field(default="", max_length=200)
     phase: str = Field(default="pre", max_length=16)
     created_at: datetime
+    # The name vendors see for this engagement (in their checklist's file name), so the
+    # internal key and name never reach them; "" until the user sets one.
+    vendor_facing_name: str = Field(default="", max_length=200)
     version: int = 1
 
 

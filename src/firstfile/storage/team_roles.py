@@ -21,6 +21,8 @@ What the database enforces, for every login that is not the tables' owner (or a 
 - the audit trail is append-only: each new row's actor is set to the login that wrote it,
   nobody deletes or truncates it, and only counsel rewrites a row, and only to the purged
   form ("(purged)" for every value) of a disclosure that no longer exists;
+- only admin or counsel changes the database's settings, the organisation's name first
+  among them (it is printed in every document and its confidentiality marking);
 - key numbers only go up; the schema's revision is read-only.
 
 The owner of the tables (who ran the migrations) is not bound by the triggers and can change
@@ -198,17 +200,26 @@ def _statements(database: str, groups: dict[str, str], tables: list[str], prefix
     # The key counter moves on (guarded: only upwards); purge rewrites audit values only.
     out.append(f"GRANT UPDATE (last) ON keysequence TO {engineer}")
     out.append(f"GRANT UPDATE (changes) ON auditevent TO {counsel}")
-    out += _guards(groups[TEAM_ROLES[2]])
+    out += _guards(groups[TEAM_ROLES[2]], groups[TEAM_ROLES[3]])
     return out
 
 
-def _guards(counsel: str) -> list[str]:
+def owns_tables(db: Session) -> bool:
+    """Whether the connected login owns firstfile's tables (the login that set the team up),
+    which the guards let through like counsel."""
+    return bool(db.execute(text(
+        "SELECT pg_has_role(current_user, (SELECT relowner FROM pg_class "
+        "WHERE oid = 'public.setting'::regclass), 'MEMBER')")).scalar())
+
+
+def _guards(counsel: str, admin: str) -> list[str]:
     """The trigger functions and triggers. Each lets the tables' owner and counsel through
     and holds everyone else to an engineer's rights."""
     free = (
         "pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER')"
     )
     is_counsel = f"pg_has_role(current_user, {_literal(counsel)}, 'MEMBER')"
+    is_admin = f"pg_has_role(current_user, {_literal(admin)}, 'MEMBER')"
     moves = " OR ".join(
         f"(OLD.status = {_literal(a)} AND NEW.status = {_literal(b)})" for a, b in ENGINEER_MOVES
     )
@@ -280,6 +291,13 @@ def _guards(counsel: str) -> list[str]:
                                 '(%s tried to change record %s)', current_user, OLD.id);
             END IF;
             RETURN NEW;""",  # noqa: S608 - the only names in it are checked, then quoted
+        # The database's settings (the organisation's name, printed in every document and
+        # its confidentiality marking) are admin's or counsel's to change.
+        "firstfile_guard_setting": f"""
+            IF {free} OR {is_counsel} OR {is_admin} THEN RETURN COALESCE(NEW, OLD); END IF;
+            {refuse} format('only admin or counsel may change the setting %s (the '
+                            'organisation''s name); %s is neither',
+                            COALESCE(NEW.name, OLD.name), current_user);""",
         "firstfile_guard_keys": f"""
             IF {free} THEN RETURN NEW; END IF;
             IF NEW.last < OLD.last OR NEW.year IS DISTINCT FROM OLD.year THEN
@@ -299,6 +317,7 @@ def _guards(counsel: str) -> list[str]:
         ("disclosureevent", "firstfile_guard_event", "INSERT OR UPDATE OR DELETE"),
         ("auditevent", "firstfile_guard_audit", "INSERT OR UPDATE OR DELETE"),
         ("keysequence", "firstfile_guard_keys", "UPDATE"),
+        ("setting", "firstfile_guard_setting", "INSERT OR UPDATE OR DELETE"),
     ):
         out.append(f"DROP TRIGGER IF EXISTS {function} ON {table}")
         out.append(

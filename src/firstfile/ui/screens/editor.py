@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 __all__ = ["AUTOSAVE_DELAY", "EditorScreen", "draft_to_form", "form_to_draft"]
 
 AUTOSAVE_DELAY = 1.5  # seconds after the last keystroke; at most ~3 s of typing can be lost
-DEFAULT_EXPORT_FOLDER = "~/firstfile-exports"
 
 
 class EditorScreen(DisclosureFieldsScreen):
@@ -465,7 +464,7 @@ class EditorScreen(DisclosureFieldsScreen):
 
         self.app.push_screen(
             FolderDialog(f"Export {self.disclosure_key} (DOCX and Markdown) to folder:",
-                         DEFAULT_EXPORT_FOLDER),
+                         str(self.app.settings.exports)),
             chosen,
         )
 

@@ -458,7 +458,7 @@ class EngagementScreen(Screen[None]):
                                                                   folder), reload=False)
 
         self.app.push_screen(FolderDialog("Export this vendor's checklist to which folder?",
-                                          "."), chosen)
+                                          str(self.app.settings.exports)), chosen)
 
     def _export(self, store: Any, settings: Any, vendor_key: str, folder: str) -> str:
         from pathlib import Path

@@ -50,7 +50,6 @@ from firstfile.ui.widgets.session_stage import PromptStage, SessionBar
 if TYPE_CHECKING:
     from firstfile.storage.engine import Store
 
-DEFAULT_EXPORT_FOLDER = "~/firstfile-exports"
 
 
 def minutes_job(session_id: int, prompts: list[Prompt], folder: str,
@@ -512,7 +511,7 @@ class FacilitationScreen(IdeaActions):
                 self.export_minutes_to(folder)
 
         self.app.push_screen(FolderDialog("Write the minutes (DOCX and Markdown) to folder:",
-                                          DEFAULT_EXPORT_FOLDER), chosen)
+                                          str(self.firstfile_app.settings.exports)), chosen)
 
     def export_minutes_to(self, folder: str) -> None:
         """Write both formats of the minutes into folder, after every change made before."""

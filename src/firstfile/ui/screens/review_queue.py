@@ -44,7 +44,8 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
     Command("queue-decide", "d", "decide", "Record a decision",
             "Record counsel's decision and its rationale", "Decide"),
     Command("queue-bundle", "b", "bundle", "Write the counsel bundle",
-            "Write every disclosure in the queue's statuses to a bundle zip", "Bundle"),
+            "Write the disclosures the queue shows to a bundle zip in the export folder",
+            "Bundle"),
     Command("queue-refresh", "f5", "refresh", "Refresh the queue",
             "Load the review queue again", "Refresh"),
     Command("queue-open", "enter", "open", "Open the disclosure",
@@ -143,7 +144,8 @@ class ReviewQueueScreen(Screen[None]):
     def __init__(self, *, as_of: date | None = None, bundle_dir: Path | None = None) -> None:
         super().__init__()
         self.as_of = as_of or date.today()
-        self.bundle_dir = bundle_dir or Path.cwd()
+        # None: the export folder of the settings (settings.default_export_dir).
+        self.bundle_dir = bundle_dir
         self.items: list[QueueItem] = []
         self.last_bundle: Path | None = None
 
@@ -308,14 +310,34 @@ class ReviewQueueScreen(Screen[None]):
                                      error=True))
         self.app.call_from_thread(self._load)
 
+    def bundle_path(self) -> Path:
+        """Where the bundle goes: the export folder, named after the day."""
+        folder = self.bundle_dir if self.bundle_dir is not None else self.app.settings.exports
+        return folder / f"counsel-bundle-{self.as_of.isoformat()}.zip"
+
     def action_bundle(self) -> None:
-        bar = self.query_one("#queue-progress", ProgressBar)
-        bar.update(total=None, progress=0)
-        bar.add_class("running")
-        self._bundle(self.bundle_dir / f"counsel-bundle-{self.as_of.isoformat()}.zip")
+        """Bundle what the queue shows, after saying how many and where, and asking."""
+        keys = [item.state.key for item in self.items]
+        if not keys:
+            self.notify("The queue is empty: there is nothing to bundle.", markup=False)
+            return
+        out = self.bundle_path()
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            bar = self.query_one("#queue-progress", ProgressBar)
+            bar.update(total=None, progress=0)
+            bar.add_class("running")
+            self._bundle(out, keys)
+
+        count = f"{len(keys)} disclosure{'s' if len(keys) != 1 else ''}"
+        self.app.push_screen(ConfirmDialog(
+            f"Write the counsel bundle of the {count} in the queue to {out}? The audit "
+            "chain's head is anchored as it is written.", yes="Write", no="Cancel"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-bundle")
-    def _bundle(self, out: Path) -> None:
+    def _bundle(self, out: Path, keys: list[str]) -> None:
         from firstfile.services.errors import UserError
         from firstfile.services.exports import ExportError, export_bundle
 
@@ -324,11 +346,12 @@ class ReviewQueueScreen(Screen[None]):
 
         try:
             settings = self.app.settings
-            result = export_bundle(self.app.wait_store(), out, as_of=self.as_of,
+            out.parent.mkdir(parents=True, exist_ok=True)
+            result = export_bundle(self.app.wait_store(), out, as_of=self.as_of, keys=keys,
                                    templates_dir=settings.templates_dir, progress=progress,
                                    actor=settings.actor, tsa_url=settings.tsa_url,
                                    tsa_ca=settings.tsa_ca)
-        except (UserError, ExportError) as exc:
+        except (UserError, ExportError, OSError) as exc:
             self.post_message(BundleProgress(0, 0))
             self.post_message(ActionDone(f"No bundle written: {exc}", error=True))
             return

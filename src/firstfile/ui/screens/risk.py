@@ -480,7 +480,8 @@ class RiskScreen(Screen[None]):
                 )
 
         self.app.push_screen(
-            FolderDialog("Export the internal risk report to which folder?", "."), chosen
+            FolderDialog("Export the internal risk report to which folder?",
+                         str(self.app.settings.exports)), chosen
         )
 
     def _export(self, store: Any, settings: Any, folder: str) -> str:

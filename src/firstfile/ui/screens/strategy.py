@@ -646,7 +646,8 @@ class StrategyScreen(Screen[None]):
 
         self.app.push_screen(
             FolderDialog(
-                "Write the filing-strategy memo (DOCX, Markdown, xlsx) to which folder?", "."
+                "Write the filing-strategy memo (DOCX, Markdown, xlsx) to which folder?",
+                str(self.app.settings.exports),
             ),
             chosen,
         )

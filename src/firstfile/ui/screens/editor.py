@@ -29,9 +29,10 @@ from textual import work
 from textual.binding import BindingType
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 from textual.worker import Worker
 
+from firstfile.domain.attachments import pasted_paths, size_words
 from firstfile.domain.disclosure import DisclosureDraft, Problem, errors, validate
 from firstfile.services.buffer_sync import BufferChange, BufferSync, Payload
 from firstfile.ui.commands import EDITOR_COMMANDS, bindings
@@ -48,6 +49,7 @@ from firstfile.ui.screens.disclosure_fields import DisclosureFieldsScreen, perso
 
 if TYPE_CHECKING:
     from firstfile.domain.views import DisclosureView
+    from firstfile.services.attachments import AttachResult
     from firstfile.services.directory import PersonChoice
     from firstfile.storage.engine import Store
 
@@ -186,6 +188,8 @@ class EditorScreen(DisclosureFieldsScreen):
     # --- changes and autosave --------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if (event.input.id or "").startswith("attach-"):
+            return  # not part of the form: attaching writes at once
         self._changed()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -270,6 +274,88 @@ class EditorScreen(DisclosureFieldsScreen):
                     app.call_from_thread(then)
 
         app.run_worker(clear, thread=True, group="editor-clear", exit_on_error=False)
+
+    # --- attaching files ---------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "attach-button":
+            event.stop()
+            self._attach_typed()
+        elif event.button.id == "attach-browse":
+            event.stop()
+            self._browse()
+        else:
+            super().on_button_pressed(event)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("attach-path", "attach-caption"):
+            event.stop()
+            self._attach_typed()
+
+    def _browse(self) -> None:
+        """The folder tree, from the folder of the path typed so far (else the home folder)."""
+        from firstfile.ui.dialogs.file_picker import FilePickerDialog
+
+        typed = pasted_paths(self.query_one("#attach-path", Input).value)
+        start = Path(typed[0]).expanduser() if typed else Path.home()
+        start = start if start.is_dir() else start.parent
+        if not start.is_dir():
+            start = Path.home()
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.query_one("#attach-path", Input).value = path
+                self.query_one("#attach-caption", Input).focus()
+
+        self.app.push_screen(FilePickerDialog(start), chosen)
+
+    def _attach_typed(self) -> None:
+        if self._view is None:
+            return
+        paths = pasted_paths(self.query_one("#attach-path", Input).value)
+        caption = self.query_one("#attach-caption", Input).value
+        if not paths:
+            self._attach_message("Type, paste or drop the path of the file to attach, or "
+                                 "choose Browse.", error=True)
+            return
+        if len(paths) > 1 and caption.strip():
+            self._attach_message("A caption belongs to one file: attach the files one at a "
+                                 "time to caption each, or clear the caption.", error=True)
+            return
+        self._attach_message(f"Attaching {len(paths)} file{'s' if len(paths) > 1 else ''}...")
+        self._attach_worker([Path(p).expanduser() for p in paths], caption)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-attach")
+    def _attach_worker(self, paths: list[Path], caption: str) -> None:
+        from firstfile.services import attachments
+        from firstfile.services.errors import UserError
+        from firstfile.storage.engine import StoreError
+
+        try:
+            files = attachments.read_files(paths, [caption])
+            result = attachments.attach_files(self.app.wait_store(), self.disclosure_key, files,
+                                              actor=self.app.settings.actor)
+        except (UserError, StoreError, RuntimeError) as exc:
+            self.app.call_from_thread(self._attach_message, f"Not attached: {exc}", error=True)
+            return
+        self.app.call_from_thread(self._attached, result)
+
+    def _attached(self, result: AttachResult) -> None:
+        expected = self._expected_version
+        self._set_view(result.view)
+        if expected is not None and result.view.version != expected + (1 if result.added else 0):
+            # Someone else saved in between: the form's save still shows both versions.
+            self._expected_version = expected
+        said = [f"Attached {a.file_name} ({size_words(a.size)})." for a in result.added]
+        said += [f"{name} was attached already; left as it was." for name in result.already]
+        self._attach_message(" ".join(said))
+        self.query_one("#attach-path", Input).value = ""
+        self.query_one("#attach-caption", Input).value = ""
+
+    def _attach_message(self, message: str, *, error: bool = False) -> None:
+        shown = self.query_one("#attach-message", Static)
+        shown.update(Content(message))
+        shown.set_class(error, "-error")
 
     # --- Guarded protocol ------------------------------------------------------------------
 

@@ -136,7 +136,7 @@ LIST_COMMANDS: tuple[Command, ...] = (
     Command("list-sort", "s", "cycle_sort", "Sort disclosures",
             "Sort by last update, key, title or status in turn", "Sort"),
     Command("list-reverse", "r", "reverse_sort", "Reverse the sort",
-            "Reverse the direction of the list's sort", "Reverse"),
+            "Reverse the direction of the list's sort", "Reverse", show=False),
     Command("list-engagement", "e", "filter_engagement", "Filter by engagement",
             "Show only the disclosures of one engagement", "Engagement"),
     Command("list-status", "t", "filter_status", "Filter by status",

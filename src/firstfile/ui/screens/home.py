@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker
 
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
-from firstfile.ui.commands import HOME_COMMANDS, HOME_FOCUS_BINDINGS, bindings
+from firstfile.ui.commands import HOME_COMMANDS, HOME_FOCUS_BINDINGS, HOME_NAVIGATION, bindings
 
 if TYPE_CHECKING:
     from firstfile.domain.sessions import SessionRow
@@ -40,7 +40,8 @@ SECTIONS: dict[str, str] = {
 class HomeScreen(Screen[None]):
     """Engagements, the latest disclosures and how many there are in each status."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings((*HOME_COMMANDS, *HOME_FOCUS_BINDINGS))
+    BINDINGS: ClassVar[list[BindingType]] = bindings(
+        (*HOME_COMMANDS, *HOME_FOCUS_BINDINGS, *HOME_NAVIGATION))
     FIRSTFILE_COMMANDS = HOME_COMMANDS
 
     app: FirstfileApp

@@ -46,7 +46,7 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
     Command("queue-bundle", "b", "bundle", "Write the counsel bundle",
             "Write every disclosure in the queue's statuses to a bundle zip", "Bundle"),
     Command("queue-refresh", "f5", "refresh", "Refresh the queue",
-            "Load the review queue again", "Refresh"),
+            "Load the review queue again", "Refresh", show=False),
     Command("queue-open", "enter", "open", "Open the disclosure",
             "Open the highlighted disclosure in the editor", "Open", show=False),
     Command("queue-back", "escape", "back", "Back", "Leave the review queue", "Back"),

@@ -297,6 +297,10 @@ class DisclosureListScreen(Screen[None]):
 
     # --- the list ---------------------------------------------------------------------------
 
+    def disclosure_logged(self, key: str) -> None:
+        """A disclosure was logged over the list (quick capture): read it again, count too."""
+        self._reload(recount=True)
+
     def _reload(self, *, recount: bool) -> None:
         """Start the list again from its first page (filters or sort changed)."""
         self._generation += 1

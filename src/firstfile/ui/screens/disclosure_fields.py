@@ -406,9 +406,14 @@ class DisclosureFieldsScreen(Screen[None]):
         if vendors:
             line.append("  JOINT: ", style="bold yellow")
             line.append(", ".join(vendors), style="yellow")
-        if self._clean_form is not None and self.has_unsaved_changes():
-            line.append("  (unsaved)", style="italic")
+        line.append_text(self._save_state())
         self.query_one("#editor-status", Static).update(line)
+
+    def _save_state(self) -> Text:
+        """Whether what is on screen is saved (the editor says when)."""
+        if self._clean_form is not None and self.has_unsaved_changes():
+            return Text("  unsaved", style="italic")
+        return Text()
 
     def _joint_vendors(self) -> list[str]:
         """Vendors whose staff are named as inventors on the form as it stands."""

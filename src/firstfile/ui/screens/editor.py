@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import BindingType
 from textual.content import Content
@@ -83,6 +84,13 @@ class EditorScreen(DisclosureFieldsScreen):
         self._discarded = False
         self._autosave_failing = False  # the last buffer write failed; a retry is scheduled
         self._save_problem = ""  # what the last failed save said, until a save works
+        # What the status line says of saving: when the record was last saved from here and
+        # when the typing was last autosaved; edits are counted, so an autosave shows as
+        # current only when nothing was typed after the text it wrote.
+        self._saved_at: datetime | None = None
+        self._autosaved_at: datetime | None = None
+        self._edits = 0
+        self._autosaved_edits = -1
 
     def on_mount(self) -> None:
         self.sub_title = self.disclosure_key
@@ -207,6 +215,7 @@ class EditorScreen(DisclosureFieldsScreen):
     def _changed(self) -> None:
         if self._clean_form is None:
             return  # still filling the form from the record
+        self._edits += 1
         self._update_status()
         if self._timer is not None:
             self._timer.stop()
@@ -231,16 +240,29 @@ class EditorScreen(DisclosureFieldsScreen):
         if change.payload is None:  # typed back to what is saved
             self._clear_buffer(change)
         else:
-            self._write_buffer(change)
+            self._write_buffer(change, self._edits)
 
     @work(thread=True, exit_on_error=False, group="editor-autosave")
-    def _write_buffer(self, change: BufferChange) -> None:
+    def _write_buffer(self, change: BufferChange, edits: int) -> None:
         try:
             change(self.app.wait_store())
         except Exception as exc:  # any failure: the text stays on screen and is retried
             self.app.call_from_thread(self._autosave_failed, change, str(exc))
             return
-        self.app.call_from_thread(self._autosave_works)
+        self.app.call_from_thread(self._autosave_works, edits)
+
+    def _save_state(self) -> Text:
+        """"unsaved", with the time of the autosave when it holds everything typed, or
+        "saved" with the time of the last save: visible while typing, not only on reopening."""
+        if self._clean_form is not None and self.has_unsaved_changes():
+            text = Text("  unsaved", style="bold yellow")
+            if self._autosaved_at is not None and self._autosaved_edits == self._edits:
+                text.append(f" · autosaved {self._autosaved_at:%H:%M:%S}, ctrl+s saves",
+                            style="italic")
+            return text
+        if self._saved_at is not None:
+            return Text(f"  saved {self._saved_at:%H:%M:%S}", style="green")
+        return Text()
 
     def _autosave_failed(self, change: BufferChange, message: str) -> None:
         self._sync.failed(change)  # not written: the retry writes it again
@@ -254,7 +276,9 @@ class EditorScreen(DisclosureFieldsScreen):
             self._timer.stop()
         self._timer = self.set_timer(self.AUTOSAVE_RETRY, self._autosave)
 
-    def _autosave_works(self) -> None:
+    def _autosave_works(self, edits: int) -> None:
+        self._autosaved_at, self._autosaved_edits = datetime.now(), edits
+        self._update_status()
         if self._autosave_failing:
             self._autosave_failing = False
             self._notice("Autosaved again: your text is safe from a crash"
@@ -525,6 +549,7 @@ class EditorScreen(DisclosureFieldsScreen):
                after: Callable[[], None] | None) -> None:
         self._saving = False
         self._save_problem = ""
+        self._saved_at = datetime.now()
         self._clean_form = self._base_form = form
         self._set_view(view)
         self._notice("", "")

@@ -455,7 +455,16 @@ class QuickCaptureScreen(ModalScreen[str | None]):
                  after: Callable[[], None] | None) -> None:
         self.app.last_capture_engagement = draft.engagement_key
         self.app.last_capture_inventors = tuple(e.person_key for e in draft.inventors)
-        self.notify(f"Logged {key}: {draft.title}", title="Invention logged", markup=False)
+        missing = [what for what, absent in (("a summary", not draft.summary.strip()),
+                                             ("an inventor", not draft.inventors)) if absent]
+        if missing:  # a draft may lack them; counsel may not: said now, not at submission
+            self.notify(f"Logged {key} without {' and without '.join(missing)}: add "
+                        f"{' and '.join(missing)} in the editor before submitting.",
+                        title="Invention logged", severity="warning", markup=False,
+                        timeout=10)
+        else:
+            self.notify(f"Logged {key}: {draft.title}", title="Invention logged",
+                        markup=False)
         self.dismiss(key)
         if after is not None:
             after()

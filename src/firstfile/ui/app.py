@@ -246,8 +246,9 @@ class FirstfileApp(App[None]):
 
     # --- navigation used by every screen -----------------------------------------------------
 
-    def open_disclosure(self, key: str) -> None:
-        """Open the editor on an existing disclosure."""
+    def open_disclosure(self, key: str, *, counsel: bool = False) -> None:
+        """Open the editor on an existing disclosure; counsel's view (from the review queue)
+        offers no Delete."""
         from firstfile.ui.screens.editor import EditorScreen
 
         top = self.screen
@@ -257,11 +258,11 @@ class FirstfileApp(App[None]):
 
             def replace() -> None:
                 self.pop_screen()
-                self.push_screen(EditorScreen(key))
+                self.push_screen(EditorScreen(key, counsel=counsel))
 
             self.leave_screens([top], replace)
             return
-        self.push_screen(EditorScreen(key))
+        self.push_screen(EditorScreen(key, counsel=counsel))
 
     def open_quick_capture(self) -> None:
         """Open quick capture over whatever screen is showing."""

@@ -68,8 +68,11 @@ class EditorScreen(DisclosureFieldsScreen):
     FIRSTFILE_COMMANDS = EDITOR_COMMANDS
     AUTOSAVE_RETRY: ClassVar[float] = 5.0  # seconds between tries while autosave fails
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, *, counsel: bool = False) -> None:
         super().__init__(key)
+        # Opened from the review queue: counsel reviews the record and never deletes it
+        # (a deletion is the inventor's, from the list; counsel withdraws or closes instead).
+        self.counsel = counsel
         self.owner = f"edit:{key}"  # services.drafts.editor_owner, without importing it
         # The form of the version the edits started from, kept in the autosave buffer: what
         # a clash with another save is measured against (which side changed a field).
@@ -406,7 +409,7 @@ class EditorScreen(DisclosureFieldsScreen):
         if action in ("save", "export", "delete", "restore", "history") and self._view is None:
             return False
         if action == "delete":
-            return self._view is not None and not self._view.deleted
+            return self._view is not None and not self._view.deleted and not self.counsel
         if action == "restore":
             return self._view is not None and self._view.deleted
         return True

@@ -33,6 +33,7 @@ from firstfile.domain.vocabulary import DECISIONS
 from firstfile.domain.workflow import decision_label, status_label
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog
+from firstfile.ui.widgets.session_dialogs import SessionChoiceDialog, SessionTextDialog
 
 if TYPE_CHECKING:
     from firstfile.services.counsel import QueueItem
@@ -43,6 +44,13 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
             "Move the highlighted disclosure to in review", "Review"),
     Command("queue-decide", "d", "decide", "Record a decision",
             "Record counsel's decision and its rationale", "Decide"),
+    # Not in the footer (full at 80 columns): in the palette, with their keys.
+    Command("queue-move", "m", "move_status", "Move the status",
+            "File, close, withdraw or send back the highlighted disclosure (the moves the "
+            "workflow allows)", "Move", show=False),
+    Command("queue-note", "n", "write_note", "Write a reviewer note",
+            "Counsel's internal note on the highlighted disclosure (never exported to "
+            "inventors or vendors)", "Note", show=False),
     Command("queue-bundle", "b", "bundle", "Write the counsel bundle",
             "Write every disclosure in the queue's statuses to a bundle zip", "Bundle"),
     Command("queue-refresh", "f5", "refresh", "Refresh the queue",
@@ -216,7 +224,7 @@ class ReviewQueueScreen(Screen[None]):
     def action_open(self) -> None:
         item = self._current()
         if item is not None:
-            self.app.open_disclosure(item.state.key)
+            self.app.open_disclosure(item.state.key, counsel=True)
 
     @on(DataTable.RowSelected, "#queue-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -225,7 +233,7 @@ class ReviewQueueScreen(Screen[None]):
         screen's enter binding never sees it."""
         event.stop()
         if 0 <= event.cursor_row < len(self.items):
-            self.app.open_disclosure(self.items[event.cursor_row].state.key)
+            self.app.open_disclosure(self.items[event.cursor_row].state.key, counsel=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -266,6 +274,58 @@ class ReviewQueueScreen(Screen[None]):
             self.post_message(ActionDone(f"{key}: {exc}", error=True))
             return
         self.post_message(ActionDone(f"{key} is {status_label(state.status)}"))
+
+    def action_move_status(self) -> None:
+        from firstfile.domain.workflow import allowed_moves
+
+        item = self._current()
+        if item is None:
+            return
+        key, version, status = item.state.key, item.state.version, item.state.status
+        # A decision is recorded with its rationale (d), not by moving the status.
+        moves = [m for m in allowed_moves(status, item.state.decision) if m != "decided"]
+        if not moves:
+            self.notify(f"{key} is {status_label(status)}: the workflow allows no move from "
+                        "here.", markup=False, severity="warning")
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self._move(key, target, version)
+
+        self.app.push_screen(SessionChoiceDialog(
+            f"Move {key} from {status_label(status)} to:",
+            [(m, status_label(m)) for m in moves]), chosen)
+
+    def action_write_note(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        key, version = item.state.key, item.state.version
+
+        def written(text: str | None) -> None:
+            if text is not None and text != item.state.reviewer_notes:
+                self._note(key, text, version)
+
+        self.app.push_screen(SessionTextDialog(
+            f"Reviewer note on {key} (internal: never in what inventors or vendors receive)",
+            item.state.reviewer_notes, placeholder="what counsel wants to remember"), written)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _note(self, key: str, text: str, version: int) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import Conflict, UserError
+
+        try:
+            counsel.set_reviewer_notes(self.app.wait_store(), key, text,
+                                       actor=self.app.settings.actor, expected_version=version)
+        except Conflict as exc:
+            self._changed_elsewhere(key, exc)
+            return
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: reviewer note saved"))
 
     def action_decide(self) -> None:
         item = self._current()

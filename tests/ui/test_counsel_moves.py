@@ -9,7 +9,8 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, OptionList
 
-from firstfile.services import counsel
+from firstfile.domain.views import EventView
+from firstfile.services import audit_trail, counsel, disclosures
 from firstfile.storage.engine import Store
 from firstfile.ui.screens.editor import EditorScreen
 from firstfile.ui.screens.review_queue import ReviewQueueScreen
@@ -67,3 +68,52 @@ async def test_counsel_moves_notes_and_has_no_delete(loaded: Store, tmp_path: Pa
         await pilot.pause(0.2)
         assert app.screen is editor  # no question asked, nothing deleted
     assert counsel.review_state(loaded, key).status == "withdrawn"
+
+
+async def test_counsel_adds_and_removes_an_event(loaded: Store, tmp_path: Path) -> None:
+    app = make_app(loaded, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = ReviewQueueScreen(as_of=AS_OF)
+        await app.push_screen(queue)
+        await until(pilot, lambda: len(queue.items) >= 1, "the queue's rows")
+        key = queue.items[0].state.key
+        before = disclosures.get_disclosure(loaded, key).events
+
+        async def choose(label_starts: str) -> None:
+            await until(pilot, lambda: isinstance(app.screen, SessionChoiceDialog), "a choice")
+            options = app.screen.query_one(OptionList)
+            labels = [str(options.get_option_at_index(i).prompt)
+                      for i in range(options.option_count)]
+            options.highlighted = next(i for i, label in enumerate(labels)
+                                       if label.startswith(label_starts))
+            await pilot.press("enter")
+
+        # a: the kind, then "DATE OFFICE note"; a date that is not one is refused first
+        await pilot.press("a")
+        await choose("Public disclosure")
+        await until(pilot, lambda: isinstance(app.screen, SessionTextDialog), "the date")
+        app.screen.query_one(Input).value = "1st of May"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is queue, "back on the queue")
+        assert disclosures.get_disclosure(loaded, key).events == before
+        await pilot.press("a")
+        await choose("Public disclosure")
+        await until(pilot, lambda: isinstance(app.screen, SessionTextDialog), "the date")
+        app.screen.query_one(Input).value = "2026-02-20 de shown at the Munich trade show"
+        await pilot.press("enter")
+        added = EventView("public-disclosure", date(2026, 2, 20), "DE",
+                          note="shown at the Munich trade show")
+        await until(pilot, lambda: added in disclosures.get_disclosure(loaded, key).events,
+                    "the event recorded")
+
+        # x: one of its events, chosen by date and kind
+        await until(pilot, lambda: app.screen is queue and not queue.query(
+            "SessionChoiceDialog"), "the queue again")
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        await choose("2026-02-20 public disclosure DE")
+        await until(pilot, lambda: added not in disclosures.get_disclosure(loaded, key).events,
+                    "the event removed")
+    assert disclosures.get_disclosure(loaded, key).events == before
+    trail = [e.action for e in audit_trail.read_trail(loaded, key).entries]
+    assert "event-add" in trail and "event-remove" in trail

@@ -6,6 +6,7 @@ Database work and the bundle run in thread workers; results come back as message
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,7 @@ from textual.widgets import (
     Static,
 )
 
+from firstfile.domain.views import EventView
 from firstfile.domain.vocabulary import DECISIONS
 from firstfile.domain.workflow import decision_label, status_label
 from firstfile.ui.commands import Command, bindings
@@ -51,6 +53,12 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
     Command("queue-note", "n", "write_note", "Write a reviewer note",
             "Counsel's internal note on the highlighted disclosure (never exported to "
             "inventors or vendors)", "Note", show=False),
+    Command("queue-event-add", "a", "add_event", "Add an event",
+            "Record a disclosure, offer, filing or other event on the highlighted disclosure",
+            "Event", show=False),
+    Command("queue-event-remove", "x", "remove_event", "Remove an event",
+            "Remove one of the highlighted disclosure's recorded events", "Remove event",
+            show=False),
     Command("queue-bundle", "b", "bundle", "Write the counsel bundle",
             "Write every disclosure in the queue's statuses to a bundle zip", "Bundle"),
     Command("queue-refresh", "f5", "refresh", "Refresh the queue",
@@ -327,6 +335,94 @@ class ReviewQueueScreen(Screen[None]):
             return
         self.post_message(ActionDone(f"{key}: reviewer note saved"))
 
+    def action_add_event(self) -> None:
+        from firstfile.domain.vocabulary import EVENT_KINDS
+
+        item = self._current()
+        if item is None:
+            return
+        key = item.state.key
+
+        def dated(kind: str, text: str | None) -> None:
+            if text is None:
+                return
+            event = parsed_event(kind, text)
+            if isinstance(event, str):
+                self.notify(event, severity="error", markup=False)
+                return
+            self._add_event(key, event)
+
+        def chosen(kind: str | None) -> None:
+            if kind:
+                self.app.push_screen(SessionTextDialog(
+                    f"{kind.replace('-', ' ').capitalize()} on {key}: its date, then the "
+                    "office or country, then a note", "",
+                    placeholder="2026-03-01 DE shown at the Munich trade show"),
+                    lambda text: dated(kind, text))
+
+        self.app.push_screen(SessionChoiceDialog(
+            f"Which event happened to {key}?",
+            [(k, k.replace("-", " ").capitalize()) for k in EVENT_KINDS]), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _add_event(self, key: str, event: EventView) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import UserError
+
+        try:
+            counsel.add_event(self.app.wait_store(), key, event, actor=self.app.settings.actor)
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: not recorded: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: {event.kind} on {event.date.isoformat()} "
+                                     "recorded"))
+
+    def action_remove_event(self) -> None:
+        item = self._current()
+        if item is not None:
+            self._events_to_remove(item.state.key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-events")
+    def _events_to_remove(self, key: str) -> None:
+        from firstfile.services import disclosures
+        from firstfile.services.errors import UserError
+
+        try:
+            events = disclosures.get_disclosure(self.app.wait_store(), key).events
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.app.call_from_thread(self._choose_event_to_remove, key, list(events))
+
+    def _choose_event_to_remove(self, key: str, events: list[EventView]) -> None:
+        if not events:
+            self.notify(f"{key} has no recorded events.", markup=False, severity="warning")
+            return
+
+        def chosen(index: str | None) -> None:
+            if index is not None:
+                self._remove_event(key, events[int(index)])
+
+        self.app.push_screen(SessionChoiceDialog(
+            f"Remove which event of {key}? (the audit trail keeps it)",
+            [(str(i), " ".join(filter(None, (e.date.isoformat(), e.kind.replace("-", " "),
+                                               e.jurisdiction, e.reference, e.note))))
+             for i, e in enumerate(events)]), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _remove_event(self, key: str, event: EventView) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import UserError
+
+        try:
+            counsel.remove_event(self.app.wait_store(), key, event,
+                                 actor=self.app.settings.actor)
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: {event.kind} on {event.date.isoformat()} "
+                                     "removed"))
+
     def action_decide(self) -> None:
         item = self._current()
         if item is None:
@@ -404,3 +500,20 @@ class ReviewQueueScreen(Screen[None]):
             bar.remove_class("running")
             return
         bar.update(total=message.total, progress=message.done)
+
+
+_OFFICE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def parsed_event(kind: str, text: str) -> EventView | str:
+    """An event from "DATE [OFFICE] [note]" as typed; or what to fix, as a sentence."""
+    words = text.split()
+    if not words:
+        return "Type the event's date first, as YYYY-MM-DD."
+    try:
+        when = date.fromisoformat(words[0])
+    except ValueError:
+        return f"{words[0]!r} is not a date: type it as YYYY-MM-DD, then the office."
+    office = words[1].upper() if len(words) > 1 and _OFFICE.match(words[1]) else ""
+    note = " ".join(words[2:] if office else words[1:])
+    return EventView(kind, when, office, note=note)

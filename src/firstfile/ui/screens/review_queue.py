@@ -149,6 +149,8 @@ class ReviewQueueScreen(Screen[None]):
     DEFAULT_CSS = """
     ReviewQueueScreen #queue-summary { height: 1; padding: 0 1; background: $panel; }
     ReviewQueueScreen #queue-table { height: 1fr; }
+    ReviewQueueScreen #queue-detail { height: auto; max-height: 6; padding: 0 1;
+                                      border-top: solid $panel; }
     ReviewQueueScreen #queue-progress { height: 1; display: none; }
     ReviewQueueScreen #queue-progress.running { display: block; }
     """
@@ -167,6 +169,8 @@ class ReviewQueueScreen(Screen[None]):
         yield Header()
         yield Static(Text("Loading the review queue..."), id="queue-summary")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        # The highlighted row whole: at 80 columns the table cuts titles and rule names.
+        yield Static(Text(""), id="queue-detail")
         yield ProgressBar(id="queue-progress", show_eta=False)
         yield Footer()
 
@@ -207,7 +211,7 @@ class ReviewQueueScreen(Screen[None]):
                 Text(status_label(item.state.status)),
                 Text(item.waiting_since.isoformat() if item.waiting_since else ""),
                 Text(nearest.due.isoformat() if nearest and nearest.due else "-", style=style),
-                Text(nearest.rule if nearest else ""),
+                Text(nearest.title if nearest else ""),
                 Text(", ".join(item.state.joint_vendors)),
                 Text(item.state.title),
             )
@@ -220,6 +224,30 @@ class ReviewQueueScreen(Screen[None]):
                     markup=False)
         if not message.error:
             self._load()
+
+    @on(DataTable.RowHighlighted, "#queue-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    def _describe(self, index: int) -> None:
+        """The highlighted disclosure's title, next deadline and joint vendors in full."""
+        detail = self.query_one("#queue-detail", Static)
+        if not 0 <= index < len(self.items):
+            detail.update(Text(""))
+            return
+        item = self.items[index]
+        text = Text()
+        text.append(f"{item.state.key}  ", style="bold")
+        text.append(item.state.title)
+        nearest = item.nearest
+        if nearest is not None:
+            due = nearest.due.isoformat() if nearest.due else "undated"
+            text.append("\nNext deadline: ", style="bold")
+            text.append(f"{due}  {nearest.title} ({nearest.jurisdiction or 'any office'})")
+        if item.state.joint_vendors:
+            text.append("\nJoint with: ", style="bold")
+            text.append(", ".join(item.state.joint_vendors))
+        detail.update(text)
 
     def _current(self) -> QueueItem | None:
         table = self.query_one("#queue-table", DataTable)

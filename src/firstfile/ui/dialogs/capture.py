@@ -162,7 +162,9 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             [("own staff", INTERNAL), *((Content(name), key) for key, name in vendors)]
         )
         select = self.query_one("#capture-engagement", Select)
-        select.set_options([(Content(f"{key}  {name}"), key) for key, name in engagements])
+        # rich Text, literal like Content, but the kind the open list searches as it is
+        # typed into (Textual skips Content prompts): "shen" finds bms48-shenzhen.
+        select.set_options([(Text(f"{key}  {name}"), key) for key, name in engagements])
         keys = [key for key, _ in engagements]
         self._engagement_keys = keys
         remembered = self.app.last_capture_engagement

@@ -103,7 +103,8 @@ class DisclosureFieldsScreen(Screen[None]):
         self._view: DisclosureView | None = None
         self._expected_version: int | None = None
         self._clean_form: dict[str, Any] | None = None
-        self._engagement_options: list[tuple[Content, str]] = []
+        # rich Text (literal) rather than Content: the open list searches Text as typed into
+        self._engagement_options: list[tuple[Text, str]] = []
         self._affiliations: dict[str, tuple[str, str, bool]] = {}  # key -> name, org, vendor
         self._components: list[str] = []
 
@@ -336,10 +337,10 @@ class DisclosureFieldsScreen(Screen[None]):
             known = (
                 self._engagement_options
                 if kind == "engagement"
-                else [(Content(label), option) for label, option in SELECT_OPTIONS.get(kind, [])]
+                else [(Text(label), option) for label, option in SELECT_OPTIONS.get(kind, [])]
             )
             shown = status_label(value) if kind == "status" else value
-            widget.set_options([*known, (Content(shown), value)])
+            widget.set_options([*known, (Text(shown), value)])
             widget.value = value
 
     def _read_form(self) -> dict[str, Any]:

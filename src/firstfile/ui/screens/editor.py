@@ -159,7 +159,7 @@ class EditorScreen(DisclosureFieldsScreen):
             self._affiliations[person.person_key] = (
                 person.name, person.organization_name or person.organization, person.is_vendor
             )
-        self._engagement_options = [(Content(f"{key}  {name}"), key) for key, name in engagements]
+        self._engagement_options = [(Text(f"{key}  {name}"), key) for key, name in engagements]
         self.query_one("#f-engagement_key", Select).set_options(self._engagement_options)
         self.query_one("#f-add-inventor", Select).set_options(
             [(person_text(p.name, p.organization_name or p.organization, p.is_vendor), p.key)

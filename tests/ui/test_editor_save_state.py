@@ -41,3 +41,20 @@ async def test_autosave_and_save_are_shown_with_their_time(
         await until(pilot, lambda: re.search(rf"\bsaved {CLOCK}", status(editor)) is not None
                     and "unsaved" not in status(editor), "the save shown")
     assert disclosures.get_disclosure(sqlite_store, key).title.endswith(" v2!")
+
+
+async def test_the_people_rows_have_labelled_columns(sqlite_store: Store, tmp_path: Path) -> None:
+    key = seed_disclosure(sqlite_store)
+    app = make_app(sqlite_store, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = await open_editor(pilot, key)
+        head = editor.query_one(".inventor-head")
+        labels = [str(s.render()) for s in head.query(Static)]
+        assert labels == ["Person", "Role", "Share %"]
+        share = editor.query(".inventor-row .share").results(Input)
+        role_label = head.query_one(".head-role", Static)
+        first_share = next(share)
+        # the labels stand above the fields they name
+        assert head.region.y < first_share.region.y
+        assert abs(head.query_one(".head-share").region.x - first_share.region.x) <= 1
+        assert role_label.region.x < first_share.region.x

@@ -128,6 +128,11 @@ class DisclosureFieldsScreen(Screen[None]):
             for section, fields in SECTIONS:
                 yield Static(section, classes="section-title")
                 if section == "People":
+                    # The rows' fields are labelled once, above them.
+                    yield Horizontal(Static("Person", classes="who"),
+                                     Static("Role", classes="head-role"),
+                                     Static("Share %", classes="head-share"),
+                                     classes="inventor-row inventor-head")
                     yield Vertical(id="inventor-rows", classes="field")
                     yield Select[str](
                         [], prompt="add a person...", id="f-add-inventor", compact=True

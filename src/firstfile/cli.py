@@ -531,35 +531,17 @@ def attach(
 
     Attaching the same file again changes nothing. firstfile never opens or runs a file.
     """
-    from firstfile.domain.attachments import MAX_FILE_BYTES, size_words
     from firstfile.services import attachments
+    from firstfile.services.errors import UserError
 
     captions = list(caption or [])
     if len(captions) > len(files):
         fail(f"{len(captions)} captions for {len(files)} files; give at most one --caption "
              "per file, in the order of the files")
-    problems = []
-    new_files = []
-    for index, path in enumerate(files):
-        if not is_file(path):
-            problems.append(f"{path}: no such file")
-            continue
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                # Refused before it is read: a file this large never enters memory.
-                problems.append(f"{path.name} is {size_words(size)}; a file may be at most "
-                                f"{size_words(MAX_FILE_BYTES)}: reduce the image or split the "
-                                "data")
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(f"{path}: cannot be read ({exc.strerror})")
-            continue
-        text = captions[index] if index < len(captions) else ""
-        new_files.append(attachments.NewFile(path.name, data, text))
-    if problems:
-        fail("nothing was attached:\n" + "\n".join(f"  {p}" for p in problems))
+    try:
+        new_files = attachments.read_files(files, captions)
+    except UserError as exc:
+        fail(str(exc))
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
         result = attachments.attach_files(store, key, new_files, actor=settings.actor)
@@ -606,7 +588,9 @@ def _print_attachments(view: Any) -> None:
 @app.command()
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words to find; end a word with * for a prefix.")],
+    query: Annotated[str, typer.Argument(
+        help="Words to find, all of them; end a word with * for a prefix; A OR B (OR in "
+        "capitals) finds either.")],
     as_json: JsonOption = False,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
     db: DbOption = None,

@@ -163,7 +163,8 @@ def test_search_ranks_title_matches_and_supports_prefixes(store: Store) -> None:
     assert disclosures.search(store, "graphene")[0].title == "Graphene heat spreader"
     assert disclosures.search(store, "graph") == []
     # Operators and quotes in user text are data, not query syntax.
-    assert disclosures.search(store, 'graphene" OR "x') == []
+    assert disclosures.search(store, 'graphene" NEAR "x') == []
+    assert disclosures.search(store, 'graphene" AND "x') == []
     assert disclosures.search(store, "NEAR(") == []
 
 
@@ -233,3 +234,25 @@ def test_large_and_unusual_text_is_stored_whole(store: Store) -> None:
     assert again.title == "{{ 7*7 }} ../../etc/passwd"
     assert again.problem == "שלום عالم 🔋 {{ 7*7 }} R&D <b>x</b> \u2400\u241b end"
     assert [r.key for r in disclosures.search(store, "drift")] == [made.key]
+
+
+def test_search_or_between_words_matches_either(store: Store) -> None:
+    seed_basics(store)
+    disclosures.create_disclosure(
+        store, _draft(title="Graphene heat spreader", description="thermal pad"), actor="a")
+    disclosures.create_disclosure(
+        store, _draft(title="Cell tab welding", description="uses graphite foil under tabs"),
+        actor="a")
+    disclosures.create_disclosure(store, _draft(title="Unrelated", description="thermal foil"),
+                                  actor="a")
+    titles = {r.title for r in disclosures.search(store, "graphene OR graphite")}
+    assert titles == {"Graphene heat spreader", "Cell tab welding"}
+    # OR binds two words; every other word must still match
+    assert {r.title for r in disclosures.search(store, "pad OR foil thermal")} == {
+        "Graphene heat spreader", "Unrelated"}
+    assert {r.title for r in disclosures.search(store, "spread* OR weld*")} == {
+        "Graphene heat spreader", "Cell tab welding"}
+    # a lower-case "or" is a word, and OR with nothing on one side joins nothing
+    assert disclosures.search(store, "graphene or graphite") == []
+    assert [r.title for r in disclosures.search(store, "OR graphene OR")] == [
+        "Graphene heat spreader"]

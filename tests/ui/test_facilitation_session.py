@@ -119,6 +119,11 @@ async def test_a_whole_session_from_the_keyboard(sqlite_store: Store, tmp_path: 
 
         await pilot.press("f7")  # promote the top N; the dialog offers 3
         await pilot.press("enter")
+        # Idea 1 is longer than a title: the shortened title is shown before anything is saved.
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the titles shown")
+        assert "Dual-footprint regulator with a firmware check of which part is" in str(
+            app.screen.query_one("#confirm-dialog Static").render())
+        await pilot.press("y")
         await until(pilot, lambda: screen.view is not None and sum(
             i.status == "promoted" for i in screen.view.ideas) == 3, "the promotion")
         promoted = {i.position: i.promoted_key for i in screen.view.ideas if i.promoted_key}

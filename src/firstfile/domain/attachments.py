@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import PurePath
+from urllib.parse import unquote, urlsplit
 
 # One file: a photo or a scanned schematic fits easily; a video does not belong in evidence
 # kept in the database (docs/ARCHITECTURE.md, "Attachments").
@@ -160,3 +162,30 @@ def size_words(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def pasted_paths(text: str) -> list[str]:
+    """The file paths in text typed, pasted or dropped on the terminal.
+
+    Terminals hand a dropped file over as its path, quoted when it holds spaces ('My
+    board.png'), with the spaces escaped (My\\ board.png) or as a file:// address; several
+    dropped files come as several such paths. A path with spaces typed by hand, without
+    quotes, is taken whole when it names no other shape.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return []
+    try:
+        words = shlex.split(stripped)
+    except ValueError:  # an unmatched quote: take the text as one path
+        words = [stripped.strip("'\"")]
+    if len(words) > 1 and not any(c in stripped for c in "'\"\\") and "file://" not in stripped:
+        words = [stripped]  # typed by hand with spaces in it
+    return [_local_path(word) for word in words if word]
+
+
+def _local_path(word: str) -> str:
+    if word.startswith("file://"):
+        parsed = urlsplit(word)
+        return unquote(parsed.path)
+    return word

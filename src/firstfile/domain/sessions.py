@@ -367,6 +367,25 @@ def title_from_text(text: str) -> str:
     return title or "Idea from an extraction session"
 
 
+def title_shortened(text: str) -> bool:
+    """True when the title an idea becomes (title_from_text) leaves part of its text out: the
+    person promoting it is shown the title first (the summary keeps the whole text)."""
+    whole = " ".join(clean_line(text).split()).rstrip(".!? ")
+    return title_from_text(text) != whole
+
+
+def shortened_title_note(ideas: Sequence[IdeaView]) -> str:
+    """What promoting ideas does to those whose text is longer than a title: each title as it
+    will be saved, and where the full text goes. Empty when no title is shortened."""
+    cut = [idea for idea in ideas if title_shortened(idea.text)]
+    if not cut:
+        return ""
+    lines = [f"  #{idea.number}: {title_from_text(idea.text)}" for idea in cut]
+    return ("\n".join(lines) + f"\n\nA title is the idea's first sentence, at most "
+            f"{TITLE_WORDS} words and {TITLE_MAX_CHARS} characters, cut between words; the "
+            "idea's full text goes into the summary, so nothing is lost.")
+
+
 def provenance(session: SessionView, idea: IdeaView, prompt_title: str = "") -> str:
     """Where the idea's record is kept: the session, its date, the idea and the prompt."""
     when = session.held_on.isoformat() if session.held_on else "undated"

@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
 from firstfile.domain.attachments import (
     CAPTION_CHARS,
+    MAX_FILE_BYTES,
     AttachmentRefused,
     CheckedFile,
     check_file,
     check_totals,
+    size_words,
 )
 from firstfile.domain.text import clean_line
 from firstfile.domain.views import AttachmentView, DisclosureView
@@ -70,6 +73,40 @@ def checked_files(files: Sequence[NewFile]) -> list[tuple[CheckedFile, NewFile]]
     if problems:
         raise UserError("nothing was attached:\n" + "\n".join(f"  {p}" for p in problems))
     return good
+
+
+def read_files(paths: Sequence[Path], captions: Sequence[str] = ()) -> list[NewFile]:
+    """The files at paths, read as bytes (never opened any other way), each with the caption
+    of the same position; or one UserError listing every path that cannot be attached.
+
+    A file larger than the limit is refused before it is read, so it never enters memory.
+    """
+    problems: list[str] = []
+    new_files: list[NewFile] = []
+    for index, path in enumerate(paths):
+        try:
+            exists = path.is_file()
+        except OSError:  # a name too long to look up, for one
+            exists = False
+        if not exists:
+            problems.append(f"{path}: no such file")
+            continue
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                problems.append(f"{path.name} is {size_words(size)}; a file may be at most "
+                                f"{size_words(MAX_FILE_BYTES)}: reduce the image or split the "
+                                "data")
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{path}: cannot be read ({exc.strerror})")
+            continue
+        caption = captions[index] if index < len(captions) else ""
+        new_files.append(NewFile(path.name, data, caption))
+    if problems:
+        raise UserError("nothing was attached:\n" + "\n".join(f"  {p}" for p in problems))
+    return new_files
 
 
 @retried

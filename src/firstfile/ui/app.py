@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
 from textual.await_complete import AwaitComplete
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -69,7 +69,17 @@ class FirstfileApp(App[None]):
 
     TITLE = "firstfile"
     CSS_PATH = "app.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = bindings(APP_COMMANDS)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(APP_COMMANDS),
+        # Textual binds tab on the screen: the key went through the focused field and back up
+        # before focus moved, and keys typed meanwhile were handed to the field still
+        # focused ("...gradientSum"). As the app's priority keys focus moves at once, before
+        # the next key is handed on. No field here uses tab itself (text areas move focus).
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True,
+                id="firstfile.focus-next"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False,
+                priority=True, id="firstfile.focus-previous"),
+    ]
     # Each engagement's risk, strategy and tracer screens, by name, from anywhere.
     COMMANDS = App.COMMANDS | {EngagementViewsProvider}
 
@@ -239,8 +249,9 @@ class FirstfileApp(App[None]):
 
     # --- navigation used by every screen -----------------------------------------------------
 
-    def open_disclosure(self, key: str) -> None:
-        """Open the editor on an existing disclosure."""
+    def open_disclosure(self, key: str, *, counsel: bool = False) -> None:
+        """Open the editor on an existing disclosure; counsel's view (from the review queue)
+        offers no Delete."""
         from firstfile.ui.screens.editor import EditorScreen
 
         top = self.screen
@@ -250,11 +261,11 @@ class FirstfileApp(App[None]):
 
             def replace() -> None:
                 self.pop_screen()
-                self.push_screen(EditorScreen(key))
+                self.push_screen(EditorScreen(key, counsel=counsel))
 
             self.leave_screens([top], replace)
             return
-        self.push_screen(EditorScreen(key))
+        self.push_screen(EditorScreen(key, counsel=counsel))
 
     def open_quick_capture(self) -> None:
         """Open quick capture over whatever screen is showing."""
@@ -262,7 +273,15 @@ class FirstfileApp(App[None]):
 
         if isinstance(self.screen, ModalScreen):
             return
-        self.push_screen(QuickCaptureScreen())
+        under = self.screen
+
+        def logged(key: str | None) -> None:
+            # The screen it was logged over shows the new record (the list reloads its pages).
+            shown = getattr(under, "disclosure_logged", None)
+            if key and callable(shown):
+                shown(key)
+
+        self.push_screen(QuickCaptureScreen(), logged)
 
     def open_disclosure_list(self) -> None:
         """Show the disclosure list (going back to it when it is already open)."""

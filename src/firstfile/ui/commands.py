@@ -44,25 +44,27 @@ def bindings(commands: Iterable[Command]) -> list[BindingType]:
 
 # ctrl keys are used for anything that must work while the cursor is in a text field; the
 # ones text widgets already use (a, c, d, e, k, u, v, w, x, y, z) are avoided.
+# The footer keeps to the keys of the screen in use, ctrl+n and ctrl+q: it fits 80 columns.
+# The keys that go to another screen are shown in the palette (ctrl+p), beside each command.
 QUICK_CAPTURE = Command("quick-capture", "ctrl+n", "app.quick_capture", "Log an invention",
                         "Quick capture: title, summary, inventors, engagement", "Log",
                         priority=True)
 OPEN_LIST = Command("open-list", "ctrl+o", "app.open_list", "Disclosure list",
-                    "Browse, filter and search disclosures", "List", priority=True)
+                    "Browse, filter and search disclosures", "List", priority=True, show=False)
 GO_HOME = Command("home", "ctrl+g", "app.home", "Home",
-                  "Engagements, recent disclosures and counts", "Home", priority=True)
+                  "Engagements, recent disclosures and counts", "Home", priority=True, show=False)
 REVIEW_QUEUE = Command("review-queue", "ctrl+r", "app.review_queue", "Review queue",
                        "Disclosures waiting on counsel: review, decide, write the bundle",
-                       "Queue", priority=True)
+                       "Queue", priority=True, show=False)
 DEADLINES = Command("deadlines", "ctrl+l", "app.deadlines", "Deadlines",
                     "Overdue deadlines and those due within 30/60/90 days", "Dates",
-                    priority=True)
+                    priority=True, show=False)
 SESSIONS = Command("sessions", "ctrl+f", "app.sessions", "Extraction sessions",
                    "Open an extraction session, or start a new one (n)", "Sessions",
-                   priority=True)
+                   priority=True, show=False)
 ENGAGEMENTS = Command("engagements", "ctrl+b", "app.engagements", "Engagements",
                       "Pick an engagement: phase guide, vendors and checklists", "Engagements",
-                      priority=True)
+                      priority=True, show=False)
 # Anywhere: a code found on a copy is looked up without first finding its engagement.
 TRACER_LOOKUP = Command("tracer-lookup", "f12", "app.tracer_lookup", "Look up a tracer code",
                         "Which vendor, component, engagement and date a found code names",
@@ -126,6 +128,11 @@ HOME_FOCUS_BINDINGS: tuple[Command, ...] = (
             ENGAGEMENTS.title, ENGAGEMENTS.help, ENGAGEMENTS.footer, show=False),
 )
 
+# Home has room for the keys of the screens it leads to: shown in its footer only.
+HOME_NAVIGATION: tuple[Command, ...] = tuple(
+    Command(f"home-{c.id}", c.key, c.action, c.title, c.help, c.footer, priority=True)
+    for c in (OPEN_LIST, REVIEW_QUEUE, DEADLINES))
+
 
 def palette_entries(app: App[Any], screen: Screen[Any]) -> Iterator[SystemCommand]:
     """Palette entries for the app's commands and those of the screen being shown."""
@@ -137,10 +144,16 @@ def palette_entries(app: App[Any], screen: Screen[Any]) -> Iterator[SystemComman
     for command in APP_COMMANDS:
         if over_dialog and command is not QUIT:
             continue
-        yield SystemCommand(command.title, command.help,
+        yield SystemCommand(command.title, keyed_help(app, command),
                             partial(app.run_action, command.action))
     # Not Screen.COMMANDS: Textual uses that name for palette providers.
     for command in getattr(screen, "FIRSTFILE_COMMANDS", ()):
         if isinstance(command, Command) and screen.check_action(command.action, ()):
-            yield SystemCommand(command.title, command.help,
+            yield SystemCommand(command.title, keyed_help(app, command),
                                 partial(screen.run_action, command.action))
+
+
+def keyed_help(app: App[Any], command: Command) -> str:
+    """The palette's help line, starting with the command's key as the footer shows it (the
+    footer has room for only some keys; the palette lists them all)."""
+    return f"{app.get_key_display(command.binding())}  {command.help}"

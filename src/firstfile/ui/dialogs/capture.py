@@ -162,7 +162,9 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             [("own staff", INTERNAL), *((Content(name), key) for key, name in vendors)]
         )
         select = self.query_one("#capture-engagement", Select)
-        select.set_options([(Content(f"{key}  {name}"), key) for key, name in engagements])
+        # rich Text, literal like Content, but the kind the open list searches as it is
+        # typed into (Textual skips Content prompts): "shen" finds bms48-shenzhen.
+        select.set_options([(Text(f"{key}  {name}"), key) for key, name in engagements])
         keys = [key for key, _ in engagements]
         self._engagement_keys = keys
         remembered = self.app.last_capture_engagement
@@ -455,7 +457,16 @@ class QuickCaptureScreen(ModalScreen[str | None]):
                  after: Callable[[], None] | None) -> None:
         self.app.last_capture_engagement = draft.engagement_key
         self.app.last_capture_inventors = tuple(e.person_key for e in draft.inventors)
-        self.notify(f"Logged {key}: {draft.title}", title="Invention logged", markup=False)
+        missing = [what for what, absent in (("a summary", not draft.summary.strip()),
+                                             ("an inventor", not draft.inventors)) if absent]
+        if missing:  # a draft may lack them; counsel may not: said now, not at submission
+            self.notify(f"Logged {key} without {' and without '.join(missing)}: add "
+                        f"{' and '.join(missing)} in the editor before submitting.",
+                        title="Invention logged", severity="warning", markup=False,
+                        timeout=10)
+        else:
+            self.notify(f"Logged {key}: {draft.title}", title="Invention logged",
+                        markup=False)
         self.dismiss(key)
         if after is not None:
             after()

@@ -29,9 +29,11 @@ from textual.widgets import (
 )
 from textual.widgets.select import InvalidSelectValueError
 
+from firstfile.domain.attachments import CAPTION_CHARS, size_words
 from firstfile.domain.disclosure import Problem, errors, even_split, validate
 from firstfile.domain.vocabulary import ROLES
 from firstfile.domain.workflow import decision_label, next_actor, status_label
+from firstfile.ui.dialogs.file_picker import PathSuggester
 from firstfile.ui.disclosure_form import (
     EDITOR_STATUSES,
     FIELDS,
@@ -43,7 +45,7 @@ from firstfile.ui.disclosure_form import (
 
 if TYPE_CHECKING:
     from firstfile.domain.checklist import Flag
-    from firstfile.domain.views import DisclosureView
+    from firstfile.domain.views import AttachmentView, DisclosureView
     from firstfile.domain.workflow import ReviewState
     from firstfile.ui.app import FirstfileApp
 
@@ -101,7 +103,8 @@ class DisclosureFieldsScreen(Screen[None]):
         self._view: DisclosureView | None = None
         self._expected_version: int | None = None
         self._clean_form: dict[str, Any] | None = None
-        self._engagement_options: list[tuple[Content, str]] = []
+        # rich Text (literal) rather than Content: the open list searches Text as typed into
+        self._engagement_options: list[tuple[Text, str]] = []
         self._affiliations: dict[str, tuple[str, str, bool]] = {}  # key -> name, org, vendor
         self._components: list[str] = []
 
@@ -125,6 +128,11 @@ class DisclosureFieldsScreen(Screen[None]):
             for section, fields in SECTIONS:
                 yield Static(section, classes="section-title")
                 if section == "People":
+                    # The rows' fields are labelled once, above them.
+                    yield Horizontal(Static("Person", classes="who"),
+                                     Static("Role", classes="head-role"),
+                                     Static("Share %", classes="head-share"),
+                                     classes="inventor-row inventor-head")
                     yield Vertical(id="inventor-rows", classes="field")
                     yield Select[str](
                         [], prompt="add a person...", id="f-add-inventor", compact=True
@@ -132,6 +140,7 @@ class DisclosureFieldsScreen(Screen[None]):
                     yield Static(classes="msg", id="msg-inventors")
                 for name, label, kind in fields:
                     yield from self._field(name, label, kind)
+            yield from self._attachment_fields()
             yield Static(classes="msg", id="msg-form")
         yield Footer()
 
@@ -158,6 +167,51 @@ class DisclosureFieldsScreen(Screen[None]):
                 )
             yield Horizontal(Static(label, classes="label"), widget, classes="inline field")
         yield Static(classes="msg", id=f"msg-{name}")
+
+    def _attachment_fields(self) -> ComposeResult:
+        """The attached files and the fields that attach another: written at once (with
+        their own audit record), not with the form."""
+        yield Static("Attachments", classes="section-title")
+        yield Static("No files attached yet.", id="attachment-list", classes="field")
+        yield Horizontal(
+            Static("File to attach", classes="label"),
+            Input(id="attach-path", compact=True, suggester=PathSuggester(),
+                  placeholder="type, paste or drop a path"),
+            Button("Browse", id="attach-browse", compact=True,
+                   tooltip="Pick the file from a folder tree"),
+            classes="inline field",
+        )
+        yield Horizontal(
+            Static("Caption", classes="label"),
+            Input(id="attach-caption", compact=True, max_length=CAPTION_CHARS,
+                  placeholder="what the file shows (under its figure)"),
+            Button("Attach", id="attach-button", compact=True,
+                   tooltip="Store the file with this disclosure (Enter in either field)"),
+            classes="inline field",
+        )
+        yield Static(id="attach-message")
+
+    def _show_attachments(self, attachments: tuple[AttachmentView, ...]) -> None:
+        """Each file on its own wrapped lines, so nothing of it is cut at 80 columns:
+        figures numbered as in the document, the size and the start of its SHA-256."""
+        if not attachments:
+            self.query_one("#attachment-list", Static).update("No files attached yet.")
+            return
+        text = Text()
+        figure = 0
+        for item in attachments:
+            if item.is_figure:
+                figure += 1
+                text.append(f"Figure {figure}", style="bold")
+            else:
+                text.append("File", style="bold")
+            text.append(f"  {item.file_name}  ")
+            text.append(f"{size_words(item.size)}  sha256 {item.sha256[:12]}", style="dim")
+            if item.caption:
+                text.append(f"\n    {item.caption}")
+            text.append("\n")
+        text.rstrip()
+        self.query_one("#attachment-list", Static).update(text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="editor-context")
     def _load_context(self) -> None:
@@ -215,6 +269,7 @@ class DisclosureFieldsScreen(Screen[None]):
     def _set_view(self, view: DisclosureView) -> None:
         self._view = view
         self._expected_version = view.version
+        self._show_attachments(view.attachments)
         self._lock_status()
         self._update_status()
 
@@ -287,10 +342,10 @@ class DisclosureFieldsScreen(Screen[None]):
             known = (
                 self._engagement_options
                 if kind == "engagement"
-                else [(Content(label), option) for label, option in SELECT_OPTIONS.get(kind, [])]
+                else [(Text(label), option) for label, option in SELECT_OPTIONS.get(kind, [])]
             )
             shown = status_label(value) if kind == "status" else value
-            widget.set_options([*known, (Content(shown), value)])
+            widget.set_options([*known, (Text(shown), value)])
             widget.value = value
 
     def _read_form(self) -> dict[str, Any]:
@@ -357,9 +412,14 @@ class DisclosureFieldsScreen(Screen[None]):
         if vendors:
             line.append("  JOINT: ", style="bold yellow")
             line.append(", ".join(vendors), style="yellow")
-        if self._clean_form is not None and self.has_unsaved_changes():
-            line.append("  (unsaved)", style="italic")
+        line.append_text(self._save_state())
         self.query_one("#editor-status", Static).update(line)
+
+    def _save_state(self) -> Text:
+        """Whether what is on screen is saved (the editor says when)."""
+        if self._clean_form is not None and self.has_unsaved_changes():
+            return Text("  unsaved", style="italic")
+        return Text()
 
     def _joint_vendors(self) -> list[str]:
         """Vendors whose staff are named as inventors on the form as it stands."""

@@ -132,11 +132,12 @@ class LoadFailed(Message):
 # Every action of the list, defined once: the key binding (footer) and the palette entry.
 LIST_COMMANDS: tuple[Command, ...] = (
     Command("list-search", "slash", "focus_search", "Search disclosures",
-            "Full-text search of titles and texts; word* matches a prefix", "Search"),
+            "Full-text search of titles and texts: every word must match; word* matches a "
+            "prefix; A OR B (capital OR) matches either", "Search"),
     Command("list-sort", "s", "cycle_sort", "Sort disclosures",
             "Sort by last update, key, title or status in turn", "Sort"),
     Command("list-reverse", "r", "reverse_sort", "Reverse the sort",
-            "Reverse the direction of the list's sort", "Reverse"),
+            "Reverse the direction of the list's sort", "Reverse", show=False),
     Command("list-engagement", "e", "filter_engagement", "Filter by engagement",
             "Show only the disclosures of one engagement", "Engagement"),
     Command("list-status", "t", "filter_status", "Filter by status",
@@ -204,7 +205,8 @@ class DisclosureListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
-            yield Input(placeholder="/ search (word, graph*)", id="search", compact=True)
+            yield Input(placeholder="/ search (words, graph*, pad OR foil)", id="search",
+                        compact=True)
             # Each Select costs ~40 ms to build, more than the first page itself: they are
             # mounted in place of these labels once the first rows are on screen.
             yield Static(Text(" All engagements"), id="engagement-label", classes="later")
@@ -296,6 +298,10 @@ class DisclosureListScreen(Screen[None]):
             self.post_message(Found(token, query, rows))
 
     # --- the list ---------------------------------------------------------------------------
+
+    def disclosure_logged(self, key: str) -> None:
+        """A disclosure was logged over the list (quick capture): read it again, count too."""
+        self._reload(recount=True)
 
     def _reload(self, *, recount: bool) -> None:
         """Start the list again from its first page (filters or sort changed)."""

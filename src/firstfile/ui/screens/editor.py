@@ -25,13 +25,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import BindingType
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 from textual.worker import Worker
 
+from firstfile.domain.attachments import pasted_paths, size_words
 from firstfile.domain.disclosure import DisclosureDraft, Problem, errors, validate
 from firstfile.services.buffer_sync import BufferChange, BufferSync, Payload
 from firstfile.ui.commands import EDITOR_COMMANDS, bindings
@@ -48,6 +50,7 @@ from firstfile.ui.screens.disclosure_fields import DisclosureFieldsScreen, perso
 
 if TYPE_CHECKING:
     from firstfile.domain.views import DisclosureView
+    from firstfile.services.attachments import AttachResult
     from firstfile.services.directory import PersonChoice
     from firstfile.storage.engine import Store
 
@@ -64,8 +67,11 @@ class EditorScreen(DisclosureFieldsScreen):
     FIRSTFILE_COMMANDS = EDITOR_COMMANDS
     AUTOSAVE_RETRY: ClassVar[float] = 5.0  # seconds between tries while autosave fails
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, *, counsel: bool = False) -> None:
         super().__init__(key)
+        # Opened from the review queue: counsel reviews the record and never deletes it
+        # (a deletion is the inventor's, from the list; counsel withdraws or closes instead).
+        self.counsel = counsel
         self.owner = f"edit:{key}"  # services.drafts.editor_owner, without importing it
         # The form of the version the edits started from, kept in the autosave buffer: what
         # a clash with another save is measured against (which side changed a field).
@@ -80,6 +86,13 @@ class EditorScreen(DisclosureFieldsScreen):
         self._discarded = False
         self._autosave_failing = False  # the last buffer write failed; a retry is scheduled
         self._save_problem = ""  # what the last failed save said, until a save works
+        # What the status line says of saving: when the record was last saved from here and
+        # when the typing was last autosaved; edits are counted, so an autosave shows as
+        # current only when nothing was typed after the text it wrote.
+        self._saved_at: datetime | None = None
+        self._autosaved_at: datetime | None = None
+        self._edits = 0
+        self._autosaved_edits = -1
 
     def on_mount(self) -> None:
         self.sub_title = self.disclosure_key
@@ -145,7 +158,7 @@ class EditorScreen(DisclosureFieldsScreen):
             self._affiliations[person.person_key] = (
                 person.name, person.organization_name or person.organization, person.is_vendor
             )
-        self._engagement_options = [(Content(f"{key}  {name}"), key) for key, name in engagements]
+        self._engagement_options = [(Text(f"{key}  {name}"), key) for key, name in engagements]
         self.query_one("#f-engagement_key", Select).set_options(self._engagement_options)
         self.query_one("#f-add-inventor", Select).set_options(
             [(person_text(p.name, p.organization_name or p.organization, p.is_vendor), p.key)
@@ -185,6 +198,8 @@ class EditorScreen(DisclosureFieldsScreen):
     # --- changes and autosave --------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if (event.input.id or "").startswith("attach-"):
+            return  # not part of the form: attaching writes at once
         self._changed()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -202,6 +217,7 @@ class EditorScreen(DisclosureFieldsScreen):
     def _changed(self) -> None:
         if self._clean_form is None:
             return  # still filling the form from the record
+        self._edits += 1
         self._update_status()
         if self._timer is not None:
             self._timer.stop()
@@ -226,16 +242,29 @@ class EditorScreen(DisclosureFieldsScreen):
         if change.payload is None:  # typed back to what is saved
             self._clear_buffer(change)
         else:
-            self._write_buffer(change)
+            self._write_buffer(change, self._edits)
 
     @work(thread=True, exit_on_error=False, group="editor-autosave")
-    def _write_buffer(self, change: BufferChange) -> None:
+    def _write_buffer(self, change: BufferChange, edits: int) -> None:
         try:
             change(self.app.wait_store())
         except Exception as exc:  # any failure: the text stays on screen and is retried
             self.app.call_from_thread(self._autosave_failed, change, str(exc))
             return
-        self.app.call_from_thread(self._autosave_works)
+        self.app.call_from_thread(self._autosave_works, edits)
+
+    def _save_state(self) -> Text:
+        """"unsaved", with the time of the autosave when it holds everything typed, or
+        "saved" with the time of the last save: visible while typing, not only on reopening."""
+        if self._clean_form is not None and self.has_unsaved_changes():
+            text = Text("  unsaved", style="bold yellow")
+            if self._autosaved_at is not None and self._autosaved_edits == self._edits:
+                text.append(f" · autosaved {self._autosaved_at:%H:%M:%S}, ctrl+s saves",
+                            style="italic")
+            return text
+        if self._saved_at is not None:
+            return Text(f"  saved {self._saved_at:%H:%M:%S}", style="green")
+        return Text()
 
     def _autosave_failed(self, change: BufferChange, message: str) -> None:
         self._sync.failed(change)  # not written: the retry writes it again
@@ -249,7 +278,9 @@ class EditorScreen(DisclosureFieldsScreen):
             self._timer.stop()
         self._timer = self.set_timer(self.AUTOSAVE_RETRY, self._autosave)
 
-    def _autosave_works(self) -> None:
+    def _autosave_works(self, edits: int) -> None:
+        self._autosaved_at, self._autosaved_edits = datetime.now(), edits
+        self._update_status()
         if self._autosave_failing:
             self._autosave_failing = False
             self._notice("Autosaved again: your text is safe from a crash"
@@ -269,6 +300,88 @@ class EditorScreen(DisclosureFieldsScreen):
                     app.call_from_thread(then)
 
         app.run_worker(clear, thread=True, group="editor-clear", exit_on_error=False)
+
+    # --- attaching files ---------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "attach-button":
+            event.stop()
+            self._attach_typed()
+        elif event.button.id == "attach-browse":
+            event.stop()
+            self._browse()
+        else:
+            super().on_button_pressed(event)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in ("attach-path", "attach-caption"):
+            event.stop()
+            self._attach_typed()
+
+    def _browse(self) -> None:
+        """The folder tree, from the folder of the path typed so far (else the home folder)."""
+        from firstfile.ui.dialogs.file_picker import FilePickerDialog
+
+        typed = pasted_paths(self.query_one("#attach-path", Input).value)
+        start = Path(typed[0]).expanduser() if typed else Path.home()
+        start = start if start.is_dir() else start.parent
+        if not start.is_dir():
+            start = Path.home()
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.query_one("#attach-path", Input).value = path
+                self.query_one("#attach-caption", Input).focus()
+
+        self.app.push_screen(FilePickerDialog(start), chosen)
+
+    def _attach_typed(self) -> None:
+        if self._view is None:
+            return
+        paths = pasted_paths(self.query_one("#attach-path", Input).value)
+        caption = self.query_one("#attach-caption", Input).value
+        if not paths:
+            self._attach_message("Type, paste or drop the path of the file to attach, or "
+                                 "choose Browse.", error=True)
+            return
+        if len(paths) > 1 and caption.strip():
+            self._attach_message("A caption belongs to one file: attach the files one at a "
+                                 "time to caption each, or clear the caption.", error=True)
+            return
+        self._attach_message(f"Attaching {len(paths)} file{'s' if len(paths) > 1 else ''}...")
+        self._attach_worker([Path(p).expanduser() for p in paths], caption)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="editor-attach")
+    def _attach_worker(self, paths: list[Path], caption: str) -> None:
+        from firstfile.services import attachments
+        from firstfile.services.errors import UserError
+        from firstfile.storage.engine import StoreError
+
+        try:
+            files = attachments.read_files(paths, [caption])
+            result = attachments.attach_files(self.app.wait_store(), self.disclosure_key, files,
+                                              actor=self.app.settings.actor)
+        except (UserError, StoreError, RuntimeError) as exc:
+            self.app.call_from_thread(self._attach_message, f"Not attached: {exc}", error=True)
+            return
+        self.app.call_from_thread(self._attached, result)
+
+    def _attached(self, result: AttachResult) -> None:
+        expected = self._expected_version
+        self._set_view(result.view)
+        if expected is not None and result.view.version != expected + (1 if result.added else 0):
+            # Someone else saved in between: the form's save still shows both versions.
+            self._expected_version = expected
+        said = [f"Attached {a.file_name} ({size_words(a.size)})." for a in result.added]
+        said += [f"{name} was attached already; left as it was." for name in result.already]
+        self._attach_message(" ".join(said))
+        self.query_one("#attach-path", Input).value = ""
+        self.query_one("#attach-caption", Input).value = ""
+
+    def _attach_message(self, message: str, *, error: bool = False) -> None:
+        shown = self.query_one("#attach-message", Static)
+        shown.update(Content(message))
+        shown.set_class(error, "-error")
 
     # --- Guarded protocol ------------------------------------------------------------------
 
@@ -295,7 +408,7 @@ class EditorScreen(DisclosureFieldsScreen):
         if action in ("save", "export", "delete", "restore", "history") and self._view is None:
             return False
         if action == "delete":
-            return self._view is not None and not self._view.deleted
+            return self._view is not None and not self._view.deleted and not self.counsel
         if action == "restore":
             return self._view is not None and self._view.deleted
         return True
@@ -438,6 +551,7 @@ class EditorScreen(DisclosureFieldsScreen):
                after: Callable[[], None] | None) -> None:
         self._saving = False
         self._save_problem = ""
+        self._saved_at = datetime.now()
         self._clean_form = self._base_form = form
         self._set_view(view)
         self._notice("", "")

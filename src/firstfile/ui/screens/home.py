@@ -26,6 +26,7 @@ from firstfile.ui.commands import (
     HOME_COMMANDS,
     HOME_ENGAGEMENT_VIEWS,
     HOME_FOCUS_BINDINGS,
+    HOME_NAVIGATION,
     bindings,
 )
 
@@ -46,7 +47,7 @@ class HomeScreen(Screen[None]):
     """Engagements, the latest disclosures and how many there are in each status."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(
-        (*HOME_COMMANDS, *HOME_FOCUS_BINDINGS, *HOME_ENGAGEMENT_VIEWS)
+        (*HOME_COMMANDS, *HOME_FOCUS_BINDINGS, *HOME_NAVIGATION, *HOME_ENGAGEMENT_VIEWS)
     )
     FIRSTFILE_COMMANDS = HOME_COMMANDS
 

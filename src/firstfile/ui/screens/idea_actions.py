@@ -163,8 +163,26 @@ class IdeaActions(Screen[None]):
     def action_promote(self) -> None:
         idea = self._highlighted()
         if idea is not None and self.view is not None:
-            self._promote(lambda store, titles, actor: [sessions_service().promote_idea(
-                store, idea.id, actor=actor, prompt_titles=titles)])
+            self._promote_seen([idea], lambda store, titles, actor: [
+                sessions_service().promote_idea(store, idea.id, actor=actor,
+                                                prompt_titles=titles)])
+
+    def _promote_seen(self, ideas: list[IdeaView],
+                      promote: Callable[[Store, dict[str, str], str], list[str]]) -> None:
+        """Promote, after showing any title shortened from an idea's text (before it is
+        saved, not found later in the record)."""
+        note = rules.shortened_title_note(ideas)
+        if not note:
+            self._promote(promote)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._promote(promote)
+
+        what = "this title" if len(ideas) == 1 else "these titles"
+        self.app.push_screen(ConfirmDialog(f"Promote with {what}?\n\n{note}",
+                                           yes="Promote"), answered)
 
     def action_promote_top(self) -> None:
         if self.view is None:
@@ -179,8 +197,10 @@ class IdeaActions(Screen[None]):
             except ValueError:
                 self.notify("Type a number of ideas, such as 3", severity="warning")
                 return
-            self._promote(lambda store, titles, actor: sessions_service().promote_top(
-                store, session_id, n, actor=actor, prompt_titles=titles))
+            chosen = rules.top_ideas(self.view.ideas, n) if self.view is not None else []
+            self._promote_seen(chosen, lambda store, titles, actor: sessions_service()
+                               .promote_top(store, session_id, n, actor=actor,
+                                            prompt_titles=titles))
 
         self.app.push_screen(SessionTextDialog("Promote how many of the top ideas?",
                                                str(rules.DEFAULT_TOP)), answered)

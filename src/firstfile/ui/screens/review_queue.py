@@ -6,6 +6,7 @@ Database work and the bundle run in thread workers; results come back as message
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,10 +30,12 @@ from textual.widgets import (
     Static,
 )
 
+from firstfile.domain.views import EventView
 from firstfile.domain.vocabulary import DECISIONS
 from firstfile.domain.workflow import decision_label, status_label
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog
+from firstfile.ui.widgets.session_dialogs import SessionChoiceDialog, SessionTextDialog
 
 if TYPE_CHECKING:
     from firstfile.services.counsel import QueueItem
@@ -43,11 +46,24 @@ QUEUE_COMMANDS: tuple[Command, ...] = (
             "Move the highlighted disclosure to in review", "Review"),
     Command("queue-decide", "d", "decide", "Record a decision",
             "Record counsel's decision and its rationale", "Decide"),
+    # Not in the footer (full at 80 columns): in the palette, with their keys.
+    Command("queue-move", "m", "move_status", "Move the status",
+            "File, close, withdraw or send back the highlighted disclosure (the moves the "
+            "workflow allows)", "Move", show=False),
+    Command("queue-note", "n", "write_note", "Write a reviewer note",
+            "Counsel's internal note on the highlighted disclosure (never exported to "
+            "inventors or vendors)", "Note", show=False),
+    Command("queue-event-add", "a", "add_event", "Add an event",
+            "Record a disclosure, offer, filing or other event on the highlighted disclosure",
+            "Event", show=False),
+    Command("queue-event-remove", "x", "remove_event", "Remove an event",
+            "Remove one of the highlighted disclosure's recorded events", "Remove event",
+            show=False),
     Command("queue-bundle", "b", "bundle", "Write the counsel bundle",
             "Write the disclosures the queue shows to a bundle zip in the export folder",
             "Bundle"),
     Command("queue-refresh", "f5", "refresh", "Refresh the queue",
-            "Load the review queue again", "Refresh"),
+            "Load the review queue again", "Refresh", show=False),
     Command("queue-open", "enter", "open", "Open the disclosure",
             "Open the highlighted disclosure in the editor", "Open", show=False),
     Command("queue-back", "escape", "back", "Back", "Leave the review queue", "Back"),
@@ -134,6 +150,8 @@ class ReviewQueueScreen(Screen[None]):
     DEFAULT_CSS = """
     ReviewQueueScreen #queue-summary { height: 1; padding: 0 1; background: $panel; }
     ReviewQueueScreen #queue-table { height: 1fr; }
+    ReviewQueueScreen #queue-detail { height: auto; max-height: 6; padding: 0 1;
+                                      border-top: solid $panel; }
     ReviewQueueScreen #queue-progress { height: 1; display: none; }
     ReviewQueueScreen #queue-progress.running { display: block; }
     """
@@ -153,6 +171,8 @@ class ReviewQueueScreen(Screen[None]):
         yield Header()
         yield Static(Text("Loading the review queue..."), id="queue-summary")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        # The highlighted row whole: at 80 columns the table cuts titles and rule names.
+        yield Static(Text(""), id="queue-detail")
         yield ProgressBar(id="queue-progress", show_eta=False)
         yield Footer()
 
@@ -193,7 +213,7 @@ class ReviewQueueScreen(Screen[None]):
                 Text(status_label(item.state.status)),
                 Text(item.waiting_since.isoformat() if item.waiting_since else ""),
                 Text(nearest.due.isoformat() if nearest and nearest.due else "-", style=style),
-                Text(nearest.rule if nearest else ""),
+                Text(nearest.title if nearest else ""),
                 Text(", ".join(item.state.joint_vendors)),
                 Text(item.state.title),
             )
@@ -207,6 +227,30 @@ class ReviewQueueScreen(Screen[None]):
         if not message.error:
             self._load()
 
+    @on(DataTable.RowHighlighted, "#queue-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    def _describe(self, index: int) -> None:
+        """The highlighted disclosure's title, next deadline and joint vendors in full."""
+        detail = self.query_one("#queue-detail", Static)
+        if not 0 <= index < len(self.items):
+            detail.update(Text(""))
+            return
+        item = self.items[index]
+        text = Text()
+        text.append(f"{item.state.key}  ", style="bold")
+        text.append(item.state.title)
+        nearest = item.nearest
+        if nearest is not None:
+            due = nearest.due.isoformat() if nearest.due else "undated"
+            text.append("\nNext deadline: ", style="bold")
+            text.append(f"{due}  {nearest.title} ({nearest.jurisdiction or 'any office'})")
+        if item.state.joint_vendors:
+            text.append("\nJoint with: ", style="bold")
+            text.append(", ".join(item.state.joint_vendors))
+        detail.update(text)
+
     def _current(self) -> QueueItem | None:
         table = self.query_one("#queue-table", DataTable)
         if self.items and 0 <= table.cursor_row < len(self.items):
@@ -218,7 +262,7 @@ class ReviewQueueScreen(Screen[None]):
     def action_open(self) -> None:
         item = self._current()
         if item is not None:
-            self.app.open_disclosure(item.state.key)
+            self.app.open_disclosure(item.state.key, counsel=True)
 
     @on(DataTable.RowSelected, "#queue-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -227,7 +271,7 @@ class ReviewQueueScreen(Screen[None]):
         screen's enter binding never sees it."""
         event.stop()
         if 0 <= event.cursor_row < len(self.items):
-            self.app.open_disclosure(self.items[event.cursor_row].state.key)
+            self.app.open_disclosure(self.items[event.cursor_row].state.key, counsel=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -268,6 +312,146 @@ class ReviewQueueScreen(Screen[None]):
             self.post_message(ActionDone(f"{key}: {exc}", error=True))
             return
         self.post_message(ActionDone(f"{key} is {status_label(state.status)}"))
+
+    def action_move_status(self) -> None:
+        from firstfile.domain.workflow import allowed_moves
+
+        item = self._current()
+        if item is None:
+            return
+        key, version, status = item.state.key, item.state.version, item.state.status
+        # A decision is recorded with its rationale (d), not by moving the status.
+        moves = [m for m in allowed_moves(status, item.state.decision) if m != "decided"]
+        if not moves:
+            self.notify(f"{key} is {status_label(status)}: the workflow allows no move from "
+                        "here.", markup=False, severity="warning")
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self._move(key, target, version)
+
+        self.app.push_screen(SessionChoiceDialog(
+            f"Move {key} from {status_label(status)} to:",
+            [(m, status_label(m)) for m in moves]), chosen)
+
+    def action_write_note(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        key, version = item.state.key, item.state.version
+
+        def written(text: str | None) -> None:
+            if text is not None and text != item.state.reviewer_notes:
+                self._note(key, text, version)
+
+        self.app.push_screen(SessionTextDialog(
+            f"Reviewer note on {key} (internal: never in what inventors or vendors receive)",
+            item.state.reviewer_notes, placeholder="what counsel wants to remember"), written)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _note(self, key: str, text: str, version: int) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import Conflict, UserError
+
+        try:
+            counsel.set_reviewer_notes(self.app.wait_store(), key, text,
+                                       actor=self.app.settings.actor, expected_version=version)
+        except Conflict as exc:
+            self._changed_elsewhere(key, exc)
+            return
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: reviewer note saved"))
+
+    def action_add_event(self) -> None:
+        from firstfile.domain.vocabulary import EVENT_KINDS
+
+        item = self._current()
+        if item is None:
+            return
+        key = item.state.key
+
+        def dated(kind: str, text: str | None) -> None:
+            if text is None:
+                return
+            event = parsed_event(kind, text)
+            if isinstance(event, str):
+                self.notify(event, severity="error", markup=False)
+                return
+            self._add_event(key, event)
+
+        def chosen(kind: str | None) -> None:
+            if kind:
+                self.app.push_screen(SessionTextDialog(
+                    f"{kind.replace('-', ' ').capitalize()} on {key}: its date, then the "
+                    "office or country, then a note", "",
+                    placeholder="2026-03-01 DE shown at the Munich trade show"),
+                    lambda text: dated(kind, text))
+
+        self.app.push_screen(SessionChoiceDialog(
+            f"Which event happened to {key}?",
+            [(k, k.replace("-", " ").capitalize()) for k in EVENT_KINDS]), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _add_event(self, key: str, event: EventView) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import UserError
+
+        try:
+            counsel.add_event(self.app.wait_store(), key, event, actor=self.app.settings.actor)
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: not recorded: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: {event.kind} on {event.date.isoformat()} "
+                                     "recorded"))
+
+    def action_remove_event(self) -> None:
+        item = self._current()
+        if item is not None:
+            self._events_to_remove(item.state.key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-events")
+    def _events_to_remove(self, key: str) -> None:
+        from firstfile.services import disclosures
+        from firstfile.services.errors import UserError
+
+        try:
+            events = disclosures.get_disclosure(self.app.wait_store(), key).events
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.app.call_from_thread(self._choose_event_to_remove, key, list(events))
+
+    def _choose_event_to_remove(self, key: str, events: list[EventView]) -> None:
+        if not events:
+            self.notify(f"{key} has no recorded events.", markup=False, severity="warning")
+            return
+
+        def chosen(index: str | None) -> None:
+            if index is not None:
+                self._remove_event(key, events[int(index)])
+
+        self.app.push_screen(SessionChoiceDialog(
+            f"Remove which event of {key}? (the audit trail keeps it)",
+            [(str(i), " ".join(filter(None, (e.date.isoformat(), e.kind.replace("-", " "),
+                                               e.jurisdiction, e.reference, e.note))))
+             for i, e in enumerate(events)]), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
+    def _remove_event(self, key: str, event: EventView) -> None:
+        from firstfile.services import counsel
+        from firstfile.services.errors import UserError
+
+        try:
+            counsel.remove_event(self.app.wait_store(), key, event,
+                                 actor=self.app.settings.actor)
+        except UserError as exc:
+            self.post_message(ActionDone(f"{key}: {exc}", error=True))
+            return
+        self.post_message(ActionDone(f"{key}: {event.kind} on {event.date.isoformat()} "
+                                     "removed"))
 
     def action_decide(self) -> None:
         item = self._current()
@@ -367,3 +551,20 @@ class ReviewQueueScreen(Screen[None]):
             bar.remove_class("running")
             return
         bar.update(total=message.total, progress=message.done)
+
+
+_OFFICE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def parsed_event(kind: str, text: str) -> EventView | str:
+    """An event from "DATE [OFFICE] [note]" as typed; or what to fix, as a sentence."""
+    words = text.split()
+    if not words:
+        return "Type the event's date first, as YYYY-MM-DD."
+    try:
+        when = date.fromisoformat(words[0])
+    except ValueError:
+        return f"{words[0]!r} is not a date: type it as YYYY-MM-DD, then the office."
+    office = words[1].upper() if len(words) > 1 and _OFFICE.match(words[1]) else ""
+    note = " ".join(words[2:] if office else words[1:])
+    return EventView(kind, when, office, note=note)

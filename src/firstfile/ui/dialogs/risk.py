@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, OptionList, Static
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from firstfile.domain.risk.vocabulary import DISPOSITION_LABELS, DISPOSITIONS
@@ -67,6 +67,7 @@ class DecisionDialog(ModalScreen[tuple[str, str] | None]):
                 ),
                 id="decision-choice",
             )
+            yield Label("Reason")
             # Empty, not the standing decision's reason: a reason belongs to one decision.
             yield Input(
                 "",

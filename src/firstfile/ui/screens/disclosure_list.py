@@ -162,6 +162,7 @@ class DisclosureListScreen(Screen[None]):
     DEFAULT_CSS = """
     DisclosureListScreen #bar { height: 1; }
     DisclosureListScreen #search { width: 1fr; }
+    DisclosureListScreen #search-label { width: auto; text-style: bold; }
     DisclosureListScreen #engagement, DisclosureListScreen #engagement-label { width: 22; }
     DisclosureListScreen #status, DisclosureListScreen #status-label { width: 18; }
     DisclosureListScreen .later { color: $text-muted; }
@@ -205,6 +206,7 @@ class DisclosureListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
+            yield Static(Text("Search "), id="search-label")
             yield Input(placeholder="/ search (words, graph*, pad OR foil)", id="search",
                         compact=True)
             # Each Select costs ~40 ms to build, more than the first page itself: they are

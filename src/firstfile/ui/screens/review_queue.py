@@ -25,6 +25,7 @@ from textual.widgets import (
     Footer,
     Header,
     Input,
+    Label,
     ProgressBar,
     Select,
     Static,
@@ -122,6 +123,7 @@ class DecisionDialog(ModalScreen[DecisionInput | None]):
             yield Select[str]([(Text(decision_label(d)), d) for d in DECISIONS],
                               value=self.suggestion or Select.NULL, id="decision-choice",
                               prompt="Decision")
+            yield Label("Rationale: why this decision")
             yield Input(placeholder="Rationale (why)", id="decision-rationale")
             yield Static("", id="decision-error")
             with Horizontal(id="decision-buttons"):

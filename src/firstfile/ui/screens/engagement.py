@@ -34,44 +34,46 @@ if TYPE_CHECKING:
     from firstfile.services.engagements import EngagementOverview, LastPhaseMove
     from firstfile.ui.app import FirstfileApp
 
+# The footer keeps the keys used most (the checklist's done and not-applicable, the guide's
+# tick, the phase move, the export) so that with ^n and ^q it fits 80 columns; the others
+# (show=False) work on their keys at any width and are in the palette, each with its key.
 ITEM_DONE = Command("checklist-done", "x", "item_done", "Mark item done",
                     "Mark the highlighted checklist item done (again: open)", "Done")
 ITEM_PROGRESS = Command("checklist-progress", "i", "item_progress", "Mark item in progress",
-                        "Mark the highlighted checklist item in progress", "In progress")
+                        "Mark the highlighted checklist item in progress", "In progress",
+                        show=False)
 ITEM_NA = Command("checklist-na", "n", "item_not_applicable", "Mark item not applicable",
                   "Mark the highlighted item not applicable, with a reason", "N/A")
 TICK_STEP = Command("guide-tick", "t", "tick_step", "Tick phase-guide step",
                     "Tick (or untick) the highlighted hand-ticked step of the phase guide",
-                    "Tick step")
+                    "Tick")
 NEXT_PHASE = Command("engagement-next-phase", "p", "next_phase", "Next phase",
                      "Move the engagement to its next phase (asks when items block it)",
                      "Next phase")
-# Not in the footer (full at 80 columns): on u and in the palette.
 UNDO_PHASE = Command("engagement-undo-phase", "u", "undo_phase", "Undo last phase change",
                      "Move the engagement back to the phase before its last move (asks first; "
                      "recorded as a change of its own)", "Undo phase", show=False)
 EXPORT_CHECKLIST = Command("checklist-export", "e", "export_checklist", "Export checklist",
                            "Write the vendor's version and the internal version to a folder",
                            "Export")
-# The footer is full at 80 columns (the checklist keys come first): this key shows in it from
-# 94 columns on (right after Export), works at any width, and is always in the palette.
 START_SESSION = Command("engagement-session", "s", "start_session",
                        "Start an extraction session for this engagement",
                        "Set up a new extraction session for this engagement, then run it",
-                       "New session")
+                       "New session", show=False)
 OPEN_RISK = Command("engagement-risk", "r", "open_risk", "Outsourcing risk",
                     "What to keep in-house and why, what each vendor sees, the best split",
-                    "Risk")
-# Over the engagement: its filing strategy and its tracer register (in the palette too).
+                    "Risk", show=False)
+# Over the engagement: its filing strategy and its tracer register.
 STRATEGY = Command("engagement-strategy", "j", "strategy", "Jurisdictions / filing strategy",
                    "Where to file and what it costs against what it protects, with a what-if",
-                   "Strategy")
+                   "Strategy", show=False)
 TRACERS = Command("engagement-tracers", "c", "tracers", "Tracers",
                   "The tracer register: issue a distinct code per vendor, look a found one up",
-                  "Tracers")
+                  "Tracers", show=False)
 REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
-                  "Load the engagement again", "Refresh")
-BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
+                  "Load the engagement again", "Refresh", show=False)
+BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back",
+               show=False)
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
     ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, UNDO_PHASE, EXPORT_CHECKLIST,

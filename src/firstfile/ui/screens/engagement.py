@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -120,9 +120,11 @@ class EngagementScreen(Screen[None]):
     FIRSTFILE_COMMANDS = ENGAGEMENT_COMMANDS
     DEFAULT_CSS = """
     EngagementScreen #engagement-title { height: 1; text-style: bold; padding: 0 1; }
-    EngagementScreen #engagement-guide { height: 9; }
+    EngagementScreen #engagement-guide { height: 7; }
     EngagementScreen #engagement-vendors { height: 5; }
-    EngagementScreen #engagement-checklist { height: 1fr; min-height: 4; }
+    EngagementScreen #engagement-checklist { height: 1fr; min-height: 3; }
+    EngagementScreen #engagement-detail-pane { height: auto; max-height: 5; }
+    EngagementScreen #engagement-detail { padding: 0 1; color: $text-muted; }
     EngagementScreen #engagement-status { height: 1; padding: 0 1; }
     """
 
@@ -134,6 +136,7 @@ class EngagementScreen(Screen[None]):
         self.overview: EngagementOverview | None = None
         self.vendor_key: str | None = None
         self._step_ids: list[str] = []
+        self._detail_of = "engagement-guide"  # the table whose highlighted row is detailed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,6 +144,11 @@ class EngagementScreen(Screen[None]):
         yield DataTable(id="engagement-guide", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="engagement-vendors", cursor_type="row")
         yield DataTable(id="engagement-checklist", cursor_type="row", zebra_stripes=True)
+        # The tables cut long steps, flags and items at 80 columns: the highlighted row of the
+        # table last in use is shown here whole, wrapped; a vendor's several flags can be
+        # longer than the pane, which then scrolls (tab to it, then the arrow keys).
+        with VerticalScroll(id="engagement-detail-pane"):
+            yield Static(Text(""), id="engagement-detail")
         yield Static("", id="engagement-status")
         yield Footer()
 
@@ -198,6 +206,7 @@ class EngagementScreen(Screen[None]):
         if self.vendor_key is None or overview.checklist_for(self.vendor_key) is None:
             self.vendor_key = overview.checklists[0].vendor.key if overview.checklists else None
         self._show_checklist()
+        self._show_detail()
         if overview.problems:
             self._status(f"Checklist file problem: {overview.problems[0]}", error=True)
         elif overview.blockers and overview.phase == "pre":
@@ -269,6 +278,67 @@ class EngagementScreen(Screen[None]):
         if event.data_table.id == "engagement-vendors" and key and key != self.vendor_key:
             self.vendor_key = key
             self._show_checklist()
+        self._show_detail()
+
+    def on_descendant_focus(self) -> None:
+        if isinstance(self.focused, DataTable) and self.focused.id:
+            self._detail_of = self.focused.id
+            self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted row of the table last focused, whole (the guide's at first)."""
+        detail = self.query_one("#engagement-detail", Static)
+        focused = self._detail_of
+        text = Text()
+        if self.overview is None:
+            pass
+        elif focused == "engagement-vendors":
+            text = self._vendor_detail(self.overview)
+        elif focused == "engagement-checklist":
+            text = self._item_detail()
+        else:
+            text = self._step_detail(self.overview)
+        detail.update(text)
+
+    def _step_detail(self, overview: EngagementOverview) -> Text:
+        if not self._step_ids:
+            return Text("")
+        row = self.query_one("#engagement-guide", DataTable).cursor_row
+        step_id = self._step_ids[min(row, len(self._step_ids) - 1)]
+        state = next(s for p in overview.guide for s in p.steps if s.step.id == step_id)
+        text = Text(state.step.title, style="bold")
+        text.append("" if state.step.derived else " (hand-ticked)")
+        text.append(f": {state.detail}")
+        return text
+
+    def _vendor_detail(self, overview: EngagementOverview) -> Text:
+        checklist = self._current_checklist()
+        if checklist is None:
+            return Text("")
+        flags = [f for f in overview.flags if f.vendor_key == checklist.vendor.key]
+        if not flags:
+            return Text.assemble((checklist.vendor.name, "bold"), ": no cross-check flags")
+        text = Text()  # each message names the vendor: no heading line, to keep it short
+        for flag in flags:
+            if text:
+                text.append("\n")
+            text.append(flag.kind, style="yellow")
+            text.append(f": {flag.message}")
+        return text
+
+    def _item_detail(self) -> Text:
+        checklist = self._current_checklist()
+        item_id = self._highlighted_item()
+        line = next((x for x in checklist.lines if x.item.id == item_id), None) \
+            if checklist else None
+        if line is None:
+            return Text("")
+        text = Text(line.item.title, style="bold")
+        text.append(f": {line.state.status}")
+        for label, value in (("why", line.state.reason), ("who", line.state.who)):
+            if value:
+                text.append(f"; {label}: {value}")
+        return text
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ SCREENS: dict[str, Callable[[FirstfileApp], None]] = {
     "editor": lambda app: app.open_disclosure("FF-2026-0001"),
     "queue": lambda app: app.action_review_queue(),
     "deadlines": lambda app: app.action_deadlines(),
+    "engagement": lambda app: app.open_engagement("bms48-shenzhen"),
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, SelectionList, Static
+from textual.widgets import DataTable, Footer, Input, Select, SelectionList, Static
 from textual.widgets._footer import FooterKey
 
 from firstfile.domain.views import EventView
@@ -290,19 +290,24 @@ async def test_the_palette_starts_a_session_for_the_engagement(
         assert app.screen.engagement_key == ACME
 
 
-@pytest.mark.parametrize(("width", "shown"), [(80, False), (100, True)])
-async def test_the_new_session_key_shows_in_the_footer_when_there_is_room(
-    sqlite_store: Store, tmp_path: Path, width: int, shown: bool
+@pytest.mark.parametrize("width", [80, 100])
+async def test_the_engagement_footer_fits_and_the_other_keys_are_in_the_palette(
+    sqlite_store: Store, tmp_path: Path, width: int
 ) -> None:
     seed_basics(sqlite_store)
     app = make_app(sqlite_store, tmp_path)
     async with app.run_test(size=(width, 24)) as pilot:
-        await engagement_shown(pilot)
-        await pilot.pause()
+        screen = await engagement_shown(pilot)
+        await pilot.pause(0.2)
+        assert app.screen.query_one(Footer).max_scroll_x == 0, f"cut at {width} columns"
         keys = {key.description: key for key in app.screen.query(FooterKey)}
-        new_session, palette = keys["New session"], keys["palette"]
-        assert new_session.key == "s"
-        # shown when it ends before the palette key, which is docked at the right
-        assert (new_session.region.right <= palette.region.x) is shown
-        # the checklist keys come first and are always shown at 80 columns
-        assert keys["Export"].region.right <= palette.region.x
+        palette = keys["palette"]
+        for label in ("Done", "N/A", "Tick", "Next phase", "Export", "Log", "Quit"):
+            assert keys[label].region.right <= palette.region.x, label  # shown whole
+        assert "New session" not in keys and "Risk" not in keys
+        # the keys left out of the footer are in the palette, each with its key
+        helps = {c.title: c.help for c in app.get_system_commands(screen)}
+        assert helps["Start an extraction session for this engagement"].startswith("s  ")
+        assert helps["Outsourcing risk"].startswith("r  ")
+        assert helps["Mark item in progress"].startswith("i  ")
+        assert helps["Tracers"].startswith("c  ")

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -34,44 +34,46 @@ if TYPE_CHECKING:
     from firstfile.services.engagements import EngagementOverview, LastPhaseMove
     from firstfile.ui.app import FirstfileApp
 
+# The footer keeps the keys used most (the checklist's done and not-applicable, the guide's
+# tick, the phase move, the export) so that with ^n and ^q it fits 80 columns; the others
+# (show=False) work on their keys at any width and are in the palette, each with its key.
 ITEM_DONE = Command("checklist-done", "x", "item_done", "Mark item done",
                     "Mark the highlighted checklist item done (again: open)", "Done")
 ITEM_PROGRESS = Command("checklist-progress", "i", "item_progress", "Mark item in progress",
-                        "Mark the highlighted checklist item in progress", "In progress")
+                        "Mark the highlighted checklist item in progress", "In progress",
+                        show=False)
 ITEM_NA = Command("checklist-na", "n", "item_not_applicable", "Mark item not applicable",
                   "Mark the highlighted item not applicable, with a reason", "N/A")
 TICK_STEP = Command("guide-tick", "t", "tick_step", "Tick phase-guide step",
                     "Tick (or untick) the highlighted hand-ticked step of the phase guide",
-                    "Tick step")
+                    "Tick")
 NEXT_PHASE = Command("engagement-next-phase", "p", "next_phase", "Next phase",
                      "Move the engagement to its next phase (asks when items block it)",
                      "Next phase")
-# Not in the footer (full at 80 columns): on u and in the palette.
 UNDO_PHASE = Command("engagement-undo-phase", "u", "undo_phase", "Undo last phase change",
                      "Move the engagement back to the phase before its last move (asks first; "
                      "recorded as a change of its own)", "Undo phase", show=False)
 EXPORT_CHECKLIST = Command("checklist-export", "e", "export_checklist", "Export checklist",
                            "Write the vendor's version and the internal version to a folder",
                            "Export")
-# The footer is full at 80 columns (the checklist keys come first): this key shows in it from
-# 94 columns on (right after Export), works at any width, and is always in the palette.
 START_SESSION = Command("engagement-session", "s", "start_session",
                        "Start an extraction session for this engagement",
                        "Set up a new extraction session for this engagement, then run it",
-                       "New session")
+                       "New session", show=False)
 OPEN_RISK = Command("engagement-risk", "r", "open_risk", "Outsourcing risk",
                     "What to keep in-house and why, what each vendor sees, the best split",
-                    "Risk")
-# Over the engagement: its filing strategy and its tracer register (in the palette too).
+                    "Risk", show=False)
+# Over the engagement: its filing strategy and its tracer register.
 STRATEGY = Command("engagement-strategy", "j", "strategy", "Jurisdictions / filing strategy",
                    "Where to file and what it costs against what it protects, with a what-if",
-                   "Strategy")
+                   "Strategy", show=False)
 TRACERS = Command("engagement-tracers", "c", "tracers", "Tracers",
                   "The tracer register: issue a distinct code per vendor, look a found one up",
-                  "Tracers")
+                  "Tracers", show=False)
 REFRESH = Command("engagement-refresh", "f5", "refresh", "Refresh engagement",
-                  "Load the engagement again", "Refresh")
-BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back")
+                  "Load the engagement again", "Refresh", show=False)
+BACK = Command("engagement-back", "escape", "back", "Back", "Leave the engagement", "Back",
+               show=False)
 
 ENGAGEMENT_COMMANDS: tuple[Command, ...] = (
     ITEM_DONE, ITEM_PROGRESS, ITEM_NA, TICK_STEP, NEXT_PHASE, UNDO_PHASE, EXPORT_CHECKLIST,
@@ -118,9 +120,11 @@ class EngagementScreen(Screen[None]):
     FIRSTFILE_COMMANDS = ENGAGEMENT_COMMANDS
     DEFAULT_CSS = """
     EngagementScreen #engagement-title { height: 1; text-style: bold; padding: 0 1; }
-    EngagementScreen #engagement-guide { height: 9; }
+    EngagementScreen #engagement-guide { height: 7; }
     EngagementScreen #engagement-vendors { height: 5; }
-    EngagementScreen #engagement-checklist { height: 1fr; min-height: 4; }
+    EngagementScreen #engagement-checklist { height: 1fr; min-height: 3; }
+    EngagementScreen #engagement-detail-pane { height: auto; max-height: 5; }
+    EngagementScreen #engagement-detail { padding: 0 1; color: $text-muted; }
     EngagementScreen #engagement-status { height: 1; padding: 0 1; }
     """
 
@@ -132,6 +136,7 @@ class EngagementScreen(Screen[None]):
         self.overview: EngagementOverview | None = None
         self.vendor_key: str | None = None
         self._step_ids: list[str] = []
+        self._detail_of = "engagement-guide"  # the table whose highlighted row is detailed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,6 +144,11 @@ class EngagementScreen(Screen[None]):
         yield DataTable(id="engagement-guide", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="engagement-vendors", cursor_type="row")
         yield DataTable(id="engagement-checklist", cursor_type="row", zebra_stripes=True)
+        # The tables cut long steps, flags and items at 80 columns: the highlighted row of the
+        # table last in use is shown here whole, wrapped; a vendor's several flags can be
+        # longer than the pane, which then scrolls (tab to it, then the arrow keys).
+        with VerticalScroll(id="engagement-detail-pane"):
+            yield Static(Text(""), id="engagement-detail")
         yield Static("", id="engagement-status")
         yield Footer()
 
@@ -196,6 +206,7 @@ class EngagementScreen(Screen[None]):
         if self.vendor_key is None or overview.checklist_for(self.vendor_key) is None:
             self.vendor_key = overview.checklists[0].vendor.key if overview.checklists else None
         self._show_checklist()
+        self._show_detail()
         if overview.problems:
             self._status(f"Checklist file problem: {overview.problems[0]}", error=True)
         elif overview.blockers and overview.phase == "pre":
@@ -267,6 +278,67 @@ class EngagementScreen(Screen[None]):
         if event.data_table.id == "engagement-vendors" and key and key != self.vendor_key:
             self.vendor_key = key
             self._show_checklist()
+        self._show_detail()
+
+    def on_descendant_focus(self) -> None:
+        if isinstance(self.focused, DataTable) and self.focused.id:
+            self._detail_of = self.focused.id
+            self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted row of the table last focused, whole (the guide's at first)."""
+        detail = self.query_one("#engagement-detail", Static)
+        focused = self._detail_of
+        text = Text()
+        if self.overview is None:
+            pass
+        elif focused == "engagement-vendors":
+            text = self._vendor_detail(self.overview)
+        elif focused == "engagement-checklist":
+            text = self._item_detail()
+        else:
+            text = self._step_detail(self.overview)
+        detail.update(text)
+
+    def _step_detail(self, overview: EngagementOverview) -> Text:
+        if not self._step_ids:
+            return Text("")
+        row = self.query_one("#engagement-guide", DataTable).cursor_row
+        step_id = self._step_ids[min(row, len(self._step_ids) - 1)]
+        state = next(s for p in overview.guide for s in p.steps if s.step.id == step_id)
+        text = Text(state.step.title, style="bold")
+        text.append("" if state.step.derived else " (hand-ticked)")
+        text.append(f": {state.detail}")
+        return text
+
+    def _vendor_detail(self, overview: EngagementOverview) -> Text:
+        checklist = self._current_checklist()
+        if checklist is None:
+            return Text("")
+        flags = [f for f in overview.flags if f.vendor_key == checklist.vendor.key]
+        if not flags:
+            return Text.assemble((checklist.vendor.name, "bold"), ": no cross-check flags")
+        text = Text()  # each message names the vendor: no heading line, to keep it short
+        for flag in flags:
+            if text:
+                text.append("\n")
+            text.append(flag.kind, style="yellow")
+            text.append(f": {flag.message}")
+        return text
+
+    def _item_detail(self) -> Text:
+        checklist = self._current_checklist()
+        item_id = self._highlighted_item()
+        line = next((x for x in checklist.lines if x.item.id == item_id), None) \
+            if checklist else None
+        if line is None:
+            return Text("")
+        text = Text(line.item.title, style="bold")
+        text.append(f": {line.state.status}")
+        for label, value in (("why", line.state.reason), ("who", line.state.who)):
+            if value:
+                text.append(f"; {label}: {value}")
+        return text
 
     # --- actions ---------------------------------------------------------------------------
 

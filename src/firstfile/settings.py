@@ -59,6 +59,14 @@ def default_export_dir() -> Path:
     return user_documents_path() / "firstfile"
 
 
+def user_state_dir() -> Path:
+    """Where the app keeps small choices between runs (services/remembered.py): the user's
+    state folder (platformdirs: ~/.local/state/firstfile on Linux)."""
+    from platformdirs import user_state_path
+
+    return user_state_path("firstfile", appauthor=False)
+
+
 def tsa_url(given: str | None = None) -> str | None:
     """The RFC 3161 timestamp authority's URL: --tsa, else $FIRSTFILE_TSA_URL, else None
     (nothing is timestamped, and documents say so)."""
@@ -81,6 +89,7 @@ class Settings:
     tsa_url: str | None = None  # the timestamp authority (tsa_url)
     tsa_ca: Path | None = None  # its CA certificate(s) (tsa_ca)
     export_dir: Path | None = None  # where exports go; None: default_export_dir()
+    state_dir: Path | None = None  # small choices kept between runs; None: none are kept
 
     @property
     def exports(self) -> Path:
@@ -97,4 +106,4 @@ class Settings:
               tsa_ca_file: str | None = None) -> Settings:
         return cls(db=db, actor=current_actor(), templates_dir=user_templates_dir(),
                    tsa_url=tsa_url(tsa), tsa_ca=tsa_ca(tsa_ca_file),
-                   export_dir=default_export_dir())
+                   export_dir=default_export_dir(), state_dir=user_state_dir())

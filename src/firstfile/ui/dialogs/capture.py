@@ -136,7 +136,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="capture-load")
     def _load(self) -> None:
-        from firstfile.services import directory, drafts
+        from firstfile.services import directory, drafts, remembered
 
         try:
             store = self.app.wait_store()
@@ -144,10 +144,11 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             engagements = [(e.key, e.name) for e in directory.list_engagements(store)]
             vendors = directory.list_vendors(store)
             buffer = drafts.load_buffer(store, CAPTURE_OWNER, actor=self.app.settings.actor)
+            last = remembered.last_engagement(self.app.settings.state_dir, store.url)
         except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._show_form_message, f"Cannot load: {exc}", "error")
             return
-        self.app.call_from_thread(self._loaded, people, engagements, vendors, buffer)
+        self.app.call_from_thread(self._loaded, people, engagements, vendors, buffer, last)
 
     def _loaded(
         self,
@@ -155,6 +156,7 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         engagements: list[tuple[str, str]],
         vendors: list[tuple[str, str]],
         buffer: tuple[dict[str, Any], Any] | None,
+        last: str = "",
     ) -> None:
         self._people = {p.key: p for p in people}
         self._vendors = vendors
@@ -167,7 +169,8 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         select.set_options([(Text(f"{key}  {name}"), key) for key, name in engagements])
         keys = [key for key, _ in engagements]
         self._engagement_keys = keys
-        remembered = self.app.last_capture_engagement
+        # Used in this run, else the last one used on this database in an earlier run.
+        remembered = self.app.last_capture_engagement or last
         if remembered in keys:
             select.value = remembered
         elif len(keys) == 1:
@@ -446,6 +449,10 @@ class QuickCaptureScreen(ModalScreen[str | None]):
         if clear is not None:
             with suppress(StoreError):
                 clear(store)
+        from firstfile.services import remembered
+
+        remembered.remember_engagement(self.app.settings.state_dir, store.url,
+                                       draft.engagement_key)
         self.app.call_from_thread(self._created, view.key, draft, after)
 
     def _save_failed(self, problems: list[Problem]) -> None:

@@ -589,8 +589,9 @@ def _print_attachments(view: Any) -> None:
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(
-        help="Words to find, all of them; end a word with * for a prefix; A OR B (OR in "
-        "capitals) finds either.")],
+        help="Words to find, all of them, in any of their forms (thermal finds thermally, "
+        "cooling finds cooled); end a word with * for a prefix; A OR B (OR in capitals) "
+        "finds either.")],
     as_json: JsonOption = False,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 50,
     db: DbOption = None,

@@ -31,7 +31,7 @@ def _indexed(store: Store, key: str) -> bool:
         else:
             found = db.execute(text(
                 "SELECT 1 FROM disclosure WHERE key = :key AND search_vector IS NOT NULL "
-                "AND search_vector @@ to_tsquery('simple', :word)"),
+                "AND search_vector @@ to_tsquery('english', :word)"),
                 {"word": WORD, "key": key}).first()
     return found is not None
 

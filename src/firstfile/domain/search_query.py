@@ -4,7 +4,9 @@ User text never reaches the FTS5 MATCH grammar or to_tsquery directly: it is spl
 words, each word is quoted, and a trailing '*' on a word asks for a prefix match
 (``graph*`` finds "graphene" and "graphite"). All words must match, except that ``OR`` in
 capitals between two words lets either match (``heatsink OR heatspreader pad``: one of the
-first two, and pad); a lower-case "or" is a word like any other.
+first two, and pad); a lower-case "or" is a word like any other. The databases stem both the
+text and the query (FTS5's porter tokenizer, PostgreSQL's `english` configuration), so a
+word finds its other forms: "cooling" finds "cooled", "thermal" finds "thermally".
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def fts5_match(terms: tuple[Term, ...]) -> str:
 
 
 def pg_tsquery(terms: tuple[Term, ...]) -> str:
-    """A to_tsquery('simple', ...) expression; terms hold only word characters, so no escapes."""
+    """A to_tsquery expression; terms hold only word characters, so no escapes. The query's
+    text-search configuration stems each word as the stored vectors were stemmed."""
     groups = []
     for group in _groups(terms):
         parts = [re.sub(r"\W", "", t.text) + (":*" if t.prefix else "") for t in group]

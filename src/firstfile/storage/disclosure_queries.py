@@ -53,6 +53,9 @@ SORTS: dict[str, Any] = {
 # Ranked search only scores the newest matches: bm25 over a query that matches nearly every
 # row costs ~170 ms on 100k rows, so ranking is capped to keep the search box instant.
 RANK_WINDOW = 500
+# PostgreSQL stems queries with the configuration the stored search vectors were made with
+# (migration 0014_search_stemming), so a word finds its other forms.
+TEXT_SEARCH_CONFIG = "english"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,8 @@ def count_rows(*, db: Session, filt: ListFilter) -> int:
 def search_rows(
     *, db: Session, query: str, filt: ListFilter, limit: int = 50
 ) -> list[DisclosureRow]:
-    """Disclosures matching every word of query, best first; `word*` matches a prefix."""
+    """Disclosures matching every word of query (or another form of it: "thermal" finds
+    "thermally"), best first; `word*` matches a prefix."""
     terms = parse_query(query)
     if not terms:
         return []
@@ -164,7 +168,7 @@ def search_rows(
         sub = candidates.columns(column("id", Integer), column("score", Float)).subquery("m")
         score = sub.c.score.asc()
     else:
-        tsq = func.to_tsquery("simple", pg_tsquery(terms))
+        tsq = func.to_tsquery(TEXT_SEARCH_CONFIG, pg_tsquery(terms))
         vector: ColumnClause[Any] = literal_column("disclosure.search_vector")
         sub = (
             select(

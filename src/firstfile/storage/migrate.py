@@ -17,7 +17,7 @@ from firstfile.storage.inspection import Contents, InspectionError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions; a unit test checks it matches Alembic's head.
-HEAD_REVISION = "0013_vendor_facing_name"
+HEAD_REVISION = "0014_search_stemming"
 
 
 # Full-text search objects are made by hand in the first migration (FTS5 on SQLite, a

@@ -132,8 +132,9 @@ class LoadFailed(Message):
 # Every action of the list, defined once: the key binding (footer) and the palette entry.
 LIST_COMMANDS: tuple[Command, ...] = (
     Command("list-search", "slash", "focus_search", "Search disclosures",
-            "Full-text search of titles and texts: every word must match; word* matches a "
-            "prefix; A OR B (capital OR) matches either", "Search"),
+            "Full-text search of titles and texts: every word must match, in any of its "
+            "forms (thermal finds thermally); word* matches a prefix; A OR B (capital OR) "
+            "matches either", "Search"),
     Command("list-sort", "s", "cycle_sort", "Sort disclosures",
             "Sort by last update, key, title or status in turn", "Sort"),
     Command("list-reverse", "r", "reverse_sort", "Reverse the sort",

@@ -39,7 +39,10 @@ from firstfile.ui.dialogs.choice import ConfirmDialog
 from firstfile.ui.widgets.session_dialogs import SessionChoiceDialog, SessionTextDialog
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from firstfile.services.counsel import QueueItem
+    from firstfile.storage.engine import Store
     from firstfile.ui.app import FirstfileApp
 
 QUEUE_COMMANDS: tuple[Command, ...] = (
@@ -302,18 +305,25 @@ class ReviewQueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
     def _move(self, key: str, target: str, version: int) -> None:
         from firstfile.services import counsel
+
+        self._report(key, lambda store: f"{key} is " + status_label(counsel.move_status(
+            store, key, target, actor=self.app.settings.actor,
+            expected_version=version).status))
+
+    def _report(self, key: str, change: Callable[[Store], str]) -> None:
+        """Run change (inside a worker) and say what it did; a change made elsewhere first
+        shows the record as stored, a refusal says why."""
         from firstfile.services.errors import Conflict, UserError
 
         try:
-            state = counsel.move_status(self.app.wait_store(), key, target,
-                                        actor=self.app.settings.actor, expected_version=version)
+            done = change(self.app.wait_store())
         except Conflict as exc:
             self._changed_elsewhere(key, exc)
             return
         except UserError as exc:
             self.post_message(ActionDone(f"{key}: {exc}", error=True))
             return
-        self.post_message(ActionDone(f"{key} is {status_label(state.status)}"))
+        self.post_message(ActionDone(done))
 
     def action_move_status(self) -> None:
         from firstfile.domain.workflow import allowed_moves
@@ -354,18 +364,13 @@ class ReviewQueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
     def _note(self, key: str, text: str, version: int) -> None:
         from firstfile.services import counsel
-        from firstfile.services.errors import Conflict, UserError
 
-        try:
-            counsel.set_reviewer_notes(self.app.wait_store(), key, text,
-                                       actor=self.app.settings.actor, expected_version=version)
-        except Conflict as exc:
-            self._changed_elsewhere(key, exc)
-            return
-        except UserError as exc:
-            self.post_message(ActionDone(f"{key}: {exc}", error=True))
-            return
-        self.post_message(ActionDone(f"{key}: reviewer note saved"))
+        def change(store: Store) -> str:
+            counsel.set_reviewer_notes(store, key, text, actor=self.app.settings.actor,
+                                       expected_version=version)
+            return f"{key}: reviewer note saved"
+
+        self._report(key, change)
 
     def action_add_event(self) -> None:
         from firstfile.domain.vocabulary import EVENT_KINDS
@@ -475,19 +480,13 @@ class ReviewQueueScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-change")
     def _decide(self, key: str, result: DecisionInput, version: int) -> None:
         from firstfile.services import counsel
-        from firstfile.services.errors import Conflict, UserError
 
-        try:
-            counsel.record_decision(self.app.wait_store(), key, result.decision,
-                                    result.rationale, actor=self.app.settings.actor,
-                                    expected_version=version)
-        except Conflict as exc:
-            self._changed_elsewhere(key, exc)
-            return
-        except UserError as exc:
-            self.post_message(ActionDone(f"{key}: {exc}", error=True))
-            return
-        self.post_message(ActionDone(f"{key}: {decision_label(result.decision)}"))
+        def change(store: Store) -> str:
+            counsel.record_decision(store, key, result.decision, result.rationale,
+                                    actor=self.app.settings.actor, expected_version=version)
+            return f"{key}: {decision_label(result.decision)}"
+
+        self._report(key, change)
 
     def _changed_elsewhere(self, key: str, exc: Exception) -> None:
         """Another user changed the disclosure since the queue was read: say so, show it as it

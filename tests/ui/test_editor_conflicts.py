@@ -65,6 +65,12 @@ def last_update(store: Store, key: str) -> tuple[str, dict[str, list[object]]]:
     return row.actor_name, json.loads(row.changes)
 
 
+def buffered_advantages(store: Store, key: str) -> object:
+    """What the editor's autosave buffer holds for the advantages, read as the next run would."""
+    buffered = drafts.load_buffer(store, f"edit:{key}", actor="tester")
+    return buffered[0]["form"].get("advantages") if buffered is not None else None
+
+
 async def conflict_shown(pilot: object, app: FirstfileApp) -> ConflictDialog:
     await until(pilot, lambda: isinstance(app.screen, ConflictDialog),  # type: ignore[arg-type]
                 "the conflict dialog")
@@ -197,9 +203,10 @@ async def test_a_restored_buffer_is_measured_against_the_version_it_was_typed_on
         editor = await open_editor(pilot, key)
         editor.query_one("#f-advantages", TextArea).focus()
         await pilot.press(*"Cheaper")
-        await until(pilot, lambda: drafts.load_buffer(colleague, f"edit:{key}",
-                                                      actor="tester") is not None,
-                    "the autosave buffer")
+        # The whole word, not the first autosave: on a slow machine a pause between two
+        # keys can outlast the autosave delay and buffer "C" alone before the rest.
+        await until(pilot, lambda: buffered_advantages(colleague, key) == "Cheaper",
+                    "the typed word in the autosave buffer")
     save_as_colleague(colleague, key, title="Cell balancing by pulses")
     second = make_app(sqlite_store, tmp_path)
     async with second.run_test(size=SIZE) as pilot:

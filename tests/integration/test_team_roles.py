@@ -401,3 +401,52 @@ def test_only_admin_or_counsel_changes_the_organisations_name(team: Team) -> Non
         conn.execute(text("UPDATE setting SET value = 'Northfield Power SE' "
                           "WHERE name = 'organization'"))
     assert organization_name(team.owner) == "Northfield Power SE"
+
+
+def test_upgrading_an_older_team_database_renews_its_grants_and_guards(
+    request: pytest.FixtureRequest,
+) -> None:
+    """A team set up under an older schema: the tables added since (a session's sittings)
+    open to the members and the guards added since (the organisation's name) hold, as soon as
+    the owner's firstfile upgrades it, without running `init --team` again."""
+    from alembic import command
+
+    from firstfile.services.organization import organization_name, set_organization_name
+    from firstfile.storage import team_roles
+    from firstfile.storage.engine import create_store_engine
+    from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
+
+    server = require_pg_server(request)
+    url = server.new_database(empty=True)
+    database = url.rsplit("/", 1)[1]
+    login = f"ff_engineer_{uuid.uuid4().hex[:8]}"
+    member: Engine | None = None
+    try:
+        old = Store(create_store_engine(url), url)
+        command.upgrade(alembic_config(old), "0011_counsel_records")
+        with old.write() as db:
+            team_roles.set_up(db, database)
+            # As a set-up made before the settings table had its guard.
+            db.execute(text("DROP TRIGGER firstfile_guard_setting ON setting"))
+        old.dispose()
+        owner = open_store(url)  # the owner's firstfile upgrades it on opening
+        try:
+            assert current_revision(owner) == HEAD_REVISION
+            set_organization_name(owner, "Northfield Power GmbH", actor="owner")
+            roles.grant(owner, login, "engineer", actor="owner")
+            member = create_engine(make_url(url).set(username=login))
+            with member.begin() as conn:  # a table added after the set-up is the team's
+                assert conn.execute(text("SELECT count(*) FROM session_sittings")).scalar() == 0
+            said = _refused(member, "UPDATE setting SET value = 'Someone Else Ltd'")
+            assert "only admin or counsel" in said
+            assert organization_name(owner) == "Northfield Power GmbH"
+        finally:
+            owner.dispose()
+    finally:
+        if member is not None:
+            member.dispose()
+        server.drop(database)
+        with server.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+            for role in TEAM_ROLES:
+                conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{database}_{role}"')

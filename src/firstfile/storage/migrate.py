@@ -119,4 +119,25 @@ def upgrade_to_head(store: Store) -> bool:
     from alembic import command
 
     command.upgrade(alembic_config(store), "head")
+    _renew_team_rights(store)
     return True
+
+
+def _renew_team_rights(store: Store) -> None:
+    """Grant the team's roles the tables an upgrade added and install the guards it brought.
+
+    The grants and guard triggers of a team database are made by `init --team` for the tables
+    that exist then; without this, a table added later (a session's sittings) would be closed
+    to every member and a table guarded later (the organisation's name) open to all of them
+    until someone thought to run `init --team` again. Whoever upgrades owns the tables (only
+    the owner may change the schema), so may grant them; the same statements as `init --team`,
+    which change nothing that is already in place.
+    """
+    if store.engine.dialect.name != "postgresql":
+        return
+    from firstfile.storage import team_roles
+
+    with store.write() as db:
+        prefix = team_roles.team_prefix(db)
+        if prefix is not None:
+            team_roles.set_up(db, prefix)

@@ -139,8 +139,9 @@ def login(db: Session) -> str:
 
 def set_up(db: Session, prefix: str) -> TeamSetup:
     """Create the group roles (those missing), grant them their rights and install the guard
-    triggers, in db's transaction. Running it again changes nothing (after an upgrade it grants
-    new tables too). Needs the tables' owner or a superuser, with CREATEROLE."""
+    triggers, in db's transaction. Running it again changes nothing but granting tables and
+    installing guards added since (migrate runs it after every upgrade of a team database).
+    Needs the tables' owner or a superuser, with CREATEROLE when a group role is missing."""
     groups = group_names(prefix)
     database = str(db.execute(text("SELECT current_database()")).scalar_one())
     tables = sorted(

@@ -7,7 +7,6 @@ compare and pass them around without touching a database. Every reference betwee
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,6 +14,7 @@ from firstfile.domain.disclosure import DisclosureDraft
 from firstfile.domain.strategy_record import RecordedStrategy
 from firstfile.domain.tracers import Tracer
 from firstfile.domain.views import EventView
+from firstfile.interchange.places import Places
 
 FORMAT_NAME = "firstfile/1"
 
@@ -233,10 +233,10 @@ class InterchangeDocument:
     ``file:line: path: message``. They do not take part in equality: the same content read
     from two differently laid-out files is the same document.
 
-    ``source``, ``lines`` and ``stated`` say where the document came from, for the importer's
-    messages and merge rule: the file's name, the line of every path the file holds
-    (``disclosures[2].summary``), and the paths whose value the file gives (not null). A
-    document built in code has no lines and states every field (``stated`` is None).
+    ``source`` and ``places`` say where the document came from, for the importer's messages
+    and merge rule: the file's name, the line of every path the file holds
+    (``disclosures[2].summary``) and the fields whose value the file gives (not null). A
+    document built in code has no places: no lines, and it states every field.
     """
 
     engagement: EngagementDoc
@@ -254,21 +254,15 @@ class InterchangeDocument:
     tracers: tuple[Tracer, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
-    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
-    stated: frozenset[str] | None = field(default=None, compare=False)
+    places: Places | None = field(default=None, compare=False)
 
     def states(self, path: str) -> bool:
         """True when the file gives a value at path (a document built in code gives all)."""
-        return self.stated is None or path in self.stated
+        return self.places is None or self.places.states(path)
 
     def line(self, path: str) -> int:
         """The line of path, or of the nearest enclosing value the file has (0: unknown)."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.lines.get("", 0)
+        return 0 if self.places is None else self.places.line(path)
 
     def where(self, path: str) -> str:
         """``file:line: path`` for messages about the value at path."""

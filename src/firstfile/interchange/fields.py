@@ -29,6 +29,7 @@ from firstfile.interchange.nodes import (
     Node,
     describe,
 )
+from firstfile.interchange.places import Places
 from firstfile.interchange.problems import Problems
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -46,10 +47,18 @@ class Checker:
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
-        self.lines: dict[str, int] = {}
-        # Paths whose value the file gives (not null): the importer keeps a stored value the
-        # file leaves out.
-        self.stated: set[str] = set()
+        # The line of every path read, and the fields whose value the file gives (not null):
+        # the importer keeps a stored value the file leaves out.
+        self.places = Places()
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """The lines recorded by path (mappings and list items; fields are in places)."""
+        return self.places.lines
+
+    def line(self, path: str) -> int:
+        """The line of path, or of the nearest enclosing value read (0: unknown)."""
+        return self.places.line(path)
 
     # -- structure -------------------------------------------------------------------------
 
@@ -60,7 +69,7 @@ class Checker:
 
         A field whose value is null counts as absent.
         """
-        self.lines.setdefault(path, node.line)
+        self.places.lines.setdefault(path, node.line)
         if node.tag == INVALID:
             return None
         if node.kind != MAP:
@@ -68,9 +77,7 @@ class Checker:
             return None
         allowed = (*required, *optional)
         fields: Fields = {}
-        # One string per path, shared by lines and stated: a file of thousands of
-        # disclosures holds hundreds of thousands of paths.
-        paths: dict[str, str] = {}
+        lines: dict[str, int] = {}  # "inventors:" rather than its first item
         for key, value in node.value:
             if key.kind != SCALAR or key.tag == INVALID:
                 self.problems.error(key.line, path, "keys must be plain text")
@@ -85,13 +92,12 @@ class Checker:
                 self.problems.error(key.line, where, _unknown_key(name, allowed))
                 continue
             fields[name] = value
-            paths[name] = where
-            self.lines[where] = key.line  # "inventors:" rather than its first item
+            lines[name] = key.line
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")
         given = {name: value for name, value in fields.items() if not _is_null(value)}
-        self.stated.update(paths[name] for name in given)
+        self.places.add_fields(path, lines, given)
         return given
 
     def items(self, fields: Fields, name: str, path: str, *, release: bool = False
@@ -110,7 +116,7 @@ class Checker:
             return
         for index, item in enumerate(node.value):
             item_path = f"{where}[{index}]"
-            self.lines[item_path] = item.line
+            self.places.lines[item_path] = item.line
             yield item, item_path
             if release:
                 node.value[index] = None

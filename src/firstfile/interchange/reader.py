@@ -246,7 +246,7 @@ def _document(root: Node | None, problems: Problems, source: str, today: date | 
     problems.raise_if_errors()
     assert document is not None  # no errors means the reader built it
     return replace(document, warnings=tuple(problems.format_warnings()), source=source,
-                   lines=reader.check.lines, stated=frozenset(reader.check.stated))
+                   places=reader.check.places)
 
 
 def _is_json(text: str, source: str, fmt: str | None) -> bool:
@@ -1001,9 +1001,4 @@ class _DocumentReader:
 
     def _line(self, path: str) -> int:
         """The line of path, or of the nearest enclosing value the file does have."""
-        while path:
-            if path in self.check.lines:
-                return self.check.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.check.lines.get("", 1)
+        return self.check.line(path) or 1

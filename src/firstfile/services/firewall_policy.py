@@ -283,12 +283,7 @@ class _Reader:
             self.problems.error(self._line(problem.field), problem.field, problem.message)
 
     def _line(self, path: str) -> int:
-        while path:
-            if path in self.check.lines:
-                return self.check.lines[path]
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.check.lines.get("", 1)
+        return self.check.line(path) or 1
 
 
 def _related(one: str, other: str) -> bool:

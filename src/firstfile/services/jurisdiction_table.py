@@ -142,7 +142,7 @@ def parse_table(
         ("rates.date", table.rates_warning(today)),
     ):
         if warning is not None:
-            problems.warn(reader.check.lines.get(path, 1), path, warning)
+            problems.warn(reader.check.line(path) or 1, path, warning)
     return table, [], problems.format_warnings()
 
 

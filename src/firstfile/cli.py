@@ -276,12 +276,14 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
     # stops the lot: each file itself, against the files before it, and against the
     # database. Files are held one at a time (a portfolio of big files would not fit in
     # memory together): read and checked here, then read again to be written, and
-    # refused if a file changed in between.
+    # refused if a file changed in between. A single file is read once: the document
+    # checked is the one written.
     problems: list[str] = []
     files, problems = _expand_folders(files)
     together = FilesTogether()
     readable: list[tuple[Path, str]] = []
     refused = []
+    kept = None  # the document of a single file, checked and then written as it is
     with ExitStack() as stack:
         store = None
         for path in files:
@@ -303,6 +305,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
                 check_document(store, document, actor=settings.actor, policy=policy)
             except ImportRefused as exc:
                 refused.extend(exc.conflicts)
+            kept = document if len(files) == 1 else None
             del document
         if problems:
             raise InterchangeError(problems)
@@ -312,7 +315,10 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
             return
         writing.append(True)
         for path, digest in readable:
-            document, again = read_document_and_digest(path)
+            if kept is not None:
+                document, again, kept = kept, digest, None
+            else:
+                document, again = read_document_and_digest(path)
             if again != digest:
                 raise InterchangeError([
                     f"{path}: the file changed while it was being imported (the files "

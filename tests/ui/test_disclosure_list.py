@@ -212,7 +212,7 @@ async def test_sorting_by_title_and_reversing(seeded: Store, tmp_path: Path) -> 
         assert shown_keys(table) != before
         assert screen.sort == "title"
         assert "sorted by title ↑" in position(screen)
-        assert "Title ↑" in screen_text(pilot)
+        await wait_until(pilot, lambda: "Title ↑" in screen_text(pilot))  # drawn, too
         await pilot.press("r")
         await wait_until(pilot, lambda: shown_keys(table) == [r.key for r in by_title_desc])
         assert "sorted by title ↓" in position(screen)
@@ -305,7 +305,7 @@ async def test_markup_in_titles_is_shown_literally(seeded: Store, tmp_path: Path
         row = table.page.index(next(r for r in table.page if r.title == MARKUP_TITLE))
         assert table.get_row_at(row)[1].plain == MARKUP_TITLE
         await pilot.pause()
-        assert MARKUP_TITLE in screen_text(pilot)
+        await wait_until(pilot, lambda: MARKUP_TITLE in screen_text(pilot))
 
 
 async def test_palette_offers_the_list_commands(seeded: Store, tmp_path: Path) -> None:

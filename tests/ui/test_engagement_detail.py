@@ -22,15 +22,38 @@ async def seen(app: FirstfileApp, pilot: Pilot[None], screen: EngagementScreen) 
     words joined across its lines."""
     pane = screen.query_one("#engagement-detail-pane", VerticalScroll)
     lines: dict[int, str] = {}
-    for offset in range(int(pane.max_scroll_y) + 1):
-        pane.scroll_to(y=offset, animate=False)
+    pane.scroll_home(animate=False)
+    offset, top, rows = await drawn(app, pilot, pane)
+    while True:
+        lines.update((offset + row, text) for row, text in enumerate(rows))
+        if offset >= top:
+            break
+        pane.scroll_to(y=offset + 1, animate=False)
+        before = offset
+        offset, top, rows = await drawn(app, pilot, pane)
+        assert offset == before + 1, f"the pane did not scroll from {before}"
+    pane.scroll_home(animate=False)
+    return " ".join(" ".join(lines[i] for i in sorted(lines)).split())
+
+
+async def drawn(app: FirstfileApp, pilot: Pilot[None], pane: VerticalScroll
+                ) -> tuple[int, int, tuple[str, ...]]:
+    """(scroll offset, largest offset, the rows drawn) of the pane once two frames in a row
+    agree: on a loaded machine a highlight's text, its layout and a scroll can each take a
+    few frames to reach the screen, and a capture in between mixed two layouts."""
+    previous = None
+    for _ in range(200):
+        await pilot.pause()
         await pilot.pause(0.02)
         region = pane.scrollable_content_region  # without the scrollbar
         strips = app.screen._compositor.render_strips()
-        for row in range(region.height):
-            lines[offset + row] = strips[region.y + row].text[region.x:region.right]
-    pane.scroll_home(animate=False)
-    return " ".join(" ".join(lines[i] for i in sorted(lines)).split())
+        now = (int(pane.scroll_offset.y), int(pane.max_scroll_y),
+               tuple(strips[region.y + row].text[region.x:region.right]
+                     for row in range(region.height)))
+        if now == previous:
+            return now
+        previous = now
+    raise AssertionError("the detail pane never settled")
 
 
 async def shown(app: FirstfileApp, pilot: Pilot[None]) -> EngagementScreen:

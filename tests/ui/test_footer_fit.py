@@ -12,7 +12,7 @@ from textual.widgets import Footer
 from firstfile.storage.engine import Store
 from firstfile.ui.app import FirstfileApp
 from firstfile.ui.commands import APP_COMMANDS, DEADLINES, ENGAGEMENTS, SESSIONS
-from tests.ui.helpers import make_app, settle
+from tests.ui.helpers import make_app, settle, until
 
 SCREENS: dict[str, Callable[[FirstfileApp], None]] = {
     "home": lambda app: None,
@@ -38,11 +38,12 @@ async def test_every_footer_fits_and_ends_with_the_palette_key(
             go(app)
             await settle(pilot)
             await pilot.pause(0.2)
-            footer = app.screen.query_one(Footer)
-            assert footer.max_scroll_x == 0, f"the {name} footer is cut at {width} columns"
             # The stray letter ("palettea") was the footer's keys showing through the
             # column the palette key left uncovered.
-            assert last_line(app).rstrip().endswith("^p palette"), (name, last_line(app))
+            await until(pilot, lambda: last_line(app).rstrip().endswith("^p palette"),
+                        f"the {name} footer to end with the palette key at {width} columns")
+            footer = app.screen.query_one(Footer)
+            assert footer.max_scroll_x == 0, f"the {name} footer is cut at {width} columns"
 
 
 async def test_the_list_footer_overflowing_shows_no_stray_letter(
@@ -55,7 +56,8 @@ async def test_the_list_footer_overflowing_shows_no_stray_letter(
         for width in range(79, 50, -1):  # narrower than its keys: they overflow
             await pilot.resize_terminal(width, 24)
             await pilot.pause(0.05)
-            assert last_line(app).rstrip().endswith("^p palette"), (width, last_line(app))
+            await until(pilot, lambda: last_line(app).rstrip().endswith("^p palette"),
+                        f"the footer to end with the palette key at {width} columns")
         assert app.screen.query_one(Footer).max_scroll_x > 0
 
 

@@ -39,11 +39,11 @@ async def test_the_cursor_row_is_underlined_focused_or_not(
         await until(pilot, lambda: len(queue.items) >= 2, "the queue's rows")
         table = queue.query_one("#queue-table", DataTable)
         table.move_cursor(row=1)
-        await pilot.pause(0.1)
-        assert underlined_rows(table) == [2]  # the header line, row 0, then the cursor
+        # the header line, row 0, then the cursor
+        await until(pilot, lambda: underlined_rows(table) == [2], "the cursor row underlined")
         table.blur()
         await pilot.pause(0.1)
-        assert underlined_rows(table) == [2]
+        await until(pilot, lambda: underlined_rows(table) == [2], "the cursor row, unfocused")
 
         await app.pop_screen()
         app.action_open_list()
@@ -53,5 +53,5 @@ async def test_the_cursor_row_is_underlined_focused_or_not(
         listing = app.screen.query_one(DisclosureTable)
         await until(pilot, lambda: listing.row_count > 2, "its rows")
         listing.focus()
-        await pilot.pause(0.1)
-        assert underlined_rows(listing) == [1]  # under the header line
+        await until(pilot, lambda: underlined_rows(listing) == [1],  # under the header line
+                    "the list's cursor row underlined")

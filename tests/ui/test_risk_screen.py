@@ -303,6 +303,14 @@ async def test_the_report_is_exported_from_the_screen(loaded: Store, tmp_path: P
         app.screen.query_one(Input).value = str(out)
         await pilot.press("enter")
         await until(pilot, lambda: screen.message.startswith("Wrote"), "the export")
+
+        def shown_whole() -> bool:  # wrapped over the status lines, the folder included
+            status = screen.query_one("#risk-status").region
+            strips = app.screen._compositor.render_strips()
+            lines = [strips[y].text for y in range(status.y, status.bottom)]
+            return "".join(line.strip() for line in lines).endswith(str(out).replace(" ", ""))
+
+        await until(pilot, shown_whole, "the whole message on the screen")
     assert str(out) in screen.message and screen.message.endswith(str(out))
     written = sorted(p.name for p in out.iterdir())
     assert written == [f"{AQ7}-risk-report-internal.docx", f"{AQ7}-risk-report-internal.md"]

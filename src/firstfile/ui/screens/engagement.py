@@ -125,7 +125,9 @@ class EngagementScreen(Screen[None]):
     EngagementScreen #engagement-checklist { height: 1fr; min-height: 3; }
     EngagementScreen #engagement-detail-pane { height: auto; max-height: 5; }
     EngagementScreen #engagement-detail { padding: 0 1; color: $text-muted; }
-    EngagementScreen #engagement-status { height: 1; padding: 0 1; }
+    EngagementScreen #engagement-status {
+        height: auto; min-height: 1; max-height: 3; padding: 0 1;
+    }
     """
 
     app: FirstfileApp

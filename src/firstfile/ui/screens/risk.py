@@ -161,7 +161,7 @@ class RiskScreen(Screen[None]):
     RiskScreen #risk-detail { padding: 0 1; }
     RiskScreen #risk-matrix { height: 1fr; }
     RiskScreen #risk-vendors { padding: 0 1; }
-    RiskScreen #risk-status { height: 1; padding: 0 1; }
+    RiskScreen #risk-status { height: auto; min-height: 1; max-height: 3; padding: 0 1; }
     """
     app: FirstfileApp
 
@@ -497,8 +497,7 @@ class RiskScreen(Screen[None]):
             actor=settings.actor,
             templates_dir=settings.templates_dir,
         )
-        # The names, then the folder once: the status line is one line, and two full paths
-        # did not fit in 100 columns.
+        # The names, then the folder once: two full paths did not fit in the status lines.
         names = " and ".join(path.name for path in written)
         return f"Wrote {names} to {written[0].parent}" if written else "Nothing written"
 

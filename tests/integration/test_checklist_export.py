@@ -61,6 +61,19 @@ def test_the_internal_docx_round_trips(samples: Store, tmp_path: Path) -> None:
     assert len(rows) - 1 == len(document.checklist.lines)
     props = reopened.core_properties
     assert props.author == "rfischer" and "Bayan" in props.title
+    facts = {row.cells[0].text: row.cells[1].text for row in reopened.tables[0].rows}
+    assert facts["Kind"] == "Contract manufacturer"  # in words, not "contract-manufacturer"
+
+
+def test_the_internal_markdown_names_the_vendor_kind_in_words(samples: Store,
+                                                               tmp_path: Path) -> None:
+    document = svc.internal_checklist_document(samples, AQ7, "bayan-ems", actor="rfischer",
+                                               today=TODAY)
+    path = export_checklist(document, tmp_path, fmt="md", engagement_key=AQ7,
+                            vendor_key="bayan-ems")
+    text = path.read_text(encoding="utf-8")
+    assert "- **Kind**: Contract manufacturer" in text
+    assert "contract-manufacturer" not in text
 
 
 def test_the_vendor_docx_round_trips_with_terms_only(samples: Store, tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ def render_internal_checklist_docx(
         (w("product"), clean_line(document.product) or w("nothing")),
         (w("phase"), w.label("phases", document.phase)),
         (w("vendor"), f"{document.vendor_key}: {clean_line(document.vendor_name)}"),
-        (w("vendor_kind"), document.vendor_kind),
+        (w("vendor_kind"), w.label("vendor_kinds", document.vendor_kind)),
         (w("country"), document.vendor_country or w("nothing")),
         (w("competitors"), ", ".join(clean_line(c) for c in document.competitors) or w("nothing")),
         (w("notes"), clean_prose(document.vendor_notes) or w("nothing")),

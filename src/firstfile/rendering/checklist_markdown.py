@@ -77,7 +77,7 @@ def render_internal_checklist_markdown(
         (w("product"), document.product or w("nothing")),
         (w("phase"), w.label("phases", document.phase)),
         (w("vendor"), f"{document.vendor_key}: {document.vendor_name}"),
-        (w("vendor_kind"), document.vendor_kind),
+        (w("vendor_kind"), w.label("vendor_kinds", document.vendor_kind)),
         (w("country"), document.vendor_country or w("nothing")),
         (w("competitors"), ", ".join(document.competitors) or w("nothing")),
         (w("notes"), document.vendor_notes or w("nothing")),

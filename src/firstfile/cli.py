@@ -262,6 +262,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
                       show_notes: bool, group_size: int, writing: list[bool]) -> None:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document_and_digest
+    from firstfile.services.checked_documents import CheckedDocuments
     from firstfile.services.importer import (
         FilesTogether,
         ImportRefused,
@@ -275,17 +276,16 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
     # Every file is read and checked in full before anything is written, so one bad file
     # stops the lot: each file itself, against the files before it, and against the
     # database. Files are held one at a time (a portfolio of big files would not fit in
-    # memory together): read and checked here, then read again to be written, and
-    # refused if a file changed in between. A single file is read once: the document
-    # checked is the one written.
+    # memory together): each checked document is put aside on disk until its turn to be
+    # written (services/checked_documents.py), so what is written is what was checked. A
+    # single file's document stays in memory.
     problems: list[str] = []
     files, problems = _expand_folders(files)
     together = FilesTogether()
-    readable: list[tuple[Path, str]] = []
     refused = []
-    kept = None  # the document of a single file, checked and then written as it is
     with ExitStack() as stack:
         store = None
+        checked = stack.enter_context(CheckedDocuments())
         for path in files:
             if not is_file(path):
                 problems.append(f"{path}: no such file")
@@ -296,7 +296,6 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
                 problems.extend(exc.problems)
                 continue
             problems.extend(together.add(document))
-            readable.append((path, digest))
             if problems:
                 continue  # nothing will be written: the files are still read for their problems
             if store is None:
@@ -305,7 +304,8 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
                 check_document(store, document, actor=settings.actor, policy=policy)
             except ImportRefused as exc:
                 refused.extend(exc.conflicts)
-            kept = document if len(files) == 1 else None
+            if not refused:  # else nothing will be written either
+                checked.add(path, digest, document, hold=len(files) == 1)
             del document
         if problems:
             raise InterchangeError(problems)
@@ -314,15 +314,18 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
         if store is None:
             return
         writing.append(True)
-        for path, digest in readable:
-            if kept is not None:
-                document, again, kept = kept, digest, None
-            else:
-                document, again = read_document_and_digest(path)
-            if again != digest:
-                raise InterchangeError([
-                    f"{path}: the file changed while it was being imported (the files "
-                    "before it are written, their summaries are above): import it again"])
+        for item in checked.files:
+            taken = checked.take(item)
+            if taken is not None:
+                document = taken
+            else:  # could not be put aside: read again, and refused if it changed
+                document, again = read_document_and_digest(item.path)
+                if again != item.digest:
+                    raise InterchangeError([
+                        f"{item.path}: the file changed while it was being imported (the "
+                        "files before it are written, their summaries are above): import it "
+                        "again"])
+            path = item.path
             for warning in document.warnings:
                 say(f"warning: {warning}", err=True)
             try:

@@ -1,9 +1,10 @@
-"""Checked documents put aside until they are written: given back equal, from a private
-folder that is gone afterwards; when they cannot be put aside, the file is read again."""
+"""Checked documents put aside until they are written: given back equal, from a file no other
+process can open and that leaves nothing behind; when they cannot be put aside, the file is
+read again."""
 
 from __future__ import annotations
 
-import stat
+import os
 from pathlib import Path
 
 from firstfile.interchange.reader import parse_document
@@ -21,27 +22,35 @@ disclosures:
 """
 
 
-def test_a_document_put_aside_comes_back_equal_with_its_places(tmp_path: Path) -> None:
+def test_a_document_put_aside_comes_back_equal_and_leaves_no_file(tmp_path: Path) -> None:
     document = parse_document(FILE, "acme.yaml")
     with CheckedDocuments(under=tmp_path) as checked:
         checked.add(tmp_path / "acme.yaml", "d1", document)
-        (folder,) = tmp_path.iterdir()
-        assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # this user's alone
         (item,) = checked.files
+        assert item.aside is not None and os.fstat(item.aside.fileno()).st_size > 0
+        # Confidential text is on disk, but under no name: a kill leaves nothing behind.
+        assert list(tmp_path.iterdir()) == []
         back = checked.take(item)
         assert back == document
         assert back is not None and back.where("disclosures[0].summary") == (
             "acme.yaml:8: disclosures[0].summary")
-        assert list(folder.iterdir()) == []  # taken back, removed
-    assert list(tmp_path.iterdir()) == []  # the folder goes with the import
+        assert item.aside is None
+
+
+def test_leaving_lets_go_of_documents_not_taken_back(tmp_path: Path) -> None:
+    with CheckedDocuments(under=tmp_path) as checked:
+        checked.add(tmp_path / "acme.yaml", "d1", parse_document(FILE, "acme.yaml"))
+        (item,) = checked.files
+        aside = item.aside
+    assert aside is not None and aside.closed and item.aside is None
 
 
 def test_a_held_document_is_given_back_once(tmp_path: Path) -> None:
     document = parse_document(FILE, "acme.yaml")
     with CheckedDocuments(under=tmp_path) as checked:
         checked.add(tmp_path / "acme.yaml", "d1", document, hold=True)
-        assert list(tmp_path.iterdir()) == []  # nothing on disk
         (item,) = checked.files
+        assert item.aside is None
         assert checked.take(item) is document
         assert checked.take(item) is None  # let go of: the file would be read again
 

@@ -249,13 +249,16 @@ def _import_files(settings: Settings, files: list[Path], policy: Any, *,
 
 def _new_sqlite_file(settings: Settings) -> Path | None:
     """The SQLite file the settings name, when it does not exist yet; else None."""
+    path = _sqlite_file(settings)
+    return None if path is None or path.exists() else path
+
+
+def _sqlite_file(settings: Settings) -> Path | None:
+    """The SQLite file the settings name, or None for a server database."""
     from firstfile.storage.engine import resolve_db_url
 
     url = resolve_db_url(settings.db)
-    if not url.startswith("sqlite:///"):
-        return None
-    path = Path(url.removeprefix("sqlite:///"))
-    return None if path.exists() else path
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
 
 def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
@@ -285,7 +288,11 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
     refused = []
     with ExitStack() as stack:
         store = None
-        checked = stack.enter_context(CheckedDocuments())
+        # Beside a SQLite file, on the disk that holds the database, rather than in a
+        # temporary folder that may be kept in memory.
+        database = _sqlite_file(settings)
+        checked = stack.enter_context(
+            CheckedDocuments(under=database.parent if database is not None else None))
         for path in files:
             if not is_file(path):
                 problems.append(f"{path}: no such file")

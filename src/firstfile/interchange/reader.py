@@ -69,6 +69,7 @@ from firstfile.domain.vocabulary import (
     VENDOR_KINDS,
 )
 from firstfile.interchange import schema
+from firstfile.interchange.acyclic import acyclic_objects
 from firstfile.interchange.document import (
     FORMAT_NAME,
     ActionDoc,
@@ -131,9 +132,10 @@ def read_document_and_digest(
         ]) from None
     del data  # the text holds it all; a big file's bytes need not stay while it is parsed
     problems = Problems(path.name)
-    root = _nodes(text, path.name, None, problems)
-    del text  # as in parse_document
-    document = _document(root, problems, path.name, today)
+    with acyclic_objects():
+        root = _nodes(text, path.name, None, problems)
+        del text  # as in parse_document
+        document = _document(root, problems, path.name, today)
     return read_attachments(document, path.parent), digest
 
 
@@ -219,9 +221,10 @@ def parse_document(
     Raises InterchangeError listing every problem as ``file:line: path: message``.
     """
     problems = Problems(source)
-    root = _nodes(text, source, fmt, problems)
-    del text  # the nodes hold every value: a big file's text need not stay while it is read
-    return _document(root, problems, source, today)
+    with acyclic_objects():
+        root = _nodes(text, source, fmt, problems)
+        del text  # the nodes hold every value: a big file's text need not stay while read
+        return _document(root, problems, source, today)
 
 
 def _nodes(text: str, source: str, fmt: str | None, problems: Problems) -> Node | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from firstfile.interchange.acyclic import acyclic_objects
 from firstfile.interchange.document import InterchangeDocument
 
 
@@ -67,7 +68,8 @@ class CheckedDocuments:
         aside: IO[bytes] | None = None
         try:
             aside = tempfile.TemporaryFile(dir=self._under)  # noqa: SIM115 - kept open
-            pickle.dump(document, aside, protocol=pickle.HIGHEST_PROTOCOL)
+            with acyclic_objects():
+                pickle.dump(document, aside, protocol=pickle.HIGHEST_PROTOCOL)
             aside.flush()
         except OSError:
             if aside is not None:
@@ -83,7 +85,7 @@ class CheckedDocuments:
             return document
         if checked.aside is None:
             return None
-        with checked.aside as kept:
+        with checked.aside as kept, acyclic_objects():
             kept.seek(0)
             document = pickle.load(kept)  # noqa: S301 - written by this process, see above
         checked.aside = None

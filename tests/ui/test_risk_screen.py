@@ -214,12 +214,10 @@ async def test_the_best_split_is_shown_beside_today_and_applied_in_one_audited_s
         await pilot.press("r")
         screen = await risk_screen(pilot)
         await pilot.press("b")
+        # The dialog's children mount one container after another: wait for the last one.
         await until(
             pilot,
-            lambda: (
-                isinstance(app.screen, SplitDialog)
-                and bool(app.screen.query_one("#split-vendors", DataTable).row_count)
-            ),
+            lambda: isinstance(app.screen, SplitDialog) and bool(app.screen.query("#split-moves")),
             "the split dialog",
             timeout=60,
         )

@@ -134,10 +134,16 @@ class SplitDialog(ModalScreen[bool]):
         super().__init__(classes="dialog-screen")
         self.result = result
         self.names = dict(names)
+        self._answer: Button | None = None
 
     def compose(self) -> ComposeResult:
+        # Everything is built here, filled before it is mounted, so that nothing has to be
+        # looked up once the dialog is up: a lookup on mount raced the mounting of the
+        # dialog's children on a loaded machine.
         r = self.result
-        with Vertical(classes="dialog", id="split-dialog"):
+        frame = Vertical(classes="dialog", id="split-dialog")
+        frame.styles.width = self.WIDTH
+        with frame:
             yield Static(Content(f"Best split for {r.engagement_key}"), classes="dialog-title")
             proven = (
                 "proven best"
@@ -154,21 +160,28 @@ class SplitDialog(ModalScreen[bool]):
             )
             summary.append(f" ({proven}).")
             yield Static(summary, id="split-summary")
-            yield DataTable(id="split-vendors", cursor_type="row", show_cursor=False)
+            yield self._vendors()
             with VerticalScroll(id="split-moves-box"):
                 yield Static(self._moves(), id="split-moves")
+            apply = Button(
+                Content("Apply this split (y)"),
+                id="split-apply",
+                variant="primary",
+                disabled=not r.moves,
+            )
+            close = Button(Content("Close (esc)"), id="split-close")
+            # Focus goes where the answer is: Apply, or Close when nothing moves.
+            self._answer = apply if r.moves else close
             with Horizontal(classes="dialog-buttons"):
-                yield Button(
-                    Content("Apply this split (y)"),
-                    id="split-apply",
-                    variant="primary",
-                    disabled=not r.moves,
-                )
-                yield Button(Content("Close (esc)"), id="split-close")
+                yield apply
+                yield close
 
     def on_mount(self) -> None:
-        self.query_one("#split-dialog").styles.width = self.WIDTH
-        table = self.query_one("#split-vendors", DataTable)
+        if self._answer is not None:
+            self._answer.focus()
+
+    def _vendors(self) -> DataTable[Text]:
+        table: DataTable[Text] = DataTable(id="split-vendors", cursor_type="row", show_cursor=False)
         table.add_column("Vendor", key="vendor", width=18)
         table.add_column("Today", key="today", width=12)
         table.add_column("", key="before", width=6)
@@ -187,8 +200,7 @@ class SplitDialog(ModalScreen[bool]):
                 Text(percent(change.after)),
                 key=change.vendor,
             )
-        button = "#split-apply" if self.result.moves else "#split-close"
-        self.query_one(button, Button).focus()
+        return table
 
     def _moves(self) -> Text:
         r = self.result

@@ -28,6 +28,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
+from firstfile.ui.written import written_message
 
 if TYPE_CHECKING:
     from firstfile.domain.checklist import Checklist
@@ -543,7 +544,7 @@ class EngagementScreen(Screen[None]):
             store, self.engagement_key, vendor_key, Path(folder).expanduser(),
             audiences=("vendor", "internal"), actor=settings.actor,
             templates_dir=settings.templates_dir)
-        return "Wrote " + ", ".join(str(path) for path in written)
+        return written_message(written)
 
     def action_start_session(self) -> None:
         """Set up a new extraction session with this engagement chosen (the app leaves this

@@ -44,6 +44,7 @@ from firstfile.ui.dialogs.choice import FolderDialog
 from firstfile.ui.dialogs.risk import DecisionDialog, SplitDialog
 from firstfile.ui.widgets.exposure_bars import bar, cell_text, exposure_style, percent
 from firstfile.ui.widgets.steady_footer import SteadyFooter
+from firstfile.ui.written import written_message
 
 if TYPE_CHECKING:
     from firstfile.domain.risk.assessment import ComponentRisk, RiskAssessment
@@ -497,9 +498,7 @@ class RiskScreen(Screen[None]):
             actor=settings.actor,
             templates_dir=settings.templates_dir,
         )
-        # The names, then the folder once: two full paths did not fit in the status lines.
-        names = " and ".join(path.name for path in written)
-        return f"Wrote {names} to {written[0].parent}" if written else "Nothing written"
+        return written_message(written)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -32,6 +32,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog, FolderDialog
 from firstfile.ui.screens.engagement import TextDialog
+from firstfile.ui.written import written_message
 
 if TYPE_CHECKING:
     from firstfile.domain.filing_strategy import FilingStrategy
@@ -680,7 +681,7 @@ class StrategyScreen(Screen[None]):
             return
         self.app.call_from_thread(
             self.notify,
-            "Wrote " + ", ".join(str(path) for path in written),
+            written_message(written),
             markup=False,
             timeout=10,
         )

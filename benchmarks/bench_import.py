@@ -199,7 +199,6 @@ def child_import(db: str, paths: list[Path]) -> dict[str, Any]:
         for item in checked.files:
             began = time.perf_counter()
             doc = checked.take(item)
-            assert doc is not None
             report = import_document(store, doc, actor="bench", source=item.path.name,
                                      checked=True)
             assert report.outcomes["disclosure created"] == len(doc.disclosures), (

@@ -322,16 +322,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
             return
         writing.append(True)
         for item in checked.files:
-            taken = checked.take(item)
-            if taken is not None:
-                document = taken
-            else:  # could not be put aside: read again, and refused if it changed
-                document, again = read_document_and_digest(item.path)
-                if again != item.digest:
-                    raise InterchangeError([
-                        f"{item.path}: the file changed while it was being imported (the "
-                        "files before it are written, their summaries are above): import it "
-                        "again"])
+            document = checked.take(item)  # refused if read again and no longer as checked
             path = item.path
             for warning in document.warnings:
                 say(f"warning: {warning}", err=True)

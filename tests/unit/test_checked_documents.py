@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from firstfile.interchange.reader import parse_document
+import pytest
+
+from firstfile.interchange.problems import InterchangeError
+from firstfile.interchange.reader import parse_document, read_document_and_digest
 from firstfile.services.checked_documents import CheckedDocuments
 
 FILE = """\
@@ -52,14 +55,38 @@ def test_a_held_document_is_given_back_once(tmp_path: Path) -> None:
         (item,) = checked.files
         assert item.aside is None
         assert checked.take(item) is document
-        assert checked.take(item) is None  # let go of: the file would be read again
+        assert item.held is None  # let go of
+
+
+def _unplaceable(tmp_path: Path) -> Path:
+    """A place to put documents aside that is not a folder: putting aside fails for real."""
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    return not_a_folder
 
 
 def test_a_document_that_cannot_be_put_aside_is_read_again(tmp_path: Path) -> None:
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    with CheckedDocuments(under=not_a_folder) as checked:
-        checked.add(tmp_path / "acme.yaml", "d1", parse_document(FILE, "acme.yaml"))
+    path = tmp_path / "acme.yaml"
+    path.write_text(FILE, encoding="utf-8")
+    document, digest = read_document_and_digest(path)
+    with CheckedDocuments(under=_unplaceable(tmp_path)) as checked:
+        checked.add(path, digest, document)
         (item,) = checked.files
-        assert (item.digest, item.aside, item.held) == ("d1", None, None)
-        assert checked.take(item) is None
+        assert (item.digest, item.aside, item.held) == (digest, None, None)
+        assert checked.take(item) == document
+
+
+def test_a_file_read_again_is_refused_when_it_changed_after_its_check(tmp_path: Path) -> None:
+    path = tmp_path / "acme.yaml"
+    path.write_text(FILE, encoding="utf-8")
+    document, digest = read_document_and_digest(path)
+    with CheckedDocuments(under=_unplaceable(tmp_path)) as checked:
+        checked.add(path, digest, document)
+        (item,) = checked.files
+        path.write_text(FILE.replace("Pulse balancing", "Changed after the check"),
+                        encoding="utf-8")
+        with pytest.raises(InterchangeError) as refused:
+            checked.take(item)
+    (problem,) = refused.value.problems
+    assert problem.startswith(f"{path}: the file changed after it was checked")
+    assert "import it again" in problem

@@ -26,6 +26,8 @@ from typing import IO
 
 from firstfile.interchange.acyclic import acyclic_objects
 from firstfile.interchange.document import InterchangeDocument
+from firstfile.interchange.problems import InterchangeError
+from firstfile.interchange.reader import read_document_and_digest
 
 
 @dataclass(slots=True)
@@ -77,14 +79,20 @@ class CheckedDocuments:
             aside = None  # read from the file again, checked against digest
         self.files.append(Checked(path, digest, aside=aside))
 
-    def take(self, checked: Checked) -> InterchangeDocument | None:
-        """The document kept for checked (let go of afterwards), or None when it could not
-        be put aside and must be read from its file again."""
+    def take(self, checked: Checked) -> InterchangeDocument:
+        """The document checked for checked, once (let go of afterwards). One that could not
+        be put aside is read from its file again, and refused (InterchangeError) when the
+        file is no longer the one checked: what is written is always what was checked."""
         if checked.held is not None:
             document, checked.held = checked.held, None
             return document
         if checked.aside is None:
-            return None
+            document, digest = read_document_and_digest(checked.path)
+            if digest != checked.digest:
+                raise InterchangeError([
+                    f"{checked.path}: the file changed after it was checked, so it is not "
+                    "written (the files before it are): import it again"])
+            return document
         with checked.aside as kept, acyclic_objects():
             kept.seek(0)
             document = pickle.load(kept)  # noqa: S301 - written by this process, see above

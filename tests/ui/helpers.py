@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 from firstfile.settings import Settings
@@ -28,10 +29,19 @@ async def until(pilot: Pilot[None], done: Callable[[], bool], what: str,
     """Wait for a condition (the facilitation screen keeps a writer thread running, so
     waiting for every worker to finish would never end)."""
     deadline = time.monotonic() + timeout
-    while not done():
+    while not _holds(done):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
+
+
+def _holds(done: Callable[[], bool]) -> bool:
+    """done(), False while a widget it looks at is not mounted yet (a screen mounts its
+    containers one after another)."""
+    try:
+        return done()
+    except NoMatches:
+        return False
 
 
 def palette_highlights(pilot: Pilot[None], title: str) -> bool:

@@ -255,10 +255,9 @@ def _new_sqlite_file(settings: Settings) -> Path | None:
 
 def _sqlite_file(settings: Settings) -> Path | None:
     """The SQLite file the settings name, or None for a server database."""
-    from firstfile.storage.engine import resolve_db_url
+    from firstfile.storage.engine import resolve_db_url, sqlite_path
 
-    url = resolve_db_url(settings.db)
-    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    return sqlite_path(resolve_db_url(settings.db))
 
 
 def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from firstfile.interchange.document import InterchangeDocument
 from firstfile.interchange.problems import InterchangeError
 from firstfile.interchange.reader import parse_document, read_document_and_digest
 from firstfile.services.checked_documents import CheckedDocuments
@@ -65,10 +66,15 @@ def _unplaceable(tmp_path: Path) -> Path:
     return not_a_folder
 
 
-def test_a_document_that_cannot_be_put_aside_is_read_again(tmp_path: Path) -> None:
+def _file(tmp_path: Path) -> tuple[Path, InterchangeDocument, str]:
+    """FILE written to disk and read back as the import reads it: path, document, digest."""
     path = tmp_path / "acme.yaml"
     path.write_text(FILE, encoding="utf-8")
-    document, digest = read_document_and_digest(path)
+    return (path, *read_document_and_digest(path))
+
+
+def test_a_document_that_cannot_be_put_aside_is_read_again(tmp_path: Path) -> None:
+    path, document, digest = _file(tmp_path)
     with CheckedDocuments(under=_unplaceable(tmp_path)) as checked:
         checked.add(path, digest, document)
         (item,) = checked.files
@@ -77,9 +83,7 @@ def test_a_document_that_cannot_be_put_aside_is_read_again(tmp_path: Path) -> No
 
 
 def test_a_file_read_again_is_refused_when_it_changed_after_its_check(tmp_path: Path) -> None:
-    path = tmp_path / "acme.yaml"
-    path.write_text(FILE, encoding="utf-8")
-    document, digest = read_document_and_digest(path)
+    path, document, digest = _file(tmp_path)
     with CheckedDocuments(under=_unplaceable(tmp_path)) as checked:
         checked.add(path, digest, document)
         (item,) = checked.files

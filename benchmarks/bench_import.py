@@ -163,7 +163,9 @@ def child_import(db: str, paths: list[Path]) -> dict[str, Any]:
 
     from firstfile.interchange.reader import read_document_and_digest
     from firstfile.services.checked_documents import CheckedDocuments
-    from firstfile.services.importer import FilesTogether, check_document, import_document
+    from firstfile.services.files_together import FilesTogether
+    from firstfile.services.importer import check_document, import_document
+    from firstfile.services.process_memory import give_back_after_document
     from firstfile.storage.engine import open_store
 
     started = time.perf_counter()
@@ -195,6 +197,7 @@ def child_import(db: str, paths: list[Path]) -> dict[str, Any]:
             check_document(store, doc, actor="bench")
             checked.add(path, digest, doc, hold=len(paths) == 1)
             del doc
+            give_back_after_document()
         read = time.perf_counter() - started
         for item in checked.files:
             began = time.perf_counter()
@@ -205,6 +208,7 @@ def child_import(db: str, paths: list[Path]) -> dict[str, Any]:
                 report.summary())
             per_file.append((len(doc.disclosures), time.perf_counter() - began))
             del doc, report
+            give_back_after_document()
     store.dispose()
     return {
         "seconds": time.perf_counter() - started,

@@ -265,14 +265,15 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document_and_digest
     from firstfile.services.checked_documents import CheckedDocuments
+    from firstfile.services.files_together import FilesTogether
     from firstfile.services.importer import (
-        FilesTogether,
         ImportRefused,
         ImportStopped,
         check_document,
         import_document,
         plan_groups,
     )
+    from firstfile.services.process_memory import give_back_after_document
     from firstfile.storage.engine import StoreRefused
 
     # Every file is read and checked in full before anything is written, so one bad file
@@ -313,6 +314,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
             if not refused:  # else nothing will be written either
                 checked.add(path, digest, document, hold=len(files) == 1)
             del document
+            give_back_after_document()
         if problems:
             raise InterchangeError(problems)
         if refused:
@@ -336,6 +338,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
                 total = len(plan_groups(document, group_size))
                 raise ImportStopped(path.name, 0, total, exc) from exc
             del document
+            give_back_after_document()
             if show_notes:
                 for note in report.notes:
                     say(f"note: {note}", err=True)

@@ -21,6 +21,9 @@ MAX_DIGITS = 100
 MAP = "map"
 SEQ = "seq"
 SCALAR = "scalar"
+# A list item already read into its record while the file was parsed (json_nodes' streamed):
+# value is the record, and the item's own nodes are gone.
+READ = "read"
 
 # Short names of the scalar types a node can hold.
 STR = "str"

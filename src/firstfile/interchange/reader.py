@@ -88,8 +88,8 @@ from firstfile.interchange.document import (
     VendorDoc,
 )
 from firstfile.interchange.fields import Checker, Fields, join
-from firstfile.interchange.json_nodes import json_nodes
-from firstfile.interchange.nodes import MAX_FILE_BYTES, SEQ, Node
+from firstfile.interchange.json_nodes import ItemReader, json_nodes
+from firstfile.interchange.nodes import MAX_FILE_BYTES, READ, SCALAR, SEQ, Node
 from firstfile.interchange.problems import InterchangeError, Problems
 from firstfile.interchange.raw_text import make_readable
 from firstfile.interchange.yaml_nodes import yaml_nodes
@@ -133,9 +133,10 @@ def read_document_and_digest(
     del data  # the text holds it all; a big file's bytes need not stay while it is parsed
     problems = Problems(path.name)
     with acyclic_objects():
-        root = _nodes(text, path.name, None, problems)
+        reader = _DocumentReader(problems, today or date.today())
+        root = _nodes(text, path.name, None, problems, reader)
         del text  # as in parse_document
-        document = _document(root, problems, path.name, today)
+        document = _document(root, problems, path.name, reader)
     return read_attachments(document, path.parent), digest
 
 
@@ -222,27 +223,31 @@ def parse_document(
     """
     problems = Problems(source)
     with acyclic_objects():
-        root = _nodes(text, source, fmt, problems)
+        reader = _DocumentReader(problems, today or date.today())
+        root = _nodes(text, source, fmt, problems, reader)
         del text  # the nodes hold every value: a big file's text need not stay while read
-        return _document(root, problems, source, today)
+        return _document(root, problems, source, reader)
 
 
-def _nodes(text: str, source: str, fmt: str | None, problems: Problems) -> Node | None:
-    """The root node of text (None after recording why there is none)."""
+def _nodes(text: str, source: str, fmt: str | None, problems: Problems,
+           reader: _DocumentReader) -> Node | None:
+    """The root node of text (None after recording why there is none). JSON disclosures are
+    read by reader as they are parsed (_DocumentReader.streamed)."""
     if len(text) > MAX_FILE_BYTES:
         problems.error(1, "", f"the text is over {MAX_FILE_BYTES // 1024 // 1024} MB: split "
                               "it into one file per engagement")
         problems.raise_if_errors()
     is_json = _is_json(text, source, fmt)
     text = make_readable(text, problems, json=is_json)
-    return (json_nodes if is_json else yaml_nodes)(text, problems)
+    if is_json:
+        return json_nodes(text, problems, reader.streamed)
+    return yaml_nodes(text, problems)
 
 
-def _document(root: Node | None, problems: Problems, source: str, today: date | None
+def _document(root: Node | None, problems: Problems, source: str, reader: _DocumentReader
               ) -> InterchangeDocument:
-    """The document read from root, or InterchangeError listing every problem."""
+    """The document reader reads from root, or InterchangeError listing every problem."""
     document = None
-    reader = _DocumentReader(problems, today or date.today())
     if root is not None:
         document = reader.read(root)
     del root
@@ -272,6 +277,28 @@ class _DocumentReader:
         self.today = today
         # (kind, key, line, path) of every reference, checked once all records are read.
         self.references: list[tuple[str, str, int, str]] = []
+
+    def streamed(self, name: str, before: list[tuple[Node, Node]]) -> ItemReader | None:
+        """How to read each item of the top-level list name as soon as it is parsed (JSON),
+        or None to read it from its nodes later, as every other list is.
+
+        Only the disclosures are read early (they are most of a big file's nodes), only the
+        first list of that name (a second is reported as given twice, never read), and only
+        after the file has said it is in this format: a file in another format is not read
+        further than its format, and nothing of it is reported."""
+        if name != "disclosures" or any(key.text == name for key, _ in before):
+            return None
+        if not any(key.text == "format" and value.kind == SCALAR
+                   and value.value == FORMAT_NAME for key, value in before):
+            return None
+
+        def read_one(node: Node, index: int) -> Node:
+            path = f"disclosures[{index}]"
+            # What the disclosures' list would record as it gives the item (Checker.items).
+            self.check.places.lines[path] = node.line
+            return Node(READ, node.line, self._disclosure(node, path, ""))
+
+        return read_one
 
     def read(self, root: Node) -> InterchangeDocument | None:
         fields = self.check.mapping(root, "", *schema.TOP)
@@ -670,6 +697,10 @@ class _DocumentReader:
                                     "into: give its votes there and leave them out here")
 
     def _disclosure(self, node: Node, path: str, engagement_key: str) -> DisclosureDoc:
+        if node.kind == READ:
+            # Read while the file was parsed, before the engagement was.
+            read: DisclosureDoc = node.value
+            return replace(read, draft=replace(read.draft, engagement_key=engagement_key))
         own = self.check.mapping(node, path, *schema.DISCLOSURE) or {}
         check = self.check
         key = None

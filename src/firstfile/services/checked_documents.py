@@ -28,6 +28,7 @@ from firstfile.interchange.acyclic import acyclic_objects
 from firstfile.interchange.document import InterchangeDocument
 from firstfile.interchange.problems import InterchangeError
 from firstfile.interchange.reader import read_document_and_digest
+from firstfile.services.process_memory import keep_big_buffers_apart
 
 
 @dataclass(slots=True)
@@ -50,6 +51,9 @@ class CheckedDocuments:
         self._under = under  # the file system to put documents aside on (default: temp)
 
     def __enter__(self) -> CheckedDocuments:
+        # One big document after another: each one's memory is for the next
+        # (services/process_memory.py).
+        keep_big_buffers_apart()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

@@ -1,0 +1,46 @@
+"""Memory a long import gives back to the system as it goes.
+
+An import of many files reads, checks and puts aside one big document at a time
+(services/checked_documents.py); each one's memory should be free for the next once it is
+put aside. Two things of the C library's and the interpreter's kept it (docs/PERFORMANCE.md,
+"Memory"):
+
+- glibc serves an allocation of 128 KB or more from a memory map of its own, returned to the
+  system when freed, but freeing such a map raises that threshold to the map's size, up to
+  32 MB. Once a 30 MB file's bytes are freed, every buffer under 30 MB (the next file's
+  text, the pickler's table of a million objects) comes from the heap, which cannot shrink
+  past whatever is allocated above it. Fixing the threshold keeps big buffers in maps.
+- The interpreter keeps freed tuples, lists, dicts and floats on free lists for reuse. The
+  few thousand left on them when a document is let go of were among its values, each in a
+  different block of its memory, and keep those blocks (some 35 MB for 10,000
+  disclosures) from being given back; a full collection empties the lists.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import sys
+
+# mallopt's parameter for the threshold (glibc's malloc.h); setting it also stops glibc from
+# moving the threshold (and the heap's trim threshold) by itself.
+_M_MMAP_THRESHOLD = -3
+_THRESHOLD_BYTES = 128 * 1024  # glibc's own starting value
+
+
+def keep_big_buffers_apart() -> None:
+    """Serve every allocation of 128 KB or more from its own memory map from now on, in
+    this process (glibc on Linux; elsewhere nothing is changed)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return  # a C library without mallopt: it keeps its own policy
+    mallopt(_M_MMAP_THRESHOLD, _THRESHOLD_BYTES)
+
+
+def give_back_after_document() -> None:
+    """Call once a big document is let go of: empty the free lists (and collect what is in
+    cycles), so the memory it held is given back whole."""
+    gc.collect()

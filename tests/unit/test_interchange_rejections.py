@@ -204,7 +204,9 @@ def test_keyless_disclosures_must_differ_in_title() -> None:
 
 
 @pytest.mark.parametrize("bad", ["FF-26-0001", "FF-2026-1", "ff-2026-0001", "2026-0001",
-                                 "FF-2026-" + "9" * 30])
+                                 "FF-2026-" + "9" * 30,
+                                 # fullwidth digits: read as 2026 and 1, another key's text
+                                 "FF-2026-\uff10\uff10\uff10\uff11"])
 def test_malformed_disclosure_key(bad: str) -> None:
     text = edit("key: FF-2026-0001", f"key: {bad}")
     line = line_of(text, f"key: {bad}")

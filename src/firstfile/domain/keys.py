@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 
 PREFIX = "FF"
-# Four to nine digits: the per-year counter is a 32-bit integer in the database.
-_KEY = re.compile(r"^FF-(\d{4})-(\d{4,9})$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$", re.IGNORECASE)
+# Four to nine digits: the per-year counter is a 32-bit integer in the database. ASCII
+# only and matched whole: without re.ASCII, \d takes any script's digits (a key written in
+# fullwidth digits would be read as FF-2026-0001's year and number while its text is another
+# key's), and IGNORECASE lets [a-z] take the Kelvin sign and the long s; $ alone would let a
+# trailing newline through.
+_KEY = re.compile(r"FF-(\d{4})-(\d{4,9})", re.ASCII)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}", re.IGNORECASE | re.ASCII)
 
 
 def disclosure_key(year: int, number: int) -> str:
@@ -21,7 +25,7 @@ def disclosure_key(year: int, number: int) -> str:
 
 def parse_disclosure_key(key: str) -> tuple[int, int] | None:
     """(year, number) for a well-formed key, else None."""
-    match = _KEY.match(key)
+    match = _KEY.fullmatch(key)
     if not match:
         return None
     return int(match.group(1)), int(match.group(2))
@@ -32,4 +36,4 @@ def is_valid_record_key(key: str) -> bool:
 
     They end up in file names and URLs, so they are restricted at the door.
     """
-    return bool(_SLUG.match(key))
+    return bool(_SLUG.fullmatch(key))

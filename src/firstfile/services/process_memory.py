@@ -2,7 +2,7 @@
 
 An import of many files reads, checks and puts aside one big document at a time
 (services/checked_documents.py); each one's memory should be free for the next once it is
-put aside. Two things of the C library's and the interpreter's kept it (docs/PERFORMANCE.md,
+put aside. Two things, the C library's and the interpreter's, kept it (docs/PERFORMANCE.md,
 "Memory"):
 
 - glibc serves an allocation of 128 KB or more from a memory map of its own, returned to the
@@ -14,6 +14,9 @@ put aside. Two things of the C library's and the interpreter's kept it (docs/PER
   few thousand left on them when a document is let go of were among its values, each in a
   different block of its memory, and keep those blocks (some 35 MB for 10,000
   disclosures) from being given back; a full collection empties the lists.
+
+What is free inside glibc's heap after that is handed back too (malloc_trim), so a document
+just let go of does not stay in the process's resident memory beside the next.
 """
 
 from __future__ import annotations
@@ -42,5 +45,12 @@ def keep_big_buffers_apart() -> None:
 
 def give_back_after_document() -> None:
     """Call once a big document is let go of: empty the free lists (and collect what is in
-    cycles), so the memory it held is given back whole."""
+    cycles), so the memory it held is freed whole, then hand glibc's free pages back to the
+    system."""
     gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            return
+        trim(0)

@@ -166,10 +166,10 @@ def child_import(db: str, paths: list[Path]) -> dict[str, Any]:
     from firstfile.services.files_together import FilesTogether
     from firstfile.services.importer import check_document, import_document
     from firstfile.services.process_memory import give_back_after_document
-    from firstfile.storage.engine import open_store
+    from firstfile.storage.engine import IMPORT_CACHE_BYTES, open_store
 
     started = time.perf_counter()
-    store = open_store(db)
+    store = open_store(db, cache_bytes=IMPORT_CACHE_BYTES)  # as `firstfile import` opens it
     longest = [0.0]
 
     @event.listens_for(store.engine, "begin")

@@ -274,7 +274,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
         plan_groups,
     )
     from firstfile.services.process_memory import give_back_after_document
-    from firstfile.storage.engine import StoreRefused
+    from firstfile.storage.engine import IMPORT_CACHE_BYTES, StoreRefused
 
     # Every file is read and checked in full before anything is written, so one bad file
     # stops the lot: each file itself, against the files before it, and against the
@@ -306,7 +306,8 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
             if problems:
                 continue  # nothing will be written: the files are still read for their problems
             if store is None:
-                store = stack.enter_context(opened_store(settings, create=True))
+                store = stack.enter_context(
+                    opened_store(settings, create=True, cache_bytes=IMPORT_CACHE_BYTES))
             try:
                 check_document(store, document, actor=settings.actor, policy=policy)
             except ImportRefused as exc:

@@ -14,6 +14,7 @@ from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures
 from firstfile.storage.engine import (
     CACHE_FLOOR,
+    IMPORT_CACHE_BYTES,
     Store,
     StoreError,
     open_store,
@@ -52,6 +53,23 @@ def test_sqlite_sizes_its_page_cache_and_maps_no_memory(sqlite_store: Store) -> 
         conn = db.connection()
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -(CACHE_FLOOR // 1024)
         assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
+
+
+def test_an_import_gives_its_connections_the_cache_one_write_transaction_needs(
+    tmp_path: Path,
+) -> None:
+    """However big the file (a connection to a big one gets up to CACHE_CEILING), an import
+    opens its connections with IMPORT_CACHE_BYTES."""
+    store = open_store(str(tmp_path / "big.db"), cache_bytes=IMPORT_CACHE_BYTES // 4)
+    try:
+        for _ in range(2):  # each connection the pool makes, not only the first
+            with store.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -(
+                    IMPORT_CACHE_BYTES // 4 // 1024)
+            store.engine.pool.dispose()
+    finally:
+        store.dispose()
+    assert IMPORT_CACHE_BYTES <= CACHE_FLOOR
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:

@@ -144,8 +144,10 @@ def settings_for(ctx: typer.Context, db: str | None, *, tsa: str | None = None,
     return Settings.build(db or (parent.db if parent else None), tsa=tsa, tsa_ca_file=tsa_ca)
 
 
-def open_store(settings: Settings, *, create: bool = False) -> Store:
+def open_store(settings: Settings, *, create: bool = False,
+               cache_bytes: int | None = None) -> Store:
     """Open the settings' database, printing its warnings (e.g. others can read it) to stderr.
+    cache_bytes: see storage.engine.open_store.
 
     Only create=True (init, demo, import) makes a SQLite file that does not exist: any other
     command given a mistyped path would otherwise work on a new, empty database (and make its
@@ -162,7 +164,7 @@ def open_store(settings: Settings, *, create: bool = False) -> Store:
             if not path.exists():
                 raise StoreError(f"there is no database at {path}; check the path, or create "
                                  f"one with `firstfile init --db {path}`")
-    store = open_db(settings.db)
+    store = open_db(settings.db, cache_bytes=cache_bytes)
     for warning in store.warnings:
         # Paths are the user's input: shown with control characters made visible.
         typer.echo(f"firstfile: warning: {clean_line(warning)}", err=True)
@@ -170,10 +172,11 @@ def open_store(settings: Settings, *, create: bool = False) -> Store:
 
 
 @contextmanager
-def opened_store(settings: Settings, *, create: bool = False) -> Iterator[Store]:
-    """The store for one command, closed again however the command ends (create: see
-    open_store)."""
-    store = open_store(settings, create=create)
+def opened_store(settings: Settings, *, create: bool = False,
+                 cache_bytes: int | None = None) -> Iterator[Store]:
+    """The store for one command, closed again however the command ends (create and
+    cache_bytes: see open_store)."""
+    store = open_store(settings, create=create, cache_bytes=cache_bytes)
     try:
         yield store
     finally:

@@ -130,3 +130,12 @@ def test_a_second_disclosures_list_is_reported_and_never_read() -> None:
     assert problems(text, "acme.json") == [
         f"acme.json:{starts[1]}: disclosures: given twice (first on line {starts[0]})"
     ]
+
+
+def test_a_file_that_breaks_after_its_disclosures_is_reported_as_broken_alone() -> None:
+    data = _data()
+    data["disclosures"][0]["status"] = "pending"
+    data["disclosures"][1]["inventors"][0]["contribution"] = 10  # a draft's note
+    text = _text(data, WRITER_ORDER).rstrip().removesuffix("}") + ',\n  "tracers": [\n'
+    found = problems(text, "acme.json")
+    assert len(found) == 1 and "not valid JSON" in found[0], found

@@ -239,9 +239,17 @@ def _nodes(text: str, source: str, fmt: str | None, problems: Problems,
         problems.raise_if_errors()
     is_json = _is_json(text, source, fmt)
     text = make_readable(text, problems, json=is_json)
-    if is_json:
-        return json_nodes(text, problems, reader.streamed)
-    return yaml_nodes(text, problems)
+    if not is_json:
+        return yaml_nodes(text, problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    root = json_nodes(text, problems, reader.streamed)
+    if root is None:
+        # Text that is not JSON (or too big) is reported as that alone: not with what the
+        # disclosures read before the point it broke said about themselves.
+        broken = problems.errors[-1]
+        del problems.errors[errors:], problems.warnings[warnings:]
+        problems.errors.append(broken)
+    return root
 
 
 def _document(root: Node | None, problems: Problems, source: str, reader: _DocumentReader

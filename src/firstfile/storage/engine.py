@@ -52,11 +52,13 @@ FULL_CHECK_UP_TO = 32 * 1024 * 1024
 # database costs no more memory. Measured in docs/PERFORMANCE.md ("Portfolio scale").
 CACHE_FLOOR = 32 * 1024 * 1024
 CACHE_CEILING = 96 * 1024 * 1024
-# An import's connections: what one bounded write transaction needs, however big the file.
-# Importing 10,000 disclosures into a file of 100,000 took 15.6 s with it and 16.4 s with
-# the 96 MB a connection to that file gets otherwise, which put the importing process at
-# 237 MB instead of 170 MB (docs/PERFORMANCE.md, "Memory").
-IMPORT_CACHE_BYTES = CACHE_FLOOR
+# An import's connections, however big the file. Its write transactions are groups of 250
+# disclosures' worth (importer.GROUP_SIZE), and it wrote as fast with 16 MB as with more: 10
+# files of 10,000 into a new file in 129.5 s of writing with 16 MB and 132.7 s with 32; 10,000
+# more into a file of 100,000 in 14.4 s with 16 MB, 15.2 s with 32 and 16.4 s with the 96 MB
+# a connection to that file gets otherwise. Every MB of it is a MB of the importing process
+# (161 MB at its peak there, against 237 MB with 96; docs/PERFORMANCE.md, "Memory").
+IMPORT_CACHE_BYTES = 16 * 1024 * 1024
 # Rows of each index that refresh_statistics_after_growth's ANALYZE reads (SQLite's own
 # suggestion for PRAGMA optimize is a few hundred).
 ANALYSIS_LIMIT = 1000

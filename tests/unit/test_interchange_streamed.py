@@ -139,3 +139,14 @@ def test_a_file_that_breaks_after_its_disclosures_is_reported_as_broken_alone() 
     text = _text(data, WRITER_ORDER).rstrip().removesuffix("}") + ',\n  "tracers": [\n'
     found = problems(text, "acme.json")
     assert len(found) == 1 and "not valid JSON" in found[0], found
+
+
+def test_a_second_format_does_not_make_a_file_in_another_format_read_on() -> None:
+    data = _data()
+    data["format"] = "firstfile/9"
+    data["disclosures"][0]["status"] = "pending"
+    text = _text(data, WRITER_ORDER).replace(
+        '"format": "firstfile/9",', '"format": "firstfile/9",\n  "format": "firstfile/1",', 1)
+    found = problems(text, "acme.json")
+    assert not [line for line in found if "pending" in line], found
+    assert [item.kind for item in _disclosure_items(text)] == [MAP, MAP]

@@ -296,8 +296,9 @@ class _DocumentReader:
         further than its format, and nothing of it is reported."""
         if name != "disclosures" or any(key.text == name for key, _ in before):
             return None
-        if not any(key.text == "format" and value.kind == SCALAR
-                   and value.value == FORMAT_NAME for key, value in before):
+        # The first format given is the one read (a second is reported as given twice).
+        stated = next((value for key, value in before if key.text == "format"), None)
+        if stated is None or stated.kind != SCALAR or stated.value != FORMAT_NAME:
             return None
 
         def read_one(node: Node, index: int) -> Node:

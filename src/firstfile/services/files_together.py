@@ -11,8 +11,8 @@ and never holds them all (cli.py).
 The disclosure keys are kept as numbers in arrays, not as a dictionary of the file's own
 strings. Those strings were made while the file was read, among its hundreds of thousands
 of other values; kept alive, a few of them in each block of the allocator's memory kept
-every block of that file from being given back or reused, some 45 MB for a
-10,000-disclosure file (docs/PERFORMANCE.md, "Memory").
+those blocks from being given back (9 MB of a 10,000-disclosure file's; docs/PERFORMANCE.md,
+"Memory").
 """
 
 from __future__ import annotations
@@ -31,15 +31,13 @@ _NUMBER_SPAN = 10**9  # the number has at most nine digits (domain/keys.py)
 
 def packed_key(key: str) -> int | None:
     """key as one number that no other key shares (its year, how many digits its number is
-    written with, and the number), or None for a key not written in plain ASCII digits."""
+    written with, and the number), or None for what is not a disclosure key."""
     parsed = parse_disclosure_key(key)
     if parsed is None:
         return None
     year, number = parsed
+    # A parsed key is FF-YYYY- and four to nine ASCII digits, so these three give it back.
     digits = len(key) - _NUMBER_STARTS
-    # The key's own regular expression accepts any Unicode digit; such a key keeps its text.
-    if key != f"FF-{year:04d}-{number:0{digits}d}":
-        return None
     return (year * 10 + digits) * _NUMBER_SPAN + number
 
 
@@ -47,7 +45,6 @@ def packed_key(key: str) -> int | None:
 class _FileKeys:
     """One earlier file's disclosure keys, sorted, with the index and line of each."""
 
-    number: int
     source: str
     keys: array[int]
     indexes: array[int]
@@ -68,7 +65,8 @@ class FilesTogether:
         # share a name, in different folders).
         self.engagements: dict[str, tuple[int, str]] = {}
         self._keys: list[_FileKeys] = []
-        # Keys that cannot be packed (see packed_key): where each was first seen.
+        # Keys that are not disclosure keys (a document built in code may hold one; the
+        # reader refuses them): where each was first seen.
         self._other_keys: dict[str, tuple[int, str, int, str]] = {}
         self.shared: dict[tuple[str, str], tuple[int, str, VendorDoc | PersonDoc]] = {}
 
@@ -128,7 +126,7 @@ class FilesTogether:
                     break
         here.sort()
         self._keys.append(_FileKeys(
-            number, doc.source,
+            doc.source,
             array("q", (packed for packed, _ in here)),
             array("q", (index for _, index in here)),
             array("q", (doc.line(_key_path(index)) for _, index in here)),

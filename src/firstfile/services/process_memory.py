@@ -24,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+from typing import Any
 
 # mallopt's parameter for the threshold (glibc's malloc.h); setting it also stops glibc from
 # moving the threshold (and the heap's trim threshold) by itself.
@@ -34,13 +35,9 @@ _THRESHOLD_BYTES = 128 * 1024  # glibc's own starting value
 def keep_big_buffers_apart() -> None:
     """Serve every allocation of 128 KB or more from its own memory map from now on, in
     this process (glibc on Linux; elsewhere nothing is changed)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return  # a C library without mallopt: it keeps its own policy
-    mallopt(_M_MMAP_THRESHOLD, _THRESHOLD_BYTES)
+    mallopt = _glibc("mallopt")
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, _THRESHOLD_BYTES)
 
 
 def give_back_after_document() -> None:
@@ -48,9 +45,17 @@ def give_back_after_document() -> None:
     cycles), so the memory it held is freed whole, then hand glibc's free pages back to the
     system."""
     gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            trim = ctypes.CDLL(None).malloc_trim
-        except (OSError, AttributeError):
-            return
+    trim = _glibc("malloc_trim")
+    if trim is not None:
         trim(0)
+
+
+def _glibc(name: str) -> Any:
+    """The C library's function name on Linux, or None (another system, or a C library
+    without it, which keeps its own policy)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None

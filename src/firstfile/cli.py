@@ -388,9 +388,9 @@ def list_disclosures(
     db: DbOption = None,
 ) -> None:
     """List disclosures, oldest first."""
+    # Read without the ORM: the command loads neither SQLModel nor the table classes.
     from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
-    from firstfile.services import disclosures
-    from firstfile.storage.disclosure_queries import ListFilter
+    from firstfile.services.disclosure_lists import ListFilter, all_views
 
     if status is not None and status not in (*DISCLOSURE_STATUSES, DELETED):
         fail(f"--status must be one of {', '.join((*DISCLOSURE_STATUSES, DELETED))}, "
@@ -399,7 +399,7 @@ def list_disclosures(
     filt = (ListFilter(engagement_key=engagement, deleted_only=True) if status == DELETED
             else ListFilter(engagement_key=engagement, status=status))
     with user_errors(), opened_store(settings) as store:
-        views = disclosures.all_views(store, filt)
+        views = all_views(store, filt)
     if as_json:
         print_json([v.as_json() for v in views])
         return

@@ -38,3 +38,17 @@ def test_any_other_refusal_is_store_refused_not_a_driver_error(store: Store) -> 
     assert not isinstance(caught.value, DuplicateKey)
     assert isinstance(caught.value, StoreError)
     assert isinstance(caught.value.__cause__, SQLAlchemyError)  # kept for the log
+
+
+def test_a_plain_read_turns_the_drivers_errors_into_words_too(store: Store) -> None:
+    with pytest.raises(StoreRefused) as caught, store.plain_read() as conn:
+        conn.execute(text("SELECT no_such_column FROM vendor"))
+    assert isinstance(caught.value.__cause__, SQLAlchemyError)
+
+
+def test_a_plain_read_writes_nothing(store: Store) -> None:
+    with store.plain_read() as conn:
+        conn.execute(text("INSERT INTO vendor (key, name, kind, country, competitors, notes, "
+                          "version) VALUES ('acme', 'Acme', '', '', '', '', 1)"))
+        assert conn.execute(text("SELECT count(*) FROM vendor")).scalar_one() == 1
+    assert _vendors(store) == 0  # rolled back when the unit of work ended

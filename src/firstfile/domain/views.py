@@ -267,7 +267,14 @@ def ownership(organizations: tuple[str, ...] | list[str]) -> str:
     return "own"
 
 
+# Values JSON takes as they are: most of a view, tested first because it is checked once
+# for each of the some 66 values of every disclosure a list writes.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

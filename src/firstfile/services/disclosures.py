@@ -24,14 +24,20 @@ from firstfile.domain.disclosure import (
 from firstfile.domain.keys import disclosure_key, parse_disclosure_key
 from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
-from firstfile.services.errors import Conflict, NotFound, ValidationFailed, require_engagement_key
+from firstfile.services.disclosure_lists import all_views as all_views
+from firstfile.services.disclosure_lists import views_for as views_for
+from firstfile.services.errors import (
+    Conflict,
+    NotFound,
+    ValidationFailed,
+    unknown_disclosure,
+)
 from firstfile.services.races import retried
 from firstfile.storage import audit, sequences
 from firstfile.storage.disclosure_queries import (
     Cursor,
     ListFilter,
     build_view,
-    build_views,
     content_hash,
     count_rows,
     cursor_for,
@@ -52,6 +58,9 @@ from firstfile.storage.tables import (
     Person,
     Vendor,
 )
+
+# all_views and views_for, named above beside the other ways of finding disclosures, read
+# whole disclosures without the ORM (services/disclosure_lists.py).
 
 # Draft fields stored as plain columns on Disclosure (the rest are links or the engagement).
 _SCALARS = tuple(
@@ -373,31 +382,6 @@ def search(
         return search_rows(db=db, query=query, filt=filt or ListFilter(), limit=limit)
 
 
-def views_for(store: Store, keys: list[str]) -> list[DisclosureView]:
-    """Full views for keys, in the given order."""
-    with store.read() as db:
-        return build_views(db=db, disclosures=[_require(db=db, key=k) for k in keys])
-
-
-def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureView]:
-    """Every disclosure matching filt, oldest first, as full views (for exports and --json)."""
-    filt = filt or ListFilter()
-    with store.read() as db:
-        require_engagement_key(db, filt.engagement_key)
-        stmt = select(Disclosure).outerjoin(
-            Engagement, col(Engagement.id) == col(Disclosure.engagement_id))
-        if filt.deleted_only:
-            stmt = stmt.where(col(Disclosure.deleted_at).is_not(None))
-        elif not filt.include_deleted:
-            stmt = stmt.where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-        if filt.engagement_key:
-            stmt = stmt.where(col(Engagement.key) == filt.engagement_key)
-        if filt.status:
-            stmt = stmt.where(col(Disclosure.status) == filt.status)
-        rows = db.execute(stmt.order_by(Disclosure.id)).scalars().all()  # type: ignore[arg-type]
-        return build_views(db=db, disclosures=list(rows))
-
-
 def view_to_draft(view: DisclosureView) -> DisclosureDraft:
     """The editable part of a view, e.g. to open it in the editor."""
     return DisclosureDraft(
@@ -426,7 +410,7 @@ def _raise_on_errors(problems: list[Problem]) -> None:
 def _require(*, db: Session, key: str) -> Disclosure:
     disclosure = find_disclosure(db=db, key=key)
     if disclosure is None:
-        raise NotFound(f"no disclosure {key!r}; `firstfile disclosures list` shows the keys")
+        raise unknown_disclosure(key)
     return disclosure
 
 

@@ -39,6 +39,11 @@ class Conflict(UserError):
         super().__init__(message)
 
 
+def unknown_disclosure(key: str) -> NotFound:
+    """The one message for a disclosure key that names nothing."""
+    return NotFound(f"no disclosure {key!r}; `firstfile disclosures list` shows the keys")
+
+
 def unknown_engagement(key: str) -> NotFound:
     """The one message for an engagement key that names nothing, wherever it was given."""
     return NotFound(f"no engagement {key!r}; `firstfile engagements list` shows the keys")

@@ -24,24 +24,15 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from firstfile.domain.search_query import fts5_match, parse_query, pg_tsquery
-from firstfile.domain.views import (
-    AttachmentView,
-    DisclosureRow,
-    DisclosureView,
-    EventView,
-    InventorView,
+from firstfile.domain.views import DisclosureRow, DisclosureView, EventView
+from firstfile.storage.disclosure_views import (
+    ListFilter,
+    assemble,
+    event_view,
+    related_parts,
+    split_references,
 )
-from firstfile.storage.attachment_queries import attachment_views
-from firstfile.storage.tables import (
-    Component,
-    Disclosure,
-    DisclosureComponent,
-    DisclosureEvent,
-    DisclosureInventor,
-    Engagement,
-    Person,
-    Vendor,
-)
+from firstfile.storage.tables import Disclosure, DisclosureEvent, Engagement
 
 # Sort orders the list offers: name -> the column to order by (the id breaks ties).
 SORTS: dict[str, Any] = {
@@ -56,15 +47,6 @@ RANK_WINDOW = 500
 # PostgreSQL stems queries with the configuration the stored search vectors were made with
 # (migration 0014_search_stemming), so a word finds its other forms.
 TEXT_SEARCH_CONFIG = "english"
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilter:
-    engagement_key: str | None = None
-    status: str | None = None
-    include_deleted: bool = False
-    deleted_only: bool = False  # only the deleted ones, to find and restore them
-    keys: tuple[str, ...] = ()  # only these disclosures (what a screen shows); () for all
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +201,15 @@ def content_hash(*, db: Session, disclosure: Disclosure) -> str:
 
 
 def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[DisclosureView]:
-    """Full views of many disclosures with one query per related table (not one per row),
-    so exporting or listing thousands stays fast."""
-    ids = [d.id for d in disclosures]
-    if not ids:
+    """Full views of many ORM disclosures as they stand in db's transaction, with one query
+    per related table (not one per row), so exporting or listing thousands stays fast.
+
+    The disclosures' own values come from the objects; their related rows are read with
+    plain SQL (disclosure_views.related_parts) after a flush, which is what the ORM's
+    autoflush would do before its own query."""
+    if not disclosures:
         return []
+    db.flush()
     engagement_ids = {d.engagement_id for d in disclosures if d.engagement_id}
     engagements = {
         e.id: e
@@ -231,74 +217,14 @@ def build_views(*, db: Session, disclosures: list[Disclosure]) -> list[Disclosur
             select(Engagement).where(Engagement.id.in_(engagement_ids))  # type: ignore[union-attr]
         ).scalars()
     } if engagement_ids else {}
-    submitter_keys = {d.submitter for d in disclosures if d.submitter}
-    # The submitter is a person's key when it came from a file or the directory: shown by name.
-    names: dict[str, str] = {
-        key: name for key, name in db.execute(
-            select(col(Person.key), col(Person.name)).where(col(Person.key).in_(submitter_keys)))
-    } if submitter_keys else {}
-    people: dict[int, list[InventorView]] = {}
-    events: dict[int, list[EventView]] = {}
-    components: dict[int, list[str]] = {}
-    attachments: dict[int, list[AttachmentView]] = {}
-    for chunk in _chunks(ids):
-        attachments.update(attachment_views(db=db, disclosure_ids=chunk))
-        for link, person, country in db.execute(
-            select(DisclosureInventor, Person, col(Vendor.country))
-            .join(Person, col(Person.id) == col(DisclosureInventor.person_id))
-            .outerjoin(Vendor, col(Vendor.key) == col(DisclosureInventor.organization_key))
-            .where(DisclosureInventor.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
-            .order_by(DisclosureInventor.position, DisclosureInventor.id)  # type: ignore[arg-type]
-        ):
-            people.setdefault(link.disclosure_id, []).append(
-                InventorView(
-                    person_key=person.key,
-                    name=person.name,
-                    email=person.email,
-                    organization=link.organization_key,
-                    organization_name=link.organization_name,
-                    is_vendor=link.organization_key != "internal",
-                    role=link.role,
-                    contribution=link.contribution,
-                    organization_country=country or "",
-                    postal_address=link.postal_address,
-                    citizenship=link.citizenship,
-                    employer_entity=link.employer_entity,
-                    contribution_note=link.contribution_note,
-                )
-            )
-        for e in db.execute(
-            select(DisclosureEvent)
-            .where(DisclosureEvent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
-            .order_by(DisclosureEvent.happened_on, DisclosureEvent.id)  # type: ignore[arg-type]
-        ).scalars():
-            events.setdefault(e.disclosure_id, []).append(event_view(e))
-        for disclosure_id, component_key in db.execute(
-            select(col(DisclosureComponent.disclosure_id), col(Component.key))
-            .join(Component, col(Component.id) == col(DisclosureComponent.component_id))
-            .where(DisclosureComponent.disclosure_id.in_(chunk))  # type: ignore[attr-defined]
-            .order_by(Component.key)
-        ):
-            components.setdefault(disclosure_id, []).append(component_key)
-    return [
-        _view(d, engagements.get(d.engagement_id), people.get(d.id, []),  # type: ignore[arg-type]
-              events.get(d.id, []), components.get(d.id, []),  # type: ignore[arg-type]
-              attachments.get(d.id, []), names.get(d.submitter, ""))  # type: ignore[arg-type]
-        for d in disclosures
-    ]
-
-
-def split_references(text: str) -> tuple[str, ...]:
-    """The references a stored claims_priority_of column holds (one per line)."""
-    return tuple(line for line in text.split("\n") if line)
-
-
-def event_view(row: DisclosureEvent) -> EventView:
-    """The plain view of one stored event."""
-    return EventView(kind=row.kind, date=row.happened_on, jurisdiction=row.jurisdiction,
-                     reference=row.reference, note=row.note,
-                     claims_priority_of=split_references(row.claims_priority_of),
-                     restored=row.restored)
+    parts = related_parts(db, [d.id for d in disclosures if d.id is not None],
+                          (d.submitter for d in disclosures))
+    views = []
+    for d in disclosures:
+        engagement = engagements.get(d.engagement_id)
+        views.append(assemble(d, engagement.key if engagement else "",
+                              engagement.name if engagement else "", parts))
+    return views
 
 
 def event_row(disclosure_id: int, event: EventView) -> DisclosureEvent:
@@ -312,57 +238,6 @@ def event_values(event: EventView) -> dict[str, Any]:
             "reference": event.reference, "note": event.note,
             "claims_priority_of": "\n".join(event.claims_priority_of),
             "restored": event.restored}
-
-
-def _chunks(ids: list[Any], size: int = 500) -> list[list[Any]]:
-    # Bounded IN lists: SQLite caps the number of bound parameters per statement.
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
-
-
-def _view(
-    disclosure: Disclosure,
-    engagement: Engagement | None,
-    inventors: list[InventorView],
-    events: list[EventView],
-    components: list[str],
-    attachments: list[AttachmentView] | None = None,
-    submitter_name: str = "",
-) -> DisclosureView:
-    return DisclosureView(
-        key=disclosure.key,
-        title=disclosure.title,
-        status=disclosure.status,
-        summary=disclosure.summary,
-        engagement_key=engagement.key if engagement else "",
-        engagement_name=engagement.name if engagement else "",
-        phase=disclosure.phase,
-        submitter=disclosure.submitter,
-        submitter_name=submitter_name,
-        business_unit=disclosure.business_unit,
-        submitted_on=disclosure.submitted_on,
-        problem=disclosure.problem,
-        description=disclosure.description,
-        variants=disclosure.variants,
-        advantages=disclosure.advantages,
-        prior_art=disclosure.prior_art,
-        conception_date=disclosure.conception_date,
-        reduction_to_practice_date=disclosure.reduction_to_practice_date,
-        prototype_exists=disclosure.prototype_exists,
-        records_location=disclosure.records_location,
-        third_parties=disclosure.third_parties,
-        jurisdictions=disclosure.jurisdictions,
-        reverse_engineerable=disclosure.reverse_engineerable,
-        completed_in_china=disclosure.completed_in_china,
-        made_in_us=disclosure.made_in_us,
-        inventors=tuple(inventors),
-        events=tuple(events),
-        components=tuple(components),
-        attachments=tuple(attachments or ()),
-        deleted=disclosure.deleted_at is not None,
-        created_at=disclosure.created_at,
-        updated_at=disclosure.updated_at,
-        version=disclosure.version,
-    )
 
 
 __all__ = [

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -31,13 +31,17 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
-from sqlmodel import Session
 
 from firstfile.storage.private_files import (
     create_private_database,
     exposure_warnings,
     make_companions_private,
 )
+
+if TYPE_CHECKING:
+    # Imported where a unit of work opens: a command that reads with plain SQL
+    # (plain_read) then never loads SQLModel.
+    from sqlmodel import Session
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
@@ -294,6 +298,8 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work (a deferred transaction, rolled back at the end)."""
+        from sqlmodel import Session
+
         with self._in_words(), self.engine.connect() as conn, Session(bind=conn) as db:
             try:
                 yield db
@@ -301,6 +307,17 @@ class Store:
                 # Detach before the rollback so rows read here stay usable afterwards.
                 db.expunge_all()
                 db.rollback()
+
+    @contextmanager
+    def plain_read(self) -> Iterator[Connection]:
+        """A read-only unit of work on the connection itself, for plain SQL statements (a
+        deferred transaction, rolled back at the end). No ORM session: reading through it
+        needs none of the table classes (storage/disclosure_views.py)."""
+        with self._in_words(), self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -312,6 +329,8 @@ class Store:
         """
         if self.refused is not None:
             raise StoreError(self.refused)
+        from sqlmodel import Session
+
         with self._in_words(), self.engine.connect() as conn:
             conn.execution_options(firstfile_write=True)
             with Session(bind=conn, expire_on_commit=False) as db:

@@ -1,0 +1,36 @@
+"""Whole disclosures read for a list or a program (`disclosures list --json`, `search
+--json`): one read unit of work with plain SQL, so a command that only reads them loads
+neither SQLModel nor the table classes (storage/disclosure_views.py)."""
+
+from __future__ import annotations
+
+from firstfile.domain.views import DisclosureView
+from firstfile.services.errors import unknown_disclosure, unknown_engagement
+from firstfile.storage.disclosure_views import (
+    ListFilter,
+    engagement_exists,
+    listed_views,
+    views_by_key,
+)
+from firstfile.storage.engine import Store
+
+
+def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureView]:
+    """Every disclosure matching filt, oldest first, as full views. Raises NotFound when
+    filt names an engagement that does not exist."""
+    filt = filt or ListFilter()
+    with store.plain_read() as db:
+        if filt.engagement_key and not engagement_exists(db, filt.engagement_key):
+            raise unknown_engagement(filt.engagement_key)
+        return listed_views(db, filt)
+
+
+def views_for(store: Store, keys: list[str]) -> list[DisclosureView]:
+    """Full views for keys, in the given order. Raises NotFound for the first key that
+    names no disclosure."""
+    with store.plain_read() as db:
+        found = views_by_key(db, keys)
+    missing = next((key for key in keys if key not in found), None)
+    if missing is not None:
+        raise unknown_disclosure(missing)
+    return [found[key] for key in keys]

@@ -17,6 +17,8 @@
   `python -c "import sqlalchemy.orm, typer"`, alternated, medians of CLI_RUNS each.
 - `firstfile --help` and `firstfile COMMAND --help`: which database libraries they import
   (`-X importtime`).
+- Home painted with its data, cold, on the same 1,000 disclosures, against a minimal Textual
+  app (benchmarks/bench_foundation.py's cold start), alternated, medians of CLI_RUNS each.
 - With --pg (a PostgreSQL server URL whose user may create databases): the same import into
   a fresh database there.
 
@@ -486,6 +488,31 @@ def cli_rows(work: Path, runs: int) -> list[Row]:
     return rows
 
 
+def home_rows(work: Path, runs: int) -> list[Row]:
+    """Home painted with its data against a minimal Textual app painting one Static, both
+    cold, in fresh interpreters, alternated (bench_foundation.cold_start), on the 1,000
+    seeded disclosures cli_rows made."""
+    from bench_foundation import Report, child_env, cold_start
+
+    db = work / "cli.db"
+    if not db.exists():
+        subprocess.run([sys.executable, str(ROOT / "seed.py"), str(db), "1000"],
+                       capture_output=True, check=True)
+    report = Report([], {})
+    cold_start(db, runs, child_env(work), report)
+    minimal, first, data = (report.numbers[name] for name in
+                            ("cold_minimal_s", "cold_firstfile_s", "cold_home_data_s"))
+    return [
+        Row(
+            "home painted with its data (1,000 disclosures) against a minimal Textual app",
+            f"{data * 1000:.0f} / {minimal * 1000:.0f} ms = {data / minimal:.2f}x (medians of "
+            f"{runs}; home's first frame {first * 1000:.0f} ms)",
+            "<= 2x",
+            data / minimal <= 2,
+        )
+    ]
+
+
 def pg_database(server: str) -> tuple[str, Any]:
     """A fresh database on the server; returns its URL and a function that drops it."""
     from sqlalchemy import create_engine
@@ -514,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-rows", type=int, default=100_000)
     parser.add_argument("--cli-runs", type=int, default=7)
     parser.add_argument("--pg", help="PostgreSQL server URL (a user that may create databases)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["import", "seed", "cli"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["import", "seed", "cli", "home"])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if args.child:
@@ -554,6 +581,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += seed_row(work, max(20_000, int(args.seed_rows * args.scale)))
         if "cli" not in args.skip:
             rows += cli_rows(work, args.cli_runs)
+        if "home" not in args.skip:
+            rows += home_rows(work, args.cli_runs)
     load_after = os.getloadavg()
     width = max(len(r.measure) for r in rows)
     for r in rows:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from textual.coordinate import Coordinate
@@ -11,6 +14,7 @@ from textual.widgets import DataTable, Static
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures
 from firstfile.storage.engine import Store
+from firstfile.ui.app import HOME_FIRST_SECONDS
 from firstfile.ui.dialogs.capture import QuickCaptureScreen
 from firstfile.ui.screens.editor import EditorScreen
 from firstfile.ui.screens.home import HomeScreen
@@ -141,3 +145,40 @@ async def test_palette_lists_every_action(sqlite_store: Store, tmp_path: Path) -
         await run_palette(pilot, "log an inv", "Log an invention")
         await settle(pilot)
         assert isinstance(app.screen, QuickCaptureScreen)
+
+
+QUIT_CHILD = """
+import asyncio, sys
+from firstfile.settings import Settings
+from firstfile.ui.app import FirstfileApp
+
+app = FirstfileApp(Settings(db=sys.argv[1], actor="tester", templates_dir=sys.argv[2]))
+
+async def drive(pilot):
+    if sys.argv[3] == "after":
+        while not app.screen.query_one("#home-body").display:
+            await asyncio.sleep(0.02)
+    await pilot.press("ctrl+q")
+
+asyncio.run(app.run_async(headless=True, size=(80, 24), auto_pilot=drive))
+"""
+
+
+def _quit(db: str, tmp_path: Path, when: str) -> float:
+    """Seconds a process that opens the app on db takes to end, ctrl+q pressed at once or
+    once home shows its data: the process ends only when the opening thread has."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", QUIT_CHILD, db, str(tmp_path), when],
+                   capture_output=True, check=True, timeout=120)
+    return time.monotonic() - started
+
+
+def test_the_app_quits_before_and_after_home_has_its_data(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed(sqlite_store)
+    db = sqlite_store.url.removeprefix("sqlite:///")
+    # Quit at once: the opening thread, waiting for home, stops instead of loading the other
+    # screens' services, so the process does not wait the five seconds for it.
+    assert _quit(db, tmp_path, "at-once") < HOME_FIRST_SECONDS
+    assert _quit(db, tmp_path, "after") < 30

@@ -255,6 +255,16 @@ class EngagementView:
     vendors: tuple[str, ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class HomeSummary:
+    """What home shows of the portfolio."""
+
+    engagements: tuple[EngagementView, ...]
+    recent: tuple[DisclosureRow, ...]
+    counts: dict[str, int]  # status -> number of disclosures (deleted ones excluded)
+    people: int
+
+
 def ownership(organizations: tuple[str, ...] | list[str]) -> str:
     """Who may own an invention, from its inventors' organisations at conception: "own"
     (only our staff, or nobody named yet), "vendor" (every inventor from one vendor) or

@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import col
 
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.limits import EMAIL_CHARS, NAME_CHARS, too_long
 from firstfile.domain.text import clean_line
-from firstfile.domain.views import DisclosureRow, EngagementView
+from firstfile.domain.views import EngagementView
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.services.errors import UserError
 from firstfile.services.races import retried
 from firstfile.storage import audit
-from firstfile.storage.disclosure_queries import ListFilter, page_rows
 from firstfile.storage.engine import Store
-from firstfile.storage.tables import Disclosure, Engagement, EngagementVendor, Person, Vendor
+from firstfile.storage.home_queries import engagement_views
+from firstfile.storage.tables import Engagement, EngagementVendor, Person, Vendor
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,38 +36,10 @@ class PersonChoice:
         return self.organization != INTERNAL
 
 
-@dataclass(frozen=True, slots=True)
-class HomeSummary:
-    engagements: tuple[EngagementView, ...]
-    recent: tuple[DisclosureRow, ...]
-    counts: dict[str, int]  # status -> number of disclosures (deleted ones excluded)
-    people: int
-
-
 def list_engagements(store: Store) -> list[EngagementView]:
-    with store.read() as db:
-        counts: dict[int, int] = dict(
-            db.execute(
-                select(col(Disclosure.engagement_id), func.count())
-                .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-                .group_by(col(Disclosure.engagement_id))
-            ).all()
-        )
-        vendors: dict[int, list[str]] = {}
-        for engagement_id, name in db.execute(
-            select(col(EngagementVendor.engagement_id), col(Vendor.name))
-            .join(Vendor, col(Vendor.id) == col(EngagementVendor.vendor_id))
-            .order_by(Vendor.name)
-        ):
-            vendors.setdefault(engagement_id, []).append(name)
-        return [
-            EngagementView(
-                key=e.key, name=e.name, product=e.product, phase=e.phase,
-                disclosure_count=int(counts.get(e.id, 0)),
-                vendors=tuple(vendors.get(e.id or 0, ())),
-            )
-            for e in db.execute(select(Engagement).order_by(Engagement.key)).scalars()
-        ]
+    """Every engagement by key, with its live disclosures counted and its vendors."""
+    with store.plain_read() as db:
+        return engagement_views(db)
 
 
 def engagement_vendor_keys(store: Store) -> dict[str, tuple[str, ...]]:
@@ -158,18 +130,3 @@ def add_person(
         )
         return PersonChoice(key, name, email, organization, vendor.name if vendor else "")
 
-
-def home_summary(store: Store, *, recent: int = 10) -> HomeSummary:
-    engagements = list_engagements(store)
-    with store.read() as db:
-        counts: dict[str, int] = dict(
-            db.execute(
-                select(col(Disclosure.status), func.count())
-                .where(Disclosure.deleted_at.is_(None))  # type: ignore[union-attr]
-                .group_by(Disclosure.status)
-            ).all()
-        )
-        people = int(db.execute(select(func.count()).select_from(Person)).scalar_one())
-        rows = page_rows(db=db, filt=ListFilter(), sort="updated", limit=recent)
-    return HomeSummary(tuple(engagements), tuple(rows), {k: int(v) for k, v in counts.items()},
-                       people)

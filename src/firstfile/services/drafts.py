@@ -27,10 +27,8 @@ from sqlmodel import col
 
 from firstfile.services.races import retried
 from firstfile.storage.engine import Store
+from firstfile.storage.home_queries import UNCLAIMED, waiting_buffers
 from firstfile.storage.tables import DraftBuffer
-
-# The actor of buffers written before they were kept per user.
-UNCLAIMED = ""
 
 CAPTURE_OWNER = "capture"
 
@@ -138,11 +136,6 @@ def clear_buffer(store: Store, owner: str, *, actor: str) -> None:
 def pending_buffers(store: Store, *, actor: str) -> list[PendingBuffer]:
     """actor's buffers still waiting (and unclaimed ones from before buffers were kept per
     user), newest first."""
-    with store.read() as db:
-        rows = db.execute(
-            select(col(DraftBuffer.owner), col(DraftBuffer.disclosure_key),
-                   col(DraftBuffer.saved_at))
-            .where(col(DraftBuffer.actor).in_((actor, UNCLAIMED)))
-            .order_by(col(DraftBuffer.saved_at).desc())
-        ).all()
-    return [PendingBuffer(owner, key, as_utc(saved_at)) for owner, key, saved_at in rows]
+    with store.plain_read() as db:
+        rows = waiting_buffers(db, (actor, UNCLAIMED))
+    return [PendingBuffer(owner, key, saved_at) for owner, key, saved_at in rows]

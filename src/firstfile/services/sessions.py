@@ -38,8 +38,10 @@ from firstfile.services.prompt_decks import load_decks
 from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage import session_queries as queries
-from firstfile.storage.engagement_queries import find_engagement, find_engagement_id
+from firstfile.storage.disclosure_views import engagement_exists
+from firstfile.storage.engagement_queries import find_engagement
 from firstfile.storage.engine import Store
+from firstfile.storage.home_queries import session_rows
 from firstfile.storage.tables import (
     AuditEvent,
     ExtractionSession,
@@ -216,10 +218,10 @@ def session_by_id(store: Store, session_id: int) -> SessionView:
 
 def list_sessions(store: Store, *, engagement_key: str | None = None) -> list[SessionRow]:
     """Every session (of one engagement), newest first, with its counts."""
-    with store.read() as db:
-        if engagement_key and find_engagement_id(db=db, key=engagement_key) is None:
+    with store.plain_read() as db:
+        if engagement_key and not engagement_exists(db, engagement_key):
             raise unknown_engagement(engagement_key)
-        return queries.session_rows(db=db, engagement_key=engagement_key)
+        return session_rows(db, engagement_key)
 
 
 def session_prompts(

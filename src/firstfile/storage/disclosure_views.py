@@ -59,7 +59,7 @@ def in_chunks(items: Sequence[T], size: int = CHUNK) -> list[Sequence[T]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-class _UtcTime(TypeDecorator[datetime]):
+class UtcTime(TypeDecorator[datetime]):
     """A stored time read as the table classes read it (SQLModel's UTCDateTime): aware, in
     UTC. SQLite keeps no offset, so a time it holds is UTC as stored."""
 
@@ -72,7 +72,7 @@ class _UtcTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
-def _statement(sql: str, *, lists: Iterable[str] = (),
+def typed(sql: str, *, lists: Iterable[str] = (),
                **types: Any) -> TextClause | TextualSelect:
     """sql with its IN-list parameters expanded and its result columns typed, so dates,
     times and flags come back as Python values from SQLite's text and integers too."""
@@ -95,9 +95,9 @@ _DISCLOSURE_TYPES: dict[str, Any] = {
     "submitted_on": Date(), "conception_date": Date(), "reduction_to_practice_date": Date(),
     "prototype_exists": Boolean(), "reverse_engineerable": Boolean(),
     "completed_in_china": Boolean(), "made_in_us": Boolean(),
-    "deleted_at": _UtcTime(), "created_at": _UtcTime(), "updated_at": _UtcTime(),
+    "deleted_at": UtcTime(), "created_at": UtcTime(), "updated_at": UtcTime(),
 }
-_INVENTORS = _statement(
+_INVENTORS = typed(
     """SELECT l.disclosure_id, p.key AS person_key, p.name, p.email, l.organization_key,
               l.organization_name, l.role, l.contribution, v.country, l.postal_address,
               l.citizenship, l.employer_entity, l.contribution_note
@@ -107,21 +107,21 @@ _INVENTORS = _statement(
        WHERE l.disclosure_id IN :ids
        ORDER BY l.position, l.id""",
     lists=["ids"], contribution=Float())
-_EVENTS = _statement(
+_EVENTS = typed(
     """SELECT disclosure_id, kind, happened_on, jurisdiction, reference, note,
               claims_priority_of, restored
        FROM disclosureevent WHERE disclosure_id IN :ids ORDER BY happened_on, id""",
     lists=["ids"], happened_on=Date(), restored=Boolean())
-_COMPONENTS = _statement(
+_COMPONENTS = typed(
     """SELECT dc.disclosure_id, c.key
        FROM disclosurecomponent dc JOIN component c ON c.id = dc.component_id
        WHERE dc.disclosure_id IN :ids ORDER BY c.key""",
     lists=["ids"])
-_ATTACHMENTS = _statement(
+_ATTACHMENTS = typed(
     """SELECT disclosure_id, file_name, media_type, size, sha256, caption
        FROM disclosureattachment WHERE disclosure_id IN :ids ORDER BY position, id""",
     lists=["ids"])
-_NAMES = _statement("SELECT key, name FROM person WHERE key IN :keys", lists=["keys"])
+_NAMES = typed("SELECT key, name FROM person WHERE key IN :keys", lists=["keys"])
 
 
 @dataclass
@@ -266,16 +266,16 @@ def listed_views(db: Reader, filt: ListFilter) -> list[DisclosureView]:
     if not filt.keys:
         sql = _DISCLOSURES + "".join(f" {'WHERE' if i == 0 else 'AND'} {w}"
                                      for i, w in enumerate(where)) + " ORDER BY d.id"
-        return _views(db, db.execute(_statement(sql, **_DISCLOSURE_TYPES), given).all())
+        return _views(db, db.execute(typed(sql, **_DISCLOSURE_TYPES), given).all())
     where.append("d.key IN :keys")
-    statement = _statement(_DISCLOSURES + " WHERE " + " AND ".join(where), lists=["keys"],
+    statement = typed(_DISCLOSURES + " WHERE " + " AND ".join(where), lists=["keys"],
                            **_DISCLOSURE_TYPES)
     rows = [row for chunk in in_chunks(sorted(set(filt.keys)))
             for row in db.execute(statement, {**given, "keys": list(chunk)})]
     return _views(db, sorted(rows, key=lambda row: row.id))
 
 
-_BY_KEY = _statement(_DISCLOSURES + " WHERE d.key IN :keys", lists=["keys"],
+_BY_KEY = typed(_DISCLOSURES + " WHERE d.key IN :keys", lists=["keys"],
                      **_DISCLOSURE_TYPES)
 
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import delete, func, select, union
 from sqlmodel import Session, col
 
-from firstfile.domain import sessions as rules
 from firstfile.domain.sessions import (
     IdeaView,
     ParticipantView,
-    SessionRow,
     SessionView,
     SittingView,
 )
@@ -226,39 +223,6 @@ def move_votes(*, db: Session, from_ids: list[int], to_id: int, dots: dict[int, 
 
 
 # --- the session list --------------------------------------------------------------------------
-
-
-def session_rows(*, db: Session, engagement_key: str | None = None) -> list[SessionRow]:
-    """Every session (of one engagement), newest first, with its counts."""
-    stmt = (select(ExtractionSession, col(Engagement.key), col(Person.key))
-            .join(Engagement, col(Engagement.id) == col(ExtractionSession.engagement_id))
-            .outerjoin(Person, col(Person.id) == col(ExtractionSession.facilitator_id)))
-    if engagement_key:
-        stmt = stmt.where(col(Engagement.key) == engagement_key)
-    rows = db.execute(stmt).all()
-    ids = [s.id for s, _e, _f in rows]
-    people = _counts(db, select(col(SessionParticipant.session_id), func.count())
-                     .where(col(SessionParticipant.session_id).in_(ids))
-                     .group_by(col(SessionParticipant.session_id)))
-    ideas = _counts(db, select(col(Idea.session_id), func.count())
-                    .where(col(Idea.session_id).in_(ids), col(Idea.merged_into_id).is_(None))
-                    .group_by(col(Idea.session_id)))
-    promoted = _counts(db, select(col(Idea.session_id), func.count())
-                       .where(col(Idea.session_id).in_(ids), col(Idea.status) == rules.PROMOTED)
-                       .group_by(col(Idea.session_id)))
-    result = [
-        SessionRow(engagement_key=e, key=s.key, title=s.title, phase=s.phase,
-                   held_on=s.held_on, status=s.status, facilitator=f or "",
-                   participants=people.get(s.id, 0), ideas=ideas.get(s.id, 0),
-                   promoted=promoted.get(s.id, 0))
-        for s, e, f in rows
-    ]
-    return sorted(result, key=lambda r: (r.held_on.toordinal() if r.held_on else 0,
-                                         r.engagement_key, r.key), reverse=True)
-
-
-def _counts(db: Session, stmt: Any) -> dict[int, int]:
-    return {int(k): int(n) for k, n in db.execute(stmt).all()}
 
 
 # --- one session as plain data --------------------------------------------------------------

@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from firstfile.settings import Settings
     from firstfile.storage.engine import Store
 
+# How long the opening thread leaves the processor to home before it loads the other
+# screens' services: home shows its data well within it, and a home that failed to still
+# gets the services loaded.
+HOME_FIRST_SECONDS = 5.0
+
 
 @runtime_checkable
 class Guarded(Protocol):
@@ -101,6 +106,8 @@ class FirstfileApp(App[None]):
         # Screens whose unsaved work was just asked about (saved or discarded), while the
         # pops that follow the answer run: popping them does not ask again.
         self._cleared_to_leave: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        self._home_shown = threading.Event()
+        self._quitting = False
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -124,18 +131,37 @@ class FirstfileApp(App[None]):
             for warning in self._store.warnings:
                 self.call_from_thread(self.notify, warning, title="The database is not private",
                                       severity="warning", timeout=30, markup=False)
-            # Load the service modules here, off the event loop, so the first screen that
-            # needs them doesn't pay for the import (~130 ms) while the user waits.
-            import firstfile.services.directory
-            import firstfile.services.disclosures  # noqa: F401
         except Exception as exc:  # any failure is shown: every screen waits on this one
             self._store_error = exc
             self.call_from_thread(self.notify, str(exc), title="Cannot open the database",
                                   severity="error", timeout=30, markup=False)
         finally:
             self._store_ready.set()
-        if self._store is not None and self._store.unchecked:
+        if self._store is None:
+            return
+        # Home reads with plain SQL; the other screens' services are loaded here, off the
+        # event loop, once home shows its data (or has had its chance), so that neither home
+        # nor the first screen the user opens waits for them.
+        self._home_shown.wait(HOME_FIRST_SECONDS)
+        if self._quitting:
+            return  # quitting: nothing to load for, and the process would wait for it
+        from firstfile.services.start_up import load_services
+
+        load_services()
+        self.call_from_thread(self.settle_memory)
+        if self._store.unchecked:
             self._check_pages(self._store)
+
+    def home_shown(self) -> None:
+        """Home has shown its data (or why it could not) for the first time: start-up's own
+        work is done."""
+        self._home_shown.set()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        # The opening thread may still be waiting for home: it stops instead.
+        self._quitting = True
+        self._home_shown.set()
+        super().exit(*args, **kwargs)
 
     def _check_pages(self, store: Store) -> None:
         """The page check opening left for later (a large file closed cleanly), run here in

@@ -32,7 +32,7 @@ from firstfile.ui.commands import (
 
 if TYPE_CHECKING:
     from firstfile.domain.sessions import SessionRow
-    from firstfile.services.directory import HomeSummary
+    from firstfile.domain.views import HomeSummary
     from firstfile.ui.app import FirstfileApp
 
 # The tables of the screen, by the name the app's navigation uses for them.
@@ -138,20 +138,18 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home")
     def _load(self) -> None:
-        from firstfile.services import directory, drafts, sessions
+        # Plain SQL: home shows its data without the table classes (services/home.py).
+        from firstfile.services.home import home_data
 
         try:
-            store = self.app.wait_store()
-            summary = directory.home_summary(store)
-            session_rows = sessions.list_sessions(store)
-            waiting = [p.disclosure_key for p in drafts.pending_buffers(
-                store, actor=self.app.settings.actor) if p.disclosure_key]
+            data = home_data(self.app.wait_store(), actor=self.app.settings.actor)
         except Exception as exc:  # any failure: a worker's own error would end it unseen
             self.app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(self._show, summary, waiting, session_rows)
+        self.app.call_from_thread(self._show, data.summary, data.waiting, data.sessions)
 
     def _show_error(self, message: str) -> None:
+        self.app.home_shown()
         self._build_body()
         self._loading(False)
         self.query_one("#home-counts", Static).update(Content(f"Cannot load: {message}"))
@@ -210,7 +208,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-hint", Static).update(hint)
         self._loading(False)
         if not self._shown_once:
-            self.app.settle_memory()  # start-up is over: the store is open, home is filled
+            self.app.home_shown()  # the opening thread loads the other screens' services
         self._shown_once = True
 
     @staticmethod

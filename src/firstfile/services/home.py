@@ -1,0 +1,40 @@
+"""What home shows, in one read unit of work with plain SQL (storage/home_queries.py): home
+is the first screen after every start, and it shows its data without the table classes
+being defined first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from firstfile.domain.sessions import SessionRow
+from firstfile.domain.views import HomeSummary
+from firstfile.storage.engine import Store
+from firstfile.storage.home_queries import (
+    UNCLAIMED,
+    engagement_views,
+    people_count,
+    recent_rows,
+    session_rows,
+    status_counts,
+    waiting_buffers,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HomeData:
+    summary: HomeSummary
+    sessions: list[SessionRow]
+    # The disclosures with autosaved edits of this actor's that were never saved.
+    waiting: list[str]
+
+
+def home_data(store: Store, *, actor: str, recent: int = 10) -> HomeData:
+    """The engagements, counts, the recent disclosures, the sessions, and the disclosures
+    with edits waiting for actor, read together."""
+    with store.plain_read() as db:
+        summary = HomeSummary(tuple(engagement_views(db)), tuple(recent_rows(db, recent)),
+                              status_counts(db), people_count(db))
+        sessions = session_rows(db)
+        waiting = [key for _owner, key, _saved in waiting_buffers(db, (actor, UNCLAIMED))
+                   if key]
+    return HomeData(summary, sessions, waiting)

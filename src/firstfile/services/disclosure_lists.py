@@ -5,13 +5,8 @@ neither SQLModel nor the table classes (storage/disclosure_views.py)."""
 from __future__ import annotations
 
 from firstfile.domain.views import DisclosureView
-from firstfile.services.errors import unknown_disclosure, unknown_engagement
-from firstfile.storage.disclosure_views import (
-    ListFilter,
-    engagement_exists,
-    listed_views,
-    views_by_key,
-)
+from firstfile.services.errors import require_engagement_key, unknown_disclosure
+from firstfile.storage.disclosure_views import ListFilter, listed_views, views_by_key
 from firstfile.storage.engine import Store
 
 
@@ -20,8 +15,7 @@ def all_views(store: Store, filt: ListFilter | None = None) -> list[DisclosureVi
     filt names an engagement that does not exist."""
     filt = filt or ListFilter()
     with store.plain_read() as db:
-        if filt.engagement_key and not engagement_exists(db, filt.engagement_key):
-            raise unknown_engagement(filt.engagement_key)
+        require_engagement_key(db, filt.engagement_key)
         return listed_views(db, filt)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from firstfile.domain.disclosure import Problem
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
 
@@ -49,15 +50,12 @@ def unknown_engagement(key: str) -> NotFound:
     return NotFound(f"no engagement {key!r}; `firstfile engagements list` shows the keys")
 
 
-def require_engagement_key(db: Session, key: str | None) -> None:
-    """Raise unknown_engagement when key is given and names no engagement."""
+def require_engagement_key(db: Connection | Session, key: str | None) -> None:
+    """Raise unknown_engagement when key is given and names no engagement (db: an ORM
+    unit of work or a plain read)."""
     if not key:
         return
-    from sqlalchemy import select
-    from sqlmodel import col
+    from firstfile.storage.disclosure_views import engagement_exists
 
-    from firstfile.storage.tables import Engagement
-
-    found = db.execute(select(col(Engagement.id)).where(col(Engagement.key) == key)).first()
-    if found is None:
+    if not engagement_exists(db, key):
         raise unknown_engagement(key)

@@ -32,13 +32,12 @@ from firstfile.services.errors import (
     NotFound,
     UserError,
     ValidationFailed,
-    unknown_engagement,
+    require_engagement_key,
 )
 from firstfile.services.prompt_decks import load_decks
 from firstfile.services.races import retried
 from firstfile.storage import audit
 from firstfile.storage import session_queries as queries
-from firstfile.storage.disclosure_views import engagement_exists
 from firstfile.storage.engagement_queries import find_engagement
 from firstfile.storage.engine import Store
 from firstfile.storage.home_queries import session_rows
@@ -219,8 +218,7 @@ def session_by_id(store: Store, session_id: int) -> SessionView:
 def list_sessions(store: Store, *, engagement_key: str | None = None) -> list[SessionRow]:
     """Every session (of one engagement), newest first, with its counts."""
     with store.plain_read() as db:
-        if engagement_key and not engagement_exists(db, engagement_key):
-            raise unknown_engagement(engagement_key)
+        require_engagement_key(db, engagement_key)
         return session_rows(db, engagement_key)
 
 

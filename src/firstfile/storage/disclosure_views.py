@@ -5,11 +5,12 @@ time defining the 45 SQLModel classes of storage/tables.py than doing its work
 (docs/PERFORMANCE.md, "The command line"). This module names its columns itself and imports
 neither SQLModel nor the tables, so such a read costs SQLAlchemy's core and the query.
 
-The people, events, components and attachments of a disclosure are read here for every full
-view, the ORM's included: disclosure_queries.build_views, which works inside a transaction
-on ORM objects, flushes them and then reads their related rows through related_parts. So
-there is one reading of each related table, and a test holds the two paths' views equal on
-SQLite and PostgreSQL (tests/integration/test_disclosure_views.py).
+The people, events, components and attachments of a disclosure are read here for the lists
+and for the ORM's full views too: disclosure_queries.build_views, which works inside a
+transaction on ORM objects, flushes them and then reads their related rows through
+related_parts. (Counsel's bundle keeps its own reading, storage/bundle_queries.py, through a
+subquery of its filter rather than lists of ids.) A test holds the plain and the ORM views
+equal on SQLite and PostgreSQL (tests/integration/test_disclosure_views.py).
 
 Every statement here runs on a core Connection or an ORM Session alike: both execute text.
 """
@@ -72,8 +73,7 @@ class UtcTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
 
 
-def typed(sql: str, *, lists: Iterable[str] = (),
-               **types: Any) -> TextClause | TextualSelect:
+def typed(sql: str, *, lists: Iterable[str] = (), **types: Any) -> TextClause | TextualSelect:
     """sql with its IN-list parameters expanded and its result columns typed, so dates,
     times and flags come back as Python values from SQLite's text and integers too."""
     clause = text(sql).bindparams(*(bindparam(name, expanding=True) for name in lists))
@@ -263,20 +263,19 @@ def listed_views(db: Reader, filt: ListFilter) -> list[DisclosureView]:
     if filt.status:
         where.append("d.status = :status")
         given["status"] = filt.status
+    if filt.keys:
+        where.append("d.key IN :keys")
+    sql = _DISCLOSURES + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"
+    statement = typed(sql, lists=["keys"] if filt.keys else [], **_DISCLOSURE_TYPES)
     if not filt.keys:
-        sql = _DISCLOSURES + "".join(f" {'WHERE' if i == 0 else 'AND'} {w}"
-                                     for i, w in enumerate(where)) + " ORDER BY d.id"
-        return _views(db, db.execute(typed(sql, **_DISCLOSURE_TYPES), given).all())
-    where.append("d.key IN :keys")
-    statement = typed(_DISCLOSURES + " WHERE " + " AND ".join(where), lists=["keys"],
-                           **_DISCLOSURE_TYPES)
+        return _views(db, db.execute(statement, given).all())
+    # Keys go in bounded IN lists, one statement a chunk; the rows are put back in id order.
     rows = [row for chunk in in_chunks(sorted(set(filt.keys)))
             for row in db.execute(statement, {**given, "keys": list(chunk)})]
     return _views(db, sorted(rows, key=lambda row: row.id))
 
 
-_BY_KEY = typed(_DISCLOSURES + " WHERE d.key IN :keys", lists=["keys"],
-                     **_DISCLOSURE_TYPES)
+_BY_KEY = typed(_DISCLOSURES + " WHERE d.key IN :keys", lists=["keys"], **_DISCLOSURE_TYPES)
 
 
 def views_by_key(db: Reader, keys: Sequence[str]) -> dict[str, DisclosureView]:

@@ -1,4 +1,5 @@
-"""Reading extraction sessions: one session as plain data, the session list, lookups.
+"""Reading extraction sessions: one session as plain data, lookups (the session list is
+read with plain SQL in storage/home_queries.py).
 
 Every function runs inside the caller's unit of work (`db`). Lookups return None (or an empty
 result) when nothing matches; services/sessions.py turns that into a message that says what
@@ -220,9 +221,6 @@ def move_votes(*, db: Session, from_ids: list[int], to_id: int, dots: dict[int, 
     db.execute(delete(IdeaVote).where(col(IdeaVote.idea_id).in_(from_ids)))
     for person, count in dots.items():
         db.add(IdeaVote(idea_id=to_id, person_id=person, dots=count))
-
-
-# --- the session list --------------------------------------------------------------------------
 
 
 # --- one session as plain data --------------------------------------------------------------

@@ -109,11 +109,15 @@ class Cold(FirstfileApp):
         self.figures = {"painted": time.perf_counter() - T0, "rss_mb": _rss()}
         self.set_interval(0.002, self._data)
     def _data(self):
-        # Home hides its body behind a loading indicator until the summary is in.
-        if self.screen.query_one("#home-body").display:
-            self.figures["data"] = time.perf_counter() - T0
-            print(json.dumps(self.figures), flush=True)
-            self.exit()
+        # Home hides its body behind a loading indicator until the summary is in; the data
+        # is on the screen once the refresh after that has been painted.
+        if self.screen.query_one("#home-body").display and not hasattr(self, "_seen"):
+            self._seen = True
+            self.screen.call_after_refresh(self._data_painted)
+    def _data_painted(self):
+        self.figures["data"] = time.perf_counter() - T0
+        print(json.dumps(self.figures), flush=True)
+        self.exit()
 
 Cold(Settings.build(DB), tune_gc=True).run(headless=True, size=(80, 24))
 """
@@ -270,7 +274,7 @@ def cold_start(db: Path, repeat: int, env: dict[str, str], report: Report) -> No
     report.add("cold start ratio firstfile / minimal", f"{ratio:.2f}x (pairs: median "
                f"{statistics.median(ratios):.2f}x, {min(ratios):.2f}-{max(ratios):.2f}x)",
                "<= 1.5x", ratio <= 1.5)
-    report.add("cold start, home showing its data (store opened)",
+    report.add("cold start, home painted with its data",
                ms(report.numbers["cold_home_data_s"]))
 
 

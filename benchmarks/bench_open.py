@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from firstfile.storage.engine import FULL_CHECK_UP_TO, open_store  # noqa: E402
-from firstfile.storage.inspection import check_pages  # noqa: E402
+from firstfile.storage.engine import open_store  # noqa: E402
+from firstfile.storage.inspection import FULL_CHECK_UP_TO, check_pages  # noqa: E402
 
 
 def timed(run: Callable[[], object]) -> float:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from firstfile.domain.disclosure import DisclosureDraft
 from firstfile.services import disclosures, drafts
-from firstfile.storage.engine import FULL_CHECK_UP_TO, open_store
+from firstfile.storage.engine import open_store
+from firstfile.storage.inspection import FULL_CHECK_UP_TO
 
 
 def large_database(path: Path) -> None:

@@ -130,7 +130,7 @@ def init(
     PostgreSQL database a team database whose roles the database itself enforces."""
     settings = settings_for(ctx, db)
     with user_errors():
-        from firstfile.storage.engine import resolve_db_url
+        from firstfile.storage.database_location import resolve_db_url
 
         if role_prefix is not None and not team:
             fail("--role-prefix goes with --team")
@@ -255,7 +255,8 @@ def _new_sqlite_file(settings: Settings) -> Path | None:
 
 def _sqlite_file(settings: Settings) -> Path | None:
     """The SQLite file the settings name, or None for a server database."""
-    from firstfile.storage.engine import resolve_db_url, sqlite_path
+    from firstfile.storage.database_location import resolve_db_url
+    from firstfile.storage.engine import sqlite_path
 
     return sqlite_path(resolve_db_url(settings.db))
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures
+from firstfile.storage.database_location import resolve_db_url
 from firstfile.storage.engine import (
     CACHE_FLOOR,
     IMPORT_CACHE_BYTES,
@@ -19,7 +20,6 @@ from firstfile.storage.engine import (
     StoreError,
     open_store,
     refresh_statistics_after_growth,
-    resolve_db_url,
 )
 from firstfile.storage.migrate import HEAD_REVISION, alembic_config, current_revision
 from tests.factories import seed_basics

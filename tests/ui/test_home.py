@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+import firstfile.ui.app as app_module
 from firstfile.domain.disclosure import DisclosureDraft, InventorEntry
 from firstfile.services import disclosures
+from firstfile.settings import Settings
 from firstfile.storage.engine import Store
-from firstfile.ui.app import HOME_FIRST_SECONDS
+from firstfile.ui.app import HOME_FIRST_SECONDS, FirstfileApp
 from firstfile.ui.dialogs.capture import QuickCaptureScreen
 from firstfile.ui.screens.editor import EditorScreen
 from firstfile.ui.screens.home import HomeScreen
 from tests.factories import seed_basics
-from tests.ui.helpers import make_app, run_palette
+from tests.ui.helpers import make_app, run_palette, until
 
 MARKUP_TITLE = "R&D [bold]x[/bold] closing [/] tag"
 
@@ -182,3 +187,89 @@ def test_the_app_quits_before_and_after_home_has_its_data(
     # screens' services, so the process does not wait the five seconds for it.
     assert _quit(db, tmp_path, "at-once") < HOME_FIRST_SECONDS
     assert _quit(db, tmp_path, "after") < 30
+
+
+FIRST_LOOK_CHILD = """
+import asyncio, json, sys
+from pathlib import Path
+from textual.widgets import DataTable
+import firstfile.ui.app
+from firstfile.settings import Settings
+from firstfile.ui.app import FirstfileApp
+
+def recent(app):
+    table = app.screen.query_one("#home-recent", DataTable)
+    return [str(key.value) for key in table.rows]
+
+class Watched(FirstfileApp):
+    CSS_PATH = Path(firstfile.ui.app.__file__).with_name("app.tcss")  # not beside "-c"
+    seen = None
+    def home_shown(self):  # home has painted its first data
+        if self.seen is None:
+            self.seen = {"sqlalchemy": "sqlalchemy" in sys.modules,
+                         "store_open": self.store is not None, "recent": recent(self)}
+        super().home_shown()
+
+app = Watched(Settings(db=sys.argv[1], actor="tester", templates_dir=sys.argv[2]))
+
+async def drive(pilot):
+    while app.seen is None or app.store is None:
+        await asyncio.sleep(0.02)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    print(json.dumps({**app.seen, "recent_from_store": recent(app)}), flush=True)
+    await pilot.press("ctrl+q")
+
+asyncio.run(app.run_async(headless=True, size=(80, 24), auto_pilot=drive))
+"""
+
+
+def test_home_shows_the_file_before_the_database_library_is_loaded(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    seed(sqlite_store)
+    db = sqlite_store.url.removeprefix("sqlite:///")
+    done = subprocess.run([sys.executable, "-c", FIRST_LOOK_CHILD, db, str(tmp_path)],
+                          capture_output=True, text=True, check=True, timeout=120)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    # The first data painted came from the first look: SQLAlchemy not yet imported, the
+    # store not yet open; the store's own reading then showed the same.
+    assert seen["sqlalchemy"] is False and seen["store_open"] is False
+    assert seen["recent"] == ["FF-2026-0002", "FF-2026-0001"]
+    assert seen["recent_from_store"] == seen["recent"]
+
+
+async def test_what_the_first_look_showed_goes_when_the_store_cannot_open(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(sqlite_store)
+    path = Path(sqlite_store.url.removeprefix("sqlite:///"))
+    sqlite_store.dispose()
+    # Opening writes the planner's statistics when they are missing, and another program
+    # holds the write lock for longer than the busy timeout: the store does not open.
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("DELETE FROM sqlite_stat1")
+    writer.execute("BEGIN IMMEDIATE")
+    monkeypatch.setenv("FIRSTFILE_BUSY_TIMEOUT", "0.2")
+    shown: list[int] = []
+
+    class Watched(FirstfileApp):
+        CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))  # not beside this file
+
+        def home_shown(self) -> None:
+            if not shown:
+                shown.append(self.screen.query_one("#home-recent", DataTable).row_count)
+            super().home_shown()
+
+    app = Watched(Settings(db=str(path), actor="tester", templates_dir=tmp_path))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "Cannot load" in str(
+                app.screen.query_one("#home-counts", Static).render()), "home's error")
+            assert shown == [2]  # the first look showed both disclosures
+            assert app.screen.query_one("#home-recent", DataTable).row_count == 0
+            assert app.screen.query_one("#home-engagements", DataTable).row_count == 0
+            assert any(n.title == "Cannot open the database" for n in app._notifications)
+    finally:
+        writer.rollback()
+        writer.close()

@@ -154,7 +154,8 @@ def open_store(settings: Settings, *, create: bool = False,
     folders) and report nothing found. A StoreError says what to do instead.
     """
     from firstfile.domain.text import clean_line
-    from firstfile.storage.engine import StoreError, resolve_db_url
+    from firstfile.storage.database_location import resolve_db_url
+    from firstfile.storage.engine import StoreError
     from firstfile.storage.engine import open_store as open_db
 
     if not create:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
+from firstfile.storage.database_location import resolve_db_url
 from firstfile.storage.private_files import (
     create_private_database,
     exposure_warnings,
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30
-# Opening checks every page of a file up to this size (about 5,000 disclosures; the check
-# costs some 4 ms per MB on a loaded 2-core machine, docs/PERFORMANCE.md). A larger file
-# that was closed cleanly is checked later, off the critical path.
-FULL_CHECK_UP_TO = 32 * 1024 * 1024
 # SQLite's page cache per connection. SQLite's default cache (2 MB) is far smaller than what
 # one transaction of a few thousand disclosures touches (the full-text segments and nine
 # indexes): seeding 100,000 ran at 4,700 rows/s for the first 10,000 and 35 rows/s past
@@ -66,7 +63,6 @@ IMPORT_CACHE_BYTES = 16 * 1024 * 1024
 # Rows of each index that refresh_statistics_after_growth's ANALYZE reads (SQLite's own
 # suggestion for PRAGMA optimize is a few hundred).
 ANALYSIS_LIMIT = 1000
-ENV_DB = "FIRSTFILE_DB"
 ENV_BUSY_TIMEOUT = "FIRSTFILE_BUSY_TIMEOUT"
 
 
@@ -157,24 +153,6 @@ def unavailable(exc: OperationalError, *, busy_seconds: float) -> StoreUnavailab
         return StoreUnavailable(f"cannot reach the database server ({reason}): check the "
                                 "connection, then try again (nothing was written)")
     return None
-
-
-def default_db_path() -> Path:
-    """The SQLite file in the user's data folder (platformdirs), used when nothing is given."""
-    from platformdirs import user_data_path
-
-    return user_data_path("firstfile", appauthor=False) / "firstfile.db"
-
-
-def resolve_db_url(given: str | None) -> str:
-    """A SQLAlchemy URL from --db, else $FIRSTFILE_DB, else the default file.
-
-    A plain path means a SQLite file; URLs are passed through.
-    """
-    value = given or os.environ.get(ENV_DB) or str(default_db_path())
-    if "://" in value:
-        return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
 def busy_timeout_seconds() -> float:
@@ -397,8 +375,8 @@ def open_store(
     An existing SQLite file is looked at read-only first (storage/inspection.py): another
     application's database, one made by a newer firstfile and a damaged file are refused
     with StoreError before anything is written. Every page is checked when the file is at
-    most FULL_CHECK_UP_TO, was not closed cleanly, or is about to be migrated; otherwise
-    store.unchecked is set and `check_pages_later` does it (the TUI, in a thread). A new
+    most inspection.FULL_CHECK_UP_TO, was not closed cleanly, or is about to be migrated;
+    otherwise store.unchecked is set and `check_pages_later` does it (the TUI, in a thread). A new
     SQLite file is made private (0600 in a 0700 folder); an existing one that others can
     read is opened, with store.warnings saying so and how to fix it.
     """
@@ -445,30 +423,26 @@ def open_store(
 def _inspect_sqlite_file(path: Path) -> bool:
     """Refuse, before anything writes, a file that is another application's, a newer
     firstfile's, or damaged (StoreError). Returns True when the full page check was left
-    for later (see FULL_CHECK_UP_TO)."""
-    from firstfile.storage.inspection import InspectionError, check_pages, sqlite_contents
-    from firstfile.storage.migrate import HEAD_REVISION, check_known_revision, recorded_revision
+    for later (see inspection.FULL_CHECK_UP_TO)."""
+    from firstfile.storage.inspection import (
+        HEAD_REVISION,
+        InspectionError,
+        check_pages,
+        full_check_due,
+        sqlite_contents,
+    )
+    from firstfile.storage.migrate import check_known_revision, recorded_revision
 
     try:
         contents = sqlite_contents(path)
         revision = recorded_revision(str(path), contents)
         check_known_revision(str(path), revision, contents)
-        if not _full_check_due(path) and revision == HEAD_REVISION:
+        if not full_check_due(path) and revision == HEAD_REVISION:
             return True
         check_pages(path)
     except InspectionError as error:
         raise StoreError(str(error)) from None
     return False
-
-
-def _full_check_due(path: Path) -> bool:
-    """Whether opening must check every page first: the file is small enough for the check
-    to cost little, or it was not closed cleanly (its log still holds pages: after a crash,
-    or while another process has it open)."""
-    if path.stat().st_size <= FULL_CHECK_UP_TO:
-        return True
-    wal = path.with_name(path.name + "-wal")
-    return wal.exists() and wal.stat().st_size > 0
 
 
 def check_pages_later(store: Store) -> None:

@@ -1,78 +1,110 @@
 """What home shows, read with plain SQL: the engagements, the sessions, the counts, the
 latest disclosures and the edits waiting to be restored.
 
-Home is the first screen after every start, and defining the table classes of
-storage/tables.py took about a second of the two home needed to show its data
-(docs/PERFORMANCE.md, "Home"). These statements name their columns themselves and import
-neither SQLModel nor the tables; the engagement and session lists and the waiting edits are
-read here for every caller, so there is one reading of each. Every statement runs on a core
-Connection or an ORM Session alike.
+Home is the first screen after every start. These statements name their columns themselves
+and need neither SQLModel, the table classes of storage/tables.py, nor SQLAlchemy itself:
+each runs on SQLAlchemy's Connection or Session (the store's units of work) or on a plain
+sqlite3 connection (home's first look, storage/first_look.py, which shows home's data
+before SQLAlchemy has even been imported: docs/PERFORMANCE.md, "Home"). Values are read
+into Python types here, the same from either: SQLite keeps times and dates as text and
+flags as integers. The engagement and session lists and the waiting edits are read here
+for every caller, so there is one reading of each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
-
-from sqlalchemy import Boolean, Date, text
 
 from firstfile.domain.sessions import PROMOTED, SessionRow
 from firstfile.domain.views import DisclosureRow, EngagementView
-from firstfile.storage.disclosure_views import Reader, UtcTime, typed
+
+# SQLAlchemy's Connection or Session, or a sqlite3 connection.
+Reader = Any
+
+
+def _rows(db: Reader, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+    """The rows of sql (named :parameters) as tuples, from any Reader."""
+    if isinstance(db, sqlite3.Connection):
+        return db.execute(sql, dict(params or {})).fetchall()
+    from sqlalchemy import text  # loaded already wherever a store is open
+
+    return [tuple(row) for row in db.execute(text(sql), dict(params or {}))]
+
+
+def utc_time(value: str | datetime) -> datetime:
+    """A stored time as the table classes read it (SQLModel's UTCDateTime): aware, in UTC.
+    SQLite keeps it as text with no offset, so a time it holds is UTC as stored."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+
+
+def day(value: str | date | None) -> date | None:
+    """A stored date: SQLite keeps it as text (YYYY-MM-DD)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def flag(value: int | bool | None) -> bool:
+    """A stored flag: SQLite keeps it as 0 or 1."""
+    return bool(value)
 
 
 def engagement_views(db: Reader) -> list[EngagementView]:
     """Every engagement by key, with its live disclosures counted and its vendors' names."""
-    counts: dict[int, int] = dict(db.execute(text(
+    counts = _counts(_rows(db,
         "SELECT engagement_id, count(*) FROM disclosure WHERE deleted_at IS NULL "
-        "GROUP BY engagement_id")).all())
+        "AND engagement_id IS NOT NULL GROUP BY engagement_id"))
     vendors: dict[int, list[str]] = {}
-    for engagement_id, name in db.execute(text(
+    for engagement_id, name in _rows(db,
             "SELECT ev.engagement_id, v.name FROM engagementvendor ev "
-            "JOIN vendor v ON v.id = ev.vendor_id ORDER BY v.name")):
+            "JOIN vendor v ON v.id = ev.vendor_id ORDER BY v.name"):
         vendors.setdefault(engagement_id, []).append(name)
     return [
         EngagementView(key=key, name=name, product=product, phase=phase,
-                       disclosure_count=int(counts.get(engagement_id, 0)),
+                       disclosure_count=counts.get(engagement_id, 0),
                        vendors=tuple(vendors.get(engagement_id, ())))
-        for engagement_id, key, name, product, phase in db.execute(text(
-            "SELECT id, key, name, product, phase FROM engagement ORDER BY key"))
+        for engagement_id, key, name, product, phase in _rows(db,
+            "SELECT id, key, name, product, phase FROM engagement ORDER BY key")
     ]
 
 
 def status_counts(db: Reader) -> dict[str, int]:
     """How many live disclosures have each status."""
-    return {status: int(n) for status, n in db.execute(text(
-        "SELECT status, count(*) FROM disclosure WHERE deleted_at IS NULL GROUP BY status"))}
+    return {status: int(n) for status, n in _rows(db,
+        "SELECT status, count(*) FROM disclosure WHERE deleted_at IS NULL GROUP BY status")}
 
 
 def people_count(db: Reader) -> int:
     """How many people the directory holds."""
-    return int(db.execute(text("SELECT count(*) FROM person")).scalar_one())
+    return int(_rows(db, "SELECT count(*) FROM person")[0][0])
 
 
-_RECENT = typed(
-    """SELECT d.id, d.key, d.title, d.status, e.key AS engagement_key, d.joint, d.updated_at,
-              d.vendor_invention
-       FROM disclosure d LEFT JOIN engagement e ON e.id = d.engagement_id
-       WHERE d.deleted_at IS NULL
-       ORDER BY d.updated_at DESC, d.id DESC LIMIT :limit""",
-    joint=Boolean(), updated_at=UtcTime(), vendor_invention=Boolean())
+_RECENT = """
+    SELECT d.id, d.key, d.title, d.status, e.key, d.joint, d.updated_at, d.vendor_invention
+    FROM disclosure d LEFT JOIN engagement e ON e.id = d.engagement_id
+    WHERE d.deleted_at IS NULL
+    ORDER BY d.updated_at DESC, d.id DESC LIMIT :limit
+"""
 
 
 def recent_rows(db: Reader, limit: int) -> list[DisclosureRow]:
     """The live disclosures changed last, newest first: the list's first page sorted by
     update, as disclosure_queries.page_rows reads it."""
-    return [DisclosureRow(id=row.id, key=row.key, title=row.title, status=row.status,
-                          engagement_key=row.engagement_key or "", joint=row.joint,
-                          updated_at=row.updated_at, vendor_invention=row.vendor_invention)
-            for row in db.execute(_RECENT, {"limit": limit})]
+    return [DisclosureRow(id=id_, key=key, title=title, status=status,
+                          engagement_key=engagement_key or "", joint=flag(joint),
+                          updated_at=utc_time(updated_at),
+                          vendor_invention=flag(vendor_invention))
+            for id_, key, title, status, engagement_key, joint, updated_at, vendor_invention
+            in _rows(db, _RECENT, {"limit": limit})]
 
 
 _SESSIONS = """
-    SELECT s.id, e.key AS engagement_key, s.key, s.title, s.phase, s.held_on, s.status,
-           p.key AS facilitator
+    SELECT s.id, e.key, s.key, s.title, s.phase, s.held_on, s.status, p.key
     FROM extractionsession s
     JOIN engagement e ON e.id = s.engagement_id
     LEFT JOIN person p ON p.id = s.facilitator_id
@@ -83,22 +115,21 @@ def session_rows(db: Reader, engagement_key: str | None = None) -> list[SessionR
     """Every session (of one engagement), newest first, with its counts: participants,
     ideas not merged into another, promoted ideas."""
     sql = _SESSIONS + (" WHERE e.key = :engagement_key" if engagement_key else "")
-    rows = db.execute(typed(sql, held_on=Date()),
-                      {"engagement_key": engagement_key} if engagement_key else {}).all()
-    people = _counts(db.execute(text(
-        "SELECT session_id, count(*) FROM sessionparticipant GROUP BY session_id")))
-    ideas = _counts(db.execute(text(
+    rows = _rows(db, sql, {"engagement_key": engagement_key} if engagement_key else None)
+    people = _counts(_rows(db,
+        "SELECT session_id, count(*) FROM sessionparticipant GROUP BY session_id"))
+    ideas = _counts(_rows(db,
         "SELECT session_id, count(*) FROM idea WHERE merged_into_id IS NULL "
-        "GROUP BY session_id")))
-    promoted = _counts(db.execute(text(
-        "SELECT session_id, count(*) FROM idea WHERE status = :promoted GROUP BY session_id"),
+        "GROUP BY session_id"))
+    promoted = _counts(_rows(db,
+        "SELECT session_id, count(*) FROM idea WHERE status = :promoted GROUP BY session_id",
         {"promoted": PROMOTED}))
     result = [
-        SessionRow(engagement_key=row.engagement_key, key=row.key, title=row.title,
-                   phase=row.phase, held_on=row.held_on, status=row.status,
-                   facilitator=row.facilitator or "", participants=people.get(row.id, 0),
-                   ideas=ideas.get(row.id, 0), promoted=promoted.get(row.id, 0))
-        for row in rows
+        SessionRow(engagement_key=engagement, key=key, title=title, phase=phase,
+                   held_on=day(held_on), status=status, facilitator=facilitator or "",
+                   participants=people.get(id_, 0), ideas=ideas.get(id_, 0),
+                   promoted=promoted.get(id_, 0))
+        for id_, engagement, key, title, phase, held_on, status, facilitator in rows
     ]
     return sorted(result, key=lambda r: (r.held_on.toordinal() if r.held_on else 0,
                                          r.engagement_key, r.key), reverse=True)
@@ -111,14 +142,15 @@ def _counts(rows: Iterable[Any]) -> dict[int, int]:
 # The actor of buffers written before they were kept per user.
 UNCLAIMED = ""
 
-_WAITING = typed(
-    """SELECT owner, disclosure_key, saved_at FROM draftbuffer
-       WHERE actor IN :actors ORDER BY saved_at DESC""",
-    lists=["actors"], saved_at=UtcTime())
-
 
 def waiting_buffers(db: Reader, actors: Iterable[str]) -> list[tuple[str, str, datetime]]:
     """(owner, disclosure key, saved at) of the autosave buffers of these actors (UNCLAIMED
     for those from before buffers were kept per user), newest first."""
-    return [(owner, key, saved_at) for owner, key, saved_at in
-            db.execute(_WAITING, {"actors": list(actors)})]
+    names = {f"actor{i}": actor for i, actor in enumerate(dict.fromkeys(actors))}
+    if not names:
+        return []
+    placeholders = ", ".join(f":{name}" for name in names)  # the actors themselves are bound
+    sql = ("SELECT owner, disclosure_key, saved_at FROM draftbuffer "  # noqa: S608 - names made here
+           f"WHERE actor IN ({placeholders}) ORDER BY saved_at DESC")
+    return [(owner, key, utc_time(saved_at))
+            for owner, key, saved_at in _rows(db, sql, names)]

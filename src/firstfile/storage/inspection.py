@@ -25,6 +25,14 @@ from urllib.parse import quote
 # Tables every firstfile schema has had since the first revision: a database holding these
 # and an unknown revision was made by a newer firstfile, not by another application.
 FIRSTFILE_TABLES = frozenset({"disclosure", "auditevent", "keysequence", "engagement"})
+# The newest revision in migrations/versions, which every database is upgraded to (here,
+# beside the judgement of revisions, so that looking needs no SQLAlchemy); a test checks that
+# it is Alembic's head.
+HEAD_REVISION = "0014_search_stemming"
+# Opening checks every page of a file up to this size (about 5,000 disclosures; the check
+# costs some 4 ms per MB on a loaded 2-core machine, docs/PERFORMANCE.md). A larger file
+# that was closed cleanly is checked later, off the critical path.
+FULL_CHECK_UP_TO = 32 * 1024 * 1024
 # quick_check reports at most this many problems; the first is shown, the count tells how bad.
 MAX_PROBLEMS = 20
 
@@ -79,8 +87,18 @@ def check_known_revision(where: str, revision: str, contents: Contents,
     )
 
 
+def full_check_due(path: Path) -> bool:
+    """Whether opening must check every page first: the file is small enough for the check
+    to cost little, or it was not closed cleanly (its log still holds pages: after a crash,
+    or while another process has it open)."""
+    if path.stat().st_size <= FULL_CHECK_UP_TO:
+        return True
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
 @contextmanager
-def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection that cannot write: mode=ro, and no pragma that writes is ever sent."""
     uri = f"file:{quote(str(path))}?mode=ro"
     try:
@@ -105,7 +123,7 @@ def sqlite_contents(path: Path) -> Contents:
     nothing and finds a truncated copy. Raises InspectionError when the file cannot be read
     or is damaged.
     """
-    with _read_only(path) as conn:
+    with read_only(path) as conn:
         tables = frozenset(
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         )
@@ -133,7 +151,7 @@ def check_pages(path: Path) -> None:
     on a loaded 2-core machine); `quick_check(N)` would only cap how many problems are
     reported, not the work.
     """
-    with _read_only(path) as conn:
+    with read_only(path) as conn:
         problems = [str(r[0]) for r in conn.execute(f"PRAGMA quick_check({MAX_PROBLEMS})")]
     if problems != ["ok"]:
         raise InspectionError(damaged_message(path, problems))

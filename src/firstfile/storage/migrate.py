@@ -13,11 +13,9 @@ from sqlalchemy.exc import DBAPIError
 
 from firstfile.storage import inspection
 from firstfile.storage.engine import Store, StoreError, database_label
-from firstfile.storage.inspection import Contents, InspectionError
+from firstfile.storage.inspection import HEAD_REVISION, Contents, InspectionError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# The newest revision in migrations/versions; a unit test checks it matches Alembic's head.
-HEAD_REVISION = "0014_search_stemming"
 
 
 # Full-text search objects are made by hand in the first migration (FTS5 on SQLite, a

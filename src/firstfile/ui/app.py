@@ -40,6 +40,7 @@ from firstfile.ui.engagement_views import EngagementViewsProvider
 from firstfile.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from firstfile.services.home import HomeData
     from firstfile.settings import Settings
     from firstfile.storage.engine import Store
 
@@ -97,8 +98,12 @@ class FirstfileApp(App[None]):
         self._store: Store | None = store
         self._store_error: BaseException | None = None
         self._store_ready = threading.Event()
+        # Home's data read straight from the file before the store opens (_look_first).
+        self._first_look: HomeData | None = None
+        self._first_look_ready = threading.Event()
         if store is not None:
             self._store_ready.set()
+            self._first_look_ready.set()
         # Quick capture remembers what it was last used with, so logging the next invention
         # of the same team on the same engagement is title, summary, ctrl+s.
         self.last_capture_engagement: str = ""
@@ -124,6 +129,7 @@ class FirstfileApp(App[None]):
             self.run_worker(self._open_store, thread=True, name="open-store", exit_on_error=False)
 
     def _open_store(self) -> None:
+        self._look_first()
         from firstfile.storage.engine import open_store
 
         try:
@@ -151,6 +157,27 @@ class FirstfileApp(App[None]):
         self.call_from_thread(self.settle_memory)
         if self._store.unchecked:
             self._check_pages(self._store)
+
+    def _look_first(self) -> None:
+        """Read home's data straight from a SQLite file that needs nothing done first
+        (services/home.first_look), and let home paint it before SQLAlchemy's import, the
+        largest part of opening the store, takes the processor."""
+        from firstfile.services.home import first_look
+
+        try:
+            self._first_look = first_look(self.settings.db, actor=self.settings.actor)
+        except Exception:  # noqa: BLE001 - home then waits for the store's own reading,
+            self._first_look = None  # which reports whatever is wrong in words
+        finally:
+            self._first_look_ready.set()
+        if self._first_look is not None:
+            self._home_shown.wait(HOME_FIRST_SECONDS)
+
+    def wait_first_look(self) -> HomeData | None:
+        """Home's data from the first look, once it has been tried (in a worker thread,
+        never on the event loop); None when the file got none."""
+        self._first_look_ready.wait()
+        return self._first_look
 
     def home_shown(self) -> None:
         """Home has shown its data (or why it could not) for the first time: start-up's own

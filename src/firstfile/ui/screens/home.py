@@ -57,6 +57,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self._shown_once = False
         self._body_built = False
+        # What is shown came from the first look, not yet from the open store.
+        self._early = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,6 +143,13 @@ class HomeScreen(Screen[None]):
         # Plain SQL: home shows its data without the table classes (services/home.py).
         from firstfile.services.home import home_data
 
+        if not self._shown_once:
+            # What the file held before the store opened, shown while it opens; the store's
+            # reading below replaces it, or says what is wrong with the database.
+            early = self.app.wait_first_look()
+            if early is not None:
+                self.app.call_from_thread(self._show, early.summary, early.waiting,
+                                          early.sessions, early=True)
         try:
             data = home_data(self.app.wait_store(), actor=self.app.settings.actor)
         except Exception as exc:  # any failure: a worker's own error would end it unseen
@@ -152,11 +161,17 @@ class HomeScreen(Screen[None]):
         self.app.home_shown()
         self._build_body()
         self._loading(False)
+        if self._early:  # the store did not open after all: nothing read stays on screen
+            for table in SECTIONS.values():
+                self.query_one(table, DataTable).clear()
+            self.query_one("#home-hint", Static).update("")
+            self._early = False
         self.query_one("#home-counts", Static).update(Content(f"Cannot load: {message}"))
 
-    def _show(self, summary: HomeSummary, waiting: list[str],
-              session_rows: list[SessionRow]) -> None:
+    def _show(self, summary: HomeSummary, waiting: list[str], session_rows: list[SessionRow],
+              *, early: bool = False) -> None:
         self._build_body()
+        self._early = early
         engagements = self.query_one("#home-engagements", DataTable)
         at = engagements.cursor_row
         engagements.clear()
@@ -208,7 +223,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-hint", Static).update(hint)
         self._loading(False)
         if not self._shown_once:
-            self.app.home_shown()  # the opening thread loads the other screens' services
+            # Once it is painted, the opening thread goes on: it opens the store after a
+            # first look, and loads the other screens' services after the store's reading.
+            self.call_after_refresh(self.app.home_shown)
         self._shown_once = True
 
     @staticmethod

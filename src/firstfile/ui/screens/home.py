@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import DataTable, Header, LoadingIndicator, Static
 from textual.worker import Worker
 
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
@@ -29,6 +29,7 @@ from firstfile.ui.commands import (
     HOME_NAVIGATION,
     bindings,
 )
+from firstfile.ui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from firstfile.domain.sessions import SessionRow
@@ -66,7 +67,10 @@ class HomeScreen(Screen[None]):
         # The body is filled after the first frame (_build_body): the first screen appears
         # sooner, and the data cannot arrive before the database has opened anyway.
         yield VerticalScroll(id="home-body", can_focus=False)
-        yield Footer()
+        # Focus moves to the recent disclosures when the body is built, and each move made
+        # Textual's Footer rebuild the same keys: 100-150 ms between the first frame and
+        # the data (docs/PERFORMANCE.md, "Home's first look").
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#home-body").display = False

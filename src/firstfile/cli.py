@@ -685,12 +685,12 @@ ROOT_VALUE_OPTIONS = frozenset({"--db", "--tsa", "--tsa-ca"})
 
 def named_command(args: Sequence[str]) -> str | None:
     """The command or group args name (the first word that is neither a root option nor its
-    value), or None when there is none."""
+    value), or None when there is none, or when the whole program's help comes first."""
     values_next = False
     for arg in args:
         if values_next:
             values_next = False
-        elif arg == "--":
+        elif arg in ("--", "--help"):
             return None
         elif arg.startswith("-"):
             values_next = arg in ROOT_VALUE_OPTIONS

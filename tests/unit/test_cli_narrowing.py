@@ -66,7 +66,7 @@ def test_mistakes_are_answered_as_the_whole_program_answers_them(args: list[str]
 
 
 @pytest.mark.parametrize("args", [[], ["--help"], ["--db", "x.db"], ["dislosures", "list"],
-                                  ["--", "disclosures"], ["--db"]])
+                                  ["--", "disclosures"], ["--db"], ["--help", "import"]])
 def test_no_command_or_an_unknown_one_gets_the_whole_program(args: list[str]) -> None:
     assert app_for(args) is app
 
@@ -75,7 +75,8 @@ def test_the_command_is_the_first_word_after_the_root_options() -> None:
     assert named_command(["--db", "disclosures", "risk"]) == "risk"  # a database named so
     assert named_command(["--db=disclosures", "risk"]) == "risk"
     assert named_command(["--tsa", "u", "--tsa-ca", "c", "import", "f"]) == "import"
-    assert named_command(["--help", "import"]) == "import"
+    assert named_command(["--help", "import"]) is None  # the whole program's help
+    assert named_command(["import", "--help"]) == "import"
 
 
 def test_the_root_options_that_take_a_value_are_the_root_command_s() -> None:

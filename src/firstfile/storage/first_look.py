@@ -2,12 +2,12 @@
 SQLAlchemy is loaded.
 
 Importing SQLAlchemy takes about 300 ms of a start, more than everything else home needs
-after its first frame (docs/PERFORMANCE.md, "Home"). A file that needs nothing done before it
-is read (firstfile's, at the current revision, its pages sound) is read here read-only,
-after the same look the store's opening takes (storage/inspection.py), and home shows
-what it holds while the store opens. Anything else (a server database, a new, older or
-newer file, one that cannot be read) gets no first look: the store's opening then says what
-is wrong, in words, as it always did.
+after its first frame (docs/PERFORMANCE.md, "Home's first look"). A file that needs nothing
+done before it is read (firstfile's, at the current revision, its pages sound) is read here
+read-only, after the same look the store's opening takes (storage/inspection.py), and home
+shows what it holds while the store opens. Anything else (a server database, a new, older
+or newer file, one that cannot be read) gets no first look: the store's opening then says
+what is wrong, in words, as it always did.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pytest
 from firstfile.services import drafts
 from firstfile.services.home import first_look, home_data
 from firstfile.storage.engine import Store, open_store
-from firstfile.storage.home_queries import day, flag, utc_time
+from firstfile.storage.stored_values import day, flag, utc_time
 from tests.database_files import damage_a_table, large_database
 from tests.integration.portfolio import build_portfolio
 

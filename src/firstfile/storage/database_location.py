@@ -26,7 +26,7 @@ def resolve_db_url(given: str | None) -> str:
     value = given or os.environ.get(ENV_DB) or str(default_db_path())
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    return _SQLITE_FILE_URL + str(Path(value).expanduser().resolve())
 
 
 def plain_sqlite_file(url: str) -> Path | None:

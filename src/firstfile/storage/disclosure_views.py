@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 
 from firstfile.domain.views import AttachmentView, DisclosureView, EventView, InventorView
+from firstfile.storage.stored_values import utc_time
 
 # A Connection or a Session: anything that executes a TextClause with parameters.
 Reader = Any
@@ -68,9 +69,7 @@ class UtcTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
+        return None if value is None else utc_time(value)
 
 
 def typed(sql: str, *, lists: Iterable[str] = (), **types: Any) -> TextClause | TextualSelect:

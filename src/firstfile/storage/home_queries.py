@@ -5,21 +5,22 @@ Home is the first screen after every start. These statements name their columns 
 and need neither SQLModel, the table classes of storage/tables.py, nor SQLAlchemy itself:
 each runs on SQLAlchemy's Connection or Session (the store's units of work) or on a plain
 sqlite3 connection (home's first look, storage/first_look.py, which shows home's data
-before SQLAlchemy has even been imported: docs/PERFORMANCE.md, "Home"). Values are read
-into Python types here, the same from either: SQLite keeps times and dates as text and
-flags as integers. The engagement and session lists and the waiting edits are read here
-for every caller, so there is one reading of each.
+before SQLAlchemy has even been imported: docs/PERFORMANCE.md, "Home's first look").
+Values are read into Python types the same from either (storage/stored_values.py). The
+engagement and session lists and the waiting edits are read here for every caller, so there
+is one reading of each.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from firstfile.domain.sessions import PROMOTED, SessionRow
 from firstfile.domain.views import DisclosureRow, EngagementView
+from firstfile.storage.stored_values import day, flag, utc_time
 
 # SQLAlchemy's Connection or Session, or a sqlite3 connection.
 Reader = Any
@@ -32,26 +33,6 @@ def _rows(db: Reader, sql: str, params: Mapping[str, Any] | None = None) -> list
     from sqlalchemy import text  # loaded already wherever a store is open
 
     return [tuple(row) for row in db.execute(text(sql), dict(params or {}))]
-
-
-def utc_time(value: str | datetime) -> datetime:
-    """A stored time as the table classes read it (SQLModel's UTCDateTime): aware, in UTC.
-    SQLite keeps it as text with no offset, so a time it holds is UTC as stored."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.utcoffset() is None else value.astimezone(UTC)
-
-
-def day(value: str | date | None) -> date | None:
-    """A stored date: SQLite keeps it as text (YYYY-MM-DD)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
-def flag(value: int | bool | None) -> bool:
-    """A stored flag: SQLite keeps it as 0 or 1."""
-    return bool(value)
 
 
 def engagement_views(db: Reader) -> list[EngagementView]:

@@ -65,7 +65,8 @@ class HomeScreen(Screen[None]):
         yield Header()
         yield LoadingIndicator(id="home-loading")
         # The body is filled after the first frame (_build_body): the first screen appears
-        # sooner, and the data cannot arrive before the database has opened anyway.
+        # sooner, and the data (the first look's, services/home.first_look) comes from a
+        # thread that starts with it.
         yield VerticalScroll(id="home-body", can_focus=False)
         # Focus moves to the recent disclosures when the body is built, and each move made
         # Textual's Footer rebuild the same keys: 100-150 ms between the first frame and

@@ -1,0 +1,91 @@
+"""Parameters read without pydantic when their value needs no reading.
+
+Typer 0.29 reads every parameter through a pydantic TypeAdapter, built the first time the
+parameter is read, even when the value is None (the option was not given). Building the first
+one imports pydantic and its plugin loader: about 150 ms, more than `disclosures list` needs
+for everything else but the libraries it runs on (docs/PERFORMANCE.md, "Parameters read
+without pydantic").
+
+Most values need no reading at all. An option not given is None, and Typer's own first step
+returns None (or an empty tuple) before its adapter is used. A text parameter with no parser
+of its own gets a str from click, and Typer's adapter returns that str unchanged. A flag gets
+a bool, and Typer skips or returns it as it is. `PlainReading` answers those three cases and
+builds Typer's reading for any other value, the first time one comes. So a command given only
+text and flags imports no pydantic, and every other value, with every error message, is read
+by Typer exactly as before.
+
+A Typer without these hooks (before 0.29, when click read parameters) is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from typer.core import TyperGroup
+
+try:  # how Typer reads parameters, as of 0.29
+    from typer._coercion import RuntimeParam, build_runtime_param
+    from typer.core import _TyperParameter
+except ImportError:  # pragma: no cover - a Typer without these hooks is left as it is
+    TYPER_READS_THROUGH_PYDANTIC = False
+else:
+    TYPER_READS_THROUGH_PYDANTIC = True
+
+    @dataclass(frozen=True)
+    class PlainReading(RuntimeParam):
+        """A parameter's reading: None (inherited), a str for text and a bool for a flag are
+        the value as it came; anything else is read by Typer's own reading."""
+
+        def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Any) -> Any:
+            if self.parameter_info.parser is None and (
+                    (self.annotation is str and type(value) is str)
+                    or (self.annotation is bool and type(value) is bool)):
+                return value
+            # A value that needs reading: Typer's reading takes it, and every later one.
+            typer_reading = build_runtime_param(param.type_descriptor)
+            param._runtime_param = typer_reading
+            return typer_reading._coerce_value(value, param=param, ctx=ctx)
+
+
+def read_plainly(command: Any, help_names: Sequence[str]) -> None:
+    """Give every parameter of a click command, and of the commands under it, the plain
+    reading, their help options included. A parameter that has a reading keeps it.
+
+    help_names are the help option's names in the context the command is parsed in: click
+    makes a command's help option the first time a context asks for it, with that context's
+    names (inherited from its parent's unless the command's own settings name others), and
+    keeps it. Making it here with the same names gives the same option.
+    """
+    if not TYPER_READS_THROUGH_PYDANTIC:
+        return
+    help_names = command.context_settings.get("help_option_names", help_names)
+    help_option = command.get_help_option(_HelpNames(list(help_names)))
+    for param in (*command.params, *([help_option] if help_option is not None else [])):
+        if isinstance(param, _TyperParameter) and param._runtime_param is None:
+            descriptor = param.type_descriptor
+            param._runtime_param = PlainReading(annotation=descriptor.annotation,
+                                                parameter_info=descriptor.parameter_info)
+    for sub in _subcommands(command):
+        read_plainly(sub, help_names)
+
+
+@dataclass(frozen=True)
+class _HelpNames:
+    """What click's get_help_option reads of a context: the help option's names."""
+
+    help_option_names: list[str]
+
+
+def _subcommands(command: Any) -> Iterable[Any]:
+    commands = getattr(command, "commands", None)
+    return commands.values() if isinstance(commands, dict) else ()
+
+
+class PlainReadingGroup(TyperGroup):
+    """The program's root: every parameter gets the plain reading before a line is parsed."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        read_plainly(self, ctx.help_option_names)
+        return super().parse_args(ctx, args)

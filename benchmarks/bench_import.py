@@ -399,9 +399,10 @@ def seed_row(work: Path, rows: int) -> list[Row]:
 
 
 # A Typer command with the list command's options that loads SQLAlchemy's ORM and does
-# nothing: what any command of a Typer 0.29 program costs before its own work, since Typer
-# then builds pydantic adapters for the options it parses (about 200 ms of the gap between
-# the issue's floor and any command at all, measured in docs/PERFORMANCE.md).
+# nothing: what a plain Typer 0.29 program costs before its own work, since Typer builds a
+# pydantic adapter for each option it reads, given or not, and Python's exit then collects
+# what is left. firstfile's command line does neither (commands/parameter_reading.py,
+# cli.main; docs/PERFORMANCE.md, "Parameters read without pydantic").
 TYPER_FLOOR = """
 from typing import Annotated
 import sqlalchemy.orm, typer

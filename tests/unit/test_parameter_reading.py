@@ -114,6 +114,20 @@ def test_every_parameter_and_help_option_gets_the_plain_reading() -> None:
     assert readings == {PlainReading}
 
 
+def test_a_line_reads_the_root_and_the_command_it_names_and_nothing_else() -> None:
+    # The TUI and the program's help parse only the root's options: the 73 commands are not
+    # read for them.
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    ctx = root.make_context("firstfile", ["--db", "x.db", "disclosures", "list"])
+    assert {type(p._runtime_param) for p in root.params} == {PlainReading}
+    assert all(p._runtime_param is None for _, p, _ in parameters(root.commands["disclosures"]))
+    name, command, _ = root.resolve_command(ctx, ["disclosures", "list"])
+    assert name == "disclosures"
+    assert {type(p._runtime_param) for _, p, _ in parameters(command)} == {PlainReading}
+    assert all(p._runtime_param is None for _, p, _ in parameters(root.commands["search"]))
+
+
 def run(code: str) -> str:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True).stdout

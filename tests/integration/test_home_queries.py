@@ -1,5 +1,6 @@
 """What home shows, read with plain SQL (services/home.py), against the same read through
-the ORM classes, on SQLite and PostgreSQL; and home's read loads no table class."""
+the ORM classes, on SQLite and PostgreSQL; and home's read, and the commands that list
+engagements and sessions, load no table class."""
 
 from __future__ import annotations
 
@@ -122,3 +123,25 @@ def test_home_reads_its_data_without_the_table_classes(portfolio: Store) -> None
     assert recent == len(data.summary.recent) > 0
     assert session_count == len(data.sessions) > 0
     assert loaded == []
+
+
+@pytest.mark.parametrize("args", [["engagements", "list", "--json"],
+                                  ["sessions", "list", "--json"]], ids=" ".join)
+def test_the_list_commands_print_these_readings_and_load_no_table_class(
+        portfolio: Store, args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "firstfile", *args, "--db", portfolio.url],
+        capture_output=True, text=True, timeout=120, check=True)
+    loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert "sqlalchemy" in loaded  # the measurement sees the modules the command loads
+    assert not {"sqlmodel", "firstfile.storage.tables", "alembic", "pydantic"} & loaded
+    printed = json.loads(result.stdout)
+    if args[0] == "engagements":
+        assert [(e["key"], e["disclosures"], e["vendors"]) for e in printed] == [
+            (e.key, e.disclosure_count, list(e.vendors))
+            for e in directory.list_engagements(portfolio)]
+    else:
+        assert [(s["session"], s["ideas"], s["promoted"]) for s in printed] == [
+            (s.ref, s.ideas, s.promoted) for s in sessions.list_sessions(portfolio)]
+    assert len(printed) > 1

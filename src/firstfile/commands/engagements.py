@@ -88,9 +88,10 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
 def list_engagements(ctx: typer.Context, as_json: JsonOption = False,
                      db: DbOption = None) -> None:
     """List engagements with their phase and vendors."""
-    from firstfile.services import directory
+    # Read with plain SQL: the command loads neither SQLModel nor the table classes.
+    from firstfile.services.record_lists import list_engagements
 
-    views = _with_store(ctx, db, lambda store, _s: directory.list_engagements(store))
+    views = _with_store(ctx, db, lambda store, _s: list_engagements(store))
     if as_json:
         print_json([{"key": v.key, "name": v.name, "product": v.product, "phase": v.phase,
                      "disclosures": v.disclosure_count, "vendors": list(v.vendors)}

@@ -49,11 +49,12 @@ def list_sessions(
     db: DbOption = None,
 ) -> None:
     """List extraction sessions, newest first, with their counts of people and ideas."""
-    from firstfile.services import sessions
+    # Read with plain SQL: the command loads neither SQLModel nor the table classes.
+    from firstfile.services.record_lists import list_sessions
 
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
-        rows = sessions.list_sessions(store, engagement_key=engagement)
+        rows = list_sessions(store, engagement_key=engagement)
     if as_json:
         print_json([
             {"session": r.ref, "engagement": r.engagement_key, "key": r.key, "title": r.title,

@@ -11,13 +11,12 @@ from sqlmodel import col
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.limits import EMAIL_CHARS, NAME_CHARS, too_long
 from firstfile.domain.text import clean_line
-from firstfile.domain.views import EngagementView
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.services.errors import UserError
 from firstfile.services.races import retried
+from firstfile.services.record_lists import list_engagements as list_engagements
 from firstfile.storage import audit
 from firstfile.storage.engine import Store
-from firstfile.storage.home_queries import engagement_views
 from firstfile.storage.tables import Engagement, EngagementVendor, Person, Vendor
 
 
@@ -34,12 +33,6 @@ class PersonChoice:
     @property
     def is_vendor(self) -> bool:
         return self.organization != INTERNAL
-
-
-def list_engagements(store: Store) -> list[EngagementView]:
-    """Every engagement by key, with its live disclosures counted and its vendors."""
-    with store.plain_read() as db:
-        return engagement_views(db)
 
 
 def engagement_vendor_keys(store: Store) -> dict[str, tuple[str, ...]]:

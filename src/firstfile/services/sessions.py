@@ -24,7 +24,7 @@ from sqlmodel import Session
 from firstfile.domain import sessions as rules
 from firstfile.domain.disclosure import Problem, errors, validate
 from firstfile.domain.prompts import Prompt, order_for_session
-from firstfile.domain.sessions import IdeaView, SessionRow, SessionSetup, SessionView
+from firstfile.domain.sessions import IdeaView, SessionSetup, SessionView
 from firstfile.domain.text import clean_line, clean_text
 from firstfile.services import disclosures as disclosure_service
 from firstfile.services.errors import (
@@ -32,15 +32,14 @@ from firstfile.services.errors import (
     NotFound,
     UserError,
     ValidationFailed,
-    require_engagement_key,
 )
 from firstfile.services.prompt_decks import load_decks
 from firstfile.services.races import retried
+from firstfile.services.record_lists import list_sessions as list_sessions
 from firstfile.storage import audit
 from firstfile.storage import session_queries as queries
 from firstfile.storage.engagement_queries import find_engagement
 from firstfile.storage.engine import Store
-from firstfile.storage.home_queries import session_rows
 from firstfile.storage.tables import (
     AuditEvent,
     ExtractionSession,
@@ -213,13 +212,6 @@ def session_by_id(store: Store, session_id: int) -> SessionView:
     """The session with database id session_id (the screen keeps the id once opened)."""
     with store.read() as db:
         return _view(db, _row(db, session_id))
-
-
-def list_sessions(store: Store, *, engagement_key: str | None = None) -> list[SessionRow]:
-    """Every session (of one engagement), newest first, with its counts."""
-    with store.plain_read() as db:
-        require_engagement_key(db, engagement_key)
-        return session_rows(db, engagement_key)
 
 
 def session_prompts(

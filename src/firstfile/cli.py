@@ -612,15 +612,17 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Full-text search over disclosures, best match first."""
+    # Read without the ORM: the command loads neither SQLModel nor the table classes.
     from firstfile.domain.search_query import parse_query
-    from firstfile.services import disclosures
+    from firstfile.services.disclosure_lists import search as search_disclosures
+    from firstfile.services.disclosure_lists import views_for
 
     if not parse_query(query):
         fail("give at least one word to search for")
     settings = settings_for(ctx, db)
     with user_errors(), opened_store(settings) as store:
-        rows = disclosures.search(store, query, limit=limit)
-        views = disclosures.views_for(store, [r.key for r in rows]) if as_json else []
+        rows = search_disclosures(store, query, limit=limit)
+        views = views_for(store, [r.key for r in rows]) if as_json else []
     if as_json:
         print_json([v.as_json() for v in views])
         return

@@ -47,7 +47,8 @@ TEXT = [(name, param, ctx) for name, param, ctx in PARAMETERS
 # (surrogate-escaped bytes included), bytes, flags, numbers, and sequences.
 VALUES: list[Any] = [
     None, "", "FF-2026-0001", "ACME-2026", "a\x00b\u202ec\x7f", "\udcff", "ü" * 3,
-    b"bytes", b"\xff\xfe", True, False, 0, 7, -1, "7", "0", "1001", 2.5, "2.5",
+    b"bytes", b"\xff\xfe", True, False, 0, 1, 7, -1, 50, 1000, 1001, 36500, 36501, 10**6,
+    10**6 + 1, "7", "0", "1001", 2.5, "2.5",
     "yes", "no", "true", "1", [], ["a"], ("a", "b"), Path("x.db"),
 ]
 

@@ -9,8 +9,10 @@ without pydantic").
 Most values need no reading at all. An option not given is None, and Typer's own first step
 returns None (or an empty tuple) before its adapter is used. A text parameter with no parser
 of its own gets a str from click, and Typer's adapter returns that str unchanged. A flag gets
-a bool, and Typer skips or returns it as it is. `PlainReading` answers those three cases and
-builds Typer's reading for any other value, the first time one comes. So a command given only
+a bool, and Typer skips or returns it as it is. A number option left at its default gets that
+int, which Typer's adapter returns unchanged when it is within the option's bounds.
+`PlainReading` answers those cases and builds Typer's reading for any other value (a number
+given on the command line comes as text), the first time one comes. So a command given only
 text and flags imports no pydantic, and every other value, with every error message, is read
 by Typer exactly as before.
 
@@ -35,18 +37,27 @@ else:
 
     @dataclass(frozen=True)
     class PlainReading(RuntimeParam):
-        """A parameter's reading: None (inherited), a str for text and a bool for a flag are
-        the value as it came; anything else is read by Typer's own reading."""
+        """A parameter's reading: None (inherited), a str for text, a bool for a flag and an
+        int within its bounds for a number are the value as it came; anything else is read
+        by Typer's own reading."""
 
         def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Any) -> Any:
             if self.parameter_info.parser is None and (
                     (self.annotation is str and type(value) is str)
-                    or (self.annotation is bool and type(value) is bool)):
+                    or (self.annotation is bool and type(value) is bool)
+                    or (self.annotation is int and type(value) is int
+                        and self._within_bounds(value))):
                 return value
             # A value that needs reading: Typer's reading takes it, and every later one.
             typer_reading = build_runtime_param(param.type_descriptor)
             param._runtime_param = typer_reading
             return typer_reading._coerce_value(value, param=param, ctx=ctx)
+
+        def _within_bounds(self, value: int) -> bool:
+            """Whether an int is inside the option's min and max, where Typer's reading
+            returns it as it is (outside them it refuses it, or clamps it)."""
+            low, high = self.parameter_info.min, self.parameter_info.max
+            return (low is None or value >= low) and (high is None or value <= high)
 
 
 def read_plainly(command: Any, help_names: Sequence[str], *, below: bool = True) -> None:

@@ -25,6 +25,7 @@ from firstfile.domain.keys import disclosure_key, parse_disclosure_key
 from firstfile.domain.views import DisclosureRow, DisclosureView, EventView, ownership
 from firstfile.domain.vocabulary import EVENT_KINDS, INTERNAL
 from firstfile.services.disclosure_lists import all_views as all_views
+from firstfile.services.disclosure_lists import search as search
 from firstfile.services.disclosure_lists import views_for as views_for
 from firstfile.services.errors import (
     Conflict,
@@ -44,7 +45,6 @@ from firstfile.storage.disclosure_queries import (
     event_row,
     find_disclosure,
     page_rows,
-    search_rows,
 )
 from firstfile.storage.engine import Store
 from firstfile.storage.setting_queries import ORGANIZATION, read_setting
@@ -59,8 +59,8 @@ from firstfile.storage.tables import (
     Vendor,
 )
 
-# all_views and views_for, named above beside the other ways of finding disclosures, read
-# whole disclosures without the ORM (services/disclosure_lists.py).
+# all_views, views_for and search, named above beside the other ways of finding disclosures,
+# read without the ORM (services/disclosure_lists.py).
 
 # Draft fields stored as plain columns on Disclosure (the rest are links or the engagement).
 _SCALARS = tuple(
@@ -373,13 +373,6 @@ def list_page(
 def count(store: Store, filt: ListFilter | None = None) -> int:
     with store.read() as db:
         return count_rows(db=db, filt=filt or ListFilter())
-
-
-def search(
-    store: Store, query: str, filt: ListFilter | None = None, *, limit: int = 50
-) -> list[DisclosureRow]:
-    with store.read() as db:
-        return search_rows(db=db, query=query, filt=filt or ListFilter(), limit=limit)
 
 
 def view_to_draft(view: DisclosureView) -> DisclosureDraft:

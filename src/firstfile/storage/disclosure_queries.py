@@ -1,4 +1,5 @@
-"""Reading disclosures: one full view, pages of list rows (keyset paging), full-text search.
+"""Reading disclosures: one full view, pages of list rows (keyset paging). Full-text search
+is storage/search_queries.py, with plain SQL.
 
 The list never loads the long text columns and never uses OFFSET: a page is the next 100 rows
 after the last one shown, found through an index, so paging costs the same at row 90,000 as at
@@ -11,19 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ColumnClause,
-    Float,
-    Integer,
-    column,
     func,
-    literal_column,
     select,
-    text,
     tuple_,
 )
 from sqlmodel import Session, col
 
-from firstfile.domain.search_query import fts5_match, parse_query, pg_tsquery
 from firstfile.domain.views import DisclosureRow, DisclosureView, EventView
 from firstfile.storage.disclosure_views import (
     ListFilter,
@@ -32,6 +26,7 @@ from firstfile.storage.disclosure_views import (
     related_parts,
     split_references,
 )
+from firstfile.storage.search_queries import list_row, search_rows
 from firstfile.storage.tables import Disclosure, DisclosureEvent, Engagement
 
 # Sort orders the list offers: name -> the column to order by (the id breaks ties).
@@ -41,12 +36,6 @@ SORTS: dict[str, Any] = {
     "title": Disclosure.title,
     "status": Disclosure.status,
 }
-# Ranked search only scores the newest matches: bm25 over a query that matches nearly every
-# row costs ~170 ms on 100k rows, so ranking is capped to keep the search box instant.
-RANK_WINDOW = 500
-# PostgreSQL stems queries with the configuration the stored search vectors were made with
-# (migration 0014_search_stemming), so a word finds its other forms.
-TEXT_SEARCH_CONFIG = "english"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +103,7 @@ def page_rows(
         stmt = stmt.where(key < bound if forward_desc else key > bound)
     columns = [Disclosure.id] if column is Disclosure.id else [column, Disclosure.id]
     stmt = stmt.order_by(*(c.desc() if forward_desc else c.asc() for c in columns))
-    rows = [_row(r) for r in db.execute(stmt.limit(limit))]
+    rows = [list_row(r) for r in db.execute(stmt.limit(limit))]
     if backwards:
         rows.reverse()
     return rows
@@ -129,57 +118,6 @@ def count_rows(*, db: Session, filt: ListFilter) -> int:
     """How many disclosures match; a full count, so call it once per filter, not per key."""
     stmt = _filtered(select(func.count()).select_from(Disclosure), filt, join=False)
     return int(db.execute(stmt).scalar_one())
-
-
-def search_rows(
-    *, db: Session, query: str, filt: ListFilter, limit: int = 50
-) -> list[DisclosureRow]:
-    """Disclosures matching every word of query (or another form of it: "thermal" finds
-    "thermally"), best first; `word*` matches a prefix."""
-    terms = parse_query(query)
-    if not terms:
-        return []
-    if db.get_bind().dialect.name == "sqlite":
-        # Candidates come from the newest RANK_WINDOW matches, scored by bm25 with the title
-        # weighing most; the FTS5 query string is built from quoted terms, never raw text.
-        candidates = text(
-            "SELECT rowid AS id, bm25(disclosure_fts, 10.0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0) "
-            "AS score FROM disclosure_fts WHERE disclosure_fts MATCH :match "
-            "ORDER BY rowid DESC LIMIT :window"
-        ).bindparams(match=fts5_match(terms), window=RANK_WINDOW)
-        sub = candidates.columns(column("id", Integer), column("score", Float)).subquery("m")
-        score = sub.c.score.asc()
-    else:
-        tsq = func.to_tsquery(TEXT_SEARCH_CONFIG, pg_tsquery(terms))
-        vector: ColumnClause[Any] = literal_column("disclosure.search_vector")
-        sub = (
-            select(
-                Disclosure.id.label("id"),  # type: ignore[union-attr]
-                func.ts_rank(vector, tsq).label("score"),
-            )
-            .where(vector.op("@@")(tsq))
-            .order_by(Disclosure.id.desc())  # type: ignore[union-attr]
-            .limit(RANK_WINDOW)
-            .subquery("m")
-        )
-        score = sub.c.score.desc()
-    stmt = select(*_row_columns(), sub.c.score).join(sub, sub.c.id == Disclosure.id)
-    stmt = _filtered(stmt, filt).order_by(score, Disclosure.id.desc()).limit(limit)  # type: ignore[union-attr]
-    return [_row(r[:-1], rank=float(r[-1])) for r in db.execute(stmt)]
-
-
-def _row(r: Any, rank: float | None = None) -> DisclosureRow:
-    return DisclosureRow(
-        id=r[0],
-        key=r[1],
-        title=r[2],
-        status=r[3],
-        engagement_key=r[4] or "",
-        joint=bool(r[5]),
-        updated_at=r[6],
-        vendor_invention=bool(r[7]),
-        rank=rank,
-    )
 
 
 def find_disclosure(*, db: Session, key: str) -> Disclosure | None:

@@ -595,9 +595,9 @@ def main(argv: list[str] | None = None) -> int:
         print("memory (child processes) ...", flush=True)
         memory(db, env, report)
 
-        from firstfile.storage.engine import open_store
+        from firstfile.storage.engine import SCREEN_CACHE_BYTES, open_store
 
-        store = open_store(str(db))
+        store = open_store(str(db), cache_bytes=SCREEN_CACHE_BYTES)  # as the app opens it
         try:
             print("list ...", flush=True)
             asyncio.run(list_pass(store, args.repeat, report))

@@ -1,5 +1,6 @@
 """The TUI tells the user when others can read the database it opened, and when the page
-check it runs after opening a large database finds damage."""
+check it runs after opening a large database finds damage; and it opens the database with a
+small page cache."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ import pytest
 
 from firstfile.services import drafts
 from firstfile.settings import Settings
-from firstfile.storage.engine import StoreError, open_store
+from firstfile.storage.engine import (
+    CACHE_FLOOR,
+    IMPORT_CACHE_BYTES,
+    SCREEN_CACHE_BYTES,
+    StoreError,
+    open_store,
+)
 from firstfile.ui.app import FirstfileApp
 from tests.database_files import damage_a_table, large_database
 from tests.ui.helpers import until
@@ -59,4 +66,21 @@ async def test_damage_found_by_the_later_check_is_shown_and_stops_saving(tmp_pat
         with pytest.raises(StoreError, match="firstfile will not write to it"):
             drafts.save_buffer(store, "edit:FF-2026-0001", "FF-2026-0001", {"title": "x"},
                                actor="tester")
+        store.dispose()
+
+
+async def test_the_screens_open_the_database_with_sqlite_s_own_small_cache(
+        tmp_path: Path) -> None:
+    """A person's edits and pages need no cache sized for the file; one kept the app with the
+    list on 100,000 disclosures past its memory target."""
+    path = tmp_path / "firstfile.db"
+    open_store(str(path)).dispose()
+    app = FirstfileApp(Settings(db=str(path), actor="tester", templates_dir=None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, app._store_ready.is_set, "the store to open")
+        store = app.wait_store(5)
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -(
+                SCREEN_CACHE_BYTES // 1024)
+        assert SCREEN_CACHE_BYTES < IMPORT_CACHE_BYTES < CACHE_FLOOR
         store.dispose()

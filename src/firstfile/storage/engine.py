@@ -60,6 +60,12 @@ CACHE_CEILING = 96 * 1024 * 1024
 # a connection to that file gets otherwise. Every MB of it is a MB of the importing process
 # (161 MB at its peak there, against 237 MB with 96; docs/PERFORMANCE.md, "Memory").
 IMPORT_CACHE_BYTES = 16 * 1024 * 1024
+# The TUI's connections. What a person does there writes a record at a time and reads a page
+# at a time, which SQLite's own default cache serves (the list's targets were first met with
+# it). A cache sized for the file kept what the list's count read: the app with the list on
+# 100,000 disclosures peaked at 104 MB against its 100 MB target, 92 MB with this one
+# (docs/PERFORMANCE.md, "The screens' page cache").
+SCREEN_CACHE_BYTES = 2 * 1024 * 1024
 # Rows of each index that refresh_statistics_after_growth's ANALYZE reads (SQLite's own
 # suggestion for PRAGMA optimize is a few hundred).
 ANALYSIS_LIMIT = 1000

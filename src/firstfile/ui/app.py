@@ -130,10 +130,10 @@ class FirstfileApp(App[None]):
 
     def _open_store(self) -> None:
         self._look_first()
-        from firstfile.storage.engine import open_store
+        from firstfile.storage.engine import SCREEN_CACHE_BYTES, open_store
 
         try:
-            self._store = open_store(self.settings.db)
+            self._store = open_store(self.settings.db, cache_bytes=SCREEN_CACHE_BYTES)
             for warning in self._store.warnings:
                 self.call_from_thread(self.notify, warning, title="The database is not private",
                                       severity="warning", timeout=30, markup=False)

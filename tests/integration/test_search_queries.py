@@ -21,7 +21,8 @@ from firstfile.services.disclosure_lists import search
 from firstfile.storage.disclosure_queries import _filtered, _row_columns
 from firstfile.storage.disclosure_views import ListFilter
 from firstfile.storage.engine import Store
-from firstfile.storage.search_queries import RANK_WINDOW, list_row, search_rows
+from firstfile.storage.search_queries import RANK_WINDOW, search_rows
+from firstfile.storage.stored_values import disclosure_row
 from firstfile.storage.tables import Disclosure
 from tests.integration.portfolio import build_portfolio
 
@@ -60,7 +61,7 @@ def orm_search(db: Any, query: str, filt: ListFilter, limit: int) -> list[Disclo
         score = sub.c.score.desc()
     stmt = select(*_row_columns(), sub.c.score).join(sub, sub.c.id == Disclosure.id)
     stmt = _filtered(stmt, filt).order_by(score, Disclosure.id.desc()).limit(limit)  # type: ignore[union-attr]
-    return [list_row(r[:-1], rank=float(r[-1])) for r in db.execute(stmt)]
+    return [disclosure_row(r[:-1], rank=float(r[-1])) for r in db.execute(stmt)]
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ from firstfile.storage.disclosure_views import (
     related_parts,
     split_references,
 )
-from firstfile.storage.search_queries import list_row, search_rows
+from firstfile.storage.search_queries import search_rows
+from firstfile.storage.stored_values import disclosure_row
 from firstfile.storage.tables import Disclosure, DisclosureEvent, Engagement
 
 # Sort orders the list offers: name -> the column to order by (the id breaks ties).
@@ -103,7 +104,7 @@ def page_rows(
         stmt = stmt.where(key < bound if forward_desc else key > bound)
     columns = [Disclosure.id] if column is Disclosure.id else [column, Disclosure.id]
     stmt = stmt.order_by(*(c.desc() if forward_desc else c.asc() for c in columns))
-    rows = [list_row(r) for r in db.execute(stmt.limit(limit))]
+    rows = [disclosure_row(r) for r in db.execute(stmt.limit(limit))]
     if backwards:
         rows.reverse()
     return rows

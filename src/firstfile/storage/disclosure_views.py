@@ -247,9 +247,9 @@ def _views(db: Reader, found: Sequence[Any]) -> list[DisclosureView]:
             for row in rows]
 
 
-def listed_views(db: Reader, filt: ListFilter) -> list[DisclosureView]:
-    """Full views of every disclosure filt lets through, oldest first (filt.keys: only
-    those)."""
+def filter_clauses(filt: ListFilter) -> tuple[list[str], dict[str, Any]]:
+    """The conditions filt's deleted, engagement and status choices put on disclosures `d`
+    joined to their engagement `e`, with their parameters (its keys are the caller's)."""
     where: list[str] = []
     given: dict[str, Any] = {}
     if filt.deleted_only:
@@ -262,6 +262,13 @@ def listed_views(db: Reader, filt: ListFilter) -> list[DisclosureView]:
     if filt.status:
         where.append("d.status = :status")
         given["status"] = filt.status
+    return where, given
+
+
+def listed_views(db: Reader, filt: ListFilter) -> list[DisclosureView]:
+    """Full views of every disclosure filt lets through, oldest first (filt.keys: only
+    those)."""
+    where, given = filter_clauses(filt)
     if filt.keys:
         where.append("d.key IN :keys")
     sql = _DISCLOSURES + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"

@@ -20,7 +20,7 @@ from typing import Any
 
 from firstfile.domain.sessions import PROMOTED, SessionRow
 from firstfile.domain.views import DisclosureRow, EngagementView
-from firstfile.storage.stored_values import day, flag, utc_time
+from firstfile.storage.stored_values import day, disclosure_row, utc_time
 
 # SQLAlchemy's Connection or Session, or a sqlite3 connection.
 Reader = Any
@@ -76,12 +76,7 @@ _RECENT = """
 def recent_rows(db: Reader, limit: int) -> list[DisclosureRow]:
     """The live disclosures changed last, newest first: the list's first page sorted by
     update, as disclosure_queries.page_rows reads it."""
-    return [DisclosureRow(id=id_, key=key, title=title, status=status,
-                          engagement_key=engagement_key or "", joint=flag(joint),
-                          updated_at=utc_time(updated_at),
-                          vendor_invention=flag(vendor_invention))
-            for id_, key, title, status, engagement_key, joint, updated_at, vendor_invention
-            in _rows(db, _RECENT, {"limit": limit})]
+    return [disclosure_row(row) for row in _rows(db, _RECENT, {"limit": limit})]
 
 
 _SESSIONS = """

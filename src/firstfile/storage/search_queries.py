@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Float
-
 from firstfile.domain.search_query import fts5_match, parse_query, pg_tsquery
 from firstfile.domain.views import DisclosureRow
-from firstfile.storage.disclosure_views import ListFilter, Reader, UtcTime, typed
+from firstfile.storage.disclosure_views import ListFilter, Reader, filter_clauses, typed
+from firstfile.storage.stored_values import disclosure_row
 
 RANK_WINDOW = 500
 # PostgreSQL stems queries with the configuration the stored search vectors were made with
@@ -33,20 +32,18 @@ _POSTGRESQL_MATCHES = (
     "AS score FROM disclosure "
     "WHERE search_vector @@ to_tsquery(CAST(:config AS regconfig), :match) "
     "ORDER BY id DESC LIMIT :window")
-# What a list row shows, and the match's score last.
+# What a list row shows (read into Python types by disclosure_row), the match's score last.
 _ROWS = ("SELECT d.id, d.key, d.title, d.status, e.key AS engagement_key, d.joint, "
          "d.updated_at, d.vendor_invention, m.score "
          "FROM disclosure d JOIN ({matches}) m ON m.id = d.id "
          "LEFT OUTER JOIN engagement e ON e.id = d.engagement_id")
-_TYPES: dict[str, Any] = {"joint": Boolean(), "updated_at": UtcTime(),
-                          "vendor_invention": Boolean(), "score": Float()}
 
 
 def search_rows(*, db: Reader, query: str, filt: ListFilter, limit: int = 50
                 ) -> list[DisclosureRow]:
     """Disclosures matching every word of query (or another form of it: "thermal" finds
     "thermally"), best first, the newest first among equals; `word*` matches a prefix.
-    filt's deleted, engagement and status choices apply (its keys do not)."""
+    filt's deleted, engagement and status choices apply (its keys do not, as for a page)."""
     terms = parse_query(query)
     if not terms:
         return []
@@ -56,38 +53,13 @@ def search_rows(*, db: Reader, query: str, filt: ListFilter, limit: int = 50
     else:
         matches, best_first = _POSTGRESQL_MATCHES, "m.score DESC"
         given = {"match": pg_tsquery(terms), "config": TEXT_SEARCH_CONFIG}
-    where: list[str] = []
-    if filt.deleted_only:
-        where.append("d.deleted_at IS NOT NULL")
-    elif not filt.include_deleted:
-        where.append("d.deleted_at IS NULL")
-    if filt.engagement_key:
-        where.append("d.engagement_id = (SELECT id FROM engagement WHERE key = :engagement_key)")
-        given["engagement_key"] = filt.engagement_key
-    if filt.status:
-        where.append("d.status = :status")
-        given["status"] = filt.status
+    where, chosen = filter_clauses(filt)
+    given.update(chosen)
     sql = (_ROWS.format(matches=matches)
            + (" WHERE " + " AND ".join(where) if where else "")
            + f" ORDER BY {best_first}, d.id DESC LIMIT :limit")
-    rows = db.execute(typed(sql, **_TYPES), {**given, "window": RANK_WINDOW, "limit": limit})
-    return [list_row(r, rank=float(r[-1])) for r in rows]
-
-
-def list_row(r: Any, rank: float | None = None) -> DisclosureRow:
-    """A list row from id, key, title, status, engagement key, joint, updated_at and
-    vendor_invention, in that order."""
-    return DisclosureRow(
-        id=r[0],
-        key=r[1],
-        title=r[2],
-        status=r[3],
-        engagement_key=r[4] or "",
-        joint=bool(r[5]),
-        updated_at=r[6],
-        vendor_invention=bool(r[7]),
-        rank=rank,
-    )
+    rows = db.execute(typed(sql), {**given, "window": RANK_WINDOW, "limit": limit})
+    return [disclosure_row(r, rank=float(r[-1])) for r in rows]
 
 
 def _dialect_name(db: Reader) -> str:

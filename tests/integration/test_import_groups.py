@@ -3,18 +3,23 @@ its turn part-way through; every group is whole, and the groups follow the recor
 
 from __future__ import annotations
 
+import gc
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from firstfile.interchange.reader import read_document
 from firstfile.services import disclosures
+from firstfile.services.errors import ValidationFailed
 from firstfile.services.importer import (
     DISCLOSURE,
     ENGAGEMENT,
     GROUP_SIZE,
     SESSION,
     GroupWritten,
+    check_document,
     import_document,
     plan_groups,
 )
@@ -96,3 +101,43 @@ def test_another_writer_gets_in_between_the_groups_of_a_long_import(tmp_path: Pa
 def test_reading_a_big_file_back_gives_the_document(tmp_path: Path) -> None:
     doc = write_big_file(tmp_path / "big.yaml", 3, ideas=2)
     assert read_document(tmp_path / "big.yaml") == doc
+
+
+def test_the_document_is_kept_out_of_the_collectors_passes_only_while_it_is_written(
+    sqlite_store: Store,
+) -> None:
+    doc = big_document(30, ideas=2)
+    frozen: list[int] = []
+    import_document(sqlite_store, doc, actor="tester", group_size=10,
+                    progress=lambda _: frozen.append(gc.get_freeze_count()))
+    # Everything alive when the writing began (the document among it) was set aside from
+    # the collector in every group, and handed back to it after the last.
+    assert len(frozen) == len(plan_groups(doc, 10))
+    assert all(count > len(doc.disclosures) for count in frozen)
+    assert gc.get_freeze_count() == 0
+    check_document(sqlite_store, doc, actor="tester")
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_failed_import_hands_the_objects_back_to_the_collector(sqlite_store: Store) -> None:
+    doc = big_document(3, ideas=2)
+    last = replace(doc.disclosures[-1], key="not a key")
+    broken = replace(doc, disclosures=(*doc.disclosures[:-1], last))
+    with pytest.raises(ValidationFailed):
+        import_document(sqlite_store, broken, actor="tester", checked=True)
+    assert gc.get_freeze_count() == 0
+
+
+def test_objects_frozen_before_an_import_stay_frozen(sqlite_store: Store) -> None:
+    # The app freezes what is alive once its start-up is over; an import must not hand
+    # those back to the collector.
+    kept: list[object] = [object()]
+    gc.freeze()
+    try:
+        import_document(sqlite_store, big_document(3, ideas=2), actor="tester")
+        # Still in the permanent generation, which no collection (and no listing) visits.
+        assert gc.get_freeze_count() > 0
+        assert all(alive is not kept for alive in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert any(alive is kept for alive in gc.get_objects())

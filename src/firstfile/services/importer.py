@@ -77,6 +77,7 @@ from firstfile.services.attachments import NewFile, attach_in
 from firstfile.services.disclosures import INVENTOR_DETAILS
 from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.services.import_bulk import FileKeys, NewDisclosure, insert_disclosures
+from firstfile.services.process_memory import held_still
 from firstfile.services.races import retried
 from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
 from firstfile.storage.attachment_queries import attached
@@ -198,6 +199,18 @@ def import_document(
     groups = plan_groups(doc, group_size or (GROUP_SIZE if bulk else ROW_GROUP_SIZE))
     turns = _Turns(store)
     file_keys = FileKeys()
+    with held_still():
+        _write_groups(store, doc, groups, report, turns, file_keys, actor=actor, policy=policy,
+                      term_items=term_items, bulk=bulk, progress=progress)
+    return report
+
+
+def _write_groups(
+    store: Store, doc: InterchangeDocument, groups: list[Group], report: ImportReport,
+    turns: _Turns, file_keys: FileKeys, *, actor: str, policy: Policy,
+    term_items: dict[str, str], bulk: bool, progress: Callable[[GroupWritten], None] | None,
+) -> None:
+    """Each group in its own write transaction; see import_document."""
     for number, group in enumerate(groups, start=1):
         started = time.monotonic()
         try:
@@ -217,7 +230,6 @@ def import_document(
                                   group.describe(doc)))
         if number < len(groups):
             turns.take(time.monotonic() - started)
-    return report
 
 
 def check_document(
@@ -230,7 +242,8 @@ def check_document(
     report = ImportReport(source=doc.source or doc.engagement.key)
     with store.read() as db:
         run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=False, report=report)
-        run.merge(_units(doc))
+        with held_still():
+            run.merge(_units(doc))
         run.raise_conflicts()
     return report
 

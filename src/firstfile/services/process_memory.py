@@ -17,6 +17,12 @@ put aside. Two things, the C library's and the interpreter's, kept it (docs/PERF
 
 What is free inside glibc's heap after that is handed back too (malloc_trim), so a document
 just let go of does not stay in the process's resident memory beside the next.
+
+While a document is checked and written, the interpreter's cyclic collector would walk it
+again and again: each full collection visits every object alive, the document's hundreds of
+thousands among them, though none of them can become garbage before the document is let go
+of. `held_still` sets what is alive aside from the collector for that time
+(docs/PERFORMANCE.md, "Rows handed to the driver").
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # mallopt's parameter for the threshold (glibc's malloc.h); setting it also stops glibc from
@@ -48,6 +56,25 @@ def give_back_after_document() -> None:
     trim = _glibc("malloc_trim")
     if trim is not None:
         trim(0)
+
+
+@contextmanager
+def held_still() -> Iterator[None]:
+    """Keep the objects alive now out of the cyclic collector's passes until the block ends
+    (gc.freeze), then hand them back to it (gc.unfreeze). Objects made inside the block are
+    collected as always.
+
+    When objects are frozen already, by a block around this one or by a program that froze
+    its start-up on purpose (the app does), nothing is done: unfreezing at the end would hand
+    back theirs too."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _glibc(name: str) -> Any:

@@ -187,6 +187,22 @@ def store(db_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture
+def two_stores(
+    request: pytest.FixtureRequest, db_url: str, tmp_path: Path
+) -> Iterator[tuple[Store, Store]]:
+    """Two open stores on fresh databases of the same kind, for a test that writes the same
+    records two ways and compares the databases."""
+    if db_url.startswith("sqlite"):
+        other = f"sqlite:///{tmp_path / 'other.db'}"
+    else:
+        other = require_pg_server(request).new_database()
+    stores = (open_store(db_url), open_store(other))
+    yield stores
+    for opened in stores:
+        opened.dispose()
+
+
+@pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     """An open store on a fresh SQLite file, for tests about SQLite itself and the UI."""
     opened = open_store(str(tmp_path / "firstfile.db"))

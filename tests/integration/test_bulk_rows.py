@@ -5,9 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,21 +20,6 @@ from firstfile.storage.tables import (
     DisclosureInventor,
     Person,
 )
-
-
-@pytest.fixture
-def two_stores(
-    request: pytest.FixtureRequest, db_url: str, tmp_path: Path
-) -> Iterator[tuple[Store, Store]]:
-    """Two fresh databases of the same kind: one written each way."""
-    if db_url.startswith("sqlite"):
-        other = f"sqlite:///{tmp_path / 'other.db'}"
-    else:
-        other = request.getfixturevalue("pg_server").new_database()
-    stores = (open_store(db_url), open_store(other))
-    yield stores
-    for store in stores:
-        store.dispose()
 
 
 def _table(model: Any) -> Table:

@@ -7,10 +7,8 @@ and the audit hashes that cover them) may differ."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,25 +24,10 @@ from firstfile.services import disclosures
 from firstfile.services.errors import ValidationFailed
 from firstfile.services.importer import GroupWritten, ImportReport, import_document
 from firstfile.services.verification import verify
-from firstfile.storage.engine import Store, open_store
+from firstfile.storage.engine import Store
 from firstfile.storage.evidence_queries import audit_rows, chain_head
 from firstfile.storage.tables import AuditEvent
 from tests.integration.big_files import big_document
-
-
-@pytest.fixture
-def two_stores(
-    request: pytest.FixtureRequest, db_url: str, tmp_path: Path
-) -> Iterator[tuple[Store, Store]]:
-    """Two fresh databases of the same kind: one for each way of writing."""
-    if db_url.startswith("sqlite"):
-        other = f"sqlite:///{tmp_path / 'other.db'}"
-    else:
-        other = request.getfixturevalue("pg_server").new_database()
-    stores = (open_store(db_url), open_store(other))
-    yield stores
-    for store in stores:
-        store.dispose()
 
 
 def _as_file(doc: InterchangeDocument) -> InterchangeDocument:

@@ -166,6 +166,7 @@ class ImportReport:
 
 
 @retried
+@held_still()  # the document, alive throughout, is never garbage while it is written
 def import_document(
     store: Store,
     doc: InterchangeDocument,
@@ -199,18 +200,6 @@ def import_document(
     groups = plan_groups(doc, group_size or (GROUP_SIZE if bulk else ROW_GROUP_SIZE))
     turns = _Turns(store)
     file_keys = FileKeys()
-    with held_still():
-        _write_groups(store, doc, groups, report, turns, file_keys, actor=actor, policy=policy,
-                      term_items=term_items, bulk=bulk, progress=progress)
-    return report
-
-
-def _write_groups(
-    store: Store, doc: InterchangeDocument, groups: list[Group], report: ImportReport,
-    turns: _Turns, file_keys: FileKeys, *, actor: str, policy: Policy,
-    term_items: dict[str, str], bulk: bool, progress: Callable[[GroupWritten], None] | None,
-) -> None:
-    """Each group in its own write transaction; see import_document."""
     for number, group in enumerate(groups, start=1):
         started = time.monotonic()
         try:
@@ -230,8 +219,10 @@ def _write_groups(
                                   group.describe(doc)))
         if number < len(groups):
             turns.take(time.monotonic() - started)
+    return report
 
 
+@held_still()
 def check_document(
     store: Store, doc: InterchangeDocument, *, actor: str, policy: Policy = Policy.REFUSE
 ) -> ImportReport:
@@ -242,8 +233,7 @@ def check_document(
     report = ImportReport(source=doc.source or doc.engagement.key)
     with store.read() as db:
         run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=False, report=report)
-        with held_still():
-            run.merge(_units(doc))
+        run.merge(_units(doc))
         run.raise_conflicts()
     return report
 

@@ -50,6 +50,9 @@ def _second_file() -> InterchangeDocument:
             d = replace(d, draft=replace(d.draft, variants=f"Also in resin ({n})."))
         if n > 30 and n % 3 == 0:
             d = replace(d, key=None)
+        if n in (45, 51):
+            # Submitted on a day the file states, before the import.
+            d = replace(d, submitted_on=date(2025, 3, n - 40))
         if n == 50:
             d = replace(
                 d,
@@ -183,6 +186,9 @@ def test_the_bulk_path_writes_the_same_audit_records(two_stores: tuple[Store, St
     # What a disclosure's "create" record holds: the file's values, inventors and events.
     joint = next(row for row in creates if row[5] == "FF-2025-0050")
     assert "p11:inventor:100" in joint[7] and "claims US 63/000,050" in joint[7]
+    # The day a file says a record was submitted is part of its creation.
+    submitted = [row[7] for row in creates if '"submitted_on": [null, "2025-03-' in row[7]]
+    assert len(submitted) == 2
     # The bulk rows are sealed in order onto the chain, each linked to the row before it.
     with two_stores[1].read() as db:
         rows = list(audit_rows(db))

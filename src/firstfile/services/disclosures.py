@@ -121,16 +121,14 @@ def _insert(
     db.add(disclosure)
     db.flush()
     _replace_links(db=db, disclosure=disclosure, draft=draft, events=events)
-    created = {name: (None, value) for name, value in _snapshot(draft, events).items() if value}
-    if submitted_on is not None and disclosure.submitted_on == submitted_on:
-        created["submitted_on"] = (None, submitted_on)
     audit.record(
         db=db,
         actor=actor,
         entity="disclosure",
         entity_key=key,
         action="create",
-        changes=created,
+        changes=creation_changes(draft, events, submitted_on=submitted_on,
+                                 stored_submitted_on=disclosure.submitted_on),
         record_sha256=content_hash(db=db, disclosure=disclosure),
     )
     return disclosure
@@ -414,6 +412,19 @@ def _engagement_id(*, db: Session, key: str) -> int | None:
     if found is None:
         raise ValidationFailed([Problem("engagement", f"unknown engagement {key!r}")])
     return int(found)
+
+
+def creation_changes(
+    draft: DisclosureDraft, events: tuple[EventView, ...], *, submitted_on: date | None,
+    stored_submitted_on: date | None,
+) -> dict[str, tuple[Any, Any]]:
+    """What a new disclosure's "create" audit record holds: every value it was given, and
+    the day it was submitted when a file gave that day and it was kept (a record beyond
+    draft). The import's bulk path records its new disclosures with this too."""
+    created = {name: (None, value) for name, value in _snapshot(draft, events).items() if value}
+    if submitted_on is not None and stored_submitted_on == submitted_on:
+        created["submitted_on"] = (None, submitted_on)
+    return created
 
 
 def _snapshot(draft: DisclosureDraft, events: tuple[EventView, ...]) -> dict[str, Any]:

@@ -209,13 +209,10 @@ def _created(
                 entity="disclosure",
                 entity_key=key,
                 action="create",
-                changes={
-                    name: (None, value)
-                    for name, value in disclosure_service._snapshot(
-                        item.draft, item.events
-                    ).items()
-                    if value
-                },
+                changes=disclosure_service.creation_changes(
+                    item.draft, item.events, submitted_on=item.submitted_on,
+                    stored_submitted_on=row["submitted_on"],
+                ),
                 record_sha256=sha256_hex(content),
             )
         )

@@ -53,6 +53,12 @@ def _second_file() -> InterchangeDocument:
         if n in (45, 51):
             # Submitted on a day the file states, before the import.
             d = replace(d, submitted_on=date(2025, 3, n - 40))
+        if n in (12, 47):
+            # An inventor with the details counsel files (one stored disclosure gains them).
+            inventor = replace(d.draft.inventors[0], postal_address="1 Quay St\nCork",
+                               citizenship="IE", employer_entity="Acme Ltd",
+                               contribution_note="The latch.")
+            d = replace(d, draft=replace(d.draft, inventors=(inventor, *d.draft.inventors[1:])))
         if n == 50:
             d = replace(
                 d,
@@ -189,6 +195,8 @@ def test_the_bulk_path_writes_the_same_audit_records(two_stores: tuple[Store, St
     # The day a file says a record was submitted is part of its creation.
     submitted = [row[7] for row in creates if '"submitted_on": [null, "2025-03-' in row[7]]
     assert len(submitted) == 2
+    # And an inventor's filing details.
+    assert sum(":IE:Acme Ltd:1 Quay St" in row[7] for row in creates) == 2
     # The bulk rows are sealed in order onto the chain, each linked to the row before it.
     with two_stores[1].read() as db:
         rows = list(audit_rows(db))

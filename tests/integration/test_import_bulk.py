@@ -20,7 +20,7 @@ from firstfile.domain.evidence import GENESIS, chain_link, content_sha256
 from firstfile.domain.views import EventView
 from firstfile.interchange import InterchangeDocument, dump_document
 from firstfile.interchange.reader import parse_document
-from firstfile.services import disclosures
+from firstfile.services import disclosures, import_prepared, importer
 from firstfile.services.errors import ValidationFailed
 from firstfile.services.importer import GroupWritten, ImportReport, import_document
 from firstfile.services.verification import verify
@@ -159,6 +159,33 @@ def test_the_bulk_path_writes_what_the_per_record_path_writes(
     # Importing the same file again changes nothing on either path.
     again = _import_both(two_stores, _second_file())
     assert again[0] == again[1] and not again[1].changed
+    _same(two_stores)
+
+
+def test_disclosures_prepared_while_the_lock_is_free_are_written_the_same(
+    two_stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a pause after every group (SQLite), the disclosures still to come are prepared
+    in the first pause (services/import_prepared.py) and written from there: the same rows
+    and audit records as the per-record path with no pause at all."""
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 0.0)
+    prepared: list[int] = []
+    ahead = import_prepared.Preparation.ahead
+
+    def counted(self: import_prepared.Preparation, indexes: Any, until: float) -> int:
+        prepared.append(ahead(self, indexes, until))
+        return prepared[-1]
+
+    monkeypatch.setattr(import_prepared.Preparation, "ahead", counted)
+    first = import_document(two_stores[1], _second_file(), actor="importer", group_size=9)
+    if two_stores[1].is_sqlite:
+        assert sum(prepared) > 40
+    else:
+        assert prepared == []  # PostgreSQL locks rows: other writers need no pause
+    monkeypatch.setattr(import_prepared.Preparation, "ahead", ahead)
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 3600.0)  # no pause at all
+    second = import_document(two_stores[0], _second_file(), actor="importer", bulk=False)
+    assert first == second
     _same(two_stores)
 
 

@@ -4,14 +4,16 @@ its turn part-way through; every group is whole, and the groups follow the recor
 from __future__ import annotations
 
 import gc
+import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from firstfile.interchange.reader import read_document
-from firstfile.services import disclosures
+from firstfile.services import disclosures, import_prepared, importer
 from firstfile.services.errors import ValidationFailed
 from firstfile.services.importer import (
     DISCLOSURE,
@@ -60,6 +62,16 @@ def test_a_group_size_of_one_writes_each_disclosure_alone(sqlite_store: Store) -
     assert disclosures.count(sqlite_store) == 5
 
 
+def _probe(other: Store) -> int:
+    """Another writer's audit row, written at once; its id."""
+    with other.write() as session:
+        event = audit.record(db=session, actor="probe", entity="probe", entity_key="probe",
+                             action="probe")
+        session.flush()
+        assert event.id is not None
+        return event.id
+
+
 def test_another_writer_gets_in_between_the_groups_of_a_long_import(tmp_path: Path) -> None:
     db = tmp_path / "firstfile.db"
     store = open_store(str(db))
@@ -73,12 +85,7 @@ def test_another_writer_gets_in_between_the_groups_of_a_long_import(tmp_path: Pa
         # writer writes now. Were the import still holding the write lock, this would wait
         # out the busy timeout and fail.
         if written.number == 1:
-            with other.write() as session:
-                event = audit.record(db=session, actor="probe", entity="probe",
-                                     entity_key="probe", action="probe")
-                session.flush()
-                assert event.id is not None
-                probes.append(event.id)
+            probes.append(_probe(other))
 
     try:
         report = import_document(store, read_document(path), actor="importer",
@@ -93,6 +100,59 @@ def test_another_writer_gets_in_between_the_groups_of_a_long_import(tmp_path: Pa
         # were written both before it and after it.
         assert first_id < probe < last_id
         assert disclosures.count(store) == 200
+    finally:
+        other.dispose()
+        store.dispose()
+
+
+def test_the_pause_leaves_the_lock_free_while_the_next_disclosures_are_prepared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each second holding the lock an import leaves it free, and prepares the next
+    disclosures meanwhile: another writer writes at once, every time, while it does."""
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 0.0)  # a pause after every group
+    db = tmp_path / "firstfile.db"
+    store = open_store(str(db))
+    other = open_store(str(db), busy_timeout=0.05)  # would fail were the lock held
+    path = tmp_path / "big.yaml"
+    write_big_file(path, 120, ideas=4)
+    prepared: list[int] = []
+    probes: list[int] = []
+    pauses: list[tuple[float, float]] = []  # (when preparing began, until when)
+    begun: list[float] = []  # when the import's transactions began
+    event.listen(store.engine, "begin", lambda _: begun.append(time.monotonic()))
+    ahead = import_prepared.Preparation.ahead
+
+    def preparing(self: import_prepared.Preparation, indexes: Iterable[int],
+                  until: float) -> int:
+        pauses.append((time.monotonic(), until))
+        probes.append(_probe(other))
+        prepared.append(ahead(self, indexes, until))
+        return prepared[-1]
+
+    monkeypatch.setattr(import_prepared.Preparation, "ahead", preparing)
+    try:
+        doc = read_document(path)
+        report = import_document(store, doc, actor="importer", group_size=30)
+        plan = plan_groups(doc, 30)
+        groups = len(plan)
+        assert report.outcomes["disclosure created"] == 120
+        # A pause after every group but the last, each one a probe written at once.
+        assert len(probes) == groups - 1 >= 4
+        # The first pause had time for every disclosure still to come.
+        to_come = sum(unit.kind == DISCLOSURE for group in plan[1:] for unit in group.units)
+        assert prepared[0] == to_come > 60 and sum(prepared) == to_come
+        # Each pause lasted its full moment, though the preparing was done sooner: the next
+        # group began only after it.
+        for began, until in pauses:
+            assert until - began <= importer.YIELD_SECONDS
+            assert min(t for t in begun if t > began) >= until
+        with store.read() as session:
+            ids = [row.id for row in session.execute(
+                select(AuditEvent).where(AuditEvent.entity == "disclosure")
+                .order_by(AuditEvent.id)).scalars()]
+        assert all(ids[0] < probe < ids[-1] for probe in probes)
+        assert disclosures.count(store) == 120
     finally:
         other.dispose()
         store.dispose()

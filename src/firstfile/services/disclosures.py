@@ -127,8 +127,7 @@ def _insert(
         entity="disclosure",
         entity_key=key,
         action="create",
-        changes=creation_changes(draft, events, submitted_on=submitted_on,
-                                 stored_submitted_on=disclosure.submitted_on),
+        changes=creation_changes(draft, events, submitted_on=submitted_on),
         record_sha256=content_hash(db=db, disclosure=disclosure),
     )
     return disclosure
@@ -144,11 +143,18 @@ def new_disclosure_values(
     submitted when an imported file says it (the import day would be wrong)."""
     values: dict[str, Any] = {name: getattr(draft, name) for name in _SCALARS}
     values.update(created_at=now, updated_at=now)
-    if submitted_on is not None and draft.status != "draft":
-        values["submitted_on"] = submitted_on
+    kept = kept_submission_day(draft, submitted_on)
+    if kept is not None:
+        values["submitted_on"] = kept
     elif draft.status == "submitted":
         values["submitted_on"] = now.date()
     return values
+
+
+def kept_submission_day(draft: DisclosureDraft, submitted_on: date | None) -> date | None:
+    """The day a file says a new disclosure was submitted, when it is kept: for a record
+    beyond draft (a draft has not been submitted)."""
+    return submitted_on if submitted_on is not None and draft.status != "draft" else None
 
 
 def inventor_values(
@@ -415,15 +421,15 @@ def _engagement_id(*, db: Session, key: str) -> int | None:
 
 
 def creation_changes(
-    draft: DisclosureDraft, events: tuple[EventView, ...], *, submitted_on: date | None,
-    stored_submitted_on: date | None,
+    draft: DisclosureDraft, events: tuple[EventView, ...], *, submitted_on: date | None
 ) -> dict[str, tuple[Any, Any]]:
     """What a new disclosure's "create" audit record holds: every value it was given, and
-    the day it was submitted when a file gave that day and it was kept (a record beyond
-    draft). The import's bulk path records its new disclosures with this too."""
+    the day a file says it was submitted when that day is kept (kept_submission_day). The
+    import's bulk path records its new disclosures with this too."""
     created = {name: (None, value) for name, value in _snapshot(draft, events).items() if value}
-    if submitted_on is not None and stored_submitted_on == submitted_on:
-        created["submitted_on"] = (None, submitted_on)
+    kept = kept_submission_day(draft, submitted_on)
+    if kept is not None:
+        created["submitted_on"] = (None, kept)
     return created
 
 

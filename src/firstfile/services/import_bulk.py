@@ -50,11 +50,13 @@ _IN_CHUNK = 500
 
 @dataclass(frozen=True, slots=True)
 class NewDisclosure:
-    """A disclosure the import creates: its cleaned, validated draft, key and events."""
+    """A disclosure the import creates: its cleaned, validated draft, key and events, and
+    what its "create" audit record holds (prepared by services/import_prepared.py)."""
 
     draft: DisclosureDraft
     key: str | None
     events: tuple[EventView, ...]
+    creation: audit.PreparedChanges
     # The day a record beyond draft was submitted, when the file says it.
     submitted_on: date | None = None
 
@@ -209,10 +211,7 @@ def _created(
                 entity="disclosure",
                 entity_key=key,
                 action="create",
-                changes=disclosure_service.creation_changes(
-                    item.draft, item.events, submitted_on=item.submitted_on,
-                    stored_submitted_on=row["submitted_on"],
-                ),
+                changes=item.creation,
                 record_sha256=sha256_hex(content),
             )
         )

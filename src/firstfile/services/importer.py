@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,6 +78,7 @@ from firstfile.services.attachments import NewFile, attach_in
 from firstfile.services.disclosures import INVENTOR_DETAILS
 from firstfile.services.errors import UserError, ValidationFailed
 from firstfile.services.import_bulk import FileKeys, NewDisclosure, insert_disclosures
+from firstfile.services.import_prepared import Preparation
 from firstfile.services.process_memory import held_still
 from firstfile.services.races import retried
 from firstfile.storage import audit, strategy_queries, tracer_queries, upserts
@@ -200,13 +202,14 @@ def import_document(
     groups = plan_groups(doc, group_size or (GROUP_SIZE if bulk else ROW_GROUP_SIZE))
     turns = _Turns(store)
     file_keys = FileKeys()
+    preparation = Preparation(doc)
     for number, group in enumerate(groups, start=1):
         started = time.monotonic()
         try:
             with store.write() as db:
                 run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True,
                            report=report, term_items=term_items, bulk=bulk,
-                           file_keys=file_keys)
+                           file_keys=file_keys, preparation=preparation)
                 run.merge(group.units)
                 run.raise_conflicts()
             refresh_statistics_after_growth(store)
@@ -218,7 +221,9 @@ def import_document(
             progress(GroupWritten(report.source, number, len(groups), group,
                                   group.describe(doc)))
         if number < len(groups):
-            turns.take(time.monotonic() - started)
+            upcoming = (unit.index for later in groups[number:] for unit in later.units
+                        if unit.kind == DISCLOSURE)
+            turns.take(time.monotonic() - started, partial(preparation.ahead, upcoming))
     return report
 
 
@@ -411,19 +416,26 @@ def _import_tracer(run: _Run, tracer: Tracer, path: str) -> None:
 
 
 class _Turns:
-    """Lets other writers in between groups: see YIELD_AFTER_SECONDS."""
+    """Lets other writers in between groups: see YIELD_AFTER_SECONDS. The import's own work
+    that needs no lock fills the moment it leaves the lock free (services/import_prepared.py).
+    """
 
     def __init__(self, store: Store) -> None:
         self.sqlite = store.is_sqlite
         self.held = 0.0
 
-    def take(self, seconds: float) -> None:
-        """Called after a group held the write lock for seconds."""
+    def take(self, seconds: float, meanwhile: Callable[[float], object]) -> None:
+        """Called after a group held the write lock for seconds; meanwhile(until) does work
+        without the lock until time.monotonic() reaches until, when the lock is left free."""
         if not self.sqlite:
             return  # PostgreSQL locks rows, not the database: other writers do not wait
         self.held += seconds
         if self.held >= YIELD_AFTER_SECONDS:
-            time.sleep(YIELD_SECONDS)
+            until = time.monotonic() + YIELD_SECONDS
+            meanwhile(until)
+            left = until - time.monotonic()
+            if left > 0:
+                time.sleep(left)
             self.held = 0.0
 
 
@@ -467,6 +479,13 @@ class _Run:
     bulk: bool = False
     file_keys: FileKeys = field(default_factory=FileKeys)
     queued: list[tuple[int, NewDisclosure]] = field(default_factory=list)
+    # The disclosures' work that needs no database; the write pass shares one across its
+    # groups, prepared ahead while other writers have their turn.
+    preparation: Preparation | None = None
+
+    def __post_init__(self) -> None:
+        if self.preparation is None:
+            self.preparation = Preparation(self.doc)
 
     # -- the pass ----------------------------------------------------------------------------
 
@@ -1226,8 +1245,7 @@ def _disclosures(run: _Run, indexes: list[int]) -> None:
     for index, d, row in zip(indexes, docs, rows, strict=True):
         if row is not None:
             run.write_queued()
-        _disclosure(run, d, f"disclosures[{index}]", row,
-                    views.get(row.key) if row is not None else None)
+        _disclosure(run, d, index, row, views.get(row.key) if row is not None else None)
     run.write_queued()
 
 
@@ -1251,16 +1269,18 @@ def _by_titles(run: _Run, titles: list[str]) -> dict[str, Disclosure]:
     return found
 
 
-def _disclosure(run: _Run, d: DisclosureDoc, path: str, row: Disclosure | None,
+def _disclosure(run: _Run, d: DisclosureDoc, index: int, row: Disclosure | None,
                 view: DisclosureView | None) -> None:
-    draft = d.draft.cleaned()
-    problems = errors(validate(draft))
+    path = f"disclosures[{index}]"
+    assert run.preparation is not None  # made with the run
+    draft, problems = run.preparation.draft(index)
     if problems:
         raise ValidationFailed(problems)
     if row is None:
         if run.write and run.bulk and not d.attachments:
             run.queue(NewDisclosure(draft=draft, key=d.key, events=d.events,
-                                    submitted_on=d.submitted_on))
+                                    submitted_on=d.submitted_on,
+                                    creation=run.preparation.creation(index, draft)))
             run.report.count("disclosure", "created")
             return
         made = None

@@ -31,13 +31,27 @@ _HEAD = text("SELECT seq, chain_sha256 FROM auditchainhead WHERE id = 1")
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedChanges:
+    """Changes already put into the text an audit row stores (made only by prepared), for a
+    writer that works them out before it takes the write lock (services/import_prepared.py)."""
+
+    text: str
+
+
+def prepared(changes: dict[str, tuple[Any, Any]] | None) -> PreparedChanges:
+    """changes as the audit row will store them (changes_text)."""
+    return PreparedChanges(changes_text(changes))
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """One change to record with record_many: what changed, as record takes it."""
+    """One change to record with record_many: what changed, as record takes it, or
+    prepared."""
 
     entity: str
     entity_key: str
     action: str
-    changes: dict[str, tuple[Any, Any]] | None = None
+    changes: dict[str, tuple[Any, Any]] | PreparedChanges | None = None
     record_sha256: str = ""
 
 
@@ -100,7 +114,8 @@ def _sealed(db: Session, actor: str, entries: Sequence[Entry]) -> list[dict[str,
     rows: list[dict[str, Any]] = []
     for entry in entries:
         seq += 1
-        text_changes = changes_text(entry.changes)
+        text_changes = (entry.changes.text if isinstance(entry.changes, PreparedChanges)
+                        else changes_text(entry.changes))
         sealed = seal(previous=previous, seq=seq, at=at, actor=who, actor_name=name,
                       entity=entry.entity, entity_key=entry.entity_key, action=entry.action,
                       changes=text_changes, record_sha256=entry.record_sha256)

@@ -62,3 +62,17 @@ def test_what_the_write_takes_is_not_kept() -> None:
             preparation.creation(index, draft)
     # Taken, so prepared again from scratch when asked for.
     assert preparation.ahead(range(10), until=time.monotonic() + 60) == 10
+
+
+def test_a_record_not_taken_is_let_go_of_when_a_later_disclosure_is_taken() -> None:
+    """A disclosure stored already is updated, not created: its prepared "create" record
+    is never taken, and must not be kept until the end of the file."""
+    doc = _document()
+    preparation = Preparation(doc)
+    preparation.ahead(range(10), until=time.monotonic() + 60)
+    for index in range(8):
+        preparation.draft(index)  # taken as updates: no "create" record wanted
+    # 0-6 let go of (7's draft was taken just now; its record may still be asked for);
+    # 8 and 9 wait, whole.
+    assert preparation.ahead(range(10), until=time.monotonic() + 60) == 7
+    assert preparation.ahead(range(10), until=time.monotonic() + 60) == 0

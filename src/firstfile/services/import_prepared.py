@@ -7,8 +7,9 @@ on the disclosures of the groups still to come: each one's cleaned draft with th
 found in it, and the changes its "create" audit record will hold if the import creates it
 (services/disclosures.creation_changes, already in the text the row stores). The write takes
 them from here instead of working them out while it holds the lock. Each is a function of the
-file's record alone, so it is the same whenever it is worked out; each is taken once, and
-dropped when taken, so what waits here stays small.
+file's record alone, so it is the same whenever it is worked out. Each is let go of when it
+is taken, or once the write has passed its disclosure without taking it (an update needs no
+"create" record), so what waits here stays small.
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ class Preparation:
         self._creations: dict[int, audit.PreparedChanges] = {}
 
     def draft(self, index: int) -> tuple[DisclosureDraft, list[Problem]]:
-        """The disclosure's cleaned draft and the errors in it (taken: not kept here)."""
+        """The disclosure's cleaned draft and the errors in it (taken: not kept here).
+
+        A pass takes the disclosures in order, so a "create" record prepared for one before
+        index and not taken (it was stored already, an update) is let go of here."""
+        while self._creations:
+            first = next(iter(self._creations))
+            if first >= index:
+                break
+            del self._creations[first]
         found = self._drafts.pop(index, None)
         return found if found is not None else self._cleaned(index)
 
@@ -49,7 +58,7 @@ class Preparation:
             if time.monotonic() >= until:
                 break
             cleaned = self._drafts.get(index)
-            if cleaned is not None and (index in self._creations or cleaned[1]):
+            if index in self._creations or (cleaned is not None and cleaned[1]):
                 continue  # prepared already (one with problems has no "create" record)
             if cleaned is None:
                 cleaned = self._drafts[index] = self._cleaned(index)

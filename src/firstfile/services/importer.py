@@ -237,7 +237,8 @@ def check_document(
     """
     report = ImportReport(source=doc.source or doc.engagement.key)
     with store.read() as db:
-        run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=False, report=report)
+        run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=False, report=report,
+                   preparation=Preparation(doc))
         run.merge(_units(doc))
         run.raise_conflicts()
     return report
@@ -468,6 +469,9 @@ class _Run:
     policy: Policy
     write: bool
     report: ImportReport
+    # The disclosures' work that needs no database; the write pass shares one across its
+    # groups, prepared ahead while other writers have their turn.
+    preparation: Preparation
     term_items: dict[str, str] = field(default_factory=dict)
     conflicts: list[ImportConflict] = field(default_factory=list)
     vendor_ids: dict[str, int] = field(default_factory=dict)
@@ -479,13 +483,6 @@ class _Run:
     bulk: bool = False
     file_keys: FileKeys = field(default_factory=FileKeys)
     queued: list[tuple[int, NewDisclosure]] = field(default_factory=list)
-    # The disclosures' work that needs no database; the write pass shares one across its
-    # groups, prepared ahead while other writers have their turn.
-    preparation: Preparation | None = None
-
-    def __post_init__(self) -> None:
-        if self.preparation is None:
-            self.preparation = Preparation(self.doc)
 
     # -- the pass ----------------------------------------------------------------------------
 
@@ -1272,7 +1269,6 @@ def _by_titles(run: _Run, titles: list[str]) -> dict[str, Disclosure]:
 def _disclosure(run: _Run, d: DisclosureDoc, index: int, row: Disclosure | None,
                 view: DisclosureView | None) -> None:
     path = f"disclosures[{index}]"
-    assert run.preparation is not None  # made with the run
     draft, problems = run.preparation.draft(index)
     if problems:
         raise ValidationFailed(problems)

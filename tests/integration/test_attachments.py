@@ -256,6 +256,28 @@ def test_the_interchange_file_carries_attachments_beside_it(
         read_document(folder / "escape.yaml")
 
 
+def test_attached_files_are_read_for_the_disclosure_that_names_them(
+    store: Store, key: str, files: dict[str, Path], tmp_path: Path
+) -> None:
+    # Disclosures before and after the one with files attach nothing: each is read as it
+    # is, and the files' bytes land on the one that names them.
+    for title in ("Before it", "After it"):
+        disclosures.create_disclosure(
+            store, DisclosureDraft(title=title, engagement_key="ACME-2026"), actor="tester"
+        )
+    attachments.attach_files(
+        store, key, [NewFile("bench.csv", files["bench.csv"].read_bytes())], actor="tester"
+    )
+    folder = tmp_path / "exchange"
+    folder.mkdir()
+    write_engagement(store, "ACME-2026", folder / "acme.yaml")
+    document = read_document(folder / "acme.yaml")
+    held = {d.key: [(a.name, a.data) for a in d.attachments] for d in document.disclosures}
+    assert len(held) == 3
+    assert held.pop(key) == [("bench.csv", files["bench.csv"].read_bytes())]
+    assert list(held.values()) == [[], []]
+
+
 def test_a_file_without_its_attachment_bytes_is_refused(
     store: Store, key: str, tmp_path: Path
 ) -> None:

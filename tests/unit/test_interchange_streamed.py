@@ -85,6 +85,22 @@ def test_both_reads_give_the_same_document_lines_and_stated_fields() -> None:
         assert doc.line("disclosures[1].key") == doc.line("disclosures[1]") > first_key
 
 
+def test_disclosures_read_before_their_engagement_take_its_key() -> None:
+    # The engagement after the disclosures: they are read without its key, and given it
+    # once it is read; before them, they are read with it, and kept as read.
+    data = _data()
+    after = ("format", "vendors", "people", "components", "disclosures", "engagement")
+    items = _disclosure_items(_text(data, after))
+    assert [item.kind for item in items] == [READ, READ]
+    assert {item.value.draft.engagement_key for item in items} == {""}
+    items = _disclosure_items(_text(data, WRITER_ORDER))
+    assert {item.value.draft.engagement_key for item in items} == {"acme-2026"}
+    for order in (after, WRITER_ORDER):
+        doc = parse(_text(data, order), "acme.json")
+        assert doc == parse(_text(data, _format_last()), "acme.json")
+        assert {d.draft.engagement_key for d in doc.disclosures} == {"acme-2026"}
+
+
 def _without_lines(found: list[str]) -> list[str]:
     return sorted(re.sub(r"^acme\.json:\d+: ", "", line) for line in found)
 

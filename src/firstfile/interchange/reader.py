@@ -89,7 +89,7 @@ from firstfile.interchange.document import (
 )
 from firstfile.interchange.fields import Checker, Fields, join
 from firstfile.interchange.json_nodes import ItemReader, json_nodes
-from firstfile.interchange.nodes import MAX_FILE_BYTES, READ, SCALAR, SEQ, Node
+from firstfile.interchange.nodes import MAP, MAX_FILE_BYTES, READ, SCALAR, SEQ, STR, Node
 from firstfile.interchange.problems import InterchangeError, Problems
 from firstfile.interchange.raw_text import make_readable
 from firstfile.interchange.yaml_nodes import yaml_nodes
@@ -164,9 +164,11 @@ def read_attachments(document: InterchangeDocument, folder: Path) -> Interchange
     Raises InterchangeError listing every file that is missing or refused. Files are only
     read, never opened by another program.
     """
-    disclosures = []
+    disclosures = list(document.disclosures)
     problems: list[str] = []
     for index, disclosure in enumerate(document.disclosures):
+        if not disclosure.attachments:
+            continue  # kept as it is: most disclosures of a big file attach nothing
         loaded = []
         for number, attachment in enumerate(disclosure.attachments):
             where = document.where(f"disclosures[{index}].attachments[{number}].path")
@@ -176,9 +178,11 @@ def read_attachments(document: InterchangeDocument, folder: Path) -> Interchange
                 loaded.append(attachment)
             else:
                 loaded.append(replace(attachment, sha256=sha256_of(data), data=data))
-        disclosures.append(replace(disclosure, attachments=tuple(loaded)))
+        disclosures[index] = replace(disclosure, attachments=tuple(loaded))
     if problems:
         raise InterchangeError(problems)
+    if all(a is b for a, b in zip(disclosures, document.disclosures, strict=True)):
+        return document
     return replace(document, disclosures=tuple(disclosures))
 
 
@@ -265,6 +269,18 @@ def _document(root: Node | None, problems: Problems, source: str, reader: _Docum
                    places=reader.check.places)
 
 
+def _early_engagement_key(before: list[tuple[Node, Node]]) -> str:
+    """The engagement's key, when the fields parsed so far give it as text; else "".
+
+    Only a guess to save copying every disclosure read as the file is parsed: the reader
+    gives each the key of the engagement it reads in the end (_DocumentReader._disclosure)."""
+    engagement = next((value for key, value in before if key.text == "engagement"), None)
+    if engagement is None or engagement.kind != MAP:
+        return ""
+    return next((value.value for key, value in engagement.value
+                 if key.text == "key" and value.kind == SCALAR and value.tag == STR), "")
+
+
 def _is_json(text: str, source: str, fmt: str | None) -> bool:
     if fmt is not None:
         if fmt not in ("yaml", "json"):
@@ -301,11 +317,13 @@ class _DocumentReader:
         if stated is None or stated.kind != SCALAR or stated.value != FORMAT_NAME:
             return None
 
+        engagement_key = _early_engagement_key(before)
+
         def read_one(node: Node, index: int) -> Node:
             path = f"disclosures[{index}]"
             # What the disclosures' list would record as it gives the item (Checker.items).
             self.check.places.lines[path] = node.line
-            return Node(READ, node.line, self._disclosure(node, path, ""))
+            return Node(READ, node.line, self._disclosure(node, path, engagement_key))
 
         return read_one
 
@@ -707,8 +725,11 @@ class _DocumentReader:
 
     def _disclosure(self, node: Node, path: str, engagement_key: str) -> DisclosureDoc:
         if node.kind == READ:
-            # Read while the file was parsed, before the engagement was.
+            # Read while the file was parsed, before the engagement was: with its key as the
+            # file gave it when that came first (as a written file has it), else with none.
             read: DisclosureDoc = node.value
+            if read.draft.engagement_key == engagement_key:
+                return read
             return replace(read, draft=replace(read.draft, engagement_key=engagement_key))
         own = self.check.mapping(node, path, *schema.DISCLOSURE) or {}
         check = self.check

@@ -50,9 +50,6 @@ from firstfile.commands.common import (
 from firstfile.commands.parameter_reading import PlainReadingGroup
 from firstfile.settings import Settings
 
-# services.importer.GROUP_SIZE, repeated so that `firstfile --help` needs no SQLAlchemy;
-# tests/integration/test_import_groups.py checks the two agree.
-GROUP_SIZE_DEFAULT = 250
 # `disclosures list --status deleted`: not a status but the state a delete leaves.
 DELETED = "deleted"
 
@@ -210,10 +207,12 @@ def import_files(
         "--overwrite", help="Where the file and the database hold different values, write "
         "the file's (audited as an overwrite). Never moves a status, removes an event, "
         "clears a value or moves a disclosure to another engagement.")] = False,
-    group_size: Annotated[int, typer.Option(
+    group_size: Annotated[int | None, typer.Option(
         "--group-size", min=1, max=1_000_000,
         help="Disclosures written per transaction; other writers wait for at most one "
-        "group. Smaller groups let them in sooner.")] = GROUP_SIZE_DEFAULT,
+        "group. Smaller groups let them in sooner. By default, groups of 250 are written "
+        "as many to a transaction as fit in about a second, after which other writers get "
+        "their turn.")] = None,
     db: DbOption = None,
 ) -> None:
     """Load interchange files. Records are matched by key, so importing twice changes nothing.
@@ -231,7 +230,7 @@ def import_files(
 
 
 def _import_files(settings: Settings, files: list[Path], policy: Any, *,
-                  show_notes: bool = True, group_size: int = GROUP_SIZE_DEFAULT) -> None:
+                  show_notes: bool = True, group_size: int | None = None) -> None:
     """Import files into the settings' database, which is created if it is not there.
 
     A good file is checked against the database, so opening it comes before a later bad
@@ -266,12 +265,14 @@ def _sqlite_file(settings: Settings) -> Path | None:
 
 
 def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
-                      show_notes: bool, group_size: int, writing: list[bool]) -> None:
+                      show_notes: bool, group_size: int | None,
+                      writing: list[bool]) -> None:
     from firstfile.interchange.problems import InterchangeError
     from firstfile.interchange.reader import read_document_and_digest
     from firstfile.services.checked_documents import CheckedDocuments
     from firstfile.services.files_together import FilesTogether
     from firstfile.services.importer import (
+        GROUP_SIZE,
         ImportRefused,
         ImportStopped,
         check_document,
@@ -341,7 +342,7 @@ def _check_then_write(settings: Settings, files: list[Path], policy: Any, *,
             except (StoreRefused, OSError) as exc:
                 # The files before this one are written (their summaries are above): say
                 # exactly what of this one is not.
-                total = len(plan_groups(document, group_size))
+                total = len(plan_groups(document, group_size or GROUP_SIZE))
                 raise ImportStopped(path.name, 0, total, exc) from exc
             del document
             give_back_after_document()

@@ -1,13 +1,14 @@
-"""A long import writes in groups, each in its own short transaction, so another writer gets
-its turn part-way through; every group is whole, and the groups follow the records' order."""
+"""A long import writes in groups, in short transactions, so another writer gets its turn
+part-way through; every group is whole, and the groups follow the records' order."""
 
 from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
@@ -18,9 +19,9 @@ from firstfile.services.errors import ValidationFailed
 from firstfile.services.importer import (
     DISCLOSURE,
     ENGAGEMENT,
-    GROUP_SIZE,
     SESSION,
     GroupWritten,
+    ImportStopped,
     check_document,
     import_document,
     plan_groups,
@@ -31,10 +32,138 @@ from firstfile.storage.tables import AuditEvent
 from tests.integration.big_files import big_document, write_big_file
 
 
-def test_the_cli_default_group_size_is_the_importers() -> None:
-    from firstfile.cli import GROUP_SIZE_DEFAULT
+def _transactions_of_groups(
+    store: Store,
+) -> tuple[list[GroupWritten], list[int], Callable[[GroupWritten], None]]:
+    """Each group reported written, and the number of write transactions committed by then
+    (the same for groups committed together; an ANALYZE after one only adds to it)."""
+    commits = [0]
 
-    assert GROUP_SIZE_DEFAULT == GROUP_SIZE
+    def commit(conn: Any) -> None:
+        if conn.get_execution_options().get("firstfile_write"):
+            commits[0] += 1
+
+    event.listen(store.engine, "commit", commit)
+    seen: list[GroupWritten] = []
+    counts: list[int] = []
+
+    def progress(done: GroupWritten) -> None:
+        seen.append(done)
+        counts.append(commits[0])
+
+    return seen, counts, progress
+
+
+def test_a_transaction_holds_as_many_groups_as_fit_before_the_lock_is_left_free(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Room for every group: one transaction, and every group reported once it is committed.
+    monkeypatch.setattr(importer, "GROUP_SIZE", 10)
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 600.0)
+    doc = big_document(60, ideas=2)
+    total = len(plan_groups(doc, 10))
+    seen, counts, progress = _transactions_of_groups(sqlite_store)
+    report = import_document(sqlite_store, doc, actor="tester", progress=progress)
+    assert report.outcomes["disclosure created"] == 60
+    assert total >= 6 and len(set(counts)) == 1
+    assert [(d.number, d.total) for d in seen] == [(n, total) for n in range(1, total + 1)]
+    assert [done.group for done in seen] == plan_groups(doc, 10)
+
+
+def test_without_room_each_group_is_its_own_transaction_and_the_lock_is_left_free_after_it(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "GROUP_SIZE", 10)
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(importer, "YIELD_SECONDS", 0.01)
+    pauses: list[float] = []
+    ahead = import_prepared.Preparation.ahead
+
+    def preparing(self: import_prepared.Preparation, indexes: Iterable[int],
+                  until: float) -> int:
+        pauses.append(until)
+        return ahead(self, indexes, until)
+
+    monkeypatch.setattr(import_prepared.Preparation, "ahead", preparing)
+    doc = big_document(40, ideas=2)
+    total = len(plan_groups(doc, 10))
+    _, counts, progress = _transactions_of_groups(sqlite_store)
+    import_document(sqlite_store, doc, actor="tester", progress=progress)
+    assert len(set(counts)) == len(counts) == total >= 4
+    assert len(pauses) == total - 1
+
+
+def test_groups_of_a_size_given_are_each_their_own_transaction(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 600.0)
+    doc = big_document(40, ideas=2)
+    _, counts, progress = _transactions_of_groups(sqlite_store)
+    import_document(sqlite_store, doc, actor="tester", group_size=10, progress=progress)
+    assert len(set(counts)) == len(counts) == len(plan_groups(doc, 10)) >= 4
+
+
+def test_the_lock_is_left_free_after_a_transaction_that_used_up_its_room(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "YIELD_SECONDS", 0.01)
+    turns = importer._Turns(sqlite_store)
+    pauses: list[float] = []
+    assert turns.room() == importer.YIELD_AFTER_SECONDS == 1.0
+    turns.take(0.3, pauses.append)  # held 0.3 s of its second: no pause yet
+    assert pauses == [] and turns.room() == pytest.approx(0.7)
+    turns.take(0.3, pauses.append, due=True)  # the transaction filled its room
+    assert len(pauses) == 1 and turns.room() == 1.0
+    turns.take(0.6, pauses.append)
+    turns.take(0.6, pauses.append)  # a second held in all
+    assert len(pauses) == 2 and turns.room() == 1.0
+
+
+def test_a_transaction_takes_the_next_group_only_if_it_would_end_within_its_room() -> None:
+    fits = importer._another_fits
+    assert fits(0.3, 1, 1.0)  # two groups at 0.3 s: 0.6 s
+    assert not fits(0.6, 1, 1.0)  # 1.2 s
+    assert fits(0.6, 2, 1.0)  # 0.9 s
+    assert not fits(0.9, 3, 1.0)  # 1.2 s
+    assert not fits(0.01, 1, 0.0)
+
+
+def test_a_failed_group_stops_the_import_and_says_how_many_are_written(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "GROUP_SIZE", 2)
+    doc = big_document(6, ideas=2)
+    last = replace(doc.disclosures[-1], key="not a key")
+    broken = replace(doc, disclosures=(*doc.disclosures[:-1], last))
+    total = len(plan_groups(broken, 2))
+    # Each group its own transaction: those before the failed one are written, whole.
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(importer, "YIELD_SECONDS", 0.0)
+    with pytest.raises(ImportStopped) as stopped:
+        import_document(sqlite_store, broken, actor="tester", checked=True)
+    assert (stopped.value.written, stopped.value.total) == (total - 1, total)
+    assert isinstance(stopped.value.cause, ValidationFailed)
+    plan = plan_groups(broken, 2)
+    before = sum(unit.kind == DISCLOSURE for group in plan[:-1] for unit in group.units)
+    assert disclosures.count(sqlite_store) == before == 4
+
+
+def test_groups_written_together_are_undone_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "GROUP_SIZE", 2)
+    monkeypatch.setattr(importer, "YIELD_AFTER_SECONDS", 600.0)
+    store = open_store(str(tmp_path / "firstfile.db"))
+    try:
+        doc = big_document(6, ideas=2)
+        last = replace(doc.disclosures[-1], key="not a key")
+        broken = replace(doc, disclosures=(*doc.disclosures[:-1], last))
+        # One transaction for every group: the failure in the last undoes them all.
+        with pytest.raises(ValidationFailed):
+            import_document(store, broken, actor="tester", checked=True)
+        assert disclosures.count(store) == 0
+    finally:
+        store.dispose()
 
 
 def test_groups_keep_records_whole_and_in_dependency_order() -> None:

@@ -11,8 +11,10 @@ records of another engagement are left alone. Only differences are written, each
 audit record, so importing the same file twice changes nothing.
 
 The write pass commits groups of records (plan_groups: about GROUP_SIZE disclosures' worth
-each, in dependency order), each in its own short transaction, so a long import never keeps
-other writers waiting for more than a group. New disclosures are written with bulk
+each, in dependency order) in short transactions: as many groups to one as fit in the second
+or so an import holds the lock before it leaves it free for other writers (or one group each,
+of the size a caller gives), so a long import never keeps them waiting for longer than that.
+New disclosures are written with bulk
 statements per table (services/import_bulk.py), which write exactly what the per-record
 path (services/disclosures.py, still used with bulk=False) writes.
 
@@ -187,7 +189,10 @@ def import_document(
     Raises ImportRefused (nothing written) when the file conflicts with the database and the
     policy does not resolve it, ValidationFailed when a merged record breaks a domain rule,
     ImportStopped when writing fails after some groups were committed. progress is called
-    after each group is committed, with what it held. checked=True skips the check pass for
+    for each group once it is committed, with what it held. group_size makes groups of that
+    many disclosures' worth, each its own transaction; by default, groups of GROUP_SIZE are
+    written as many to a transaction as fit before the lock is left free (_Turns.room).
+    checked=True skips the check pass for
     a caller that has just run check_document itself (each group is checked again as it is
     written all the same). templates_dir is the user's template folder: its agreement
     checklist says which safeguards are checklist terms (services/interchange_risk.py).
@@ -203,28 +208,49 @@ def import_document(
     turns = _Turns(store)
     file_keys = FileKeys()
     preparation = Preparation(doc)
-    for number, group in enumerate(groups, start=1):
+    written = 0  # groups committed
+    while written < len(groups):
         started = time.monotonic()
+        room = turns.room()
+        taken: list[Group] = []
+        full = False  # stopped taking groups because the next would not fit in room
         try:
             with store.write() as db:
                 run = _Run(db=db, doc=doc, actor=actor, policy=policy, write=True,
                            report=report, term_items=term_items, bulk=bulk,
                            file_keys=file_keys, preparation=preparation)
-                run.merge(group.units)
-                run.raise_conflicts()
+                while True:
+                    group = groups[written + len(taken)]
+                    run.merge(group.units)
+                    run.raise_conflicts()
+                    taken.append(group)
+                    if group_size is not None or written + len(taken) == len(groups):
+                        break
+                    if not _another_fits(time.monotonic() - started, len(taken), room):
+                        full = True
+                        break
             refresh_statistics_after_growth(store)
         except Exception as exc:  # whatever stopped it, say which groups are already written
-            if number == 1:
+            if written == 0:
                 raise
-            raise ImportStopped(report.source, number - 1, len(groups), exc) from exc
-        if progress is not None:
-            progress(GroupWritten(report.source, number, len(groups), group,
-                                  group.describe(doc)))
-        if number < len(groups):
-            upcoming = (unit.index for later in groups[number:] for unit in later.units
+            raise ImportStopped(report.source, written, len(groups), exc) from exc
+        for group in taken:
+            written += 1
+            if progress is not None:
+                progress(GroupWritten(report.source, written, len(groups), group,
+                                      group.describe(doc)))
+        if written < len(groups):
+            upcoming = (unit.index for later in groups[written:] for unit in later.units
                         if unit.kind == DISCLOSURE)
-            turns.take(time.monotonic() - started, partial(preparation.ahead, upcoming))
+            turns.take(time.monotonic() - started, partial(preparation.ahead, upcoming),
+                       due=full)
     return report
+
+
+def _another_fits(seconds: float, taken: int, room: float) -> bool:
+    """Whether a write transaction that has held taken groups for seconds takes the next
+    one too: whether, at its pace so far, it would still end within room seconds."""
+    return seconds * (taken + 1) / taken <= room
 
 
 @held_still()
@@ -261,6 +287,11 @@ _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
 # After holding it this long, an import leaves it free for a moment longer than that.
 YIELD_AFTER_SECONDS = 1.0
 YIELD_SECONDS = 0.15
+# Other writers get in only while an import leaves the lock free, so one transaction holds
+# as many groups as fit in the time the import would hold the lock anyway before leaving it
+# free (_Turns.room), and the lock is left free after it. Fewer commits are fewer syncs to
+# disk and fewer, larger segments of the full-text index (docs/PERFORMANCE.md). Groups given
+# their size by the caller are each their own transaction, as the caller asked.
 
 ENGAGEMENT, VENDOR, PERSON, COMPONENT, RISK, STRATEGY, SESSION, DISCLOSURE = (
     "engagement", "vendor", "person", "component", "risk analysis", "strategy", "session",
@@ -425,13 +456,19 @@ class _Turns:
         self.sqlite = store.is_sqlite
         self.held = 0.0
 
-    def take(self, seconds: float, meanwhile: Callable[[float], object]) -> None:
-        """Called after a group held the write lock for seconds; meanwhile(until) does work
-        without the lock until time.monotonic() reaches until, when the lock is left free."""
+    def room(self) -> float:
+        """How much longer the import may hold the lock before it leaves it free."""
+        return max(YIELD_AFTER_SECONDS - self.held, 0.0)
+
+    def take(self, seconds: float, meanwhile: Callable[[float], object], *,
+             due: bool = False) -> None:
+        """Called after a transaction held the write lock for seconds; meanwhile(until) does
+        work without the lock until time.monotonic() reaches until, when the lock is left
+        free. due: the transaction used up the room it had, so the lock is left free now."""
         if not self.sqlite:
             return  # PostgreSQL locks rows, not the database: other writers do not wait
         self.held += seconds
-        if self.held >= YIELD_AFTER_SECONDS:
+        if self.held >= YIELD_AFTER_SECONDS or due:
             until = time.monotonic() + YIELD_SECONDS
             meanwhile(until)
             left = until - time.monotonic()

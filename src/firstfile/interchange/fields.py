@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from firstfile.domain.keys import is_valid_record_key
 from firstfile.domain.limits import too_long
@@ -75,7 +76,7 @@ class Checker:
         if node.kind != MAP:
             self.problems.error(node.line, path, f"expected a mapping, got {describe(node)}")
             return None
-        allowed = (*required, *optional)
+        allowed = _allowed(required, optional)
         fields: Fields = {}
         lines: dict[str, int] = {}  # "inventors:" rather than its first item
         for key, value in node.value:
@@ -83,20 +84,21 @@ class Checker:
                 self.problems.error(key.line, path, "keys must be plain text")
                 continue
             name = key.text
-            where = join(path, name)
             if name in fields:
-                self.problems.error(key.line, where,
+                self.problems.error(key.line, join(path, name),
                                     f"given twice (first on line {fields[name].line})")
                 continue
             if name not in allowed:
-                self.problems.error(key.line, where, _unknown_key(name, allowed))
+                self.problems.error(key.line, join(path, name),
+                                    _unknown_key(name, (*required, *optional)))
                 continue
             fields[name] = value
             lines[name] = key.line
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")
-        given = {name: value for name, value in fields.items() if not _is_null(value)}
+        given = {name: value for name, value in fields.items()
+                 if value.kind != SCALAR or value.tag != NULL}
         self.places.add_fields(path, lines, given)
         return given
 
@@ -272,6 +274,13 @@ class Checker:
             return node.text
         self.problems.error(node.line, path, f"expected text, got {describe(node)}")
         return None
+
+
+@lru_cache(maxsize=256)
+def _allowed(required: tuple[str, ...], optional: tuple[str, ...]) -> frozenset[str]:
+    """The field names a mapping may hold: looked up once per name of every mapping read,
+    and the same few schemas (interchange/schema.py) come back thousands of times."""
+    return frozenset((*required, *optional))
 
 
 def _is_null(node: Node) -> bool:

@@ -287,11 +287,13 @@ _WEIGHTS = {"engagement": 0.2, "vendor": 0.2, "person": 0.2, "component": 0.2,
 # After holding it this long, an import leaves it free for a moment longer than that.
 YIELD_AFTER_SECONDS = 1.0
 YIELD_SECONDS = 0.15
-# Other writers get in only while an import leaves the lock free, so one transaction holds
-# as many groups as fit in the time the import would hold the lock anyway before leaving it
-# free (_Turns.room), and the lock is left free after it. Fewer commits are fewer syncs to
-# disk and fewer, larger segments of the full-text index (docs/PERFORMANCE.md). Groups given
-# their size by the caller are each their own transaction, as the caller asked.
+# One transaction holds as many groups as fit in the time the import holds the lock before
+# it leaves it free anyway (_Turns.room), and the lock is left free after it: fewer commits
+# are fewer syncs to disk and fewer, larger segments of the full-text index. The longest wait
+# of another writer stays about that second; what it costs is that a writer who asks in the
+# middle of it waits for the rest of it, where a commit after each group of 250 would often
+# have let it in sooner (docs/PERFORMANCE.md, "Groups written together"). Groups given their
+# size by the caller are each their own transaction, as the caller asked.
 
 ENGAGEMENT, VENDOR, PERSON, COMPONENT, RISK, STRATEGY, SESSION, DISCLOSURE = (
     "engagement", "vendor", "person", "component", "risk analysis", "strategy", "session",

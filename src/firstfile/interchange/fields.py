@@ -97,8 +97,7 @@ class Checker:
         for name in required:
             if name not in fields or _is_null(fields[name]):
                 self.problems.error(node.line, join(path, name), "is required")
-        given = {name: value for name, value in fields.items()
-                 if value.kind != SCALAR or value.tag != NULL}
+        given = {name: value for name, value in fields.items() if not _is_null(value)}
         self.places.add_fields(path, lines, given)
         return given
 

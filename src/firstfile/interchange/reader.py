@@ -166,9 +166,11 @@ def read_attachments(document: InterchangeDocument, folder: Path) -> Interchange
     """
     disclosures = list(document.disclosures)
     problems: list[str] = []
+    attaching = False
     for index, disclosure in enumerate(document.disclosures):
         if not disclosure.attachments:
             continue  # kept as it is: most disclosures of a big file attach nothing
+        attaching = True
         loaded = []
         for number, attachment in enumerate(disclosure.attachments):
             where = document.where(f"disclosures[{index}].attachments[{number}].path")
@@ -181,7 +183,7 @@ def read_attachments(document: InterchangeDocument, folder: Path) -> Interchange
         disclosures[index] = replace(disclosure, attachments=tuple(loaded))
     if problems:
         raise InterchangeError(problems)
-    if all(a is b for a, b in zip(disclosures, document.disclosures, strict=True)):
+    if not attaching:
         return document
     return replace(document, disclosures=tuple(disclosures))
 

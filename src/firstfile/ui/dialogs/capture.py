@@ -37,6 +37,8 @@ from firstfile.ui.dialogs.choice import ConfirmDialog
 
 __all__ = ["QuickCaptureScreen", "even_split", "person_label"]
 
+from firstfile.ui.widgets.steady_select import SteadySelect
+
 if TYPE_CHECKING:
     from firstfile.services.directory import PersonChoice
     from firstfile.ui.app import FirstfileApp
@@ -109,14 +111,14 @@ class QuickCaptureScreen(ModalScreen[str | None]):
             with Horizontal(classes="row"):
                 yield Static("Engagement", classes="label")
                 with Vertical(classes="field-col"):
-                    yield Select[str]([], prompt="(none)", id="capture-engagement",
+                    yield SteadySelect[str]([], prompt="(none)", id="capture-engagement",
                                       compact=True)
                     yield Static(classes="msg", id="msg-engagement")
             with Horizontal(classes="row"):
                 yield Static("New person", classes="label")
                 yield Input(placeholder="name, if not in the list", id="new-person-name",
                             compact=True)
-                yield Select[str]([("own staff", INTERNAL)], allow_blank=False,
+                yield SteadySelect[str]([("own staff", INTERNAL)], allow_blank=False,
                                   value=INTERNAL, id="new-person-org", compact=True)
                 yield Button("Add", id="new-person-add", compact=True)
             yield Static(classes="msg", id="msg-form")

@@ -42,6 +42,7 @@ from firstfile.ui.disclosure_form import (
     form_to_draft,
     message_field,
 )
+from firstfile.ui.widgets.steady_select import SteadySelect
 
 if TYPE_CHECKING:
     from firstfile.domain.checklist import Flag
@@ -62,7 +63,7 @@ class InventorRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self._label, classes="who")
-        yield Select[str](
+        yield SteadySelect[str](
             [(r, r) for r in ROLES],
             value=self._role,
             allow_blank=False,
@@ -134,7 +135,7 @@ class DisclosureFieldsScreen(Screen[None]):
                                      Static("Share %", classes="head-share"),
                                      classes="inventor-row inventor-head")
                     yield Vertical(id="inventor-rows", classes="field")
-                    yield Select[str](
+                    yield SteadySelect[str](
                         [], prompt="add a person...", id="f-add-inventor", compact=True
                     )
                     yield Static(classes="msg", id="msg-inventors")
@@ -157,7 +158,7 @@ class DisclosureFieldsScreen(Screen[None]):
             else:
                 options = SELECT_OPTIONS.get(kind, [])
                 blank = kind in ("engagement", "phase")
-                widget = Select[str](
+                widget = SteadySelect[str](
                     options,
                     prompt="(none)" if kind == "engagement" else "(not set)",
                     allow_blank=blank,

@@ -33,6 +33,7 @@ from firstfile.domain.views import DisclosureRow
 from firstfile.domain.vocabulary import DISCLOSURE_STATUSES
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.widgets.disclosure_table import DisclosureTable
+from firstfile.ui.widgets.steady_select import SteadySelect
 
 if TYPE_CHECKING:
     from firstfile.services.disclosures import ListFilter
@@ -383,8 +384,8 @@ class DisclosureListScreen(Screen[None]):
         labels = self.query(".later")
         removing = labels.remove()
         mounting = self.query_one("#bar").mount(
-            Select[str]((), prompt="All engagements", id="engagement", compact=True),
-            Select[str](
+            SteadySelect[str]((), prompt="All engagements", id="engagement", compact=True),
+            SteadySelect[str](
                 [(Text(s), s) for s in DISCLOSURE_STATUSES], prompt="All statuses",
                 id="status", compact=True,
             ),

@@ -37,6 +37,7 @@ from firstfile.domain.workflow import decision_label, status_label
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog
 from firstfile.ui.widgets.session_dialogs import SessionChoiceDialog, SessionTextDialog
+from firstfile.ui.widgets.steady_select import SteadySelect
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -123,7 +124,7 @@ class DecisionDialog(ModalScreen[DecisionInput | None]):
             if self.suggestion:
                 yield Static(Text(f"Suggested: {decision_label(self.suggestion)}: "
                                   f"{self.reason}"), id="decision-suggestion")
-            yield Select[str]([(Text(decision_label(d)), d) for d in DECISIONS],
+            yield SteadySelect[str]([(Text(decision_label(d)), d) for d in DECISIONS],
                               value=self.suggestion or Select.NULL, id="decision-choice",
                               prompt="Decision")
             yield Label("Rationale: why this decision")

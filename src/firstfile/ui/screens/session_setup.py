@@ -31,6 +31,7 @@ from firstfile.domain.sessions import SessionSetup, decks_that_fit, prompts_that
 from firstfile.domain.vocabulary import INTERNAL, PHASES
 from firstfile.ui.commands import Command, bindings
 from firstfile.ui.dialogs.choice import ConfirmDialog
+from firstfile.ui.widgets.steady_select import SteadySelect
 
 if TYPE_CHECKING:
     from firstfile.ui.app import FirstfileApp
@@ -138,21 +139,21 @@ class SessionSetupScreen(Screen[None]):
         with VerticalScroll():
             yield Static(Text(""), id="setup-problems")
             yield Label("Engagement")
-            yield Select[str]((), prompt="Choose the engagement", id="setup-engagement")
+            yield SteadySelect[str]((), prompt="Choose the engagement", id="setup-engagement")
             yield Label("Session key (short, e.g. pre-1)")
             yield Input(placeholder="pre-1", id="setup-key")
             yield Label("Title")
             yield Input(placeholder="What will the vendor improve before we do?",
                         id="setup-title")
             yield Label("Phase")
-            yield Select[str]([(Text(p), p) for p in PHASES], value="pre", allow_blank=False,
+            yield SteadySelect[str]([(Text(p), p) for p in PHASES], value="pre", allow_blank=False,
                               id="setup-phase")
             yield Label("Date (YYYY-MM-DD)")
             yield Input(date.today().isoformat(), id="setup-date")
             yield Label("Goal")
             yield Input(placeholder="What the room should come out with", id="setup-goal")
             yield Label("Facilitator")
-            yield Select[str]((), prompt="Who runs the session", id="setup-facilitator")
+            yield SteadySelect[str]((), prompt="Who runs the session", id="setup-facilitator")
             # One line at 80 columns; the divider in the list says the rest.
             yield Label("Participants: the engagement's people first (space selects)")
             yield SelectionList[str](id="setup-participants")

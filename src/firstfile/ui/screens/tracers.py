@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, SelectionList, Static
 
 from firstfile.ui.commands import Command, bindings
+from firstfile.ui.widgets.steady_select import SteadySelect
 
 if TYPE_CHECKING:
     from firstfile.domain.tracers import LookupResult, Tracer
@@ -137,7 +138,7 @@ class IssueDialog(ModalScreen[tuple[str, tuple[str, ...], str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="issue-dialog"):
             yield Static(Content("Issue a tracer"), classes="dialog-title")
-            yield Select(
+            yield SteadySelect(
                 [(Text(f"{key}: {name}"), key) for key, name in self._components],
                 prompt="Component",
                 id="issue-component",
@@ -146,7 +147,7 @@ class IssueDialog(ModalScreen[tuple[str, tuple[str, ...], str] | None]):
                 *[(Text(f"{key}: {name}"), key) for key, name in self._vendors],
                 id="issue-vendors",
             )
-            yield Select(
+            yield SteadySelect(
                 [(Text(f"{kind}: {words}"), kind) for kind, words in self._kinds.items()],
                 value=self._default_kind,
                 allow_blank=False,

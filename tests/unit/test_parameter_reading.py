@@ -49,6 +49,10 @@ VALUES: list[Any] = [
     None, "", "FF-2026-0001", "ACME-2026", "a\x00b\u202ec\x7f", "\udcff", "ü" * 3,
     b"bytes", b"\xff\xfe", True, False, 0, 1, 7, -1, 50, 1000, 1001, 36500, 36501, 10**6,
     10**6 + 1, "7", "0", "1001", 2.5, "2.5",
+    # Whole numbers as the command line gives them, plain and not.
+    "5", "50", "-5", "1000", "36500", "36501", "999999999999999999", "-999999999999999999",
+    "9999999999999999999", " 5", "5 ", "+5", "05", "-0", "00", "1_0", "\u0663", "5.0", "1e3",
+    "0x10", "-", "--5",
     "yes", "no", "true", "1", [], ["a"], ("a", "b"), Path("x.db"),
 ]
 
@@ -97,12 +101,26 @@ def test_any_text_reads_as_typer_reads_it(text: str) -> None:
             outcome(build_runtime_param(param.type_descriptor), text, param, ctx)
 
 
+INTS = [(name, param, ctx) for name, param, ctx in PARAMETERS
+        if param.type_descriptor.annotation is int]
+
+
+@given(st.one_of(st.from_regex(r"[ +-]?[0-9_]{1,21}[ ]?", fullmatch=True), st.text()))
+def test_any_number_as_text_reads_as_typer_reads_it(text: str) -> None:
+    for _, param, ctx in INTS:
+        ours = outcome(plain(param), text, param, ctx)
+        param._runtime_param = None
+        assert ours == outcome(build_runtime_param(param.type_descriptor), text, param, ctx)
+
+
 def test_a_value_that_needs_reading_is_read_by_typer_from_then_on() -> None:
     limit = next(param for name, param, _ in PARAMETERS if name == "search limit")
     ctx = Context(WHOLE)
     reading = plain(limit)
     limit._runtime_param = reading
-    assert reading.coerce("5", param=limit, ctx=ctx) == 5
+    assert reading.coerce("5", param=limit, ctx=ctx) == 5  # plain: no reading needed
+    assert limit._runtime_param is reading
+    assert reading.coerce("+5", param=limit, ctx=ctx) == 5
     assert type(limit._runtime_param).__name__ == "AdapterRuntimeParam"
     with pytest.raises(typer.BadParameter, match="greater than or equal to 1"):
         limit._runtime_param.coerce("0", param=limit, ctx=ctx)
@@ -147,6 +165,23 @@ def test_a_command_given_text_and_flags_imports_no_pydantic(tmp_path: Path) -> N
         "        print('exit', end.code)\n"
         "print('pydantic' in sys.modules)\n")
     assert said.splitlines()[-3:] == ["exit 0", "exit 1", "False"]
+
+
+def test_a_plain_number_within_its_bounds_imports_no_pydantic(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    # A database with disclosures to find (a new one's first open gathers its statistics,
+    # which loads the ORM).
+    subprocess.run([sys.executable, "-m", "firstfile", "demo", "--no-tui", "--db", db],
+                   check=True, capture_output=True, timeout=120)
+    said = run(
+        "import sys\n"
+        "from firstfile.cli import main\n"
+        "try:\n"
+        f"    main(['--db', {db!r}, 'search', 'calibration', '--limit', '5'])\n"
+        "except SystemExit as end:\n"
+        "    print('exit', end.code)\n"
+        "print('pydantic' in sys.modules)\n")
+    assert said.splitlines()[-2:] == ["exit 0", "False"]
 
 
 def test_a_number_is_still_read_and_checked_by_typer() -> None:

@@ -10,17 +10,20 @@ Most values need no reading at all. An option not given is None, and Typer's own
 returns None (or an empty tuple) before its adapter is used. A text parameter with no parser
 of its own gets a str from click, and Typer's adapter returns that str unchanged. A flag gets
 a bool, and Typer skips or returns it as it is. A number option left at its default gets that
-int, which Typer's adapter returns unchanged when it is within the option's bounds.
-`PlainReading` answers those cases and builds Typer's reading for any other value (a number
-given on the command line comes as text), the first time one comes. So a command given only
-text and flags imports no pydantic, and every other value, with every error message, is read
-by Typer exactly as before.
+int, which Typer's adapter returns unchanged when it is within the option's bounds. A number
+given on the command line comes as text; written plainly (decimal digits, a minus at most, no
+leading zero, space, sign or underscore), every reading of it is the same int, and within the
+bounds Typer's returns that int. `PlainReading` answers those cases and builds Typer's reading
+for any other value, the first time one comes. So a command given only text, flags and plain
+whole numbers imports no pydantic, and every other value, with every error message, is read by
+Typer exactly as before.
 
 A Typer without these hooks (before 0.29, when click read parameters) is left as it is.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,16 +41,18 @@ else:
     @dataclass(frozen=True)
     class PlainReading(RuntimeParam):
         """A parameter's reading: None (inherited), a str for text, a bool for a flag and an
-        int within its bounds for a number are the value as it came; anything else is read
-        by Typer's own reading."""
+        int within its bounds for a number (given as an int, or as plain text) are the value
+        as it came; anything else is read by Typer's own reading."""
 
         def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Any) -> Any:
-            if self.parameter_info.parser is None and (
-                    (self.annotation is str and type(value) is str)
-                    or (self.annotation is bool and type(value) is bool)
-                    or (self.annotation is int and type(value) is int
-                        and self._within_bounds(value))):
-                return value
+            if self.parameter_info.parser is None:
+                if ((self.annotation is str and type(value) is str)
+                        or (self.annotation is bool and type(value) is bool)):
+                    return value
+                if self.annotation is int:
+                    number = _whole_number(value)
+                    if number is not None and self._within_bounds(number):
+                        return number
             # A value that needs reading: Typer's reading takes it, and every later one.
             typer_reading = build_runtime_param(param.type_descriptor)
             param._runtime_param = typer_reading
@@ -58,6 +63,20 @@ else:
             returns it as it is (outside them it refuses it, or clamps it)."""
             low, high = self.parameter_info.min, self.parameter_info.max
             return (low is None or value >= low) and (high is None or value <= high)
+
+
+# A whole number as plain text: no sign but a minus, no leading zero, no space or underscore,
+# at most 18 digits (so within an int64, whatever reads it).
+_WHOLE_NUMBER = re.compile(r"0|-?[1-9][0-9]{0,17}")
+
+
+def _whole_number(value: Any) -> int | None:
+    """value as the int it is or plainly writes, else None."""
+    if type(value) is int:
+        return value
+    if type(value) is str and _WHOLE_NUMBER.fullmatch(value):
+        return int(value)
+    return None
 
 
 def read_plainly(command: Any, help_names: Sequence[str], *, below: bool = True) -> None:

@@ -34,10 +34,9 @@ from firstfile.domain.disclosure import (
 from firstfile.domain.vocabulary import INTERNAL
 from firstfile.services.buffer_sync import BufferChange, BufferSync
 from firstfile.ui.dialogs.choice import ConfirmDialog
+from firstfile.ui.widgets.steady_select import SteadySelect
 
 __all__ = ["QuickCaptureScreen", "even_split", "person_label"]
-
-from firstfile.ui.widgets.steady_select import SteadySelect
 
 if TYPE_CHECKING:
     from firstfile.services.directory import PersonChoice
@@ -112,14 +111,14 @@ class QuickCaptureScreen(ModalScreen[str | None]):
                 yield Static("Engagement", classes="label")
                 with Vertical(classes="field-col"):
                     yield SteadySelect[str]([], prompt="(none)", id="capture-engagement",
-                                      compact=True)
+                                            compact=True)
                     yield Static(classes="msg", id="msg-engagement")
             with Horizontal(classes="row"):
                 yield Static("New person", classes="label")
                 yield Input(placeholder="name, if not in the list", id="new-person-name",
                             compact=True)
                 yield SteadySelect[str]([("own staff", INTERNAL)], allow_blank=False,
-                                  value=INTERNAL, id="new-person-org", compact=True)
+                                        value=INTERNAL, id="new-person-org", compact=True)
                 yield Button("Add", id="new-person-add", compact=True)
             yield Static(classes="msg", id="msg-form")
             yield Static("ctrl+s save   esc cancel   tab next field   space picks a person",

@@ -125,8 +125,8 @@ class DecisionDialog(ModalScreen[DecisionInput | None]):
                 yield Static(Text(f"Suggested: {decision_label(self.suggestion)}: "
                                   f"{self.reason}"), id="decision-suggestion")
             yield SteadySelect[str]([(Text(decision_label(d)), d) for d in DECISIONS],
-                              value=self.suggestion or Select.NULL, id="decision-choice",
-                              prompt="Decision")
+                                    value=self.suggestion or Select.NULL,
+                                    id="decision-choice", prompt="Decision")
             yield Label("Rationale: why this decision")
             yield Input(placeholder="Rationale (why)", id="decision-rationale")
             yield Static("", id="decision-error")

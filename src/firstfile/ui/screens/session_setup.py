@@ -146,8 +146,8 @@ class SessionSetupScreen(Screen[None]):
             yield Input(placeholder="What will the vendor improve before we do?",
                         id="setup-title")
             yield Label("Phase")
-            yield SteadySelect[str]([(Text(p), p) for p in PHASES], value="pre", allow_blank=False,
-                              id="setup-phase")
+            yield SteadySelect[str]([(Text(p), p) for p in PHASES], value="pre",
+                                    allow_blank=False, id="setup-phase")
             yield Label("Date (YYYY-MM-DD)")
             yield Input(date.today().isoformat(), id="setup-date")
             yield Label("Goal")
